@@ -1,0 +1,165 @@
+/*
+** proclua: serve an emulated /proc through FUSE.
+**
+**   proclua [options] MOUNTPOINT
+**
+** The layout script is loaded and compiled before anything is mounted, so a
+** broken layout is reported (file:line) and the program exits non-zero with
+** nothing mounted.  The order of main follows libfuse's hello_ll.c.
+*/
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pl_fuse.h"
+#include "pl_kernfs.h"
+#include "plua.h"
+
+#ifndef PROCLUA_VERSION
+#define PROCLUA_VERSION "0.1.0"
+#endif
+
+struct options {
+	const char *layout;
+	int check;
+	int show_help;
+	int show_version;
+};
+
+#define OPT(t, p) { t, offsetof(struct options, p), 1 }
+static const struct fuse_opt option_spec[] = {
+	OPT("--layout=%s", layout),
+	OPT("--layout %s", layout),
+	OPT("layout=%s", layout),
+	OPT("--check", check),
+	OPT("-h", show_help),
+	OPT("--help", show_help),
+	OPT("-V", show_version),
+	OPT("--version", show_version),
+	FUSE_OPT_END
+};
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] MOUNTPOINT\n\n"
+	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n\n"
+	       "proclua options:\n"
+	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
+	       "    --check                load the layout, report errors, do not mount\n"
+	       "    -h, --help             this help\n"
+	       "    -V, --version          print the version\n\n",
+	       prog);
+	fuse_cmdline_help();
+	fuse_lowlevel_help();
+}
+
+/* The stock layout: next to the program's install prefix, or the source tree
+** it was built from; never the current directory. */
+static const char *default_layout(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			int n = snprintf(buf, len, "%s/../share/proclua/proc.lua", exe);
+			if (n > 0 && (size_t)n < len && access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, len, "%s/scripts/proc.lua", PROCLUA_SOURCE_DIR);
+	return buf;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct options opt = { 0 };
+	struct fuse_cmdline_opts fopts = { 0 };
+	char layout_buf[PATH_MAX], err[1024];
+	int ret = 1;
+
+	if (fuse_opt_parse(&args, &opt, option_spec, NULL) != 0)
+		return 1;
+	if (opt.show_help) {
+		usage(argv[0]);
+		return 0;
+	}
+	if (opt.show_version) {
+		printf("proclua %s (FUSE library %s)\n", PROCLUA_VERSION, fuse_pkgversion());
+		return 0;
+	}
+	if (fuse_parse_cmdline(&args, &fopts) != 0)
+		return 1;
+	const char *layout = opt.layout ? opt.layout : default_layout(layout_buf, sizeof layout_buf);
+
+	struct pl_source *src = pl_host_source_new("/proc");
+	if (!src) {
+		perror("proclua: /proc");
+		goto out0;
+	}
+	struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
+	struct plua *lua = plua_open(layout, src, &lim, err, sizeof err);
+	if (!lua) {
+		fprintf(stderr, "proclua: layout error: %s\n", err);
+		goto out1;
+	}
+	if (opt.check) {
+		ret = 0;
+		goto out2;
+	}
+	if (!fopts.mountpoint) {
+		fprintf(stderr, "usage: %s [options] MOUNTPOINT (see --help)\n", argv[0]);
+		goto out2;
+	}
+
+	struct pl_kernfs kfs = {
+		.layout = plua_layout(lua),
+		.src = src,
+		.proc_root = "/proc",
+		.mtime = (int64_t)time(NULL),
+		.lua_read = plua_read,
+		.lua_ctx = lua,
+	};
+	/* The kernel checks mode bits against the owners we report, with the
+	** caller's own credentials and capabilities, as procfs does. */
+	fuse_opt_add_arg(&args, "-odefault_permissions,fsname=proclua,subtype=proclua");
+
+	struct fuse_session *se = fuse_session_new(&args, &pl_fuse_ops, sizeof pl_fuse_ops, &kfs);
+	if (!se)
+		goto out2;
+	if (fuse_set_signal_handlers(se) != 0)
+		goto out3;
+	if (fuse_session_mount(se, fopts.mountpoint) != 0)
+		goto out4;
+	fuse_daemonize(fopts.foreground);
+	if (fopts.singlethread) {
+		ret = fuse_session_loop(se);
+	} else {
+		struct fuse_loop_config *cfg = fuse_loop_cfg_create();
+		fuse_loop_cfg_set_clone_fd(cfg, fopts.clone_fd);
+		fuse_loop_cfg_set_max_threads(cfg, fopts.max_threads);
+		fuse_loop_cfg_set_idle_threads(cfg, fopts.max_idle_threads);
+		ret = fuse_session_loop_mt(se, cfg);
+		fuse_loop_cfg_destroy(cfg);
+	}
+	fuse_session_unmount(se);
+out4:
+	fuse_remove_signal_handlers(se);
+out3:
+	fuse_session_destroy(se);
+out2:
+	plua_close(lua);
+out1:
+	src->ops->destroy(src);
+out0:
+	free(fopts.mountpoint);
+	fuse_opt_free_args(&args);
+	return ret ? 1 : 0;
+}

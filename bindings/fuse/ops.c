@@ -1,0 +1,208 @@
+/*
+** The FUSE low-level operations: each turns one request into one kernfs
+** call and sends exactly one reply.  The caller's identity comes from
+** fuse_req_ctx and travels into every permission decision.
+**
+** Timeouts are 0: a /proc entry can vanish or change owner at any moment,
+** and the kernel must ask again, as procfs's own revalidation does.
+*/
+
+#include "pl_fuse.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pl_kernfs.h"
+
+static struct pl_kernfs *kfs(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static struct pl_caller caller_of(fuse_req_t req)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct pl_caller c;
+	memset(&c, 0, sizeof c);
+	c.pid = (pl_pid)ctx->pid;
+	c.uid = ctx->uid;
+	c.gid = ctx->gid;
+	return c;
+}
+
+static void to_stat(const struct pl_kernfs *k, const struct pl_attr *a, struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_ino = a->ino;
+	st->st_mode = a->mode;
+	st->st_nlink = a->nlink;
+	st->st_uid = a->uid;
+	st->st_gid = a->gid;
+	st->st_size = (off_t)a->size;
+	st->st_blksize = 1024;
+	st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = k->mtime;
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct pl_caller c = caller_of(req);
+	struct pl_attr a;
+	int rc = pl_kfs_lookup(kfs(req), &c, parent, name, &a);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	struct fuse_entry_param e;
+	memset(&e, 0, sizeof e);
+	e.ino = a.ino;
+	to_stat(kfs(req), &a, &e.attr);
+	fuse_reply_entry(req, &e);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct pl_caller c = caller_of(req);
+	struct pl_attr a;
+	struct stat st;
+	int rc = pl_kfs_getattr(kfs(req), &c, ino, &a);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	to_stat(kfs(req), &a, &st);
+	fuse_reply_attr(req, &st, 0);
+}
+
+/* procfs refuses chmod/chown of task entries with EPERM. */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                       struct fuse_file_info *fi)
+{
+	(void)ino, (void)attr, (void)to_set, (void)fi;
+	fuse_reply_err(req, EPERM);
+}
+
+static _Thread_local struct pl_buf link_buf;
+
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct pl_caller c = caller_of(req);
+	pl_buf_reset(&link_buf);
+	int rc = pl_kfs_readlink(kfs(req), &c, ino, &link_buf);
+	if (rc == 0) {
+		pl_buf_putc(&link_buf, '\0');
+		rc = pl_buf_status(&link_buf);
+	}
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	fuse_reply_readlink(req, link_buf.data);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct pl_caller c = caller_of(req);
+	struct pl_file *f;
+	int rc = pl_kfs_open(kfs(req), &c, ino, fi->flags, &f);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	fi->fh = (uint64_t)(uintptr_t)f;
+	fi->direct_io = 1; /* size 0 on stat, content from the snapshot */
+	fi->keep_cache = 0;
+	if (fuse_reply_open(req, fi) == -ENOENT) /* the opener was interrupted */
+		pl_kfs_release(f);
+}
+
+static _Thread_local char *mem_buf;
+static _Thread_local size_t mem_cap;
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                    struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	if (f->is_mem && mem_cap < size) {
+		char *p = realloc(mem_buf, size);
+		if (!p)
+			return (void)fuse_reply_err(req, ENOMEM);
+		mem_buf = p;
+		mem_cap = size;
+	}
+	const char *data;
+	ssize_t n = pl_kfs_read(kfs(req), f, (uint64_t)off, size, mem_buf, &data);
+	if (n < 0)
+		return (void)fuse_reply_err(req, (int)-n);
+	fuse_reply_buf(req, data, (size_t)n);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	pl_kfs_release((struct pl_file *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct pl_caller c = caller_of(req);
+	struct pl_dir *d;
+	int rc = pl_kfs_opendir(kfs(req), &c, ino, &d);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	fi->fh = (uint64_t)(uintptr_t)d;
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		pl_kfs_releasedir(d);
+}
+
+static _Thread_local char *dir_buf;
+static _Thread_local size_t dir_cap;
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct pl_caller c = caller_of(req);
+	struct pl_dir *d = (struct pl_dir *)(uintptr_t)fi->fh;
+	const struct pl_dirent *ents;
+	size_t n;
+	int rc = pl_kfs_readdir(kfs(req), &c, d, (uint64_t)off, &ents, &n);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	if (dir_cap < size) {
+		char *p = realloc(dir_buf, size);
+		if (!p)
+			return (void)fuse_reply_err(req, ENOMEM);
+		dir_buf = p;
+		dir_cap = size;
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		memset(&st, 0, sizeof st);
+		st.st_ino = ents[i].ino;
+		st.st_mode = ents[i].type << 12; /* DT_* is S_IF* >> 12 */
+		size_t need = fuse_add_direntry(req, dir_buf + used, size - used, ents[i].name,
+		                                &st, (off_t)ents[i].next_off);
+		if (need > size - used)
+			break;
+		used += need;
+	}
+	fuse_reply_buf(req, dir_buf, used);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	pl_kfs_releasedir((struct pl_dir *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+const struct fuse_lowlevel_ops pl_fuse_ops = {
+	.lookup = op_lookup,
+	.getattr = op_getattr,
+	.setattr = op_setattr,
+	.readlink = op_readlink,
+	.open = op_open,
+	.read = op_read,
+	.release = op_release,
+	.opendir = op_opendir,
+	.readdir = op_readdir,
+	.releasedir = op_releasedir,
+};

@@ -1,0 +1,284 @@
+/*
+** The declaration half of the `proclua` module: p.file, p.stub, p.link,
+** p.symlink, p.dir and p.layout.  Declarations only record; they check
+** their arguments at once, so a mistake is reported at the script line
+** that made it, and p.layout checks the tree (duplicate names).  The
+** result is compiled into C tables by compile.c.
+**
+** A declaration is a table { kind=, name=, mode=, gen=, content=, only=,
+** children=, where= } with the metatable DECL_MT; `where` ("file:line:")
+** lets later checks point at the declaring line.
+*/
+#include <string.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+
+#include "pl_gen.h"
+#include "pl_layout.h"
+#include "plua.h"
+
+static void new_decl(lua_State *L, int kind, const char *name)
+{
+	lua_createtable(L, 0, 8);
+	luaL_setmetatable(L, PLUA_DECL_MT);
+	lua_pushinteger(L, kind);
+	lua_setfield(L, -2, "kind");
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "name");
+	luaL_where(L, 1); /* the script line that declared it */
+	lua_setfield(L, -2, "where");
+}
+
+static const char *check_name(lua_State *L, int arg)
+{
+	size_t len;
+	const char *name = luaL_checklstring(L, arg, &len);
+	luaL_argcheck(L, len > 0 && len < 256, arg, "name must have 1 to 255 bytes");
+	luaL_argcheck(L, memchr(name, '/', len) == NULL && memchr(name, '\0', len) == NULL,
+	              arg, "name must not contain '/' or NUL");
+	luaL_argcheck(L, strcmp(name, ".") != 0 && strcmp(name, "..") != 0, arg,
+	              "name must not be '.' or '..'");
+	return name;
+}
+
+/*
+** Modes are strings of octal digits ("0444"): Lua has no octal literals,
+** and 0444 written as a number is decimal 444, a different mode.
+*/
+static int check_mode(lua_State *L, int arg)
+{
+	if (lua_type(L, arg) == LUA_TNUMBER)
+		return luaL_argerror(L, arg,
+		    "mode must be a string of octal digits such as \"0444\" "
+		    "(Lua has no octal literals: 0444 is decimal 444)");
+	size_t len;
+	const char *s = luaL_checklstring(L, arg, &len);
+	int mode = 0;
+	luaL_argcheck(L, len > 0 && len <= 5, arg, "mode must be octal digits such as \"0444\"");
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return luaL_argerror(L, arg, "mode must be octal digits such as \"0444\"");
+		mode = mode * 8 + (s[i] - '0');
+	}
+	luaL_argcheck(L, mode <= 0777, arg, "mode must be at most \"0777\"");
+	return mode;
+}
+
+/* opts.only: "tgid" (only /proc/<pid>/), "tid" (only task/<tid>/). */
+static int check_only(lua_State *L, int arg)
+{
+	if (lua_isnoneornil(L, arg))
+		return PL_ONLY_BOTH;
+	luaL_checktype(L, arg, LUA_TTABLE);
+	lua_getfield(L, arg, "only");
+	int only = PL_ONLY_BOTH;
+	if (!lua_isnil(L, -1)) {
+		static const char *const names[] = { "both", "tgid", "tid", NULL };
+		const char *s = lua_tostring(L, -1);
+		int i = 0;
+		while (s && names[i] && strcmp(names[i], s) != 0)
+			i++;
+		if (!s || !names[i])
+			return luaL_argerror(L, arg, "only must be \"tgid\" or \"tid\"");
+		only = i;
+	}
+	lua_pop(L, 1);
+	return only;
+}
+
+static void set_int(lua_State *L, const char *field, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, field);
+}
+
+/* p.file(name, mode, generator [, opts]): generator is a builtin's name or
+** a function(task) returning the file's content. */
+static int decl_file(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	int mode = check_mode(L, 2);
+	int only = check_only(L, 4);
+	if (lua_type(L, 3) == LUA_TFUNCTION) {
+		new_decl(L, PL_K_LUA, name);
+		lua_pushvalue(L, 3);
+		lua_setfield(L, -2, "fn");
+	} else {
+		const char *gen = luaL_checkstring(L, 3);
+		int id = pl_gen_lookup(gen, 0);
+		if (id == PL_G_NONE)
+			return luaL_argerror(L, 3, lua_pushfstring(L, "unknown file generator '%s'", gen));
+		new_decl(L, PL_K_FILE, name);
+		set_int(L, "gen", id);
+	}
+	set_int(L, "mode", mode);
+	set_int(L, "only", only);
+	return 1;
+}
+
+/* p.stub(name, mode, content [, opts]) */
+static int decl_stub(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	int mode = check_mode(L, 2);
+	luaL_checkstring(L, 3);
+	int only = check_only(L, 4);
+	new_decl(L, PL_K_STUB, name);
+	lua_pushvalue(L, 3);
+	lua_setfield(L, -2, "content");
+	set_int(L, "mode", mode);
+	set_int(L, "only", only);
+	return 1;
+}
+
+/* p.link(name, generator [, opts]): a builtin link (exe, cwd, ns_net, self...) */
+static int decl_link(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	const char *gen = luaL_checkstring(L, 2);
+	int only = check_only(L, 3);
+	int id = pl_gen_lookup(gen, 1);
+	if (id == PL_G_NONE)
+		return luaL_argerror(L, 2, lua_pushfstring(L, "unknown link generator '%s'", gen));
+	new_decl(L, PL_K_LINK, name);
+	set_int(L, "gen", id);
+	set_int(L, "mode", 0777);
+	set_int(L, "only", only);
+	return 1;
+}
+
+/* p.symlink(name, target [, opts]): a link with fixed target text */
+static int decl_symlink(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	size_t len;
+	luaL_checklstring(L, 2, &len);
+	luaL_argcheck(L, len > 0 && len < 4096, 2, "target must have 1 to 4095 bytes");
+	int only = check_only(L, 3);
+	new_decl(L, PL_K_SYMLINK, name);
+	lua_pushvalue(L, 2);
+	lua_setfield(L, -2, "content");
+	set_int(L, "mode", 0777);
+	set_int(L, "only", only);
+	return 1;
+}
+
+static void check_entries(lua_State *L, int idx, const char *what);
+
+int plua_is(lua_State *L, int idx, const char *mt)
+{
+	if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
+		return 0;
+	luaL_getmetatable(L, mt);
+	int same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same;
+}
+
+/* p.dir(name, mode, children | "task" | "fd" | "fdinfo" [, opts]) */
+static int decl_dir(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	int mode = check_mode(L, 2);
+	int only = check_only(L, 4);
+	if (lua_type(L, 3) == LUA_TSTRING) {
+		static const char *const gens[] = { "task", "fd", "fdinfo", NULL };
+		static const int kinds[] = { PL_K_TASKDIR, PL_K_FDDIR, PL_K_FDINFODIR };
+		int i = luaL_checkoption(L, 3, NULL, gens);
+		new_decl(L, kinds[i], name);
+	} else {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		check_entries(L, 3, "dir");
+		new_decl(L, PL_K_DIR, name);
+		lua_pushvalue(L, 3);
+		lua_setfield(L, -2, "children");
+	}
+	set_int(L, "mode", mode);
+	set_int(L, "only", only);
+	return 1;
+}
+
+/*
+** Every element of a list must be a declaration, and two entries that can
+** appear in the same directory must not share a name.
+*/
+static void check_entries(lua_State *L, int idx, const char *what)
+{
+	idx = lua_absindex(L, idx);
+	lua_Integer n = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, idx, i);
+		if (!plua_is(L, -1, PLUA_DECL_MT))
+			luaL_error(L, "%s entry #%d is not a declaration (use p.file, p.stub, p.link, p.symlink or p.dir)",
+			           what, (int)i);
+		lua_getfield(L, -1, "name");
+		lua_getfield(L, -2, "only");
+		const char *name = lua_tostring(L, -2);
+		lua_Integer only = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		for (lua_Integer j = 1; j < i; j++) {
+			lua_geti(L, idx, j);
+			lua_getfield(L, -1, "name");
+			lua_getfield(L, -2, "only");
+			lua_Integer jonly = lua_tointeger(L, -1);
+			int clash = strcmp(lua_tostring(L, -2), name) == 0 &&
+			            (only == PL_ONLY_BOTH || jonly == PL_ONLY_BOTH || only == jonly);
+			lua_pop(L, 3);
+			if (clash) {
+				lua_getfield(L, -1, "where");
+				lua_pushfstring(L, "%sduplicate entry '%s' in %s", lua_tostring(L, -1), name, what);
+				lua_error(L);
+			}
+		}
+		lua_pop(L, 1);
+	}
+}
+
+/* p.layout { root = {...}, task = {...} }: the value a layout script returns */
+static int decl_layout(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (!k || (strcmp(k, "root") != 0 && strcmp(k, "task") != 0))
+			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task)",
+			                  k ? k : luaL_typename(L, -2));
+		luaL_checktype(L, -1, LUA_TTABLE);
+		check_entries(L, -1, k);
+		lua_pop(L, 1);
+	}
+	lua_createtable(L, 0, 2);
+	luaL_setmetatable(L, PLUA_LAYOUT_MT);
+	for (int i = 0; i < 2; i++) {
+		const char *k = i ? "task" : "root";
+		if (lua_getfield(L, 1, k) == LUA_TNIL) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+		}
+		lua_setfield(L, -2, k);
+	}
+	return 1;
+}
+
+static const luaL_Reg decl_funcs[] = {
+	{ "file", decl_file },
+	{ "stub", decl_stub },
+	{ "link", decl_link },
+	{ "symlink", decl_symlink },
+	{ "dir", decl_dir },
+	{ "layout", decl_layout },
+	{ NULL, NULL }
+};
+
+void plua_decl_register(lua_State *L)
+{
+	luaL_newmetatable(L, PLUA_DECL_MT);
+	lua_pushliteral(L, "proclua declaration");
+	lua_setfield(L, -2, "__name");
+	lua_pop(L, 1);
+	luaL_newmetatable(L, PLUA_LAYOUT_MT);
+	lua_pop(L, 1);
+	luaL_setfuncs(L, decl_funcs, 0);
+}

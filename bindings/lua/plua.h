@@ -1,0 +1,49 @@
+/*
+** plua: the Lua side of proclua.  decl.c records declarations, compile.c
+** freezes a declared layout into a struct pl_layout, runtime.c owns the
+** daemon's Lua state (load phase, Lua file calls, time limits, errors).
+*/
+#ifndef PLUA_H
+#define PLUA_H
+
+#include <stddef.h>
+
+#include "lua.h"
+
+#include "pl_buf.h"
+#include "pl_kernfs.h"
+#include "pl_layout.h"
+#include "pl_source.h"
+
+#define PLUA_DECL_MT "proclua.decl"
+#define PLUA_LAYOUT_MT "proclua.layout"
+#define PLUA_TASK_MT "proclua.task"
+
+int luaopen_proclua(lua_State *L);
+
+/* decl.c: add the declaration functions to the table on the stack top. */
+void plua_decl_register(lua_State *L);
+int plua_is(lua_State *L, int idx, const char *mt);
+
+/* compile.c: freeze the layout object at idx (raises a Lua error naming
+** the declaring line on a bad tree).  Lua files become registry refs. */
+struct pl_layout *plua_compile(lua_State *L, int idx);
+
+/* runtime.c */
+struct plua;
+struct plua_limits {
+	double load_seconds;   /* the layout script's load phase */
+	double call_seconds;   /* one Lua file's function */
+};
+/* Load a layout script; on failure returns NULL with a message ("FILE:LINE: ...") in err. */
+struct plua *plua_open(const char *script, struct pl_source *src,
+                       const struct plua_limits *lim, char *err, size_t errlen);
+const struct pl_layout *plua_layout(const struct plua *p);
+/* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+void plua_close(struct plua *p);
+
+/* Where errors are logged (stderr by default). */
+extern void (*plua_log)(const char *fmt, ...);
+
+#endif

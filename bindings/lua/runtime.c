@@ -1,0 +1,305 @@
+/*
+** The daemon's Lua state: a load phase that runs the layout script once
+** and compiles what it returns, and a run phase that only calls the stored
+** functions of Lua files.  Both run under a time limit enforced by a count
+** hook; a script that overstays is stopped with an error it cannot catch
+** (the hook then fires on every instruction, as Redis does for SCRIPT KILL).
+** Errors become -EIO for the reader and one log line naming file:line.
+**
+** One state serves the daemon; FUSE worker threads take `lock` around a
+** Lua call.  Builtin files never come here.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+#include "lualib.h"
+
+#include "plua.h"
+
+struct plua {
+	lua_State *L;
+	pthread_mutex_t lock;
+	struct pl_layout *layout;
+	struct pl_source *src;
+	struct plua_limits lim;
+	struct timespec deadline;
+	int timed_out;
+};
+
+static void log_stderr(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void (*plua_log)(const char *fmt, ...) = log_stderr;
+
+static const char RUNTIME_KEY = 'r'; /* registry: light userdata -> struct plua */
+
+static struct plua *runtime_of(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
+	struct plua *p = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return p;
+}
+
+/* ------------------------------------------------------------------------
+** time limits
+*/
+
+static int past(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	struct plua *p = runtime_of(L);
+	if (!p->timed_out && !past(&p->deadline))
+		return;
+	if (!p->timed_out) {
+		p->timed_out = 1;
+		/* From now on every instruction raises: a pcall in the script
+		** cannot swallow the stop. */
+		lua_sethook(L, stop_hook, LUA_MASKCOUNT, 1);
+	}
+	lua_getinfo(L, "Sl", ar);
+	luaL_error(L, "%s:%d: script stopped: time limit exceeded", ar->short_src, ar->currentline);
+}
+
+static void arm(struct plua *p, double seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, &p->deadline);
+	long long ns = (long long)(seconds * 1e9) + p->deadline.tv_nsec;
+	p->deadline.tv_sec += (time_t)(ns / 1000000000);
+	p->deadline.tv_nsec = (long)(ns % 1000000000);
+	p->timed_out = 0;
+	lua_sethook(p->L, stop_hook, LUA_MASKCOUNT, 10000);
+}
+
+static void disarm(struct plua *p)
+{
+	lua_sethook(p->L, NULL, 0, 0);
+}
+
+/* Message handler: keep the error's own "file:line:" and make it a string. */
+static int msghandler(lua_State *L)
+{
+	if (!lua_isstring(L, 1)) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	return 1;
+}
+
+static int protected_call(struct plua *p, int nargs, int nres, double seconds)
+{
+	lua_State *L = p->L;
+	int base = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, msghandler);
+	lua_insert(L, base);
+	arm(p, seconds);
+	int rc = lua_pcall(L, nargs, nres, base);
+	disarm(p);
+	lua_remove(L, base);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+** task objects given to Lua files: (tgid, tid) plus facts loaded on demand
+*/
+
+struct task_ud {
+	pl_pid tgid, tid;
+};
+
+static void push_facts(lua_State *L, const struct pl_task *t)
+{
+	lua_createtable(L, 0, 16);
+#define SETI(k, v) (lua_pushinteger(L, (lua_Integer)(v)), lua_setfield(L, -2, k))
+	lua_pushstring(L, t->comm);
+	lua_setfield(L, -2, "comm");
+	lua_pushlstring(L, &t->state, 1);
+	lua_setfield(L, -2, "state");
+	SETI("ppid", t->ppid);
+	SETI("pgrp", t->pgrp);
+	SETI("session", t->session);
+	SETI("nice", t->nice);
+	SETI("num_threads", t->num_threads);
+	SETI("starttime", t->starttime);
+	SETI("uid", t->cred.uid[0]);
+	SETI("euid", t->cred.uid[1]);
+	SETI("gid", t->cred.gid[0]);
+	SETI("egid", t->cred.gid[1]);
+	SETI("vsize", t->vsize);
+	SETI("rss", t->mm.rss);
+#undef SETI
+}
+
+static int task_index(lua_State *L)
+{
+	struct task_ud *u = luaL_checkudata(L, 1, PLUA_TASK_MT);
+	const char *k = luaL_checkstring(L, 2);
+	if (strcmp(k, "pid") == 0 || strcmp(k, "tgid") == 0) {
+		lua_pushinteger(L, u->tgid);
+		return 1;
+	}
+	if (strcmp(k, "tid") == 0) {
+		lua_pushinteger(L, u->tid ? u->tid : u->tgid);
+		return 1;
+	}
+	if (u->tgid == 0)
+		return 0; /* a root-level file: no task */
+	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		struct plua *p = runtime_of(L);
+		struct pl_arena a = PL_ARENA_INIT;
+		struct pl_task *t = calloc(1, sizeof *t);
+		int rc = t ? p->src->ops->load(p->src, u->tgid, u->tid, PL_F_STAT | PL_F_STATUS, &a, t)
+		           : -ENOMEM;
+		if (rc == 0)
+			push_facts(L, t);
+		free(t);
+		pl_arena_free(&a);
+		if (rc < 0)
+			return luaL_error(L, "task %d: %s", (int)u->tgid, strerror(-rc));
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, 1, 1);
+	}
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
+{
+	struct task_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+	u->tgid = tgid;
+	u->tid = tid;
+	if (luaL_newmetatable(L, PLUA_TASK_MT)) {
+		lua_pushcfunction(L, task_index);
+		lua_setfield(L, -2, "__index");
+	}
+	lua_setmetatable(L, -2);
+}
+
+/* ------------------------------------------------------------------------
+** load and run
+*/
+
+/* Let the layout require modules beside it and in the stock scripts/. */
+static void set_path(lua_State *L, const char *script)
+{
+	const char *slash = strrchr(script, '/');
+	int dirlen = slash ? (int)(slash - script) : 1;
+	const char *dir = slash ? script : ".";
+	lua_getglobal(L, "package");
+	lua_pushlstring(L, dir, (size_t)dirlen);
+	lua_getfield(L, -2, "path");
+	lua_pushfstring(L, "%s/?.lua;%s", lua_tostring(L, -2), lua_tostring(L, -1));
+	lua_setfield(L, -4, "path");
+	lua_pop(L, 3);
+}
+
+static int load_layout(lua_State *L)
+{
+	struct plua *p = lua_touserdata(L, 1);
+	p->layout = plua_compile(L, 2);
+	return 0;
+}
+
+struct plua *plua_open(const char *script, struct pl_source *src,
+                       const struct plua_limits *lim, char *err, size_t errlen)
+{
+	struct plua *p = calloc(1, sizeof *p);
+	if (!p || !(p->L = luaL_newstate())) {
+		free(p);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	p->src = src;
+	p->lim = *lim;
+	lua_State *L = p->L;
+	luaL_openlibs(L);
+	lua_pushlightuserdata(L, p);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
+	luaL_requiref(L, "proclua", luaopen_proclua, 0);
+	lua_pop(L, 1);
+	set_path(L, script);
+
+	int rc = luaL_loadfilex(L, script, "t");
+	if (rc == LUA_OK)
+		rc = protected_call(p, 0, 1, lim->load_seconds);
+	if (rc == LUA_OK) {
+		/* compile under pcall too: a bad tree raises at its declaring line */
+		lua_pushcfunction(L, load_layout);
+		lua_pushlightuserdata(L, p);
+		lua_rotate(L, -3, 2);
+		rc = protected_call(p, 2, 0, lim->load_seconds);
+	}
+	if (rc != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		plua_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+const struct pl_layout *plua_layout(const struct plua *p)
+{
+	return p->layout;
+}
+
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
+{
+	struct plua *p = ctx;
+	lua_State *L = p->L;
+	int result = 0;
+	pthread_mutex_lock(&p->lock);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	push_task(L, tgid, tid);
+	if (protected_call(p, 1, 1, p->lim.call_seconds) != LUA_OK) {
+		plua_log("proclua: lua file failed: %s", lua_tostring(L, -1));
+		result = -EIO;
+	} else if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
+		lua_Debug ar;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+		lua_getinfo(L, ">S", &ar);
+		plua_log("proclua: lua file failed: %s:%d: function returned %s, not a string",
+		         ar.short_src, ar.linedefined, luaL_typename(L, -1));
+		result = -EIO;
+	} else {
+		size_t len;
+		const char *s = lua_tolstring(L, -1, &len);
+		pl_buf_add(out, s, len);
+		result = pl_buf_status(out);
+	}
+	lua_settop(L, 0);
+	pthread_mutex_unlock(&p->lock);
+	return result;
+}
+
+void plua_close(struct plua *p)
+{
+	if (!p)
+		return;
+	lua_close(p->L);
+	pthread_mutex_destroy(&p->lock);
+	pl_layout_free(p->layout);
+	free(p);
+}

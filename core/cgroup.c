@@ -1,0 +1,72 @@
+/*
+** cgroup.c: /proc/<pid>/cgroup, one "hierarchy:controllers:path" line per
+** hierarchy.  The v2 hierarchy is "0::/path"; a v1 hierarchy lists its
+** controllers, comma-separated, and "name=..." for a named one.  Controller
+** names cannot hold ':' but a path can, so the path is the rest of the line
+** (including a " (deleted)" suffix Linux appends for a dead v2 cgroup).
+*/
+#include "pl_fmt.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* cgroup: PL_F_CGROUP */
+int pl_fmt_cgroup(const struct pl_task *t, struct pl_buf *out)
+{
+	for (size_t i = 0; i < t->ncgroups; i++) {
+		const struct pl_cgroup *c = &t->cgroups[i];
+		pl_buf_u64(out, c->hierarchy);
+		pl_buf_putc(out, ':');
+		pl_buf_puts(out, c->controllers ? c->controllers : "");
+		pl_buf_putc(out, ':');
+		pl_buf_puts(out, c->path ? c->path : "");
+		pl_buf_putc(out, '\n');
+	}
+	return pl_buf_status(out);
+}
+
+static int parse_line(struct pl_arena *a, const char *p, const char *e,
+                      struct pl_cgroup *c)
+{
+	uint64_t v = 0;
+	const char *q = p;
+	for (; q < e && *q >= '0' && *q <= '9'; q++)
+		if ((v = v * 10 + (uint64_t)(*q - '0')) > INT32_MAX)
+			return -EINVAL;
+	if (q == p || q == e || *q != ':')
+		return -EINVAL;
+	const char *ctl = q + 1;
+	const char *colon = memchr(ctl, ':', (size_t)(e - ctl));
+	if (!colon)
+		return -EINVAL;
+	c->hierarchy = (uint32_t)v;
+	c->controllers = pl_arena_strndup(a, ctl, (size_t)(colon - ctl));
+	c->path = pl_arena_strndup(a, colon + 1, (size_t)(e - colon - 1));
+	return c->controllers && c->path ? 0 : -ENOMEM;
+}
+
+int pl_parse_cgroup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < len; i++)
+		cap += text[i] == '\n';
+	struct pl_cgroup *cs = cap ? pl_arena_alloc(a, cap * sizeof *cs) : NULL;
+	if (cap && !cs)
+		return -ENOMEM;
+	const char *p = text, *end = text + len;
+	size_t n = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return -EINVAL;
+		int rc = parse_line(a, p, nl, &cs[n]);
+		if (rc < 0)
+			return rc;
+		n++;
+		p = nl + 1;
+	}
+	t->cgroups = cs;
+	t->ncgroups = n;
+	t->have |= PL_F_CGROUP;
+	return 0;
+}

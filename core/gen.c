@@ -1,0 +1,122 @@
+/*
+** The builtin generators: Linux's per-task table, minus the tree shape
+** (which the layout declares).  Each line says what facts a file needs and
+** what check guards it; the functions below only format.
+*/
+#include "pl_gen.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_stat(g->task, &g->view, o); }
+static int g_statm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_statm(g->task, o); }
+static int g_status(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_status(g->task, o); }
+static int g_comm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_comm(g->task, o); }
+static int g_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_io(g->task, o); }
+static int g_limits(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_limits(g->task, o); }
+static int g_cgroup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_cgroup(g->task, o); }
+static int g_maps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_maps(g->task, o); }
+static int g_smaps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps(g->task, o); }
+static int g_rollup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps_rollup(g->task, o); }
+static int g_mounts(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mounts(g->task, o); }
+static int g_mountinfo(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountinfo(g->task, o); }
+static int g_setgroups(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_setgroups(g->task, o); }
+static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_auxv(g->task, o); }
+static int g_oom_score(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score(g->task, o); }
+static int g_oom_adj(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score_adj(g->task, o); }
+static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_coredump_filter(g->task, o); }
+static int g_wchan(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_wchan(g->task, &g->view, o); }
+static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
+
+static int g_uid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_idmap(g->task->uid_map, g->task->nuid_map, o);
+}
+
+static int g_gid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_idmap(g->task->gid_map, g->task->ngid_map, o);
+}
+
+static ssize_t read_task_mem(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	const struct pl_gen_ctx *g = arg;
+	return g->src->ops->read_mem(g->src, g->tgid, addr, buf, len);
+}
+
+/* stat's address fields are 0 when the task has no mm (zombie, kthread). */
+static const struct pl_mm *task_mm(const struct pl_task *t)
+{
+	return t->mm.env_end ? &t->mm : NULL;
+}
+
+static int g_cmdline(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_cmdline(task_mm(g->task), read_task_mem, (void *)g, o);
+}
+
+static int g_environ(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_environ(task_mm(g->task), read_task_mem, (void *)g, o);
+}
+
+static int put_link(const char *target, struct pl_buf *o)
+{
+	if (!target)
+		return -ENOENT;
+	pl_buf_puts(o, target);
+	return 0;
+}
+
+static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->exe, o); }
+static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
+static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
+
+#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, fn }
+#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, fn }
+#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, NULL }
+
+const struct pl_builtin pl_builtins[PL_G_COUNT] = {
+	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, PL_PTRACE_READ, 0, g_auxv),
+	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, PL_PTRACE_NONE, 0, g_cmdline),
+	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, PL_PTRACE_READ, 0, g_environ),
+	FILE_(PL_G_COMM, "comm", PL_F_STAT, PL_PTRACE_NONE, 0, g_comm),
+	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_uid_map),
+	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_gid_map),
+	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_setgroups),
+	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, 0, NULL),
+	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, PL_PTRACE_READ, 0, g_maps),
+	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, PL_PTRACE_READ, 0, g_smaps),
+	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, PL_PTRACE_READ, 0, g_rollup),
+	FILE_(PL_G_STAT, "stat", PL_F_STAT, PL_PTRACE_NONE, 1, g_stat),
+	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, PL_PTRACE_NONE, 0, g_statm),
+	FILE_(PL_G_STATUS, "status", PL_F_STATUS, PL_PTRACE_NONE, 0, g_status),
+	FILE_(PL_G_IO, "io", PL_F_IO, PL_PTRACE_READ, 0, g_io),
+	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, PL_PTRACE_NONE, 0, g_limits),
+	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, PL_PTRACE_NONE, 0, g_cgroup),
+	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, PL_PTRACE_NONE, 0, g_oom_score),
+	FILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, PL_PTRACE_NONE, 0, g_oom_adj),
+	FILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, PL_PTRACE_NONE, 0, g_coredump),
+	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, PL_PTRACE_NONE, 1, g_wchan),
+	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mounts),
+	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mountinfo),
+	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, PL_PTRACE_NONE, 0, g_children),
+	LINK_(PL_G_EXE, "exe", PL_F_LINKS, PL_PTRACE_READ, g_exe),
+	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, PL_PTRACE_READ, g_cwd),
+	LINK_(PL_G_ROOT, "root", PL_F_LINKS, PL_PTRACE_READ, g_root),
+	NS_(PL_NS_NET, "net"), NS_(PL_NS_UTS, "uts"), NS_(PL_NS_IPC, "ipc"),
+	NS_(PL_NS_PID, "pid"), NS_(PL_NS_PID_FOR_CHILDREN, "pid_for_children"),
+	NS_(PL_NS_USER, "user"), NS_(PL_NS_MNT, "mnt"), NS_(PL_NS_CGROUP, "cgroup"),
+	NS_(PL_NS_TIME, "time"), NS_(PL_NS_TIME_FOR_CHILDREN, "time_for_children"),
+	LINK_(PL_G_SELF, "self", 0, PL_PTRACE_NONE, NULL),
+	LINK_(PL_G_THREAD_SELF, "thread_self", 0, PL_PTRACE_NONE, NULL),
+};
+
+int pl_gen_lookup(const char *name, int want_link)
+{
+	for (int i = 1; i < PL_G_COUNT; i++)
+		if (pl_builtins[i].name && pl_builtins[i].is_link == want_link &&
+		    strcmp(pl_builtins[i].name, name) == 0)
+			return i;
+	return PL_G_NONE;
+}

@@ -1,0 +1,36 @@
+/*
+** pl_access: permission decisions made for the caller, as the kernel makes
+** them.  The daemon usually runs as root; it must never lend that to a
+** caller (no confused deputy).  Mode-bit checks are left to the kernel
+** (the mount uses default_permissions with the owners task_dump_owner gives);
+** what remains here is ptrace_may_access and ownership.
+*/
+#ifndef PL_ACCESS_H
+#define PL_ACCESS_H
+
+#include "pl_source.h"
+#include "pl_task.h"
+
+#define PL_CAP_SYS_PTRACE 19
+
+/*
+** Fill the caller's thread group and capabilities from the host's
+** proc_root/<pid>/status (the request carries only pid, fsuid and fsgid).
+** Returns 0 or -errno; idempotent once have_caps is set.
+*/
+int pl_caller_load(struct pl_caller *c, const char *proc_root);
+
+/*
+** Linux's __ptrace_may_access with FSCREDS, for `c` looking at task `t`
+** (needs PL_F_STATUS and PL_F_OWNER).  `mode` is enum pl_ptrace_mode.
+** Returns 1 if permitted, 0 if not; loads the caller's facts only when the
+** decision depends on them.
+*/
+int pl_ptrace_may_access(struct pl_caller *c, const char *proc_root,
+                         const struct pl_task *t, int mode);
+
+/* task_dump_owner: the owner of a per-task entry of `mode` (needs PL_F_OWNER). */
+void pl_task_owner(const struct pl_task *t, unsigned mode, int is_dir,
+                   uint32_t *uid, uint32_t *gid);
+
+#endif

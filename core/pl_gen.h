@@ -1,0 +1,55 @@
+/*
+** pl_gen: the builtin generators a layout can name.
+**
+** Each builtin says which fact groups it needs, which ptrace check Linux
+** makes before the caller may open (or readlink) it, and how to format it.
+** kernfs loads the facts, makes the check for the caller and calls `fmt`.
+*/
+#ifndef PL_GEN_H
+#define PL_GEN_H
+
+#include "pl_buf.h"
+#include "pl_fmt.h"
+#include "pl_source.h"
+
+enum pl_gen_id {
+	PL_G_NONE,
+	/* files */
+	PL_G_AUXV, PL_G_CMDLINE, PL_G_ENVIRON, PL_G_COMM, PL_G_UID_MAP,
+	PL_G_GID_MAP, PL_G_SETGROUPS, PL_G_MEM, PL_G_MAPS, PL_G_SMAPS,
+	PL_G_SMAPS_ROLLUP, PL_G_STAT, PL_G_STATM, PL_G_STATUS, PL_G_IO,
+	PL_G_LIMITS, PL_G_CGROUP, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
+	PL_G_COREDUMP_FILTER, PL_G_WCHAN, PL_G_MOUNTS, PL_G_MOUNTINFO,
+	PL_G_CHILDREN,
+	/* links */
+	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
+	PL_G_NS_FIRST, /* + PL_NS_* */
+	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
+	PL_G_COUNT
+};
+
+/* Ptrace modes, as Linux's PTRACE_MODE_READ / _ATTACH with FSCREDS. */
+enum pl_ptrace_mode { PL_PTRACE_NONE, PL_PTRACE_READ, PL_PTRACE_ATTACH };
+
+struct pl_gen_ctx {
+	struct pl_source *src;
+	pl_pid tgid, tid;          /* tid 0: the thread-group file */
+	const struct pl_task *task;
+	struct pl_view view;
+};
+
+struct pl_builtin {
+	const char *name;
+	unsigned need;             /* PL_F_* groups */
+	uint8_t is_link;
+	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
+	uint8_t masks;             /* output depends on view.permitted */
+	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
+};
+
+extern const struct pl_builtin pl_builtins[PL_G_COUNT];
+
+/* Generator id for a name, or PL_G_NONE. */
+int pl_gen_lookup(const char *name, int want_link);
+
+#endif

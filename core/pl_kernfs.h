@@ -1,0 +1,88 @@
+/*
+** pl_kernfs: the /proc tree as inode arithmetic over a layout and a source.
+**
+** FUSE-agnostic: the front end turns requests into these calls and their
+** results into replies.  Inode numbers carry their meaning (see kernfs.c),
+** so no call allocates per-inode state.  Every function returns 0 or
+** -errno, and takes the caller whose permissions it decides for.
+*/
+#ifndef PL_KERNFS_H
+#define PL_KERNFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pl_arena.h"
+#include "pl_buf.h"
+#include "pl_layout.h"
+#include "pl_source.h"
+
+#define PL_ROOT_INO 1
+
+/* Computes a Lua file: appends to out, returns 0 or -errno (EIO on error). */
+typedef int (*pl_lua_read_fn)(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+
+struct pl_kernfs {
+	const struct pl_layout *layout;
+	struct pl_source *src;
+	const char *proc_root;     /* the host's /proc, for the caller's own facts */
+	int64_t mtime;             /* shown as every inode's times */
+	pl_lua_read_fn lua_read;
+	void *lua_ctx;
+};
+
+struct pl_attr {
+	uint64_t ino;
+	uint32_t mode;             /* with S_IF* type bits */
+	uint32_t nlink;
+	uint32_t uid, gid;
+	uint64_t size;
+};
+
+/* An open file: a snapshot taken at open, or a live window on memory. */
+struct pl_file {
+	const char *data;          /* snapshot (owned unless `borrowed`) */
+	size_t len;
+	int borrowed;              /* data belongs to the layout (stubs) */
+	int is_mem;                /* reads go to the task's memory */
+	pl_pid tgid;
+};
+
+struct pl_dirent {
+	uint64_t ino;
+	uint64_t next_off;         /* offset that resumes after this entry */
+	uint32_t type;             /* DT_* */
+	const char *name;
+};
+
+/* An open directory: entries listed at the first read from offset 0. */
+struct pl_dir {
+	uint64_t ino;
+	struct pl_dirent *ents;
+	size_t n;
+	int listed;
+	struct pl_arena arena;
+};
+
+int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
+                  const char *name, struct pl_attr *out);
+int pl_kfs_getattr(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino,
+                   struct pl_attr *out);
+int pl_kfs_readlink(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino,
+                    struct pl_buf *out);
+int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flags,
+                struct pl_file **out);
+/* Up to size bytes at off: *data points into the snapshot, or into buf
+** (at least size bytes) for memory.  Returns the count or -errno. */
+ssize_t pl_kfs_read(struct pl_kernfs *k, struct pl_file *f, uint64_t off, size_t size,
+                    char *buf, const char **data);
+void pl_kfs_release(struct pl_file *f);
+
+int pl_kfs_opendir(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
+/* The entries after offset off, or -errno. */
+int pl_kfs_readdir(struct pl_kernfs *k, struct pl_caller *c, struct pl_dir *d, uint64_t off,
+                   const struct pl_dirent **first, size_t *count);
+void pl_kfs_releasedir(struct pl_dir *d);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+** pl_layout: the compiled tree, Linux's pid_entry table in data.
+**
+** A layout script only declares entries; the Lua binding freezes them into
+** one immutable array.  The children of every directory are contiguous, so
+** lookup and readdir are loops over [first, first + n) and an entry's index
+** goes straight into its inode number.  Nothing here refers to Lua: a Lua
+** file carries an opaque integer (`ref`) that the binding's hook resolves.
+*/
+#ifndef PL_LAYOUT_H
+#define PL_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pl_kind {
+	PL_K_DIR,        /* static directory: children [first, first + n) */
+	PL_K_FILE,       /* builtin file generator `gen` */
+	PL_K_STUB,       /* static content */
+	PL_K_LUA,        /* content computed by a Lua function `ref` */
+	PL_K_LINK,       /* builtin link generator `gen` */
+	PL_K_SYMLINK,    /* static link target `content` */
+	PL_K_TASKDIR,    /* task/: one directory per thread */
+	PL_K_FDDIR,      /* fd/: one link per open file */
+	PL_K_FDINFODIR,  /* fdinfo/: one file per open file */
+};
+
+/* In which per-task directories an entry appears. */
+enum pl_only { PL_ONLY_BOTH, PL_ONLY_TGID, PL_ONLY_TID };
+
+/* Where an entry lives: the /proc root, or under each task directory. */
+enum pl_scope { PL_SCOPE_ROOT, PL_SCOPE_TASK };
+
+struct pl_entry {
+	const char *name;
+	uint16_t len;
+	uint16_t mode;        /* permission bits; type follows from kind */
+	uint8_t kind;         /* enum pl_kind */
+	uint8_t only;         /* enum pl_only */
+	uint8_t scope;        /* enum pl_scope */
+	uint16_t gen;         /* builtin generator id (pl_gen.h) */
+	uint32_t first, n;    /* children of a PL_K_DIR */
+	uint32_t nsubdirs;    /* for nlink */
+	const char *content;  /* stub content or symlink target */
+	size_t content_len;
+	int ref;              /* PL_K_LUA: the binding's handle */
+};
+
+struct pl_layout {
+	struct pl_entry *entries;
+	uint32_t nentries;
+	uint32_t root_first, root_n;  /* entries of /proc besides <pid>/ */
+	uint32_t task_first, task_n;  /* entries of /proc/<pid>/ and task/<tid>/ */
+	uint32_t task_nsubdirs;
+	char *strings;                /* names and contents, one allocation */
+};
+
+void pl_layout_free(struct pl_layout *l);
+
+/* Linear scan, as Linux's proc_pident_lookup: the tables are short. */
+int pl_layout_find(const struct pl_layout *l, uint32_t first, uint32_t n,
+                   const char *name, size_t len, int tid_dir);
+
+static inline int pl_entry_visible(const struct pl_entry *e, int tid_dir)
+{
+	return e->only == PL_ONLY_BOTH || e->only == (tid_dir ? PL_ONLY_TID : PL_ONLY_TGID);
+}
+
+#endif

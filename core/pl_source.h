@@ -1,0 +1,66 @@
+/*
+** pl_source: where tasks come from.  The host source reads the live
+** machine; the model source serves a world declared in Lua.  kernfs and the
+** generators see only this interface.
+**
+** All functions return 0 (or a count) on success and -errno on failure;
+** -ESRCH means the task is gone.
+*/
+#ifndef PL_SOURCE_H
+#define PL_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pl_arena.h"
+#include "pl_task.h"
+
+struct pl_source;
+
+/* Called with each pid in ascending order; return non-zero to stop. */
+typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
+
+struct pl_source_ops {
+	const char *name; /* "host", "model" */
+	/* Thread-group leaders with tgid >= from, ascending. */
+	int (*each_tgid)(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg);
+	/* 0 if tid is a live thread of tgid (tid == tgid for the leader). */
+	int (*task_exists)(struct pl_source *s, pl_pid tgid, pl_pid tid);
+	/* tgid of a thread id; -ESRCH if unknown. */
+	int (*tgid_of)(struct pl_source *s, pl_pid tid, pl_pid *tgid);
+	/*
+	** Fill the groups `want` (PL_F_*) of task tid in tgid.  tid == 0 asks for
+	** the thread-group view (/proc/<tgid>/...), tid != 0 for
+	** /proc/<tgid>/task/<tid>/....  Strings and lists go into `arena`.
+	*/
+	int (*load)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+	            struct pl_arena *arena, struct pl_task *t);
+	int (*load_fdinfo)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+	                   struct pl_arena *arena, struct pl_fdinfo *fi);
+	/*
+	** Copy len bytes of the task's memory at addr.  Returns the count copied,
+	** short at the first unreadable byte; -EFAULT if nothing could be copied,
+	** -ESRCH if the task is gone, 0 if it has no memory (zombie).
+	*/
+	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
+	                    void *buf, size_t len);
+	void (*destroy)(struct pl_source *s);
+};
+
+struct pl_source {
+	const struct pl_source_ops *ops;
+};
+
+/* The live machine.  proc_root is normally "/proc". */
+struct pl_source *pl_host_source_new(const char *proc_root);
+
+/* The facts of the requesting process, as ptrace checks need them. */
+struct pl_caller {
+	pl_pid pid, tgid;          /* tid from the request, and its group */
+	uint32_t uid, gid;         /* fsuid, fsgid */
+	uint64_t cap_eff, cap_prm;
+	int have_caps;             /* cap_* and tgid were read */
+};
+
+#endif

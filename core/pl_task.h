@@ -1,0 +1,291 @@
+/*
+** pl_task: the facts of one task, as the kernel keeps them.
+**
+** Every per-task file is formatted from this record by a pure function
+** (core/fmt_*.c); a source (host or model) fills it.  The host source parses
+** the host kernel's files into these fields, the model source copies them
+** from a world.  Fields are grouped by the PL_F_* bit that guarantees them:
+** a generator asks the source for the groups it needs and may read only
+** those.  Lists and strings point into the request's arena (or into the
+** model's own storage), never into the formatter's output.
+**
+** Units follow the kernel's: memory counters in pages, times in clock ticks,
+** signal and capability sets as 64-bit masks.
+*/
+#ifndef PL_TASK_H
+#define PL_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t pl_pid;
+
+/* Fact groups a generator can ask for. */
+enum {
+	PL_F_STAT     = 1u << 0,  /* identity, state, counters of stat */
+	PL_F_STATUS   = 1u << 1,  /* creds, mm counters, signals, caps, ... */
+	PL_F_IO       = 1u << 2,
+	PL_F_LIMITS   = 1u << 3,
+	PL_F_CGROUP   = 1u << 4,
+	PL_F_MAPS     = 1u << 5,  /* regions without smaps counters */
+	PL_F_SMAPS    = 1u << 6,  /* regions with smaps counters */
+	PL_F_ROLLUP   = 1u << 7,
+	PL_F_MOUNTS   = 1u << 8,
+	PL_F_IDMAP    = 1u << 9,  /* uid_map, gid_map, setgroups */
+	PL_F_AUXV     = 1u << 10,
+	PL_F_OOM      = 1u << 11, /* oom_score, oom_score_adj, coredump_filter */
+	PL_F_WCHAN    = 1u << 12,
+	PL_F_LINKS    = 1u << 13, /* exe, cwd, root */
+	PL_F_NS       = 1u << 14,
+	PL_F_FDS      = 1u << 15, /* fd numbers, link targets, open modes */
+	PL_F_THREADS  = 1u << 16,
+	PL_F_CHILDREN = 1u << 17,
+	PL_F_OWNER    = 1u << 18, /* euid/egid, dumpable, has_mm */
+};
+
+#define PL_COMM_MAX 64 /* stat prints "%.64s" */
+
+struct pl_cred {
+	uint32_t uid[4]; /* real, effective, saved, fs */
+	uint32_t gid[4];
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+};
+
+/* Process memory counters (mm), in pages unless said otherwise. */
+struct pl_mm {
+	uint64_t total_vm, hiwater_vm;  /* VmSize, VmPeak */
+	uint64_t locked_vm, pinned_vm;  /* VmLck, VmPin */
+	uint64_t hiwater_rss;           /* VmHWM */
+	uint64_t rss;                   /* anon + file + shmem (stat field 24) */
+	uint64_t rss_anon, rss_file, rss_shmem;
+	uint64_t data_vm, stack_vm, exec_vm; /* VmData, VmStk, exec_vm */
+	uint64_t vm_exe_kb, vm_lib_kb;  /* VmExe, VmLib as Linux computes them */
+	uint64_t pte_kb;                /* VmPTE */
+	uint64_t swap;                  /* VmSwap */
+	uint64_t hugetlb_kb;            /* HugetlbPages */
+	uint64_t start_code, end_code, start_stack;
+	uint64_t start_data, end_data, start_brk;
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+/* A bitmap as %*pb / %*pbl print it (Cpus_allowed, Mems_allowed). */
+#define PL_CPUMASK_WORDS 128 /* 8192 bits */
+struct pl_bitmap {
+	uint32_t nbits;
+	uint64_t w[PL_CPUMASK_WORDS];
+};
+
+/* A memory region: one line of maps, one block of smaps. */
+struct pl_region {
+	uint64_t start, end, pgoff;  /* pgoff in bytes, as maps prints it */
+	uint32_t dev_major, dev_minor;
+	uint64_t inode;
+	char perms[5];               /* "rwxp" */
+	const char *name;            /* already escaped as maps prints it, or "" */
+	/* smaps only: */
+	const uint64_t *kb;          /* PL_SMAPS_NFIELDS values, in kB */
+	uint32_t thp_eligible;
+	int32_t protection_key;      /* -1: line absent */
+	const char *vmflags;         /* "rd wr mr mw me ac " */
+};
+
+/* smaps fields after the header line, in Linux's order (up to Locked). */
+enum {
+	PL_SM_SIZE, PL_SM_KERNELPAGESIZE, PL_SM_MMUPAGESIZE, PL_SM_RSS, PL_SM_PSS,
+	PL_SM_PSS_DIRTY, PL_SM_SHARED_CLEAN, PL_SM_SHARED_DIRTY,
+	PL_SM_PRIVATE_CLEAN, PL_SM_PRIVATE_DIRTY, PL_SM_REFERENCED,
+	PL_SM_ANONYMOUS, PL_SM_KSM, PL_SM_LAZYFREE, PL_SM_ANONHUGEPAGES,
+	PL_SM_SHMEMPMDMAPPED, PL_SM_FILEPMDMAPPED, PL_SM_SHARED_HUGETLB,
+	PL_SM_PRIVATE_HUGETLB, PL_SM_SWAP, PL_SM_SWAPPSS, PL_SM_LOCKED,
+	PL_SMAPS_NFIELDS
+};
+
+/* smaps_rollup: header range plus its own counters (summed before rounding). */
+enum {
+	PL_RU_RSS, PL_RU_PSS, PL_RU_PSS_DIRTY, PL_RU_PSS_ANON, PL_RU_PSS_FILE,
+	PL_RU_PSS_SHMEM, PL_RU_SHARED_CLEAN, PL_RU_SHARED_DIRTY,
+	PL_RU_PRIVATE_CLEAN, PL_RU_PRIVATE_DIRTY, PL_RU_REFERENCED,
+	PL_RU_ANONYMOUS, PL_RU_KSM, PL_RU_LAZYFREE, PL_RU_ANONHUGEPAGES,
+	PL_RU_SHMEMPMDMAPPED, PL_RU_FILEPMDMAPPED, PL_RU_SHARED_HUGETLB,
+	PL_RU_PRIVATE_HUGETLB, PL_RU_SWAP, PL_RU_SWAPPSS, PL_RU_LOCKED,
+	PL_ROLLUP_NFIELDS
+};
+struct pl_rollup {
+	uint64_t start, end;         /* first vma start, last vma end */
+	uint64_t kb[PL_ROLLUP_NFIELDS];
+};
+
+/* A mount as mountinfo describes it; mounts is derived from the same record. */
+struct pl_mount {
+	uint32_t id, parent_id, dev_major, dev_minor;
+	const char *root, *mountpoint;  /* escaped as the kernel prints them */
+	const char *mnt_opts;            /* "rw,nosuid,relatime": mount flags */
+	const char *optional;            /* "shared:1 master:2" or "" */
+	const char *fstype, *source;     /* source already escaped */
+	const char *super_opts;          /* "rw,size=..." : sb ro/rw, sb flags, fs options */
+};
+
+struct pl_cgroup {
+	uint32_t hierarchy;
+	const char *controllers, *path;
+};
+
+struct pl_idmap_extent {
+	uint32_t first, lower_first, count;
+};
+
+/* coredump_filter of a task without mm (the kernel's filter has 9 bits). */
+#define PL_COREDUMP_FILTER_NONE UINT32_MAX
+
+struct pl_rlimit {
+	uint64_t cur, max; /* UINT64_MAX is RLIM_INFINITY */
+};
+#define PL_RLIM_NLIMITS 16
+
+struct pl_fd {
+	int32_t fd;
+	uint32_t f_mode;     /* FMODE_READ 1 | FMODE_WRITE 2: the link's mode bits */
+	const char *target;  /* readlink of fd/N */
+};
+
+/* One fdinfo file: the common lines, then the type-specific tail as the
+** kernel's file type prints it (eventfd, epoll, inotify, ...). */
+struct pl_fdinfo {
+	uint64_t pos;
+	uint32_t flags;      /* printed %#o style as 0%o */
+	uint32_t mnt_id;
+	uint64_t ino;
+	const char *extra;   /* lines after ino:, or "" */
+};
+
+/* Namespace links of ns/, in Linux's order. */
+enum {
+	PL_NS_NET, PL_NS_UTS, PL_NS_IPC, PL_NS_PID, PL_NS_PID_FOR_CHILDREN,
+	PL_NS_USER, PL_NS_MNT, PL_NS_CGROUP, PL_NS_TIME, PL_NS_TIME_FOR_CHILDREN,
+	PL_NS_COUNT
+};
+extern const char *const pl_ns_names[PL_NS_COUNT];   /* "net", "uts", ... */
+extern const char *const pl_ns_types[PL_NS_COUNT];   /* "net", "uts", ..., "pid", ..., "time" */
+
+#define PL_NSPID_MAX 32 /* nesting depth of pid namespaces (MAX_PID_NS_LEVEL) */
+
+struct pl_task {
+	unsigned have;             /* PL_F_* groups filled */
+	pl_pid tgid, tid;
+
+	/* PL_F_STAT (and the identity part of PL_F_STATUS) */
+	char comm[PL_COMM_MAX + 1];
+	char state;                /* 'R', 'S', ... */
+	pl_pid ppid, pgrp, session, tpgid;
+	int32_t tty_nr;
+	uint32_t flags;            /* PF_* */
+	uint64_t minflt, cminflt, majflt, cmajflt;
+	uint64_t utime, stime;
+	int64_t cutime, cstime;
+	int32_t priority, nice;
+	int32_t num_threads;
+	uint64_t starttime;        /* clock ticks after boot */
+	uint64_t vsize;            /* bytes (stat field 23) */
+	uint64_t rsslim;
+	uint64_t kstkesp, kstkeip;
+	uint64_t sig_pending, sig_blocked, sig_ignored, sig_caught; /* stat 31-34 */
+	uint64_t wchan_flag;       /* stat field 35: 0 or 1 */
+	int32_t exit_signal;
+	int32_t processor;
+	uint32_t rt_priority, policy;
+	uint64_t blkio_ticks, guest_time;
+	int64_t cguest_time;
+	int32_t exit_code;
+	struct pl_mm mm;           /* stat fills the address fields and rss */
+
+	/* PL_F_STATUS */
+	int32_t umask;             /* -1: task has no fs, no Umask line */
+	pl_pid ngid, tracer_pid;
+	struct pl_cred cred;
+	uint32_t fd_size;
+	const uint32_t *groups;
+	size_t ngroups;
+	pl_pid nstgid[PL_NSPID_MAX], nspid[PL_NSPID_MAX];
+	pl_pid nspgid[PL_NSPID_MAX], nssid[PL_NSPID_MAX];
+	int ns_levels;             /* how many values NStgid etc. print */
+	int kthread;
+	int has_mm;                /* the Vm* block is printed */
+	int core_dumping;
+	int thp_enabled;
+	uint64_t untag_mask;
+	uint32_t sigq_count, sigq_limit;
+	uint64_t shd_pending;      /* ShdPnd; SigPnd is sig_pending */
+	int no_new_privs;
+	int seccomp_mode, seccomp_filters;
+	const char *spec_store_bypass;      /* "vulnerable", ... */
+	const char *spec_indirect_branch;   /* "always enabled", ... */
+	struct pl_bitmap cpus_allowed, mems_allowed;
+	uint64_t nvcsw, nivcsw;
+	const char *arch_lines;    /* x86_Thread_features..., each ending '\n', or "" */
+
+	/* PL_F_IO */
+	uint64_t io_rchar, io_wchar, io_syscr, io_syscw;
+	uint64_t io_read_bytes, io_write_bytes, io_cancelled_write_bytes;
+
+	/* PL_F_LIMITS */
+	struct pl_rlimit rlim[PL_RLIM_NLIMITS];
+
+	/* PL_F_CGROUP */
+	const struct pl_cgroup *cgroups;
+	size_t ncgroups;
+
+	/* PL_F_MAPS / PL_F_SMAPS */
+	const struct pl_region *regions;
+	size_t nregions;
+
+	/* PL_F_ROLLUP */
+	int has_rollup;            /* 0: no vmas, file reads empty */
+	struct pl_rollup rollup;
+
+	/* PL_F_MOUNTS */
+	const struct pl_mount *mounts;
+	size_t nmounts;
+	int no_mnt_ns;             /* no nsproxy (zombie): mounts, mountinfo open EINVAL */
+
+	/* PL_F_IDMAP */
+	const struct pl_idmap_extent *uid_map, *gid_map;
+	size_t nuid_map, ngid_map;
+	int setgroups_allowed;
+
+	/* PL_F_AUXV: (type, value) pairs, up to and including AT_NULL */
+	const uint64_t *auxv;
+	size_t nauxv;              /* number of pairs */
+
+	/* PL_F_OOM */
+	uint32_t oom_score;
+	int32_t oom_score_adj;
+	uint32_t coredump_filter;  /* PL_COREDUMP_FILTER_NONE: no mm, reads empty */
+
+	/* PL_F_WCHAN */
+	const char *wchan;         /* symbol name, or "0" */
+
+	/* PL_F_LINKS: NULL when the link does not resolve (ENOENT) */
+	const char *exe, *cwd, *root;
+
+	/* PL_F_NS: inode numbers; 0 when absent */
+	uint64_t ns_ino[PL_NS_COUNT];
+
+	/* PL_F_FDS */
+	const struct pl_fd *fds;
+	size_t nfds;
+
+	/* PL_F_THREADS: tids, in the kernel's list order */
+	const pl_pid *threads;
+	size_t nthreads;
+
+	/* PL_F_CHILDREN (of this thread) */
+	const pl_pid *children;
+	size_t nchildren;
+
+	/* PL_F_OWNER */
+	uint32_t euid, egid;       /* owner of 0555 directories */
+	int dumpable;              /* 0 none, 1 user, 2 root (SUID_DUMP_*) */
+	uint32_t mm_root_uid, mm_root_gid; /* uid/gid 0 of mm->user_ns */
+};
+
+#endif
