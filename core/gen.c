@@ -72,19 +72,20 @@ static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link
 static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
 static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
 
-#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, fn }
-#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, fn }
-#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, NULL }
+#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, 0, fn }
+#define MMFILE_(id, nm, need, chk, fn) [id] = { nm, need, 0, chk, 0, 1, fn }
+#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, 0, fn }
+#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, 0, NULL }
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
-	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, PL_PTRACE_READ, 0, g_auxv),
+	MMFILE_(PL_G_AUXV, "auxv", PL_F_AUXV, PL_PTRACE_READ, g_auxv),
 	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, PL_PTRACE_NONE, 0, g_cmdline),
-	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, PL_PTRACE_READ, 0, g_environ),
+	MMFILE_(PL_G_ENVIRON, "environ", PL_F_STAT, PL_PTRACE_READ, g_environ),
 	FILE_(PL_G_COMM, "comm", PL_F_STAT, PL_PTRACE_NONE, 0, g_comm),
 	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_uid_map),
 	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_gid_map),
 	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_setgroups),
-	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, 0, NULL),
+	MMFILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, NULL),
 	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, PL_PTRACE_READ, 0, g_maps),
 	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, PL_PTRACE_READ, 0, g_smaps),
 	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, PL_PTRACE_READ, 0, g_rollup),

@@ -92,7 +92,10 @@ static int parse_file(struct host_source *h, const char *dir, const char *name,
 	const char *text;
 	size_t len;
 	int rc = read_file(h, dir, name, &text, &len);
-	return rc < 0 ? rc : parse(text, len, a, t);
+	if (rc < 0)
+		return rc;
+	rc = parse(text, len, a, t);
+	return rc == -EINVAL ? -EIO : rc; /* text we could not parse: our bug, not the caller's */
 }
 
 /* Adapters for the parsers that keep no strings. */
@@ -187,15 +190,15 @@ static int load_ns(struct host_source *h, const char *dir, struct pl_arena *a, s
 	return 0;
 }
 
-/* Numeric names of a directory, ascending (the order Linux lists pids). */
 static int cmp_pid(const void *a, const void *b)
 {
 	pl_pid x = *(const pl_pid *)a, y = *(const pl_pid *)b;
 	return (x > y) - (x < y);
 }
 
+/* Numeric entries of dir: pids (sorted ascending when asked) or fds (zero_ok). */
 static int list_numeric(struct host_source *h, const char *dir, struct pl_arena *a,
-                        pl_pid **out, size_t *n, int sort)
+                        pl_pid **out, size_t *n, int sort, int zero_ok)
 {
 	int fd = openat(h->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -211,7 +214,7 @@ static int list_numeric(struct host_source *h, const char *dir, struct pl_arena 
 	while ((de = readdir(d))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
-		if (*end || end == de->d_name || pid <= 0)
+		if (*end || end == de->d_name || pid < 0 || (pid == 0 && !zero_ok))
 			continue;
 		v = pl_arena_grow(a, v, sizeof *v, &cap, len + 1);
 		if (!v) {
@@ -234,7 +237,7 @@ static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, 
 	snprintf(fddir, sizeof fddir, "%s/fd", dir);
 	pl_pid *fdn;
 	size_t n;
-	int rc = list_numeric(h, fddir, a, &fdn, &n, 1);
+	int rc = list_numeric(h, fddir, a, &fdn, &n, 1, 1);
 	if (rc < 0)
 		return rc;
 	struct pl_fd *fds = pl_arena_alloc(a, (n ? n : 1) * sizeof *fds);
@@ -343,8 +346,13 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		rc = parse_file(h, dir, "maps", pl_parse_maps, a, t);
 	if (!rc && (want & PL_F_ROLLUP))
 		rc = parse_file(h, dir, "smaps_rollup", p_rollup, a, t);
-	if (!rc && (want & PL_F_MOUNTS))
+	if (!rc && (want & PL_F_MOUNTS)) {
 		rc = parse_file(h, dir, "mountinfo", pl_parse_mountinfo, a, t);
+		if (rc == -EINVAL) { /* a zombie has no mount namespace */
+			t->no_mnt_ns = 1;
+			rc = 0;
+		}
+	}
 	if (!rc && (want & PL_F_IDMAP)) {
 		rc = parse_file(h, dir, "uid_map", p_uid_map, a, t);
 		if (!rc)
@@ -379,13 +387,11 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		pl_pid *v;
 		snprintf(tdir, sizeof tdir, "%d/task", (int)tgid);
 		/* the kernel lists threads in thread-list order; keep it */
-		rc = list_numeric(h, tdir, a, &v, &t->nthreads, 0);
+		rc = list_numeric(h, tdir, a, &v, &t->nthreads, 0, 0);
 		t->threads = v;
 	}
 	if (!rc && (want & PL_F_CHILDREN))
 		rc = load_children(h, tgid, tid, a, t);
-	if (rc == -ENOMEM || rc == -EINVAL) /* a parser or the arena failed */
-		return rc == -EINVAL ? -EIO : rc;
 	if (rc == 0)
 		t->have |= want;
 	return rc;
@@ -412,7 +418,7 @@ static int host_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *
 	struct pl_arena a = PL_ARENA_INIT;
 	pl_pid *v;
 	size_t n;
-	int rc = list_numeric(h, ".", &a, &v, &n, 1);
+	int rc = list_numeric(h, ".", &a, &v, &n, 1, 0);
 	if (rc == 0) {
 		for (size_t i = 0; i < n; i++)
 			if (v[i] >= from && cb(arg, v[i]))

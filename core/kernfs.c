@@ -158,6 +158,8 @@ static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 		}
 		pl_task_owner(t, mode & 07777, 0, &uid, &gid);
 		fill_attr(a, ino, mode, 1, uid, gid);
+		if (S_ISLNK(mode))
+			a->size = 64; /* as proc_fd_link's inodes report */
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
@@ -293,6 +295,8 @@ static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 	int rc = load_task(k, n, want, t);
 	if (rc < 0)
 		return rc;
+	if (b->mm_open && !(*t)->has_mm) /* mm_access finds no mm: zombie, kthread */
+		return -ESRCH;
 	*permitted = decide ? pl_ptrace_may_access(c, k->proc_root, *t, b->check) : 1;
 	if (b->check != PL_PTRACE_NONE && !*permitted)
 		return -EACCES;
@@ -349,7 +353,7 @@ int pl_kfs_readlink(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, stru
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
 		/* proc_fd_access_allowed: PTRACE_MODE_READ */
-		static const struct pl_builtin fd_link = { "fd", PL_F_FDS, 1, PL_PTRACE_READ, 0, NULL };
+		static const struct pl_builtin fd_link = { "fd", PL_F_FDS, 1, PL_PTRACE_READ, 0, 0, NULL };
 		struct pl_task *t;
 		int permitted;
 		int rc = load_checked(k, c, n, &fd_link, &t, &permitted);
@@ -427,7 +431,7 @@ static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                        struct pl_buf *out)
 {
-	static const struct pl_builtin fdinfo = { "fdinfo", 0, 0, PL_PTRACE_READ, 0, NULL };
+	static const struct pl_builtin fdinfo = { "fdinfo", 0, 0, PL_PTRACE_READ, 0, 0, NULL };
 	struct pl_task *t;
 	int permitted;
 	int rc = load_checked(k, c, n, &fdinfo, &t, &permitted);

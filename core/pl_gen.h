@@ -44,6 +44,7 @@ struct pl_builtin {
 	uint8_t is_link;
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
 	uint8_t masks;             /* output depends on view.permitted */
+	uint8_t mm_open;           /* proc_mem_open: ESRCH when the task has no mm */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
 };
 

@@ -151,13 +151,17 @@ static void *wfield(struct pl_task *t, const struct line *l)
 /*
 ** {====================================================================
 ** Formatting
+**
+** Each line reserves its worst case once and is written through a cursor:
+** status has some sixty lines, and a buffer call per token cost more than
+** the formatting itself.
 ** =====================================================================
 */
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Decimal right-aligned in `width` columns, as seq_put_decimal_ull_width. */
-static void put_u_width(struct pl_buf *b, uint64_t v, int width)
+/* Decimal at p, right-aligned in `width` columns (seq_put_decimal_ull_width). */
+static char *put_u_width(char *p, uint64_t v, int width)
 {
 	char tmp[24];
 	char *q = tmp + sizeof tmp;
@@ -167,16 +171,37 @@ static void put_u_width(struct pl_buf *b, uint64_t v, int width)
 	} while (v);
 	while (tmp + sizeof tmp - q < width)
 		*--q = ' ';
-	pl_buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	size_t n = (size_t)(tmp + sizeof tmp - q);
+	memcpy(p, q, n);
+	return p + n;
 }
 
-/* `digits` hex digits of v, zero padded (and truncated to them). */
-static void put_hex(struct pl_buf *b, uint64_t v, int digits)
+static char *put_u(char *p, uint64_t v)
 {
-	char tmp[16];
+	return put_u_width(p, v, 0);
+}
+
+static char *put_i(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_u(p, 0 - (uint64_t)v);
+	}
+	return put_u(p, (uint64_t)v);
+}
+
+static char *put_str(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* `digits` hex digits of v, zero padded. */
+static char *put_hex(char *p, uint64_t v, int digits)
+{
 	for (int i = digits - 1; i >= 0; i--, v >>= 4)
-		tmp[i] = hexdig[v & 15];
-	pl_buf_add(b, tmp, (size_t)digits);
+		p[i] = hexdig[v & 15];
+	return p + digits;
 }
 
 static int hex_digits(uint64_t v)
@@ -188,7 +213,7 @@ static int hex_digits(uint64_t v)
 }
 
 /* "%#04o" the kernel's way: a '0' prefix unless the value is 0. */
-static void put_umask(struct pl_buf *b, int32_t umask)
+static char *put_umask(char *p, int32_t umask)
 {
 	char tmp[16];
 	char *q = tmp + sizeof tmp;
@@ -201,50 +226,66 @@ static void put_umask(struct pl_buf *b, int32_t umask)
 		*--q = '0';
 	while (tmp + sizeof tmp - q < 4)
 		*--q = '0';
-	pl_buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	return put_str(p, q, (size_t)(tmp + sizeof tmp - q));
 }
 
 /* seq_escape_str(ESCAPE_SPACE | ESCAPE_SPECIAL, "\n\\"): only those two. */
-static void put_name(struct pl_buf *b, const char *comm)
+static char *put_name(char *p, const char *comm)
 {
 	size_t n = strnlen(comm, PL_COMM_MAX);
 	for (size_t i = 0; i < n; i++) {
-		if (comm[i] == '\n')
-			pl_buf_add(b, "\\n", 2);
-		else if (comm[i] == '\\')
-			pl_buf_add(b, "\\\\", 2);
-		else
-			pl_buf_putc(b, comm[i]);
+		if (comm[i] == '\n' || comm[i] == '\\') {
+			*p++ = '\\';
+			*p++ = comm[i] == '\n' ? 'n' : '\\';
+		} else {
+			*p++ = comm[i];
+		}
 	}
+	return p;
 }
 
-static int put_state(struct pl_buf *b, char state)
+static const char *state_name(char state)
 {
 	for (size_t i = 0; i < sizeof state_names / sizeof state_names[0]; i++)
-		if (state_names[i][0] == state) {
-			pl_buf_puts(b, state_names[i]);
-			return 0;
-		}
-	return -EINVAL;
+		if (state_names[i][0] == state)
+			return state_names[i];
+	return NULL;
 }
 
-static void put_groups(struct pl_buf *b, const uint32_t *g, size_t n)
+static char *put_groups(char *p, const uint32_t *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			pl_buf_putc(b, ' ');
-		pl_buf_u64(b, g[i]);
+			*p++ = ' ';
+		p = put_u(p, g[i]);
 	}
-	pl_buf_putc(b, ' '); /* the kernel's historical trailing space */
+	*p++ = ' '; /* the kernel's historical trailing space */
+	return p;
 }
 
-static void put_ns(struct pl_buf *b, const pl_pid *v, int levels)
+static int ns_levels(const struct pl_task *t)
 {
-	for (int i = 0; i < levels && i < PL_NSPID_MAX; i++) {
+	return t->ns_levels < PL_NSPID_MAX ? t->ns_levels : PL_NSPID_MAX;
+}
+
+static char *put_ns(char *p, const pl_pid *v, int levels)
+{
+	for (int i = 0; i < levels; i++) {
 		if (i)
-			pl_buf_putc(b, '\t');
-		pl_buf_u64(b, (uint32_t)v[i]);
+			*p++ = '\t';
+		p = put_u(p, (uint32_t)v[i]);
 	}
+	return p;
+}
+
+static char *put_cred(char *p, const uint32_t *id)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '\t';
+		p = put_u(p, id[i]);
+	}
+	return p;
 }
 
 static uint32_t bm_chunk(const struct pl_bitmap *m, unsigned i)
@@ -266,19 +307,20 @@ static uint32_t bm_nbits(const struct pl_bitmap *m)
 ** %*pb: 32-bit chunks, most significant first, comma separated; the top
 ** chunk is as wide as its bits need, the others 8 digits.
 */
-static void put_bitmap(struct pl_buf *b, const struct pl_bitmap *m)
+static char *put_bitmap(char *p, const struct pl_bitmap *m)
 {
 	uint32_t nbits = bm_nbits(m);
 	if (!nbits)
-		return;
+		return p;
 	unsigned top = (nbits - 1) / 32;
 	for (unsigned i = top + 1; i-- > 0;) {
 		uint32_t bits = i == top ? nbits - 32 * top : 32;
 		uint64_t v = bm_chunk(m, i) & ((1ull << bits) - 1);
-		put_hex(b, v, (int)((bits + 3) / 4));
+		p = put_hex(p, v, (int)((bits + 3) / 4));
 		if (i)
-			pl_buf_putc(b, ',');
+			*p++ = ',';
 	}
+	return p;
 }
 
 /* The first bit at or after `from` that equals `set`, or nbits. */
@@ -299,22 +341,23 @@ static uint32_t bm_next(const struct pl_bitmap *m, uint32_t from, int set, uint3
 }
 
 /* %*pbl: ranges of set bits, "0-3,8". */
-static void put_bitlist(struct pl_buf *b, const struct pl_bitmap *m)
+static char *put_bitlist(char *p, const struct pl_bitmap *m)
 {
 	uint32_t nbits = bm_nbits(m);
 	int first = 1;
 	for (uint32_t lo = bm_next(m, 0, 1, nbits); lo < nbits;) {
 		uint32_t hi = bm_next(m, lo, 0, nbits);
 		if (!first)
-			pl_buf_putc(b, ',');
+			*p++ = ',';
 		first = 0;
-		pl_buf_u64(b, lo);
+		p = put_u(p, lo);
 		if (hi - 1 > lo) {
-			pl_buf_putc(b, '-');
-			pl_buf_u64(b, hi - 1);
+			*p++ = '-';
+			p = put_u(p, hi - 1);
 		}
 		lo = bm_next(m, hi, 1, nbits);
 	}
+	return p;
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -328,7 +371,7 @@ static uint64_t rss_pages(const struct pl_mm *m)
 }
 
 /* Values printed as "%8lu kB": the pages lines, derived or stored. */
-static void put_kb(struct pl_buf *b, const struct pl_task *t, const struct line *l)
+static char *put_kb(char *p, const struct pl_task *t, const struct line *l)
 {
 	const struct pl_mm *m = &t->mm;
 	uint64_t kb;
@@ -339,57 +382,76 @@ static void put_kb(struct pl_buf *b, const struct pl_task *t, const struct line 
 	case S_KB:   kb = *(const uint64_t *)field(t, l); break;
 	default:     kb = *(const uint64_t *)field(t, l) * PAGE_KB; break;
 	}
-	put_u_width(b, kb, 8);
-	pl_buf_add(b, " kB", 3);
+	p = put_u_width(p, kb, 8);
+	return put_str(p, " kB", 3);
 }
 
-static void put_sigq(struct pl_buf *b, const struct pl_task *t)
+static char *put_sigq(char *p, const struct pl_task *t)
 {
-	pl_buf_u64(b, t->sigq_count);
-	pl_buf_putc(b, '/');
-	pl_buf_u64(b, t->sigq_limit == SIGQ_INFINITY ? UINT64_MAX : t->sigq_limit);
+	p = put_u(p, t->sigq_count);
+	*p++ = '/';
+	return put_u(p, t->sigq_limit == SIGQ_INFINITY ? UINT64_MAX : t->sigq_limit);
 }
 
-static void put_hexl(struct pl_buf *b, uint64_t v)
+/* %#lx; the kernel's %#x prints 0 as "0x0", unlike glibc's "0". */
+static char *put_hexl(char *p, uint64_t v)
 {
-	pl_buf_add(b, "0x", 2); /* the kernel's %#x prints 0 as "0x0" */
-	put_hex(b, v, hex_digits(v));
+	p = put_str(p, "0x", 2);
+	return put_hex(p, v, hex_digits(v));
 }
 
-/* The value of one line, after "Key:\t". */
-static int put_value(struct pl_buf *b, const struct pl_task *t, const struct line *l)
+static const char *spec_word(const struct pl_task *t, const struct line *l)
+{
+	const char *s = *(const char *const *)field(t, l);
+	return s ? s : "unknown";
+}
+
+/* The most bytes the value of line l can take; the cursor never passes it. */
+static size_t value_bound(const struct pl_task *t, const struct line *l)
+{
+	const struct pl_bitmap *m = field(t, l);
+	switch (l->kind) {
+	case S_NAME:    return 2 * PL_COMM_MAX;
+	case S_STATE:   return 32;
+	case S_CRED:    return 4 * 11;
+	case S_GROUPS:  return t->ngroups * 11 + 1;
+	case S_NS:      return PL_NSPID_MAX * 11;
+	case S_SIGQ:    return 11 + 1 + 20;
+	case S_STR:     return strlen(spec_word(t, l));
+	case S_BITMAP:  return (bm_nbits(m) + 31) / 32 * 9;
+	case S_BITLIST: return (bm_nbits(m) / 2 + 1) * 11; /* "8190-8191," */
+	default:        return 32; /* numbers, "%8lu kB", hex */
+	}
+}
+
+/* The value of one line, after "Key:\t"; NULL if the record is invalid. */
+static char *put_value(char *p, const struct pl_task *t, const struct line *l)
 {
 	const void *f = field(t, l);
+	const char *s;
 	switch (l->kind) {
-	case S_NAME:    put_name(b, t->comm); break;
-	case S_UMASK:   put_umask(b, t->umask); break;
-	case S_STATE:   return put_state(b, t->state);
-	case S_PID:     pl_buf_u64(b, (uint32_t)*(const pl_pid *)f); break;
-	case S_U32:     pl_buf_u64(b, *(const uint32_t *)f); break;
-	case S_U64:     pl_buf_u64(b, *(const uint64_t *)f); break;
-	case S_INT:     pl_buf_i64(b, *(const int *)f); break;
-	case S_CRED:
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				pl_buf_putc(b, '\t');
-			pl_buf_u64(b, ((const uint32_t *)f)[i]);
-		}
-		break;
-	case S_GROUPS:  put_groups(b, t->groups, t->ngroups); break;
-	case S_NS:      put_ns(b, f, t->ns_levels); break;
-	case S_HEXL:    put_hexl(b, *(const uint64_t *)f); break;
-	case S_SIGQ:    put_sigq(b, t); break;
-	case S_MASK:    put_hex(b, *(const uint64_t *)f, 16); break;
-	case S_STR: {
-		const char *s = *(const char *const *)f;
-		pl_buf_puts(b, s ? s : "unknown");
-		break;
+	case S_NAME:    return put_name(p, t->comm);
+	case S_UMASK:   return put_umask(p, t->umask);
+	case S_STATE:
+		s = state_name(t->state);
+		return s ? put_str(p, s, strlen(s)) : NULL;
+	case S_PID:     return put_u(p, (uint32_t)*(const pl_pid *)f);
+	case S_U32:     return put_u(p, *(const uint32_t *)f);
+	case S_U64:     return put_u(p, *(const uint64_t *)f);
+	case S_INT:     return put_i(p, *(const int *)f);
+	case S_CRED:    return put_cred(p, f);
+	case S_GROUPS:  return put_groups(p, t->groups, t->ngroups);
+	case S_NS:      return put_ns(p, f, ns_levels(t));
+	case S_HEXL:    return put_hexl(p, *(const uint64_t *)f);
+	case S_SIGQ:    return put_sigq(p, t);
+	case S_MASK:    return put_hex(p, *(const uint64_t *)f, 16);
+	case S_STR:
+		s = spec_word(t, l);
+		return put_str(p, s, strlen(s));
+	case S_BITMAP:  return put_bitmap(p, f);
+	case S_BITLIST: return put_bitlist(p, f);
+	default:        return put_kb(p, t, l);
 	}
-	case S_BITMAP:  put_bitmap(b, f); break;
-	case S_BITLIST: put_bitlist(b, f); break;
-	default:        put_kb(b, t, l); break;
-	}
-	return 0;
 }
 
 static int line_shown(const struct pl_task *t, const struct line *l)
@@ -401,22 +463,36 @@ static int line_shown(const struct pl_task *t, const struct line *l)
 	return 1;
 }
 
+/* "Key:\tvalue\n" */
+static int put_line(struct pl_buf *b, const struct pl_task *t, const struct line *l)
+{
+	char *start = pl_buf_reserve(b, l->klen + 2 + value_bound(t, l) + 1);
+	if (!start)
+		return -ENOMEM;
+	char *p = put_str(start, l->key, l->klen);
+	*p++ = ':';
+	*p++ = '\t';
+	p = put_value(p, t, l);
+	if (!p)
+		return -EINVAL;
+	*p++ = '\n';
+	b->len += (size_t)(p - start);
+	return 0;
+}
+
 /*
 ** PL_F_STATUS (with the identity fields it shares with stat: comm, state,
-** tgid, tid, ppid, num_threads, signal masks).  Pid is t->tid.
+** tgid, tid, ppid, num_threads, signal masks).  Pid is t->tid.  An unknown
+** state letter is -EINVAL: the kernel has no name for it.
 */
 int pl_fmt_status(const struct pl_task *t, struct pl_buf *out)
 {
 	for (size_t i = 0; i < NLINES; i++) {
-		const struct line *l = &lines[i];
-		if (!line_shown(t, l))
+		if (!line_shown(t, &lines[i]))
 			continue;
-		pl_buf_add(out, l->key, l->klen);
-		pl_buf_add(out, ":\t", 2);
-		int rc = put_value(out, t, l);
+		int rc = put_line(out, t, &lines[i]);
 		if (rc < 0)
 			return rc;
-		pl_buf_putc(out, '\n');
 	}
 	if (t->arch_lines)
 		pl_buf_puts(out, t->arch_lines);
@@ -715,8 +791,8 @@ static int check_bitlist(const char *p, const char *end, const struct pl_bitmap 
 		if (p < end && *p++ != ',')
 			return -EINVAL;
 	}
-	uint32_t set = 0;
-	for (unsigned i = 0; i < PL_CPUMASK_WORDS; i++)
+	uint32_t set = 0; /* parse_bitmap left the words past nbits clear */
+	for (unsigned i = 0; i < (nbits + 63) / 64; i++)
 		set += (uint32_t)__builtin_popcountll(m->w[i]);
 	return set == count ? 0 : -EINVAL;
 }

@@ -144,8 +144,10 @@ int main(int argc, char *argv[])
 	} else {
 		struct fuse_loop_config *cfg = fuse_loop_cfg_create();
 		fuse_loop_cfg_set_clone_fd(cfg, fopts.clone_fd);
-		fuse_loop_cfg_set_max_threads(cfg, fopts.max_threads);
-		fuse_loop_cfg_set_idle_threads(cfg, fopts.max_idle_threads);
+		if (fopts.max_threads > 0 && fopts.max_threads <= 100000) /* else: unset */
+			fuse_loop_cfg_set_max_threads(cfg, fopts.max_threads);
+		if (fopts.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
+			fuse_loop_cfg_set_idle_threads(cfg, fopts.max_idle_threads);
 		ret = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
 	}

@@ -218,6 +218,10 @@ static void set_path(lua_State *L, const char *script)
 static int load_layout(lua_State *L)
 {
 	struct plua *p = lua_touserdata(L, 1);
+	const char *script = lua_tostring(L, 3);
+	if (!plua_is(L, 2, PLUA_LAYOUT_MT))
+		return luaL_error(L, "%s: the script returned %s; a layout script must return "
+		                  "p.layout { root = {...}, task = {...} }", script, luaL_typename(L, 2));
 	p->layout = plua_compile(L, 2);
 	return 0;
 }
@@ -250,7 +254,8 @@ struct plua *plua_open(const char *script, struct pl_source *src,
 		lua_pushcfunction(L, load_layout);
 		lua_pushlightuserdata(L, p);
 		lua_rotate(L, -3, 2);
-		rc = protected_call(p, 2, 0, lim->load_seconds);
+		lua_pushstring(L, script);
+		rc = protected_call(p, 3, 0, lim->load_seconds);
 	}
 	if (rc != LUA_OK) {
 		snprintf(err, errlen, "%s", lua_tostring(L, -1));
