@@ -142,11 +142,13 @@ static int load_oom(struct host_source *h, const char *dir, struct pl_task *t, p
 	if ((rc = read_u64(h, dir, "oom_score_adj", 10, &v)) < 0)
 		return rc;
 	t->oom_score_adj = (int32_t)v;
-	/* coredump_filter exists only in the thread-group directory */
+	/* coredump_filter exists only in the thread-group directory, and
+	** reads empty for a task without mm */
 	if (tid == 0) {
-		if ((rc = read_u64(h, dir, "coredump_filter", 16, &v)) < 0)
+		rc = read_u64(h, dir, "coredump_filter", 16, &v);
+		if (rc < 0 && rc != -EINVAL)
 			return rc;
-		t->coredump_filter = (uint32_t)v;
+		t->coredump_filter = rc == -EINVAL ? PL_COREDUMP_FILTER_NONE : (uint32_t)v;
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #define PL_FMT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "pl_arena.h"
 #include "pl_buf.h"
@@ -90,10 +91,10 @@ int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_
 /*
 ** cmdline.c: Linux's get_mm_cmdline and environ_read over a memory reader.
 ** `rd` copies task memory as pl_source_ops.read_mem does.  mm == NULL means
-** the task has no mm (zombie, kernel thread): empty output.  A fault before
-** any byte was produced returns -EFAULT; a later one ends the output short.
+** the task has no mm (zombie, kernel thread): empty output.  A fault ends
+** cmdline short and empties environ (the kernel drops a whole environ read
+** on a fault); only reader errors other than -EFAULT/-EIO are returned.
 */
-#include <sys/types.h>
 typedef ssize_t (*pl_mem_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
 int pl_fmt_cmdline(const struct pl_mm *mm, pl_mem_read_fn rd, void *arg, struct pl_buf *out);
 int pl_fmt_environ(const struct pl_mm *mm, pl_mem_read_fn rd, void *arg, struct pl_buf *out);

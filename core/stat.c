@@ -23,6 +23,9 @@
 /* stat prints sig[0] & 0x7fffffff "for Linux 2.0 compatibility". */
 #define STAT_SIG_MASK 0x7fffffffull
 
+/* The letters of task_state_array; anything else is a broken record. */
+#define STATE_LETTERS "RSDTtXZPI"
+
 /* pid + " (" + comm + ") S" + 50 fields of at most 20 digits and a sign. */
 #define STAT_MAX (20 + 2 + PL_COMM_MAX + 3 + 50 * 22 + 1)
 
@@ -131,7 +134,7 @@ static char *stat_head(char *p, const struct pl_task *t, int mm)
 	p = sp_i(p, t->priority);
 	p = sp_i(p, t->nice);
 	p = sp_i(p, t->num_threads);
-	p = sp_u(p, 0); /* itrealvalue: gone since 2.6.17 */
+	p = sp_u(p, 0); /* itrealvalue: no longer kept, always 0 */
 	p = sp_u(p, t->starttime);
 	p = sp_u(p, mm ? t->vsize : 0);
 	p = sp_u(p, mm ? t->mm.rss : 0);
@@ -193,6 +196,8 @@ static char *stat_tail(char *p, const struct pl_task *t, int mm, int permitted)
 */
 int pl_fmt_stat(const struct pl_task *t, const struct pl_view *v, struct pl_buf *out)
 {
+	if (!t->state || !strchr(STATE_LETTERS, t->state))
+		return -EINVAL; /* status could not name it either */
 	char *start = pl_buf_reserve(out, STAT_MAX);
 	if (!start)
 		return -ENOMEM;

@@ -1,0 +1,370 @@
+/*
+** The model source: tasks a world declared.  Records are kept sorted by
+** tid; a load copies the record (its lists point into the model's arena,
+** which lives as long as the model).  A rwlock lets a world change while
+** mounted: zombify and vanish take it for writing.
+*/
+#include "pl_model.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct model_task {
+	struct pl_task t;
+	struct pl_model_fdinfo *fdinfo;
+	size_t nfdinfo;
+	int gone;                  /* reaped: no longer visible */
+};
+
+struct model_space {
+	pl_pid tgid;
+	struct pl_aspace as;
+};
+
+struct pl_model {
+	struct pl_source base;
+	struct model_task **tasks; /* sorted by tid once sealed */
+	size_t n, cap;
+	struct model_space *spaces;
+	size_t nspaces;
+	struct pl_arena arena;
+	pthread_rwlock_t lock;
+	int sealed;
+};
+
+static struct pl_model *model(struct pl_source *s)
+{
+	return (struct pl_model *)s;
+}
+
+static struct model_task *find(const struct pl_model *m, pl_pid tid)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		pl_pid x = m->tasks[mid]->t.tid;
+		if (x == tid)
+			return m->tasks[mid]->gone ? NULL : m->tasks[mid];
+		if (x < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The record of tid in group tgid; tid 0 names the group (its leader). */
+static struct model_task *find_in(const struct pl_model *m, pl_pid tgid, pl_pid tid)
+{
+	struct model_task *mt = find(m, tid ? tid : tgid);
+	return mt && mt->t.tgid == tgid ? mt : NULL;
+}
+
+static int model_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct model_task *mt = m->tasks[i];
+		if (!mt->gone && mt->t.tid == mt->t.tgid && mt->t.tgid >= from && cb(arg, mt->t.tgid))
+			break;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+static int model_task_exists(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	int rc = find_in(m, tgid, tid) ? 0 : -ESRCH;
+	/* /proc/<tid> of a non-leader resolves too, as on Linux */
+	if (rc && tid == tgid && find(m, tid))
+		rc = 0;
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static int model_tgid_of(struct pl_source *s, pl_pid tid, pl_pid *tgid)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find(m, tid);
+	if (mt)
+		*tgid = mt->t.tgid;
+	pthread_rwlock_unlock(&m->lock);
+	return mt ? 0 : -ESRCH;
+}
+
+static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                      struct pl_arena *a, struct pl_task *t)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, tid);
+	if (!mt && tid == 0) /* /proc/<tid> of a thread shows that thread */
+		mt = find(m, tgid);
+	if (mt) {
+		*t = mt->t;
+		t->have = want;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return mt ? 0 : -ESRCH;
+}
+
+static int model_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                             struct pl_arena *a, struct pl_fdinfo *fi)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	int rc = -ENOENT;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, tid);
+	if (!mt)
+		rc = -ESRCH;
+	for (size_t i = 0; mt && i < mt->nfdinfo; i++)
+		if (mt->fdinfo[i].fd == fd) {
+			*fi = mt->fdinfo[i].info;
+			rc = 0;
+		}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static struct model_space *space_of(struct pl_model *m, pl_pid tgid)
+{
+	for (size_t i = 0; i < m->nspaces; i++)
+		if (m->spaces[i].tgid == tgid)
+			return &m->spaces[i];
+	return NULL;
+}
+
+static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
+                              void *buf, size_t len)
+{
+	struct pl_model *m = model(s);
+	ssize_t rc;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, 0);
+	struct model_space *sp = mt ? space_of(m, tgid) : NULL;
+	if (!mt)
+		rc = -ESRCH;
+	else if (!mt->t.has_mm)
+		rc = 0;
+	else if (!sp)
+		rc = len ? -EFAULT : 0;
+	else
+		rc = pl_aspace_read(&sp->as, addr, buf, len);
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static void model_destroy(struct pl_source *s)
+{
+	pl_model_free(model(s));
+}
+
+static const struct pl_source_ops model_ops = {
+	.name = "model",
+	.each_tgid = model_each_tgid,
+	.task_exists = model_task_exists,
+	.tgid_of = model_tgid_of,
+	.load = model_load,
+	.load_fdinfo = model_load_fdinfo,
+	.read_mem = model_read_mem,
+	.destroy = model_destroy,
+};
+
+struct pl_model *pl_model_new(void)
+{
+	struct pl_model *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->base.ops = &model_ops;
+	pthread_rwlock_init(&m->lock, NULL);
+	return m;
+}
+
+void pl_model_free(struct pl_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->tasks[i]);
+	free(m->tasks);
+	for (size_t i = 0; i < m->nspaces; i++)
+		pl_aspace_free(&m->spaces[i].as);
+	free(m->spaces);
+	pl_arena_free(&m->arena);
+	pthread_rwlock_destroy(&m->lock);
+	free(m);
+}
+
+struct pl_source *pl_model_source(struct pl_model *m)
+{
+	return &m->base;
+}
+
+struct pl_arena *pl_model_arena(struct pl_model *m)
+{
+	return &m->arena;
+}
+
+struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid)
+{
+	if (m->sealed || tgid <= 0 || tid <= 0)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->t.tid == tid)
+			return NULL;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct model_task **v = realloc(m->tasks, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->tasks = v;
+		m->cap = cap;
+	}
+	struct model_task *mt = calloc(1, sizeof *mt);
+	if (!mt)
+		return NULL;
+	mt->t.tgid = tgid;
+	mt->t.tid = tid;
+	m->tasks[m->n++] = mt;
+	return &mt->t;
+}
+
+struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid)
+{
+	struct model_space *sp = space_of(m, tgid);
+	if (sp)
+		return &sp->as;
+	struct model_space *v = realloc(m->spaces, (m->nspaces + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	m->spaces = v;
+	sp = &v[m->nspaces++];
+	sp->tgid = tgid;
+	sp->as = (struct pl_aspace)PL_ASPACE_INIT;
+	return &sp->as;
+}
+
+int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->t.tid == tid) {
+			m->tasks[i]->fdinfo = fi;
+			m->tasks[i]->nfdinfo = n;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	pl_pid x = (*(struct model_task *const *)a)->t.tid;
+	pl_pid y = (*(struct model_task *const *)b)->t.tid;
+	return (x > y) - (x < y);
+}
+
+/* Thread lists in tid order (leader first, as Linux's list usually is). */
+static int index_threads(struct pl_model *m, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct pl_task *t = &m->tasks[i]->t;
+		struct model_task *leader = find(m, t->tgid);
+		if (!leader || leader->t.tgid != t->tgid) {
+			snprintf(err, errlen, "thread %d: its group leader %d is not declared",
+			         (int)t->tid, (int)t->tgid);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct pl_task *t = &m->tasks[i]->t;
+		if (t->tid != t->tgid)
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < m->n; j++)
+			k += m->tasks[j]->t.tgid == t->tgid;
+		pl_pid *v = pl_arena_alloc(&m->arena, k * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		v[0] = t->tid;
+		k = 1;
+		for (size_t j = 0; j < m->n; j++)
+			if (m->tasks[j]->t.tgid == t->tgid && m->tasks[j]->t.tid != t->tid)
+				v[k++] = m->tasks[j]->t.tid;
+		/* every thread of the group lists the same threads */
+		for (size_t j = 0; j < m->n; j++)
+			if (m->tasks[j]->t.tgid == t->tgid) {
+				m->tasks[j]->t.threads = v;
+				m->tasks[j]->t.nthreads = k;
+			}
+	}
+	return 0;
+}
+
+int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
+{
+	qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
+	int rc = index_threads(m, err, errlen);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc == 0)
+		m->sealed = 1;
+	return rc;
+}
+
+/* Exit as Linux shows it: the group leader stays as a zombie with no mm,
+** no fs, no namespaces, no open files; the other threads are gone. */
+int pl_model_zombify(struct pl_model *m, pl_pid tgid)
+{
+	pthread_rwlock_wrlock(&m->lock);
+	struct model_task *leader = find_in(m, tgid, 0);
+	if (!leader) {
+		pthread_rwlock_unlock(&m->lock);
+		return -ESRCH;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct model_task *mt = m->tasks[i];
+		if (mt->t.tgid == tgid && mt != leader)
+			mt->gone = 1;
+	}
+	struct pl_task *t = &leader->t;
+	t->state = 'Z';
+	t->has_mm = 0;
+	t->umask = -1;
+	t->num_threads = 1;
+	t->threads = &t->tid;
+	t->nthreads = 1;
+	t->vsize = 0;
+	memset(&t->mm, 0, sizeof t->mm);
+	t->exe = t->cwd = t->root = NULL;
+	memset(t->ns_ino, 0, sizeof t->ns_ino);
+	t->nfds = 0;
+	t->nregions = 0;
+	t->has_rollup = 0;
+	t->no_mnt_ns = 1;
+	t->coredump_filter = PL_COREDUMP_FILTER_NONE;
+	t->nauxv = 0;
+	leader->nfdinfo = 0;
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+int pl_model_vanish(struct pl_model *m, pl_pid tgid)
+{
+	pthread_rwlock_wrlock(&m->lock);
+	int found = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->t.tgid == tgid && !m->tasks[i]->gone) {
+			m->tasks[i]->gone = 1;
+			found = 1;
+		}
+	pthread_rwlock_unlock(&m->lock);
+	return found ? 0 : -ESRCH;
+}
