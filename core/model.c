@@ -308,10 +308,38 @@ static int index_threads(struct pl_model *m, char *err, size_t errlen)
 	return 0;
 }
 
+/* Each leader's children: the groups whose ppid names it, in pid order
+** (a world does not say which thread forked them; the leader did). */
+static int index_children(struct pl_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct pl_task *p = &m->tasks[i]->t;
+		if (p->tid != p->tgid || p->children)
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < m->n; j++)
+			k += m->tasks[j]->t.tid == m->tasks[j]->t.tgid && m->tasks[j]->t.ppid == p->tgid;
+		if (!k)
+			continue;
+		pl_pid *v = pl_arena_alloc(&m->arena, k * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		k = 0;
+		for (size_t j = 0; j < m->n; j++)
+			if (m->tasks[j]->t.tid == m->tasks[j]->t.tgid && m->tasks[j]->t.ppid == p->tgid)
+				v[k++] = m->tasks[j]->t.tgid;
+		p->children = v;
+		p->nchildren = k;
+	}
+	return 0;
+}
+
 int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 {
 	qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
 	int rc = index_threads(m, err, errlen);
+	if (rc == 0)
+		rc = index_children(m);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	if (rc == 0)

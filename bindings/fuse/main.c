@@ -25,6 +25,7 @@
 
 struct options {
 	const char *layout;
+	const char *world;
 	int check;
 	int show_help;
 	int show_version;
@@ -35,6 +36,9 @@ static const struct fuse_opt option_spec[] = {
 	OPT("--layout=%s", layout),
 	OPT("--layout %s", layout),
 	OPT("layout=%s", layout),
+	OPT("--world=%s", world),
+	OPT("--world %s", world),
+	OPT("world=%s", world),
 	OPT("--check", check),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
@@ -49,7 +53,8 @@ static void usage(const char *prog)
 	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n\n"
 	       "proclua options:\n"
 	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
-	       "    --check                load the layout, report errors, do not mount\n"
+	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
+	       "    --check                load the layout (and world), report errors, do not mount\n"
 	       "    -h, --help             this help\n"
 	       "    -V, --version          print the version\n\n",
 	       prog);
@@ -99,13 +104,15 @@ int main(int argc, char *argv[])
 		return 1;
 	const char *layout = opt.layout ? opt.layout : default_layout(layout_buf, sizeof layout_buf);
 
-	struct pl_source *src = pl_host_source_new("/proc");
-	if (!src) {
+	/* The host source also serves a world's callers their own facts. */
+	struct pl_source *host = pl_host_source_new("/proc");
+	if (!host) {
 		perror("proclua: /proc");
 		goto out0;
 	}
+	struct pl_source *src = host;
 	struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
-	struct plua *lua = plua_open(layout, src, &lim, err, sizeof err);
+	struct plua *lua = plua_open(layout, opt.world, &src, &lim, err, sizeof err);
 	if (!lua) {
 		fprintf(stderr, "proclua: layout error: %s\n", err);
 		goto out1;
@@ -159,7 +166,7 @@ out3:
 out2:
 	plua_close(lua);
 out1:
-	src->ops->destroy(src);
+	host->ops->destroy(host);
 out0:
 	free(fopts.mountpoint);
 	fuse_opt_free_args(&args);

@@ -12,6 +12,7 @@
 
 #include "pl_layout.h"
 #include "plua.h"
+#include "plua_facts.h"
 
 #ifndef PROCLUA_VERSION
 #define PROCLUA_VERSION "0.1.0"
@@ -72,6 +73,7 @@ int luaopen_proclua(lua_State *L)
 {
 	luaL_newlib(L, module_funcs);
 	plua_decl_register(L);
+	plua_world_register(L);
 	lua_pushliteral(L, PROCLUA_VERSION);
 	lua_setfield(L, -2, "version");
 	return 1;

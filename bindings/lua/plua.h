@@ -35,8 +35,12 @@ struct plua_limits {
 	double load_seconds;   /* the layout script's load phase */
 	double call_seconds;   /* one Lua file's function */
 };
-/* Load a layout script; on failure returns NULL with a message ("FILE:LINE: ...") in err. */
-struct plua *plua_open(const char *script, struct pl_source *src,
+/*
+** Load a world script (if `world`; *src then becomes the world's model,
+** owned by the Lua state) and a layout script.  On failure returns NULL with
+** a message ("FILE:LINE: ...") in err.
+*/
+struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen);
 const struct pl_layout *plua_layout(const struct plua *p);
 /* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */

@@ -23,6 +23,7 @@
 #include "lualib.h"
 
 #include "plua.h"
+#include "plua_facts.h"
 
 struct plua {
 	lua_State *L;
@@ -46,6 +47,7 @@ static void log_stderr(const char *fmt, ...)
 void (*plua_log)(const char *fmt, ...) = log_stderr;
 
 static const char RUNTIME_KEY = 'r'; /* registry: light userdata -> struct plua */
+static const char WORLD_KEY = 'w';   /* registry: the mounted world object */
 
 static struct plua *runtime_of(lua_State *L)
 {
@@ -226,7 +228,36 @@ static int load_layout(lua_State *L)
 	return 0;
 }
 
-struct plua *plua_open(const char *script, struct pl_source *src,
+/* p.mounted_world(): the world this daemon serves, or nil (serving the host). */
+static int mounted_world(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &WORLD_KEY);
+	return 1;
+}
+
+/* Run the world script; its world object stays in the registry, owning the model. */
+static int load_world(struct plua *p, const char *world, char *err, size_t errlen)
+{
+	lua_State *L = p->L;
+	int rc = luaL_loadfilex(L, world, "t");
+	if (rc == LUA_OK)
+		rc = protected_call(p, 0, 1, p->lim.load_seconds);
+	if (rc != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		return -1;
+	}
+	struct pl_model *m = plua_world_model(L, -1);
+	if (!m) {
+		snprintf(err, errlen, "%s: the script returned %s; a world script must return "
+		         "p.world { tasks = {...} }", world, luaL_typename(L, -1));
+		return -1;
+	}
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &WORLD_KEY);
+	p->src = pl_model_source(m);
+	return 0;
+}
+
+struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen)
 {
 	struct plua *p = calloc(1, sizeof *p);
@@ -236,14 +267,24 @@ struct plua *plua_open(const char *script, struct pl_source *src,
 		return NULL;
 	}
 	pthread_mutex_init(&p->lock, NULL);
-	p->src = src;
+	p->src = *src;
 	p->lim = *lim;
 	lua_State *L = p->L;
 	luaL_openlibs(L);
 	lua_pushlightuserdata(L, p);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
 	luaL_requiref(L, "proclua", luaopen_proclua, 0);
+	lua_pushcfunction(L, mounted_world);
+	lua_setfield(L, -2, "mounted_world");
 	lua_pop(L, 1);
+	if (world) {
+		set_path(L, world);
+		if (load_world(p, world, err, errlen) < 0) {
+			plua_close(p);
+			return NULL;
+		}
+		*src = p->src;
+	}
 	set_path(L, script);
 
 	int rc = luaL_loadfilex(L, script, "t");

@@ -1,0 +1,709 @@
+/*
+** Worlds: p.world { tasks = {...} } declares synthetic tasks, and
+** plua_world_build turns the declaration into a sealed pl_model.
+**
+** A task is a table of facts named as the kernel names them (see facts.c
+** for the scalars); everything left out gets the default a freshly exec'd
+** process would show, so { pid = 1, argv = {"init"} } is a whole task.
+** Threads inherit their leader's facts and override what they list.
+** argv and env are placed in the task's simulated address space as execve
+** leaves them; mem/unmap then write bytes or punch holes, so a world can
+** build states no live system produces on demand.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+
+#include "pl_fmt.h"
+#include "pl_gen.h"
+#include "plua.h"
+#include "plua_facts.h"
+
+#define PAGE 4096ull
+#define STACK_TOP 0x7ffffffff000ull
+#define STACK_SIZE (132ull * 1024)
+
+/* What a task shows before the world says otherwise. */
+static const char default_limits[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max file size             unlimited            unlimited            bytes     \n"
+	"Max data size             unlimited            unlimited            bytes     \n"
+	"Max stack size            8388608              unlimited            bytes     \n"
+	"Max core file size        0                    unlimited            bytes     \n"
+	"Max resident set          unlimited            unlimited            bytes     \n"
+	"Max processes             63432                63432                processes \n"
+	"Max open files            1024                 524288               files     \n"
+	"Max locked memory         8388608              8388608              bytes     \n"
+	"Max address space         unlimited            unlimited            bytes     \n"
+	"Max file locks            unlimited            unlimited            locks     \n"
+	"Max pending signals       63432                63432                signals   \n"
+	"Max msgqueue size         819200               819200               bytes     \n"
+	"Max nice priority         0                    0                    \n"
+	"Max realtime priority     0                    0                    \n"
+	"Max realtime timeout      unlimited            unlimited            us        \n";
+static const char default_mountinfo[] = "1 1 0:1 / / rw,relatime shared:1 - rootfs rootfs rw\n";
+static const char default_idmap[] = "         0          0 4294967295\n";
+static const uint64_t default_ns[PL_NS_COUNT] = {
+	4026531840u, 4026531838u, 4026531839u, 4026531836u, 4026531836u,
+	4026531837u, 4026531841u, 4026531835u, 4026531834u, 4026531834u,
+};
+
+struct ctx {
+	lua_State *L;
+	struct pl_model *m;
+	struct pl_arena *a;
+	char who[48];              /* "world task 42" for messages */
+};
+
+static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
+{
+	memset(b, 0, sizeof *b);
+	b->nbits = nbits;
+	for (uint32_t i = 0; i < nset && i < nbits; i++)
+		b->w[i / 64] |= 1ull << (i % 64);
+}
+
+static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
+{
+	t->state = 'S';
+	t->pgrp = t->session = tgid;
+	t->tpgid = -1;
+	t->flags = 0x400000; /* PF_RANDOMIZE, as after execve */
+	t->priority = 20;
+	t->exit_signal = tid == tgid ? 17 : -1;
+	t->rsslim = UINT64_MAX;
+	t->umask = 022;
+	t->fd_size = 64;
+	t->has_mm = 1;
+	t->thp_enabled = 1;
+	t->untag_mask = UINT64_MAX;
+	t->sigq_limit = 63432;
+	t->spec_store_bypass = "not vulnerable";
+	t->spec_indirect_branch = "not affected";
+	t->arch_lines = "";
+	t->wchan = "0";
+	t->exe = NULL;
+	t->cwd = t->root = "/";
+	t->dumpable = 1;
+	t->coredump_filter = 0x33;
+	t->setgroups_allowed = 1;
+	t->cred.cap_bnd = 0x1ffffffffffull;
+	memcpy(t->ns_ino, default_ns, sizeof default_ns);
+	set_bitmap(&t->cpus_allowed, 1, 1);
+	set_bitmap(&t->mems_allowed, 1024, 1);
+}
+
+static int has(lua_State *L, int idx, const char *key)
+{
+	int present = lua_getfield(L, idx, key) != LUA_TNIL;
+	lua_pop(L, 1);
+	return present;
+}
+
+static uint64_t int_at(struct ctx *c, int idx, const char *what)
+{
+	lua_State *L = c->L;
+	if (lua_isinteger(L, idx))
+		return (uint64_t)lua_tointeger(L, idx);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		char *end;
+		const char *s = lua_tostring(L, idx);
+		uint64_t v = strtoull(s, &end, 0);
+		if (!*end && end != s)
+			return v;
+	}
+	luaL_error(L, "%s: %s must be an integer", c->who, what);
+	return 0;
+}
+
+static uint64_t int_field(struct ctx *c, int idx, const char *key, uint64_t dflt)
+{
+	lua_getfield(c->L, idx, key);
+	uint64_t v = lua_isnil(c->L, -1) ? dflt : int_at(c, -1, key);
+	lua_pop(c->L, 1);
+	return v;
+}
+
+/* uid = 1000 or { real, effective, saved, fs } */
+static void read_ids(struct ctx *c, int idx, uint32_t ids[4], const char *what)
+{
+	lua_State *L = c->L;
+	if (lua_istable(L, idx)) {
+		for (int i = 0; i < 4; i++) {
+			lua_geti(L, idx, i + 1);
+			ids[i] = (uint32_t)int_at(c, -1, what);
+			lua_pop(L, 1);
+		}
+	} else {
+		uint32_t v = (uint32_t)int_at(c, idx, what);
+		ids[0] = ids[1] = ids[2] = ids[3] = v;
+	}
+}
+
+static const char *text_at(struct ctx *c, int idx, const char *what, size_t *len)
+{
+	if (lua_type(c->L, idx) != LUA_TSTRING)
+		luaL_error(c->L, "%s: %s must be the file's text (a string)", c->who, what);
+	return lua_tolstring(c->L, idx, len);
+}
+
+typedef int (*text_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+static void parse_text(struct ctx *c, int idx, const char *what, text_parser parse, struct pl_task *t)
+{
+	size_t len;
+	const char *text = text_at(c, idx, what, &len);
+	if (parse(text, len, c->a, t) < 0)
+		luaL_error(c->L, "%s: %s is not text the kernel would print", c->who, what);
+}
+
+static int p_limits(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { (void)a; return pl_parse_limits(x, n, t); }
+static int p_rollup(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { (void)a; return pl_parse_smaps_rollup(x, n, t); }
+static int p_uid_map(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { return pl_parse_idmap(x, n, a, &t->uid_map, &t->nuid_map); }
+static int p_gid_map(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { return pl_parse_idmap(x, n, a, &t->gid_map, &t->ngid_map); }
+
+static void read_groups(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = (size_t)luaL_len(L, idx);
+	uint32_t *g = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *g);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		g[i] = (uint32_t)int_at(c, -1, "groups[]");
+		lua_pop(L, 1);
+	}
+	t->groups = g;
+	t->ngroups = n;
+}
+
+static void read_auxv(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = (size_t)luaL_len(L, idx);
+	uint64_t *v = pl_arena_alloc(c->a, (n + 1) * 2 * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		for (int k = 0; k < 2; k++) {
+			lua_geti(L, -1, k + 1);
+			v[2 * i + k] = int_at(c, -1, "auxv pair");
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	t->auxv = v; /* pl_fmt_auxv ends the list with AT_NULL if it has none */
+	t->nauxv = n;
+}
+
+static void read_ns(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		t->ns_ino[i] = int_field(c, idx, pl_ns_names[i], t->ns_ino[i]);
+}
+
+static void read_nspid(struct ctx *c, int idx, pl_pid *v, int *levels)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	int n = (int)luaL_len(L, idx);
+	if (n < 1 || n > PL_NSPID_MAX)
+		luaL_error(L, "%s: a pid namespace list has 1 to %d levels", c->who, PL_NSPID_MAX);
+	for (int i = 0; i < n; i++) {
+		lua_geti(L, idx, i + 1);
+		v[i] = (pl_pid)int_at(c, -1, "nspid[]");
+		lua_pop(L, 1);
+	}
+	*levels = n;
+}
+
+/* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... } */
+static void read_fds(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = (size_t)luaL_len(L, idx);
+	struct pl_fd *fds = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *fds);
+	struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *fi);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		int e = lua_gettop(L);
+		luaL_checktype(L, e, LUA_TTABLE);
+		fds[i].fd = (int32_t)int_field(c, e, "fd", i);
+		lua_getfield(L, e, "target");
+		fds[i].target = pl_arena_strdup(c->a, luaL_optstring(L, -1, "/dev/null"));
+		lua_getfield(L, e, "mode");
+		const char *mode = luaL_optstring(L, -1, "r");
+		fds[i].f_mode = (strchr(mode, 'r') ? 1u : 0u) | (strchr(mode, 'w') ? 2u : 0u);
+		uint32_t acc = fds[i].f_mode == 3 ? 2 : fds[i].f_mode == 2 ? 1 : 0; /* O_RDWR, O_WRONLY */
+		fi[i].fd = fds[i].fd;
+		fi[i].info.pos = int_field(c, e, "pos", 0);
+		fi[i].info.flags = (uint32_t)int_field(c, e, "flags", 0100000 | acc); /* O_LARGEFILE */
+		fi[i].info.mnt_id = (uint32_t)int_field(c, e, "mnt_id", 1);
+		fi[i].info.ino = int_field(c, e, "ino", 0);
+		lua_getfield(L, e, "extra");
+		fi[i].info.extra = pl_arena_strdup(c->a, luaL_optstring(L, -1, ""));
+		lua_pop(L, 4);
+	}
+	t->fds = fds;
+	t->nfds = n;
+	pl_model_set_fdinfo(c->m, t->tid, fi, n);
+}
+
+/* Keys that shape the world rather than name a fact. */
+static int structural(const char *k)
+{
+	static const char *const keys[] = { "pid", "tid", "threads", "argv", "env", "mem",
+	                                     "unmap", "zombie", "cpus", NULL };
+	for (int i = 0; keys[i]; i++)
+		if (strcmp(keys[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Apply every key of the task table at idx to t. */
+static void apply(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		int v = lua_gettop(L);
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s: task fields are named (got a %s key)", c->who, luaL_typename(L, -2));
+		const char *k = lua_tostring(L, -2);
+		if (structural(k) || plua_facts_scalar(L, v, k, t, c->a, c->who))
+			;
+		else if (!strcmp(k, "uid"))
+			read_ids(c, v, t->cred.uid, "uid");
+		else if (!strcmp(k, "gid"))
+			read_ids(c, v, t->cred.gid, "gid");
+		else if (!strcmp(k, "groups"))
+			read_groups(c, v, t);
+		else if (!strcmp(k, "maps"))
+			parse_text(c, v, "maps", pl_parse_maps, t);
+		else if (!strcmp(k, "smaps"))
+			parse_text(c, v, "smaps", pl_parse_smaps, t);
+		else if (!strcmp(k, "smaps_rollup"))
+			parse_text(c, v, "smaps_rollup", p_rollup, t);
+		else if (!strcmp(k, "mountinfo"))
+			parse_text(c, v, "mountinfo", pl_parse_mountinfo, t);
+		else if (!strcmp(k, "cgroup"))
+			parse_text(c, v, "cgroup", pl_parse_cgroup, t);
+		else if (!strcmp(k, "limits"))
+			parse_text(c, v, "limits", p_limits, t);
+		else if (!strcmp(k, "uid_map"))
+			parse_text(c, v, "uid_map", p_uid_map, t);
+		else if (!strcmp(k, "gid_map"))
+			parse_text(c, v, "gid_map", p_gid_map, t);
+		else if (!strcmp(k, "setgroups"))
+			t->setgroups_allowed = strcmp(text_at(c, v, "setgroups", &(size_t){ 0 }), "deny") != 0;
+		else if (!strcmp(k, "auxv"))
+			read_auxv(c, v, t);
+		else if (!strcmp(k, "ns"))
+			read_ns(c, v, t);
+		else if (!strcmp(k, "nspid"))
+			read_nspid(c, v, t->nspid, &t->ns_levels);
+		else if (!strcmp(k, "fds"))
+			read_fds(c, v, t);
+		else
+			luaL_error(L, "%s: unknown task field '%s'", c->who, k);
+		lua_pop(L, 1);
+	}
+}
+
+/* Strings of a list, NUL-terminated each, back to back: argv or env as
+** execve lays them out. */
+static size_t strings_len(lua_State *L, int idx)
+{
+	size_t total = 0;
+	lua_Integer n = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		size_t len;
+		lua_geti(L, idx, i);
+		luaL_checklstring(L, -1, &len);
+		total += len + 1;
+		lua_pop(L, 1);
+	}
+	return total;
+}
+
+static void write_strings(struct ctx *c, struct pl_aspace *as, int idx, uint64_t addr)
+{
+	lua_State *L = c->L;
+	lua_Integer n = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		size_t len;
+		lua_geti(L, idx, i);
+		const char *s = lua_tolstring(L, -1, &len);
+		if (pl_aspace_write(as, addr, s, len + 1) < 0)
+			luaL_error(L, "%s: out of memory placing argv/env", c->who);
+		addr += len + 1;
+		lua_pop(L, 1);
+	}
+}
+
+/* Place argv and env at the top of a [stack] region, as execve does, unless
+** the world set the boundaries itself; then apply mem and unmap. */
+static void place_memory(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	struct pl_aspace *as = pl_model_aspace(c->m, t->tgid);
+	if (!as)
+		luaL_error(L, "out of memory");
+	int targv = lua_getfield(L, idx, "argv") == LUA_TTABLE;
+	int tenv = lua_getfield(L, idx, "env") == LUA_TTABLE;
+	int a = lua_gettop(L) - 1, e = a + 1;
+	size_t alen = targv ? strings_len(L, a) : 0, elen = tenv ? strings_len(L, e) : 0;
+	uint64_t start = (STACK_TOP - PAGE - alen - elen) & ~15ull;
+	if (!has(L, idx, "arg_start") && (targv || tenv)) {
+		t->mm.arg_start = start;
+		t->mm.arg_end = start + alen;
+		t->mm.env_start = start + alen;
+		t->mm.env_end = start + alen + elen;
+	}
+	if (targv || tenv) {
+		if (pl_aspace_map(as, STACK_TOP - STACK_SIZE, STACK_SIZE) < 0)
+			luaL_error(L, "out of memory");
+		if (targv)
+			write_strings(c, as, a, t->mm.arg_start);
+		if (tenv)
+			write_strings(c, as, e, t->mm.env_start);
+		if (!has(L, idx, "start_stack"))
+			t->mm.start_stack = (start - 256) & ~15ull;
+	}
+	lua_pop(L, 2);
+	if (lua_getfield(L, idx, "mem") == LUA_TTABLE) { /* { {addr =, bytes =}, ... } */
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_geti(L, -1, i);
+			uint64_t addr = int_field(c, lua_gettop(L), "addr", 0);
+			lua_getfield(L, -1, "bytes");
+			size_t len;
+			const char *bytes = luaL_checklstring(L, -1, &len);
+			if (pl_aspace_write(as, addr, bytes, len) < 0)
+				luaL_error(L, "%s: mem[%d] does not fit the address space", c->who, (int)i);
+			lua_pop(L, 2);
+		}
+	}
+	lua_pop(L, 1);
+	if (lua_getfield(L, idx, "unmap") == LUA_TTABLE) { /* { {addr =, len =}, ... } */
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_geti(L, -1, i);
+			int r = lua_gettop(L);
+			if (pl_aspace_unmap(as, int_field(c, r, "addr", 0), int_field(c, r, "len", 0)) < 0)
+				luaL_error(L, "%s: unmap[%d] failed", c->who, (int)i);
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
+}
+
+/* The region list a task shows when the world gives no maps: its stack. */
+static void default_regions(struct ctx *c, struct pl_task *t)
+{
+	struct pl_region *r = pl_arena_alloc(c->a, sizeof *r);
+	r->start = STACK_TOP - STACK_SIZE;
+	r->end = STACK_TOP;
+	memcpy(r->perms, "rw-p", 5);
+	r->name = "[stack]";
+	r->vmflags = "rd wr mr mw me gd ac ";
+	static const uint64_t zero[PL_SMAPS_NFIELDS];
+	r->kb = zero;
+	r->protection_key = -1;
+	t->regions = r;
+	t->nregions = 1;
+}
+
+static void derive(struct ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	if (!t->comm[0] || !t->exe) { /* execve names a task after argv[0]: comm is
+	                                 ** its basename, 15 bytes at most */
+		const char *name = "task";
+		int top = lua_gettop(L);
+		if (lua_getfield(L, idx, "argv") == LUA_TTABLE && lua_geti(L, -1, 1) == LUA_TSTRING)
+			name = lua_tostring(L, -1);
+		const char *slash = strrchr(name, '/');
+		if (!t->comm[0])
+			snprintf(t->comm, 16, "%s", slash ? slash + 1 : name);
+		if (!t->exe && name[0] == '/')
+			t->exe = pl_arena_strdup(c->a, name);
+		else if (!t->exe)
+			t->exe = pl_arena_strdup(c->a, "/usr/bin/task");
+		lua_settop(L, top);
+	}
+	if (!has(L, idx, "limits"))
+		pl_parse_limits(default_limits, sizeof default_limits - 1, t);
+	if (!has(L, idx, "mountinfo"))
+		pl_parse_mountinfo(default_mountinfo, sizeof default_mountinfo - 1, c->a, t);
+	if (!has(L, idx, "cgroup"))
+		pl_parse_cgroup("0::/\n", 5, c->a, t);
+	if (!has(L, idx, "uid_map"))
+		pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &t->uid_map, &t->nuid_map);
+	if (!has(L, idx, "gid_map"))
+		pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &t->gid_map, &t->ngid_map);
+	if (!has(L, idx, "maps") && !has(L, idx, "smaps"))
+		default_regions(c, t);
+	if (!has(L, idx, "smaps_rollup") && t->nregions) {
+		t->has_rollup = 1;
+		t->rollup.start = t->regions[0].start;
+		t->rollup.end = t->regions[t->nregions - 1].end;
+	}
+	if (!has(L, idx, "total_vm"))
+		for (size_t i = 0; i < t->nregions; i++)
+			t->mm.total_vm += (t->regions[i].end - t->regions[i].start) / PAGE;
+	if (!has(L, idx, "hiwater_vm"))
+		t->mm.hiwater_vm = t->mm.total_vm;
+	if (!has(L, idx, "rss"))
+		t->mm.rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
+	if (!has(L, idx, "hiwater_rss"))
+		t->mm.hiwater_rss = t->mm.rss;
+	if (!has(L, idx, "vsize"))
+		t->vsize = t->mm.total_vm * PAGE;
+	if (!has(L, idx, "cap_prm") && t->cred.uid[1] == 0) /* root holds the bounding set */
+		t->cred.cap_prm = t->cred.cap_eff = t->cred.cap_bnd;
+	t->euid = t->cred.uid[1];
+	t->egid = t->cred.gid[1];
+	if (!t->ns_levels) {
+		t->ns_levels = 1;
+		t->nstgid[0] = t->tgid;
+		t->nspid[0] = t->tid;
+	}
+	for (int i = 0; i < t->ns_levels; i++) {
+		if (!t->nstgid[i])
+			t->nstgid[i] = t->tgid;
+		t->nspgid[i] = t->pgrp;
+		t->nssid[i] = t->session;
+	}
+	if (!has(L, idx, "fds")) {
+		static const struct pl_fd std[3] = { { 0, 1, "/dev/null" }, { 1, 2, "/dev/null" }, { 2, 2, "/dev/null" } };
+		struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, 3 * sizeof *fi);
+		for (int i = 0; i < 3; i++)
+			fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
+		t->fds = std;
+		t->nfds = 3;
+		pl_model_set_fdinfo(c->m, t->tid, fi, 3);
+	}
+	if (has(L, idx, "cpus")) {
+		uint32_t n = (uint32_t)int_field(c, idx, "cpus", 1);
+		if (n < 1 || n > PL_CPUMASK_WORDS * 64)
+			luaL_error(L, "%s: cpus must be 1 to %d", c->who, PL_CPUMASK_WORDS * 64);
+		set_bitmap(&t->cpus_allowed, n, n);
+	}
+}
+
+/* Build one record: defaults, then (for a thread) its leader's facts, then its own. */
+static struct pl_task *add_task(struct ctx *c, int task, int leader, pl_pid tgid, pl_pid tid)
+{
+	lua_State *L = c->L;
+	snprintf(c->who, sizeof c->who, "world task %d", (int)tid);
+	struct pl_task *t = pl_model_add(c->m, tgid, tid);
+	if (!t)
+		luaL_error(L, "%s: declared twice (or out of memory)", c->who);
+	defaults(t, tgid, tid);
+	if (leader)
+		apply(c, leader, t);
+	apply(c, task, t);
+	if (leader && !has(L, task, "exit_signal"))
+		t->exit_signal = -1;
+	derive(c, leader ? leader : task, t);
+	if (!leader)
+		place_memory(c, task, t);
+	return t;
+}
+
+static pl_pid pid_of(struct ctx *c, int idx, const char *key)
+{
+	lua_getfield(c->L, idx, key);
+	lua_Integer v = lua_isinteger(c->L, -1) ? lua_tointeger(c->L, -1) : 0;
+	lua_pop(c->L, 1);
+	if (v < 1 || v > 4194304)
+		luaL_error(c->L, "world: every task needs %s = 1 .. 4194304", key);
+	return (pl_pid)v;
+}
+
+static int world_gc(lua_State *L)
+{
+	struct pl_model **m = luaL_checkudata(L, 1, PLUA_WORLD_MT);
+	pl_model_free(*m);
+	*m = NULL;
+	return 0;
+}
+
+/* A new, empty world object; it owns its model until taken. */
+static struct pl_model **new_world(lua_State *L)
+{
+	struct pl_model **m = lua_newuserdatauv(L, sizeof *m, 0);
+	*m = NULL;
+	luaL_setmetatable(L, PLUA_WORLD_MT);
+	return m;
+}
+
+/* p.world { tasks = { {pid = 1, ...}, ... } }: builds the model at once, so a
+** mistake is reported at the line of this call. */
+static int world_decl(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	struct pl_model **owner = new_world(L);
+	struct ctx c = { L, pl_model_new(), NULL, "world" };
+	if (!c.m)
+		return luaL_error(L, "out of memory");
+	*owner = c.m; /* freed by __gc if anything below raises */
+	c.a = pl_model_arena(c.m);
+	if (lua_getfield(L, 1, "tasks") != LUA_TTABLE)
+		return luaL_error(L, "p.world: tasks = { {pid = 1, ...}, ... } is required");
+	int tasks = lua_gettop(L);
+	lua_Integer n = luaL_len(L, tasks);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, tasks, i);
+		int task = lua_gettop(L);
+		luaL_checktype(L, task, LUA_TTABLE);
+		pl_pid pid = pid_of(&c, task, "pid");
+		struct pl_task *t = add_task(&c, task, 0, pid, pid);
+		if (lua_getfield(L, task, "threads") == LUA_TTABLE) {
+			int threads = lua_gettop(L);
+			lua_Integer k = luaL_len(L, threads);
+			if (!has(L, task, "num_threads"))
+				t->num_threads = (int32_t)(k + 1);
+			for (lua_Integer j = 1; j <= k; j++) {
+				lua_geti(L, threads, j);
+				int th = lua_gettop(L);
+				struct pl_task *tt = add_task(&c, th, task, pid, pid_of(&c, th, "tid"));
+				tt->mm = t->mm; /* threads share their leader's mm */
+				if (!has(L, th, "num_threads"))
+					tt->num_threads = t->num_threads;
+				lua_pop(L, 1);
+			}
+		} else if (!has(L, task, "num_threads")) {
+			t->num_threads = 1;
+		}
+		lua_settop(L, task - 1);
+	}
+	char err[160];
+	if (pl_model_seal(c.m, err, sizeof err) < 0)
+		return luaL_error(L, "world: %s", err);
+	for (lua_Integer i = 1; i <= n; i++) { /* exited but not reaped */
+		lua_geti(L, tasks, i);
+		int task = lua_gettop(L);
+		if (lua_getfield(L, task, "zombie") == LUA_TBOOLEAN && lua_toboolean(L, -1))
+			pl_model_zombify(c.m, pid_of(&c, task, "pid"));
+		lua_settop(L, tasks);
+	}
+	lua_settop(L, 2);
+	return 1;
+}
+
+struct pl_model *plua_world_model(lua_State *L, int idx)
+{
+	struct pl_model **m = luaL_testudata(L, idx, PLUA_WORLD_MT);
+	return m ? *m : NULL;
+}
+
+static struct pl_model *check_world(lua_State *L, int idx)
+{
+	struct pl_model **m = luaL_checkudata(L, idx, PLUA_WORLD_MT);
+	return *m;
+}
+
+/* world:format(name, pid [, tid]) -> bytes | nil, message, errno
+** A builtin file of one task, formatted in-process as a mount would serve
+** it to a reader allowed to see everything. */
+static int world_format(lua_State *L)
+{
+	struct pl_model *m = check_world(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	pl_pid tgid = (pl_pid)luaL_checkinteger(L, 3);
+	pl_pid tid = (pl_pid)luaL_optinteger(L, 4, 0);
+	int gen = pl_gen_lookup(name, 0);
+	if (gen == PL_G_NONE || gen == PL_G_MEM)
+		return luaL_argerror(L, 2, "not a builtin file generator");
+	struct pl_source *src = pl_model_source(m);
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_task *t = calloc(1, sizeof *t);
+	int rc = t ? src->ops->load(src, tgid, tid, pl_builtins[gen].need, &a, t) : -ENOMEM;
+	if (rc == 0 && pl_builtins[gen].mm_open && !t->has_mm)
+		rc = -ESRCH;
+	if (rc == 0) {
+		struct pl_gen_ctx g = { src, tgid, tid, t, { 1 } };
+		rc = pl_builtins[gen].fmt(&g, &out);
+		if (rc == 0)
+			rc = pl_buf_status(&out);
+	}
+	if (rc == 0)
+		lua_pushlstring(L, out.data ? out.data : "", out.len);
+	free(t);
+	pl_arena_free(&a);
+	pl_buf_free(&out);
+	if (rc == 0)
+		return 1;
+	lua_pushnil(L);
+	lua_pushstring(L, strerror(-rc));
+	lua_pushinteger(L, -rc);
+	return 3;
+}
+
+/* world:read_mem(pid, addr, len) -> bytes | nil, message, errno */
+static int world_read_mem(lua_State *L)
+{
+	struct pl_model *m = check_world(L, 1);
+	pl_pid tgid = (pl_pid)luaL_checkinteger(L, 2);
+	uint64_t addr = (uint64_t)luaL_checkinteger(L, 3);
+	size_t len = (size_t)luaL_checkinteger(L, 4);
+	luaL_argcheck(L, len <= (1u << 24), 4, "at most 16 MiB");
+	struct pl_source *src = pl_model_source(m);
+	luaL_Buffer b;
+	char *p = luaL_buffinitsize(L, &b, len);
+	ssize_t n = src->ops->read_mem(src, tgid, addr, p, len);
+	if (n < 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, strerror((int)-n));
+		lua_pushinteger(L, -n);
+		return 3;
+	}
+	luaL_pushresultsize(&b, (size_t)n);
+	return 1;
+}
+
+static int world_zombify(lua_State *L)
+{
+	int rc = pl_model_zombify(check_world(L, 1), (pl_pid)luaL_checkinteger(L, 2));
+	lua_pushboolean(L, rc == 0);
+	return 1;
+}
+
+static int world_vanish(lua_State *L)
+{
+	int rc = pl_model_vanish(check_world(L, 1), (pl_pid)luaL_checkinteger(L, 2));
+	lua_pushboolean(L, rc == 0);
+	return 1;
+}
+
+static const luaL_Reg world_methods[] = {
+	{ "format", world_format },
+	{ "read_mem", world_read_mem },
+	{ "zombify", world_zombify },
+	{ "vanish", world_vanish },
+	{ NULL, NULL }
+};
+
+void plua_world_register(lua_State *L)
+{
+	if (luaL_newmetatable(L, PLUA_WORLD_MT)) {
+		lua_pushcfunction(L, world_gc);
+		lua_setfield(L, -2, "__gc");
+		luaL_newlib(L, world_methods);
+		lua_setfield(L, -2, "__index");
+	}
+	lua_pop(L, 1);
+	lua_pushcfunction(L, world_decl);
+	lua_setfield(L, -2, "world");
+}
