@@ -33,6 +33,10 @@ int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out);
 int pl_fmt_status(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
+/* Cpus_allowed-style bitmaps (%*pb), for worlds and captures */
+int pl_parse_bitmap(const char *text, size_t len, struct pl_bitmap *m);
+int pl_fmt_bitmap(const struct pl_bitmap *m, struct pl_buf *out);
+
 /* comm: PL_F_STAT */
 int pl_fmt_comm(const struct pl_task *t, struct pl_buf *out);
 

@@ -897,3 +897,18 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 }
 
 /* }==================================================================== */
+
+int pl_parse_bitmap(const char *text, size_t len, struct pl_bitmap *m)
+{
+	return parse_bitmap(text, text + len, m);
+}
+
+int pl_fmt_bitmap(const struct pl_bitmap *m, struct pl_buf *out)
+{
+	/* a chunk is at most 8 digits and a comma per 32 bits */
+	char *p = pl_buf_reserve(out, (size_t)(m->nbits / 32 + 1) * 9 + 1);
+	if (!p)
+		return -ENOMEM;
+	out->len += (size_t)(put_bitmap(p, m) - p);
+	return 0;
+}

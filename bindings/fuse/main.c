@@ -90,6 +90,8 @@ int main(int argc, char *argv[])
 	char layout_buf[PATH_MAX], err[1024];
 	int ret = 1;
 
+	if (argc > 1 && strcmp(argv[1], "capture") == 0)
+		return plua_capture(argc - 1, argv + 1);
 	if (fuse_opt_parse(&args, &opt, option_spec, NULL) != 0)
 		return 1;
 	if (opt.show_help) {

@@ -47,6 +47,9 @@ const struct pl_layout *plua_layout(const struct plua *p);
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
 void plua_close(struct plua *p);
 
+/* capture.c: `proclua capture [--proc DIR] PID...`; argv[0] is "capture". */
+int plua_capture(int argc, char **argv);
+
 /* Where errors are logged (stderr by default). */
 extern void (*plua_log)(const char *fmt, ...);
 

@@ -257,6 +257,16 @@ static void read_fds(struct ctx *c, int idx, struct pl_task *t)
 	pl_model_set_fdinfo(c->m, t->tid, fi, n);
 }
 
+/* cpus_allowed = "3", mems_allowed = "00000000,...,00000001": as status prints them */
+static void read_bitmap(struct ctx *c, int idx, const char *what, struct pl_bitmap *b)
+{
+	size_t len;
+	const char *text = text_at(c, idx, what, &len);
+	if (pl_parse_bitmap(text, len, b) < 0)
+		luaL_error(c->L, "%s: %s must be a mask as status prints it (\"3\", \"ff,ffffffff\")",
+		           c->who, what);
+}
+
 /* Keys that shape the world rather than name a fact. */
 static int structural(const char *k)
 {
@@ -312,6 +322,8 @@ static void apply(struct ctx *c, int idx, struct pl_task *t)
 			read_nspid(c, v, t->nspid, &t->ns_levels);
 		else if (!strcmp(k, "fds"))
 			read_fds(c, v, t);
+		else if (!strcmp(k, "cpus_allowed") || !strcmp(k, "mems_allowed"))
+			read_bitmap(c, v, k, k[0] == 'c' ? &t->cpus_allowed : &t->mems_allowed);
 		else
 			luaL_error(L, "%s: unknown task field '%s'", c->who, k);
 		lua_pop(L, 1);

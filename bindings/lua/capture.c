@@ -1,0 +1,302 @@
+/*
+** proclua capture [--proc DIR] PID... : write a world that reproduces live
+** processes (or a saved /proc-like tree) as Lua on stdout.
+**
+** Facts are loaded through the host source, the same parsers the mount
+** uses; list facts are written back as the kernel's text via the core's
+** formatters, and memory as the bytes of the argv and environment areas.
+** Mounting the result serves the captured files byte for byte.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+#include "lualib.h"
+
+#include "pl_fmt.h"
+#include "plua.h"
+#include "plua_facts.h"
+
+/* Lua text for a value: the serializer is Lua's own %q. */
+static const char serializer[] =
+	"local function key(k) return k:match('^[%a_][%w_]*$') and k or ('[%q]'):format(k) end\n"
+	"local function ser(v, ind)\n"
+	"  if type(v) ~= 'table' then return (type(v) == 'string') and ('%q'):format(v):gsub('\\\\\\n', '\\\\n') or tostring(v) end\n"
+	"  local flat = #v > 0 and next(v, #v) == nil\n"
+	"  for i = 1, #v do flat = flat and type(v[i]) ~= 'table' end\n"
+	"  if flat then local s = {} for i = 1, #v do s[i] = ser(v[i], ind) end return '{' .. table.concat(s, ', ') .. '}' end\n"
+	"  local out, keys = {'{\\n'}, {}\n"
+	"  for k in pairs(v) do if type(k) == 'string' then keys[#keys + 1] = k end end\n"
+	"  table.sort(keys)\n"
+	"  for i = 1, #v do out[#out + 1] = ind .. '  ' .. ser(v[i], ind .. '  ') .. ',\\n' end\n"
+	"  for _, k in ipairs(keys) do out[#out + 1] = ind .. '  ' .. key(k) .. ' = ' .. ser(v[k], ind .. '  ') .. ',\\n' end\n"
+	"  return table.concat(out) .. ind .. '}'\n"
+	"end\n"
+	"return ser\n";
+
+static const unsigned SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN |
+                                PL_F_LINKS | PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP |
+                                PL_F_LIMITS | PL_F_CGROUP;
+
+typedef int (*fmt_fn)(const struct pl_task *t, struct pl_buf *out);
+
+static void set_text(lua_State *L, const char *key, fmt_fn fmt, const struct pl_task *t)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	if (fmt(t, &b) == 0 && !b.oom) {
+		lua_pushlstring(L, b.data ? b.data : "", b.len);
+		lua_setfield(L, -2, key);
+	}
+	pl_buf_free(&b);
+}
+
+static int fmt_uid_map(const struct pl_task *t, struct pl_buf *o) { return pl_fmt_idmap(t->uid_map, t->nuid_map, o); }
+static int fmt_gid_map(const struct pl_task *t, struct pl_buf *o) { return pl_fmt_idmap(t->gid_map, t->ngid_map, o); }
+
+static void set_ids(lua_State *L, const char *key, const uint32_t *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, key);
+}
+
+static void set_bitmap(lua_State *L, const char *key, const struct pl_bitmap *m)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	if (pl_fmt_bitmap(m, &b) == 0) {
+		lua_pushlstring(L, b.data, b.len);
+		lua_setfield(L, -2, key);
+	}
+	pl_buf_free(&b);
+}
+
+/* The facts a thread or a group shows, as world fields. */
+static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
+{
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_task *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	int rc = src->ops->load(src, tgid, tid, SCALARS, &a, t);
+	if (rc < 0) {
+		free(t);
+		pl_arena_free(&a);
+		return rc;
+	}
+	lua_newtable(L);
+	plua_facts_push(L, t);
+	lua_pushinteger(L, tid ? tid : tgid);
+	lua_setfield(L, -2, tid ? "tid" : "pid");
+	set_ids(L, "uid", t->cred.uid, 4);
+	set_ids(L, "gid", t->cred.gid, 4);
+	set_ids(L, "groups", t->groups, t->ngroups);
+	set_ids(L, "nspid", (const uint32_t *)t->nspid, (size_t)t->ns_levels);
+	set_bitmap(L, "cpus_allowed", &t->cpus_allowed);
+	set_bitmap(L, "mems_allowed", &t->mems_allowed);
+	set_text(L, "limits", pl_fmt_limits, t);
+	set_text(L, "cgroup", pl_fmt_cgroup, t);
+	set_text(L, "uid_map", fmt_uid_map, t);
+	set_text(L, "gid_map", fmt_gid_map, t);
+	lua_pushstring(L, t->setgroups_allowed ? "allow" : "deny");
+	lua_setfield(L, -2, "setgroups");
+	lua_newtable(L);
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		if (t->ns_ino[i]) {
+			lua_pushinteger(L, (lua_Integer)t->ns_ino[i]);
+			lua_setfield(L, -2, pl_ns_names[i]);
+		}
+	lua_setfield(L, -2, "ns");
+	lua_createtable(L, (int)t->nauxv, 0);
+	for (size_t i = 0; i < t->nauxv; i++) {
+		lua_createtable(L, 2, 0);
+		for (int k = 0; k < 2; k++) {
+			/* above 2^63 wraps to a negative integer, which reads back to the same bits */
+			lua_pushinteger(L, (lua_Integer)t->auxv[2 * i + k]);
+			lua_rawseti(L, -2, k + 1);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "auxv");
+	/* Groups of facts a zombie's kernel refuses: take each where it answers. */
+	struct pl_task *u = calloc(1, sizeof *u);
+	if (u && src->ops->load(src, tgid, tid, PL_F_SMAPS, &a, u) == 0)
+		set_text(L, "smaps", pl_fmt_smaps, u);
+	if (u && (memset(u, 0, sizeof *u), src->ops->load(src, tgid, tid, PL_F_ROLLUP, &a, u)) == 0 &&
+	    u->has_rollup)
+		set_text(L, "smaps_rollup", pl_fmt_smaps_rollup, u);
+	if (u && (memset(u, 0, sizeof *u), src->ops->load(src, tgid, tid, PL_F_MOUNTS, &a, u)) == 0 &&
+	    !u->no_mnt_ns)
+		set_text(L, "mountinfo", pl_fmt_mountinfo, u);
+	free(u);
+	free(t);
+	pl_arena_free(&a);
+	return 0;
+}
+
+/* The fds, their link targets and fdinfo. */
+static void push_fds(lua_State *L, struct pl_source *src, pl_pid tgid)
+{
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_task *t = calloc(1, sizeof *t);
+	if (t && src->ops->load(src, tgid, 0, PL_F_FDS, &a, t) == 0) {
+		lua_createtable(L, (int)t->nfds, 0);
+		for (size_t i = 0; i < t->nfds; i++) {
+			struct pl_fdinfo fi;
+			memset(&fi, 0, sizeof fi);
+			lua_createtable(L, 0, 8);
+			lua_pushinteger(L, t->fds[i].fd);
+			lua_setfield(L, -2, "fd");
+			lua_pushstring(L, t->fds[i].target);
+			lua_setfield(L, -2, "target");
+			lua_pushstring(L, t->fds[i].f_mode == 3 ? "rw" : t->fds[i].f_mode == 2 ? "w" : "r");
+			lua_setfield(L, -2, "mode");
+			if (src->ops->load_fdinfo(src, tgid, 0, t->fds[i].fd, &a, &fi) == 0) {
+				lua_pushinteger(L, (lua_Integer)fi.pos);
+				lua_setfield(L, -2, "pos");
+				lua_pushinteger(L, fi.flags);
+				lua_setfield(L, -2, "flags");
+				lua_pushinteger(L, fi.mnt_id);
+				lua_setfield(L, -2, "mnt_id");
+				lua_pushinteger(L, (lua_Integer)fi.ino);
+				lua_setfield(L, -2, "ino");
+				lua_pushstring(L, fi.extra ? fi.extra : "");
+				lua_setfield(L, -2, "extra");
+			}
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "fds");
+	}
+	free(t);
+	pl_arena_free(&a);
+}
+
+static void push_mem_range(lua_State *L, struct pl_source *src, pl_pid tgid,
+                           uint64_t start, uint64_t end, int *n)
+{
+	if (end <= start || end - start > (64u << 20))
+		return;
+	size_t len = (size_t)(end - start);
+	char *buf = malloc(len);
+	ssize_t got = buf ? src->ops->read_mem(src, tgid, start, buf, len) : -ENOMEM;
+	if (got > 0) {
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, (lua_Integer)start);
+		lua_setfield(L, -2, "addr");
+		lua_pushlstring(L, buf, (size_t)got);
+		lua_setfield(L, -2, "bytes");
+		lua_rawseti(L, -2, ++*n);
+	}
+	free(buf);
+}
+
+/* The argv and environment areas, plus the first page from arg_start that
+** a setproctitle'd cmdline reads. */
+static void push_mem(lua_State *L, struct pl_source *src, pl_pid tgid)
+{
+	lua_getfield(L, -1, "arg_start");
+	lua_getfield(L, -2, "arg_end");
+	lua_getfield(L, -3, "env_start");
+	lua_getfield(L, -4, "env_end");
+	uint64_t as = (uint64_t)lua_tointeger(L, -4), ae = (uint64_t)lua_tointeger(L, -3);
+	uint64_t es = (uint64_t)lua_tointeger(L, -2), ee = (uint64_t)lua_tointeger(L, -1);
+	lua_pop(L, 4);
+	int n = 0;
+	lua_newtable(L);
+	uint64_t page_end = as + 4096 > ae ? as + 4096 : ae;
+	if (es >= as && es <= page_end) { /* one contiguous area: argv, env and the title page */
+		push_mem_range(L, src, tgid, as, ee > page_end ? ee : page_end, &n);
+		if (n == 0) /* the page past env is not mapped: take what is */
+			push_mem_range(L, src, tgid, as, ee > ae ? ee : ae, &n);
+	} else {
+		push_mem_range(L, src, tgid, as, ae, &n);
+		push_mem_range(L, src, tgid, es, ee, &n);
+	}
+	lua_setfield(L, -2, "mem");
+}
+
+static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
+{
+	int rc = push_task(L, src, pid, 0);
+	if (rc < 0)
+		return rc;
+	lua_getfield(L, -1, "state");
+	if (lua_tostring(L, -1)[0] == 'Z') {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -3, "zombie");
+	}
+	lua_pop(L, 1);
+	push_fds(L, src, pid);
+	push_mem(L, src, pid);
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_task th;
+	memset(&th, 0, sizeof th);
+	if (src->ops->load(src, pid, 0, PL_F_THREADS, &a, &th) == 0 && th.nthreads > 1) {
+		lua_newtable(L);
+		int k = 0;
+		for (size_t i = 0; i < th.nthreads; i++) {
+			if (th.threads[i] == pid)
+				continue;
+			if (push_task(L, src, pid, th.threads[i]) == 0)
+				lua_rawseti(L, -2, ++k);
+		}
+		lua_setfield(L, -2, "threads");
+	}
+	pl_arena_free(&a);
+	return 0;
+}
+
+int plua_capture(int argc, char **argv)
+{
+	const char *root = "/proc";
+	int first = 1;
+	if (argc > 2 && strcmp(argv[1], "--proc") == 0) {
+		root = argv[2];
+		first = 3;
+	}
+	if (first >= argc) {
+		fprintf(stderr, "usage: proclua capture [--proc DIR] PID... > world.lua\n");
+		return 2;
+	}
+	struct pl_source *src = pl_host_source_new(root);
+	if (!src) {
+		fprintf(stderr, "proclua capture: %s: %s\n", root, strerror(errno));
+		return 1;
+	}
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	if (luaL_loadstring(L, serializer) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
+		fprintf(stderr, "proclua capture: %s\n", lua_tostring(L, -1));
+		return 1;
+	}
+	int ser = lua_gettop(L);
+	lua_newtable(L);
+	int tasks = lua_gettop(L), n = 0, status = 0;
+	for (int i = first; i < argc; i++) {
+		char *end;
+		long pid = strtol(argv[i], &end, 10);
+		int rc = (*end || pid <= 0) ? -EINVAL : capture_pid(L, src, (pl_pid)pid);
+		if (rc < 0) {
+			fprintf(stderr, "proclua capture: %s: %s\n", argv[i], strerror(-rc));
+			status = 1;
+			continue;
+		}
+		lua_rawseti(L, tasks, ++n);
+	}
+	lua_pushvalue(L, ser);
+	lua_pushvalue(L, tasks);
+	lua_pushliteral(L, "");
+	lua_call(L, 2, 1);
+	printf("-- captured by proclua %s from %s\nlocal p = require \"proclua\"\nreturn p.world {\ntasks = %s,\n}\n",
+	       PROCLUA_VERSION, root, lua_tostring(L, -1));
+	lua_close(L);
+	src->ops->destroy(src);
+	return status;
+}
