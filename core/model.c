@@ -111,6 +111,9 @@ static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned wan
 	if (mt) {
 		*t = mt->t;
 		t->have = want;
+		/* stat's wchan flag: a whole group of several threads shows 0 */
+		if (tid == 0 && t->num_threads > 1)
+			t->wchan_flag = 0;
 	}
 	pthread_rwlock_unlock(&m->lock);
 	return mt ? 0 : -ESRCH;
@@ -364,6 +367,8 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	}
 	struct pl_task *t = &leader->t;
 	t->state = 'Z';
+	t->wchan_flag = 1; /* stat's field 35: "not running" */
+	t->fd_size = 0;
 	t->has_mm = 0;
 	t->umask = -1;
 	t->num_threads = 1;

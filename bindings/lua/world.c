@@ -361,6 +361,26 @@ static void write_strings(struct ctx *c, struct pl_aspace *as, int idx, uint64_t
 	}
 }
 
+/* An address in mem/unmap: addr = N, or at = "arg_start" (arg_end,
+** env_start, env_end, start_stack) plus offset = N, so a world can overwrite
+** argv without knowing where execve put it. */
+static uint64_t mem_addr(struct ctx *c, int idx, const struct pl_task *t)
+{
+	lua_State *L = c->L;
+	uint64_t off = int_field(c, idx, "offset", 0);
+	if (lua_getfield(L, idx, "at") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return int_field(c, idx, "addr", 0) + off;
+	}
+	static const char *const names[] = { "arg_start", "arg_end", "env_start", "env_end",
+	                                      "start_stack", NULL };
+	const uint64_t bases[] = { t->mm.arg_start, t->mm.arg_end, t->mm.env_start, t->mm.env_end,
+	                           t->mm.start_stack };
+	int i = luaL_checkoption(L, -1, NULL, names);
+	lua_pop(L, 1);
+	return bases[i] + off;
+}
+
 /* Place argv and env at the top of a [stack] region, as execve does, unless
 ** the world set the boundaries itself; then apply mem and unmap. */
 static void place_memory(struct ctx *c, int idx, struct pl_task *t)
@@ -395,7 +415,7 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 		lua_Integer n = luaL_len(L, -1);
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_geti(L, -1, i);
-			uint64_t addr = int_field(c, lua_gettop(L), "addr", 0);
+			uint64_t addr = mem_addr(c, lua_gettop(L), t);
 			lua_getfield(L, -1, "bytes");
 			size_t len;
 			const char *bytes = luaL_checklstring(L, -1, &len);
@@ -410,7 +430,7 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_geti(L, -1, i);
 			int r = lua_gettop(L);
-			if (pl_aspace_unmap(as, int_field(c, r, "addr", 0), int_field(c, r, "len", 0)) < 0)
+			if (pl_aspace_unmap(as, mem_addr(c, r, t), int_field(c, r, "len", 0)) < 0)
 				luaL_error(L, "%s: unmap[%d] failed", c->who, (int)i);
 			lua_pop(L, 1);
 		}
@@ -478,6 +498,8 @@ static void derive(struct ctx *c, int idx, struct pl_task *t)
 		t->mm.rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
 	if (!has(L, idx, "hiwater_rss"))
 		t->mm.hiwater_rss = t->mm.rss;
+	if (!has(L, idx, "wchan_flag")) /* stat's field 35: 1 when not running */
+		t->wchan_flag = t->state != 'R';
 	if (!has(L, idx, "vsize"))
 		t->vsize = t->mm.total_vm * PAGE;
 	if (!has(L, idx, "cap_prm") && t->cred.uid[1] == 0) /* root holds the bounding set */
@@ -625,9 +647,9 @@ static struct pl_model *check_world(lua_State *L, int idx)
 	return *m;
 }
 
-/* world:format(name, pid [, tid]) -> bytes | nil, message, errno
+/* world:format(name, pid [, tid [, permitted]]) -> bytes | nil, message, errno
 ** A builtin file of one task, formatted in-process as a mount would serve
-** it to a reader allowed to see everything. */
+** it to a reader who may (permitted, the default) or may not ptrace it. */
 static int world_format(lua_State *L)
 {
 	struct pl_model *m = check_world(L, 1);
@@ -645,7 +667,8 @@ static int world_format(lua_State *L)
 	if (rc == 0 && pl_builtins[gen].mm_open && !t->has_mm)
 		rc = -ESRCH;
 	if (rc == 0) {
-		struct pl_gen_ctx g = { src, tgid, tid, t, { 1 } };
+		int permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
+		struct pl_gen_ctx g = { src, tgid, tid, t, { permitted } };
 		rc = pl_builtins[gen].fmt(&g, &out);
 		if (rc == 0)
 			rc = pl_buf_status(&out);
