@@ -14,6 +14,7 @@
 
 struct model_task {
 	struct pl_task t;
+	struct pl_task *group;     /* leader only: /proc/<tgid>/ view, if it differs */
 	struct pl_model_fdinfo *fdinfo;
 	size_t nfdinfo;
 	int gone;                  /* reaped: no longer visible */
@@ -108,7 +109,14 @@ static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned wan
 	struct model_task *mt = find_in(m, tgid, tid);
 	if (!mt && tid == 0) /* /proc/<tid> of a thread shows that thread */
 		mt = find(m, tgid);
-	if (mt) {
+	if (mt && tid == 0 && mt->group) {
+		*t = *mt->group;
+		t->have = want;
+		t->threads = mt->t.threads; /* indexed at seal, after the copy */
+		t->nthreads = mt->t.nthreads;
+		t->children = mt->t.children;
+		t->nchildren = mt->t.nchildren;
+	} else if (mt) {
 		*t = mt->t;
 		t->have = want;
 		/* stat's wchan flag: a whole group of several threads shows 0 */
@@ -241,6 +249,20 @@ struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid)
 	return &mt->t;
 }
 
+struct pl_task *pl_model_group_view(struct pl_model *m, pl_pid tgid)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct model_task *mt = m->tasks[i];
+		if (mt->t.tid == tgid && mt->t.tgid == tgid) {
+			if (!mt->group && !(mt->group = pl_arena_alloc(&m->arena, sizeof *mt->group)))
+				return NULL;
+			*mt->group = mt->t;
+			return mt->group;
+		}
+	}
+	return NULL;
+}
+
 struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid)
 {
 	struct model_space *sp = space_of(m, tgid);
@@ -365,6 +387,7 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 		if (mt->t.tgid == tgid && mt != leader)
 			mt->gone = 1;
 	}
+	leader->group = NULL; /* a zombie's group is its leader alone */
 	struct pl_task *t = &leader->t;
 	t->state = 'Z';
 	t->wchan_flag = 1; /* stat's field 35: "not running" */
@@ -377,7 +400,10 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	t->vsize = 0;
 	memset(&t->mm, 0, sizeof t->mm);
 	t->exe = t->cwd = t->root = NULL;
-	memset(t->ns_ino, 0, sizeof t->ns_ino);
+	/* the nsproxy goes; the pid namespace and the creds' user namespace stay */
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		if (i != PL_NS_PID && i != PL_NS_USER)
+			t->ns_ino[i] = 0;
 	t->nfds = 0;
 	t->nregions = 0;
 	t->has_rollup = 0;

@@ -33,6 +33,12 @@ struct pl_arena *pl_model_arena(struct pl_model *m);
 ** when out of memory.  Fill it before pl_model_seal.
 */
 struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid);
+/*
+** A separate /proc/<tgid>/ record for a leader, when the group's view
+** differs from the leader thread's (summed faults and times, the group's
+** exit code): starts as a copy of the leader's record as it is now.
+*/
+struct pl_task *pl_model_group_view(struct pl_model *m, pl_pid tgid);
 /* The address space of group tgid (created on first use). */
 struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid);
 /* fdinfo records of a task, parallel to its fds. */

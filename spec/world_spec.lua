@@ -221,7 +221,7 @@ function TestDeclare.test_unknown_field_names_the_line()
 end
 
 function TestDeclare.test_thread_twice_is_refused()
-  local ok, err = pcall(p.world, { tasks = { { pid = 1, threads = { { tid = 1 } } } } })
+  local ok, err = pcall(p.world, { tasks = { { pid = 1 }, { pid = 2, threads = { { tid = 1 } } } } })
   lu.assertFalse(ok)
   lu.assertStrContains(err, "declared twice")
 end

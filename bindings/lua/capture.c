@@ -85,7 +85,12 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 	struct pl_task *t = calloc(1, sizeof *t);
 	if (!t)
 		return -ENOMEM;
-	int rc = src->ops->load(src, tgid, tid, SCALARS, &a, t);
+	/* group by group: a zombie's kernel refuses some (auxv), answers the rest */
+	int rc = src->ops->load(src, tgid, tid, PL_F_STAT | PL_F_STATUS | PL_F_OWNER, &a, t);
+	for (unsigned bit = 1; rc == 0 && bit <= SCALARS; bit <<= 1)
+		if ((SCALARS & bit) && src->ops->load(src, tgid, tid, bit, &a, t) == -ESRCH &&
+		    src->ops->task_exists(src, tgid, tid ? tid : tgid) < 0)
+			rc = -ESRCH;
 	if (rc < 0) {
 		free(t);
 		pl_arena_free(&a);
@@ -241,9 +246,8 @@ static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 	if (src->ops->load(src, pid, 0, PL_F_THREADS, &a, &th) == 0 && th.nthreads > 1) {
 		lua_newtable(L);
 		int k = 0;
+		/* the leader too: its thread view differs from the group's */
 		for (size_t i = 0; i < th.nthreads; i++) {
-			if (th.threads[i] == pid)
-				continue;
 			if (push_task(L, src, pid, th.threads[i]) == 0)
 				lua_rawseti(L, -2, ++k);
 		}

@@ -581,6 +581,21 @@ static struct pl_model **new_world(lua_State *L)
 	return m;
 }
 
+/* Whether a threads list names the leader itself. */
+static int leader_listed(struct ctx *c, int threads, pl_pid pid)
+{
+	lua_Integer k = luaL_len(c->L, threads);
+	for (lua_Integer j = 1; j <= k; j++) {
+		lua_geti(c->L, threads, j);
+		lua_getfield(c->L, -1, "tid");
+		int same = lua_tointeger(c->L, -1) == pid;
+		lua_pop(c->L, 2);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
 /* p.world { tasks = { {pid = 1, ...}, ... } }: builds the model at once, so a
 ** mistake is reported at the line of this call. */
 static int world_decl(lua_State *L)
@@ -606,10 +621,20 @@ static int world_decl(lua_State *L)
 			int threads = lua_gettop(L);
 			lua_Integer k = luaL_len(L, threads);
 			if (!has(L, task, "num_threads"))
-				t->num_threads = (int32_t)(k + 1);
+				t->num_threads = (int32_t)(k + 1 - leader_listed(&c, threads, pid));
 			for (lua_Integer j = 1; j <= k; j++) {
 				lua_geti(L, threads, j);
 				int th = lua_gettop(L);
+				if (pid_of(&c, th, "tid") == pid) {
+					/* the leader as a thread: the task's own table then
+					** describes the whole group, this one task/<pid>/ */
+					if (!pl_model_group_view(c.m, pid))
+						return luaL_error(L, "out of memory");
+					snprintf(c.who, sizeof c.who, "world task %d", (int)pid);
+					apply(&c, th, t);
+					lua_pop(L, 1);
+					continue;
+				}
 				struct pl_task *tt = add_task(&c, th, task, pid, pid_of(&c, th, "tid"));
 				tt->mm = t->mm; /* threads share their leader's mm */
 				if (!has(L, th, "num_threads"))

@@ -1,0 +1,156 @@
+-- Capture round trip: `proclua capture` of stopped live processes, mounted
+-- with --world, serves every readable per-task file with the kernel's bytes.
+--
+-- The kernel's files are read just before and just after the capture, and
+-- the capture is retried until the two reads agree: then the capture holds
+-- exactly that state, and our mount is compared with it.  Machine-wide
+-- numbers move even for stopped processes: a shared library's Pss in
+-- smaps when any process maps or unmaps it, SigQ in status (the pending
+-- signals of the whole user), mounts when anything mounts.  On a busy
+-- machine the two reads may never agree; then, after the last try, a file
+-- that moved during the capture must equal one of the two kernel reads.
+--
+-- Excluded, by name: the proportional set sizes (Pss, Pss_Dirty, Pss_Anon,
+-- Pss_File, Pss_Shmem) of smaps and smaps_rollup.  The capture process
+-- itself maps the shared libraries (libc, ld.so) that it shares with the
+-- captured processes, so at capture time every shared page has one more
+-- mapper than when the kernel's file is read afterwards; even the kernel's
+-- own answer depends on who reads it.
+local PSS_LINES = { Pss = true, Pss_Dirty = true, Pss_Anon = true, Pss_File = true,
+                    Pss_Shmem = true }
+local function without_pss(text)
+  return (text:gsub("([%w_]+):[^\n]*\n", function(name)
+    if PSS_LINES[name] then return "" end
+  end))
+end
+local lu = require "luaunit"
+local compare = require "compare"
+local fsx = require "fsx"
+local mnt = require "mnt"
+local procs = require "procs"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "setgroups", "maps",
+  "smaps", "smaps_rollup", "stat", "statm", "status", "io", "limits", "cgroup", "oom_score",
+  "oom_score_adj", "coredump_filter", "wchan", "mounts", "mountinfo" }
+local LINKS = { "exe", "cwd", "root", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
+  "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time", "ns/time_for_children" }
+
+local function readlink(path)
+  local h = assert(io.popen("readlink " .. sh.quote(path) .. " 2>/dev/null"))
+  local s = h:read("a")
+  h:close()
+  return s
+end
+
+local function list(dir)
+  local names = {}
+  local h = assert(io.popen("ls " .. sh.quote(dir) .. " 2>/dev/null"))
+  for l in h:lines() do names[#names + 1] = l end
+  h:close()
+  return names
+end
+
+-- Every file, link and fdinfo of a task directory, as outcomes.
+local function snapshot(dir)
+  local s = {}
+  for _, f in ipairs(FILES) do s[f] = fsx.outcome(dir .. "/" .. f) end
+  s.smaps, s.smaps_rollup = without_pss(s.smaps), without_pss(s.smaps_rollup)
+  for _, l in ipairs(LINKS) do s[l] = readlink(dir .. "/" .. l) end
+  for _, fd in ipairs(list(dir .. "/fd")) do
+    s["fd/" .. fd] = readlink(dir .. "/fd/" .. fd)
+    s["fdinfo/" .. fd] = fsx.outcome(dir .. "/fdinfo/" .. fd)
+  end
+  s["task/"] = table.concat(list(dir .. "/task"), " ")
+  return s
+end
+
+local function same(a, b)
+  for k, v in pairs(a) do if b[k] ~= v then return false, k end end
+  for k in pairs(b) do if a[k] == nil then return false, k end end
+  return true
+end
+
+local F = suite.once(function()
+  local work = fsx.mktemp_dir("proclua-capture")
+  suite.defer("remove " .. work, function() fsx.remove_tree(work) end)
+  local started = {}
+  local function start(argv)
+    local p = procs.spawn(argv, { stdout = work .. "/" .. #started .. ".out" })
+    started[#started + 1] = p
+    suite.defer("reap " .. p.pid, function() p:reap() end)
+    return p
+  end
+  local plain = start { "perl", "-e", "sleep 1000", "--", string.rep("arg ", 50), "x" }
+  local title_env = start { testenv.helper("spt"), "1" }
+  local title_page = start { testenv.helper("spt"), "2" }
+  local threads = start { testenv.helper("threads"), work }
+  local perl0 = start { "perl", "-e", '$0 = "renamed by perl"; sleep 1000' }
+  local parent = start { "sh", "-c", "sleep 0 & exec sleep 1000" }
+  title_env:wait_output("^ready")
+  title_page:wait_output("^ready")
+  threads:wait_output("^ready")
+  local zombie = procs.wait_for(function()
+    local c = procs.children(parent.pid, parent.pid)
+    return c[1] and procs.state(c[1]) == "Z" and c[1]
+  end, 30, "the zombie")
+  local pids = { zombie }
+  for _, p in ipairs { plain, title_env, title_page, threads, perl0, parent } do
+    p:stop_and_wait()
+    pids[#pids + 1] = p.pid
+  end
+  -- the kernel's view, stable across the capture
+  local world = work .. "/world.lua"
+  local kernel, later
+  for _ = 1, 10 do
+    local before = {}
+    for _, pid in ipairs(pids) do before[pid] = snapshot("/proc/" .. pid) end
+    local argv = { testenv.bin(), "capture" }
+    for _, pid in ipairs(pids) do argv[#argv + 1] = tostring(pid) end
+    assert(sh.ok(sh.join(argv) .. " > " .. sh.quote(world)), "proclua capture failed")
+    local stable, after = true, {}
+    for _, pid in ipairs(pids) do
+      after[pid] = snapshot("/proc/" .. pid)
+      local ok, key = same(before[pid], after[pid])
+      if not ok then
+        stable = false
+        io.stderr:write("capture: pid ", pid, " ", key, " changed; capturing again\n")
+      end
+    end
+    kernel, later = before, after
+    if stable then break end
+  end
+  local m = mnt.start { args = { "--world", world } }
+  suite.defer("unmount", function() return m:stop() end)
+  return { pids = pids, kernel = kernel, later = later, mount = m, threads = threads.pid }
+end)
+
+TestCapture = {}
+
+function TestCapture.test_every_file_round_trips()
+  local f = F()
+  local problems = {}
+  for _, pid in ipairs(f.pids) do
+    local ours = snapshot(f.mount:path(tostring(pid)))
+    for k, v in pairs(f.kernel[pid]) do
+      if ours[k] ~= v and ours[k] ~= f.later[pid][k] then
+        problems[#problems + 1] = ("pid %d %s: %s"):format(pid, k, compare.describe(v, ours[k] or "<missing>"))
+      end
+    end
+  end
+  lu.assertEquals(problems, {})
+end
+
+function TestCapture.test_threads_round_trip()
+  local f = F()
+  for _, tid in ipairs(list("/proc/" .. f.threads .. "/task")) do
+    for _, name in ipairs { "stat", "status", "comm" } do
+      local path = ("%d/task/%s/%s"):format(f.threads, tid, name)
+      lu.assertEquals(fsx.outcome(f.mount:path(path)), fsx.outcome("/proc/" .. path), path)
+    end
+  end
+end
+
+suite.run()
