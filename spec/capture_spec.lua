@@ -76,9 +76,15 @@ end
 local F = suite.once(function()
   local work = fsx.mktemp_dir("proclua-capture")
   suite.defer("remove " .. work, function() fsx.remove_tree(work) end)
+  assert(sh.ok("chmod 1777 " .. sh.quote(work)))
   local started = {}
+  -- The test processes run as a user of their own: SigQ in status counts
+  -- the pending signals of the task's whole user, which for root moves
+  -- with everything else on the machine.
   local function start(argv)
-    local p = procs.spawn(argv, { stdout = work .. "/" .. #started .. ".out" })
+    local as_user = { "setpriv", "--reuid=40123", "--regid=40123", "--clear-groups" }
+    for _, w in ipairs(argv) do as_user[#as_user + 1] = w end
+    local p = procs.spawn(as_user, { stdout = work .. "/" .. #started .. ".out" })
     started[#started + 1] = p
     suite.defer("reap " .. p.pid, function() p:reap() end)
     return p
