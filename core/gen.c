@@ -60,6 +60,20 @@ static int g_environ(const struct pl_gen_ctx *g, struct pl_buf *o)
 	return pl_fmt_environ(task_mm(g->task), read_task_mem, (void *)g, o);
 }
 
+#define MACHINE_FMT(name, fn) \
+	static int name(const struct pl_gen_ctx *g, struct pl_buf *o) { return fn(g->machine, o); }
+MACHINE_FMT(g_uptime, pl_fmt_uptime)
+MACHINE_FMT(g_loadavg, pl_fmt_loadavg)
+MACHINE_FMT(g_meminfo, pl_fmt_meminfo)
+MACHINE_FMT(g_system_stat, pl_fmt_machine_stat)
+MACHINE_FMT(g_cpuinfo, pl_fmt_cpuinfo)
+MACHINE_FMT(g_version, pl_fmt_version)
+MACHINE_FMT(g_filesystems, pl_fmt_filesystems)
+MACHINE_FMT(g_pid_max, pl_fmt_pid_max)
+MACHINE_FMT(g_osrelease, pl_fmt_osrelease)
+MACHINE_FMT(g_ostype, pl_fmt_ostype)
+MACHINE_FMT(g_hostname, pl_fmt_hostname)
+
 static int put_link(const char *target, struct pl_buf *o)
 {
 	if (!target)
@@ -72,10 +86,11 @@ static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link
 static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
 static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
 
-#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, 0, fn }
-#define MMFILE_(id, nm, need, chk, fn) [id] = { nm, need, 0, chk, 0, 1, fn }
-#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, 0, fn }
-#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, 0, NULL }
+#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, 0, 0, fn }
+#define MMFILE_(id, nm, need, chk, fn) [id] = { nm, need, 0, chk, 0, 1, 0, fn }
+#define MACHINE_(id, nm, mneed, fn) [id] = { nm, 0, 0, PL_PTRACE_NONE, 0, 0, mneed, fn }
+#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, 0, 0, fn }
+#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, 0, 0, NULL }
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MMFILE_(PL_G_AUXV, "auxv", PL_F_AUXV, PL_PTRACE_READ, g_auxv),
@@ -102,6 +117,17 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mounts),
 	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mountinfo),
 	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, PL_PTRACE_NONE, 0, g_children),
+	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
+	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
+	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
+	MACHINE_(PL_G_SYSTEM_STAT, "system_stat", PL_M_STAT, g_system_stat),
+	MACHINE_(PL_G_CPUINFO, "cpuinfo", PL_M_CPUINFO, g_cpuinfo),
+	MACHINE_(PL_G_VERSION, "version", PL_M_VERSION, g_version),
+	MACHINE_(PL_G_FILESYSTEMS, "filesystems", PL_M_FILESYSTEMS, g_filesystems),
+	MACHINE_(PL_G_PID_MAX, "pid_max", PL_M_SYSKERNEL, g_pid_max),
+	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
+	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
+	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, PL_PTRACE_READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, PL_PTRACE_READ, g_cwd),
 	LINK_(PL_G_ROOT, "root", PL_F_LINKS, PL_PTRACE_READ, g_root),

@@ -18,6 +18,7 @@
 
 #include "pl_buf.h"
 #include "pl_fmt.h"
+#include "pl_machine.h"
 #include "pl_source.h"
 
 struct host_source {
@@ -527,6 +528,69 @@ static ssize_t host_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	return n;
 }
 
+typedef int (*machine_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+static int m_uptime(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m)
+{ (void)a; return pl_parse_uptime(x, n, m); }
+static int m_loadavg(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m)
+{ (void)a; return pl_parse_loadavg(x, n, m); }
+
+/* One line of text without its newline, into the arena. */
+static int read_line(struct host_source *h, const char *dir, const char *name,
+                     struct pl_arena *a, const char **out)
+{
+	const char *text;
+	size_t len;
+	int rc = read_file(h, dir, name, &text, &len);
+	if (rc < 0)
+		return rc;
+	if (len && text[len - 1] == '\n')
+		len--;
+	*out = pl_arena_strndup(a, text, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
+                             struct pl_machine *m)
+{
+	static const struct { unsigned bit; const char *name; machine_parser parse; } files[] = {
+		{ PL_M_UPTIME, "uptime", m_uptime },
+		{ PL_M_LOADAVG, "loadavg", m_loadavg },
+		{ PL_M_MEMINFO, "meminfo", pl_parse_meminfo },
+		{ PL_M_STAT, "stat", pl_parse_machine_stat },
+		{ PL_M_CPUINFO, "cpuinfo", pl_parse_cpuinfo },
+		{ PL_M_FILESYSTEMS, "filesystems", pl_parse_filesystems },
+	};
+	struct host_source *h = host(s);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof files[0]; i++) {
+		if (!(want & files[i].bit))
+			continue;
+		const char *text;
+		size_t len;
+		rc = read_file(h, ".", files[i].name, &text, &len);
+		if (rc == 0 && files[i].parse(text, len, a, m) < 0)
+			rc = -EIO;
+	}
+	if (rc == 0 && (want & PL_M_VERSION))
+		rc = read_line(h, ".", "version", a, &m->version);
+	if (rc == 0 && (want & PL_M_SYSKERNEL)) {
+		const char *pid_max;
+		rc = read_line(h, "sys/kernel", "pid_max", a, &pid_max);
+		if (rc == 0)
+			m->pid_max = (uint32_t)strtoul(pid_max, NULL, 10);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "osrelease", a, &m->osrelease);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "ostype", a, &m->ostype);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "hostname", a, &m->hostname);
+	}
+	if (rc == 0)
+		m->have |= want;
+	return rc;
+}
+
 static void host_destroy(struct pl_source *s)
 {
 	close(host(s)->root_fd);
@@ -541,6 +605,7 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.read_mem = host_read_mem,
+	.load_machine = host_load_machine,
 	.destroy = host_destroy,
 };
 

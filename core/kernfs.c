@@ -340,7 +340,7 @@ static int readlink_builtin(struct pl_kernfs *k, struct pl_caller *c, struct nod
 			return -ENOENT;
 		rc = pl_fmt_ns_link(ns, t->ns_ino[ns], out);
 	} else {
-		struct pl_gen_ctx g = { k->src, n.tgid, n.tid, t, { permitted } };
+		struct pl_gen_ctx g = { k->src, n.tgid, n.tid, t, { permitted }, NULL };
 		rc = b->fmt(&g, out);
 	}
 	return rc < 0 ? rc : pl_buf_status(out);
@@ -353,7 +353,7 @@ int pl_kfs_readlink(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, stru
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
 		/* proc_fd_access_allowed: PTRACE_MODE_READ */
-		static const struct pl_builtin fd_link = { "fd", PL_F_FDS, 1, PL_PTRACE_READ, 0, 0, NULL };
+		static const struct pl_builtin fd_link = { "fd", PL_F_FDS, 1, PL_PTRACE_READ, 0, 0, 0, NULL };
 		struct pl_task *t;
 		int permitted;
 		int rc = load_checked(k, c, n, &fd_link, &t, &permitted);
@@ -405,6 +405,19 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 }
 
 static _Thread_local struct pl_buf gen_buf;
+static _Thread_local struct pl_machine machine_snap;
+
+static int generate_machine(struct pl_kernfs *k, const struct pl_builtin *b, struct pl_buf *out)
+{
+	pl_arena_reset(&task_arena);
+	memset(&machine_snap, 0, sizeof machine_snap);
+	int rc = k->src->ops->load_machine(k->src, b->mneed, &task_arena, &machine_snap);
+	if (rc < 0)
+		return rc;
+	struct pl_gen_ctx g = { k->src, 0, 0, NULL, { 1 }, &machine_snap };
+	rc = b->fmt(&g, out);
+	return rc < 0 ? rc : pl_buf_status(out);
+}
 
 static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, struct pl_buf *out)
@@ -418,12 +431,14 @@ static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, out) : -EIO;
 	}
 	const struct pl_builtin *b = &pl_builtins[e->gen];
+	if (b->mneed) /* a top-level file: machine facts, no task */
+		return generate_machine(k, b, out);
 	struct pl_task *t;
 	int permitted;
 	int rc = load_checked(k, c, n, b, &t, &permitted);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { k->src, n.tgid, n.tid, t, { permitted } };
+	struct pl_gen_ctx g = { k->src, n.tgid, n.tid, t, { permitted }, NULL };
 	rc = b->fmt(&g, out);
 	return rc < 0 ? rc : pl_buf_status(out);
 }
@@ -431,7 +446,7 @@ static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                        struct pl_buf *out)
 {
-	static const struct pl_builtin fdinfo = { "fdinfo", 0, 0, PL_PTRACE_READ, 0, 0, NULL };
+	static const struct pl_builtin fdinfo = { "fdinfo", 0, 0, PL_PTRACE_READ, 0, 0, 0, NULL };
 	struct pl_task *t;
 	int permitted;
 	int rc = load_checked(k, c, n, &fdinfo, &t, &permitted);

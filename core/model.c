@@ -32,6 +32,7 @@ struct pl_model {
 	struct model_space *spaces;
 	size_t nspaces;
 	struct pl_arena arena;
+	struct pl_machine machine;
 	pthread_rwlock_t lock;
 	int sealed;
 };
@@ -174,6 +175,33 @@ static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	return rc;
 }
 
+static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
+                              struct pl_machine *out)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	*out = m->machine;
+	/* loadavg's thread count and last pid follow the world as it is now */
+	uint32_t threads = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->tasks[i]->gone) {
+			threads++;
+			if (!m->machine.last_pid && m->tasks[i]->t.tid > out->last_pid)
+				out->last_pid = m->tasks[i]->t.tid;
+		}
+	if (!m->machine.nr_threads)
+		out->nr_threads = threads;
+	out->have = want;
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+struct pl_machine *pl_model_machine(struct pl_model *m)
+{
+	return &m->machine;
+}
+
 static void model_destroy(struct pl_source *s)
 {
 	pl_model_free(model(s));
@@ -187,6 +215,7 @@ static const struct pl_source_ops model_ops = {
 	.load = model_load,
 	.load_fdinfo = model_load_fdinfo,
 	.read_mem = model_read_mem,
+	.load_machine = model_load_machine,
 	.destroy = model_destroy,
 };
 

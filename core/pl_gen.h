@@ -21,6 +21,10 @@ enum pl_gen_id {
 	PL_G_LIMITS, PL_G_CGROUP, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
 	PL_G_COREDUMP_FILTER, PL_G_WCHAN, PL_G_MOUNTS, PL_G_MOUNTINFO,
 	PL_G_CHILDREN,
+	/* machine-wide files of the top level */
+	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
+	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
+	PL_G_HOSTNAME,
 	/* links */
 	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
@@ -36,6 +40,7 @@ struct pl_gen_ctx {
 	pl_pid tgid, tid;          /* tid 0: the thread-group file */
 	const struct pl_task *task;
 	struct pl_view view;
+	const struct pl_machine *machine; /* for the top-level files */
 };
 
 struct pl_builtin {
@@ -45,6 +50,7 @@ struct pl_builtin {
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
 	uint8_t masks;             /* output depends on view.permitted */
 	uint8_t mm_open;           /* proc_mem_open: ESRCH when the task has no mm */
+	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
 };
 

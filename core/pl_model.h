@@ -41,6 +41,9 @@ struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid);
 struct pl_task *pl_model_group_view(struct pl_model *m, pl_pid tgid);
 /* The address space of group tgid (created on first use). */
 struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid);
+/* The world's machine-wide facts, to fill before sealing (strings and
+** lists in the model's arena). */
+struct pl_machine *pl_model_machine(struct pl_model *m);
 /* fdinfo records of a task, parallel to its fds. */
 int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n);
 

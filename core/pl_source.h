@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "pl_arena.h"
+#include "pl_machine.h"
 #include "pl_task.h"
 
 struct pl_source;
@@ -45,6 +46,9 @@ struct pl_source_ops {
 	*/
 	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	                    void *buf, size_t len);
+	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
+	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
+	                    struct pl_machine *m);
 	void (*destroy)(struct pl_source *s);
 };
 

@@ -16,7 +16,23 @@ local tgid = { only = "tgid" }   -- only in /proc/<pid>/
 local tid = { only = "tid" }     -- only in /proc/<pid>/task/<tid>/
 
 return p.layout {
-  root = {
+  root = {                     -- in Linux's order (proc_root's entries, then self)
+    p.dir("sys", "0555", {
+      p.dir("kernel", "0555", {
+        p.file("hostname", "0644", "hostname"),
+        p.file("osrelease", "0444", "osrelease"),
+        p.file("ostype", "0444", "ostype"),
+        p.file("pid_max", "0644", "pid_max"),
+      }),
+    }),
+    p.file("stat", "0444", "system_stat"),
+    p.symlink("mounts", "self/mounts"),
+    p.file("uptime", "0444", "uptime"),
+    p.file("cpuinfo", "0444", "cpuinfo"),
+    p.file("loadavg", "0444", "loadavg"),
+    p.file("meminfo", "0444", "meminfo"),
+    p.file("version", "0444", "version"),
+    p.file("filesystems", "0444", "filesystems"),
     p.link("self", "self"),
     p.link("thread-self", "thread_self"),
   },

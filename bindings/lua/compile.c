@@ -80,7 +80,9 @@ static void fail_at(lua_State *L, int decl, const char *msg, const char *name)
 static void check_scope(lua_State *L, int decl, const struct pl_entry *e, const char *name)
 {
 	int root_only = e->kind == PL_K_LINK && (e->gen == PL_G_SELF || e->gen == PL_G_THREAD_SELF);
-	int task_only = e->kind == PL_K_FILE || e->kind == PL_K_TASKDIR || e->kind == PL_K_FDDIR ||
+	int machine = e->kind == PL_K_FILE && pl_builtins[e->gen].mneed;
+	root_only |= machine;
+	int task_only = (e->kind == PL_K_FILE && !machine) || e->kind == PL_K_TASKDIR || e->kind == PL_K_FDDIR ||
 	                e->kind == PL_K_FDINFODIR || (e->kind == PL_K_LINK && !root_only);
 	if (e->scope == PL_SCOPE_ROOT && task_only)
 		fail_at(L, decl, "needs a task: declare it in the task list", name);

@@ -672,6 +672,38 @@ static struct pl_model *check_world(lua_State *L, int idx)
 	return *m;
 }
 
+static int push_result(lua_State *L, int rc, const struct pl_buf *out)
+{
+	if (rc == 0) {
+		lua_pushlstring(L, out->data ? out->data : "", out->len);
+		return 1;
+	}
+	lua_pushnil(L);
+	lua_pushstring(L, strerror(-rc));
+	lua_pushinteger(L, -rc);
+	return 3;
+}
+
+/* A top-level file of the world's machine. */
+static int format_machine(lua_State *L, struct pl_source *src, const struct pl_builtin *b)
+{
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_machine mach;
+	memset(&mach, 0, sizeof mach);
+	int rc = src->ops->load_machine(src, b->mneed, &a, &mach);
+	if (rc == 0) {
+		struct pl_gen_ctx g = { src, 0, 0, NULL, { 1 }, &mach };
+		rc = b->fmt(&g, &out);
+		if (rc == 0)
+			rc = pl_buf_status(&out);
+	}
+	int n = push_result(L, rc, &out);
+	pl_arena_free(&a);
+	pl_buf_free(&out);
+	return n;
+}
+
 /* world:format(name, pid [, tid [, permitted]]) -> bytes | nil, message, errno
 ** A builtin file of one task, formatted in-process as a mount would serve
 ** it to a reader who may (permitted, the default) or may not ptrace it. */
@@ -679,12 +711,14 @@ static int world_format(lua_State *L)
 {
 	struct pl_model *m = check_world(L, 1);
 	const char *name = luaL_checkstring(L, 2);
-	pl_pid tgid = (pl_pid)luaL_checkinteger(L, 3);
-	pl_pid tid = (pl_pid)luaL_optinteger(L, 4, 0);
 	int gen = pl_gen_lookup(name, 0);
+	pl_pid tgid = gen != PL_G_NONE && pl_builtins[gen].mneed ? 0 : (pl_pid)luaL_checkinteger(L, 3);
+	pl_pid tid = (pl_pid)luaL_optinteger(L, 4, 0);
 	if (gen == PL_G_NONE || gen == PL_G_MEM)
 		return luaL_argerror(L, 2, "not a builtin file generator");
 	struct pl_source *src = pl_model_source(m);
+	if (pl_builtins[gen].mneed)
+		return format_machine(L, src, &pl_builtins[gen]);
 	struct pl_arena a = PL_ARENA_INIT;
 	struct pl_buf out = PL_BUF_INIT;
 	struct pl_task *t = calloc(1, sizeof *t);
@@ -693,7 +727,7 @@ static int world_format(lua_State *L)
 		rc = -ESRCH;
 	if (rc == 0) {
 		int permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-		struct pl_gen_ctx g = { src, tgid, tid, t, { permitted } };
+		struct pl_gen_ctx g = { src, tgid, tid, t, { permitted }, NULL };
 		rc = pl_builtins[gen].fmt(&g, &out);
 		if (rc == 0)
 			rc = pl_buf_status(&out);
