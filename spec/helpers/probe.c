@@ -17,7 +17,9 @@
 ** E is the errno name (ENOENT, ESRCH, ...).  Targets are printed with
 ** '\\' and '\n' escaped.  Exit status 0 unless the arguments are bad.
 */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

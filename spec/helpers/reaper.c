@@ -16,7 +16,9 @@
 ** leaked by the spec: the reaper names it, kills it by pid, and fails the
 ** run if COMMAND had succeeded.
 */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>

@@ -16,7 +16,9 @@
 ** not depend on who started it.  When the title is written it prints
 ** "ready <arg_len> <title_len>" on stdout and waits for signals forever.
 */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,9 @@
 **
 ** Prints "ready <tid of the worker>" on stdout once both threads are up.
 */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -1,0 +1,511 @@
+-- Differential spec: proclua's mount against the host kernel's /proc.
+--
+-- The spec starts test processes, stops them with SIGSTOP (so nothing in
+-- their files moves), mounts proclua with its default layout, and compares,
+-- for each test pid and each of its threads (task/<tid>/):
+--   * the bytes of every readable per-task file and of fdinfo/*;
+--   * readlink of exe, cwd, root, ns/* and fd/*;
+--   * the names of the task directory, ns/, fd/, fdinfo/ and task/;
+--   * type, mode and owner (lstat) of every entry;
+--   * a pread of mem at the argv address, at an unmapped address and
+--     across the end of the stack;
+--   * all of the above as an unprivileged reader (uid 65534);
+-- plus lookups of unknown names, what a reaped process leaves behind, and
+-- that writes are refused.
+--
+-- Nothing is excluded from the comparisons.  The processes are stopped,
+-- so their own counters (times, faults, context switches, io) cannot move.
+-- What can still move is machine-wide state that a file shows: the Pss of a
+-- shared library page in smaps while any other process maps it, SigQ in
+-- status when a signal is queued for the same user, mountinfo when another
+-- mount comes or goes.  Those are handled by reading the kernel's file just
+-- before and just after ours and repeating a comparison that fails
+-- (compare.stable), not by excluding fields: a formatting difference
+-- persists, a race does not.  If a field is ever found that genuinely
+-- cannot match, exclude it here by file and field name, with the reason,
+-- never with a pattern.
+local lu = require "luaunit"
+local compare = require "compare"
+local fsx = require "fsx"
+local mnt = require "mnt"
+local probe = require "probe"
+local procs = require "procs"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+local NOBODY = 65534
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+-- Per-task files read whole (mem is read with pread below).  children
+-- exists only in task/<tid>/, coredump_filter only in /proc/<pid>/; which
+-- are compared in a directory follows the kernel's listing of it.
+local READ_FILES = {}
+for name in ([[auxv cmdline environ comm uid_map gid_map setgroups maps smaps
+  smaps_rollup stat statm status io limits cgroup oom_score oom_score_adj
+  coredump_filter wchan mounts mountinfo children]]):gmatch("%S+") do
+  READ_FILES[name] = true
+end
+local LINKS = { "exe", "cwd", "root" }
+
+-- Entries of Linux's tgid_base_stuff / tid_base_stuff (fs/proc/base.c,
+-- some depending on the kernel's configuration) that issue 2 does not
+-- serve.  The kernel's listing of a task directory, less exactly these
+-- names, must be proclua's listing, in the same order.
+local NOT_SERVED = {}
+for name in ([[map_files net personality sched autogroup timens_offsets syscall
+  numa_maps mountstats clear_refs pagemap attr stack schedstat latency cpuset
+  cpu_resctrl_groups oom_adj loginuid sessionid make-it-fail fail-nth projid_map
+  timers timerslack_ns patch_state stack_depth arch_status seccomp_cache
+  ksm_merging_pages ksm_stat]]):gmatch("%S+") do
+  NOT_SERVED[name] = true
+end
+
+------------------------------------------------------------------------------
+-- Fixture: the test processes and the mount.
+
+local function perl_sleeper(extra)
+  return (extra or "") .. '$| = 1; print "ready\\n"; sleep 1000 while 1'
+end
+
+-- A long argv (more than a page, with empty arguments, spaces, tabs and
+-- UTF-8) and a long environment (more than a page, with an empty value).
+local PLAIN_ARGS = { "", "an argument with spaces", "tab\there", "utf-8: é ✓",
+  ("a"):rep(2500), "", ("b"):rep(2500), "last" }
+local PLAIN_ENV = { "PATH=/usr/bin:/bin", "SPEC_EMPTY=", "SPEC_SPACES=with some spaces",
+  "SPEC_LONG=" .. ("e"):rep(5000), "SPEC_LAST=last" }
+
+local fixture = suite.once(function()
+  local F = { kinds = {} }
+  F.work = fsx.mktemp_dir("proclua-diff")
+  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
+  assert(sh.ok("chmod 755 " .. F.work))
+  local started = {}
+  suite.defer("reap the test processes", function()
+    for _, p in ipairs(started) do p:reap() end
+  end)
+  local function start(kind, argv)
+    local p = procs.spawn(argv, { stdout = F.work .. "/" .. kind .. ".out",
+                                  stderr = F.work .. "/" .. kind .. ".err", name = kind })
+    started[#started + 1] = p
+    F.kinds[kind] = { proc = p, pid = p.pid }
+    return p
+  end
+
+  -- plain: long argv and environment; runs as uid 65534 (owner of its files).
+  local argv = { "setpriv", "--reuid=" .. NOBODY, "--regid=" .. NOBODY, "--clear-groups", "--", "env", "-i" }
+  for _, e in ipairs(PLAIN_ENV) do argv[#argv + 1] = e end
+  for _, w in ipairs { "perl", "-e", perl_sleeper(), "--" } do argv[#argv + 1] = w end
+  for _, a in ipairs(PLAIN_ARGS) do argv[#argv + 1] = a end
+  start("plain", argv)
+  -- setproctitle-style titles over argv (see spec/helpers/spt.c)
+  start("title_env", { testenv.helper("spt"), "1" })
+  start("title_page", { testenv.helper("spt"), "2" })
+  -- perl's $0; perl then drops to uid 65534, which makes it not dumpable:
+  -- its files are owned by root, its directories by 65534.
+  start("perl0", { "perl", "-e", perl_sleeper(
+    '$0 = "renamed by perl"; use POSIX (); POSIX::setgid(' .. NOBODY .. ') or die; '
+    .. 'POSIX::setuid(' .. NOBODY .. ') or die; '), "an", "argument" })
+  -- two threads and descriptors of many kinds (spec/helpers/threads.c),
+  -- watching a directory of its own
+  assert(sh.ok("mkdir " .. F.work .. "/threads-dir"))
+  start("threads", { testenv.helper("threads"), F.work .. "/threads-dir" })
+  -- a zombie: its parent (itself a test process) never reaps it
+  start("zombie_parent", { "sh", "-c", "sleep 0 & exec sleep 1000" })
+
+  for kind, k in pairs(F.kinds) do
+    if kind == "zombie_parent" then
+      F.zombie = procs.wait_for(function()
+        for _, c in ipairs(procs.children(k.pid)) do
+          if procs.state(c) == "Z" then return c end
+        end
+      end, 30, "the zombie")
+    else
+      k.proc:wait_output("^ready")
+    end
+  end
+  for _, k in pairs(F.kinds) do k.proc:stop_and_wait() end
+  F.kinds.zombie = { pid = F.zombie }
+
+  -- allow_other: the unprivileged comparisons read the mount as 65534.
+  F.mount = mnt.start { options = "allow_other" }
+  suite.defer("unmount " .. F.mount.dir, function() return F.mount:stop() end)
+  return F
+end)
+
+local KINDS = { "plain", "title_env", "title_page", "perl0", "threads", "zombie_parent", "zombie" }
+
+-- The task directories of a test process: /proc/<pid> and each
+-- /proc/<pid>/task/<tid>, paired with proclua's.
+local function task_dirs(F, pid)
+  local dirs = { { k = "/proc/" .. pid, m = F.mount:path(tostring(pid)), label = tostring(pid) } }
+  for _, tid in ipairs(procs.tids(pid)) do
+    local rel = ("%d/task/%d"):format(pid, tid)
+    dirs[#dirs + 1] = { k = "/proc/" .. rel, m = F.mount:path(rel), label = rel }
+  end
+  return dirs
+end
+
+local function kernel_names(dir)
+  local names, err = probe.names(dir)
+  return names or {}, err
+end
+
+local function fail_if_any(mismatches, what)
+  if #mismatches > 0 then
+    lu.fail(("%s: %d mismatch%s\n  %s"):format(what, #mismatches, #mismatches == 1 and "" or "es",
+      table.concat(mismatches, "\n  ")))
+  end
+end
+
+-- Compare probe results for pairs of paths {k, m, label}.  Each kernel path
+-- is probed just before and just after its twin, in one probe run; pairs
+-- that differ are probed again, a moment later (see compare.stable for
+-- why), and only a difference that persists is reported.
+local function probe_pairs(op, plist, opts)
+  local mismatches = {}
+  local todo = plist
+  for attempt = 1, 5 do
+    if #todo == 0 then break end
+    if attempt > 1 then sh.sleep(0.05 * attempt) end
+    local paths = {}
+    for _, p in ipairs(todo) do
+      paths[#paths + 1] = p.k; paths[#paths + 1] = p.m; paths[#paths + 1] = p.k
+    end
+    local r = probe[op](paths, opts)
+    local again = {}
+    mismatches = {}
+    for i, p in ipairs(todo) do
+      local k1, ours, k2 = r[3 * i - 2], r[3 * i - 1], r[3 * i]
+      if ours ~= k1 and ours ~= k2 then
+        again[#again + 1] = p
+        mismatches[#mismatches + 1] = ("%s %s:\n    kernel:  %s\n    proclua: %s"):format(
+          op, p.label, compare.show(k1), compare.show(ours))
+      end
+    end
+    todo = again
+  end
+  return mismatches
+end
+
+local function pair(d, rel)
+  return { k = d.k .. "/" .. rel, m = d.m .. "/" .. rel, label = d.label .. "/" .. rel }
+end
+
+------------------------------------------------------------------------------
+-- Per-kind comparisons.
+
+local checks = {}
+
+-- Bytes of every readable file and of fdinfo/*.
+function checks.files(F, pid)
+  local mismatches = {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    local names = {}
+    for _, name in ipairs(kernel_names(d.k)) do
+      if READ_FILES[name] then names[#names + 1] = name end
+    end
+    for _, fd in ipairs(kernel_names(d.k .. "/fdinfo")) do names[#names + 1] = "fdinfo/" .. fd end
+    for _, rel in ipairs(names) do
+      local ok, why = compare.stable(d.k .. "/" .. rel, d.m .. "/" .. rel)
+      if not ok then mismatches[#mismatches + 1] = d.label .. "/" .. rel .. ": " .. why end
+    end
+  end
+  fail_if_any(mismatches, "files")
+end
+
+-- readlink of exe, cwd, root, ns/* and fd/*.
+function checks.links(F, pid)
+  local plist = {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    for _, l in ipairs(LINKS) do plist[#plist + 1] = pair(d, l) end
+    for _, n in ipairs(kernel_names(d.k .. "/ns")) do plist[#plist + 1] = pair(d, "ns/" .. n) end
+    for _, n in ipairs(kernel_names(d.k .. "/fd")) do plist[#plist + 1] = pair(d, "fd/" .. n) end
+  end
+  fail_if_any(probe_pairs("readlink", plist), "links")
+end
+
+-- Names in the task directory (less NOT_SERVED), ns/, fd/, fdinfo/, task/.
+function checks.listings(F, pid)
+  local mismatches = {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    local knames, kerr = probe.names(d.k)
+    local mnames, merr = probe.names(d.m)
+    local expected, hidden = {}, {}
+    for _, n in ipairs(knames or {}) do
+      if NOT_SERVED[n] then hidden[#hidden + 1] = pair(d, n) else expected[#expected + 1] = n end
+    end
+    local want = knames and table.concat(expected, "\n") .. "\n" or "<error " .. kerr .. ">"
+    local got = mnames and table.concat(mnames, "\n") .. "\n" or "<error " .. merr .. ">"
+    if want ~= got then
+      mismatches[#mismatches + 1] = ("names in %s (the kernel's, less the unserved), %s"):format(
+        d.label, compare.describe(want, got))
+    end
+    -- an entry proclua does not list is not found either
+    for _, h in ipairs(hidden) do
+      local r = probe.lstat({ h.m })[1]
+      if r ~= "lstat:ENOENT" then mismatches[#mismatches + 1] = h.label .. " is not listed but lstat gives " .. r end
+    end
+    local present, subs = {}, {}
+    for _, n in ipairs(knames or {}) do present[n] = true end
+    for _, sub in ipairs { "ns", "fd", "fdinfo", "task" } do
+      if present[sub] then subs[#subs + 1] = sub end
+    end
+    local kl, ml = {}, {}
+    for _, sub in ipairs(subs) do kl[#kl + 1] = d.k .. "/" .. sub; ml[#ml + 1] = d.m .. "/" .. sub end
+    local kr, mr = probe.list(kl), probe.list(ml)
+    for i, sub in ipairs(subs) do
+      if kr[i] ~= mr[i] then
+        mismatches[#mismatches + 1] = ("names in %s/%s:\n    kernel:  %s\n    proclua: %s"):format(
+          d.label, sub, kr[i], mr[i])
+      end
+    end
+  end
+  fail_if_any(mismatches, "listings")
+end
+
+-- Type, mode and owner of the directory and of every entry, recursively
+-- through ns/, fd/ and fdinfo/.
+function checks.modes(F, pid)
+  local plist = {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    plist[#plist + 1] = { k = d.k, m = d.m, label = d.label }
+    for _, n in ipairs(kernel_names(d.k)) do
+      if not NOT_SERVED[n] then plist[#plist + 1] = pair(d, n) end
+    end
+    for _, sub in ipairs { "ns", "fd", "fdinfo" } do
+      for _, n in ipairs(kernel_names(d.k .. "/" .. sub)) do plist[#plist + 1] = pair(d, sub .. "/" .. n) end
+    end
+  end
+  fail_if_any(probe_pairs("lstat", plist), "modes or owners")
+end
+
+-- pread of mem: at the argv address (stat field 48) for the argv's length
+-- (at most 64 KiB), at address 0 (unmapped), and across the end of the
+-- stack (a short read, then an error).
+function checks.mem(F, pid)
+  local mismatches = {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    local st = procs.parse_stat(fsx.read(d.k .. "/stat"))
+    local arg_start, arg_end = st[48], st[49]
+    local len = arg_end - arg_start
+    if len <= 0 or len > 65536 then len = 4096 end
+    local reads = { { arg_start, len, "at arg_start" }, { 0, 16, "at 0" } }
+    local stack_end = (fsx.read(d.k .. "/maps") or ""):match("%x+%-(%x+) [^\n]*%[stack%]")
+    if stack_end then reads[#reads + 1] = { tonumber(stack_end, 16) - 64, 128, "across the stack's end" } end
+    for _, r in ipairs(reads) do
+      local k = probe.pread(d.k .. "/mem", r[1], r[2])
+      local m = probe.pread(d.m .. "/mem", r[1], r[2])
+      if k ~= m then
+        mismatches[#mismatches + 1] = ("%s/mem %s (%#x, %d bytes):\n    kernel:  %s\n    proclua: %s"):format(
+          d.label, r[3], r[1], r[2], compare.show(k), compare.show(m))
+      end
+    end
+  end
+  fail_if_any(mismatches, "mem reads")
+end
+
+-- The same files, links and listings as an unprivileged reader: the
+-- daemon runs as root but must answer for the caller (ptrace-mode checks,
+-- the stat fields hidden from a reader without access, wchan, ...).
+function checks.as_nobody(F, pid)
+  local reads, links, lists = {}, {}, {}
+  for _, d in ipairs(task_dirs(F, pid)) do
+    for _, name in ipairs(kernel_names(d.k)) do
+      if READ_FILES[name] or name == "mem" then reads[#reads + 1] = pair(d, name) end
+      if name == "ns" or name == "fd" or name == "fdinfo" or name == "task" then
+        lists[#lists + 1] = pair(d, name)
+      end
+    end
+    for _, l in ipairs(LINKS) do links[#links + 1] = pair(d, l) end
+    for _, n in ipairs(kernel_names(d.k .. "/ns")) do links[#links + 1] = pair(d, "ns/" .. n) end
+    for _, n in ipairs(kernel_names(d.k .. "/fd")) do links[#links + 1] = pair(d, "fd/" .. n) end
+  end
+  local opts = { uid = NOBODY }
+  local mismatches = {}
+  for _, group in ipairs { { "read", reads }, { "readlink", links }, { "list", lists } } do
+    for _, m in ipairs(probe_pairs(group[1], group[2], opts)) do mismatches[#mismatches + 1] = m end
+  end
+  fail_if_any(mismatches, "results for uid " .. NOBODY)
+end
+
+TestHostDiff = {}
+
+for _, kind in ipairs(KINDS) do
+  for check, fn in pairs(checks) do
+    TestHostDiff[("test_%s_%s"):format(check, kind)] = function()
+      local F = fixture()
+      F.mount:check()
+      fn(F, F.kinds[kind].pid)
+      F.mount:check()
+    end
+  end
+end
+
+------------------------------------------------------------------------------
+-- The whole tree.
+
+function TestHostDiff:test_root_lists_the_test_processes_and_not_their_threads()
+  local F = fixture()
+  local names = assert(probe.names(F.mount:path()))
+  local set = {}
+  for _, n in ipairs(names) do set[n] = true end
+  lu.assertTrue(set.self, "self is listed")
+  lu.assertTrue(set["thread-self"], "thread-self is listed")
+  for _, kind in ipairs(KINDS) do
+    lu.assertTrue(set[tostring(F.kinds[kind].pid)], kind .. " (" .. F.kinds[kind].pid .. ") is listed")
+  end
+  local tids = procs.tids(F.kinds.threads.pid)
+  lu.assertEquals(#tids, 2)
+  for _, tid in ipairs(tids) do
+    if tid ~= F.kinds.threads.pid then
+      lu.assertNil(set[tostring(tid)], "the second thread " .. tid .. " is not listed at the top")
+      -- ... but, as in Linux, it can be looked up there
+      lu.assertEquals(probe.lstat({ F.mount:path(tostring(tid)) }), probe.lstat({ "/proc/" .. tid }))
+    end
+  end
+end
+
+function TestHostDiff:test_self_and_thread_self_name_the_reader()
+  local F = fixture()
+  local r = probe.readlink({ "/proc/self", F.mount:path("self"), "/proc/thread-self", F.mount:path("thread-self") })
+  lu.assertEquals(r[2], r[1])
+  lu.assertEquals(r[4], r[3])
+end
+
+function TestHostDiff:test_unknown_names_are_enoent()
+  local F = fixture()
+  local pid = F.kinds.threads.pid
+  local rels = { "no-such-entry", "999999999", pid .. "/no-such-entry", pid .. "/task/999999999",
+    pid .. "/task/" .. pid .. "/task", pid .. "/fd/999", pid .. "/fdinfo/999", pid .. "/ns/no-such-ns",
+    pid .. "/status/x" }
+  local plist = {}
+  for _, rel in ipairs(rels) do
+    plist[#plist + 1] = { k = "/proc/" .. rel, m = F.mount:path(rel), label = rel }
+  end
+  fail_if_any(probe_pairs("lstat", plist), "lookups")
+  lu.assertEquals(probe.lstat({ F.mount:path(pid .. "/no-such-entry") }), { "lstat:ENOENT" })
+end
+
+-- Files opened, and a directory held, before the process dies; then the
+-- process is killed and reaped.  Linux answers ESRCH or end of file
+-- through what was open, ESRCH for lookups under the held directory, and
+-- ENOENT for fresh lookups of the pid.
+local HELD_FILES = { "status", "stat", "statm", "cmdline", "environ", "auxv", "maps", "comm", "io",
+  "limits", "wchan", "mountinfo", "uid_map", "gid_map" }
+
+function TestHostDiff:test_after_the_process_is_killed_and_reaped()
+  local F = fixture()
+  local victim = procs.spawn({ testenv.helper("threads"), F.work },
+    { stdout = F.work .. "/victim.out", name = "victim" })
+  local held_procs, handles = {}, {}
+  local ok, err = pcall(function()
+    victim:wait_output("^ready")
+    local pid = victim.pid
+    local go = F.work .. "/victim.go"
+    local ops = { "read:status", "read:task/" .. pid .. "/stat", "readlink:exe", "lstat:.", "list:.", "list:fd" }
+    for _, side in ipairs { { "kernel", "/proc/" .. pid }, { "proclua", F.mount:path(tostring(pid)) } } do
+      local argv = { testenv.helper("probe"), "held", go, side[2] }
+      for _, o in ipairs(ops) do argv[#argv + 1] = o end
+      local h = procs.spawn(argv, { stdout = F.work .. "/held-" .. side[1] .. ".out", name = "held" })
+      held_procs[side[1]] = h
+      h:wait_output("^ready$")
+    end
+    for _, name in ipairs(HELD_FILES) do
+      handles[#handles + 1] = { name = name,
+        k = assert(io.open("/proc/" .. pid .. "/" .. name, "rb")),
+        m = assert(io.open(F.mount:path(pid .. "/" .. name), "rb")) }
+    end
+
+    victim:signal("KILL")
+    victim:reap()
+    lu.assertNil(procs.state(pid), "the victim is reaped")
+
+    local mismatches = {}
+    for _, h in ipairs(handles) do
+      local k, m = fsx.read_handle(h.k), fsx.read_handle(h.m)
+      if k ~= m then
+        mismatches[#mismatches + 1] = h.name .. " opened before the death: " .. compare.describe(k, m)
+      end
+    end
+    local plist = {}
+    for _, rel in ipairs { "", "/status", "/exe", "/task/" .. pid, "/fd" } do
+      plist[#plist + 1] = { k = "/proc/" .. pid .. rel, m = F.mount:path(pid .. rel), label = pid .. rel }
+    end
+    for _, m in ipairs(probe_pairs("lstat", plist)) do mismatches[#mismatches + 1] = m end
+    for _, m in ipairs(probe_pairs("read", { plist[2] })) do mismatches[#mismatches + 1] = m end
+    for _, m in ipairs(probe_pairs("readlink", { plist[3] })) do mismatches[#mismatches + 1] = m end
+    local names = probe.names(F.mount:path()) or {}
+    for _, n in ipairs(names) do
+      if n == tostring(pid) then mismatches[#mismatches + 1] = "the reaped pid is still listed" end
+    end
+
+    fsx.write(go, "")
+    for _, side in ipairs(sorted_keys(held_procs)) do
+      if not held_procs[side]:wait_exit(60) then
+        mismatches[#mismatches + 1] = "the held probe (" .. side .. ") did not finish"
+      end
+    end
+    local kl, ml = fsx.lines(held_procs.kernel:output()), fsx.lines(held_procs.proclua:output())
+    for i = 2, math.max(#kl, #ml) do
+      if kl[i] ~= ml[i] then
+        mismatches[#mismatches + 1] = ("through the held directory:\n    kernel:  %s\n    proclua: %s"):format(
+          tostring(kl[i]), tostring(ml[i]))
+      end
+    end
+    fail_if_any(mismatches, "results after the death")
+  end)
+  for _, h in ipairs(handles) do h.k:close(); h.m:close() end
+  for _, h in pairs(held_procs) do h:reap() end
+  victim:reap()
+  if not ok then error(err, 0) end
+end
+
+-- Every write is refused: as root with EACCES, EPERM or EINVAL (what Linux
+-- gives an unprivileged writer), leaving the task as it was; as uid 65534
+-- exactly as the kernel refuses it.  WRITES: what to write, and whether
+-- the file is one Linux lets a privileged writer change (then the spec
+-- checks that the task's file is unchanged).
+local WRITES = {
+  comm = { "hacked", true }, oom_score_adj = { "500", true }, coredump_filter = { "0x0", true },
+  uid_map = { "0 0 1", true }, gid_map = { "0 0 1", true }, setgroups = { "deny", true },
+  mem = { "x", false }, status = { "x", false }, cmdline = { "x", false }, environ = { "x", false },
+  stat = { "x", false }, limits = { "x", false },
+}
+local REFUSED = { ["open:EACCES"] = true, ["open:EPERM"] = true, ["open:EINVAL"] = true,
+  ["write:EACCES"] = true, ["write:EPERM"] = true, ["write:EINVAL"] = true }
+
+function TestHostDiff:test_writes_are_refused()
+  local F = fixture()
+  local victim = procs.spawn({ "perl", "-e", perl_sleeper() }, { stdout = F.work .. "/writes.out", name = "writes" })
+  local ok, err = pcall(function()
+    victim:wait_output("^ready")
+    victim:stop_and_wait()
+    local pid = victim.pid
+    local problems = {}
+    for _, name in ipairs(sorted_keys(WRITES)) do
+      local data, writable = WRITES[name][1], WRITES[name][2]
+      local kpath, mpath = "/proc/" .. pid .. "/" .. name, F.mount:path(pid .. "/" .. name)
+      local before = writable and fsx.outcome(kpath)
+      local r = probe.write(mpath, data)
+      if not REFUSED[r] then problems[#problems + 1] = name .. " as root: " .. r end
+      if writable and fsx.outcome(kpath) ~= before then problems[#problems + 1] = name .. " changed the task" end
+      local kr = probe.write(kpath, data, { uid = NOBODY })
+      local mr = probe.write(mpath, data, { uid = NOBODY })
+      if kr ~= mr then
+        problems[#problems + 1] = ("%s as uid %d: kernel %s, proclua %s"):format(name, NOBODY, kr, mr)
+      end
+    end
+    fail_if_any(problems, "writes")
+  end)
+  victim:reap()
+  if not ok then error(err, 0) end
+end
+
+suite.run()

@@ -1,0 +1,100 @@
+-- The proclua program: its command line, how a mount looks, and the three
+-- ways a mount ends (fusermount3 -u, SIGTERM, SIGINT), each leaving nothing
+-- mounted and the daemon exited rather than killed.
+local lu = require "luaunit"
+local fsx = require "fsx"
+local mnt = require "mnt"
+local probe = require "probe"
+local procs = require "procs"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+TestProgram = {}
+
+function TestProgram:test_help_and_version()
+  for _, flag in ipairs { "--help", "--version" } do
+    local r = sh.run({ testenv.bin(), flag }, { timeout = 60 })
+    lu.assertEquals(r.code, 0, flag .. " exits 0; stderr: " .. r.err)
+    lu.assertNotEquals(r.out .. r.err, "", flag .. " prints something")
+  end
+end
+
+function TestProgram:test_a_missing_layout_file_is_an_error()
+  local path = "/nonexistent/proclua-layout.lua"
+  local r = sh.run({ testenv.bin(), "--check", "--layout", path }, { timeout = 60 })
+  lu.assertEquals(r.code, 1)
+  lu.assertStrContains(r.err, path)
+  local a = mnt.attempt({ "-f", "--layout", path, "MNT" })
+  lu.assertTrue(a.exited)
+  lu.assertFalse(a.mounted)
+  lu.assertNotEquals(a.code, 0)
+  lu.assertStrContains(a.err, path)
+end
+
+-- A FUSE mount with default_permissions; dynamic files report size 0 and
+-- yet read their content (direct I/O).
+function TestProgram:test_the_mount()
+  local m = mnt.start()
+  local ok, err = pcall(function()
+    local line = assert(fsx.mountinfo_line(m.dir))
+    local fstype, super = line:match(" %- (%S+) %S+ (%S+)$")
+    lu.assertStrMatches(fstype, "fuse.*")
+    lu.assertStrContains(super, "default_permissions")
+    local status = m:path("self/status")
+    local r = sh.run({ "stat", "-L", "-c", "%s", status })
+    lu.assertEquals(r.out, "0\n", "status reports size 0")
+    lu.assertStrContains(assert(fsx.read(status)), "Name:\t")
+    lu.assertEquals(probe.lstat({ m:path() })[1]:match("^OK (d %d+)"), "d 555")
+  end)
+  local problems, how, code = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+  lu.assertEquals(how, "exit", "fusermount3 -u ends the daemon (exit code " .. tostring(code) .. ")")
+end
+
+-- SIGTERM and SIGINT unmount cleanly: the daemon handles the signal,
+-- unmounts and exits by itself.
+local function ended_by_signal(sig)
+  local m = mnt.start()
+  m.expect_exit = true
+  m.proc:signal(sig)
+  local exited = m.proc:wait_exit(30)
+  local still_mounted = m:mounted()
+  local problems, how, code = m:stop()
+  lu.assertTrue(exited, "the daemon exits on SIG" .. sig)
+  lu.assertFalse(still_mounted, "nothing is left mounted after SIG" .. sig)
+  lu.assertEquals(how, "exit", "the daemon handled SIG" .. sig .. " (it ended by " .. tostring(how)
+    .. " " .. tostring(code) .. ")")
+  lu.assertEquals(problems, {})
+end
+
+function TestProgram:test_sigterm_unmounts()
+  ended_by_signal("TERM")
+end
+
+function TestProgram:test_sigint_unmounts()
+  ended_by_signal("INT")
+end
+
+-- Without -f the program mounts and returns; fusermount3 -u ends the
+-- daemon it left behind.
+function TestProgram:test_background_mount()
+  local work = fsx.mktemp_dir("proclua-bg")
+  local dir = work .. "/mnt"
+  assert(sh.ok("mkdir " .. dir))
+  local ok, err = pcall(function()
+    local r = sh.run({ testenv.bin(), dir }, { timeout = 60 })
+    lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+    procs.wait_for(function() return fsx.is_mounted(dir) end, 30, "the background mount")
+    lu.assertStrContains(assert(fsx.read(dir .. "/self/status")), "Name:\t")
+    local u = sh.run({ "fusermount3", "-u", dir }, { timeout = 60 })
+    lu.assertEquals(u.code, 0, u.err)
+    lu.assertFalse(fsx.is_mounted(dir))
+  end)
+  if fsx.is_mounted(dir) then sh.run({ "fusermount3", "-u", "-z", dir }, { timeout = 60 }) end
+  fsx.remove_tree(work)
+  if not ok then error(err, 0) end
+end
+
+suite.run()

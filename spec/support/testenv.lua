@@ -1,0 +1,24 @@
+-- Where things are, as CTest tells the specs through the environment
+-- (spec/CMakeLists.txt sets these variables).
+local M = {}
+
+local function need(name)
+  local v = os.getenv(name)
+  if v == nil or v == "" then
+    error(name .. " is not set: run the specs through CTest (ctest --test-dir build)", 0)
+  end
+  return v
+end
+
+-- build/proclua
+function M.bin() return need("PROCLUA_BIN") end
+
+-- the source tree (scripts/proc.lua is the default layout)
+function M.src() return need("PROCLUA_SRC") end
+
+function M.default_layout() return M.src() .. "/scripts/proc.lua" end
+
+-- a helper program built from spec/helpers/<name>.c
+function M.helper(name) return need("PROCLUA_HELPERS") .. "/" .. name end
+
+return M
