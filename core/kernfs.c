@@ -320,12 +320,15 @@ static int readlink_builtin(struct pl_kernfs *k, struct pl_caller *c, struct nod
 	pl_pid tgid;
 	if (gen == PL_G_SELF || gen == PL_G_THREAD_SELF) {
 		int rc = caller_tgid(k, c, &tgid);
+		pl_pid tid = c->pid;
+		if (k->self_fallback && (rc < 0 || k->src->ops->task_exists(k->src, tgid, tgid) < 0))
+			tgid = tid = k->self_fallback, rc = 0;
 		if (rc < 0)
 			return rc;
 		if (gen == PL_G_SELF)
 			pl_buf_printf(out, "%d", (int)tgid);
 		else
-			pl_buf_printf(out, "%d/task/%d", (int)tgid, (int)c->pid);
+			pl_buf_printf(out, "%d/task/%d", (int)tgid, (int)tid);
 		return pl_buf_status(out);
 	}
 	const struct pl_builtin *b = &pl_builtins[gen];

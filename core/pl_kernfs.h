@@ -30,6 +30,9 @@ struct pl_kernfs {
 	int64_t mtime;             /* shown as every inode's times */
 	pl_lua_read_fn lua_read;
 	void *lua_ctx;
+	/* A world's answer to "who am I" for callers it does not contain (the
+	** callers are host processes): self resolves to this task; 0 = none. */
+	pl_pid self_fallback;
 };
 
 struct pl_attr {

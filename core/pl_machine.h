@@ -76,6 +76,8 @@ struct pl_machine {
 	/* PL_M_FILESYSTEMS */
 	const struct pl_fs_type *fs;
 	size_t nfs;
+	/* a world's task that callers outside it see as "self" (0: none) */
+	int32_t self_pid;
 	/* PL_M_SYSKERNEL */
 	uint32_t pid_max;
 	const char *osrelease, *ostype, *hostname;

@@ -136,6 +136,14 @@ int main(int argc, char *argv[])
 		.lua_read = plua_read,
 		.lua_ctx = lua,
 	};
+	if (src != host) { /* a world may name the task its outside callers are */
+		struct pl_machine m;
+		struct pl_arena a = PL_ARENA_INIT;
+		memset(&m, 0, sizeof m);
+		if (src->ops->load_machine(src, 0, &a, &m) == 0)
+			kfs.self_fallback = m.self_pid;
+		pl_arena_free(&a);
+	}
 	/* The kernel checks mode bits against the owners we report, with the
 	** caller's own credentials and capabilities, as procfs does. */
 	fuse_opt_add_arg(&args, "-odefault_permissions,fsname=proclua,subtype=proclua");

@@ -20,6 +20,7 @@
 
 #include "pl_fmt.h"
 #include "pl_gen.h"
+#include "pl_machine.h"
 #include "plua.h"
 #include "plua_facts.h"
 
@@ -581,6 +582,154 @@ static struct pl_model **new_world(lua_State *L)
 	return m;
 }
 
+/* ------------------------------------------------------------------------
+** machine = { ... }: the top-level files.  Each may be given as the kernel's
+** text (meminfo = [[...]]) or by its few numbers; what is left out takes
+** the values of a small idle machine.
+*/
+
+typedef int (*machine_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+static int mp_uptime(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m) { (void)a; return pl_parse_uptime(x, n, m); }
+static int mp_loadavg(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m) { (void)a; return pl_parse_loadavg(x, n, m); }
+
+static void machine_text(struct ctx *c, const char *what, const char *text, size_t len,
+                         machine_parser parse, struct pl_machine *m)
+{
+	if (parse(text, len, c->a, m) < 0)
+		luaL_error(c->L, "world machine: %s is not text the kernel would print", what);
+}
+
+/* A field given as text, or NULL to build the default. */
+static const char *opt_text(struct ctx *c, int idx, const char *key, size_t *len)
+{
+	const char *s = NULL;
+	if (lua_getfield(c->L, idx, key) == LUA_TSTRING)
+		s = lua_tolstring(c->L, -1, len);
+	lua_pop(c->L, 1);
+	return s;
+}
+
+/* Seconds as a number ("1234.56" or 1234.56) into hundredths. */
+static uint64_t hundredths(struct ctx *c, int idx, const char *key, uint64_t dflt)
+{
+	lua_getfield(c->L, idx, key);
+	uint64_t v = dflt;
+	if (!lua_isnil(c->L, -1)) {
+		int ok;
+		lua_Number x = lua_tonumberx(c->L, -1, &ok);
+		if (!ok || x < 0)
+			luaL_error(c->L, "world machine: %s must be a number of seconds", key);
+		v = (uint64_t)(x * 100 + 0.5);
+	}
+	lua_pop(c->L, 1);
+	return v;
+}
+
+static void read_machine(struct ctx *c, int idx, struct pl_machine *m)
+{
+	lua_State *L = c->L;
+	char buf[4096];
+	size_t len;
+	const char *text;
+	uint32_t ncpu = (uint32_t)int_field(c, idx, "cpus", 1);
+	if (ncpu < 1 || ncpu > 4096)
+		luaL_error(L, "world machine: cpus must be 1 to 4096");
+
+	if ((text = opt_text(c, idx, "uptime", &len)) && strchr(text, ' ')) {
+		machine_text(c, "uptime", text, len, mp_uptime, m);
+	} else {
+		m->uptime_cs = hundredths(c, idx, "uptime", 100000);
+		m->idle_cs = hundredths(c, idx, "idle", m->uptime_cs * ncpu * 9 / 10);
+	}
+	if ((text = opt_text(c, idx, "loadavg", &len))) {
+		machine_text(c, "loadavg", text, len, mp_loadavg, m);
+	} else {
+		if (lua_getfield(L, idx, "loadavg") == LUA_TTABLE)
+			for (int i = 0; i < 3; i++) {
+				lua_geti(L, -1, i + 1);
+				m->load_x100[i] = (uint64_t)(lua_tonumber(L, -1) * 100 + 0.5);
+				lua_pop(L, 1);
+			}
+		lua_pop(L, 1);
+		m->nr_running = (uint32_t)int_field(c, idx, "running", 1);
+	}
+	uint64_t total_kb = int_field(c, idx, "mem_total_kb", 2097152);
+	if (!(text = opt_text(c, idx, "meminfo", &len))) {
+		uint64_t free_kb = int_field(c, idx, "mem_free_kb", total_kb / 2);
+		len = (size_t)snprintf(buf, sizeof buf,
+			"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
+			"Buffers:        %8llu kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
+			"Active:         %8llu kB\nInactive:       %8llu kB\nShmem:          %8llu kB\n"
+			"SReclaimable:   %8llu kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n",
+			(unsigned long long)total_kb, (unsigned long long)free_kb,
+			(unsigned long long)(free_kb + total_kb / 8), (unsigned long long)(total_kb / 64),
+			(unsigned long long)(total_kb / 8), (unsigned long long)(total_kb / 4),
+			(unsigned long long)(total_kb / 8), (unsigned long long)(total_kb / 256),
+			(unsigned long long)(total_kb / 64));
+		text = buf;
+	}
+	machine_text(c, "meminfo", text, len, pl_parse_meminfo, m);
+	if ((text = opt_text(c, idx, "stat", &len))) {
+		machine_text(c, "stat", text, len, pl_parse_machine_stat, m);
+	} else {
+		/* idle machine: the cpu lines share the uptime, mostly idle */
+		struct pl_buf b = PL_BUF_INIT;
+		uint64_t ticks = m->uptime_cs; /* USER_HZ 100: hundredths are ticks */
+		pl_buf_printf(&b, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * ncpu / 20),
+		              (unsigned long long)(ticks * ncpu / 20), (unsigned long long)(ticks * ncpu * 9 / 10));
+		for (uint32_t i = 0; i < ncpu; i++)
+			pl_buf_printf(&b, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", i, (unsigned long long)(ticks / 20),
+			              (unsigned long long)(ticks / 20), (unsigned long long)(ticks * 9 / 10));
+		pl_buf_printf(&b, "intr 0\nctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
+		              "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		              (unsigned long long)int_field(c, idx, "ctxt", 100000),
+		              (unsigned long long)int_field(c, idx, "btime", 1700000000),
+		              (unsigned long long)int_field(c, idx, "processes", 1000),
+		              (unsigned)int_field(c, idx, "running", 1));
+		if (pl_buf_status(&b) == 0)
+			machine_text(c, "stat", b.data, b.len, pl_parse_machine_stat, m);
+		pl_buf_free(&b);
+	}
+	if ((text = opt_text(c, idx, "cpuinfo", &len))) {
+		machine_text(c, "cpuinfo", text, len, pl_parse_cpuinfo, m);
+	} else {
+		struct pl_buf b = PL_BUF_INIT;
+		for (uint32_t i = 0; i < ncpu; i++)
+			pl_buf_printf(&b, "processor\t: %u\nvendor_id\t: ProcluaVirtual\ncpu family\t: 6\n"
+			              "model\t\t: 1\nmodel name\t: proclua virtual CPU\nstepping\t: 1\n"
+			              "cpu MHz\t\t: 2000.000\ncache size\t: 1024 KB\nphysical id\t: 0\n"
+			              "siblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\nfpu\t\t: yes\n"
+			              "flags\t\t: fpu tsc\nbogomips\t: 4000.00\n"
+			              "address sizes\t: 48 bits physical, 48 bits virtual\npower management:\n\n",
+			              i, ncpu, i, ncpu);
+		if (pl_buf_status(&b) == 0)
+			machine_text(c, "cpuinfo", b.data, b.len, pl_parse_cpuinfo, m);
+		pl_buf_free(&b);
+	}
+	static const char default_fs[] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevpts\n"
+	                                 "nodev\tcgroup2\nnodev\toverlay\n\text4\n";
+	if (!(text = opt_text(c, idx, "filesystems", &len))) {
+		text = default_fs;
+		len = sizeof default_fs - 1;
+	}
+	machine_text(c, "filesystems", text, len, pl_parse_filesystems, m);
+	const char *osrelease = opt_text(c, idx, "osrelease", &len);
+	m->osrelease = pl_arena_strdup(c->a, osrelease ? osrelease : "6.1.0-proclua");
+	const char *ostype = opt_text(c, idx, "ostype", &len);
+	m->ostype = pl_arena_strdup(c->a, ostype ? ostype : "Linux");
+	const char *hostname = opt_text(c, idx, "hostname", &len);
+	m->hostname = pl_arena_strdup(c->a, hostname ? hostname : "world");
+	const char *version = opt_text(c, idx, "version", &len);
+	if (!version) {
+		snprintf(buf, sizeof buf, "Linux version %s (proclua@world) (gcc) #1 SMP PREEMPT_DYNAMIC",
+		         m->osrelease);
+		version = buf;
+	}
+	m->version = pl_arena_strdup(c->a, version);
+	m->pid_max = (uint32_t)int_field(c, idx, "pid_max", 4194304);
+	m->last_pid = (int32_t)int_field(c, idx, "last_pid", 0);
+}
+
 /* Whether a threads list names the leader itself. */
 static int leader_listed(struct ctx *c, int threads, pl_pid pid)
 {
@@ -646,6 +795,17 @@ static int world_decl(lua_State *L)
 		}
 		lua_settop(L, task - 1);
 	}
+	if (lua_getfield(L, 1, "machine") == LUA_TTABLE || lua_isnil(L, -1)) {
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+		}
+		read_machine(&c, lua_gettop(L), pl_model_machine(c.m));
+	} else {
+		return luaL_error(L, "p.world: machine must be a table");
+	}
+	lua_pop(L, 1);
+	pl_model_machine(c.m)->self_pid = (int32_t)int_field(&c, 1, "self", 0);
 	char err[160];
 	if (pl_model_seal(c.m, err, sizeof err) < 0)
 		return luaL_error(L, "world: %s", err);
