@@ -86,37 +86,41 @@ static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link
 static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
 static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
 
-#define FILE_(id, nm, need, chk, msk, fn) [id] = { nm, need, 0, chk, msk, 0, 0, fn }
-#define MMFILE_(id, nm, need, chk, fn) [id] = { nm, need, 0, chk, 0, 1, 0, fn }
-#define MACHINE_(id, nm, mneed, fn) [id] = { nm, 0, 0, PL_PTRACE_NONE, 0, 0, mneed, fn }
-#define LINK_(id, nm, need, chk, fn) [id] = { nm, need, 1, chk, 0, 0, 0, fn }
-#define NS_(i, nm) [PL_G_NS_FIRST + i] = { "ns_" nm, PL_F_NS, 1, PL_PTRACE_READ, 0, 0, 0, NULL }
+#define FILE_(id, nm, nd, chk, fl, fn) \
+	[id] = { .name = nm, .need = nd, .check = chk, .flags = fl, .fmt = fn }
+#define LINK_(id, nm, nd, chk, fn) \
+	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
+#define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
+#define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
+
+#define NONE PL_PTRACE_NONE
+#define READ PL_PTRACE_READ
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
-	MMFILE_(PL_G_AUXV, "auxv", PL_F_AUXV, PL_PTRACE_READ, g_auxv),
-	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, PL_PTRACE_NONE, 0, g_cmdline),
-	MMFILE_(PL_G_ENVIRON, "environ", PL_F_STAT, PL_PTRACE_READ, g_environ),
-	FILE_(PL_G_COMM, "comm", PL_F_STAT, PL_PTRACE_NONE, 0, g_comm),
-	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_uid_map),
-	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_gid_map),
-	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, PL_PTRACE_NONE, 0, g_setgroups),
-	MMFILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, NULL),
-	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, PL_PTRACE_READ, 0, g_maps),
-	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, PL_PTRACE_READ, 0, g_smaps),
-	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, PL_PTRACE_READ, 0, g_rollup),
-	FILE_(PL_G_STAT, "stat", PL_F_STAT, PL_PTRACE_NONE, 1, g_stat),
-	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, PL_PTRACE_NONE, 0, g_statm),
-	FILE_(PL_G_STATUS, "status", PL_F_STATUS, PL_PTRACE_NONE, 0, g_status),
-	FILE_(PL_G_IO, "io", PL_F_IO, PL_PTRACE_READ, 0, g_io),
-	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, PL_PTRACE_NONE, 0, g_limits),
-	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, PL_PTRACE_NONE, 0, g_cgroup),
-	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, PL_PTRACE_NONE, 0, g_oom_score),
-	FILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, PL_PTRACE_NONE, 0, g_oom_adj),
-	FILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, PL_PTRACE_NONE, 0, g_coredump),
-	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, PL_PTRACE_NONE, 1, g_wchan),
-	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mounts),
-	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, PL_PTRACE_NONE, 0, g_mountinfo),
-	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, PL_PTRACE_NONE, 0, g_children),
+	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
+	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, NONE, 0, g_cmdline),
+	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, READ, PL_B_MM_ESRCH | PL_B_GONE_EOF, g_environ),
+	FILE_(PL_G_COMM, "comm", PL_F_STAT, NONE, 0, g_comm),
+	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_uid_map),
+	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_gid_map),
+	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_setgroups),
+	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_ESRCH, NULL),
+	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, READ, PL_B_MM_SKIP, g_maps),
+	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_SKIP, g_smaps),
+	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ, PL_B_MM_ESRCH, g_rollup),
+	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS, g_stat),
+	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, NONE, 0, g_statm),
+	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, 0, g_status),
+	FILE_(PL_G_IO, "io", PL_F_IO, READ, 0, g_io),
+	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, NONE, 0, g_limits),
+	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, NONE, 0, g_cgroup),
+	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, NONE, 0, g_oom_score),
+	FILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, NONE, 0, g_oom_adj),
+	FILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, NONE, 0, g_coredump),
+	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, NONE, PL_B_MASKS, g_wchan),
+	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mounts),
+	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountinfo),
+	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, NONE, 0, g_children),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
@@ -128,21 +132,21 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
 	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
 	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
-	LINK_(PL_G_EXE, "exe", PL_F_LINKS, PL_PTRACE_READ, g_exe),
-	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, PL_PTRACE_READ, g_cwd),
-	LINK_(PL_G_ROOT, "root", PL_F_LINKS, PL_PTRACE_READ, g_root),
+	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
+	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
+	LINK_(PL_G_ROOT, "root", PL_F_LINKS, READ, g_root),
 	NS_(PL_NS_NET, "net"), NS_(PL_NS_UTS, "uts"), NS_(PL_NS_IPC, "ipc"),
 	NS_(PL_NS_PID, "pid"), NS_(PL_NS_PID_FOR_CHILDREN, "pid_for_children"),
 	NS_(PL_NS_USER, "user"), NS_(PL_NS_MNT, "mnt"), NS_(PL_NS_CGROUP, "cgroup"),
 	NS_(PL_NS_TIME, "time"), NS_(PL_NS_TIME_FOR_CHILDREN, "time_for_children"),
-	LINK_(PL_G_SELF, "self", 0, PL_PTRACE_NONE, NULL),
-	LINK_(PL_G_THREAD_SELF, "thread_self", 0, PL_PTRACE_NONE, NULL),
+	LINK_(PL_G_SELF, "self", 0, NONE, NULL),
+	LINK_(PL_G_THREAD_SELF, "thread_self", 0, NONE, NULL),
 };
 
 int pl_gen_lookup(const char *name, int want_link)
 {
 	for (int i = 1; i < PL_G_COUNT; i++)
-		if (pl_builtins[i].name && pl_builtins[i].is_link == want_link &&
+		if (pl_builtins[i].name && !!(pl_builtins[i].flags & PL_B_LINK) == !!want_link &&
 		    strcmp(pl_builtins[i].name, name) == 0)
 			return i;
 	return PL_G_NONE;

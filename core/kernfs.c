@@ -192,8 +192,20 @@ static int parse_pid(const char *name, pl_pid *pid)
 	return 1;
 }
 
-static int lookup_fd(struct pl_kernfs *k, struct node dir, int info, const char *name,
-                     struct pl_attr *out)
+static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
+                        const struct pl_builtin *b, struct pl_task **t, int *permitted);
+
+/* fdinfo/ itself asks for ptrace read access (proc_fdinfo_permission). */
+static int fdinfo_dir_allowed(struct pl_kernfs *k, struct pl_caller *c, struct node n)
+{
+	static const struct pl_builtin fdinfo_dir = { .name = "fdinfo", .check = PL_PTRACE_READ };
+	struct pl_task *t;
+	int permitted;
+	return load_checked(k, c, n, &fdinfo_dir, &t, &permitted);
+}
+
+static int lookup_fd(struct pl_kernfs *k, struct pl_caller *c, struct node dir, int info,
+                     const char *name, struct pl_attr *out)
 {
 	pl_pid fd;
 	if (!parse_pid(name, &fd) && strcmp(name, "0") != 0)
@@ -202,8 +214,11 @@ static int lookup_fd(struct pl_kernfs *k, struct node dir, int info, const char 
 		fd = 0;
 	if (fd >= FD_MAX)
 		return -ENOENT;
+	int rc;
+	if (info && (rc = fdinfo_dir_allowed(k, c, dir)) < 0)
+		return rc;
 	struct pl_task *t;
-	int rc = load_task(k, dir, PL_F_FDS, &t);
+	rc = load_task(k, dir, PL_F_FDS, &t);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->nfds; i++)
@@ -214,8 +229,8 @@ static int lookup_fd(struct pl_kernfs *k, struct node dir, int info, const char 
 	return -ENOENT;
 }
 
-static int lookup_in(struct pl_kernfs *k, struct node dir, const struct pl_entry *parent,
-                     const char *name, struct pl_attr *out)
+static int lookup_in(struct pl_kernfs *k, struct pl_caller *c, struct node dir,
+                     const struct pl_entry *parent, const char *name, struct pl_attr *out)
 {
 	const struct pl_layout *l = k->layout;
 	size_t len = strlen(name);
@@ -244,7 +259,7 @@ static int lookup_in(struct pl_kernfs *k, struct node dir, const struct pl_entry
 	}
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
-		return lookup_fd(k, dir, parent->kind == PL_K_FDINFODIR, name, out);
+		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
 	default:
 		return -ENOTDIR;
 	}
@@ -253,7 +268,6 @@ static int lookup_in(struct pl_kernfs *k, struct node dir, const struct pl_entry
 int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
                   const char *name, struct pl_attr *out)
 {
-	(void)c;
 	struct node dir = decode(parent);
 	const struct pl_layout *l = k->layout;
 	if (dir.tgid == 0) {
@@ -270,14 +284,14 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 			return attr_task_level(k, (struct node){ pid, 0, 0 }, out);
 		}
 		const struct pl_entry *e = entry_of(k, dir.slot);
-		return e ? lookup_in(k, dir, e, name, out) : -ENOENT;
+		return e ? lookup_in(k, c, dir, e, name, out) : -ENOENT;
 	}
 	if (dir.slot == 0)
-		return lookup_in(k, dir, NULL, name, out);
+		return lookup_in(k, c, dir, NULL, name, out);
 	const struct pl_entry *e = entry_of(k, dir.slot);
 	if (!e)
 		return -ENOTDIR;
-	return lookup_in(k, dir, e, name, out);
+	return lookup_in(k, c, dir, e, name, out);
 }
 
 /* ------------------------------------------------------------------------
@@ -289,14 +303,18 @@ static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                         const struct pl_builtin *b, struct pl_task **t, int *permitted)
 {
 	unsigned want = b->need;
-	int decide = b->check != PL_PTRACE_NONE || b->masks;
+	int decide = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
 	if (decide)
 		want |= PL_F_STATUS | PL_F_OWNER;
 	int rc = load_task(k, n, want, t);
 	if (rc < 0)
 		return rc;
-	if (b->mm_open && !(*t)->has_mm) /* mm_access finds no mm: zombie, kthread */
+	if (!(*t)->has_mm && (b->flags & PL_B_MM_ESRCH)) /* mm_access: no mm (zombie, kthread) */
 		return -ESRCH;
+	if (!(*t)->has_mm && (b->flags & PL_B_MM_SKIP)) { /* opens with no mm, reads empty */
+		*permitted = 1;
+		return 0;
+	}
 	*permitted = decide ? pl_ptrace_may_access(c, k->proc_root, *t, b->check) : 1;
 	if (b->check != PL_PTRACE_NONE && !*permitted)
 		return -EACCES;
@@ -356,7 +374,7 @@ int pl_kfs_readlink(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, stru
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
 		/* proc_fd_access_allowed: PTRACE_MODE_READ */
-		static const struct pl_builtin fd_link = { "fd", PL_F_FDS, 1, PL_PTRACE_READ, 0, 0, 0, NULL };
+		static const struct pl_builtin fd_link = { .name = "fd", .need = PL_F_FDS, .check = PL_PTRACE_READ, .flags = PL_B_LINK };
 		struct pl_task *t;
 		int permitted;
 		int rc = load_checked(k, c, n, &fd_link, &t, &permitted);
@@ -449,7 +467,7 @@ static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                        struct pl_buf *out)
 {
-	static const struct pl_builtin fdinfo = { "fdinfo", 0, 0, PL_PTRACE_READ, 0, 0, 0, NULL };
+	static const struct pl_builtin fdinfo = { .name = "fdinfo", .check = PL_PTRACE_READ };
 	struct pl_task *t;
 	int permitted;
 	int rc = load_checked(k, c, n, &fdinfo, &t, &permitted);
@@ -464,6 +482,31 @@ static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 	return rc < 0 ? rc : pl_buf_status(out);
 }
 
+/* Take the file's snapshot (once per handle). */
+static int make(struct pl_kernfs *k, struct pl_file *f)
+{
+	struct node n = decode(f->ino);
+	pl_buf_reset(&gen_buf);
+	int rc = f->entry ? generate(k, &f->caller, n, f->entry, &gen_buf)
+	                  : open_fdinfo(k, &f->caller, n, &gen_buf);
+	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
+	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
+		pl_buf_reset(&gen_buf); /* its mm is gone: nothing left to read */
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = keep_snapshot(f, &gen_buf);
+	if (rc == 0)
+		f->made = 1;
+	return rc;
+}
+
+/*
+** Content is made where Linux makes it: files that pin an mm or a namespace
+** at open (auxv, mounts, id maps) and Lua files are snapshotted at open;
+** the others (seq_files) at the first read, so a task reaped in between
+** reads as ESRCH (or, for environ, end of file).  Checks happen at open.
+*/
 int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flags,
                 struct pl_file **out)
 {
@@ -484,24 +527,24 @@ int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flag
 	int rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
+	f->ino = ino;
+	f->caller = *c;
+	f->entry = e;
+	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
 	if (e && e->kind == PL_K_STUB) {
 		f->data = e->content;
 		f->len = e->content_len;
 		f->borrowed = 1;
-		*out = f;
-		return 0;
-	}
-	if (e && e->kind == PL_K_FILE && e->gen == PL_G_MEM) {
+		f->made = 1;
+	} else if (b && (b->check != PL_PTRACE_NONE || (b->flags & PL_B_MM_ESRCH))) {
 		struct pl_task *t;
 		int permitted;
-		rc = load_checked(k, c, n, &pl_builtins[PL_G_MEM], &t, &permitted);
-		f->is_mem = 1;
-	} else {
-		pl_buf_reset(&gen_buf);
-		rc = e ? generate(k, c, n, e, &gen_buf) : open_fdinfo(k, c, n, &gen_buf);
-		if (rc == 0)
-			rc = keep_snapshot(f, &gen_buf);
+		rc = load_checked(k, c, n, b, &t, &permitted);
+		f->is_mem = e->gen == PL_G_MEM;
+		f->made = f->is_mem;
 	}
+	if (rc == 0 && !f->made && (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
+		rc = make(k, f);
 	if (rc < 0) {
 		free(f);
 		return rc;
@@ -521,6 +564,11 @@ ssize_t pl_kfs_read(struct pl_kernfs *k, struct pl_file *f, uint64_t off, size_t
 			n = -EIO;
 		*data = buf;
 		return n;
+	}
+	if (!f->made) {
+		int rc = make(k, f);
+		if (rc < 0)
+			return rc;
 	}
 	if (off >= f->len)
 		return 0;
@@ -661,6 +709,10 @@ int pl_kfs_opendir(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struc
 		return rc;
 	if (!S_ISDIR(a.mode))
 		return -ENOTDIR;
+	struct node n = decode(ino);
+	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
+	if (e && e->kind == PL_K_FDINFODIR && (rc = fdinfo_dir_allowed(k, c, n)) < 0)
+		return rc;
 	struct pl_dir *d = calloc(1, sizeof *d);
 	if (!d)
 		return -ENOMEM;

@@ -43,14 +43,22 @@ struct pl_gen_ctx {
 	const struct pl_machine *machine; /* for the top-level files */
 };
 
+/* How a builtin behaves around its task's mm and lifetime, as Linux's does. */
+enum {
+	PL_B_LINK     = 1u << 0, /* a symlink, read with readlink */
+	PL_B_MASKS    = 1u << 1, /* output depends on view.permitted (stat, wchan) */
+	PL_B_MM_ESRCH = 1u << 2, /* proc_mem_open: no mm is ESRCH at open (environ, auxv, mem) */
+	PL_B_MM_SKIP  = 1u << 3, /* no mm: no ptrace check, empty file (maps, smaps) */
+	PL_B_AT_OPEN  = 1u << 4, /* content fixed at open (it pins an mm or namespace) */
+	PL_B_GONE_EOF = 1u << 5, /* read after the task is reaped: end of file (environ) */
+};
+
 struct pl_builtin {
 	const char *name;
 	unsigned need;             /* PL_F_* groups */
-	uint8_t is_link;
-	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
-	uint8_t masks;             /* output depends on view.permitted */
-	uint8_t mm_open;           /* proc_mem_open: ESRCH when the task has no mm */
 	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
+	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
+	uint8_t flags;             /* PL_B_* */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
 };
 

@@ -47,9 +47,13 @@ struct pl_attr {
 struct pl_file {
 	const char *data;          /* snapshot (owned unless `borrowed`) */
 	size_t len;
+	int made;                  /* the snapshot is taken */
 	int borrowed;              /* data belongs to the layout (stubs) */
 	int is_mem;                /* reads go to the task's memory */
 	pl_pid tgid;
+	uint64_t ino;
+	const struct pl_entry *entry; /* NULL for fdinfo/N */
+	struct pl_caller caller;   /* the opener, for checks made at first read */
 };
 
 struct pl_dirent {

@@ -883,7 +883,7 @@ static int world_format(lua_State *L)
 	struct pl_buf out = PL_BUF_INIT;
 	struct pl_task *t = calloc(1, sizeof *t);
 	int rc = t ? src->ops->load(src, tgid, tid, pl_builtins[gen].need, &a, t) : -ENOMEM;
-	if (rc == 0 && pl_builtins[gen].mm_open && !t->has_mm)
+	if (rc == 0 && (pl_builtins[gen].flags & PL_B_MM_ESRCH) && !t->has_mm)
 		rc = -ESRCH;
 	if (rc == 0) {
 		int permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
