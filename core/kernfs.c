@@ -178,6 +178,17 @@ int pl_kfs_getattr(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struc
 	return n.tgid ? attr_task_level(k, n, out) : attr_root_level(k, n, out);
 }
 
+static int caller_tgid(struct pl_kernfs *k, struct pl_caller *c, pl_pid *tgid)
+{
+	if (c->pid <= 0)
+		return -ENOENT;
+	int rc = pl_caller_load(c, k->proc_root);
+	if (rc < 0)
+		return -ENOENT;
+	*tgid = c->tgid;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
 ** lookup
 */
@@ -275,10 +286,14 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
 			if (i >= 0)
 				return attr_root_level(k, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
-			pl_pid pid;
+			pl_pid pid, me;
 			if (!parse_pid(name, &pid))
 				return -ENOENT;
 			int rc = k->src->ops->task_exists(k->src, pid, pid);
+			/* a world's outside caller looking up its own pid (procps
+			** does) finds the task the world names as its self */
+			if (rc == -ESRCH && k->self_fallback && caller_tgid(k, c, &me) == 0 && me == pid)
+				rc = 0, pid = k->self_fallback;
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;
 			return attr_task_level(k, (struct node){ pid, 0, 0 }, out);
@@ -318,17 +333,6 @@ static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 	*permitted = decide ? pl_ptrace_may_access(c, k->proc_root, *t, b->check) : 1;
 	if (b->check != PL_PTRACE_NONE && !*permitted)
 		return -EACCES;
-	return 0;
-}
-
-static int caller_tgid(struct pl_kernfs *k, struct pl_caller *c, pl_pid *tgid)
-{
-	if (c->pid <= 0)
-		return -ENOENT;
-	int rc = pl_caller_load(c, k->proc_root);
-	if (rc < 0)
-		return -ENOENT;
-	*tgid = c->tgid;
 	return 0;
 }
 

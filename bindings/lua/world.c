@@ -730,6 +730,21 @@ static void read_machine(struct ctx *c, int idx, struct pl_machine *m)
 	m->last_pid = (int32_t)int_field(c, idx, "last_pid", 0);
 }
 
+static pl_pid lowest_pid(lua_State *L, int tasks)
+{
+	pl_pid low = 0;
+	lua_Integer n = luaL_len(L, tasks);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, tasks, i);
+		lua_getfield(L, -1, "pid");
+		pl_pid pid = (pl_pid)lua_tointeger(L, -1);
+		if (!low || pid < low)
+			low = pid;
+		lua_pop(L, 2);
+	}
+	return low;
+}
+
 /* Whether a threads list names the leader itself. */
 static int leader_listed(struct ctx *c, int threads, pl_pid pid)
 {
@@ -805,7 +820,15 @@ static int world_decl(lua_State *L)
 		return luaL_error(L, "p.world: machine must be a table");
 	}
 	lua_pop(L, 1);
-	pl_model_machine(c.m)->self_pid = (int32_t)int_field(&c, 1, "self", 0);
+	/* self: the task outside callers are shown as; default the lowest pid,
+	** self = false for none */
+	if (lua_getfield(L, 1, "self") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+		pl_model_machine(c.m)->self_pid = 0;
+	else if (!lua_isnil(L, -1))
+		pl_model_machine(c.m)->self_pid = (int32_t)int_at(&c, -1, "self");
+	else
+		pl_model_machine(c.m)->self_pid = lowest_pid(L, tasks);
+	lua_pop(L, 1);
 	char err[160];
 	if (pl_model_seal(c.m, err, sizeof err) < 0)
 		return luaL_error(L, "world: %s", err);
