@@ -189,6 +189,29 @@ static int caller_tgid(struct pl_kernfs *k, struct pl_caller *c, pl_pid *tgid)
 	return 0;
 }
 
+/*
+** Who the caller is in this tree: its own pids for the host, renumbered in
+** a view, the world's self task for a world that does not contain it.
+*/
+static int caller_in_tree(struct pl_kernfs *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid)
+{
+	int rc = caller_tgid(k, c, tgid);
+	*tid = c->pid;
+	if (rc == 0 && k->src->ops->map_host_pid) {
+		pl_pid host_tid = *tid;
+		rc = k->src->ops->map_host_pid(k->src, *tgid, tgid);
+		if (rc == 0 && k->src->ops->map_host_pid(k->src, host_tid, tid) < 0)
+			*tid = *tgid;
+	} else if (rc == 0 && k->src->ops->task_exists(k->src, *tgid, *tgid) < 0) {
+		rc = -ENOENT;
+	}
+	if (rc < 0 && k->self_fallback) {
+		*tgid = *tid = k->self_fallback;
+		rc = 0;
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------------------
 ** lookup
 */
@@ -286,14 +309,15 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
 			if (i >= 0)
 				return attr_root_level(k, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
-			pl_pid pid, me;
+			pl_pid pid, me, me_tid;
 			if (!parse_pid(name, &pid))
 				return -ENOENT;
 			int rc = k->src->ops->task_exists(k->src, pid, pid);
-			/* a world's outside caller looking up its own pid (procps
-			** does) finds the task the world names as its self */
-			if (rc == -ESRCH && k->self_fallback && caller_tgid(k, c, &me) == 0 && me == pid)
-				rc = 0, pid = k->self_fallback;
+			/* a caller looking up its own host pid (procps does) from a
+			** view or a world finds itself as the tree shows it */
+			if (rc == -ESRCH && caller_tgid(k, c, &me) == 0 && me == pid &&
+			    caller_in_tree(k, c, &me, &me_tid) == 0)
+				rc = 0, pid = me;
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;
 			return attr_task_level(k, (struct node){ pid, 0, 0 }, out);
@@ -341,10 +365,8 @@ static int readlink_builtin(struct pl_kernfs *k, struct pl_caller *c, struct nod
 {
 	pl_pid tgid;
 	if (gen == PL_G_SELF || gen == PL_G_THREAD_SELF) {
-		int rc = caller_tgid(k, c, &tgid);
-		pl_pid tid = c->pid;
-		if (k->self_fallback && (rc < 0 || k->src->ops->task_exists(k->src, tgid, tgid) < 0))
-			tgid = tid = k->self_fallback, rc = 0;
+		pl_pid tid;
+		int rc = caller_in_tree(k, c, &tgid, &tid);
 		if (rc < 0)
 			return rc;
 		if (gen == PL_G_SELF)

@@ -46,6 +46,9 @@ struct pl_source_ops {
 	*/
 	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	                    void *buf, size_t len);
+	/* Optional: the pid this source shows for a host process (a view
+	** renumbers); NULL means the host pid itself, where it exists. */
+	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);

@@ -17,6 +17,7 @@
 
 #include "pl_fuse.h"
 #include "pl_kernfs.h"
+#include "pl_view.h"
 #include "plua.h"
 
 #ifndef PROCLUA_VERSION
@@ -26,6 +27,7 @@
 struct options {
 	const char *layout;
 	const char *world;
+	int view_root;
 	int check;
 	int show_help;
 	int show_version;
@@ -39,6 +41,8 @@ static const struct fuse_opt option_spec[] = {
 	OPT("--world=%s", world),
 	OPT("--world %s", world),
 	OPT("world=%s", world),
+	OPT("--view-root=%d", view_root),
+	OPT("--view-root %d", view_root),
 	OPT("--check", check),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
@@ -54,6 +58,7 @@ static void usage(const char *prog)
 	       "proclua options:\n"
 	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
 	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
+	       "    --view-root=PID        show only PID and its descendants, renumbered from 1\n"
 	       "    --check                load the layout (and world), report errors, do not mount\n"
 	       "    -h, --help             this help\n"
 	       "    -V, --version          print the version\n\n",
@@ -88,6 +93,7 @@ int main(int argc, char *argv[])
 	struct options opt = { 0 };
 	struct fuse_cmdline_opts fopts = { 0 };
 	char layout_buf[PATH_MAX], err[1024];
+	struct pl_source *view = NULL;
 	int ret = 1;
 
 	if (argc > 1 && strcmp(argv[1], "capture") == 0)
@@ -128,6 +134,10 @@ int main(int argc, char *argv[])
 		goto out2;
 	}
 
+	if (opt.view_root > 0 && !(src = view = pl_view_source_new(src, opt.view_root))) {
+		perror("proclua: view");
+		goto out2;
+	}
 	struct pl_kernfs kfs = {
 		.layout = plua_layout(lua),
 		.src = src,
@@ -174,6 +184,8 @@ out4:
 out3:
 	fuse_session_destroy(se);
 out2:
+	if (view)
+		view->ops->destroy(view);
 	plua_close(lua);
 out1:
 	host->ops->destroy(host);
