@@ -159,4 +159,29 @@ function TestCapture.test_threads_round_trip()
   end
 end
 
+-- A saved tree (files copied out of /proc, as support tools collect them):
+-- memory then comes from the saved cmdline and environ files.
+function TestCapture.test_saved_tree_round_trips()
+  local f = F()
+  local pid = f.pids[2] -- the plain process, stopped
+  local saved = f.mount.work .. "/saved"
+  local dir = saved .. "/" .. pid
+  assert(sh.ok("mkdir -p " .. sh.quote(dir)))
+  for _, name in ipairs(FILES) do
+    local text = fsx.outcome("/proc/" .. pid .. "/" .. name)
+    if not text:match("^<error") then fsx.write(dir .. "/" .. name, text) end
+  end
+  local world = saved .. "/world.lua"
+  assert(sh.ok(sh.join { testenv.bin(), "capture", "--proc", saved, tostring(pid) }
+               .. " > " .. sh.quote(world)))
+  local m = mnt.start { args = { "--world", world } }
+  suite.defer("unmount the saved world", function() return m:stop() end)
+  for _, name in ipairs(FILES) do
+    local want = fsx.outcome(dir .. "/" .. name)
+    if not want:match("^<error") then
+      lu.assertEquals(fsx.outcome(m:path(pid .. "/" .. name)), want, name)
+    end
+  end
+end
+
 suite.run()

@@ -227,7 +227,49 @@ static void push_mem(lua_State *L, struct pl_source *src, pl_pid tgid)
 	lua_setfield(L, -2, "mem");
 }
 
-static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
+/* A saved tree has no memory to copy: its cmdline and environ files are the
+** bytes that were at arg_start and env_start. */
+static void push_saved_mem(lua_State *L, const char *root, pl_pid pid)
+{
+	static const char *const files[] = { "cmdline", "environ" };
+	static const char *const starts[] = { "arg_start", "env_start" };
+	int n = 0;
+	lua_newtable(L);
+	for (int i = 0; i < 2; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%d/%s", root, (int)pid, files[i]);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		size_t got;
+		char *p;
+		do {
+			p = luaL_prepbuffer(&b);
+			got = fread(p, 1, LUAL_BUFFERSIZE, f);
+			luaL_addsize(&b, got);
+		} while (got == LUAL_BUFFERSIZE);
+		fclose(f);
+		luaL_pushresult(&b);
+		lua_getfield(L, -3, starts[i]);
+		lua_Integer at = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (at == 0 || lua_rawlen(L, -1) == 0) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_createtable(L, 0, 2);
+		lua_insert(L, -2);
+		lua_setfield(L, -2, "bytes");
+		lua_pushinteger(L, at);
+		lua_setfield(L, -2, "addr");
+		lua_rawseti(L, -2, ++n);
+	}
+	lua_setfield(L, -2, "mem");
+}
+
+static int capture_pid(lua_State *L, struct pl_source *src, const char *saved_root, pl_pid pid)
 {
 	int rc = push_task(L, src, pid, 0);
 	if (rc < 0)
@@ -239,7 +281,10 @@ static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 	}
 	lua_pop(L, 1);
 	push_fds(L, src, pid);
-	push_mem(L, src, pid);
+	if (saved_root)
+		push_saved_mem(L, saved_root, pid);
+	else
+		push_mem(L, src, pid);
 	struct pl_arena a = PL_ARENA_INIT;
 	struct pl_task th;
 	memset(&th, 0, sizeof th);
@@ -286,7 +331,8 @@ int plua_capture(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		char *end;
 		long pid = strtol(argv[i], &end, 10);
-		int rc = (*end || pid <= 0) ? -EINVAL : capture_pid(L, src, (pl_pid)pid);
+		int rc = (*end || pid <= 0) ? -EINVAL
+		         : capture_pid(L, src, first == 3 ? root : NULL, (pl_pid)pid);
 		if (rc < 0) {
 			fprintf(stderr, "proclua capture: %s: %s\n", argv[i], strerror(-rc));
 			status = 1;
