@@ -5,11 +5,16 @@
 **   p.file / p.stub / p.link / p.symlink / p.dir / p.layout   (decl.c)
 **   p.compile(layout) -> list of { index, name, kind, mode, only, scope,
 **                        parent }: the C table the daemon would serve
+**   p.idmap_parse(text) / p.idmap_format(list): uid_map text, Linux's rules
+**   p.world { ... } and world methods                           (world.c)
 **   p.version
 */
+#include <string.h>
+
 #include "lauxlib.h"
 #include "lua.h"
 
+#include "pl_fmt.h"
 #include "pl_layout.h"
 #include "plua.h"
 #include "plua_facts.h"
@@ -64,8 +69,64 @@ static int p_compile(lua_State *L)
 	return 1;
 }
 
+/* p.idmap_parse(text) -> { {first, lower, count}, ... } | nil, message, errno
+** The text a writer gives uid_map/gid_map, checked by Linux's rules. */
+static int p_idmap_parse(lua_State *L)
+{
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	struct pl_idmap_extent ext[PL_IDMAP_MAX_EXTENTS];
+	size_t n;
+	int rc = pl_idmap_parse_write(text, len, ext, PL_IDMAP_MAX_EXTENTS, &n);
+	if (rc < 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, strerror(-rc));
+		lua_pushinteger(L, -rc);
+		return 3;
+	}
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_createtable(L, 3, 0);
+		lua_pushinteger(L, ext[i].first);
+		lua_rawseti(L, -2, 1);
+		lua_pushinteger(L, ext[i].lower_first);
+		lua_rawseti(L, -2, 2);
+		lua_pushinteger(L, ext[i].count);
+		lua_rawseti(L, -2, 3);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* p.idmap_format({ {first, lower, count}, ... }) -> the text uid_map reads as */
+static int p_idmap_format(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_Integer n = luaL_len(L, 1);
+	luaL_argcheck(L, n <= PL_IDMAP_MAX_EXTENTS, 1, "at most 340 extents");
+	struct pl_idmap_extent ext[PL_IDMAP_MAX_EXTENTS];
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, 1, i);
+		uint32_t v[3];
+		for (int k = 0; k < 3; k++) {
+			lua_geti(L, -1, k + 1);
+			v[k] = (uint32_t)luaL_checkinteger(L, -1);
+			lua_pop(L, 1);
+		}
+		ext[i - 1] = (struct pl_idmap_extent){ v[0], v[1], v[2] };
+		lua_pop(L, 1);
+	}
+	struct pl_buf b = PL_BUF_INIT;
+	pl_fmt_idmap(ext, (size_t)n, &b);
+	lua_pushlstring(L, b.data ? b.data : "", b.len);
+	pl_buf_free(&b);
+	return 1;
+}
+
 static const luaL_Reg module_funcs[] = {
 	{ "compile", p_compile },
+	{ "idmap_parse", p_idmap_parse },
+	{ "idmap_format", p_idmap_format },
 	{ NULL, NULL }
 };
 
