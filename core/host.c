@@ -19,6 +19,7 @@
 #include "pl_buf.h"
 #include "pl_fmt.h"
 #include "pl_machine.h"
+#include "pl_scratch.h"
 #include "pl_source.h"
 
 struct host_source {
@@ -51,24 +52,26 @@ static int gone(int err)
 ** Read dir/name whole into the thread's buffer (NUL-terminated).  procfs
 ** files report size 0, so read until EOF.
 */
-static _Thread_local struct pl_buf readbuf;
-
 static int read_file(struct host_source *h, const char *dir, const char *name,
                      const char **text, size_t *len)
 {
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	struct pl_buf *readbuf = &s->read;
 	char path[96];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gone(errno);
-	pl_buf_reset(&readbuf);
+	pl_buf_reset(readbuf);
 	for (;;) {
-		char *w = pl_buf_reserve(&readbuf, 4096);
+		char *w = pl_buf_reserve(readbuf, 4096);
 		if (!w) {
 			close(fd);
 			return -ENOMEM;
 		}
-		ssize_t n = read(fd, w, readbuf.cap - readbuf.len - 1);
+		ssize_t n = read(fd, w, readbuf->cap - readbuf->len - 1);
 		if (n < 0) {
 			int err = errno;
 			close(fd);
@@ -76,12 +79,12 @@ static int read_file(struct host_source *h, const char *dir, const char *name,
 		}
 		if (n == 0)
 			break;
-		readbuf.len += (size_t)n;
+		readbuf->len += (size_t)n;
 	}
 	close(fd);
-	readbuf.data[readbuf.len] = '\0';
-	*text = readbuf.data;
-	*len = readbuf.len;
+	readbuf->data[readbuf->len] = '\0';
+	*text = readbuf->data;
+	*len = readbuf->len;
 	return 0;
 }
 

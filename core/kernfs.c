@@ -28,6 +28,7 @@
 #include "pl_access.h"
 #include "pl_fmt.h"
 #include "pl_gen.h"
+#include "pl_scratch.h"
 
 #define SLOT_BITS 20
 #define TID_BITS 22
@@ -71,18 +72,17 @@ static const struct pl_entry *entry_of(const struct pl_kernfs *k, uint32_t slot)
 	return &k->layout->entries[slot - 2];
 }
 
-/* The facts of the task a node belongs to: one arena per worker thread,
-** reset at each request, so a warm worker does not allocate. */
-static _Thread_local struct pl_arena task_arena;
-static _Thread_local struct pl_task task_snap;
-
+/* The facts of the task a node belongs to, in the worker's scratch (reset
+** at each request, so a warm worker does not allocate). */
 static int load_task(struct pl_kernfs *k, struct node n, unsigned want, struct pl_task **out)
 {
-	pl_arena_reset(&task_arena);
-	memset(&task_snap, 0, sizeof task_snap);
-	int rc = k->src->ops->load(k->src, n.tgid, n.tid, want, &task_arena, &task_snap);
-	*out = &task_snap;
-	return rc;
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	pl_arena_reset(&s->arena);
+	memset(&s->task, 0, sizeof s->task);
+	*out = &s->task;
+	return k->src->ops->load(k->src, n.tgid, n.tid, want, &s->arena, &s->task);
 }
 
 /* ------------------------------------------------------------------------
@@ -451,17 +451,15 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 	return 0;
 }
 
-static _Thread_local struct pl_buf gen_buf;
-static _Thread_local struct pl_machine machine_snap;
-
 static int generate_machine(struct pl_kernfs *k, const struct pl_builtin *b, struct pl_buf *out)
 {
-	pl_arena_reset(&task_arena);
-	memset(&machine_snap, 0, sizeof machine_snap);
-	int rc = k->src->ops->load_machine(k->src, b->mneed, &task_arena, &machine_snap);
+	struct pl_scratch *s = pl_scratch();
+	pl_arena_reset(&s->arena);
+	memset(&s->machine, 0, sizeof s->machine);
+	int rc = k->src->ops->load_machine(k->src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { k->src, 0, 0, NULL, { 1 }, &machine_snap };
+	struct pl_gen_ctx g = { k->src, 0, 0, NULL, { 1 }, &s->machine };
 	rc = b->fmt(&g, out);
 	return rc < 0 ? rc : pl_buf_status(out);
 }
@@ -501,7 +499,7 @@ static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 		return rc;
 	struct pl_fdinfo fi;
 	memset(&fi, 0, sizeof fi);
-	rc = k->src->ops->load_fdinfo(k->src, n.tgid, n.tid, fd_of(n.slot), &task_arena, &fi);
+	rc = k->src->ops->load_fdinfo(k->src, n.tgid, n.tid, fd_of(n.slot), &pl_scratch()->arena, &fi);
 	if (rc < 0)
 		return rc;
 	rc = pl_fmt_fdinfo(&fi, out);
@@ -512,16 +510,20 @@ static int open_fdinfo(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 static int make(struct pl_kernfs *k, struct pl_file *f)
 {
 	struct node n = decode(f->ino);
-	pl_buf_reset(&gen_buf);
-	int rc = f->entry ? generate(k, &f->caller, n, f->entry, &gen_buf)
-	                  : open_fdinfo(k, &f->caller, n, &gen_buf);
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	struct pl_buf *gen_buf = &s->gen;
+	pl_buf_reset(gen_buf);
+	int rc = f->entry ? generate(k, &f->caller, n, f->entry, gen_buf)
+	                  : open_fdinfo(k, &f->caller, n, gen_buf);
 	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
 	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
-		pl_buf_reset(&gen_buf); /* its mm is gone: nothing left to read */
+		pl_buf_reset(gen_buf); /* its mm is gone: nothing left to read */
 		rc = 0;
 	}
 	if (rc == 0)
-		rc = keep_snapshot(f, &gen_buf);
+		rc = keep_snapshot(f, gen_buf);
 	if (rc == 0)
 		f->made = 1;
 	return rc;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "pl_kernfs.h"
+#include "pl_scratch.h"
 
 static struct pl_kernfs *kfs(fuse_req_t req)
 {
@@ -80,20 +81,30 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	fuse_reply_err(req, EPERM);
 }
 
-static _Thread_local struct pl_buf link_buf;
+/* The worker's reply buffer, emptied and grown to at least n bytes. */
+static struct pl_buf *reply_buf(size_t n)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return NULL;
+	pl_buf_reset(&s->reply);
+	return pl_buf_reserve(&s->reply, n) ? &s->reply : NULL;
+}
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pl_caller c = caller_of(req);
-	pl_buf_reset(&link_buf);
-	int rc = pl_kfs_readlink(kfs(req), &c, ino, &link_buf);
+	struct pl_buf *b = reply_buf(256);
+	if (!b)
+		return (void)fuse_reply_err(req, ENOMEM);
+	int rc = pl_kfs_readlink(kfs(req), &c, ino, b);
 	if (rc == 0) {
-		pl_buf_putc(&link_buf, '\0');
-		rc = pl_buf_status(&link_buf);
+		pl_buf_putc(b, '\0');
+		rc = pl_buf_status(b);
 	}
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
-	fuse_reply_readlink(req, link_buf.data);
+	fuse_reply_readlink(req, b->data);
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -110,23 +121,20 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		pl_kfs_release(f);
 }
 
-static _Thread_local char *mem_buf;
-static _Thread_local size_t mem_cap;
-
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
-	if (f->is_mem && mem_cap < size) {
-		char *p = realloc(mem_buf, size);
-		if (!p)
+	char *mem = NULL; /* memory reads land in the reply buffer */
+	if (f->is_mem) {
+		struct pl_buf *b = reply_buf(size);
+		if (!b)
 			return (void)fuse_reply_err(req, ENOMEM);
-		mem_buf = p;
-		mem_cap = size;
+		mem = b->data;
 	}
 	const char *data;
-	ssize_t n = pl_kfs_read(kfs(req), f, (uint64_t)off, size, mem_buf, &data);
+	ssize_t n = pl_kfs_read(kfs(req), f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
 		return (void)fuse_reply_err(req, (int)-n);
 	fuse_reply_buf(req, data, (size_t)n);
@@ -151,9 +159,6 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		pl_kfs_releasedir(d);
 }
 
-static _Thread_local char *dir_buf;
-static _Thread_local size_t dir_cap;
-
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                        struct fuse_file_info *fi)
 {
@@ -165,13 +170,10 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int rc = pl_kfs_readdir(kfs(req), &c, d, (uint64_t)off, &ents, &n);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
-	if (dir_cap < size) {
-		char *p = realloc(dir_buf, size);
-		if (!p)
-			return (void)fuse_reply_err(req, ENOMEM);
-		dir_buf = p;
-		dir_cap = size;
-	}
+	struct pl_buf *b = reply_buf(size);
+	if (!b)
+		return (void)fuse_reply_err(req, ENOMEM);
+	char *dir_buf = b->data;
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
