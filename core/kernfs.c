@@ -337,27 +337,40 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 ** links
 */
 
-/* Load a builtin's facts for the caller and apply its ptrace check. */
-static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
-                        const struct pl_builtin *b, struct pl_task **t, int *permitted)
+/*
+** The caller's access to task n through builtin b, decided as Linux does at
+** open: mm_access's rules, then ptrace_may_access.  A caller holding
+** CAP_SYS_PTRACE passes every check, so the task's creds are loaded only
+** when the answer depends on them.  *permitted feeds the masked fields.
+*/
+static int decide(struct pl_kernfs *k, struct pl_caller *c, struct node n,
+                  const struct pl_builtin *b, int *permitted)
 {
-	unsigned want = b->need;
-	int decide = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
-	if (decide)
-		want |= PL_F_STATUS | PL_F_OWNER;
-	int rc = load_task(k, n, want, t);
+	int mm_rule = b->flags & (PL_B_MM_ESRCH | PL_B_MM_SKIP);
+	int ptrace = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
+	*permitted = 1;
+	if (!mm_rule && (!ptrace || pl_caller_has_ptrace_cap(c)))
+		return 0;
+	struct pl_task *t;
+	int rc = load_task(k, n, PL_F_STATUS | PL_F_OWNER, &t);
 	if (rc < 0)
 		return rc;
-	if (!(*t)->has_mm && (b->flags & PL_B_MM_ESRCH)) /* mm_access: no mm (zombie, kthread) */
+	if (!t->has_mm && (b->flags & PL_B_MM_ESRCH)) /* mm_access: no mm (zombie, kthread) */
 		return -ESRCH;
-	if (!(*t)->has_mm && (b->flags & PL_B_MM_SKIP)) { /* opens with no mm, reads empty */
-		*permitted = 1;
+	if ((!t->has_mm && (b->flags & PL_B_MM_SKIP)) || !ptrace) /* no mm: opens, reads empty */
 		return 0;
-	}
-	*permitted = decide ? pl_ptrace_may_access(c, k->proc_root, *t, b->check) : 1;
+	*permitted = pl_ptrace_may_access(c, k->proc_root, t, b->check);
 	if (b->check != PL_PTRACE_NONE && !*permitted)
 		return -EACCES;
 	return 0;
+}
+
+/* Decide, then load the facts the builtin formats. */
+static int load_checked(struct pl_kernfs *k, struct pl_caller *c, struct node n,
+                        const struct pl_builtin *b, struct pl_task **t, int *permitted)
+{
+	int rc = decide(k, c, n, b, permitted);
+	return rc < 0 ? rc : load_task(k, n, b->need, t);
 }
 
 static int readlink_builtin(struct pl_kernfs *k, struct pl_caller *c, struct node n,
@@ -464,8 +477,9 @@ static int generate_machine(struct pl_kernfs *k, const struct pl_builtin *b, str
 	return rc < 0 ? rc : pl_buf_status(out);
 }
 
+/* A file's content; permitted < 0: the access decision is still to make. */
 static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
-                    const struct pl_entry *e, struct pl_buf *out)
+                    const struct pl_entry *e, int permitted, struct pl_buf *out)
 {
 	if (e->kind == PL_K_LUA) {
 		if (n.tgid) {
@@ -478,10 +492,11 @@ static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
 	const struct pl_builtin *b = &pl_builtins[e->gen];
 	if (b->mneed) /* a top-level file: machine facts, no task */
 		return generate_machine(k, b, out);
+	int rc;
+	if (permitted < 0 && (rc = decide(k, c, n, b, &permitted)) < 0)
+		return rc;
 	struct pl_task *t;
-	int permitted;
-	int rc = load_checked(k, c, n, b, &t, &permitted);
-	if (rc < 0)
+	if ((rc = load_task(k, n, b->need, &t)) < 0)
 		return rc;
 	struct pl_gen_ctx g = { k->src, n.tgid, n.tid, t, { permitted }, NULL };
 	rc = b->fmt(&g, out);
@@ -515,7 +530,7 @@ static int make(struct pl_kernfs *k, struct pl_file *f)
 		return -ENOMEM;
 	struct pl_buf *gen_buf = &s->gen;
 	pl_buf_reset(gen_buf);
-	int rc = f->entry ? generate(k, &f->caller, n, f->entry, gen_buf)
+	int rc = f->entry ? generate(k, &f->caller, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
 	                  : open_fdinfo(k, &f->caller, n, gen_buf);
 	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
 	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
@@ -564,10 +579,9 @@ int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flag
 		f->len = e->content_len;
 		f->borrowed = 1;
 		f->made = 1;
-	} else if (b && (b->check != PL_PTRACE_NONE || (b->flags & PL_B_MM_ESRCH))) {
-		struct pl_task *t;
-		int permitted;
-		rc = load_checked(k, c, n, b, &t, &permitted);
+	} else if (b && !b->mneed) { /* checks happen at open; content may wait */
+		rc = decide(k, c, n, b, &f->permitted);
+		f->decided = 1;
 		f->is_mem = e->gen == PL_G_MEM;
 		f->made = f->is_mem;
 	}

@@ -14,11 +14,14 @@
 #define PL_CAP_SYS_PTRACE 19
 
 /*
-** Fill the caller's thread group and capabilities from the host's
-** proc_root/<pid>/status (the request carries only pid, fsuid and fsgid).
-** Returns 0 or -errno; idempotent once have_caps is set.
+** The request carries only the caller's tid, fsuid and fsgid.  These fill
+** the rest on demand (0 or -errno; each at most once per request): its
+** capabilities (capget), its thread group (proc_root/<tid>/status).
 */
+int pl_caller_caps(struct pl_caller *c);
 int pl_caller_load(struct pl_caller *c, const char *proc_root);
+/* CAP_SYS_PTRACE in the caller's effective set: every ptrace check passes. */
+int pl_caller_has_ptrace_cap(struct pl_caller *c);
 
 /*
 ** Linux's __ptrace_may_access with FSCREDS, for `c` looking at task `t`

@@ -50,6 +50,7 @@ struct pl_file {
 	int made;                  /* the snapshot is taken */
 	int borrowed;              /* data belongs to the layout (stubs) */
 	int is_mem;                /* reads go to the task's memory */
+	int decided, permitted;    /* the access decision made at open */
 	pl_pid tgid;
 	uint64_t ino;
 	const struct pl_entry *entry; /* NULL for fdinfo/N */

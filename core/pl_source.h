@@ -67,7 +67,8 @@ struct pl_caller {
 	pl_pid pid, tgid;          /* tid from the request, and its group */
 	uint32_t uid, gid;         /* fsuid, fsgid */
 	uint64_t cap_eff, cap_prm;
-	int have_caps;             /* cap_* and tgid were read */
+	int have_caps;             /* cap_* were read */
+	int have_tgid;             /* tgid was read */
 };
 
 #endif
