@@ -110,6 +110,7 @@ static void fill_attr(struct pl_attr *a, uint64_t ino, uint32_t mode, uint32_t n
 	a->uid = uid;
 	a->gid = gid;
 	a->size = 0;
+	a->cache = PL_CACHE_NONE;
 }
 
 static int attr_root_level(struct pl_kernfs *k, struct node n, struct pl_attr *a)
@@ -117,6 +118,7 @@ static int attr_root_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 	uint64_t ino = make_ino(0, 0, n.slot);
 	if (n.slot == ROOT_SLOT) {
 		fill_attr(a, ino, S_IFDIR | 0555, 2 + k->layout->root_n, 0, 0);
+		a->cache = PL_CACHE_ALL;
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
@@ -124,6 +126,7 @@ static int attr_root_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 		return -ENOENT;
 	uint32_t type = type_bits(e);
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, 0, 0);
+	a->cache = PL_CACHE_ALL;
 	return 0;
 }
 
@@ -168,6 +171,7 @@ static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 	uint32_t type = type_bits(e);
 	pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, uid, gid);
+	a->cache = PL_CACHE_NAME;
 	return 0;
 }
 
@@ -579,7 +583,8 @@ int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flag
 		f->len = e->content_len;
 		f->borrowed = 1;
 		f->made = 1;
-	} else if (b && !b->mneed) { /* checks happen at open; content may wait */
+	} else if (n.tgid && !(rc = k->src->ops->task_exists(k->src, n.tgid, n.tid ? n.tid : n.tgid)) &&
+	           b && !b->mneed) { /* checks happen at open; content may wait */
 		rc = decide(k, c, n, b, &f->permitted);
 		f->decided = 1;
 		f->is_mem = e->gen == PL_G_MEM;

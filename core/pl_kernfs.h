@@ -35,8 +35,16 @@ struct pl_kernfs {
 	pl_pid self_fallback;
 };
 
+/* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
+enum pl_cache {
+	PL_CACHE_NONE,   /* a task's own directory, fd/N: may vanish or change owner */
+	PL_CACHE_NAME,   /* a name inside a task: always the same inode; its owner may change */
+	PL_CACHE_ALL,    /* the root and its static entries: fixed for the mount's life */
+};
+
 struct pl_attr {
 	uint64_t ino;
+	uint8_t cache;             /* enum pl_cache */
 	uint32_t mode;             /* with S_IF* type bits */
 	uint32_t nlink;
 	uint32_t uid, gid;

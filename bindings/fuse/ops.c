@@ -3,8 +3,7 @@
 ** call and sends exactly one reply.  The caller's identity comes from
 ** fuse_req_ctx and travels into every permission decision.
 **
-** Timeouts are 0: a /proc entry can vanish or change owner at any moment,
-** and the kernel must ask again, as procfs's own revalidation does.
+** Timeouts follow what can change (see entry_ttl below).
 */
 
 #include "pl_fuse.h"
@@ -46,6 +45,16 @@ static void to_stat(const struct pl_kernfs *k, const struct pl_attr *a, struct s
 	st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = k->mtime;
 }
 
+/*
+** Timeouts, by what can change: a task's directory and its fds may vanish
+** or change owner at any moment, so the kernel must ask again each time, as
+** procfs revalidates; a name inside a task always leads to the same inode
+** (inode numbers encode it), so the name may be cached but not its owner;
+** the root and its static entries are fixed while mounted.
+*/
+static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 60 };
+static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 60 };
+
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
@@ -56,6 +65,8 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	memset(&e, 0, sizeof e);
 	e.ino = a.ino;
+	e.entry_timeout = entry_ttl[a.cache];
+	e.attr_timeout = attr_ttl[a.cache];
 	to_stat(kfs(req), &a, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -70,7 +81,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	to_stat(kfs(req), &a, &st);
-	fuse_reply_attr(req, &st, 0);
+	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
 }
 
 /* procfs refuses chmod/chown of task entries with EPERM. */
