@@ -217,6 +217,39 @@ static int caller_in_tree(struct pl_kernfs *k, struct pl_caller *c, pl_pid *tgid
 }
 
 /* ------------------------------------------------------------------------
+** mode bits, checked here (the mount does not use default_permissions:
+** the kernel would ask for the attributes of every node on every walk)
+*/
+
+/* A node's mode when it is known without I/O; -1 for fd links (their mode
+** follows the open file). */
+static int node_mode(const struct pl_kernfs *k, struct node n, uint32_t *mode)
+{
+	if ((n.tgid == 0 && n.slot == ROOT_SLOT) || (n.tgid && n.slot == 0)) {
+		*mode = 0555;
+		return 0;
+	}
+	const struct pl_entry *e = entry_of(k, n.slot);
+	if (!e)
+		return -1;
+	*mode = e->mode;
+	return 0;
+}
+
+int pl_kfs_access(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int mask)
+{
+	struct node n = decode(ino);
+	uint32_t mode;
+	if (node_mode(k, n, &mode) == 0 && pl_dac_fast(mode, mask))
+		return 0; /* everyone may: the owner does not matter */
+	struct pl_attr a;
+	int rc = pl_kfs_getattr(k, c, ino, &a);
+	if (rc < 0)
+		return rc;
+	return pl_dac_permission(c, k->proc_root, a.mode & 07777, a.uid, a.gid, S_ISDIR(a.mode), mask);
+}
+
+/* ------------------------------------------------------------------------
 ** lookup
 */
 
@@ -308,6 +341,9 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 {
 	struct node dir = decode(parent);
 	const struct pl_layout *l = k->layout;
+	int denied = pl_kfs_access(k, c, parent, PL_MAY_EXEC); /* search permission */
+	if (denied)
+		return denied;
 	if (dir.tgid == 0) {
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
@@ -558,9 +594,14 @@ int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flag
                 struct pl_file **out)
 {
 	struct node n = decode(ino);
+	int acc = flags & O_ACCMODE;
+	int rc = pl_kfs_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
+	                                      : PL_MAY_READ | PL_MAY_WRITE);
+	if (rc < 0)
+		return rc;
 	/* Writes arrive with a later issue; until then, refuse as for an
 	** unprivileged writer. */
-	if ((flags & O_ACCMODE) != O_RDONLY)
+	if (acc != O_RDONLY)
 		return -EACCES;
 	const struct pl_entry *e = NULL;
 	if (!(n.tgid && is_fd_slot(n.slot))) {
@@ -571,7 +612,7 @@ int pl_kfs_open(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int flag
 			return -EISDIR;
 	}
 	struct pl_file *f;
-	int rc = new_file(&f, n.tgid);
+	rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
 	f->ino = ino;
@@ -756,6 +797,8 @@ int pl_kfs_opendir(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struc
 		return rc;
 	if (!S_ISDIR(a.mode))
 		return -ENOTDIR;
+	if ((rc = pl_dac_permission(c, k->proc_root, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
+		return rc;
 	struct node n = decode(ino);
 	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
 	if (e && e->kind == PL_K_FDINFODIR && (rc = fdinfo_dir_allowed(k, c, n)) < 0)

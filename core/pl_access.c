@@ -57,6 +57,75 @@ int pl_caller_load(struct pl_caller *c, const char *proc_root)
 	return 0;
 }
 
+/* Supplementary groups from the caller's status (what fuse_req_getgroups
+** reads too); needed only when a mode's group bits decide. */
+static int caller_in_group(struct pl_caller *c, const char *proc_root, uint32_t gid)
+{
+	if (c->gid == gid)
+		return 1;
+	char path[64], text[8192];
+	snprintf(path, sizeof path, "%s/%d/status", proc_root, (int)c->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	const char *g = field(text, "\nGroups:\t");
+	while (g && *g && *g != '\n') {
+		char *end;
+		unsigned long v = strtoul(g, &end, 10);
+		if (end == g)
+			break;
+		if (v == gid)
+			return 1;
+		g = end;
+		while (*g == ' ')
+			g++;
+	}
+	return 0;
+}
+
+static int has_cap(struct pl_caller *c, int cap)
+{
+	return pl_caller_caps(c) == 0 && ((c->cap_eff >> cap) & 1);
+}
+
+int pl_dac_fast(uint32_t mode, int mask)
+{
+	mask &= 7;
+	return (mask & ~(mode & 7)) == 0 && (mask & ~((mode >> 3) & 7)) == 0 &&
+	       (mask & ~((mode >> 6) & 7)) == 0;
+}
+
+int pl_dac_permission(struct pl_caller *c, const char *proc_root, uint32_t mode,
+                      uint32_t uid, uint32_t gid, int is_dir, int mask)
+{
+	unsigned bits;
+	mask &= 7;
+	if (c->uid == uid)
+		bits = (mode >> 6) & 7;
+	else if (((mode >> 3) & 7) != (mode & 7) && caller_in_group(c, proc_root, gid))
+		bits = (mode >> 3) & 7;
+	else
+		bits = mode & 7;
+	if ((mask & ~bits) == 0)
+		return 0;
+	/* capable_wrt_inode_uidgid: the DAC overrides */
+	if (is_dir) {
+		if (!(mask & PL_MAY_WRITE) && has_cap(c, PL_CAP_DAC_READ_SEARCH))
+			return 0;
+		return has_cap(c, PL_CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+	}
+	if (has_cap(c, PL_CAP_DAC_OVERRIDE) && (!(mask & PL_MAY_EXEC) || (mode & 0111)))
+		return 0;
+	if (mask == PL_MAY_READ && has_cap(c, PL_CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
+}
+
 int pl_caller_has_ptrace_cap(struct pl_caller *c)
 {
 	return pl_caller_caps(c) == 0 && ((c->cap_eff >> PL_CAP_SYS_PTRACE) & 1);

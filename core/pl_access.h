@@ -1,9 +1,8 @@
 /*
 ** pl_access: permission decisions made for the caller, as the kernel makes
 ** them.  The daemon usually runs as root; it must never lend that to a
-** caller (no confused deputy).  Mode-bit checks are left to the kernel
-** (the mount uses default_permissions with the owners task_dump_owner gives);
-** what remains here is ptrace_may_access and ownership.
+** caller (no confused deputy).  Mode bits (generic_permission, with the
+** owners task_dump_owner gives), ptrace_may_access, and ownership.
 */
 #ifndef PL_ACCESS_H
 #define PL_ACCESS_H
@@ -11,7 +10,18 @@
 #include "pl_source.h"
 #include "pl_task.h"
 
+#define PL_CAP_DAC_OVERRIDE 1
+#define PL_CAP_DAC_READ_SEARCH 2
 #define PL_CAP_SYS_PTRACE 19
+
+enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };
+
+/* The mode grants mask to owner, group and others alike: no need to know who asks. */
+int pl_dac_fast(uint32_t mode, int mask);
+/* Linux's generic_permission for the caller on an inode of mode/uid/gid:
+** 0 or -EACCES (loads the caller's groups or capabilities only if needed). */
+int pl_dac_permission(struct pl_caller *c, const char *proc_root, uint32_t mode,
+                      uint32_t uid, uint32_t gid, int is_dir, int mask);
 
 /*
 ** The request carries only the caller's tid, fsuid and fsgid.  These fill

@@ -81,6 +81,8 @@ struct pl_dir {
 	struct pl_arena arena;
 };
 
+/* Mode-bit permission (PL_MAY_* mask) of the caller on a node. */
+int pl_kfs_access(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int mask);
 int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
                   const char *name, struct pl_attr *out);
 int pl_kfs_getattr(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino,

@@ -154,9 +154,12 @@ int main(int argc, char *argv[])
 			kfs.self_fallback = m.self_pid;
 		pl_arena_free(&a);
 	}
-	/* The kernel checks mode bits against the owners we report, with the
-	** caller's own credentials and capabilities, as procfs does. */
-	fuse_opt_add_arg(&args, "-odefault_permissions,fsname=proclua,subtype=proclua");
+	/* No default_permissions: kernfs checks mode bits itself, for the
+	** caller's fsuid/fsgid, groups and capabilities, as generic_permission
+	** would.  With default_permissions the kernel must fetch the attributes
+	** of every node of every path walk (a round trip each, as /proc's
+	** owners cannot be cached); kernfs knows most modes without I/O. */
+	fuse_opt_add_arg(&args, "-ofsname=proclua,subtype=proclua");
 
 	struct fuse_session *se = fuse_session_new(&args, &pl_fuse_ops, sizeof pl_fuse_ops, &kfs);
 	if (!se)

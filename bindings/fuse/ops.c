@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pl_kernfs.h"
 #include "pl_scratch.h"
@@ -207,7 +208,17 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 	fuse_reply_err(req, 0);
 }
 
+static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+	struct pl_caller c = caller_of(req);
+	struct pl_attr a;
+	int rc = mask == F_OK ? pl_kfs_getattr(kfs(req), &c, ino, &a)
+	                      : pl_kfs_access(kfs(req), &c, ino, mask & 7);
+	fuse_reply_err(req, -rc);
+}
+
 const struct fuse_lowlevel_ops pl_fuse_ops = {
+	.access = op_access,
 	.lookup = op_lookup,
 	.getattr = op_getattr,
 	.setattr = op_setattr,
