@@ -258,9 +258,8 @@ struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid)
 {
 	if (m->sealed || tgid <= 0 || tid <= 0)
 		return NULL;
-	for (size_t i = 0; i < m->n; i++)
-		if (m->tasks[i]->t.tid == tid)
-			return NULL;
+	/* a tid declared twice is found when sealing (sorted), not here:
+	** a linear check per task would make big worlds quadratic */
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
 		struct model_task **v = realloc(m->tasks, cap * sizeof *v);
@@ -325,65 +324,83 @@ static int cmp_task(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Thread lists in tid order (leader first, as Linux's list usually is). */
-static int index_threads(struct pl_model *m, char *err, size_t errlen)
+/* Sort key for grouping: by tgid, the leader first, then by tid. */
+static int cmp_group(const void *a, const void *b)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		struct pl_task *t = &m->tasks[i]->t;
-		struct model_task *leader = find(m, t->tgid);
-		if (!leader || leader->t.tgid != t->tgid) {
+	const struct pl_task *x = &(*(struct model_task *const *)a)->t;
+	const struct pl_task *y = &(*(struct model_task *const *)b)->t;
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	int xl = x->tid == x->tgid, yl = y->tid == y->tgid;
+	if (xl != yl)
+		return yl - xl;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* Sort key for children: leaders by ppid, then pid. */
+static int cmp_parent(const void *a, const void *b)
+{
+	const struct pl_task *x = &(*(struct model_task *const *)a)->t;
+	const struct pl_task *y = &(*(struct model_task *const *)b)->t;
+	if (x->ppid != y->ppid)
+		return (x->ppid > y->ppid) - (x->ppid < y->ppid);
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+/* Thread lists (leader first, then by tid, as Linux's list usually is):
+** one sort by group, then each run of a group shares one list. */
+static int index_threads(struct pl_model *m, struct model_task **by, char *err, size_t errlen)
+{
+	memcpy(by, m->tasks, m->n * sizeof *by);
+	qsort(by, m->n, sizeof *by, cmp_group);
+	for (size_t i = 0; i < m->n;) {
+		struct pl_task *leader = &by[i]->t;
+		if (leader->tid != leader->tgid) {
 			snprintf(err, errlen, "thread %d: its group leader %d is not declared",
-			         (int)t->tid, (int)t->tgid);
+			         (int)leader->tid, (int)leader->tgid);
 			return -EINVAL;
 		}
-	}
-	for (size_t i = 0; i < m->n; i++) {
-		struct pl_task *t = &m->tasks[i]->t;
-		if (t->tid != t->tgid)
-			continue;
-		size_t k = 0;
-		for (size_t j = 0; j < m->n; j++)
-			k += m->tasks[j]->t.tgid == t->tgid;
-		pl_pid *v = pl_arena_alloc(&m->arena, k * sizeof *v);
+		size_t j = i;
+		while (j < m->n && by[j]->t.tgid == leader->tgid)
+			j++;
+		pl_pid *v = pl_arena_alloc(&m->arena, (j - i) * sizeof *v);
 		if (!v)
 			return -ENOMEM;
-		v[0] = t->tid;
-		k = 1;
-		for (size_t j = 0; j < m->n; j++)
-			if (m->tasks[j]->t.tgid == t->tgid && m->tasks[j]->t.tid != t->tid)
-				v[k++] = m->tasks[j]->t.tid;
-		/* every thread of the group lists the same threads */
-		for (size_t j = 0; j < m->n; j++)
-			if (m->tasks[j]->t.tgid == t->tgid) {
-				m->tasks[j]->t.threads = v;
-				m->tasks[j]->t.nthreads = k;
-			}
+		for (size_t k = i; k < j; k++)
+			v[k - i] = by[k]->t.tid;
+		for (size_t k = i; k < j; k++) {
+			by[k]->t.threads = v;
+			by[k]->t.nthreads = j - i;
+		}
+		i = j;
 	}
 	return 0;
 }
 
 /* Each leader's children: the groups whose ppid names it, in pid order
 ** (a world does not say which thread forked them; the leader did). */
-static int index_children(struct pl_model *m)
+static int index_children(struct pl_model *m, struct model_task **by)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		struct pl_task *p = &m->tasks[i]->t;
-		if (p->tid != p->tgid || p->children)
-			continue;
-		size_t k = 0;
-		for (size_t j = 0; j < m->n; j++)
-			k += m->tasks[j]->t.tid == m->tasks[j]->t.tgid && m->tasks[j]->t.ppid == p->tgid;
-		if (!k)
-			continue;
-		pl_pid *v = pl_arena_alloc(&m->arena, k * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		k = 0;
-		for (size_t j = 0; j < m->n; j++)
-			if (m->tasks[j]->t.tid == m->tasks[j]->t.tgid && m->tasks[j]->t.ppid == p->tgid)
-				v[k++] = m->tasks[j]->t.tgid;
-		p->children = v;
-		p->nchildren = k;
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->t.tid == m->tasks[i]->t.tgid)
+			by[n++] = m->tasks[i];
+	qsort(by, n, sizeof *by, cmp_parent);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && by[j]->t.ppid == by[i]->t.ppid)
+			j++;
+		struct model_task *parent = find(m, by[i]->t.ppid);
+		if (parent && parent->t.tid == parent->t.tgid && !parent->t.children) {
+			pl_pid *v = pl_arena_alloc(&m->arena, (j - i) * sizeof *v);
+			if (!v)
+				return -ENOMEM;
+			for (size_t k = i; k < j; k++)
+				v[k - i] = by[k]->t.tgid;
+			parent->t.children = v;
+			parent->t.nchildren = j - i;
+		}
+		i = j;
 	}
 	return 0;
 }
@@ -391,9 +408,18 @@ static int index_children(struct pl_model *m)
 int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 {
 	qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
-	int rc = index_threads(m, err, errlen);
+	for (size_t i = 1; i < m->n; i++)
+		if (m->tasks[i]->t.tid == m->tasks[i - 1]->t.tid) {
+			snprintf(err, errlen, "task %d declared twice", (int)m->tasks[i]->t.tid);
+			return -EINVAL;
+		}
+	struct model_task **by = malloc((m->n ? m->n : 1) * sizeof *by);
+	if (!by)
+		return -ENOMEM;
+	int rc = index_threads(m, by, err, errlen);
 	if (rc == 0)
-		rc = index_children(m);
+		rc = index_children(m, by);
+	free(by);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	if (rc == 0)

@@ -542,7 +542,7 @@ static struct pl_task *add_task(struct ctx *c, int task, int leader, pl_pid tgid
 	snprintf(c->who, sizeof c->who, "world task %d", (int)tid);
 	struct pl_task *t = pl_model_add(c->m, tgid, tid);
 	if (!t)
-		luaL_error(L, "%s: declared twice (or out of memory)", c->who);
+		luaL_error(L, "%s: out of memory", c->who);
 	defaults(t, tgid, tid);
 	if (leader)
 		apply(c, leader, t);
