@@ -30,7 +30,7 @@ struct pl_model {
 	struct model_task **tasks; /* sorted by tid once sealed */
 	size_t n, cap;
 	struct model_space *spaces;
-	size_t nspaces;
+	size_t nspaces, spaces_cap;
 	struct pl_arena arena;
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
@@ -147,12 +147,33 @@ static int model_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int f
 	return rc;
 }
 
+/* Sorted by tgid once sealed; while a world is built, the space asked for
+** is almost always the newest, so look from the end. */
 static struct model_space *space_of(struct pl_model *m, pl_pid tgid)
 {
-	for (size_t i = 0; i < m->nspaces; i++)
+	if (m->sealed) {
+		size_t lo = 0, hi = m->nspaces;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (m->spaces[mid].tgid == tgid)
+				return &m->spaces[mid];
+			if (m->spaces[mid].tgid < tgid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
+	for (size_t i = m->nspaces; i-- > 0;)
 		if (m->spaces[i].tgid == tgid)
 			return &m->spaces[i];
 	return NULL;
+}
+
+static int cmp_space(const void *a, const void *b)
+{
+	pl_pid x = ((const struct model_space *)a)->tgid, y = ((const struct model_space *)b)->tgid;
+	return (x > y) - (x < y);
 }
 
 static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
@@ -296,10 +317,15 @@ struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid)
 	struct model_space *sp = space_of(m, tgid);
 	if (sp)
 		return &sp->as;
-	struct model_space *v = realloc(m->spaces, (m->nspaces + 1) * sizeof *v);
-	if (!v)
-		return NULL;
-	m->spaces = v;
+	if (m->nspaces == m->spaces_cap) {
+		size_t cap = m->spaces_cap ? m->spaces_cap * 2 : 16;
+		struct model_space *v = realloc(m->spaces, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->spaces = v;
+		m->spaces_cap = cap;
+	}
+	struct model_space *v = m->spaces;
 	sp = &v[m->nspaces++];
 	sp->tgid = tgid;
 	sp->as = (struct pl_aspace)PL_ASPACE_INIT;
@@ -308,7 +334,7 @@ struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid)
 
 int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n)
 {
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = m->n; i-- > 0;) /* almost always the task just added */
 		if (m->tasks[i]->t.tid == tid) {
 			m->tasks[i]->fdinfo = fi;
 			m->tasks[i]->nfdinfo = n;
@@ -422,8 +448,10 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 	free(by);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
-	if (rc == 0)
+	if (rc == 0) {
+		qsort(m->spaces, m->nspaces, sizeof *m->spaces, cmp_space);
 		m->sealed = 1;
+	}
 	return rc;
 }
 

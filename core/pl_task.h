@@ -69,7 +69,9 @@ struct pl_mm {
 };
 
 /* A bitmap as %*pb / %*pbl print it (Cpus_allowed, Mems_allowed). */
-#define PL_CPUMASK_WORDS 128 /* 8192 bits */
+/* 4096 bits: nr_cpu_ids and MAX_NUMNODES (1024) of any machine short of the
+** very largest; a record is kept per task of a world, so its size counts. */
+#define PL_CPUMASK_WORDS 64
 struct pl_bitmap {
 	uint32_t nbits;
 	uint64_t w[PL_CPUMASK_WORDS];

@@ -10,14 +10,18 @@
 -- machine the two reads may never agree; then, after the last try, a file
 -- that moved during the capture must equal one of the two kernel reads.
 --
--- Excluded, by name: the proportional set sizes (Pss, Pss_Dirty, Pss_Anon,
--- Pss_File, Pss_Shmem) of smaps and smaps_rollup.  The capture process
--- itself maps the shared libraries (libc, ld.so) that it shares with the
--- captured processes, so at capture time every shared page has one more
--- mapper than when the kernel's file is read afterwards; even the kernel's
--- own answer depends on who reads it.
+-- Excluded, by name: the lines of smaps and smaps_rollup that count how
+-- many processes map a page: the proportional set sizes (Pss, Pss_Dirty,
+-- Pss_Anon, Pss_File, Pss_Shmem) and the shared/private split
+-- (Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty).  The capture
+-- process itself maps the shared libraries (libc, ld.so) it has in common
+-- with the captured processes, so while it runs a library page has one
+-- more mapper (a page only the target mapped becomes shared) than when the
+-- kernel's file is read before or after; even the kernel's own answer
+-- depends on who else is running.
 local PSS_LINES = { Pss = true, Pss_Dirty = true, Pss_Anon = true, Pss_File = true,
-                    Pss_Shmem = true }
+                    Pss_Shmem = true, Shared_Clean = true, Shared_Dirty = true,
+                    Private_Clean = true, Private_Dirty = true }
 local function without_pss(text)
   return (text:gsub("([%w_]+):[^\n]*\n", function(name)
     if PSS_LINES[name] then return "" end

@@ -59,6 +59,8 @@ struct ctx {
 	struct pl_model *m;
 	struct pl_arena *a;
 	char who[48];              /* "world task 42" for messages */
+	struct pl_task *dflt;      /* default lists, parsed once, shared by every task */
+	struct pl_model_fdinfo *dflt_fdinfo;
 };
 
 static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
@@ -394,7 +396,10 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 	int tenv = lua_getfield(L, idx, "env") == LUA_TTABLE;
 	int a = lua_gettop(L) - 1, e = a + 1;
 	size_t alen = targv ? strings_len(L, a) : 0, elen = tenv ? strings_len(L, e) : 0;
-	uint64_t start = (STACK_TOP - PAGE - alen - elen) & ~15ull;
+	/* execve puts the environment just below the top of the stack (then
+	** only the program's path and a NULL pointer): map from arg_start to
+	** the top, so a world's memory costs its strings, not pages */
+	uint64_t start = (STACK_TOP - 64 - alen - elen) & ~15ull;
 	if (!has(L, idx, "arg_start") && (targv || tenv)) {
 		t->mm.arg_start = start;
 		t->mm.arg_end = start + alen;
@@ -402,7 +407,9 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 		t->mm.env_end = start + alen + elen;
 	}
 	if (targv || tenv) {
-		if (pl_aspace_map(as, STACK_TOP - STACK_SIZE, STACK_SIZE) < 0)
+		/* the rest of the [stack] region reads as unmapped: a world's
+		** memory is sparse */
+		if (pl_aspace_map(as, start, STACK_TOP - start) < 0)
 			luaL_error(L, "out of memory");
 		if (targv)
 			write_strings(c, as, a, t->mm.arg_start);
@@ -455,6 +462,27 @@ static void default_regions(struct ctx *c, struct pl_task *t)
 	t->nregions = 1;
 }
 
+/* The lists a task shows when its world gives none, parsed once a world. */
+static const struct pl_task *defaults_of(struct ctx *c)
+{
+	if (c->dflt)
+		return c->dflt;
+	struct pl_task *d = pl_arena_alloc(c->a, sizeof *d);
+	struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, 3 * sizeof *fi);
+	if (!d || !fi)
+		luaL_error(c->L, "out of memory");
+	pl_parse_limits(default_limits, sizeof default_limits - 1, d);
+	pl_parse_mountinfo(default_mountinfo, sizeof default_mountinfo - 1, c->a, d);
+	pl_parse_cgroup("0::/\n", 5, c->a, d);
+	pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &d->uid_map, &d->nuid_map);
+	pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &d->gid_map, &d->ngid_map);
+	default_regions(c, d);
+	for (int i = 0; i < 3; i++)
+		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
+	c->dflt_fdinfo = fi;
+	return c->dflt = d;
+}
+
 static void derive(struct ctx *c, int idx, struct pl_task *t)
 {
 	lua_State *L = c->L;
@@ -473,18 +501,19 @@ static void derive(struct ctx *c, int idx, struct pl_task *t)
 			t->exe = pl_arena_strdup(c->a, "/usr/bin/task");
 		lua_settop(L, top);
 	}
+	const struct pl_task *d = defaults_of(c);
 	if (!has(L, idx, "limits"))
-		pl_parse_limits(default_limits, sizeof default_limits - 1, t);
+		memcpy(t->rlim, d->rlim, sizeof t->rlim);
 	if (!has(L, idx, "mountinfo"))
-		pl_parse_mountinfo(default_mountinfo, sizeof default_mountinfo - 1, c->a, t);
+		t->mounts = d->mounts, t->nmounts = d->nmounts;
 	if (!has(L, idx, "cgroup"))
-		pl_parse_cgroup("0::/\n", 5, c->a, t);
+		t->cgroups = d->cgroups, t->ncgroups = d->ncgroups;
 	if (!has(L, idx, "uid_map"))
-		pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &t->uid_map, &t->nuid_map);
+		t->uid_map = d->uid_map, t->nuid_map = d->nuid_map;
 	if (!has(L, idx, "gid_map"))
-		pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &t->gid_map, &t->ngid_map);
+		t->gid_map = d->gid_map, t->ngid_map = d->ngid_map;
 	if (!has(L, idx, "maps") && !has(L, idx, "smaps"))
-		default_regions(c, t);
+		t->regions = d->regions, t->nregions = d->nregions;
 	if (!has(L, idx, "smaps_rollup") && t->nregions) {
 		t->has_rollup = 1;
 		t->rollup.start = t->regions[0].start;
@@ -520,12 +549,9 @@ static void derive(struct ctx *c, int idx, struct pl_task *t)
 	}
 	if (!has(L, idx, "fds")) {
 		static const struct pl_fd std[3] = { { 0, 1, "/dev/null" }, { 1, 2, "/dev/null" }, { 2, 2, "/dev/null" } };
-		struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, 3 * sizeof *fi);
-		for (int i = 0; i < 3; i++)
-			fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
 		t->fds = std;
 		t->nfds = 3;
-		pl_model_set_fdinfo(c->m, t->tid, fi, 3);
+		pl_model_set_fdinfo(c->m, t->tid, c->dflt_fdinfo, 3);
 	}
 	if (has(L, idx, "cpus")) {
 		uint32_t n = (uint32_t)int_field(c, idx, "cpus", 1);
@@ -766,7 +792,7 @@ static int world_decl(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	struct pl_model **owner = new_world(L);
-	struct ctx c = { L, pl_model_new(), NULL, "world" };
+	struct ctx c = { L, pl_model_new(), NULL, "world", NULL, NULL };
 	if (!c.m)
 		return luaL_error(L, "out of memory");
 	*owner = c.m; /* freed by __gc if anything below raises */
