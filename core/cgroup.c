@@ -6,6 +6,7 @@
 ** (including a " (deleted)" suffix Linux appends for a dead v2 cgroup).
 */
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -25,9 +26,9 @@ int pl_fmt_cgroup(const struct pl_task *t, struct pl_buf *out)
 	return pl_buf_status(out);
 }
 
-static int parse_line(struct pl_arena *a, const char *p, const char *e,
-                      struct pl_cgroup *c)
+static int parse_line(struct pl_arena *a, const char *p, const char *e, void *elem)
 {
+	struct pl_cgroup *c = elem;
 	uint64_t v = 0;
 	const char *q = p;
 	for (; q < e && *q >= '0' && *q <= '9'; q++)
@@ -47,24 +48,11 @@ static int parse_line(struct pl_arena *a, const char *p, const char *e,
 
 int pl_parse_cgroup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	size_t cap = 0;
-	for (size_t i = 0; i < len; i++)
-		cap += text[i] == '\n';
-	struct pl_cgroup *cs = cap ? pl_arena_alloc(a, cap * sizeof *cs) : NULL;
-	if (cap && !cs)
-		return -ENOMEM;
-	const char *p = text, *end = text + len;
-	size_t n = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return -EINVAL;
-		int rc = parse_line(a, p, nl, &cs[n]);
-		if (rc < 0)
-			return rc;
-		n++;
-		p = nl + 1;
-	}
+	void *cs;
+	size_t n;
+	int rc = pl_parse_lines(text, len, a, sizeof(struct pl_cgroup), parse_line, &cs, &n);
+	if (rc < 0)
+		return rc;
 	t->cgroups = cs;
 	t->ncgroups = n;
 	t->have |= PL_F_CGROUP;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 struct io_line {
 	const char *key;   /* with its ": " */
@@ -53,18 +54,9 @@ static const char *parse_io_line(const char *p, const char *end,
 {
 	if ((size_t)(end - p) < l->klen || memcmp(p, l->key, l->klen))
 		return NULL;
-	p += l->klen;
-	const char *s = p;
-	uint64_t x = 0;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return NULL;
-		x = x * 10 + d;
-	}
-	if (p == s || p == end || *p != '\n')
+	p = pl_scan_u64(p + l->klen, end, v);
+	if (!p || p == end || *p != '\n')
 		return NULL;
-	*v = x;
 	return p + 1;
 }
 

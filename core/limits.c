@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 #define RLIM_INFINITY UINT64_MAX
 
@@ -97,18 +98,8 @@ static const char *scan_limit(const char *p, const char *end, uint64_t *v)
 	if ((size_t)(end - p) >= 9 && !memcmp(p, "unlimited", 9)) {
 		*v = RLIM_INFINITY;
 		p += 9;
-	} else {
-		const char *s = p;
-		uint64_t x = 0;
-		for (; p < end && *p >= '0' && *p <= '9'; p++) {
-			unsigned d = (unsigned)(*p - '0');
-			if (x > (UINT64_MAX - d) / 10)
-				return NULL;
-			x = x * 10 + d;
-		}
-		if (p == s)
-			return NULL;
-		*v = x;
+	} else if (!(p = pl_scan_u64(p, end, v))) {
+		return NULL;
 	}
 	return p < end && *p == ' ' ? p : NULL;
 }

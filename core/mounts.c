@@ -12,6 +12,7 @@
 ** space-free token.  The source may be empty, which leaves two spaces.
 */
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -196,9 +197,9 @@ static const char *optional_fields(struct pl_arena *a, struct cursor *c)
 	}
 }
 
-static int parse_mount(struct pl_arena *a, const char *ls, const char *le,
-                       struct pl_mount *m)
+static int parse_mount(struct pl_arena *a, const char *ls, const char *le, void *elem)
 {
+	struct pl_mount *m = elem;
 	struct cursor c = { ls, le, 0, 0 };
 	m->id = number(&c, ' ');
 	m->parent_id = number(&c, ' ');
@@ -219,24 +220,11 @@ static int parse_mount(struct pl_arena *a, const char *ls, const char *le,
 
 int pl_parse_mountinfo(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	size_t cap = 0;
-	for (size_t i = 0; i < len; i++)
-		cap += text[i] == '\n';
-	struct pl_mount *ms = cap ? pl_arena_alloc(a, cap * sizeof *ms) : NULL;
-	if (cap && !ms)
-		return -ENOMEM;
-	const char *p = text, *end = text + len;
-	size_t n = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return -EINVAL;
-		int rc = parse_mount(a, p, nl, &ms[n]);
-		if (rc < 0)
-			return rc;
-		n++;
-		p = nl + 1;
-	}
+	void *ms;
+	size_t n;
+	int rc = pl_parse_lines(text, len, a, sizeof(struct pl_mount), parse_mount, &ms, &n);
+	if (rc < 0)
+		return rc;
 	t->mounts = ms;
 	t->nmounts = n;
 	t->have |= PL_F_MOUNTS;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 #define PF_EXITING   0x00000004u
 #define PF_KTHREAD   0x00200000u
@@ -298,18 +299,7 @@ static const struct stat_field stat_fields[] = {
 static const char *scan_i(const char *p, const char *end, int *neg, uint64_t *v)
 {
 	*neg = p < end && *p == '-';
-	p += *neg;
-	if (p >= end || *p < '0' || *p > '9')
-		return NULL;
-	uint64_t x = 0;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return NULL;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return p;
+	return pl_scan_u64(p + *neg, end, v);
 }
 
 /* Range-check a scanned number and store it as the field's type. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pl_fmt.h"
+#include "pl_text.h"
 
 #define PAGE_KB 4 /* kB per 4096-byte page */
 
@@ -507,20 +508,7 @@ int pl_fmt_status(const struct pl_task *t, struct pl_buf *out)
 ** =====================================================================
 */
 
-/* Unsigned decimal; NULL unless at least one digit and no overflow. */
-static const char *scan_u(const char *p, const char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	const char *s = p;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return NULL;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return p > s ? p : NULL;
-}
+#define scan_u pl_scan_u64
 
 static int hexval(char c)
 {
