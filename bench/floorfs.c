@@ -3,7 +3,7 @@
 ** serves a file the way proclua serves one, so that the difference between
 ** the two is proclua's own work and nothing else.
 **
-**   floorfs [-f] [-s] [--size=N] [--loop35] [--no-dp]
+**   floorfs [-f] [-s] [--size=N] [--loop35] [--dp]
 **           [--entry-timeout=S] [--attr-timeout=S] MOUNTPOINT
 **
 ** Tree:   /file          one small regular file (depth 1)
@@ -14,14 +14,16 @@
 **   - proclua's timeouts: / and /file cached (entry and attr 60 s), /d not
 **     at all (like /<pid>), /d/file's name 60 s but not its attributes;
 **   - direct_io and no keep_cache on open, st_size 0 (procfs-style);
-**   - -odefault_permissions, fsname/subtype set;
+**   - no default_permissions (proclua checks modes itself), fsname/subtype set;
 **   - the multi-threaded session loop with the same config handling
 **     (clone_fd, max_threads, max_idle_threads from the command line),
 **     built against the 3.12 API so that the config reaches the loop.
 **
 ** The variants measure what an option would buy (they are not proclua's
 ** options; the default is):
-**   --no-dp             no default_permissions: the kernel then sends no
+**   --dp                default_permissions (proclua before it checked modes
+**                       itself): the kernel then sends one more GETATTR per
+**                       path component.  Without it the kernel sends no
 **                       GETATTR for permission checks on the path walk
 **                       (the daemon would check modes itself at open);
 **   --entry-timeout=S   entry timeout of the leaf entries (/file, /d/file),
@@ -199,13 +201,13 @@ static const struct fuse_lowlevel_ops ops = {
 
 struct options {
 	unsigned size;
-	int loop35, no_dp;
+	int loop35, dp;
 	double entry_timeout, attr_timeout;
 };
 static const struct fuse_opt option_spec[] = {
 	{ "--size=%u", offsetof(struct options, size), 0 },
 	{ "--loop35", offsetof(struct options, loop35), 1 },
-	{ "--no-dp", offsetof(struct options, no_dp), 1 },
+	{ "--dp", offsetof(struct options, dp), 1 },
 	{ "--entry-timeout=%lf", offsetof(struct options, entry_timeout), 0 },
 	{ "--attr-timeout=%lf", offsetof(struct options, attr_timeout), 0 },
 	FUSE_OPT_END
@@ -223,7 +225,7 @@ int main(int argc, char *argv[])
 	if (fuse_parse_cmdline(&args, &fopts) != 0)
 		return 1;
 	if (fopts.show_help || !fopts.mountpoint) {
-		printf("usage: %s [-f] [-s] [--size=N] [--loop35] [--no-dp] [--entry-timeout=S] "
+		printf("usage: %s [-f] [-s] [--size=N] [--loop35] [--dp] [--entry-timeout=S] "
 		       "[--attr-timeout=S] MOUNTPOINT\n", argv[0]);
 		fuse_cmdline_help();
 		return fopts.show_help ? 0 : 1;
@@ -240,8 +242,8 @@ int main(int argc, char *argv[])
 	if (opt.attr_timeout >= 0)
 		attr_timeout = opt.attr_timeout;
 
-	fuse_opt_add_arg(&args, opt.no_dp ? "-ofsname=floorfs,subtype=floorfs"
-	                                  : "-odefault_permissions,fsname=floorfs,subtype=floorfs");
+	fuse_opt_add_arg(&args, opt.dp ? "-odefault_permissions,fsname=floorfs,subtype=floorfs"
+	                               : "-ofsname=floorfs,subtype=floorfs");
 	struct fuse_session *se = fuse_session_new(&args, &ops, sizeof ops, NULL);
 	if (!se)
 		goto out0;
