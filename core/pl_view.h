@@ -7,7 +7,14 @@
 
 #include "pl_source.h"
 
-/* The tasks descending from `root` (a pid of inner).  Does not own inner. */
-struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root);
+/* Whether task `pid` of the inner source belongs in the view. */
+typedef int (*pl_view_select_fn)(void *ctx, pl_pid pid);
+
+/*
+** The tasks descending from `root` (a pid of inner; 0: any) that `select`
+** chooses (NULL: all).  Does not own inner.
+*/
+struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root,
+                                     pl_view_select_fn select, void *select_ctx);
 
 #endif

@@ -1,8 +1,9 @@
 /*
-** A pid view: a source that shows only a subtree of another source's tasks
-** (a process and its descendants) and renumbers them as a new pid
-** namespace would: the subtree's root is 1, the others get 2, 3, ... in the
-** order they are first seen, and keep their numbers while they live.  Every
+** A pid view: a source that shows only some of another source's tasks (a
+** process and its descendants, and/or those a Lua predicate selects) and
+** renumbers them as a new pid namespace would: the subtree's root is 1, the
+** others get 2, 3, ... in the order they are first seen, and keep their
+** numbers while they live.  Every
 ** pid a file prints (stat, status, children, task/, self) is translated; a
 ** pid outside the view prints as 0, as Linux shows a parent outside the
 ** reader's namespace.
@@ -23,7 +24,9 @@ struct pid_pair {
 struct view {
 	struct pl_source base;
 	struct pl_source *inner;
-	pl_pid root;                /* real pid of the subtree's root */
+	pl_pid root;                /* real pid of the subtree's root, or 0 */
+	pl_view_select_fn select;   /* or NULL */
+	void *select_ctx;
 	pthread_mutex_t lock;
 	struct pid_pair *by_real;   /* sorted by real */
 	struct pid_pair *by_virt;   /* sorted by virt */
@@ -163,24 +166,48 @@ static pl_pid parent_in(const struct scan *sc, pl_pid pid)
 	return 0;
 }
 
-/* Walk every task up its parents; members get numbers, ascending real pid. */
+static int descends(const struct scan *sc, pl_pid pid, pl_pid root)
+{
+	for (int depth = 0; pid > 0 && depth < 4096; depth++) {
+		if (pid == root)
+			return 1;
+		pid = parent_in(sc, pid);
+	}
+	return 0;
+}
+
+static int known(struct view *w, pl_pid real)
+{
+	pthread_mutex_lock(&w->lock);
+	int k = find(w->by_real, w->n, real, 0) != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return k;
+}
+
+/*
+** Find new members: in the root's subtree (when there is a root) and chosen
+** by the select function (when there is one: asked once per task, when it
+** is first seen, and never under the lock).  They get numbers in ascending
+** real pid order.
+*/
 static int refresh(struct view *w)
 {
 	struct scan sc = { w, NULL, NULL, 0, 0, 0 };
 	int rc = w->inner->ops->each_tgid(w->inner, 1, collect, &sc);
 	if (rc == 0)
 		rc = sc.err;
-	pthread_mutex_lock(&w->lock);
+	size_t k = 0; /* new members are gathered in place at the front of pids */
 	for (size_t i = 0; rc == 0 && i < sc.n; i++) {
 		pl_pid p = sc.pids[i];
-		for (int depth = 0; p > 0 && depth < 4096; depth++) {
-			if (p == w->root) {
-				rc = assign_locked(w, sc.pids[i]);
-				break;
-			}
-			p = parent_in(&sc, p);
-		}
+		if ((w->root && !descends(&sc, p, w->root)) || known(w, p))
+			continue;
+		if (w->select && !(p == w->root || w->select(w->select_ctx, p)))
+			continue;
+		sc.pids[k++] = p;
 	}
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		rc = assign_locked(w, sc.pids[i]);
 	pthread_mutex_unlock(&w->lock);
 	free(sc.pids);
 	free(sc.ppids);
@@ -188,12 +215,6 @@ static int refresh(struct view *w)
 }
 
 /* ---- the source interface ---- */
-
-struct forward {
-	struct view *w;
-	pl_pid_cb cb;
-	void *arg;
-};
 
 static int view_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg)
 {
@@ -381,7 +402,8 @@ static const struct pl_source_ops view_ops = {
 	.destroy = view_destroy,
 };
 
-struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root)
+struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root,
+                                     pl_view_select_fn select, void *select_ctx)
 {
 	struct view *w = calloc(1, sizeof *w);
 	if (!w)
@@ -389,7 +411,9 @@ struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root)
 	w->base.ops = &view_ops;
 	w->inner = inner;
 	w->root = root;
-	w->next_virt = 1; /* 1 is the root's */
+	w->select = select;
+	w->select_ctx = select_ctx;
+	w->next_virt = root ? 1 : 0; /* with a root, 1 is the root's */
 	pthread_mutex_init(&w->lock, NULL);
 	return &w->base;
 }

@@ -93,4 +93,42 @@ function TestView.test_2_ps_inside_the_view()
   lu.assertEquals(rows[4], { 4, 3, "ps -ef" })
 end
 
+-- A view declared in the layout: view = { select = function(task) ... end },
+-- here over a world, so the tasks and their numbers are known exactly.
+local declared = suite.once(function()
+  local work = fsx.mktemp_dir("proclua-view-decl")
+  suite.defer("remove " .. work, function() fsx.remove_tree(work) end)
+  fsx.write(work .. "/world.lua", [[
+local p = require "proclua"
+return p.world { tasks = {
+  { pid = 1, argv = { "/sbin/init" } },
+  { pid = 40, ppid = 1, argv = { "worker" } },
+  { pid = 41, ppid = 40, argv = { "helper" } },
+  { pid = 50, ppid = 1, argv = { "worker" } },
+  { pid = 60, ppid = 1, argv = { "other" } },
+} }
+]])
+  fsx.write(work .. "/layout.lua", [[
+local p = require "proclua"
+local base = dofile(os.getenv("PROCLUA_SRC") .. "/scripts/proc.lua")
+return p.layout { root = base.root, task = base.task,
+  view = { select = function(task) return task.comm ~= "other" and task.pid ~= 1 end } }
+]])
+  local m = mnt.start { layout = work .. "/layout.lua", args = { "--world", work .. "/world.lua" } }
+  suite.defer("unmount", function() return m:stop() end)
+  return m
+end)
+
+function TestView.test_3_a_select_function_declared_in_the_layout()
+  local m = declared()
+  -- 40, 41, 50 are chosen and numbered 1, 2, 3 in pid order
+  lu.assertEquals(pids_in(m:path("")), { 1, 2, 3 })
+  lu.assertStrContains(read(m:path("1/status")), "Name:\tworker\nUmask:")
+  lu.assertStrContains(read(m:path("1/status")), "\nPid:\t1\nPPid:\t0\n") -- init is outside
+  lu.assertStrContains(read(m:path("2/status")), "Name:\thelper\n")
+  lu.assertStrContains(read(m:path("2/status")), "\nPid:\t2\nPPid:\t1\n")
+  lu.assertEquals(read(m:path("1/task/1/children")), "2 ")
+  lu.assertFalse(fsx.exists(m:path("4/stat")))
+end
+
 suite.run()

@@ -134,7 +134,13 @@ int main(int argc, char *argv[])
 		goto out2;
 	}
 
-	if (opt.view_root > 0 && !(src = view = pl_view_source_new(src, opt.view_root))) {
+	/* A pid view: --view-root, or the layout's view = { root =, select = } */
+	pl_pid view_root;
+	int has_select, has_view = plua_view(lua, &view_root, &has_select);
+	if (opt.view_root > 0)
+		view_root = opt.view_root, has_view = 1;
+	if (has_view && !(src = view = pl_view_source_new(src, view_root,
+	                                                   has_select ? plua_select : NULL, lua))) {
 		perror("proclua: view");
 		goto out2;
 	}

@@ -235,22 +235,51 @@ static void check_entries(lua_State *L, int idx, const char *what)
 	}
 }
 
-/* p.layout { root = {...}, task = {...} }: the value a layout script returns */
+/* view = { root = PID, select = function(task) return bool end }: a pid view */
+static void check_view(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (!lua_istable(L, idx))
+		luaL_error(L, "p.layout: view must be a table { root = PID, select = function(task) }");
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+		if (strcmp(k, "root") == 0) {
+			if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+				luaL_error(L, "p.layout: view.root must be a pid (a positive integer)");
+		} else if (strcmp(k, "select") == 0) {
+			if (!lua_isfunction(L, -1))
+				luaL_error(L, "p.layout: view.select must be a function(task)");
+		} else {
+			luaL_error(L, "p.layout: unknown view key '%s' (expected root, select)", k);
+		}
+		lua_pop(L, 1);
+	}
+}
+
+/* p.layout { root = {...}, task = {...}, view = {...} }: what a layout script returns */
 static int decl_layout(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_pushnil(L);
 	while (lua_next(L, 1)) {
 		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (k && strcmp(k, "view") == 0) {
+			check_view(L, -1);
+			lua_pop(L, 1);
+			continue;
+		}
 		if (!k || (strcmp(k, "root") != 0 && strcmp(k, "task") != 0))
-			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task)",
+			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task, view)",
 			                  k ? k : luaL_typename(L, -2));
 		luaL_checktype(L, -1, LUA_TTABLE);
 		check_entries(L, -1, k);
 		lua_pop(L, 1);
 	}
-	lua_createtable(L, 0, 2);
+	lua_createtable(L, 0, 3);
 	luaL_setmetatable(L, PLUA_LAYOUT_MT);
+	lua_getfield(L, 1, "view");
+	lua_setfield(L, -2, "view");
 	for (int i = 0; i < 2; i++) {
 		const char *k = i ? "task" : "root";
 		if (lua_getfield(L, 1, k) == LUA_TNIL) {

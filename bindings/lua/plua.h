@@ -46,6 +46,11 @@ const struct pl_layout *plua_layout(const struct plua *p);
 /* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
 void plua_close(struct plua *p);
+/* The layout's view = { root =, select = }: 1 if declared (root 0 if none). */
+int plua_view(const struct plua *p, pl_pid *root, int *has_select);
+/* pl_view_select_fn: the layout's view.select(task) for a task of the
+** source the layout was loaded for (a failing select chooses nothing). */
+int plua_select(void *ctx, pl_pid pid);
 
 /* capture.c: `proclua capture [--proc DIR] PID...`; argv[0] is "capture". */
 int plua_capture(int argc, char **argv);

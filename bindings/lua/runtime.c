@@ -33,6 +33,9 @@ struct plua {
 	struct plua_limits lim;
 	struct timespec deadline;
 	int timed_out;
+	int has_view;              /* the layout declared view = {...} */
+	pl_pid view_root;
+	int view_select;           /* registry ref, or LUA_NOREF */
 };
 
 static void log_stderr(const char *fmt, ...)
@@ -225,6 +228,16 @@ static int load_layout(lua_State *L)
 		return luaL_error(L, "%s: the script returned %s; a layout script must return "
 		                  "p.layout { root = {...}, task = {...} }", script, luaL_typename(L, 2));
 	p->layout = plua_compile(L, 2);
+	if (lua_getfield(L, 2, "view") == LUA_TTABLE) {
+		lua_getfield(L, -1, "root");
+		p->view_root = (pl_pid)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (lua_getfield(L, -1, "select") == LUA_TFUNCTION)
+			p->view_select = luaL_ref(L, LUA_REGISTRYINDEX);
+		else
+			lua_pop(L, 1);
+		p->has_view = 1;
+	}
 	return 0;
 }
 
@@ -267,6 +280,7 @@ struct plua *plua_open(const char *script, const char *world, struct pl_source *
 		return NULL;
 	}
 	pthread_mutex_init(&p->lock, NULL);
+	p->view_select = LUA_NOREF;
 	p->src = *src;
 	p->lim = *lim;
 	lua_State *L = p->L;
@@ -338,6 +352,30 @@ int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
 	lua_settop(L, 0);
 	pthread_mutex_unlock(&p->lock);
 	return result;
+}
+
+int plua_view(const struct plua *p, pl_pid *root, int *has_select)
+{
+	*root = p->view_root;
+	*has_select = p->view_select != LUA_NOREF;
+	return p->has_view;
+}
+
+int plua_select(void *ctx, pl_pid pid)
+{
+	struct plua *p = ctx;
+	lua_State *L = p->L;
+	pthread_mutex_lock(&p->lock);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->view_select);
+	push_task(L, pid, 0);
+	int chosen = 0;
+	if (protected_call(p, 1, 1, p->lim.call_seconds) != LUA_OK)
+		plua_log("proclua: view select failed for task %d: %s", (int)pid, lua_tostring(L, -1));
+	else
+		chosen = lua_toboolean(L, -1);
+	lua_settop(L, 0);
+	pthread_mutex_unlock(&p->lock);
+	return chosen;
 }
 
 void plua_close(struct plua *p)
