@@ -353,10 +353,11 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 			if (!parse_pid(name, &pid))
 				return -ENOENT;
 			int rc = k->src->ops->task_exists(k->src, pid, pid);
-			/* a caller looking up its own host pid (procps does) from a
-			** view or a world finds itself as the tree shows it */
-			if (rc == -ESRCH && caller_tgid(k, c, &me) == 0 && me == pid &&
-			    caller_in_tree(k, c, &me, &me_tid) == 0)
+			/* a caller looking up its own pid (procps does), as the
+			** daemon's namespace or its own numbers it, from a view or
+			** a world finds itself as the tree shows it */
+			if (rc == -ESRCH && caller_tgid(k, c, &me) == 0 &&
+			    (me == pid || c->ns_tgid == pid) && caller_in_tree(k, c, &me, &me_tid) == 0)
 				rc = 0, pid = me;
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;

@@ -53,6 +53,17 @@ int pl_caller_load(struct pl_caller *c, const char *proc_root)
 	if (!tg)
 		return -EIO;
 	c->tgid = (pl_pid)strtol(tg, NULL, 10);
+	/* NStgid ends with the caller's pid in its own namespace */
+	c->ns_tgid = c->tgid;
+	const char *ns = field(text, "\nNStgid:\t");
+	while (ns && *ns && *ns != '\n') {
+		char *end;
+		long v = strtol(ns, &end, 10);
+		if (end == ns)
+			break;
+		c->ns_tgid = (pl_pid)v;
+		ns = end + (*end == '\t');
+	}
 	c->have_tgid = 1;
 	return 0;
 }

@@ -65,6 +65,7 @@ struct pl_source *pl_host_source_new(const char *proc_root);
 /* The facts of the requesting process, as ptrace checks need them. */
 struct pl_caller {
 	pl_pid pid, tgid;          /* tid from the request, and its group */
+	pl_pid ns_tgid;            /* the group's pid in the caller's own pid namespace */
 	uint32_t uid, gid;         /* fsuid, fsgid */
 	uint64_t cap_eff, cap_prm;
 	int have_caps;             /* cap_* were read */

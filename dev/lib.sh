@@ -3,9 +3,12 @@
 
 # Everything the build and the specs use: compiler and CMake, Lua 5.4 and
 # LuaUnit, libfuse3 and fusermount3, perl and ps for the test processes,
-# setpriv (util-linux) and timeout (coreutils).
+# setpriv and unshare (util-linux), timeout (coreutils); the tools the specs
+# run against a mount: procps (ps, top, pgrep, pidof, pmap, free, uptime),
+# python3-psutil (run by /usr/bin/python3) and bubblewrap (bwrap).
 PROCLUA_PACKAGES=(build-essential cmake pkg-config liblua5.4-dev lua5.4 lua-unit
-                  libfuse3-dev fuse3 perl procps util-linux coreutils)
+                  libfuse3-dev fuse3 perl procps util-linux coreutils
+                  python3 python3-psutil bubblewrap)
 
 # Re-run the calling script as root (the specs mount FUSE filesystems and
 # start processes as other users).

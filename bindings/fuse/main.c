@@ -110,7 +110,8 @@ int main(int argc, char *argv[])
 	}
 	if (fuse_parse_cmdline(&args, &fopts) != 0)
 		return 1;
-	const char *layout = opt.layout ? opt.layout : default_layout(layout_buf, sizeof layout_buf);
+	const char *stock = default_layout(layout_buf, sizeof layout_buf);
+	const char *layout = opt.layout ? opt.layout : stock;
 
 	/* The host source also serves a world's callers their own facts. */
 	struct pl_source *host = pl_host_source_new("/proc");
@@ -120,7 +121,7 @@ int main(int argc, char *argv[])
 	}
 	struct pl_source *src = host;
 	struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
-	struct plua *lua = plua_open(layout, opt.world, &src, &lim, err, sizeof err);
+	struct plua *lua = plua_open_with(layout, opt.world, stock, &src, &lim, err, sizeof err);
 	if (!lua) {
 		fprintf(stderr, "proclua: layout error: %s\n", err);
 		goto out1;

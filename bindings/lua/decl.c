@@ -291,7 +291,42 @@ static int decl_layout(lua_State *L)
 	return 1;
 }
 
+/*
+** p.edit(list, changes) -> a new list: each entry of `list` (a layout's
+** root or task list, or a p.dir's children) whose name is a key of
+** `changes` is replaced by that declaration, or dropped if it maps to
+** false; new names in `changes` are not added (append them yourself).
+** So a layout can be "the stock one, but": p.edit(stock.task, { environ = false }).
+*/
+static int decl_edit(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_Integer n = luaL_len(L, 1), k = 0;
+	lua_createtable(L, (int)n, 0);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, 1, i);
+		if (!plua_is(L, -1, PLUA_DECL_MT))
+			return luaL_error(L, "p.edit: entry #%d is not a declaration", (int)i);
+		lua_getfield(L, -1, "name");
+		lua_gettable(L, 2);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1); /* keep the entry */
+		} else if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
+			lua_pop(L, 2); /* dropped */
+			continue;
+		} else if (plua_is(L, -1, PLUA_DECL_MT)) {
+			lua_remove(L, -2); /* replaced */
+		} else {
+			return luaL_error(L, "p.edit: a change must be a declaration or false");
+		}
+		lua_rawseti(L, -2, ++k);
+	}
+	return 1;
+}
+
 static const luaL_Reg decl_funcs[] = {
+	{ "edit", decl_edit },
 	{ "file", decl_file },
 	{ "stub", decl_stub },
 	{ "link", decl_link },

@@ -273,6 +273,13 @@ static int load_world(struct plua *p, const char *world, char *err, size_t errle
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen)
 {
+	return plua_open_with(script, world, NULL, src, lim, err, errlen);
+}
+
+struct plua *plua_open_with(const char *script, const char *world, const char *stock,
+                            struct pl_source **src, const struct plua_limits *lim,
+                            char *err, size_t errlen)
+{
 	struct plua *p = calloc(1, sizeof *p);
 	if (!p || !(p->L = luaL_newstate())) {
 		free(p);
@@ -291,6 +298,8 @@ struct plua *plua_open(const char *script, const char *world, struct pl_source *
 	lua_pushcfunction(L, mounted_world);
 	lua_setfield(L, -2, "mounted_world");
 	lua_pop(L, 1);
+	if (stock) /* require "proc" gives the stock layout to build on */
+		set_path(L, stock);
 	if (world) {
 		set_path(L, world);
 		if (load_world(p, world, err, errlen) < 0) {

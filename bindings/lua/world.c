@@ -63,6 +63,8 @@ struct ctx {
 	struct pl_model_fdinfo *dflt_fdinfo;
 };
 
+static void smaps_of_maps(struct ctx *c, struct pl_region *r);
+
 static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
 {
 	memset(b, 0, sizeof *b);
@@ -299,8 +301,11 @@ static void apply(struct ctx *c, int idx, struct pl_task *t)
 			read_ids(c, v, t->cred.gid, "gid");
 		else if (!strcmp(k, "groups"))
 			read_groups(c, v, t);
-		else if (!strcmp(k, "maps"))
+		else if (!strcmp(k, "maps")) {
 			parse_text(c, v, "maps", pl_parse_maps, t);
+			for (size_t i = 0; i < t->nregions; i++)
+				smaps_of_maps(c, (struct pl_region *)&t->regions[i]);
+		}
 		else if (!strcmp(k, "smaps"))
 			parse_text(c, v, "smaps", pl_parse_smaps, t);
 		else if (!strcmp(k, "smaps_rollup"))
@@ -384,6 +389,14 @@ static uint64_t mem_addr(struct ctx *c, int idx, const struct pl_task *t)
 	return bases[i] + off;
 }
 
+static uint64_t stack_top(const struct pl_task *t)
+{
+	for (size_t i = 0; i < t->nregions; i++)
+		if (t->regions[i].name && strcmp(t->regions[i].name, "[stack]") == 0)
+			return t->regions[i].end;
+	return STACK_TOP;
+}
+
 /* Place argv and env at the top of a [stack] region, as execve does, unless
 ** the world set the boundaries itself; then apply mem and unmap. */
 static void place_memory(struct ctx *c, int idx, struct pl_task *t)
@@ -398,8 +411,10 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 	size_t alen = targv ? strings_len(L, a) : 0, elen = tenv ? strings_len(L, e) : 0;
 	/* execve puts the environment just below the top of the stack (then
 	** only the program's path and a NULL pointer): map from arg_start to
-	** the top, so a world's memory costs its strings, not pages */
-	uint64_t start = (STACK_TOP - 64 - alen - elen) & ~15ull;
+	** the top, so a world's memory costs its strings, not pages.  The top
+	** is the end of the task's [stack] region. */
+	uint64_t top = stack_top(t);
+	uint64_t start = (top - 64 - alen - elen) & ~15ull;
 	if (!has(L, idx, "arg_start") && (targv || tenv)) {
 		t->mm.arg_start = start;
 		t->mm.arg_end = start + alen;
@@ -409,7 +424,7 @@ static void place_memory(struct ctx *c, int idx, struct pl_task *t)
 	if (targv || tenv) {
 		/* the rest of the [stack] region reads as unmapped: a world's
 		** memory is sparse */
-		if (pl_aspace_map(as, start, STACK_TOP - start) < 0)
+		if (pl_aspace_map(as, start, top - start) < 0)
 			luaL_error(L, "out of memory");
 		if (targv)
 			write_strings(c, as, a, t->mm.arg_start);
@@ -454,12 +469,35 @@ static void default_regions(struct ctx *c, struct pl_task *t)
 	r->end = STACK_TOP;
 	memcpy(r->perms, "rw-p", 5);
 	r->name = "[stack]";
-	r->vmflags = "rd wr mr mw me gd ac ";
-	static const uint64_t zero[PL_SMAPS_NFIELDS];
-	r->kb = zero;
 	r->protection_key = -1;
+	smaps_of_maps(c, r);
 	t->regions = r;
 	t->nregions = 1;
+}
+
+/*
+** A region given by maps alone still has what smaps always prints: its
+** size, 4 kB pages, and the VmFlags its permissions imply (a world that
+** wants resident figures gives smaps instead).
+*/
+static void smaps_of_maps(struct ctx *c, struct pl_region *r)
+{
+	uint64_t *kb = pl_arena_alloc(c->a, PL_SMAPS_NFIELDS * sizeof *kb);
+	if (!kb)
+		luaL_error(c->L, "out of memory");
+	kb[PL_SM_SIZE] = (r->end - r->start) / 1024;
+	kb[PL_SM_KERNELPAGESIZE] = kb[PL_SM_MMUPAGESIZE] = 4;
+	r->kb = kb;
+	char flags[64] = "";
+	if (r->perms[0] == 'r') strcat(flags, "rd ");
+	if (r->perms[1] == 'w') strcat(flags, "wr ");
+	if (r->perms[2] == 'x') strcat(flags, "ex ");
+	if (r->perms[3] == 's') strcat(flags, "sh ");
+	strcat(flags, "mr mw me ");
+	if (r->perms[3] == 's') strcat(flags, "ms ");
+	if (r->name && strcmp(r->name, "[stack]") == 0) strcat(flags, "gd ");
+	if (r->perms[3] == 'p' && r->perms[1] == 'w') strcat(flags, "ac ");
+	r->vmflags = pl_arena_strdup(c->a, flags);
 }
 
 /* The lists a task shows when its world gives none, parsed once a world. */
@@ -528,6 +566,10 @@ static void derive(struct ctx *c, int idx, struct pl_task *t)
 		t->mm.rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
 	if (!has(L, idx, "hiwater_rss"))
 		t->mm.hiwater_rss = t->mm.rss;
+	if (!has(L, idx, "priority")) /* a normal task's prio: 120 + nice, printed less 100 */
+		t->priority = 20 + t->nice;
+	if (t->kthread) /* a kernel thread has no exe_file */
+		t->exe = NULL;
 	if (!has(L, idx, "wchan_flag")) /* stat's field 35: 1 when not running */
 		t->wchan_flag = t->state != 'R';
 	if (!has(L, idx, "vsize"))

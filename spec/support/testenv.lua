@@ -18,6 +18,10 @@ function M.src() return need("PROCLUA_SRC") end
 
 function M.default_layout() return M.src() .. "/scripts/proc.lua" end
 
+-- build/proclua-run: the script that runs a command with a mount as /proc
+-- (CMake copies it beside the program, where it finds the program)
+function M.run_script() return (M.bin():gsub("[^/]*$", "")) .. "proclua-run" end
+
 -- a helper program built from spec/helpers/<name>.c
 function M.helper(name) return need("PROCLUA_HELPERS") .. "/" .. name end
 
