@@ -132,8 +132,9 @@ static int attr_root_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 
 static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a)
 {
+	int fd_link = is_fd_slot(n.slot) && !is_fdinfo(n.slot);
 	struct pl_task *t;
-	int rc = load_task(k, n, PL_F_OWNER, &t);
+	int rc = load_task(k, n, fd_link ? PL_F_FDS | PL_F_OWNER : PL_F_OWNER, &t);
 	if (rc < 0)
 		return rc;
 	uint64_t ino = make_ino(n.tgid, n.tid, n.slot);
@@ -146,11 +147,7 @@ static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 	if (is_fd_slot(n.slot)) {
 		/* A link's mode bits are the open file's: r-x for read, -wx for write. */
 		uint32_t mode = S_IFREG | 0444;
-		if (!is_fdinfo(n.slot)) {
-			struct pl_task *ft;
-			if ((rc = load_task(k, n, PL_F_FDS | PL_F_OWNER, &ft)) < 0)
-				return rc;
-			t = ft;
+		if (fd_link) {
 			const struct pl_fd *f = NULL;
 			for (size_t i = 0; i < t->nfds && !f; i++)
 				if (t->fds[i].fd == fd_of(n.slot))

@@ -6,6 +6,7 @@ local lu = require "luaunit"
 local fsx = require "fsx"
 local mnt = require "mnt"
 local prun = require "prun"
+local procs = require "procs"
 local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
@@ -108,8 +109,14 @@ end
 function TestRun.test_a_process_left_behind_does_not_keep_the_daemon()
   local r = run({ "--world", F().world }, { "sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!; exit 3" })
   local left = tonumber(r.out:match("^(%d+)\n$"))
-  if left and fsx.read("/proc/" .. left .. "/cmdline") == "sleep\0" .. "60\0" then
-    sh.ok("kill -KILL " .. math.tointeger(left))
+  if left then
+    -- End it by pid, once it is surely our sleep: right after the fork it
+    -- may still be the shell's child on its way to exec.  Left alive, its
+    -- mount namespace would keep copies of other specs' mounts busy.
+    local is_ours = function() return fsx.read("/proc/" .. left .. "/cmdline") == "sleep\0" .. "60\0" end
+    if pcall(procs.wait_for, is_ours, 10, "the left-behind sleep to exec") then
+      sh.ok("kill -KILL " .. math.tointeger(left))
+    end
   end
   lu.assertEquals(r.code, 3)
   lu.assertNotNil(left, r.out)
