@@ -29,14 +29,18 @@ struct pl_arena *pl_model_arena(struct pl_model *m);
 
 /*
 ** A new record for thread tid of group tgid (tid == tgid: the leader, whose
-** record also serves /proc/<tgid>/).  Returns NULL on a duplicate tid or
-** when out of memory.  Fill it before pl_model_seal.
+** record also serves /proc/<tgid>/).  Returns NULL when out of memory (a
+** tid declared twice is found at pl_model_seal).  Fill it while its group
+** is declared: a group's records are packed, and the pointers given out
+** die, when a task of another group is added or at pl_model_seal.  Threads
+** come right after their leader.
 */
 struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid);
 /*
 ** A separate /proc/<tgid>/ record for a leader, when the group's view
 ** differs from the leader thread's (summed faults and times, the group's
-** exit code): starts as a copy of the leader's record as it is now.
+** exit code): starts as a copy of the leader's record as it is now.  Only
+** for the group being declared.
 */
 struct pl_task *pl_model_group_view(struct pl_model *m, pl_pid tgid);
 /* The address space of group tgid (created on first use). */

@@ -12,6 +12,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,6 +329,13 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 		plua_close(p);
 		return NULL;
 	}
+	/* The load phase is over: hand its garbage (a world script's task
+	** tables, which the model has copied) back before serving, so what
+	** the daemon keeps is what it serves. */
+	lua_gc(L, LUA_GCCOLLECT);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 	return p;
 }
 
