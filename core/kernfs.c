@@ -139,9 +139,14 @@ static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 		return rc;
 	uint64_t ino = make_ino(n.tgid, n.tid, n.slot);
 	uint32_t uid, gid;
+	/* a source that announces its changes lets the kernel keep what it
+	** learns until told (kernfs's user drops it then); else a task may
+	** vanish or change owner at any moment, as procfs revalidates */
+	int fixed = k->src->announces_changes;
 	if (n.slot == 0) {
 		pl_task_owner(t, 0555, 1, &uid, &gid);
 		fill_attr(a, ino, S_IFDIR | 0555, 2 + k->layout->task_nsubdirs, uid, gid);
+		a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NONE;
 		return 0;
 	}
 	if (is_fd_slot(n.slot)) {
@@ -168,9 +173,27 @@ static int attr_task_level(struct pl_kernfs *k, struct node n, struct pl_attr *a
 	uint32_t type = type_bits(e);
 	pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, uid, gid);
-	a->cache = PL_CACHE_NAME;
+	a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NAME;
 	return 0;
 }
+
+void pl_kfs_each_task_ino(const struct pl_kernfs *k, pl_pid tgid, pl_pid tid,
+                          void (*cb)(void *arg, uint64_t ino), void *arg)
+{
+	for (uint32_t slot = 0; slot < k->layout->nentries + 2; slot++) {
+		if (slot == ROOT_SLOT)
+			continue;
+		const struct pl_entry *e = entry_of(k, slot);
+		if (slot && (!e || e->scope != PL_SCOPE_TASK))
+			continue;
+		if (tid == tgid) /* the leader: /proc/<tgid>/ and task/<tgid>/ */
+			cb(arg, make_ino(tgid, 0, slot));
+		cb(arg, make_ino(tgid, tid, slot));
+		if (tid != tgid) /* a thread's hidden /proc/<tid>/ */
+			cb(arg, make_ino(tid, 0, slot));
+	}
+}
+
 
 int pl_kfs_getattr(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out)
 {
@@ -333,14 +356,10 @@ static int lookup_in(struct pl_kernfs *k, struct pl_caller *c, struct node dir,
 	}
 }
 
-int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
-                  const char *name, struct pl_attr *out)
+static int lookup_node(struct pl_kernfs *k, struct pl_caller *c, struct node dir,
+                       const char *name, struct pl_attr *out)
 {
-	struct node dir = decode(parent);
 	const struct pl_layout *l = k->layout;
-	int denied = pl_kfs_access(k, c, parent, PL_MAY_EXEC); /* search permission */
-	if (denied)
-		return denied;
 	if (dir.tgid == 0) {
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
@@ -353,12 +372,16 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 			/* a caller looking up its own pid (procps does), as the
 			** daemon's namespace or its own numbers it, from a view or
 			** a world finds itself as the tree shows it */
+			int mine = 0;
 			if (rc == -ESRCH && caller_tgid(k, c, &me) == 0 &&
 			    (me == pid || c->ns_tgid == pid) && caller_in_tree(k, c, &me, &me_tid) == 0)
-				rc = 0, pid = me;
+				rc = 0, pid = me, mine = 1;
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;
-			return attr_task_level(k, (struct node){ pid, 0, 0 }, out);
+			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out);
+			if (mine) /* the name means this task to this caller only */
+				out->cache = PL_CACHE_NONE;
+			return rc;
 		}
 		const struct pl_entry *e = entry_of(k, dir.slot);
 		return e ? lookup_in(k, c, dir, e, name, out) : -ENOENT;
@@ -369,6 +392,23 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
 	if (!e)
 		return -ENOTDIR;
 	return lookup_in(k, c, dir, e, name, out);
+}
+
+int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
+                  const char *name, struct pl_attr *out)
+{
+	struct node dir = decode(parent);
+	uint32_t mode;
+	int anyone_may_search = node_mode(k, dir, &mode) == 0 && pl_dac_fast(mode, PL_MAY_EXEC);
+	int denied = anyone_may_search ? 0 : pl_kfs_access(k, c, parent, PL_MAY_EXEC);
+	if (denied)
+		return denied;
+	int rc = lookup_node(k, c, dir, name, out);
+	/* The kernel walks cached entries without asking again, for any caller:
+	** what lies behind a directory not everyone may search is not cached. */
+	if (rc == 0 && !anyone_may_search)
+		out->cache = PL_CACHE_NONE;
+	return rc;
 }
 
 /* ------------------------------------------------------------------------

@@ -328,6 +328,7 @@ struct pl_model *pl_model_new(void)
 	if (!m)
 		return NULL;
 	m->base.ops = &model_ops;
+	m->base.announces_changes = 1; /* only zombify and vanish change a world */
 	pthread_rwlock_init(&m->lock, NULL);
 	return m;
 }
@@ -550,6 +551,33 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+** Tell the front end which tasks of group tgid changed: the threads marked
+** in `was` (the group's live tids before the change).  Called without the
+** lock, so a front end may look the tasks up again.
+*/
+static void announce(struct pl_model *m, pl_pid tgid, const pl_pid *was, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pl_source_announce(&m->base, tgid, was[i]);
+}
+
+/* The live tids of group tgid, leader first (malloc'd; NULL when none or
+** out of memory: then nothing is announced, and the kernel's caches time
+** out on their own). */
+static pl_pid *live_tids(const struct pl_model *m, pl_pid tgid, size_t *n)
+{
+	*n = 0;
+	const struct model_task *leader = find_in(m, tgid, 0);
+	if (!leader || !leader->nthreads)
+		return NULL;
+	pl_pid *v = malloc(leader->nthreads * sizeof *v);
+	for (size_t i = 0; v && i < leader->nthreads; i++)
+		if (find_in(m, tgid, leader->threads[i]))
+			v[(*n)++] = leader->threads[i];
+	return v;
+}
+
 /* Exit as Linux shows it: the group leader stays as a zombie with no mm,
 ** no fs, no namespaces, no open files; the other threads are gone. */
 int pl_model_zombify(struct pl_model *m, pl_pid tgid)
@@ -558,6 +586,8 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&m->lock);
 	struct model_task *leader = find_in(m, tgid, 0);
+	size_t nwas;
+	pl_pid *was = live_tids(m, tgid, &nwas);
 	if (!leader) {
 		pthread_rwlock_unlock(&m->lock);
 		return -ESRCH;
@@ -586,6 +616,7 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);
+		free(was);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < m->n; i++) {
@@ -600,12 +631,16 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	leader->nthreads = 1;
 	leader->nfdinfo = 0;
 	pthread_rwlock_unlock(&m->lock);
+	announce(m, tgid, was, nwas);
+	free(was);
 	return 0;
 }
 
 int pl_model_vanish(struct pl_model *m, pl_pid tgid)
 {
 	pthread_rwlock_wrlock(&m->lock);
+	size_t nwas;
+	pl_pid *was = live_tids(m, tgid, &nwas);
 	int found = 0;
 	for (size_t i = 0; i < m->n; i++)
 		if (m->tasks[i]->tgid == tgid && !m->tasks[i]->gone) {
@@ -613,5 +648,7 @@ int pl_model_vanish(struct pl_model *m, pl_pid tgid)
 			found = 1;
 		}
 	pthread_rwlock_unlock(&m->lock);
+	announce(m, tgid, was, nwas);
+	free(was);
 	return found ? 0 : -ESRCH;
 }

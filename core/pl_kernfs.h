@@ -37,9 +37,14 @@ struct pl_kernfs {
 
 /* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
 enum pl_cache {
-	PL_CACHE_NONE,   /* a task's own directory, fd/N: may vanish or change owner */
-	PL_CACHE_NAME,   /* a name inside a task: always the same inode; its owner may change */
-	PL_CACHE_ALL,    /* the root and its static entries: fixed for the mount's life */
+	PL_CACHE_NONE,   /* may vanish or change owner at any moment (a host task's
+	                    directory, fd/N), or lies behind a directory not
+	                    everyone may search */
+	PL_CACHE_NAME,   /* a name inside a host task: always the same inode; its
+	                    owner may change */
+	PL_CACHE_ALL,    /* fixed until announced: the root and its static entries
+	                    (the mount's life), the tasks of a source that
+	                    announces its changes (pl_source.announces_changes) */
 };
 
 struct pl_attr {
@@ -102,5 +107,12 @@ int pl_kfs_opendir(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struc
 int pl_kfs_readdir(struct pl_kernfs *k, struct pl_caller *c, struct pl_dir *d, uint64_t off,
                    const struct pl_dirent **first, size_t *count);
 void pl_kfs_releasedir(struct pl_dir *d);
+
+/* What the kernel may cache of task tid of group tgid (tid == tgid: the
+** leader), for dropping it when the source announces a change: cb gets the
+** inode of its directory and of every layout entry in it, under each name
+** the task has (/proc/<tgid>/, task/<tid>/, a thread's /proc/<tid>/). */
+void pl_kfs_each_task_ino(const struct pl_kernfs *k, pl_pid tgid, pl_pid tid,
+                          void (*cb)(void *arg, uint64_t ino), void *arg);
 
 #endif

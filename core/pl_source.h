@@ -55,9 +55,28 @@ struct pl_source_ops {
 	void (*destroy)(struct pl_source *s);
 };
 
+/* A change to the tasks: tid of group tgid (tid == tgid: the leader) vanished
+** or changed its facts, e.g. became a zombie. */
+typedef void (*pl_change_fn)(void *arg, pl_pid tgid, pl_pid tid);
+
 struct pl_source {
 	const struct pl_source_ops *ops;
+	/*
+	** Set by a source whose tasks change only in ways it announces through
+	** `changed` (a world: facts are fixed until zombify or vanish).  Then
+	** the front end may let the kernel cache task entries and attributes
+	** and drop them when told.  The host's tasks change on their own.
+	*/
+	int announces_changes;
+	pl_change_fn changed;      /* set by the front end; may be NULL */
+	void *changed_arg;
 };
+
+static inline void pl_source_announce(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	if (s->changed)
+		s->changed(s->changed_arg, tgid, tid);
+}
 
 /* The live machine.  proc_root is normally "/proc". */
 struct pl_source *pl_host_source_new(const char *proc_root);

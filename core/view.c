@@ -380,9 +380,23 @@ static int view_map_host_pid(struct pl_source *s, pl_pid host, pl_pid *out)
 	return *out ? 0 : -ESRCH;
 }
 
+/* The inner source announced a change: pass it on in the view's numbers
+** (a task never numbered was never shown, so nothing of it is cached). */
+static void view_changed(void *arg, pl_pid tgid, pl_pid tid)
+{
+	struct view *w = arg;
+	pthread_mutex_lock(&w->lock);
+	pl_pid vtgid = to_virt_locked(w, tgid), vtid = to_virt_locked(w, tid);
+	pthread_mutex_unlock(&w->lock);
+	if (vtgid && vtid)
+		pl_source_announce(&w->base, vtgid, vtid);
+}
+
 static void view_destroy(struct pl_source *s)
 {
 	struct view *w = view_of(s);
+	if (w->inner->changed == view_changed && w->inner->changed_arg == w)
+		w->inner->changed = NULL;
 	free(w->by_real);
 	free(w->by_virt);
 	pthread_mutex_destroy(&w->lock);
@@ -415,5 +429,10 @@ struct pl_source *pl_view_source_new(struct pl_source *inner, pl_pid root,
 	w->select_ctx = select_ctx;
 	w->next_virt = root ? 1 : 0; /* with a root, 1 is the root's */
 	pthread_mutex_init(&w->lock, NULL);
+	if (inner->announces_changes) { /* numbers, once given, are kept */
+		w->base.announces_changes = 1;
+		inner->changed = view_changed;
+		inner->changed_arg = w;
+	}
 	return &w->base;
 }

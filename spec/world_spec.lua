@@ -4,6 +4,7 @@
 -- are written out by hand from Linux's formats (fs/proc/array.c, base.c).
 -- The last ones mount a world and read it through the kernel: vanishing and
 -- zombie tasks, thread directories, offsets past the end.
+local probe = require "probe"
 local lu = require "luaunit"
 local p = require "proclua"
 local fsx = require "fsx"
@@ -256,8 +257,13 @@ local base = dofile(os.getenv("PROCLUA_SRC") .. "/scripts/proc.lua")
 local root = { p.link("self", "self"), p.link("thread-self", "thread_self"),
   p.file("vanish-30", "0444", function()
     return tostring(p.mounted_world():vanish(30)) .. "\n"
+  end),
+  p.file("zombify-20", "0444", function()
+    return tostring(p.mounted_world():zombify(20)) .. "\n"
   end) }
-return p.layout { root = root, task = base.task }
+local task = { p.dir("private", "0500", { p.stub("secret", "0444", "s3cret\n") }) }
+for _, e in ipairs(base.task) do task[#task + 1] = e end
+return p.layout { root = root, task = task }
 ]])
   local m = mnt.start { layout = layout, args = { "--world", world_file() } }
   suite.defer("unmount the world", function() return m:stop() end)
@@ -275,7 +281,7 @@ end
 function TestMounted.test_root_lists_the_world()
   local names = list_dir(mount():path(""))
   table.sort(names)
-  lu.assertEquals(names, { "1", "14", "20", "30", "self", "thread-self", "vanish-30" })
+  lu.assertEquals(names, { "1", "14", "20", "30", "self", "thread-self", "vanish-30", "zombify-20" })
   local tasks = list_dir(mount():path("20/task"))
   table.sort(tasks)
   lu.assertEquals(tasks, { "20", "21" })
@@ -317,6 +323,34 @@ function TestMounted.test_vanished_task()
   lu.assertStrContains(err, "No such file or directory")
   local names = list_dir(mount():path(""))
   for _, n in ipairs(names) do lu.assertNotEquals(n, "30") end
+end
+
+-- A world's task entries are cached by the kernel until the world changes
+-- (README, "FUSE options"): names and attributes learnt before a change
+-- must not outlive it.
+function TestMounted.test_zombified_task_drops_cached_names()
+  local m = mount()
+  lu.assertEquals(read(m:path("20/task/21/comm")), "worker\n")
+  lu.assertEquals(read(m:path("21/comm")), "worker\n") -- a thread's hidden /proc/<tid>
+  lu.assertStrContains(read(m:path("20/status")), "State:\tS (sleeping)\n")
+  lu.assertEquals(read(m:path("zombify-20")), "true\n")
+  lu.assertStrContains(read(m:path("20/status")), "State:\tZ (zombie)\n")
+  lu.assertEquals(list_dir(m:path("20/task")), { "20" })
+  for _, gone in ipairs { "20/task/21/comm", "21/comm", "21" } do
+    local s, err = read(m:path(gone))
+    lu.assertNil(s, gone)
+    lu.assertStrContains(err, "No such file or directory")
+  end
+end
+
+-- What lies behind a directory not everyone may search is looked up for
+-- each caller: root's walk must not open the way for others.
+function TestMounted.test_private_directory_is_searched_per_caller()
+  local m = mount()
+  local path = m:path("1/private/secret")
+  lu.assertEquals(read(path), "s3cret\n")
+  lu.assertEquals(probe.read({ path }, { uid = 65534 }), { "open:EACCES" })
+  lu.assertEquals(read(path), "s3cret\n")
 end
 
 suite.run()

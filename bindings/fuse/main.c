@@ -176,6 +176,17 @@ int main(int argc, char *argv[])
 	if (fuse_session_mount(se, fopts.mountpoint) != 0)
 		goto out4;
 	fuse_daemonize(fopts.foreground);
+	/* A world's tasks may be cached by the kernel until it announces a
+	** change (kernfs gives them long timeouts); the notifier drops them. */
+	struct pl_notifier *notifier = NULL;
+	if (src->announces_changes) {
+		if (!(notifier = pl_notifier_start(se, &kfs))) {
+			perror("proclua: notifier thread");
+			goto out5;
+		}
+		src->changed = pl_notifier_changed;
+		src->changed_arg = notifier;
+	}
 	if (fopts.singlethread) {
 		ret = fuse_session_loop(se);
 	} else {
@@ -188,6 +199,9 @@ int main(int argc, char *argv[])
 		ret = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
 	}
+	src->changed = NULL;
+	pl_notifier_stop(notifier);
+out5:
 	fuse_session_unmount(se);
 out4:
 	fuse_remove_signal_handlers(se);

@@ -22,6 +22,46 @@ static struct pl_kernfs *kfs(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/*
+** Node ids.  kernfs inode numbers put the tgid in the high bits (kernfs.c),
+** and the kernel hashes a FUSE inode by its node id in a way that keeps
+** mostly the low bits: a world of 100,000 tasks then fills few hash chains
+** and every lookup walks a long one.  So the node id is the inode number
+** mixed by a bijection (an odd multiplier, then folding the high half into
+** the low), with 1, the root's id in both, kept in place by swapping it
+** with whatever would have mapped there.  st_ino stays the inode number.
+*/
+#define NODE_MUL 0x9E3779B97F4A7C15ull
+#define NODE_MUL_INV 0xF1DE83E19937733Dull /* NODE_MUL * NODE_MUL_INV == 1 mod 2^64 */
+
+static uint64_t mix(uint64_t x)
+{
+	x *= NODE_MUL;
+	return x ^ (x >> 32);
+}
+
+static uint64_t unmix(uint64_t y)
+{
+	y ^= y >> 32; /* its own inverse */
+	return y * NODE_MUL_INV;
+}
+
+fuse_ino_t pl_fuse_node(uint64_t ino)
+{
+	if (ino == FUSE_ROOT_ID)
+		return FUSE_ROOT_ID;
+	uint64_t n = mix(ino);
+	return n == FUSE_ROOT_ID ? mix(FUSE_ROOT_ID) : n;
+}
+
+static uint64_t ino_of(fuse_ino_t node)
+{
+	if (node == FUSE_ROOT_ID)
+		return FUSE_ROOT_ID;
+	uint64_t i = unmix(node);
+	return i == FUSE_ROOT_ID ? unmix(FUSE_ROOT_ID) : i;
+}
+
 static struct pl_caller caller_of(fuse_req_t req)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -51,21 +91,23 @@ static void to_stat(const struct pl_kernfs *k, const struct pl_attr *a, struct s
 ** or change owner at any moment, so the kernel must ask again each time, as
 ** procfs revalidates; a name inside a task always leads to the same inode
 ** (inode numbers encode it), so the name may be cached but not its owner;
-** the root and its static entries are fixed while mounted.
+** the root and its static entries are fixed while mounted, and so are a
+** world's tasks until it announces a change, when notify.c drops them: those
+** are kept a day (the kernel's dcache still reclaims them under pressure).
 */
-static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 60 };
-static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 60 };
+static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 86400 };
+static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 86400 };
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = pl_kfs_lookup(kfs(req), &c, parent, name, &a);
+	int rc = pl_kfs_lookup(kfs(req), &c, ino_of(parent), name, &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct fuse_entry_param e;
 	memset(&e, 0, sizeof e);
-	e.ino = a.ino;
+	e.ino = pl_fuse_node(a.ino);
 	e.entry_timeout = entry_ttl[a.cache];
 	e.attr_timeout = attr_ttl[a.cache];
 	to_stat(kfs(req), &a, &e.attr);
@@ -78,7 +120,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct stat st;
-	int rc = pl_kfs_getattr(kfs(req), &c, ino, &a);
+	int rc = pl_kfs_getattr(kfs(req), &c, ino_of(ino), &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	to_stat(kfs(req), &a, &st);
@@ -109,7 +151,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct pl_buf *b = reply_buf(256);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
-	int rc = pl_kfs_readlink(kfs(req), &c, ino, b);
+	int rc = pl_kfs_readlink(kfs(req), &c, ino_of(ino), b);
 	if (rc == 0) {
 		pl_buf_putc(b, '\0');
 		rc = pl_buf_status(b);
@@ -123,7 +165,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_file *f;
-	int rc = pl_kfs_open(kfs(req), &c, ino, fi->flags, &f);
+	int rc = pl_kfs_open(kfs(req), &c, ino_of(ino), fi->flags, &f);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)f;
@@ -163,7 +205,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_dir *d;
-	int rc = pl_kfs_opendir(kfs(req), &c, ino, &d);
+	int rc = pl_kfs_opendir(kfs(req), &c, ino_of(ino), &d);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)d;
@@ -212,8 +254,8 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = mask == F_OK ? pl_kfs_getattr(kfs(req), &c, ino, &a)
-	                      : pl_kfs_access(kfs(req), &c, ino, mask & 7);
+	int rc = mask == F_OK ? pl_kfs_getattr(kfs(req), &c, ino_of(ino), &a)
+	                      : pl_kfs_access(kfs(req), &c, ino_of(ino), mask & 7);
 	fuse_reply_err(req, -rc);
 }
 
