@@ -229,8 +229,10 @@ static int model_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int f
 	return rc;
 }
 
-/* Sorted by tgid once sealed; while a world is built, the space asked for
-** is almost always the newest, so look from the end. */
+/* Sorted by tgid once sealed.  While a world is built, a group is declared
+** in one go (pl_model_add), so the space asked for is the newest or a new
+** one: looking further back would make building quadratic.  (A tgid
+** declared twice gets two spaces; sealing refuses the world.) */
 static struct model_space *space_of(struct pl_model *m, pl_pid tgid)
 {
 	if (m->sealed) {
@@ -246,9 +248,8 @@ static struct model_space *space_of(struct pl_model *m, pl_pid tgid)
 		}
 		return NULL;
 	}
-	for (size_t i = m->nspaces; i-- > 0;)
-		if (m->spaces[i].tgid == tgid)
-			return &m->spaces[i];
+	if (m->nspaces && m->spaces[m->nspaces - 1].tgid == tgid)
+		return &m->spaces[m->nspaces - 1];
 	return NULL;
 }
 
