@@ -26,7 +26,10 @@
 **     submits COMMIT_AND_FETCH, which sends the reply and waits for the next
 **     request in one system call.
 ** The classic loop keeps running: FORGET and INTERRUPT always come through
-** /dev/fuse, and so does everything until every queue has an entry.
+** /dev/fuse, and so does everything until every queue has an entry.  This
+** relies on proclua's handlers replying before they return (ops.c): a
+** reply made later would go to /dev/fuse, where the kernel does not look
+** for a ring's request.
 **
 ** The protocol as implemented here follows fs/fuse/dev_uring.c of Linux
 ** 6.18 (the kernel this was developed on); the structs below mirror
@@ -320,6 +323,13 @@ static void give_up(struct ring_thread *t)
 		io_uring_cqe_seen(&t->ring, cqe);
 }
 
+static void reply_error(struct ring_thread *t, int error)
+{
+	struct fuse_out_header oh = { sizeof oh, -error, t->unique };
+	struct iovec v = { &oh, sizeof oh };
+	to_ring(t, &v, 1);
+}
+
 /* Make the request in the entry contiguous, as read(2) returns it, and
 ** serve it; the reply lands in the entry (to_ring). */
 static void serve(struct ring_thread *t)
@@ -337,8 +347,7 @@ static void serve(struct ring_thread *t)
 	if (op > sizeof h->op_in || psz > u->payload_sz) {
 		fprintf(stderr, "proclua: io_uring: malformed request (opcode %u, len %u, payload %u)\n",
 		        in.opcode, in.len, psz);
-		struct iovec e = { &(struct fuse_out_header){ sizeof(struct fuse_out_header), -EIO, in.unique }, sizeof(struct fuse_out_header) };
-		to_ring(t, &e, 1);
+		reply_error(t, EIO);
 		return;
 	}
 	char *start = t->payload - op - sizeof in;
@@ -361,8 +370,7 @@ static void serve(struct ring_thread *t)
 		pthread_mutex_unlock(&u->lock);
 		if (warn)
 			fprintf(stderr, "proclua: io_uring: no reply to opcode %u; answered EIO\n", in.opcode);
-		struct iovec e = { &(struct fuse_out_header){ sizeof(struct fuse_out_header), -EIO, in.unique }, sizeof(struct fuse_out_header) };
-		to_ring(t, &e, 1);
+		reply_error(t, EIO);
 	}
 }
 
