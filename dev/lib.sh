@@ -2,12 +2,13 @@
 # project needs on Debian, build.  Source it from the repository root.
 
 # Everything the build and the specs use: compiler and CMake, Lua 5.4 and
-# LuaUnit, libfuse3 and fusermount3, perl and ps for the test processes,
+# LuaUnit, libfuse3 and fusermount3, liburing (FUSE over io_uring, -o
+# io_uring; the build does without it), perl and ps for the test processes,
 # setpriv and unshare (util-linux), timeout (coreutils); the tools the specs
 # run against a mount: procps (ps, top, pgrep, pidof, pmap, free, uptime),
 # python3-psutil (run by /usr/bin/python3) and bubblewrap (bwrap).
 PROCLUA_PACKAGES=(build-essential cmake pkg-config liblua5.4-dev lua5.4 lua-unit
-                  libfuse3-dev fuse3 perl procps util-linux coreutils
+                  libfuse3-dev fuse3 liburing-dev perl procps util-linux coreutils
                   python3 python3-psutil bubblewrap)
 
 # Re-run the calling script as root (the specs mount FUSE filesystems and

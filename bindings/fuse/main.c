@@ -29,6 +29,7 @@ struct options {
 	const char *world;
 	int view_root;
 	int check;
+	int io_uring;
 	int show_help;
 	int show_version;
 };
@@ -44,6 +45,8 @@ static const struct fuse_opt option_spec[] = {
 	OPT("--view-root=%d", view_root),
 	OPT("--view-root %d", view_root),
 	OPT("--check", check),
+	OPT("--io-uring", io_uring),
+	OPT("io_uring", io_uring),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
@@ -60,6 +63,11 @@ static void usage(const char *prog)
 	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
 	       "    --view-root=PID        show only PID and its descendants, renumbered from 1\n"
 	       "    --check                load the layout (and world), report errors, do not mount\n"
+	       "    -o io_uring, --io-uring\n"
+	       "                           serve requests over FUSE-over-io_uring's per-CPU queues\n"
+	       "                           (Linux 6.14+, fuse module parameter enable_uring=Y), each\n"
+	       "                           on the CPU of the process that made it; without it, a\n"
+	       "                           notice and the classic /dev/fuse loop\n"
 	       "    -h, --help             this help\n"
 	       "    -V, --version          print the version\n\n",
 	       prog);
@@ -187,6 +195,9 @@ int main(int argc, char *argv[])
 		src->changed = pl_notifier_changed;
 		src->changed_arg = notifier;
 	}
+	/* Before the loop reads INIT: the transport asks for io_uring in the
+	** INIT reply. */
+	struct pl_uring *uring = opt.io_uring ? pl_uring_start(se) : NULL;
 	if (fopts.singlethread) {
 		ret = fuse_session_loop(se);
 	} else {
@@ -199,6 +210,9 @@ int main(int argc, char *argv[])
 		ret = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
 	}
+	/* The ring threads serve until joined here: before the notifier they
+	** may announce to goes. */
+	pl_uring_stop(uring);
 	src->changed = NULL;
 	pl_notifier_stop(notifier);
 out5:

@@ -1,5 +1,6 @@
 /*
-** The FUSE front end: the operations table (ops.c) and the program (main.c).
+** The FUSE front end: the operations table (ops.c), the notifier
+** (notify.c), the io_uring transport (uring.c) and the program (main.c).
 */
 #ifndef PL_FUSE_H
 #define PL_FUSE_H
@@ -24,5 +25,13 @@ struct pl_notifier;
 struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_kernfs *k);
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
+
+/* uring.c: FUSE over io_uring beside the classic loop, for a session
+** mounted but not yet looping.  NULL, after a one-line notice on stderr,
+** when it cannot be used: the classic loop then serves everything, as
+** without it.  Stop it once the loop has returned (joins its threads). */
+struct pl_uring;
+struct pl_uring *pl_uring_start(struct fuse_session *se);
+void pl_uring_stop(struct pl_uring *u);
 
 #endif

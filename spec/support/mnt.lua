@@ -91,6 +91,8 @@ end
 -- (default 30 s); opts.command: words that replace `proclua -f` (to test
 -- this helper with a stand-in).  Raises with the daemon's stderr if it
 -- does not mount, having cleaned up.
+-- PROCLUA_TEST_MOUNT_ARGS in the environment: more words for every daemon
+-- started here (uring_spec runs other specs again with --io-uring).
 function M.start(opts)
   opts = opts or {}
   local work = fsx.mktemp_dir("proclua-mnt")
@@ -99,6 +101,9 @@ function M.start(opts)
   assert(sh.ok("chmod 755 " .. sh.quote(work) .. " && mkdir " .. sh.quote(m.dir)))
   local argv = {}
   for _, w in ipairs(opts.command or { testenv.bin(), "-f" }) do argv[#argv + 1] = w end
+  if not opts.command then
+    for w in (os.getenv("PROCLUA_TEST_MOUNT_ARGS") or ""):gmatch("%S+") do argv[#argv + 1] = w end
+  end
   if opts.options then argv[#argv + 1] = "-o"; argv[#argv + 1] = opts.options end
   if opts.layout then argv[#argv + 1] = "--layout"; argv[#argv + 1] = opts.layout end
   for _, a in ipairs(opts.args or {}) do argv[#argv + 1] = a end
