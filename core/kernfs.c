@@ -559,14 +559,8 @@ static int generate_machine(struct pl_kernfs *k, const struct pl_builtin *b, str
 static int generate(struct pl_kernfs *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, int permitted, struct pl_buf *out)
 {
-	if (e->kind == PL_K_LUA) {
-		if (n.tgid) {
-			int rc = k->src->ops->task_exists(k->src, n.tgid, n.tid ? n.tid : n.tgid);
-			if (rc < 0)
-				return rc;
-		}
+	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
 		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, out) : -EIO;
-	}
 	const struct pl_builtin *b = &pl_builtins[e->gen];
 	if (b->mneed) /* a top-level file: machine facts, no task */
 		return generate_machine(k, b, out);

@@ -353,4 +353,76 @@ function TestMounted.test_private_directory_is_searched_per_caller()
   lu.assertEquals(read(path), "s3cret\n")
 end
 
+-- Task facts in Lua files: each group is loaded on first use (stat's fields
+-- from stat, the credentials from status), in either order, for a thread
+-- directory too; an unknown name is nil; a task gone before its facts are
+-- read fails the read with EIO, logged at the script's line.
+TestLuaFacts = {}
+
+local facts_mount = suite.once(function()
+  local world = write_temp("facts_world.lua", [[
+local p = require "proclua"
+return p.world { tasks = {
+  { pid = 1, argv = { "/sbin/init" } },
+  { pid = 40, ppid = 1, pgrp = 40, session = 1, comm = "facts", state = "S", nice = 5,
+    starttime = 1234, vsize = 8192000, rss = 100,
+    uid = { 1000, 1001, 1002, 1003 }, gid = { 100, 101, 102, 103 },
+    argv = { "facts" }, threads = { { tid = 41, comm = "helper" } } },
+  { pid = 50, ppid = 1, argv = { "doomed" } },
+} }
+]])
+  local layout = write_temp("facts_layout.lua", [[
+local p = require "proclua"
+return p.layout { task = {
+  p.dir("task", "0555", "task", { only = "tgid" }),
+  p.file("facts", "0444", function(task)
+    return ("%d %d %s %s %d %d %d %d %d %d %d %d\n"):format(task.pid, task.tid, task.comm,
+      task.state, task.ppid, task.pgrp, task.session, task.nice, task.num_threads,
+      task.starttime, task.vsize, task.rss)
+  end),
+  p.file("creds", "0444", function(task)
+    return ("%d %d %d %d %s\n"):format(task.uid, task.euid, task.gid, task.egid, task.comm)
+  end),
+  p.file("unknown", "0444", function(task) return tostring(task.colour) .. "\n" end),
+  p.file("vanish", "0444", function(task)
+    p.mounted_world():vanish(task.pid)
+    return task.comm -- the line the error names
+  end),
+} }
+]])
+  local m = mnt.start { layout = layout, args = { "--world", world } }
+  suite.defer("unmount the facts world", function() return m:stop() end)
+  return m
+end)
+
+function TestLuaFacts.test_stat_facts()
+  local m = facts_mount()
+  lu.assertEquals(read(m:path("40/facts")), "40 40 facts S 1 40 1 5 2 1234 8192000 100\n")
+  lu.assertEquals(read(m:path("40/task/41/facts")), "40 41 helper S 1 40 1 5 2 1234 8192000 100\n")
+end
+
+function TestLuaFacts.test_status_facts_then_a_stat_fact()
+  local m = facts_mount()
+  lu.assertEquals(read(m:path("40/creds")), "1000 1001 100 101 facts\n")
+  lu.assertEquals(read(m:path("40/task/41/creds")), "1000 1001 100 101 helper\n")
+end
+
+function TestLuaFacts.test_an_unknown_name_is_nil()
+  lu.assertEquals(read(facts_mount():path("40/unknown")), "nil\n")
+end
+
+function TestLuaFacts.test_a_fact_of_a_vanished_task_fails_at_the_script_line()
+  local m = facts_mount()
+  local s, err = read(m:path("50/vanish"))
+  lu.assertNil(s)
+  lu.assertStrContains(err, "Input/output error")
+  local line = 0
+  for l in io.lines(tmp() .. "/facts_layout.lua") do
+    line = line + 1
+    if l:find("the line the error names", 1, true) then break end
+  end
+  lu.assertStrContains(m:log(),
+    ("proclua: lua file failed: %s/facts_layout.lua:%d: task 50: No such process\n"):format(tmp(), line))
+end
+
 suite.run()
