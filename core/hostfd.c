@@ -58,25 +58,28 @@
 ** struct pid.  (A thread-group entry needs no such care: its dirfd is its
 ** own pidfd.)
 **
-** Concurrency: a slot's mutex guards its key, its users count and the fd
+** Concurrency: a set's mutex guards its slots' keys, users counts and fd
 ** fields, and is held only while they are read or written, never across a
 ** syscall (fds taken out of a slot are closed after unlocking).
-** While users > 0 the entry cannot be replaced or closed, so dirfd, nsfd
+** While a slot's users > 0 the entry cannot be replaced or closed, so dirfd, nsfd
 ** and sigfd may be used unlocked.  A kept file is checked out (its field
 ** set to -1) for the duration of a read, because a seq_file has one
 ** position: two concurrent readers of one fd would restart each other.  A
 ** second reader meanwhile opens its own fd through dirfd.
 **
-** Size: SLOTS_MAX entries, direct-mapped by (tgid, tid), each holding at
-** most FDS_PER_SLOT fds: at most 256 * 5 = 1280 fds, for which the soft
+** Size: SLOTS_MAX entries (slots), in sets of WAYS chosen by a hash of
+** (tgid, tid), each holding at most FDS_PER_SLOT fds: at most 256 * 5 =
+** 1280 fds, for which the soft
 ** RLIMIT_NOFILE is raised if needed (fd_budget_slots); the cache shrinks,
 ** or is off, when the hard limit leaves no room.  A kept seq_file also
 ** keeps its kernel buffer (a page, more for a long status), and each kept
 ** fd pins a struct pid and proc inodes, not the task: a reaped task's
 ** entry costs little, and stays until its slot is wanted by another task
-** or its pid is asked for again.  An entry is replaced by the next task
-** that maps to its slot when no request is using it; otherwise that task
-** is served through the path.
+** or its pid is asked for again.  A task that is not cached takes its
+** set's empty slot, else the least recently used one no request is using;
+** when all are in use, the task is served through the path.  (Sets, not
+** one slot per hash: a hundred tasks in 256 direct-mapped slots collide
+** enough that a ps scan would reopen a quarter of them every time.)
 */
 #include "pl_hostfd.h"
 
@@ -84,6 +87,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +104,8 @@
 #endif
 
 #define SLOTS_MAX 256
-#define SLOTS_MIN 8
+#define WAYS 4                          /* slots per set */
+#define SLOTS_MIN (2 * WAYS)
 #define FDS_PER_SLOT (3 + PL_HF_NFILES) /* dirfd, nsfd, a thread's pidfd, files */
 #define FD_RESERVE 1024                 /* left to the rest of the process */
 
@@ -111,19 +116,31 @@ struct entry {
 	int file[PL_HF_NFILES];
 };
 
+struct hf_set;
+
 struct pl_hostfd_slot {
-	alignas(64) pthread_mutex_t lock; /* a slot per cache line: no false sharing */
+	struct hf_set *set;               /* whose lock guards this slot */
 	pl_pid tgid, tid;                 /* key; tgid 0: empty */
 	unsigned users;                   /* held references */
 	int doomed;                       /* task gone: empty it when users drops to 0 */
+	uint32_t used;                    /* set->clock at the last hit: LRU */
+	uint32_t hits;                    /* since it was opened */
 	struct entry e;
+};
+
+struct hf_set {
+	alignas(64) pthread_mutex_t lock; /* sets do not share cache lines */
+	uint32_t clock;
+	struct pl_hostfd_slot slot[WAYS];
 };
 
 struct pl_hostfd {
 	int root_fd;
-	unsigned nslots, shift;
+	unsigned nsets, shift;
 	int thread_pidfd;                 /* PIDFD_THREAD pidfds name our procfs's tasks */
-	struct pl_hostfd_slot *slots;
+	atomic_uint waste;                /* share of recent evictions that were of no use, of 1024 */
+	atomic_uint misses;               /* counts the misses while thrashing */
+	struct hf_set *sets;
 };
 
 static void entry_init(struct entry *e)
@@ -154,8 +171,8 @@ static int signal0(int fd)
 	return errno == EPERM ? 0 : -errno;
 }
 
-/* Fibonacci hashing: consecutive pids (a ps scan) land in distinct slots. */
-static unsigned slot_of(const struct pl_hostfd *c, pl_pid tgid, pl_pid tid)
+/* Fibonacci hashing: consecutive pids (a ps scan) land in distinct sets. */
+static unsigned set_of(const struct pl_hostfd *c, pl_pid tgid, pl_pid tid)
 {
 	uint32_t h = (uint32_t)tgid * 0x9E3779B1u + (uint32_t)tid * 0x85EBCA77u;
 	return h >> c->shift;
@@ -234,27 +251,30 @@ struct pl_hostfd *pl_hostfd_new(int root_fd)
 	struct statfs sfs;
 	if (fstatfs(root_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		return NULL; /* a saved tree (capture --proc) does not change */
-	unsigned n = fd_budget_slots(), bits = 0;
+	unsigned n = fd_budget_slots() / WAYS, bits = 0; /* sets */
+	if (n * WAYS < SLOTS_MIN)
+		return NULL;
 	while ((2u << bits) <= n)
 		bits++;
-	if ((1u << bits) < SLOTS_MIN)
-		return NULL;
 	struct pl_hostfd *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->root_fd = root_fd;
-	c->nslots = 1u << bits;
-	c->shift = 32 - bits;
+	c->nsets = 1u << bits;
+	c->shift = 32 - bits; /* bits < 32: n is at most SLOTS_MAX / WAYS */
 	c->thread_pidfd = thread_pidfds_work(root_fd);
-	c->slots = aligned_alloc(alignof(struct pl_hostfd_slot), c->nslots * sizeof *c->slots);
-	if (!c->slots) {
+	c->sets = aligned_alloc(alignof(struct hf_set), c->nsets * sizeof *c->sets);
+	if (!c->sets) {
 		free(c);
 		return NULL;
 	}
-	memset(c->slots, 0, c->nslots * sizeof *c->slots);
-	for (unsigned i = 0; i < c->nslots; i++) {
-		pthread_mutex_init(&c->slots[i].lock, NULL);
-		entry_init(&c->slots[i].e);
+	memset(c->sets, 0, c->nsets * sizeof *c->sets);
+	for (unsigned i = 0; i < c->nsets; i++) {
+		pthread_mutex_init(&c->sets[i].lock, NULL);
+		for (int w = 0; w < WAYS; w++) {
+			c->sets[i].slot[w].set = &c->sets[i];
+			entry_init(&c->sets[i].slot[w].e);
+		}
 	}
 	return c;
 }
@@ -263,17 +283,18 @@ void pl_hostfd_free(struct pl_hostfd *c)
 {
 	if (!c)
 		return;
-	for (unsigned i = 0; i < c->nslots; i++) {
-		entry_close(&c->slots[i].e);
-		pthread_mutex_destroy(&c->slots[i].lock);
+	for (unsigned i = 0; i < c->nsets; i++) {
+		for (int w = 0; w < WAYS; w++)
+			entry_close(&c->sets[i].slot[w].e);
+		pthread_mutex_destroy(&c->sets[i].lock);
 	}
-	free(c->slots);
+	free(c->sets);
 	free(c);
 }
 
 unsigned pl_hostfd_capacity(const struct pl_hostfd *c)
 {
-	return c ? c->nslots : 0;
+	return c ? c->nsets * WAYS : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -326,12 +347,91 @@ static int entry_open(struct pl_hostfd *c, pl_pid tgid, pl_pid tid, struct entry
 	return 0;
 }
 
-static void slot_lock(struct pl_hostfd_slot *s) { pthread_mutex_lock(&s->lock); }
-static void slot_unlock(struct pl_hostfd_slot *s) { pthread_mutex_unlock(&s->lock); }
+static void slot_lock(struct pl_hostfd_slot *s) { pthread_mutex_lock(&s->set->lock); }
+static void slot_unlock(struct pl_hostfd_slot *s) { pthread_mutex_unlock(&s->set->lock); }
 
 static int holds(const struct pl_hostfd_slot *s, pl_pid tgid, pl_pid tid)
 {
 	return s->tgid == tgid && s->tid == tid && !s->doomed;
+}
+
+/* Under the set's lock: the task's slot, counted as a hit, or NULL. */
+static struct pl_hostfd_slot *find(struct hf_set *set, pl_pid tgid, pl_pid tid)
+{
+	for (int w = 0; w < WAYS; w++) {
+		struct pl_hostfd_slot *s = &set->slot[w];
+		if (holds(s, tgid, tid)) {
+			s->users++;
+			s->hits++;
+			s->used = ++set->clock;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Under the set's lock: the slot a new entry may take (empty, else least
+** recently used), or NULL when every slot is in use. */
+static struct pl_hostfd_slot *victim(struct hf_set *set)
+{
+	struct pl_hostfd_slot *v = NULL;
+	for (int w = 0; w < WAYS; w++) {
+		struct pl_hostfd_slot *s = &set->slot[w];
+		if (s->users)
+			continue;
+		if (s->tgid == 0)
+			return s;
+		if (!v || (uint32_t)(set->clock - s->used) > (uint32_t)(set->clock - v->used))
+			v = s;
+	}
+	return v;
+}
+
+/*
+** Thrashing.  When more tasks are asked for in turn than the cache holds,
+** entries are evicted before they are used again, and an entry costs more
+** to make (a directory, ns/, a liveness check) than the path-based answer
+** it replaces: `ls -l /proc` over 700 tasks costs twice the path's work.
+** So the cache watches its evictions: an entry evicted after fewer than
+** WASTED_HITS uses was not worth opening.  `waste` follows the share of
+** such evictions (an exponential average, of 1024; filling an empty slot
+** counts as useful), and while it is above half, only one miss in
+** THRASH_ADMIT opens an entry; the others take the path at its own cost.
+** A ps pass, which asks for each task several times in a row, keeps its
+** entries useful and is never throttled.  Each hit makes the average decay
+** a little: once the tasks fit again, the sampled entries last, their hits
+** outweigh the few evictions, and every miss is admitted again.
+*/
+#define WASTED_HITS 3
+#define THRASH_ADMIT 32
+
+static int admit(struct pl_hostfd *c)
+{
+	if (atomic_load_explicit(&c->waste, memory_order_relaxed) <= 512)
+		return 1;
+	return atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed) % THRASH_ADMIT == 0;
+}
+
+/* Under the set's lock, as victim v is replaced.  Racing updates may lose
+** one another's step: an estimate needs no more. */
+static void count_eviction(struct pl_hostfd *c, const struct pl_hostfd_slot *v)
+{
+	unsigned w = atomic_load_explicit(&c->waste, memory_order_relaxed);
+	if (v->tgid && v->hits < WASTED_HITS)
+		w += (1024 - w) / 16;
+	else
+		w -= w / 16;
+	atomic_store_explicit(&c->waste, w, memory_order_relaxed);
+}
+
+/* A hit: the cache is of use, so the average decays (which also ends a
+** throttle whose evictions have stopped).  Written only while non-zero:
+** in the steady state hits only read the shared line. */
+static void count_hit(struct pl_hostfd *c)
+{
+	unsigned w = atomic_load_explicit(&c->waste, memory_order_relaxed);
+	if (w)
+		atomic_store_explicit(&c->waste, w - (w / 256 ? w / 256 : 1), memory_order_relaxed);
 }
 
 int pl_hostfd_get(struct pl_hostfd *c, pl_pid tgid, pl_pid tid, struct pl_hostfd_ref *r)
@@ -339,47 +439,46 @@ int pl_hostfd_get(struct pl_hostfd *c, pl_pid tgid, pl_pid tid, struct pl_hostfd
 	r->s = NULL;
 	if (!c || tgid <= 0 || tid < 0)
 		return 1;
-	struct pl_hostfd_slot *s = &c->slots[slot_of(c, tgid, tid)];
-	slot_lock(s);
-	if (holds(s, tgid, tid)) {
-		s->users++;
-		slot_unlock(s);
+	struct hf_set *set = &c->sets[set_of(c, tgid, tid)];
+	pthread_mutex_lock(&set->lock);
+	struct pl_hostfd_slot *s = find(set, tgid, tid);
+	int full = !s && !victim(set);
+	pthread_mutex_unlock(&set->lock);
+	if (s) {
+		count_hit(c);
 		r->s = s;
 		return 0;
 	}
-	int busy = s->users > 0;
-	slot_unlock(s);
-	if (busy)
-		return 1; /* another task's entry is in use: take the path */
+	if (full)
+		return 1; /* every slot of the set is in use: take the path */
+	if (!admit(c))
+		return 1; /* thrashing: the path costs less */
 
-	/* Open outside the lock; someone may fill the slot meanwhile. */
+	/* Open outside the lock; someone may fill a slot meanwhile. */
 	struct entry e, old;
 	int rc = entry_open(c, tgid, tid, &e);
 	if (rc)
 		return rc;
-	entry_init(&old);
-	slot_lock(s);
-	if (holds(s, tgid, tid)) {
-		s->users++;
-		rc = 0;
+	pthread_mutex_lock(&set->lock);
+	if ((s = find(set, tgid, tid))) {
 		old = e; /* ours is surplus */
-	} else if (s->users > 0) {
-		rc = 1;
-		old = e;
-	} else {
+	} else if ((s = victim(set))) {
+		count_eviction(c, s);
 		old = s->e;
 		s->e = e;
 		s->tgid = tgid;
 		s->tid = tid;
 		s->doomed = 0;
 		s->users = 1;
-		rc = 0;
+		s->hits = 0;
+		s->used = ++set->clock;
+	} else {
+		old = e;
 	}
-	slot_unlock(s);
+	pthread_mutex_unlock(&set->lock);
 	entry_close(&old);
-	if (rc == 0)
-		r->s = s;
-	return rc;
+	r->s = s;
+	return s ? 0 : 1;
 }
 
 void pl_hostfd_put(struct pl_hostfd_ref *r)
