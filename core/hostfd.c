@@ -60,8 +60,8 @@
 **
 ** Concurrency: a set's mutex guards its slots' keys, users counts and fd
 ** fields, and is held only while they are read or written, never across a
-** syscall (fds taken out of a slot are closed after unlocking).
-** While a slot's users > 0 the entry cannot be replaced or closed, so dirfd, nsfd
+** syscall (fds taken out of a slot are closed after unlocking).  While a
+** slot's users > 0 its entry cannot be replaced or closed, so dirfd, nsfd
 ** and sigfd may be used unlocked.  A kept file is checked out (its field
 ** set to -1) for the duration of a read, because a seq_file has one
 ** position: two concurrent readers of one fd would restart each other.  A
@@ -69,17 +69,17 @@
 **
 ** Size: SLOTS_MAX entries (slots), in sets of WAYS chosen by a hash of
 ** (tgid, tid), each holding at most FDS_PER_SLOT fds: at most 256 * 5 =
-** 1280 fds, for which the soft
-** RLIMIT_NOFILE is raised if needed (fd_budget_slots); the cache shrinks,
-** or is off, when the hard limit leaves no room.  A kept seq_file also
-** keeps its kernel buffer (a page, more for a long status), and each kept
-** fd pins a struct pid and proc inodes, not the task: a reaped task's
-** entry costs little, and stays until its slot is wanted by another task
-** or its pid is asked for again.  A task that is not cached takes its
-** set's empty slot, else the least recently used one no request is using;
-** when all are in use, the task is served through the path.  (Sets, not
-** one slot per hash: a hundred tasks in 256 direct-mapped slots collide
-** enough that a ps scan would reopen a quarter of them every time.)
+** 1280 fds, for which the soft RLIMIT_NOFILE is raised if needed
+** (fd_budget_slots); the cache shrinks, or is off, when the hard limit
+** leaves no room.  A kept seq_file also keeps its kernel buffer (a page,
+** more for a long status), and each kept fd pins a struct pid and proc
+** inodes, not the task: a reaped task's entry costs little, and stays
+** until its slot is wanted by another task or its pid is asked for again.
+** A task that is not cached takes its set's empty slot, else the least
+** recently used one no request is using; when all are in use, the task is
+** served through the path.  (Sets, not one slot per hash: a hundred tasks
+** in 256 direct-mapped slots collide enough that a ps pass would reopen a
+** quarter of them every time.)  For more tasks than slots, see admit().
 */
 #include "pl_hostfd.h"
 

@@ -16,7 +16,7 @@
 ** pid reused by a new process can never be answered from an old entry
 ** (see hostfd.c for why each answer is exact).
 **
-** Thread-safe: the slots are locked only around taking and putting back
+** Thread-safe: a set of slots is locked only around taking and putting back
 ** fds; no lock is held across a read.  No allocation after pl_hostfd_new.
 */
 #ifndef PL_HOSTFD_H
