@@ -12,7 +12,10 @@
 **   parse_*      the parsers alone, over text read once;
 **   host_*       the host source's loads (the /proc reads + parse) that
 **                kernfs makes per request, one group at a time and the
-**                combinations the stat/status opens ask for;
+**                combinations the stat/status opens ask for, repeated on
+**                PID (and on its thread view, host_load_thread_*);
+**                host_scan_* loads every host task in turn, one per op, as
+**                ps does;
 **   kfs_*        the whole daemon-side work of one open+read+release of
 **                /<PID>/<file>, and of the two LOOKUPs of its path walk,
 **                through pl_kfs_* exactly as bindings/fuse/ops.c calls them
@@ -151,6 +154,48 @@ static int c_task_exists(void *a)
 {
 	struct src_arg *s = a;
 	return s->src->ops->task_exists(s->src, s->pid, s->pid);
+}
+
+/* The thread view of the leader: /proc/<pid>/task/<pid>/... */
+static int c_host_load_thread(void *a)
+{
+	struct src_arg *s = a;
+	pl_arena_reset(&s->arena);
+	memset(&s->t, 0, sizeof s->t);
+	return s->src->ops->load(s->src, s->pid, s->pid, s->want, &s->arena, &s->t);
+}
+
+/*
+** A scan, as ps or top makes one: each op loads `want` of the next host
+** task in turn (one op = one task).  With more tasks than the host source
+** keeps fds for, this is the cost of first contact; with fewer, of a
+** refresh.  Tasks that exit meanwhile count as done.
+*/
+struct scan_arg {
+	struct src_arg s;
+	pl_pid *pids;
+	size_t n, next;
+};
+
+static int collect_pid(void *arg, pl_pid pid)
+{
+	struct scan_arg *x = arg;
+	if (x->n % 256 == 0) {
+		pl_pid *v = realloc(x->pids, (x->n + 256) * sizeof *v);
+		if (!v)
+			return 1;
+		x->pids = v;
+	}
+	x->pids[x->n++] = pid;
+	return 0;
+}
+
+static int c_host_scan(void *a)
+{
+	struct scan_arg *x = a;
+	x->s.pid = x->pids[x->next++ % x->n];
+	int rc = c_host_load(&x->s);
+	return rc == -ESRCH ? 0 : rc;
 }
 
 static ssize_t host_reader(void *arg, uint64_t addr, void *buf, size_t len)
@@ -429,6 +474,16 @@ int main(int argc, char **argv)
 		bench(loads[i].name, c_host_load, &h);
 	}
 	bench("host_task_exists", c_task_exists, &h);
+	h.want = PL_F_STAT;
+	bench("host_load_thread_stat", c_host_load_thread, &h);
+	h.want = PL_F_OWNER;
+	bench("host_load_thread_owner", c_host_load_thread, &h);
+	struct scan_arg scan = { .s = { .src = src, .want = PL_F_OWNER | PL_F_STAT } };
+	if (src->ops->each_tgid(src, 1, collect_pid, &scan) == 0 && scan.n) {
+		fprintf(stderr, "genbench: host_scan_owner+stat cycles over %zu host tasks\n", scan.n);
+		bench("host_scan_owner+stat", c_host_scan, &scan);
+	}
+	free(scan.pids);
 	bench("host_cmdline", c_host_cmdline, &h);
 	bench("caller_load", c_caller_load, NULL);
 

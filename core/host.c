@@ -4,6 +4,11 @@
 ** host's mem file when that is refused).  Every file is read once per
 ** load into a per-thread buffer and parsed there; only what the parsers
 ** keep is copied into the request's arena.
+**
+** The hot requests (a task's owner, whether it exists, its stat and
+** status) are answered first from kept fds (pl_hostfd.h), which avoid
+** the path walk and the open/close; whenever the cache does not answer,
+** the path-based code below does, so it stays the reference.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +23,7 @@
 
 #include "pl_buf.h"
 #include "pl_fmt.h"
+#include "pl_hostfd.h"
 #include "pl_machine.h"
 #include "pl_scratch.h"
 #include "pl_source.h"
@@ -25,6 +31,7 @@
 struct host_source {
 	struct pl_source base;
 	int root_fd;             /* the host's /proc */
+	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
 	char root[PATH_MAX];
 };
 
@@ -88,18 +95,56 @@ static int read_file(struct host_source *h, const char *dir, const char *name,
 	return 0;
 }
 
+/*
+** A task's file: from the kept fd of the held entry when it answers, else
+** by path.  The kept fd's bytes are a fresh open's (hostfd.c), and a task
+** reaped since the entry was made reads by path, which finds the pid's
+** new process if there is one.
+*/
+static int read_task_file(struct host_source *h, struct pl_hostfd_ref *ref, int kept,
+                          const char *dir, const char *name, const char **text, size_t *len)
+{
+	if (ref && ref->s) {
+		struct pl_scratch *s = pl_scratch();
+		if (!s)
+			return -ENOMEM;
+		if (pl_hostfd_read(ref, kept, &s->read) == 0) {
+			*text = s->read.data;
+			*len = s->read.len;
+			return 0;
+		}
+	}
+	return read_file(h, dir, name, text, len);
+}
+
 typedef int (*text_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
-static int parse_file(struct host_source *h, const char *dir, const char *name,
-                      text_parser parse, struct pl_arena *a, struct pl_task *t)
+static int parse_text(int rc, const char *text, size_t len, text_parser parse,
+                      struct pl_arena *a, struct pl_task *t)
 {
-	const char *text;
-	size_t len;
-	int rc = read_file(h, dir, name, &text, &len);
 	if (rc < 0)
 		return rc;
 	rc = parse(text, len, a, t);
 	return rc == -EINVAL ? -EIO : rc; /* text we could not parse: our bug, not the caller's */
+}
+
+static int parse_file(struct host_source *h, const char *dir, const char *name,
+                      text_parser parse, struct pl_arena *a, struct pl_task *t)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(h, dir, name, &text, &len);
+	return parse_text(rc, text, len, parse, a, t);
+}
+
+static int parse_task_file(struct host_source *h, struct pl_hostfd_ref *ref, int kept,
+                           const char *dir, const char *name, text_parser parse,
+                           struct pl_arena *a, struct pl_task *t)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_task_file(h, ref, kept, dir, name, &text, &len);
+	return parse_text(rc, text, len, parse, a, t);
 }
 
 /* Adapters for the parsers that keep no strings. */
@@ -306,18 +351,23 @@ static int load_children(struct host_source *h, pl_pid tgid, pl_pid tid,
 ** came from "not dumpable" or "no mm" the host does not say; status fills
 ** has_mm exactly when it is loaded too.
 */
-static int load_owner(struct host_source *h, const char *dir, struct pl_task *t)
+static int load_owner(struct host_source *h, struct pl_hostfd_ref *ref, const char *dir,
+                      struct pl_task *t)
 {
-	struct stat d, f;
-	char path[96];
-	if (fstatat(h->root_fd, dir, &d, 0) < 0)
-		return gone(errno);
-	snprintf(path, sizeof path, "%s/stat", dir);
-	if (fstatat(h->root_fd, path, &f, 0) < 0)
-		return gone(errno);
-	t->euid = d.st_uid;
-	t->egid = d.st_gid;
-	t->dumpable = (f.st_uid == d.st_uid && f.st_gid == d.st_gid) ? 1 : 0;
+	uint32_t duid, dgid, fuid, fgid;
+	if (!ref->s || pl_hostfd_owner(ref, &duid, &dgid, &fuid, &fgid) < 0) {
+		struct stat d, f;
+		char path[96];
+		if (fstatat(h->root_fd, dir, &d, 0) < 0)
+			return gone(errno);
+		snprintf(path, sizeof path, "%s/stat", dir);
+		if (fstatat(h->root_fd, path, &f, 0) < 0)
+			return gone(errno);
+		duid = d.st_uid, dgid = d.st_gid, fuid = f.st_uid, fgid = f.st_gid;
+	}
+	t->euid = duid;
+	t->egid = dgid;
+	t->dumpable = (fuid == duid && fgid == dgid) ? 1 : 0;
 	if (!(t->have & PL_F_STATUS))
 		t->has_mm = 1;
 	t->mm_root_uid = t->mm_root_gid = 0;
@@ -334,12 +384,19 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 	t->tgid = tgid;
 	t->tid = tid ? tid : tgid;
 
-	if (want & PL_F_OWNER)
-		rc = load_owner(h, dir, t);
+	/* the groups kept fds serve; others read by path */
+	struct pl_hostfd_ref ref = { NULL };
+	if (want & (PL_F_OWNER | PL_F_STAT | PL_F_STATUS))
+		rc = pl_hostfd_get(h->fds, tgid, tid, &ref);
+	if (rc > 0)
+		rc = 0; /* not cached */
+	if (!rc && (want & PL_F_OWNER))
+		rc = load_owner(h, &ref, dir, t);
 	if (!rc && (want & PL_F_STAT))
-		rc = parse_file(h, dir, "stat", p_stat, a, t);
+		rc = parse_task_file(h, &ref, PL_HF_STAT, dir, "stat", p_stat, a, t);
 	if (!rc && (want & PL_F_STATUS))
-		rc = parse_file(h, dir, "status", pl_parse_status, a, t);
+		rc = parse_task_file(h, &ref, PL_HF_STATUS, dir, "status", pl_parse_status, a, t);
+	pl_hostfd_put(&ref);
 	if (!rc && (want & PL_F_IO))
 		rc = parse_file(h, dir, "io", p_io, a, t);
 	if (!rc && (want & PL_F_LIMITS))
@@ -437,7 +494,19 @@ static int host_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *
 static int host_task_exists(struct pl_source *s, pl_pid tgid, pl_pid tid)
 {
 	char dir[64];
-	task_dir(dir, sizeof dir, tgid, tid == tgid ? 0 : tid);
+	if (tid == tgid)
+		tid = 0;
+	struct pl_hostfd_ref ref;
+	int rc = pl_hostfd_get(host(s)->fds, tgid, tid, &ref);
+	if (rc == 0) {
+		rc = pl_hostfd_alive(&ref);
+		pl_hostfd_put(&ref);
+		if (rc == 0)
+			return 0;
+	} else if (rc < 0) {
+		return rc; /* its directory could not be found */
+	}
+	task_dir(dir, sizeof dir, tgid, tid);
 	return faccessat(host(s)->root_fd, dir, F_OK, 0) < 0 ? gone(errno) : 0;
 }
 
@@ -596,6 +665,7 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 
 static void host_destroy(struct pl_source *s)
 {
+	pl_hostfd_free(host(s)->fds);
 	close(host(s)->root_fd);
 	free(s);
 }
@@ -623,6 +693,7 @@ struct pl_source *pl_host_source_new(const char *proc_root)
 		return NULL;
 	}
 	snprintf(h->root, sizeof h->root, "%s", proc_root);
+	h->fds = pl_hostfd_new(h->root_fd);
 	h->base.ops = &host_ops;
 	return &h->base;
 }
