@@ -82,6 +82,7 @@
 ** quarter of them every time.)  For more tasks than slots, see admit().
 */
 #include "pl_hostfd.h"
+#include "pl_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -218,14 +219,8 @@ static unsigned fd_budget_slots(void)
 static int same_pid_ns(int root_fd)
 {
 	char text[4096];
-	int fd = openat(root_fd, "self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pl_read_small(root_fd, "self/status", text, sizeof text) <= 0)
 		return 0;
-	ssize_t n = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
 	const char *p = strstr(text, "\nNStgid:\t");
 	if (!p)
 		return 0;

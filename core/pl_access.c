@@ -2,6 +2,7 @@
 ** pl_access: ptrace_may_access and task_dump_owner for the caller.
 */
 #include "pl_access.h"
+#include "pl_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,14 +42,9 @@ int pl_caller_load(struct pl_caller *c, const char *proc_root)
 		return 0;
 	char path[64], text[4096];
 	snprintf(path, sizeof path, "%s/%d/status", proc_root, (int)c->pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, text, sizeof text - 1);
-	close(fd);
+	ssize_t n = pl_read_small(AT_FDCWD, path, text, sizeof text);
 	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	text[n] = '\0';
+		return n < 0 ? (int)n : -ESRCH;
 	const char *tg = field(text, "\nTgid:\t");
 	if (!tg)
 		return -EIO;
@@ -76,14 +72,8 @@ static int caller_in_group(struct pl_caller *c, const char *proc_root, uint32_t 
 		return 1;
 	char path[64], text[8192];
 	snprintf(path, sizeof path, "%s/%d/status", proc_root, (int)c->pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pl_read_small(AT_FDCWD, path, text, sizeof text) <= 0)
 		return 0;
-	ssize_t n = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
 	const char *g = field(text, "\nGroups:\t");
 	while (g && *g && *g != '\n') {
 		char *end;

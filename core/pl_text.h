@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pl_arena.h"
 
@@ -22,5 +23,12 @@ typedef int (*pl_line_fn)(struct pl_arena *a, const char *line, const char *nl, 
 */
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n);
+
+/*
+** The text of a small kernel file made in one go (a task's status), read
+** with one read(2) into buf and NUL-terminated: its length, or -errno.
+** path is relative to dirfd (AT_FDCWD: the current directory).
+*/
+ssize_t pl_read_small(int dirfd, const char *path, char *buf, size_t size);
 
 #endif

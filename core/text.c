@@ -4,7 +4,9 @@
 #include "pl_text.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *pl_scan_u64(const char *p, const char *end, uint64_t *v)
 {
@@ -44,4 +46,18 @@ int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem
 	*out = v;
 	*n = k;
 	return 0;
+}
+
+ssize_t pl_read_small(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, size - 1);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	return n;
 }
