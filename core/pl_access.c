@@ -144,6 +144,12 @@ static int same_group(struct pl_caller *c, const char *proc_root, const struct p
 {
 	if (c->pid == t->tgid)
 		return 1;
+	/* The caller's thread lives while it asks: were it a thread of t's
+	** group other than the leader, the group had more than one thread
+	** when t was read.  This spares reading the caller's status (~10 µs)
+	** for every single-threaded task an unprivileged ps looks at. */
+	if (t->num_threads == 1)
+		return 0;
 	return pl_caller_load(c, proc_root) == 0 && c->tgid == t->tgid;
 }
 
