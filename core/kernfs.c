@@ -194,7 +194,6 @@ void pl_kfs_each_task_ino(const struct pl_kernfs *k, pl_pid tgid, pl_pid tid,
 	}
 }
 
-
 int pl_kfs_getattr(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out)
 {
 	(void)c;
@@ -256,17 +255,26 @@ static int node_mode(const struct pl_kernfs *k, struct node n, uint32_t *mode)
 	return 0;
 }
 
-int pl_kfs_access(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int mask)
+/* Whether everyone may: then the owner does not matter, and no I/O is done. */
+static int anyone_may(const struct pl_kernfs *k, struct node n, int mask)
 {
-	struct node n = decode(ino);
 	uint32_t mode;
-	if (node_mode(k, n, &mode) == 0 && pl_dac_fast(mode, mask))
-		return 0; /* everyone may: the owner does not matter */
+	return node_mode(k, n, &mode) == 0 && pl_dac_fast(mode, mask);
+}
+
+/* The check against the node's owner, which may need the task's facts. */
+static int access_by_owner(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int mask)
+{
 	struct pl_attr a;
 	int rc = pl_kfs_getattr(k, c, ino, &a);
 	if (rc < 0)
 		return rc;
 	return pl_dac_permission(c, k->proc_root, a.mode & 07777, a.uid, a.gid, S_ISDIR(a.mode), mask);
+}
+
+int pl_kfs_access(struct pl_kernfs *k, struct pl_caller *c, uint64_t ino, int mask)
+{
+	return anyone_may(k, decode(ino), mask) ? 0 : access_by_owner(k, c, ino, mask);
 }
 
 /* ------------------------------------------------------------------------
@@ -398,9 +406,8 @@ int pl_kfs_lookup(struct pl_kernfs *k, struct pl_caller *c, uint64_t parent,
                   const char *name, struct pl_attr *out)
 {
 	struct node dir = decode(parent);
-	uint32_t mode;
-	int anyone_may_search = node_mode(k, dir, &mode) == 0 && pl_dac_fast(mode, PL_MAY_EXEC);
-	int denied = anyone_may_search ? 0 : pl_kfs_access(k, c, parent, PL_MAY_EXEC);
+	int anyone_may_search = anyone_may(k, dir, PL_MAY_EXEC);
+	int denied = anyone_may_search ? 0 : access_by_owner(k, c, parent, PL_MAY_EXEC);
 	if (denied)
 		return denied;
 	int rc = lookup_node(k, c, dir, name, out);
