@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "pl_fuse.h"
-#include "pl_kernfs.h"
-#include "pl_view.h"
+#include "tree/tree.h"
+#include "source/pidview.h"
 #include "plua.h"
 
 #ifndef PROCLUA_VERSION
@@ -160,15 +160,14 @@ int main(int argc, char *argv[])
 	int has_select, has_view = plua_view(lua, &view_root, &has_select);
 	if (opt.view_root > 0)
 		view_root = opt.view_root, has_view = 1;
-	if (has_view && !(src = view = pl_view_source_new(src, view_root,
+	if (has_view && !(src = view = pl_pidview_new(src, view_root,
 	                                                   has_select ? plua_select : NULL, lua))) {
 		perror("proclua: view");
 		goto out2;
 	}
-	struct pl_kernfs kfs = {
+	struct pl_tree kfs = {
 		.layout = plua_layout(lua),
 		.src = src,
-		.proc_root = "/proc",
 		.mtime = (int64_t)time(NULL),
 		.lua_read = plua_read,
 		.lua_ctx = lua,

@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pl_kernfs.h"
-#include "pl_scratch.h"
+#include "tree/tree.h"
+#include "record/scratch.h"
 
-static struct pl_kernfs *kfs(fuse_req_t req)
+static struct pl_tree *kfs(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
@@ -66,14 +66,11 @@ static struct pl_caller caller_of(fuse_req_t req)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct pl_caller c;
-	memset(&c, 0, sizeof c);
-	c.pid = (pl_pid)ctx->pid;
-	c.uid = ctx->uid;
-	c.gid = ctx->gid;
+	pl_caller_init(&c, (pl_pid)ctx->pid, ctx->uid, ctx->gid);
 	return c;
 }
 
-static void to_stat(const struct pl_kernfs *k, const struct pl_attr *a, struct stat *st)
+static void to_stat(const struct pl_tree *k, const struct pl_attr *a, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->st_ino = a->ino;
@@ -102,7 +99,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = pl_kfs_lookup(kfs(req), &c, ino_of(parent), name, &a);
+	int rc = pl_tree_lookup(kfs(req), &c, ino_of(parent), name, &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct fuse_entry_param e;
@@ -117,10 +114,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)fi;
-	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct stat st;
-	int rc = pl_kfs_getattr(kfs(req), &c, ino_of(ino), &a);
+	int rc = pl_tree_getattr(kfs(req), ino_of(ino), &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	to_stat(kfs(req), &a, &st);
@@ -151,7 +147,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct pl_buf *b = reply_buf(256);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
-	int rc = pl_kfs_readlink(kfs(req), &c, ino_of(ino), b);
+	int rc = pl_tree_readlink(kfs(req), &c, ino_of(ino), b);
 	if (rc == 0) {
 		pl_buf_putc(b, '\0');
 		rc = pl_buf_status(b);
@@ -165,14 +161,14 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_file *f;
-	int rc = pl_kfs_open(kfs(req), &c, ino_of(ino), fi->flags, &f);
+	int rc = pl_tree_open(kfs(req), &c, ino_of(ino), fi->flags, &f);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)f;
 	fi->direct_io = 1; /* size 0 on stat, content from the snapshot */
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) /* the opener was interrupted */
-		pl_kfs_release(f);
+		pl_tree_release(f);
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -188,7 +184,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mem = b->data;
 	}
 	const char *data;
-	ssize_t n = pl_kfs_read(kfs(req), f, (uint64_t)off, size, mem, &data);
+	ssize_t n = pl_tree_read(kfs(req), f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
 		return (void)fuse_reply_err(req, (int)-n);
 	fuse_reply_buf(req, data, (size_t)n);
@@ -197,7 +193,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pl_kfs_release((struct pl_file *)(uintptr_t)fi->fh);
+	pl_tree_release((struct pl_file *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -205,23 +201,22 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_dir *d;
-	int rc = pl_kfs_opendir(kfs(req), &c, ino_of(ino), &d);
+	int rc = pl_tree_opendir(kfs(req), &c, ino_of(ino), &d);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)d;
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		pl_kfs_releasedir(d);
+		pl_tree_releasedir(d);
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                        struct fuse_file_info *fi)
 {
 	(void)ino;
-	struct pl_caller c = caller_of(req);
 	struct pl_dir *d = (struct pl_dir *)(uintptr_t)fi->fh;
 	const struct pl_dirent *ents;
 	size_t n;
-	int rc = pl_kfs_readdir(kfs(req), &c, d, (uint64_t)off, &ents, &n);
+	int rc = pl_tree_readdir(kfs(req), d, (uint64_t)off, &ents, &n);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct pl_buf *b = reply_buf(size);
@@ -246,7 +241,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pl_kfs_releasedir((struct pl_dir *)(uintptr_t)fi->fh);
+	pl_tree_releasedir((struct pl_dir *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -254,8 +249,8 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = mask == F_OK ? pl_kfs_getattr(kfs(req), &c, ino_of(ino), &a)
-	                      : pl_kfs_access(kfs(req), &c, ino_of(ino), mask & 7);
+	int rc = mask == F_OK ? pl_tree_getattr(kfs(req), ino_of(ino), &a)
+	                      : pl_tree_access(kfs(req), &c, ino_of(ino), mask & 7);
 	fuse_reply_err(req, -rc);
 }
 

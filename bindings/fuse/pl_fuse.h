@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "pl_kernfs.h"
+#include "tree/tree.h"
 
 extern const struct fuse_lowlevel_ops pl_fuse_ops;
 
@@ -22,7 +22,7 @@ fuse_ino_t pl_fuse_node(uint64_t ino);
 /* notify.c: drops what the kernel caches of tasks the source announces as
 ** changed, from a thread of its own. */
 struct pl_notifier;
-struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_kernfs *k);
+struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_tree *k);
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
 

@@ -18,7 +18,7 @@
 #include "lua.h"
 #include "lualib.h"
 
-#include "pl_fmt.h"
+#include "format/format.h"
 #include "plua.h"
 #include "plua_facts.h"
 
@@ -55,8 +55,6 @@ static void set_text(lua_State *L, const char *key, fmt_fn fmt, const struct pl_
 	pl_buf_free(&b);
 }
 
-static int fmt_uid_map(const struct pl_task *t, struct pl_buf *o) { return pl_fmt_idmap(t->uid_map, t->nuid_map, o); }
-static int fmt_gid_map(const struct pl_task *t, struct pl_buf *o) { return pl_fmt_idmap(t->gid_map, t->ngid_map, o); }
 
 static void set_ids(lua_State *L, const char *key, const uint32_t *v, size_t n)
 {
@@ -108,8 +106,8 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 	set_bitmap(L, "mems_allowed", &t->mems_allowed);
 	set_text(L, "limits", pl_fmt_limits, t);
 	set_text(L, "cgroup", pl_fmt_cgroup, t);
-	set_text(L, "uid_map", fmt_uid_map, t);
-	set_text(L, "gid_map", fmt_gid_map, t);
+	set_text(L, "uid_map", pl_fmt_uid_map, t);
+	set_text(L, "gid_map", pl_fmt_gid_map, t);
 	lua_pushstring(L, t->setgroups_allowed ? "allow" : "deny");
 	lua_setfield(L, -2, "setgroups");
 	lua_newtable(L);

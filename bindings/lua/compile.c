@@ -11,7 +11,7 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "pl_gen.h"
+#include "tree/builtin.h"
 #include "plua.h"
 
 struct build {

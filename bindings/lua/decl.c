@@ -14,8 +14,8 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "pl_gen.h"
-#include "pl_layout.h"
+#include "tree/builtin.h"
+#include "tree/layout.h"
 #include "plua.h"
 
 static void new_decl(lua_State *L, int kind, const char *name)
@@ -106,7 +106,7 @@ static int decl_file(lua_State *L)
 		lua_setfield(L, -2, "fn");
 	} else {
 		const char *gen = luaL_checkstring(L, 3);
-		int id = pl_gen_lookup(gen, 0);
+		int id = pl_builtin_lookup(gen, 0);
 		if (id == PL_G_NONE)
 			return luaL_argerror(L, 3, lua_pushfstring(L, "unknown file generator '%s'", gen));
 		new_decl(L, PL_K_FILE, name);
@@ -138,7 +138,7 @@ static int decl_link(lua_State *L)
 	const char *name = check_name(L, 1);
 	const char *gen = luaL_checkstring(L, 2);
 	int only = check_only(L, 3);
-	int id = pl_gen_lookup(gen, 1);
+	int id = pl_builtin_lookup(gen, 1);
 	if (id == PL_G_NONE)
 		return luaL_argerror(L, 2, lua_pushfstring(L, "unknown link generator '%s'", gen));
 	new_decl(L, PL_K_LINK, name);

@@ -16,7 +16,7 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "pl_fmt.h"
+#include "format/format.h"
 #include "plua_facts.h"
 
 enum ftype { F_U64, F_I64, F_U32, F_I32, F_STR, F_COMM, F_CHAR };

@@ -14,8 +14,8 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "pl_fmt.h"
-#include "pl_layout.h"
+#include "format/format.h"
+#include "tree/layout.h"
 #include "plua.h"
 #include "plua_facts.h"
 

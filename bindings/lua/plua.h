@@ -10,10 +10,10 @@
 
 #include "lua.h"
 
-#include "pl_buf.h"
-#include "pl_kernfs.h"
-#include "pl_layout.h"
-#include "pl_source.h"
+#include "record/buf.h"
+#include "tree/tree.h"
+#include "tree/layout.h"
+#include "source/source.h"
 
 #define PLUA_DECL_MT "proclua.decl"
 #define PLUA_LAYOUT_MT "proclua.layout"
@@ -53,7 +53,7 @@ int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
 void plua_close(struct plua *p);
 /* The layout's view = { root =, select = }: 1 if declared (root 0 if none). */
 int plua_view(const struct plua *p, pl_pid *root, int *has_select);
-/* pl_view_select_fn: the layout's view.select(task) for a task of the
+/* pl_pidview_select_fn: the layout's view.select(task) for a task of the
 ** source the layout was loaded for (a failing select chooses nothing). */
 int plua_select(void *ctx, pl_pid pid);
 

@@ -7,9 +7,9 @@
 
 #include "lua.h"
 
-#include "pl_arena.h"
-#include "pl_model.h"
-#include "pl_task.h"
+#include "record/arena.h"
+#include "source/model.h"
+#include "record/task.h"
 
 /* Set scalar `key` from the value at idx; 1 if key is a scalar fact, 0 if
 ** not (raises a Lua error on a bad value, naming `who`). */

@@ -18,9 +18,9 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "pl_fmt.h"
-#include "pl_gen.h"
-#include "pl_machine.h"
+#include "format/format.h"
+#include "tree/builtin.h"
+#include "record/machine.h"
 #include "plua.h"
 #include "plua_facts.h"
 
@@ -157,9 +157,8 @@ static const char *text_at(struct ctx *c, int idx, const char *what, size_t *len
 	return lua_tolstring(c->L, idx, len);
 }
 
-typedef int (*text_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
-static void parse_text(struct ctx *c, int idx, const char *what, text_parser parse, struct pl_task *t)
+static void parse_text(struct ctx *c, int idx, const char *what, pl_task_parser parse, struct pl_task *t)
 {
 	size_t len;
 	const char *text = text_at(c, idx, what, &len);
@@ -167,10 +166,6 @@ static void parse_text(struct ctx *c, int idx, const char *what, text_parser par
 		luaL_error(c->L, "%s: %s is not text the kernel would print", c->who, what);
 }
 
-static int p_limits(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { (void)a; return pl_parse_limits(x, n, t); }
-static int p_rollup(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { (void)a; return pl_parse_smaps_rollup(x, n, t); }
-static int p_uid_map(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { return pl_parse_idmap(x, n, a, &t->uid_map, &t->nuid_map); }
-static int p_gid_map(const char *x, size_t n, struct pl_arena *a, struct pl_task *t) { return pl_parse_idmap(x, n, a, &t->gid_map, &t->ngid_map); }
 
 static void read_groups(struct ctx *c, int idx, struct pl_task *t)
 {
@@ -309,17 +304,17 @@ static void apply(struct ctx *c, int idx, struct pl_task *t)
 		else if (!strcmp(k, "smaps"))
 			parse_text(c, v, "smaps", pl_parse_smaps, t);
 		else if (!strcmp(k, "smaps_rollup"))
-			parse_text(c, v, "smaps_rollup", p_rollup, t);
+			parse_text(c, v, "smaps_rollup", pl_parse_smaps_rollup, t);
 		else if (!strcmp(k, "mountinfo"))
 			parse_text(c, v, "mountinfo", pl_parse_mountinfo, t);
 		else if (!strcmp(k, "cgroup"))
 			parse_text(c, v, "cgroup", pl_parse_cgroup, t);
 		else if (!strcmp(k, "limits"))
-			parse_text(c, v, "limits", p_limits, t);
+			parse_text(c, v, "limits", pl_parse_limits, t);
 		else if (!strcmp(k, "uid_map"))
-			parse_text(c, v, "uid_map", p_uid_map, t);
+			parse_text(c, v, "uid_map", pl_parse_uid_map, t);
 		else if (!strcmp(k, "gid_map"))
-			parse_text(c, v, "gid_map", p_gid_map, t);
+			parse_text(c, v, "gid_map", pl_parse_gid_map, t);
 		else if (!strcmp(k, "setgroups"))
 			t->setgroups_allowed = strcmp(text_at(c, v, "setgroups", &(size_t){ 0 }), "deny") != 0;
 		else if (!strcmp(k, "auxv"))
@@ -509,11 +504,11 @@ static const struct pl_task *defaults_of(struct ctx *c)
 	struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, 3 * sizeof *fi);
 	if (!d || !fi)
 		luaL_error(c->L, "out of memory");
-	pl_parse_limits(default_limits, sizeof default_limits - 1, d);
+	pl_parse_limits(default_limits, sizeof default_limits - 1, c->a, d);
 	pl_parse_mountinfo(default_mountinfo, sizeof default_mountinfo - 1, c->a, d);
 	pl_parse_cgroup("0::/\n", 5, c->a, d);
-	pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &d->uid_map, &d->nuid_map);
-	pl_parse_idmap(default_idmap, sizeof default_idmap - 1, c->a, &d->gid_map, &d->ngid_map);
+	pl_parse_uid_map(default_idmap, sizeof default_idmap - 1, c->a, d);
+	pl_parse_gid_map(default_idmap, sizeof default_idmap - 1, c->a, d);
 	default_regions(c, d);
 	for (int i = 0; i < 3; i++)
 		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
@@ -656,12 +651,9 @@ static struct pl_model **new_world(lua_State *L)
 ** the values of a small idle machine.
 */
 
-typedef int (*machine_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
-static int mp_uptime(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m) { (void)a; return pl_parse_uptime(x, n, m); }
-static int mp_loadavg(const char *x, size_t n, struct pl_arena *a, struct pl_machine *m) { (void)a; return pl_parse_loadavg(x, n, m); }
 
 static void machine_text(struct ctx *c, const char *what, const char *text, size_t len,
-                         machine_parser parse, struct pl_machine *m)
+                         pl_machine_parser parse, struct pl_machine *m)
 {
 	if (parse(text, len, c->a, m) < 0)
 		luaL_error(c->L, "world machine: %s is not text the kernel would print", what);
@@ -704,13 +696,13 @@ static void read_machine(struct ctx *c, int idx, struct pl_machine *m)
 		luaL_error(L, "world machine: cpus must be 1 to 4096");
 
 	if ((text = opt_text(c, idx, "uptime", &len)) && strchr(text, ' ')) {
-		machine_text(c, "uptime", text, len, mp_uptime, m);
+		machine_text(c, "uptime", text, len, pl_parse_uptime, m);
 	} else {
 		m->uptime_cs = hundredths(c, idx, "uptime", 100000);
 		m->idle_cs = hundredths(c, idx, "idle", m->uptime_cs * ncpu * 9 / 10);
 	}
 	if ((text = opt_text(c, idx, "loadavg", &len))) {
-		machine_text(c, "loadavg", text, len, mp_loadavg, m);
+		machine_text(c, "loadavg", text, len, pl_parse_loadavg, m);
 	} else {
 		if (lua_getfield(L, idx, "loadavg") == LUA_TTABLE)
 			for (int i = 0; i < 3; i++) {
@@ -935,65 +927,32 @@ static int push_result(lua_State *L, int rc, const struct pl_buf *out)
 	return 3;
 }
 
-/* A top-level file of the world's machine. */
-static int format_machine(lua_State *L, struct pl_source *src, const struct pl_builtin *b)
-{
-	struct pl_arena a = PL_ARENA_INIT;
-	struct pl_buf out = PL_BUF_INIT;
-	struct pl_machine mach;
-	memset(&mach, 0, sizeof mach);
-	int rc = src->ops->load_machine(src, b->mneed, &a, &mach);
-	if (rc == 0) {
-		struct pl_gen_ctx g = { src, 0, 0, NULL, { 1 }, &mach };
-		rc = b->fmt(&g, &out);
-		if (rc == 0)
-			rc = pl_buf_status(&out);
-	}
-	int n = push_result(L, rc, &out);
-	pl_arena_free(&a);
-	pl_buf_free(&out);
-	return n;
-}
-
 /* world:format(name, pid [, tid [, permitted]]) -> bytes | nil, message, errno
-** A builtin file of one task, formatted in-process as a mount would serve
-** it to a reader who may (permitted, the default) or may not ptrace it. */
+** A builtin file of one task (or of the machine), made in-process by the
+** path a mount serves it through, for a reader who may (permitted, the
+** default) or may not ptrace the task. */
 static int world_format(lua_State *L)
 {
 	struct pl_model *m = check_world(L, 1);
 	const char *name = luaL_checkstring(L, 2);
-	int gen = pl_gen_lookup(name, 0);
-	pl_pid tgid = gen != PL_G_NONE && pl_builtins[gen].mneed ? 0 : (pl_pid)luaL_checkinteger(L, 3);
-	pl_pid tid = (pl_pid)luaL_optinteger(L, 4, 0);
+	int gen = pl_builtin_lookup(name, 0);
 	if (gen == PL_G_NONE || gen == PL_G_MEM)
 		return luaL_argerror(L, 2, "not a builtin file generator");
+	pl_pid tgid = pl_builtins[gen].mneed ? 0 : (pl_pid)luaL_checkinteger(L, 3);
+	pl_pid tid = (pl_pid)luaL_optinteger(L, 4, 0);
 	struct pl_source *src = pl_model_source(m);
-	if (pl_builtins[gen].mneed)
-		return format_machine(L, src, &pl_builtins[gen]);
-	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_caller root;
+	pl_caller_init_root(&root);
+	int permitted;
+	int rc = pl_builtin_decide(src, &root, tgid, tid, gen, &permitted);
 	struct pl_buf out = PL_BUF_INIT;
-	struct pl_task *t = calloc(1, sizeof *t);
-	int rc = t ? src->ops->load(src, tgid, tid, pl_builtins[gen].need, &a, t) : -ENOMEM;
-	if (rc == 0 && (pl_builtins[gen].flags & PL_B_MM_ESRCH) && !t->has_mm)
-		rc = -ESRCH;
 	if (rc == 0) {
-		int permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-		struct pl_gen_ctx g = { src, tgid, tid, t, { permitted }, NULL };
-		rc = pl_builtins[gen].fmt(&g, &out);
-		if (rc == 0)
-			rc = pl_buf_status(&out);
+		permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
+		rc = pl_builtin_format(src, tgid, tid, gen, permitted, &out);
 	}
-	if (rc == 0)
-		lua_pushlstring(L, out.data ? out.data : "", out.len);
-	free(t);
-	pl_arena_free(&a);
+	int n = push_result(L, rc, &out);
 	pl_buf_free(&out);
-	if (rc == 0)
-		return 1;
-	lua_pushnil(L);
-	lua_pushstring(L, strerror(-rc));
-	lua_pushinteger(L, -rc);
-	return 3;
+	return n;
 }
 
 /* world:read_mem(pid, addr, len) -> bytes | nil, message, errno */

@@ -1,0 +1,150 @@
+/*
+** The format layer: one file per /proc file family, each a formatter and
+** the parser of the host kernel's text for it.
+**
+** A formatter is pure: facts in, bytes appended to `out`, 0 or -errno back.
+** It reads only the PL_F_* (or PL_M_*) groups its comment names.  A parser
+** is the formatter's inverse: it fills those groups of a record (strings and
+** lists into the arena) and returns 0 or -EINVAL, always with the signature
+**
+**     int pl_parse_X(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+**
+** (or struct pl_machine *m for the top level), so the host source, a world
+** and a capture can each keep one table of (name, parser).  The host source
+** parses, the model source fills records directly, and both are served by
+** the same formatters, so the host kernel is the formatters' oracle.
+**
+** stat and wchan print some fields only to a reader that passes
+** ptrace_may_access (READ_FSCREDS): `permitted` is that decision, made by
+** the access layer for the caller.
+*/
+#ifndef PL_FORMAT_H
+#define PL_FORMAT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "record/arena.h"
+#include "record/buf.h"
+#include "record/machine.h"
+#include "record/task.h"
+
+/* A parser of the host kernel's text for a task's file. */
+typedef int (*pl_task_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* A parser of the host kernel's text for a top-level file. */
+typedef int (*pl_machine_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* stat.c: PL_F_STAT */
+int pl_fmt_stat(const struct pl_task *t, int permitted, struct pl_buf *out);
+int pl_parse_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* statm.c: PL_F_STATUS (mm counters) + PL_F_STAT (code range); has_mm */
+int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out);
+
+/* status.c: PL_F_STATUS */
+int pl_fmt_status(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* bitmap.c: Cpus_allowed-style bitmaps (%*pb), for worlds and captures */
+int pl_parse_bitmap(const char *text, size_t len, struct pl_bitmap *m);
+int pl_fmt_bitmap(const struct pl_bitmap *m, struct pl_buf *out);
+
+/* comm.c: PL_F_STAT */
+int pl_fmt_comm(const struct pl_task *t, struct pl_buf *out);
+
+/* io.c: PL_F_IO */
+int pl_fmt_io(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_io(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* limits.c: PL_F_LIMITS */
+int pl_fmt_limits(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_limits(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* cgroup.c: PL_F_CGROUP */
+int pl_fmt_cgroup(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_cgroup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* maps.c: PL_F_MAPS, PL_F_SMAPS, PL_F_ROLLUP */
+int pl_fmt_maps(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_smaps(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_smaps_rollup(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_maps(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_smaps(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_smaps_rollup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* mounts.c: PL_F_MOUNTS */
+int pl_fmt_mounts(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_mountinfo(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_mountinfo(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* idmap.c: PL_F_IDMAP */
+int pl_fmt_uid_map(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_gid_map(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_uid_map(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_gid_map(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* A list of extents, as either map prints it. */
+int pl_fmt_idmap(const struct pl_idmap_extent *e, size_t n, struct pl_buf *out);
+int pl_parse_idmap(const char *text, size_t len, struct pl_arena *a,
+                   const struct pl_idmap_extent **out, size_t *n);
+int pl_fmt_setgroups(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_setgroups(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* A write(2) to uid_map/gid_map parsed as map_write does: 0, or -EINVAL. */
+#define PL_IDMAP_MAX_EXTENTS 340 /* UID_GID_MAP_MAX_EXTENTS */
+int pl_idmap_parse_write(const char *buf, size_t len, struct pl_idmap_extent *out,
+                         size_t max, size_t *n);
+
+/* auxv.c: PL_F_AUXV (binary: native-endian unsigned longs) */
+int pl_fmt_auxv(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_auxv(const char *data, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* oom.c: PL_F_OOM */
+int pl_fmt_oom_score(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_oom_score_adj(const struct pl_task *t, struct pl_buf *out);
+/* coredump_filter.c: PL_F_OOM */
+int pl_fmt_coredump_filter(const struct pl_task *t, struct pl_buf *out);
+/* wchan.c: PL_F_WCHAN */
+int pl_fmt_wchan(const struct pl_task *t, int permitted, struct pl_buf *out);
+
+/* children.c: PL_F_CHILDREN */
+int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
+
+/* fdinfo.c */
+int pl_fmt_fdinfo(const struct pl_fdinfo *fi, struct pl_buf *out);
+int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_fdinfo *fi);
+
+/*
+** cmdline.c: Linux's get_mm_cmdline and environ_read over a memory reader.
+** `rd` copies task memory as pl_source_ops.read_mem does.  mm == NULL means
+** the task has no mm (zombie, kernel thread): empty output.  A fault ends
+** cmdline short and empties environ (the kernel drops a whole environ read
+** on a fault); only reader errors other than -EFAULT/-EIO are returned.
+*/
+typedef ssize_t (*pl_mem_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
+int pl_fmt_cmdline(const struct pl_mm *mm, pl_mem_read_fn rd, void *arg, struct pl_buf *out);
+int pl_fmt_environ(const struct pl_mm *mm, pl_mem_read_fn rd, void *arg, struct pl_buf *out);
+
+/* ns.c: ns link text "net:[4026531840]" */
+int pl_fmt_ns_link(int ns, uint64_t ino, struct pl_buf *out);
+/* "net:[4026531840]" -> ino; -EINVAL if the text is not that shape */
+int pl_parse_ns_link(const char *text, uint64_t *ino);
+
+/* machine.c: the top-level files, from PL_M_* groups */
+int pl_fmt_uptime(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_uptime(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_loadavg(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_loadavg(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_meminfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_meminfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_machine_stat(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_machine_stat(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_cpuinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_cpuinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_version(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_filesystems(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_filesystems(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+/* sys/kernel/{pid_max,osrelease,ostype,hostname}: "value\n" */
+int pl_fmt_pid_max(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_osrelease(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_ostype(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_hostname(const struct pl_machine *m, struct pl_buf *out);
+
+#endif

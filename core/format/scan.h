@@ -1,0 +1,34 @@
+/*
+** pl_text: the small scanners every parser of the kernel's text shares.
+*/
+#ifndef PL_TEXT_H
+#define PL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record/arena.h"
+
+/* Unsigned decimal at p; returns the end, or NULL without a digit or on
+** overflow of 64 bits. */
+const char *pl_scan_u64(const char *p, const char *end, uint64_t *v);
+
+/* Parse one line [line, nl) into *elem; 0 or -errno. */
+typedef int (*pl_line_fn)(struct pl_arena *a, const char *line, const char *nl, void *elem);
+
+/*
+** Text of '\n'-terminated lines into an arena array of one element a line
+** (elem_size bytes each); -EINVAL when the last line has no newline.
+*/
+int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
+                   pl_line_fn fn, void **out, size_t *n);
+
+/*
+** The text of a small kernel file made in one go (a task's status), read
+** with one read(2) into buf and NUL-terminated: its length, or -errno.
+** path is relative to dirfd (AT_FDCWD: the current directory).
+*/
+ssize_t pl_read_small(int dirfd, const char *path, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+** statm: Linux's proc_pid_statm (fs/proc/array.c, task_statm in
+** fs/proc/task_mmu.c), seven page counts on one line.
+*/
+#include <errno.h>
+
+#include "format/format.h"
+#include "format/digits.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  ((uint64_t)1 << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+
+/*
+** statm: PL_F_STATUS mm counters and PL_F_STAT's code range.  "shared" and
+** "resident" are the counters task_statm() sums, so they agree with
+** status's RssFile+RssShmem and VmRSS.  text is not clipped to exec_vm
+** (status's VmExe is), so it can exceed VmExe.
+*/
+int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out)
+{
+	if (!t->has_mm) {
+		pl_buf_add(out, "0 0 0 0 0 0 0\n", 14);
+		return pl_buf_status(out);
+	}
+	const struct pl_mm *m = &t->mm;
+	uint64_t shared = m->rss_file + m->rss_shmem;
+	uint64_t text = (((m->end_code + PAGE_SIZE - 1) & PAGE_MASK)
+	                 - (m->start_code & PAGE_MASK)) >> PAGE_SHIFT;
+	char *start = pl_buf_reserve(out, 7 * 21 + 1);
+	if (!start)
+		return -ENOMEM;
+	char *p = put_u(start, m->total_vm);
+	p = sp_u(p, shared + m->rss_anon);
+	p = sp_u(p, shared);
+	p = sp_u(p, text);
+	p = sp_u(p, 0);             /* lib: always 0 since 2.6 */
+	p = sp_u(p, m->data_vm + m->stack_vm);
+	p = sp_u(p, 0);             /* dirty: always 0 */
+	*p++ = '\n';
+	out->len += (size_t)(p - start);
+	return 0;
+}

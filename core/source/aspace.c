@@ -1,0 +1,156 @@
+/*
+** pl_aspace: sorted disjoint ranges with their bytes.  Worlds are small
+** (a few ranges per task), so maps rebuild arrays plainly.
+*/
+#include "source/aspace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Index of the first range ending after addr. */
+static size_t first_after(const struct pl_aspace *as, uint64_t addr)
+{
+	size_t lo = 0, hi = as->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (as->r[mid].start + as->r[mid].len <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
+{
+	if (len == 0)
+		return 0;
+	if (start + len < start)
+		return -EINVAL;
+	uint64_t end = start + len;
+	/* ranges that overlap or touch [start, end) merge into one */
+	size_t i = first_after(as, start > 0 ? start - 1 : 0);
+	size_t j = i;
+	uint64_t ns = start, ne = end;
+	while (j < as->n && as->r[j].start <= end) {
+		if (as->r[j].start < ns)
+			ns = as->r[j].start;
+		if (as->r[j].start + as->r[j].len > ne)
+			ne = as->r[j].start + as->r[j].len;
+		j++;
+	}
+	if (ne - ns > SIZE_MAX)
+		return -ENOMEM;
+	unsigned char *bytes = calloc(1, (size_t)(ne - ns));
+	if (!bytes)
+		return -ENOMEM;
+	for (size_t k = i; k < j; k++) {
+		memcpy(bytes + (as->r[k].start - ns), as->r[k].bytes, (size_t)as->r[k].len);
+		free(as->r[k].bytes);
+	}
+	if (i == j) { /* nothing merged: insert a slot */
+		if (as->n == as->cap) {
+			size_t cap = as->cap ? as->cap * 2 : 8;
+			struct pl_aspace_range *r = realloc(as->r, cap * sizeof *r);
+			if (!r) {
+				free(bytes);
+				return -ENOMEM;
+			}
+			as->r = r;
+			as->cap = cap;
+		}
+		memmove(as->r + i + 1, as->r + i, (as->n - i) * sizeof *as->r);
+		as->n++;
+		j = i + 1;
+	}
+	as->r[i] = (struct pl_aspace_range){ ns, ne - ns, bytes };
+	memmove(as->r + i + 1, as->r + j, (as->n - j) * sizeof *as->r);
+	as->n -= j - i - 1;
+	return 0;
+}
+
+int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len;
+	if (end < start)
+		return -EINVAL;
+	for (size_t i = first_after(as, start); i < as->n && as->r[i].start < end;) {
+		struct pl_aspace_range *r = &as->r[i];
+		uint64_t rs = r->start, re = r->start + r->len;
+		if (start > rs && end < re) { /* a hole in the middle: split */
+			struct pl_aspace_range tail = { end, re - end, malloc((size_t)(re - end)) };
+			if (!tail.bytes)
+				return -ENOMEM;
+			memcpy(tail.bytes, r->bytes + (end - rs), (size_t)(re - end));
+			r->len = start - rs;
+			if (as->n == as->cap) {
+				size_t cap = as->cap * 2;
+				struct pl_aspace_range *nr = realloc(as->r, cap * sizeof *nr);
+				if (!nr) {
+					free(tail.bytes);
+					return -ENOMEM;
+				}
+				as->r = nr;
+				as->cap = cap;
+			}
+			memmove(as->r + i + 2, as->r + i + 1, (as->n - i - 1) * sizeof *as->r);
+			as->r[i + 1] = tail;
+			as->n++;
+			return 0;
+		}
+		if (start <= rs && end >= re) { /* covered: drop it */
+			free(r->bytes);
+			memmove(as->r + i, as->r + i + 1, (as->n - i - 1) * sizeof *as->r);
+			as->n--;
+			continue;
+		}
+		if (start <= rs) { /* cut the head */
+			memmove(r->bytes, r->bytes + (end - rs), (size_t)(re - end));
+			r->start = end;
+			r->len = re - end;
+		} else { /* cut the tail */
+			r->len = start - rs;
+		}
+		i++;
+	}
+	return 0;
+}
+
+int pl_aspace_write(struct pl_aspace *as, uint64_t addr, const void *data, size_t len)
+{
+	int rc = pl_aspace_map(as, addr, len);
+	if (rc < 0)
+		return rc;
+	struct pl_aspace_range *r = &as->r[first_after(as, addr)];
+	memcpy(r->bytes + (addr - r->start), data, len);
+	return 0;
+}
+
+ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = 0;
+	size_t i = first_after(as, addr);
+	while (done < len && i < as->n) {
+		const struct pl_aspace_range *r = &as->r[i];
+		uint64_t a = addr + done;
+		if (a < r->start)
+			break; /* a hole */
+		uint64_t avail = r->start + r->len - a;
+		size_t n = len - done < avail ? len - done : (size_t)avail;
+		memcpy((char *)buf + done, r->bytes + (a - r->start), n);
+		done += n;
+		i++;
+	}
+	if (done == 0 && len > 0)
+		return -EFAULT;
+	return (ssize_t)done;
+}
+
+void pl_aspace_free(struct pl_aspace *as)
+{
+	for (size_t i = 0; i < as->n; i++)
+		free(as->r[i].bytes);
+	free(as->r);
+	*as = (struct pl_aspace)PL_ASPACE_INIT;
+}

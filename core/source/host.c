@@ -1,0 +1,670 @@
+/*
+** The host source: facts of live processes, parsed from the host kernel's
+** per-pid files; memory copied in with process_vm_readv (pread on the
+** host's mem file when that is refused).  Every file is read once per
+** load into a per-thread buffer and parsed there; only what the parsers
+** keep is copied into the request's arena.
+**
+** The hot requests (a task's owner, whether it exists, its stat and
+** status) are answered first from kept fds (pl_hostfd.h), which avoid
+** the path walk and the open/close; whenever the cache does not answer,
+** the path-based code below does, so it stays the reference.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "record/buf.h"
+#include "format/format.h"
+#include "source/hostfd.h"
+#include "record/machine.h"
+#include "record/scratch.h"
+#include "source/source.h"
+
+struct host_source {
+	struct pl_source base;
+	int root_fd;             /* the host's /proc */
+	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
+	char root[PATH_MAX];
+};
+
+static struct host_source *host(struct pl_source *s)
+{
+	return (struct host_source *)s;
+}
+
+/* The task's directory relative to the host /proc: "tgid" or "tgid/task/tid". */
+static void task_dir(char *out, size_t n, pl_pid tgid, pl_pid tid)
+{
+	if (tid == 0)
+		snprintf(out, n, "%d", (int)tgid);
+	else
+		snprintf(out, n, "%d/task/%d", (int)tgid, (int)tid);
+}
+
+/* A vanished task shows as ENOENT on the host; callers want ESRCH. */
+static int gone(int err)
+{
+	return err == ENOENT ? -ESRCH : -err;
+}
+
+/*
+** Read dir/name whole into the thread's buffer (NUL-terminated).  procfs
+** files report size 0, so read until EOF.
+*/
+static int read_file(struct host_source *h, const char *dir, const char *name,
+                     const char **text, size_t *len)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	struct pl_buf *readbuf = &s->read;
+	char path[96];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gone(errno);
+	pl_buf_reset(readbuf);
+	for (;;) {
+		char *w = pl_buf_reserve(readbuf, 4096);
+		if (!w) {
+			close(fd);
+			return -ENOMEM;
+		}
+		ssize_t n = read(fd, w, readbuf->cap - readbuf->len - 1);
+		if (n < 0) {
+			int err = errno;
+			close(fd);
+			return gone(err);
+		}
+		if (n == 0)
+			break;
+		readbuf->len += (size_t)n;
+	}
+	close(fd);
+	readbuf->data[readbuf->len] = '\0';
+	*text = readbuf->data;
+	*len = readbuf->len;
+	return 0;
+}
+
+/*
+** A task's file: from the kept fd of the held entry when it answers, else
+** by path.  The kept fd's bytes are a fresh open's (hostfd.c), and a task
+** reaped since the entry was made reads by path, which finds the pid's
+** new process if there is one.
+*/
+static int read_task_file(struct host_source *h, struct pl_hostfd_ref *ref, int kept,
+                          const char *dir, const char *name, const char **text, size_t *len)
+{
+	if (ref && ref->s) {
+		struct pl_scratch *s = pl_scratch();
+		if (!s)
+			return -ENOMEM;
+		if (pl_hostfd_read(ref, kept, &s->read) == 0) {
+			*text = s->read.data;
+			*len = s->read.len;
+			return 0;
+		}
+	}
+	return read_file(h, dir, name, text, len);
+}
+
+static int parse_text(int rc, const char *text, size_t len, pl_task_parser parse,
+                      struct pl_arena *a, struct pl_task *t)
+{
+	if (rc < 0)
+		return rc;
+	rc = parse(text, len, a, t);
+	return rc == -EINVAL ? -EIO : rc; /* text we could not parse: our bug, not the caller's */
+}
+
+static int parse_file(struct host_source *h, const char *dir, const char *name,
+                      pl_task_parser parse, struct pl_arena *a, struct pl_task *t)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(h, dir, name, &text, &len);
+	return parse_text(rc, text, len, parse, a, t);
+}
+
+static int parse_task_file(struct host_source *h, struct pl_hostfd_ref *ref, int kept,
+                           const char *dir, const char *name, pl_task_parser parse,
+                           struct pl_arena *a, struct pl_task *t)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_task_file(h, ref, kept, dir, name, &text, &len);
+	return parse_text(rc, text, len, parse, a, t);
+}
+
+static int read_u64(struct host_source *h, const char *dir, const char *name,
+                    int base, int64_t *out)
+{
+	const char *text;
+	size_t len;
+	int rc = read_file(h, dir, name, &text, &len);
+	if (rc < 0)
+		return rc;
+	char *end;
+	errno = 0;
+	*out = strtoll(text, &end, base);
+	return (end == text || errno) ? -EINVAL : 0;
+}
+
+static int load_oom(struct host_source *h, const char *dir, struct pl_task *t, pl_pid tid)
+{
+	int64_t v;
+	int rc = read_u64(h, dir, "oom_score", 10, &v);
+	if (rc < 0)
+		return rc;
+	t->oom_score = (uint32_t)v;
+	if ((rc = read_u64(h, dir, "oom_score_adj", 10, &v)) < 0)
+		return rc;
+	t->oom_score_adj = (int32_t)v;
+	/* coredump_filter exists only in the thread-group directory, and
+	** reads empty for a task without mm */
+	if (tid == 0) {
+		rc = read_u64(h, dir, "coredump_filter", 16, &v);
+		if (rc < 0 && rc != -EINVAL)
+			return rc;
+		t->coredump_filter = rc == -EINVAL ? PL_COREDUMP_FILTER_NONE : (uint32_t)v;
+	}
+	return 0;
+}
+
+static const char *read_link(struct host_source *h, const char *dir, const char *name,
+                             struct pl_arena *a, int *err)
+{
+	char path[96], target[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	ssize_t n = readlinkat(h->root_fd, path, target, sizeof target);
+	if (n < 0) {
+		*err = errno;
+		return NULL;
+	}
+	*err = 0;
+	return pl_arena_strndup(a, target, (size_t)n);
+}
+
+static int load_links(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
+{
+	int err;
+	t->exe = read_link(h, dir, "exe", a, &err);
+	if (err == ENOENT && faccessat(h->root_fd, dir, F_OK, 0) < 0)
+		return -ESRCH;
+	t->cwd = read_link(h, dir, "cwd", a, &err);
+	t->root = read_link(h, dir, "root", a, &err);
+	return 0;
+}
+
+static int load_ns(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
+{
+	char nsdir[80];
+	snprintf(nsdir, sizeof nsdir, "%s/ns", dir);
+	for (int i = 0; i < PL_NS_COUNT; i++) {
+		int err;
+		const char *text = read_link(h, nsdir, pl_ns_names[i], a, &err);
+		t->ns_ino[i] = 0;
+		if (text)
+			pl_parse_ns_link(text, &t->ns_ino[i]);
+	}
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pl_pid x = *(const pl_pid *)a, y = *(const pl_pid *)b;
+	return (x > y) - (x < y);
+}
+
+/* Numeric entries of dir: pids (sorted ascending when asked) or fds (zero_ok). */
+static int list_numeric(struct host_source *h, const char *dir, struct pl_arena *a,
+                        pl_pid **out, size_t *n, int sort, int zero_ok)
+{
+	int fd = openat(h->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return gone(errno);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	pl_pid *v = NULL;
+	size_t cap = 0, len = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || end == de->d_name || pid < 0 || (pid == 0 && !zero_ok))
+			continue;
+		v = pl_arena_grow(a, v, sizeof *v, &cap, len + 1);
+		if (!v) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		v[len++] = (pl_pid)pid;
+	}
+	closedir(d);
+	if (sort && len > 1)
+		qsort(v, len, sizeof *v, cmp_pid);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
+{
+	char fddir[80];
+	snprintf(fddir, sizeof fddir, "%s/fd", dir);
+	pl_pid *fdn;
+	size_t n;
+	int rc = list_numeric(h, fddir, a, &fdn, &n, 1, 1);
+	if (rc < 0)
+		return rc;
+	struct pl_fd *fds = pl_arena_alloc(a, (n ? n : 1) * sizeof *fds);
+	if (!fds)
+		return -ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char name[16];
+		struct stat st;
+		int err;
+		snprintf(name, sizeof name, "%d", (int)fdn[i]);
+		const char *target = read_link(h, fddir, name, a, &err);
+		char path[96];
+		snprintf(path, sizeof path, "%s/%s", fddir, name);
+		if (!target || fstatat(h->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* closed meanwhile */
+		fds[k].fd = fdn[i];
+		fds[k].f_mode = ((st.st_mode & S_IRUSR) ? 1 : 0) | ((st.st_mode & S_IWUSR) ? 2 : 0);
+		fds[k].target = target;
+		k++;
+	}
+	t->fds = fds;
+	t->nfds = k;
+	return 0;
+}
+
+static int load_children(struct host_source *h, pl_pid tgid, pl_pid tid,
+                         struct pl_arena *a, struct pl_task *t)
+{
+	char dir[64];
+	const char *text;
+	size_t len;
+	task_dir(dir, sizeof dir, tgid, tid ? tid : tgid);
+	if (tid == 0) /* children lives only in thread directories */
+		snprintf(dir, sizeof dir, "%d/task/%d", (int)tgid, (int)tgid);
+	int rc = read_file(h, dir, "children", &text, &len);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0, n = 0;
+	pl_pid *v = NULL;
+	for (const char *p = text; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		v = pl_arena_grow(a, v, sizeof *v, &cap, n + 1);
+		if (!v)
+			return -ENOMEM;
+		v[n++] = (pl_pid)pid;
+		p = end;
+	}
+	t->children = v;
+	t->nchildren = n;
+	return 0;
+}
+
+/*
+** Ownership as the host kernel computed it: a 0555 directory shows
+** euid/egid, any other entry task_dump_owner's answer.  Whether that answer
+** came from "not dumpable" or "no mm" the host does not say; status fills
+** has_mm exactly when it is loaded too.
+*/
+static int load_owner(struct host_source *h, struct pl_hostfd_ref *ref, const char *dir,
+                      struct pl_task *t)
+{
+	uint32_t duid, dgid, fuid, fgid;
+	if (!ref->s || pl_hostfd_owner(ref, &duid, &dgid, &fuid, &fgid) < 0) {
+		struct stat d, f;
+		char path[96];
+		if (fstatat(h->root_fd, dir, &d, 0) < 0)
+			return gone(errno);
+		snprintf(path, sizeof path, "%s/stat", dir);
+		if (fstatat(h->root_fd, path, &f, 0) < 0)
+			return gone(errno);
+		duid = d.st_uid, dgid = d.st_gid, fuid = f.st_uid, fgid = f.st_gid;
+	}
+	t->euid = duid;
+	t->egid = dgid;
+	t->dumpable = (fuid == duid && fgid == dgid) ? 1 : 0;
+	if (!(t->have & PL_F_STATUS))
+		t->has_mm = 1;
+	t->mm_root_uid = t->mm_root_gid = 0;
+	return 0;
+}
+
+static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                     struct pl_arena *a, struct pl_task *t)
+{
+	struct host_source *h = host(s);
+	char dir[64];
+	int rc = 0;
+	task_dir(dir, sizeof dir, tgid, tid);
+	t->tgid = tgid;
+	t->tid = tid ? tid : tgid;
+
+	/* the groups kept fds serve; others read by path */
+	struct pl_hostfd_ref ref = { NULL };
+	if (want & (PL_F_OWNER | PL_F_STAT | PL_F_STATUS))
+		rc = pl_hostfd_get(h->fds, tgid, tid, &ref);
+	if (rc > 0)
+		rc = 0; /* not cached */
+	if (!rc && (want & PL_F_OWNER))
+		rc = load_owner(h, &ref, dir, t);
+	if (!rc && (want & PL_F_STAT))
+		rc = parse_task_file(h, &ref, PL_HF_STAT, dir, "stat", pl_parse_stat, a, t);
+	if (!rc && (want & PL_F_STATUS))
+		rc = parse_task_file(h, &ref, PL_HF_STATUS, dir, "status", pl_parse_status, a, t);
+	pl_hostfd_put(&ref);
+	if (!rc && (want & PL_F_IO))
+		rc = parse_file(h, dir, "io", pl_parse_io, a, t);
+	if (!rc && (want & PL_F_LIMITS))
+		rc = parse_file(h, dir, "limits", pl_parse_limits, a, t);
+	if (!rc && (want & PL_F_CGROUP))
+		rc = parse_file(h, dir, "cgroup", pl_parse_cgroup, a, t);
+	if (!rc && (want & PL_F_SMAPS))
+		rc = parse_file(h, dir, "smaps", pl_parse_smaps, a, t);
+	else if (!rc && (want & PL_F_MAPS))
+		rc = parse_file(h, dir, "maps", pl_parse_maps, a, t);
+	if (!rc && (want & PL_F_ROLLUP))
+		rc = parse_file(h, dir, "smaps_rollup", pl_parse_smaps_rollup, a, t);
+	if (!rc && (want & PL_F_MOUNTS)) {
+		rc = parse_file(h, dir, "mountinfo", pl_parse_mountinfo, a, t);
+		if (rc == -EINVAL) { /* a zombie has no mount namespace */
+			t->no_mnt_ns = 1;
+			rc = 0;
+		}
+	}
+	if (!rc && (want & PL_F_IDMAP)) {
+		rc = parse_file(h, dir, "uid_map", pl_parse_uid_map, a, t);
+		if (!rc)
+			rc = parse_file(h, dir, "gid_map", pl_parse_gid_map, a, t);
+		if (!rc)
+			rc = parse_file(h, dir, "setgroups", pl_parse_setgroups, a, t);
+	}
+	if (!rc && (want & PL_F_AUXV)) {
+		const char *data;
+		size_t len;
+		rc = read_file(h, dir, "auxv", &data, &len);
+		if (!rc)
+			rc = pl_parse_auxv(data, len, a, t);
+	}
+	if (!rc && (want & PL_F_OOM))
+		rc = load_oom(h, dir, t, tid);
+	if (!rc && (want & PL_F_WCHAN)) {
+		const char *text;
+		size_t len;
+		rc = read_file(h, dir, "wchan", &text, &len);
+		if (!rc)
+			t->wchan = pl_arena_strndup(a, text, len);
+	}
+	if (!rc && (want & PL_F_LINKS))
+		rc = load_links(h, dir, a, t);
+	if (!rc && (want & PL_F_NS))
+		rc = load_ns(h, dir, a, t);
+	if (!rc && (want & PL_F_FDS))
+		rc = load_fds(h, dir, a, t);
+	if (!rc && (want & PL_F_THREADS)) {
+		char tdir[64];
+		pl_pid *v;
+		snprintf(tdir, sizeof tdir, "%d/task", (int)tgid);
+		/* the kernel lists threads in thread-list order; keep it */
+		rc = list_numeric(h, tdir, a, &v, &t->nthreads, 0, 0);
+		t->threads = v;
+	}
+	if (!rc && (want & PL_F_CHILDREN))
+		rc = load_children(h, tgid, tid, a, t);
+	if (rc == 0)
+		t->have |= want;
+	return rc;
+}
+
+static int host_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                            struct pl_arena *a, struct pl_fdinfo *fi)
+{
+	char dir[64], name[40];
+	const char *text;
+	size_t len;
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(name, sizeof name, "fdinfo/%d", fd);
+	int rc = read_file(host(s), dir, name, &text, &len);
+	if (rc == -ESRCH && faccessat(host(s)->root_fd, dir, F_OK, 0) == 0)
+		rc = -ENOENT; /* the task lives; the fd is closed */
+	return rc < 0 ? rc : pl_parse_fdinfo(text, len, a, fi);
+}
+
+
+static int host_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg)
+{
+	struct host_source *h = host(s);
+	struct pl_arena a = PL_ARENA_INIT;
+	pl_pid *v;
+	size_t n;
+	int rc = list_numeric(h, ".", &a, &v, &n, 1, 0);
+	if (rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i] >= from && cb(arg, v[i]))
+				break;
+	}
+	pl_arena_free(&a);
+	return rc;
+}
+
+static int host_task_exists(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	char dir[64];
+	if (tid == tgid)
+		tid = 0;
+	struct pl_hostfd_ref ref;
+	int rc = pl_hostfd_get(host(s)->fds, tgid, tid, &ref);
+	if (rc == 0) {
+		rc = pl_hostfd_alive(&ref);
+		pl_hostfd_put(&ref);
+		if (rc == 0)
+			return 0;
+	} else if (rc < 0) {
+		return rc; /* its directory could not be found */
+	}
+	task_dir(dir, sizeof dir, tgid, tid);
+	return faccessat(host(s)->root_fd, dir, F_OK, 0) < 0 ? gone(errno) : 0;
+}
+
+static int host_tgid_of(struct pl_source *s, pl_pid tid, pl_pid *tgid)
+{
+	char dir[32];
+	const char *text;
+	size_t len;
+	snprintf(dir, sizeof dir, "%d", (int)tid);
+	int rc = read_file(host(s), dir, "status", &text, &len);
+	if (rc < 0)
+		return rc;
+	const char *p = strstr(text, "\nTgid:\t");
+	if (!p)
+		return -EIO;
+	*tgid = (pl_pid)strtol(p + 7, NULL, 10);
+	return 0;
+}
+
+#define PAGE 4096u
+#define IOV_BATCH 64
+
+/* Page-sized remote pieces: a fault then cuts the copy at a page, as
+** access_remote_vm does, rather than losing a whole large iovec. */
+static ssize_t vm_readv(pid_t pid, uint64_t addr, char *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		struct iovec local = { buf + done, 0 }, remote[IOV_BATCH];
+		int k = 0;
+		uint64_t a = addr + done;
+		size_t left = len - done;
+		while (k < IOV_BATCH && left) {
+			size_t chunk = PAGE - (size_t)(a % PAGE);
+			if (chunk > left)
+				chunk = left;
+			remote[k].iov_base = (void *)(uintptr_t)a;
+			remote[k].iov_len = chunk;
+			local.iov_len += chunk;
+			a += chunk;
+			left -= chunk;
+			k++;
+		}
+		ssize_t n = process_vm_readv(pid, &local, 1, remote, (unsigned long)k, 0);
+		if (n < 0) {
+			if (done)
+				break;
+			return -errno;
+		}
+		done += (size_t)n;
+		if ((size_t)n < local.iov_len)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+static ssize_t mem_pread(struct host_source *h, pl_pid tgid, uint64_t addr, char *buf, size_t len)
+{
+	char path[32];
+	snprintf(path, sizeof path, "%d/mem", (int)tgid);
+	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gone(errno);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t)(addr + done));
+		if (n <= 0) {
+			if (n < 0 && !done) {
+				int err = errno;
+				close(fd);
+				return err == EIO ? -EFAULT : -err;
+			}
+			break;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)done;
+}
+
+static ssize_t host_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
+                             void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	ssize_t n = vm_readv(tgid, addr, buf, len);
+	if (n == -EPERM || n == -ENOSYS)
+		n = mem_pread(host(s), tgid, addr, buf, len);
+	if (n == -ESRCH) /* a zombie has no mm to read; a reaped task is gone */
+		return host_task_exists(s, tgid, tgid) == 0 ? 0 : -ESRCH;
+	return n;
+}
+
+/* One line of text without its newline, into the arena. */
+static int read_line(struct host_source *h, const char *dir, const char *name,
+                     struct pl_arena *a, const char **out)
+{
+	const char *text;
+	size_t len;
+	int rc = read_file(h, dir, name, &text, &len);
+	if (rc < 0)
+		return rc;
+	if (len && text[len - 1] == '\n')
+		len--;
+	*out = pl_arena_strndup(a, text, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
+                             struct pl_machine *m)
+{
+	static const struct { unsigned bit; const char *name; pl_machine_parser parse; } files[] = {
+		{ PL_M_UPTIME, "uptime", pl_parse_uptime },
+		{ PL_M_LOADAVG, "loadavg", pl_parse_loadavg },
+		{ PL_M_MEMINFO, "meminfo", pl_parse_meminfo },
+		{ PL_M_STAT, "stat", pl_parse_machine_stat },
+		{ PL_M_CPUINFO, "cpuinfo", pl_parse_cpuinfo },
+		{ PL_M_FILESYSTEMS, "filesystems", pl_parse_filesystems },
+	};
+	struct host_source *h = host(s);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof files[0]; i++) {
+		if (!(want & files[i].bit))
+			continue;
+		const char *text;
+		size_t len;
+		rc = read_file(h, ".", files[i].name, &text, &len);
+		if (rc == 0 && files[i].parse(text, len, a, m) < 0)
+			rc = -EIO;
+	}
+	if (rc == 0 && (want & PL_M_VERSION))
+		rc = read_line(h, ".", "version", a, &m->version);
+	if (rc == 0 && (want & PL_M_SYSKERNEL)) {
+		const char *pid_max;
+		rc = read_line(h, "sys/kernel", "pid_max", a, &pid_max);
+		if (rc == 0)
+			m->pid_max = (uint32_t)strtoul(pid_max, NULL, 10);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "osrelease", a, &m->osrelease);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "ostype", a, &m->ostype);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "hostname", a, &m->hostname);
+	}
+	if (rc == 0)
+		m->have |= want;
+	return rc;
+}
+
+static void host_destroy(struct pl_source *s)
+{
+	pl_hostfd_free(host(s)->fds);
+	close(host(s)->root_fd);
+	free(s);
+}
+
+static const struct pl_source_ops host_ops = {
+	.name = "host",
+	.each_tgid = host_each_tgid,
+	.task_exists = host_task_exists,
+	.tgid_of = host_tgid_of,
+	.load = host_load,
+	.load_fdinfo = host_load_fdinfo,
+	.read_mem = host_read_mem,
+	.load_machine = host_load_machine,
+	.destroy = host_destroy,
+};
+
+struct pl_source *pl_host_source_new(const char *proc_root)
+{
+	struct host_source *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->root_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->root_fd < 0) {
+		free(h);
+		return NULL;
+	}
+	snprintf(h->root, sizeof h->root, "%s", proc_root);
+	h->fds = pl_hostfd_new(h->root_fd);
+	h->base.ops = &host_ops;
+	return &h->base;
+}

@@ -1,0 +1,655 @@
+/*
+** The model source: tasks a world declared.  Records are kept sorted by
+** tid; a load unpacks the record (its lists point into the model's arena,
+** which lives as long as the model).  A rwlock lets a world change while
+** mounted: zombify and vanish take it for writing.
+**
+** A struct pl_task is about 3 KB, most of it the same from task to task
+** (limits, bitmaps, namespace ids, counters left at their defaults), and a
+** world may hold 100,000 tasks.  So a finished record is kept packed: the
+** 8-byte words in which it differs from the world's first record (the
+** base), with a bitmap saying which.  A task of a generated world packs to
+** a few hundred bytes; unpacking is a 3 KB copy and a few stores, as cheap
+** as the copy a load made before.  Records are written while their group is
+** being declared (pl_model_add), and packed when the next group starts.
+*/
+#include "source/model.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REC_WORDS (sizeof(struct pl_task) / 8)
+#define MASK_WORDS ((REC_WORDS + 63) / 64)
+_Static_assert(sizeof(struct pl_task) % 8 == 0, "a record is whole words");
+
+/* A record as the words that differ from the base, in word order. */
+struct packed {
+	uint64_t mask[MASK_WORDS];
+	uint64_t w[];
+};
+
+struct model_task {
+	pl_pid tgid, tid, ppid;
+	unsigned char gone;        /* reaped: no longer visible */
+	unsigned char has_mm;
+	const struct packed *rec;
+	const struct packed *group; /* leader only: /proc/<tgid>/ view, if it differs */
+	/* Lists the model indexes at seal, outside the packed record. */
+	const pl_pid *threads, *children;
+	uint32_t nthreads, nchildren;
+	struct pl_model_fdinfo *fdinfo;
+	size_t nfdinfo;
+	/* While the task's group is being declared: the record being written. */
+	struct pl_task *open, *open_group;
+};
+
+struct model_space {
+	pl_pid tgid;
+	struct pl_aspace as;
+};
+
+struct pl_model {
+	struct pl_source base;
+	struct model_task **tasks; /* sorted by tid once sealed */
+	size_t n, cap;
+	size_t open_from;          /* tasks[open_from..n) are still open */
+	const struct pl_task *base_rec; /* what packed records differ from */
+	struct model_space *spaces;
+	size_t nspaces, spaces_cap;
+	struct pl_arena arena;
+	struct pl_machine machine;
+	pthread_rwlock_t lock;
+	int sealed;
+};
+
+static struct pl_model *model(struct pl_source *s)
+{
+	return (struct pl_model *)s;
+}
+
+static const struct packed *pack(struct pl_model *m, const struct pl_task *t)
+{
+	if (!m->base_rec) {
+		struct pl_task *b = pl_arena_alloc(&m->arena, sizeof *b);
+		if (!b)
+			return NULL;
+		*b = *t;
+		m->base_rec = b;
+	}
+	const char *x = (const char *)t, *y = (const char *)m->base_rec;
+	uint64_t mask[MASK_WORDS] = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < REC_WORDS; i++)
+		if (memcmp(x + 8 * i, y + 8 * i, 8) != 0) {
+			mask[i / 64] |= 1ull << (i % 64);
+			n++;
+		}
+	struct packed *p = pl_arena_alloc(&m->arena, sizeof *p + n * 8);
+	if (!p)
+		return NULL;
+	memcpy(p->mask, mask, sizeof mask);
+	for (size_t i = 0, k = 0; i < REC_WORDS; i++)
+		if (mask[i / 64] >> (i % 64) & 1)
+			memcpy(&p->w[k++], x + 8 * i, 8);
+	return p;
+}
+
+static void unpack(const struct pl_model *m, const struct packed *p, struct pl_task *t)
+{
+	*t = *m->base_rec;
+	char *x = (char *)t;
+	size_t k = 0;
+	for (size_t j = 0; j < MASK_WORDS; j++)
+		for (uint64_t bits = p->mask[j]; bits; bits &= bits - 1)
+			memcpy(x + 8 * (64 * j + (size_t)__builtin_ctzll(bits)), &p->w[k++], 8);
+}
+
+/* The group being declared is complete: pack its records, free the drafts. */
+static int pack_open(struct pl_model *m)
+{
+	for (size_t i = m->open_from; i < m->n; i++) {
+		struct model_task *mt = m->tasks[i];
+		if (!(mt->rec = pack(m, mt->open)))
+			return -ENOMEM;
+		if (mt->open_group && !(mt->group = pack(m, mt->open_group)))
+			return -ENOMEM;
+		mt->ppid = mt->open->ppid;
+		mt->has_mm = mt->open->has_mm != 0;
+		free(mt->open);
+		free(mt->open_group);
+		mt->open = mt->open_group = NULL;
+	}
+	m->open_from = m->n;
+	return 0;
+}
+
+static struct model_task *find(const struct pl_model *m, pl_pid tid)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		pl_pid x = m->tasks[mid]->tid;
+		if (x == tid)
+			return m->tasks[mid]->gone ? NULL : m->tasks[mid];
+		if (x < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The record of tid in group tgid; tid 0 names the group (its leader). */
+static struct model_task *find_in(const struct pl_model *m, pl_pid tgid, pl_pid tid)
+{
+	struct model_task *mt = find(m, tid ? tid : tgid);
+	return mt && mt->tgid == tgid ? mt : NULL;
+}
+
+static int model_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct model_task *mt = m->tasks[i];
+		if (!mt->gone && mt->tid == mt->tgid && mt->tgid >= from && cb(arg, mt->tgid))
+			break;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+static int model_task_exists(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	int rc = find_in(m, tgid, tid) ? 0 : -ESRCH;
+	/* /proc/<tid> of a non-leader resolves too, as on Linux */
+	if (rc && tid == tgid && find(m, tid))
+		rc = 0;
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static int model_tgid_of(struct pl_source *s, pl_pid tid, pl_pid *tgid)
+{
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find(m, tid);
+	if (mt)
+		*tgid = mt->tgid;
+	pthread_rwlock_unlock(&m->lock);
+	return mt ? 0 : -ESRCH;
+}
+
+static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                      struct pl_arena *a, struct pl_task *t)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, tid);
+	if (!mt && tid == 0) /* /proc/<tid> of a thread shows that thread */
+		mt = find(m, tgid);
+	if (mt) {
+		int group_view = tid == 0 && mt->group;
+		unpack(m, group_view ? mt->group : mt->rec, t);
+		t->have = want;
+		t->threads = mt->threads;
+		t->nthreads = mt->nthreads;
+		t->children = mt->children;
+		t->nchildren = mt->nchildren;
+		/* stat's wchan flag: a whole group of several threads shows 0 */
+		if (!group_view && tid == 0 && t->num_threads > 1)
+			t->wchan_flag = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return mt ? 0 : -ESRCH;
+}
+
+static int model_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                             struct pl_arena *a, struct pl_fdinfo *fi)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	int rc = -ENOENT;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, tid);
+	if (!mt)
+		rc = -ESRCH;
+	for (size_t i = 0; mt && i < mt->nfdinfo; i++)
+		if (mt->fdinfo[i].fd == fd) {
+			*fi = mt->fdinfo[i].info;
+			rc = 0;
+		}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+/* Sorted by tgid once sealed.  While a world is built, a group is declared
+** in one go (pl_model_add), so the space asked for is the newest or a new
+** one: looking further back would make building quadratic.  (A tgid
+** declared twice gets two spaces; sealing refuses the world.) */
+static struct model_space *space_of(struct pl_model *m, pl_pid tgid)
+{
+	if (m->sealed) {
+		size_t lo = 0, hi = m->nspaces;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (m->spaces[mid].tgid == tgid)
+				return &m->spaces[mid];
+			if (m->spaces[mid].tgid < tgid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
+	if (m->nspaces && m->spaces[m->nspaces - 1].tgid == tgid)
+		return &m->spaces[m->nspaces - 1];
+	return NULL;
+}
+
+static int cmp_space(const void *a, const void *b)
+{
+	pl_pid x = ((const struct model_space *)a)->tgid, y = ((const struct model_space *)b)->tgid;
+	return (x > y) - (x < y);
+}
+
+static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
+                              void *buf, size_t len)
+{
+	struct pl_model *m = model(s);
+	ssize_t rc;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, 0);
+	struct model_space *sp = mt ? space_of(m, tgid) : NULL;
+	if (!mt)
+		rc = -ESRCH;
+	else if (!mt->has_mm)
+		rc = 0;
+	else if (!sp)
+		rc = len ? -EFAULT : 0;
+	else
+		rc = pl_aspace_read(&sp->as, addr, buf, len);
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
+                              struct pl_machine *out)
+{
+	(void)a;
+	struct pl_model *m = model(s);
+	pthread_rwlock_rdlock(&m->lock);
+	*out = m->machine;
+	/* loadavg's thread count and last pid follow the world as it is now */
+	uint32_t threads = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->tasks[i]->gone) {
+			threads++;
+			if (!m->machine.last_pid && m->tasks[i]->tid > out->last_pid)
+				out->last_pid = m->tasks[i]->tid;
+		}
+	if (!m->machine.nr_threads)
+		out->nr_threads = threads;
+	out->have = want;
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+struct pl_machine *pl_model_machine(struct pl_model *m)
+{
+	return &m->machine;
+}
+
+static void model_destroy(struct pl_source *s)
+{
+	pl_model_free(model(s));
+}
+
+static const struct pl_source_ops model_ops = {
+	.name = "model",
+	.each_tgid = model_each_tgid,
+	.task_exists = model_task_exists,
+	.tgid_of = model_tgid_of,
+	.load = model_load,
+	.load_fdinfo = model_load_fdinfo,
+	.read_mem = model_read_mem,
+	.load_machine = model_load_machine,
+	.destroy = model_destroy,
+};
+
+struct pl_model *pl_model_new(void)
+{
+	struct pl_model *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->base.ops = &model_ops;
+	m->base.announces_changes = 1; /* only zombify and vanish change a world */
+	pthread_rwlock_init(&m->lock, NULL);
+	return m;
+}
+
+void pl_model_free(struct pl_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = m->open_from; i < m->n; i++) {
+		free(m->tasks[i]->open);
+		free(m->tasks[i]->open_group);
+	}
+	free(m->tasks);
+	for (size_t i = 0; i < m->nspaces; i++)
+		pl_aspace_free(&m->spaces[i].as);
+	free(m->spaces);
+	pl_arena_free(&m->arena);
+	pthread_rwlock_destroy(&m->lock);
+	free(m);
+}
+
+struct pl_source *pl_model_source(struct pl_model *m)
+{
+	return &m->base;
+}
+
+struct pl_arena *pl_model_arena(struct pl_model *m)
+{
+	return &m->arena;
+}
+
+struct pl_task *pl_model_add(struct pl_model *m, pl_pid tgid, pl_pid tid)
+{
+	if (m->sealed || tgid <= 0 || tid <= 0)
+		return NULL;
+	/* a new group: the one before it is complete */
+	if (m->open_from < m->n && m->tasks[m->open_from]->tgid != tgid && pack_open(m) < 0)
+		return NULL;
+	/* a tid declared twice is found when sealing (sorted), not here:
+	** a linear check per task would make big worlds quadratic */
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct model_task **v = realloc(m->tasks, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->tasks = v;
+		m->cap = cap;
+	}
+	struct model_task *mt = pl_arena_alloc(&m->arena, sizeof *mt);
+	struct pl_task *t = calloc(1, sizeof *t);
+	if (!mt || !t) {
+		free(t);
+		return NULL;
+	}
+	mt->tgid = t->tgid = tgid;
+	mt->tid = t->tid = tid;
+	mt->open = t;
+	m->tasks[m->n++] = mt;
+	return t;
+}
+
+struct pl_task *pl_model_group_view(struct pl_model *m, pl_pid tgid)
+{
+	for (size_t i = m->open_from; i < m->n; i++) {
+		struct model_task *mt = m->tasks[i];
+		if (mt->tid == tgid && mt->tgid == tgid) {
+			if (!mt->open_group && !(mt->open_group = malloc(sizeof *mt->open_group)))
+				return NULL;
+			*mt->open_group = *mt->open;
+			return mt->open_group;
+		}
+	}
+	return NULL;
+}
+
+struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid)
+{
+	struct model_space *sp = space_of(m, tgid);
+	if (sp)
+		return &sp->as;
+	if (m->nspaces == m->spaces_cap) {
+		size_t cap = m->spaces_cap ? m->spaces_cap * 2 : 16;
+		struct model_space *v = realloc(m->spaces, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->spaces = v;
+		m->spaces_cap = cap;
+	}
+	struct model_space *v = m->spaces;
+	sp = &v[m->nspaces++];
+	sp->tgid = tgid;
+	sp->as = (struct pl_aspace)PL_ASPACE_INIT;
+	return &sp->as;
+}
+
+int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n)
+{
+	for (size_t i = m->n; i-- > 0;) /* almost always the task just added */
+		if (m->tasks[i]->tid == tid) {
+			m->tasks[i]->fdinfo = fi;
+			m->tasks[i]->nfdinfo = n;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	pl_pid x = (*(struct model_task *const *)a)->tid;
+	pl_pid y = (*(struct model_task *const *)b)->tid;
+	return (x > y) - (x < y);
+}
+
+/* Sort key for grouping: by tgid, the leader first, then by tid. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct model_task *x = *(struct model_task *const *)a;
+	const struct model_task *y = *(struct model_task *const *)b;
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	int xl = x->tid == x->tgid, yl = y->tid == y->tgid;
+	if (xl != yl)
+		return yl - xl;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* Sort key for children: leaders by ppid, then pid. */
+static int cmp_parent(const void *a, const void *b)
+{
+	const struct model_task *x = *(struct model_task *const *)a;
+	const struct model_task *y = *(struct model_task *const *)b;
+	if (x->ppid != y->ppid)
+		return (x->ppid > y->ppid) - (x->ppid < y->ppid);
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+/* Thread lists (leader first, then by tid, as Linux's list usually is):
+** one sort by group, then each run of a group shares one list. */
+static int index_threads(struct pl_model *m, struct model_task **by, char *err, size_t errlen)
+{
+	memcpy(by, m->tasks, m->n * sizeof *by);
+	qsort(by, m->n, sizeof *by, cmp_group);
+	for (size_t i = 0; i < m->n;) {
+		struct model_task *leader = by[i];
+		if (leader->tid != leader->tgid) {
+			snprintf(err, errlen, "thread %d: its group leader %d is not declared",
+			         (int)leader->tid, (int)leader->tgid);
+			return -EINVAL;
+		}
+		size_t j = i;
+		while (j < m->n && by[j]->tgid == leader->tgid)
+			j++;
+		pl_pid *v = pl_arena_alloc(&m->arena, (j - i) * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		for (size_t k = i; k < j; k++)
+			v[k - i] = by[k]->tid;
+		for (size_t k = i; k < j; k++) {
+			by[k]->threads = v;
+			by[k]->nthreads = (uint32_t)(j - i);
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* Each leader's children: the groups whose ppid names it, in pid order
+** (a world does not say which thread forked them; the leader did). */
+static int index_children(struct pl_model *m, struct model_task **by)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->tid == m->tasks[i]->tgid)
+			by[n++] = m->tasks[i];
+	qsort(by, n, sizeof *by, cmp_parent);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && by[j]->ppid == by[i]->ppid)
+			j++;
+		struct model_task *parent = find(m, by[i]->ppid);
+		if (parent && parent->tid == parent->tgid && !parent->children) {
+			pl_pid *v = pl_arena_alloc(&m->arena, (j - i) * sizeof *v);
+			if (!v)
+				return -ENOMEM;
+			for (size_t k = i; k < j; k++)
+				v[k - i] = by[k]->tgid;
+			parent->children = v;
+			parent->nchildren = (uint32_t)(j - i);
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
+{
+	if (pack_open(m) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
+	for (size_t i = 1; i < m->n; i++)
+		if (m->tasks[i]->tid == m->tasks[i - 1]->tid) {
+			snprintf(err, errlen, "task %d declared twice", (int)m->tasks[i]->tid);
+			return -EINVAL;
+		}
+	struct model_task **by = malloc((m->n ? m->n : 1) * sizeof *by);
+	if (!by)
+		return -ENOMEM;
+	int rc = index_threads(m, by, err, errlen);
+	if (rc == 0)
+		rc = index_children(m, by);
+	free(by);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc == 0) {
+		qsort(m->spaces, m->nspaces, sizeof *m->spaces, cmp_space);
+		m->sealed = 1;
+	}
+	return rc;
+}
+
+/*
+** Tell the front end which tasks of group tgid changed: the threads marked
+** in `was` (the group's live tids before the change).  Called without the
+** lock, so a front end may look the tasks up again.
+*/
+static void announce(struct pl_model *m, pl_pid tgid, const pl_pid *was, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pl_source_announce(&m->base, tgid, was[i]);
+}
+
+/* The live tids of group tgid, leader first (malloc'd; NULL when none or
+** out of memory: then nothing is announced, and the kernel's caches time
+** out on their own). */
+static pl_pid *live_tids(const struct pl_model *m, pl_pid tgid, size_t *n)
+{
+	*n = 0;
+	const struct model_task *leader = find_in(m, tgid, 0);
+	if (!leader || !leader->nthreads)
+		return NULL;
+	pl_pid *v = malloc(leader->nthreads * sizeof *v);
+	for (size_t i = 0; v && i < leader->nthreads; i++)
+		if (find_in(m, tgid, leader->threads[i]))
+			v[(*n)++] = leader->threads[i];
+	return v;
+}
+
+/* Exit as Linux shows it: the group leader stays as a zombie with no mm,
+** no fs, no namespaces, no open files; the other threads are gone. */
+int pl_model_zombify(struct pl_model *m, pl_pid tgid)
+{
+	if (!m->sealed)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&m->lock);
+	struct model_task *leader = find_in(m, tgid, 0);
+	size_t nwas;
+	pl_pid *was = live_tids(m, tgid, &nwas);
+	if (!leader) {
+		pthread_rwlock_unlock(&m->lock);
+		return -ESRCH;
+	}
+	struct pl_task t;
+	unpack(m, leader->rec, &t);
+	t.state = 'Z';
+	t.wchan_flag = 1; /* stat's field 35: "not running" */
+	t.fd_size = 0;
+	t.has_mm = 0;
+	t.umask = -1;
+	t.num_threads = 1;
+	t.vsize = 0;
+	memset(&t.mm, 0, sizeof t.mm);
+	t.exe = t.cwd = t.root = NULL;
+	/* the nsproxy goes; the pid namespace and the creds' user namespace stay */
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		if (i != PL_NS_PID && i != PL_NS_USER)
+			t.ns_ino[i] = 0;
+	t.nfds = 0;
+	t.nregions = 0;
+	t.has_rollup = 0;
+	t.no_mnt_ns = 1;
+	t.coredump_filter = PL_COREDUMP_FILTER_NONE;
+	t.nauxv = 0;
+	const struct packed *rec = pack(m, &t);
+	if (!rec) {
+		pthread_rwlock_unlock(&m->lock);
+		free(was);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct model_task *mt = m->tasks[i];
+		if (mt->tgid == tgid && mt != leader)
+			mt->gone = 1;
+	}
+	leader->rec = rec; /* the old one stays in the arena: zombies are few */
+	leader->group = NULL; /* a zombie's group is its leader alone */
+	leader->has_mm = 0;
+	leader->threads = &leader->tid;
+	leader->nthreads = 1;
+	leader->nfdinfo = 0;
+	pthread_rwlock_unlock(&m->lock);
+	announce(m, tgid, was, nwas);
+	free(was);
+	return 0;
+}
+
+int pl_model_vanish(struct pl_model *m, pl_pid tgid)
+{
+	pthread_rwlock_wrlock(&m->lock);
+	size_t nwas;
+	pl_pid *was = live_tids(m, tgid, &nwas);
+	int found = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->tasks[i]->tgid == tgid && !m->tasks[i]->gone) {
+			m->tasks[i]->gone = 1;
+			found = 1;
+		}
+	pthread_rwlock_unlock(&m->lock);
+	announce(m, tgid, was, nwas);
+	free(was);
+	return found ? 0 : -ESRCH;
+}

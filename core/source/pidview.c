@@ -1,0 +1,438 @@
+/*
+** A pid view: a source that shows only some of another source's tasks (a
+** process and its descendants, and/or those a Lua predicate selects) and
+** renumbers them as a new pid namespace would: the subtree's root is 1, the
+** others get 2, 3, ... in the order they are first seen, and keep their
+** numbers while they live.  Every
+** pid a file prints (stat, status, children, task/, self) is translated; a
+** pid outside the view prints as 0, as Linux shows a parent outside the
+** reader's namespace.
+**
+** The view is a decorator: formatters and kernfs do not know it exists.
+*/
+#include "source/pidview.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pid_pair {
+	pl_pid real, virt;
+};
+
+struct view {
+	struct pl_source base;
+	struct pl_source *inner;
+	pl_pid root;                /* real pid of the subtree's root, or 0 */
+	pl_pidview_select_fn select;   /* or NULL */
+	void *select_ctx;
+	pthread_mutex_t lock;
+	struct pid_pair *by_real;   /* sorted by real */
+	struct pid_pair *by_virt;   /* sorted by virt */
+	size_t n, cap;
+	pl_pid next_virt;
+};
+
+static struct view *view_of(struct pl_source *s)
+{
+	return (struct view *)s;
+}
+
+static struct pid_pair *find(struct pid_pair *v, size_t n, pl_pid key, int by_virt)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		pl_pid x = by_virt ? v[mid].virt : v[mid].real;
+		if (x == key)
+			return &v[mid];
+		if (x < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static pl_pid to_real(struct view *w, pl_pid virt)
+{
+	pthread_mutex_lock(&w->lock);
+	struct pid_pair *p = find(w->by_virt, w->n, virt, 1);
+	pl_pid r = p ? p->real : 0;
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
+static pl_pid to_virt_locked(struct view *w, pl_pid real)
+{
+	struct pid_pair *p = find(w->by_real, w->n, real, 0);
+	return p ? p->virt : 0;
+}
+
+/* Insert p into v (n entries, room for one more), keeping it sorted. */
+static void insert(struct pid_pair *v, size_t n, struct pid_pair p, int by_virt)
+{
+	pl_pid key = by_virt ? p.virt : p.real;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((by_virt ? v[mid].virt : v[mid].real) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(v + lo + 1, v + lo, (n - lo) * sizeof *v);
+	v[lo] = p;
+}
+
+/* Give real a number if it has none (new numbers only grow). */
+static int assign_locked(struct view *w, pl_pid real)
+{
+	if (find(w->by_real, w->n, real, 0))
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct pid_pair *a = realloc(w->by_real, cap * sizeof *a);
+		if (!a)
+			return -ENOMEM;
+		w->by_real = a;
+		struct pid_pair *b = realloc(w->by_virt, cap * sizeof *b);
+		if (!b)
+			return -ENOMEM;
+		w->by_virt = b;
+		w->cap = cap;
+	}
+	struct pid_pair p = { real, real == w->root ? 1 : ++w->next_virt };
+	insert(w->by_real, w->n, p, 0);
+	insert(w->by_virt, w->n, p, 1);
+	w->n++;
+	return 0;
+}
+
+/* ---- membership: the root and whatever descends from it ---- */
+
+struct scan {
+	struct view *w;
+	pl_pid *pids, *ppids;
+	size_t n, cap;
+	int err;
+};
+
+static int collect(void *arg, pl_pid pid)
+{
+	struct scan *sc = arg;
+	struct pl_source *in = sc->w->inner;
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_task *t = calloc(1, sizeof *t);
+	if (!t || in->ops->load(in, pid, 0, PL_F_STAT, &a, t) < 0) {
+		free(t); /* gone meanwhile: not a member */
+		pl_arena_free(&a);
+		return 0;
+	}
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 256;
+		pl_pid *p = realloc(sc->pids, cap * sizeof *p), *q = p ? realloc(sc->ppids, cap * sizeof *q) : NULL;
+		if (p)
+			sc->pids = p;
+		if (!p || !q) {
+			sc->err = -ENOMEM;
+			free(t);
+			pl_arena_free(&a);
+			return 1;
+		}
+		sc->ppids = q;
+		sc->cap = cap;
+	}
+	sc->pids[sc->n] = pid;
+	sc->ppids[sc->n++] = t->ppid;
+	free(t);
+	pl_arena_free(&a);
+	return 0;
+}
+
+static pl_pid parent_in(const struct scan *sc, pl_pid pid)
+{
+	size_t lo = 0, hi = sc->n;
+	while (lo < hi) { /* pids come ascending */
+		size_t mid = (lo + hi) / 2;
+		if (sc->pids[mid] == pid)
+			return sc->ppids[mid];
+		if (sc->pids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int descends(const struct scan *sc, pl_pid pid, pl_pid root)
+{
+	for (int depth = 0; pid > 0 && depth < 4096; depth++) {
+		if (pid == root)
+			return 1;
+		pid = parent_in(sc, pid);
+	}
+	return 0;
+}
+
+static int known(struct view *w, pl_pid real)
+{
+	pthread_mutex_lock(&w->lock);
+	int k = find(w->by_real, w->n, real, 0) != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return k;
+}
+
+/*
+** Find new members: in the root's subtree (when there is a root) and chosen
+** by the select function (when there is one: asked once per task, when it
+** is first seen, and never under the lock).  They get numbers in ascending
+** real pid order.
+*/
+static int refresh(struct view *w)
+{
+	struct scan sc = { w, NULL, NULL, 0, 0, 0 };
+	int rc = w->inner->ops->each_tgid(w->inner, 1, collect, &sc);
+	if (rc == 0)
+		rc = sc.err;
+	size_t k = 0; /* new members are gathered in place at the front of pids */
+	for (size_t i = 0; rc == 0 && i < sc.n; i++) {
+		pl_pid p = sc.pids[i];
+		if ((w->root && !descends(&sc, p, w->root)) || known(w, p))
+			continue;
+		if (w->select && !(p == w->root || w->select(w->select_ctx, p)))
+			continue;
+		sc.pids[k++] = p;
+	}
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		rc = assign_locked(w, sc.pids[i]);
+	pthread_mutex_unlock(&w->lock);
+	free(sc.pids);
+	free(sc.ppids);
+	return rc;
+}
+
+/* ---- the source interface ---- */
+
+static int view_each_tgid(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg)
+{
+	struct view *w = view_of(s);
+	int rc = refresh(w);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&w->lock);
+	size_t n = w->n;
+	struct pid_pair *copy = malloc((n ? n : 1) * sizeof *copy);
+	if (copy)
+		memcpy(copy, w->by_virt, n * sizeof *copy);
+	pthread_mutex_unlock(&w->lock);
+	if (!copy)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (copy[i].virt < from)
+			continue;
+		/* numbers of dead tasks and of threads stay assigned; list live leaders */
+		if (w->inner->ops->task_exists(w->inner, copy[i].real, copy[i].real) < 0)
+			continue;
+		pl_pid tgid;
+		if (w->inner->ops->tgid_of(w->inner, copy[i].real, &tgid) == 0 && tgid != copy[i].real)
+			continue;
+		if (cb(arg, copy[i].virt))
+			break;
+	}
+	free(copy);
+	return 0;
+}
+
+/* real pid of a view pid; a miss rescans once (the task may be new) */
+static pl_pid resolve(struct view *w, pl_pid virt)
+{
+	pl_pid r = to_real(w, virt);
+	if (!r && refresh(w) == 0)
+		r = to_real(w, virt);
+	return r;
+}
+
+static int view_task_exists(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	struct view *w = view_of(s);
+	pl_pid rg = resolve(w, tgid), rt = tid == tgid ? rg : resolve(w, tid);
+	if (!rg || !rt)
+		return -ESRCH;
+	return w->inner->ops->task_exists(w->inner, rg, rt);
+}
+
+static int view_tgid_of(struct pl_source *s, pl_pid tid, pl_pid *tgid)
+{
+	struct view *w = view_of(s);
+	pl_pid real = resolve(w, tid), rg;
+	if (!real)
+		return -ESRCH;
+	int rc = w->inner->ops->tgid_of(w->inner, real, &rg);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&w->lock);
+	*tgid = to_virt_locked(w, rg);
+	pthread_mutex_unlock(&w->lock);
+	return *tgid ? 0 : -ESRCH;
+}
+
+/* A list of pids into view numbers, dropping those outside the view. */
+static const pl_pid *map_list(struct view *w, const pl_pid *v, size_t *n, struct pl_arena *a,
+                              int assign)
+{
+	pl_pid *out = pl_arena_alloc(a, (*n ? *n : 1) * sizeof *out);
+	if (!out)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (assign)
+			assign_locked(w, v[i]);
+		pl_pid x = to_virt_locked(w, v[i]);
+		if (x)
+			out[k++] = x;
+	}
+	*n = k;
+	return out;
+}
+
+static void translate(struct view *w, struct pl_task *t, pl_pid vtgid, pl_pid vtid,
+                      struct pl_arena *a)
+{
+	pthread_mutex_lock(&w->lock);
+	t->tgid = vtgid;
+	t->tid = vtid ? vtid : vtgid;
+	t->ppid = to_virt_locked(w, t->ppid);
+	t->pgrp = to_virt_locked(w, t->pgrp);
+	t->session = to_virt_locked(w, t->session);
+	if (t->tpgid > 0)
+		t->tpgid = to_virt_locked(w, t->tpgid);
+	t->tracer_pid = to_virt_locked(w, t->tracer_pid);
+	t->ngid = to_virt_locked(w, t->ngid);
+	/* the view is the reader's namespace: one level */
+	t->ns_levels = 1;
+	t->nstgid[0] = t->tgid;
+	t->nspid[0] = t->tid;
+	t->nspgid[0] = t->pgrp;
+	t->nssid[0] = t->session;
+	if (t->threads)
+		t->threads = map_list(w, t->threads, &t->nthreads, a, 1);
+	if (t->children)
+		t->children = map_list(w, t->children, &t->nchildren, a, 0);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                     struct pl_arena *a, struct pl_task *t)
+{
+	struct view *w = view_of(s);
+	pl_pid rg = resolve(w, tgid), rt = tid ? resolve(w, tid) : 0;
+	if (!rg || (tid && !rt))
+		return -ESRCH;
+	int rc = w->inner->ops->load(w->inner, rg, rt, want, a, t);
+	if (rc == 0)
+		translate(w, t, tgid, tid, a);
+	return rc;
+}
+
+static int view_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                            struct pl_arena *a, struct pl_fdinfo *fi)
+{
+	struct view *w = view_of(s);
+	pl_pid rg = resolve(w, tgid), rt = tid ? resolve(w, tid) : 0;
+	if (!rg || (tid && !rt))
+		return -ESRCH;
+	return w->inner->ops->load_fdinfo(w->inner, rg, rt, fd, a, fi);
+}
+
+static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, void *buf, size_t len)
+{
+	struct view *w = view_of(s);
+	pl_pid rg = resolve(w, tgid);
+	return rg ? w->inner->ops->read_mem(w->inner, rg, addr, buf, len) : -ESRCH;
+}
+
+static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
+                             struct pl_machine *m)
+{
+	struct view *w = view_of(s);
+	int rc = w->inner->ops->load_machine(w->inner, want, a, m);
+	pthread_mutex_lock(&w->lock);
+	if (m->last_pid)
+		m->last_pid = w->next_virt; /* the view's newest pid */
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+static int view_map_host_pid(struct pl_source *s, pl_pid host, pl_pid *out)
+{
+	struct view *w = view_of(s);
+	pthread_mutex_lock(&w->lock);
+	*out = to_virt_locked(w, host);
+	pthread_mutex_unlock(&w->lock);
+	if (!*out && refresh(w) == 0) {
+		pthread_mutex_lock(&w->lock);
+		*out = to_virt_locked(w, host);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return *out ? 0 : -ESRCH;
+}
+
+/* The inner source announced a change: pass it on in the view's numbers
+** (a task never numbered was never shown, so nothing of it is cached). */
+static void view_changed(void *arg, pl_pid tgid, pl_pid tid)
+{
+	struct view *w = arg;
+	pthread_mutex_lock(&w->lock);
+	pl_pid vtgid = to_virt_locked(w, tgid), vtid = to_virt_locked(w, tid);
+	pthread_mutex_unlock(&w->lock);
+	if (vtgid && vtid)
+		pl_source_announce(&w->base, vtgid, vtid);
+}
+
+static void view_destroy(struct pl_source *s)
+{
+	struct view *w = view_of(s);
+	if (w->inner->changed == view_changed && w->inner->changed_arg == w)
+		w->inner->changed = NULL;
+	free(w->by_real);
+	free(w->by_virt);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+static const struct pl_source_ops view_ops = {
+	.name = "view",
+	.each_tgid = view_each_tgid,
+	.task_exists = view_task_exists,
+	.tgid_of = view_tgid_of,
+	.load = view_load,
+	.load_fdinfo = view_load_fdinfo,
+	.read_mem = view_read_mem,
+	.load_machine = view_load_machine,
+	.map_host_pid = view_map_host_pid,
+	.destroy = view_destroy,
+};
+
+struct pl_source *pl_pidview_new(struct pl_source *inner, pl_pid root,
+                                     pl_pidview_select_fn select, void *select_ctx)
+{
+	struct view *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->base.ops = &view_ops;
+	w->inner = inner;
+	w->root = root;
+	w->select = select;
+	w->select_ctx = select_ctx;
+	w->next_virt = root ? 1 : 0; /* with a root, 1 is the root's */
+	pthread_mutex_init(&w->lock, NULL);
+	if (inner->announces_changes) { /* numbers, once given, are kept */
+		w->base.announces_changes = 1;
+		inner->changed = view_changed;
+		inner->changed_arg = w;
+	}
+	return &w->base;
+}

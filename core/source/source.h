@@ -1,0 +1,85 @@
+/*
+** pl_source: where tasks come from.  The host source reads the live
+** machine; the model source serves a world declared in Lua; a pid view
+** shows a subtree of another source, renumbered.  The tree and the builtin
+** files see only this interface.
+**
+** All functions return 0 (or a count) on success and -errno on failure;
+** -ESRCH means the task is gone.
+*/
+#ifndef PL_SOURCE_H
+#define PL_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record/arena.h"
+#include "record/machine.h"
+#include "record/task.h"
+
+struct pl_source;
+
+/* Called with each pid in ascending order; return non-zero to stop. */
+typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
+
+struct pl_source_ops {
+	const char *name; /* "host", "model" */
+	/* Thread-group leaders with tgid >= from, ascending. */
+	int (*each_tgid)(struct pl_source *s, pl_pid from, pl_pid_cb cb, void *arg);
+	/* 0 if tid is a live thread of tgid (tid == tgid for the leader). */
+	int (*task_exists)(struct pl_source *s, pl_pid tgid, pl_pid tid);
+	/* tgid of a thread id; -ESRCH if unknown. */
+	int (*tgid_of)(struct pl_source *s, pl_pid tid, pl_pid *tgid);
+	/*
+	** Fill the groups `want` (PL_F_*) of task tid in tgid.  tid == 0 asks for
+	** the thread-group view (/proc/<tgid>/...), tid != 0 for
+	** /proc/<tgid>/task/<tid>/....  Strings and lists go into `arena`.
+	*/
+	int (*load)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+	            struct pl_arena *arena, struct pl_task *t);
+	int (*load_fdinfo)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+	                   struct pl_arena *arena, struct pl_fdinfo *fi);
+	/*
+	** Copy len bytes of the task's memory at addr.  Returns the count copied,
+	** short at the first unreadable byte; -EFAULT if nothing could be copied,
+	** -ESRCH if the task is gone, 0 if it has no memory (zombie).
+	*/
+	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
+	                    void *buf, size_t len);
+	/* Optional: the pid this source shows for a host process (a view
+	** renumbers); NULL means the host pid itself, where it exists. */
+	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
+	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
+	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
+	                    struct pl_machine *m);
+	void (*destroy)(struct pl_source *s);
+};
+
+/* A change to the tasks: tid of group tgid (tid == tgid: the leader) vanished
+** or changed its facts, e.g. became a zombie. */
+typedef void (*pl_change_fn)(void *arg, pl_pid tgid, pl_pid tid);
+
+struct pl_source {
+	const struct pl_source_ops *ops;
+	/*
+	** Set by a source whose tasks change only in ways it announces through
+	** `changed` (a world: facts are fixed until zombify or vanish).  Then
+	** the front end may let the kernel cache task entries and attributes
+	** and drop them when told.  The host's tasks change on their own.
+	*/
+	int announces_changes;
+	pl_change_fn changed;      /* set by the front end; may be NULL */
+	void *changed_arg;
+};
+
+static inline void pl_source_announce(struct pl_source *s, pl_pid tgid, pl_pid tid)
+{
+	if (s->changed)
+		s->changed(s->changed_arg, tgid, tid);
+}
+
+/* The live machine.  proc_root is normally "/proc". */
+struct pl_source *pl_host_source_new(const char *proc_root);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+** The builtin generators: Linux's per-task table, minus the tree shape
+** (which the layout declares).  Each line says what facts a file needs and
+** what check guards it; the functions below only format.
+*/
+#include "tree/builtin.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "record/scratch.h"
+
+static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_stat(g->task, g->permitted, o); }
+static int g_statm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_statm(g->task, o); }
+static int g_status(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_status(g->task, o); }
+static int g_comm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_comm(g->task, o); }
+static int g_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_io(g->task, o); }
+static int g_limits(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_limits(g->task, o); }
+static int g_cgroup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_cgroup(g->task, o); }
+static int g_maps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_maps(g->task, o); }
+static int g_smaps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps(g->task, o); }
+static int g_rollup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps_rollup(g->task, o); }
+static int g_mounts(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mounts(g->task, o); }
+static int g_mountinfo(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountinfo(g->task, o); }
+static int g_setgroups(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_setgroups(g->task, o); }
+static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_auxv(g->task, o); }
+static int g_oom_score(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score(g->task, o); }
+static int g_oom_adj(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score_adj(g->task, o); }
+static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_coredump_filter(g->task, o); }
+static int g_wchan(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_wchan(g->task, g->permitted, o); }
+static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
+
+static int g_uid_map(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_uid_map(g->task, o); }
+static int g_gid_map(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_gid_map(g->task, o); }
+
+static ssize_t read_task_mem(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	const struct pl_gen_ctx *g = arg;
+	return g->src->ops->read_mem(g->src, g->tgid, addr, buf, len);
+}
+
+/* stat's address fields are 0 when the task has no mm (zombie, kthread). */
+static const struct pl_mm *task_mm(const struct pl_task *t)
+{
+	return t->mm.env_end ? &t->mm : NULL;
+}
+
+static int g_cmdline(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_cmdline(task_mm(g->task), read_task_mem, (void *)g, o);
+}
+
+static int g_environ(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	return pl_fmt_environ(task_mm(g->task), read_task_mem, (void *)g, o);
+}
+
+#define MACHINE_FMT(name, fn) \
+	static int name(const struct pl_gen_ctx *g, struct pl_buf *o) { return fn(g->machine, o); }
+MACHINE_FMT(g_uptime, pl_fmt_uptime)
+MACHINE_FMT(g_loadavg, pl_fmt_loadavg)
+MACHINE_FMT(g_meminfo, pl_fmt_meminfo)
+MACHINE_FMT(g_system_stat, pl_fmt_machine_stat)
+MACHINE_FMT(g_cpuinfo, pl_fmt_cpuinfo)
+MACHINE_FMT(g_version, pl_fmt_version)
+MACHINE_FMT(g_filesystems, pl_fmt_filesystems)
+MACHINE_FMT(g_pid_max, pl_fmt_pid_max)
+MACHINE_FMT(g_osrelease, pl_fmt_osrelease)
+MACHINE_FMT(g_ostype, pl_fmt_ostype)
+MACHINE_FMT(g_hostname, pl_fmt_hostname)
+
+static int put_link(const char *target, struct pl_buf *o)
+{
+	if (!target)
+		return -ENOENT;
+	pl_buf_puts(o, target);
+	return 0;
+}
+
+static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->exe, o); }
+static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
+static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
+
+#define FILE_(id, nm, nd, chk, fl, fn) \
+	[id] = { .name = nm, .need = nd, .check = chk, .flags = fl, .fmt = fn }
+#define LINK_(id, nm, nd, chk, fn) \
+	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
+#define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
+#define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
+
+#define NONE PL_PTRACE_NONE
+#define READ PL_PTRACE_READ
+
+const struct pl_builtin pl_builtins[PL_G_COUNT] = {
+	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
+	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, NONE, 0, g_cmdline),
+	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, READ, PL_B_MM_ESRCH | PL_B_GONE_EOF, g_environ),
+	FILE_(PL_G_COMM, "comm", PL_F_STAT, NONE, 0, g_comm),
+	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_uid_map),
+	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_gid_map),
+	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_setgroups),
+	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_ESRCH, NULL),
+	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, READ, PL_B_MM_SKIP, g_maps),
+	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_SKIP, g_smaps),
+	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ, PL_B_MM_ESRCH, g_rollup),
+	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS, g_stat),
+	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, NONE, 0, g_statm),
+	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, 0, g_status),
+	FILE_(PL_G_IO, "io", PL_F_IO, READ, 0, g_io),
+	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, NONE, 0, g_limits),
+	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, NONE, 0, g_cgroup),
+	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, NONE, 0, g_oom_score),
+	FILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, NONE, 0, g_oom_adj),
+	FILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, NONE, 0, g_coredump),
+	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, NONE, PL_B_MASKS, g_wchan),
+	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mounts),
+	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountinfo),
+	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, NONE, 0, g_children),
+	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
+	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
+	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
+	MACHINE_(PL_G_SYSTEM_STAT, "system_stat", PL_M_STAT, g_system_stat),
+	MACHINE_(PL_G_CPUINFO, "cpuinfo", PL_M_CPUINFO, g_cpuinfo),
+	MACHINE_(PL_G_VERSION, "version", PL_M_VERSION, g_version),
+	MACHINE_(PL_G_FILESYSTEMS, "filesystems", PL_M_FILESYSTEMS, g_filesystems),
+	MACHINE_(PL_G_PID_MAX, "pid_max", PL_M_SYSKERNEL, g_pid_max),
+	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
+	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
+	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
+	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
+	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
+	LINK_(PL_G_ROOT, "root", PL_F_LINKS, READ, g_root),
+	NS_(PL_NS_NET, "net"), NS_(PL_NS_UTS, "uts"), NS_(PL_NS_IPC, "ipc"),
+	NS_(PL_NS_PID, "pid"), NS_(PL_NS_PID_FOR_CHILDREN, "pid_for_children"),
+	NS_(PL_NS_USER, "user"), NS_(PL_NS_MNT, "mnt"), NS_(PL_NS_CGROUP, "cgroup"),
+	NS_(PL_NS_TIME, "time"), NS_(PL_NS_TIME_FOR_CHILDREN, "time_for_children"),
+	LINK_(PL_G_SELF, "self", 0, NONE, NULL),
+	LINK_(PL_G_THREAD_SELF, "thread_self", 0, NONE, NULL),
+	/* proc_fd_access_allowed, proc_fdinfo_permission: PTRACE_MODE_READ */
+	LINK_(PL_G_FD_LINK, NULL, PL_F_FDS, READ, NULL),
+	FILE_(PL_G_FDINFO, NULL, 0, READ, 0, NULL),
+};
+
+int pl_builtin_lookup(const char *name, int want_link)
+{
+	for (int i = 1; i < PL_G_COUNT; i++)
+		if (pl_builtins[i].name && !!(pl_builtins[i].flags & PL_B_LINK) == !!want_link &&
+		    strcmp(pl_builtins[i].name, name) == 0)
+			return i;
+	return PL_G_NONE;
+}
+
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+                    struct pl_task **out)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	pl_arena_reset(&s->arena);
+	memset(&s->task, 0, sizeof s->task);
+	*out = &s->task;
+	return src->ops->load(src, tgid, tid, want, &s->arena, &s->task);
+}
+
+/* A caller holding CAP_SYS_PTRACE passes every ptrace check, so the task's
+** creds are loaded only when the answer depends on them. */
+int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
+                      int gen, int *permitted)
+{
+	const struct pl_builtin *b = &pl_builtins[gen];
+	int mm_rule = b->flags & (PL_B_MM_ESRCH | PL_B_MM_SKIP);
+	int ptrace = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
+	*permitted = 1;
+	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_has_ptrace_cap(c))))
+		return 0;
+	struct pl_task *t;
+	int rc = pl_builtin_load(src, tgid, tid, PL_F_STATUS | PL_F_OWNER, &t);
+	if (rc < 0)
+		return rc;
+	if (!t->has_mm && (b->flags & PL_B_MM_ESRCH)) /* mm_access: no mm (zombie, kthread) */
+		return -ESRCH;
+	if ((!t->has_mm && (b->flags & PL_B_MM_SKIP)) || !ptrace) /* no mm: opens, reads empty */
+		return 0;
+	*permitted = pl_ptrace_may_access(c, t, b->check);
+	if (b->check != PL_PTRACE_NONE && !*permitted)
+		return -EACCES;
+	return 0;
+}
+
+static int format_machine(struct pl_source *src, const struct pl_builtin *b, struct pl_buf *out)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	pl_arena_reset(&s->arena);
+	memset(&s->machine, 0, sizeof s->machine);
+	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
+	if (rc < 0)
+		return rc;
+	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, &s->machine };
+	return b->fmt(&g, out);
+}
+
+/* ns links print the namespace's inode; the other links are the task's. */
+static int format_ns_link(const struct pl_task *t, int gen, struct pl_buf *out)
+{
+	int ns = gen - PL_G_NS_FIRST;
+	if (!t->ns_ino[ns])
+		return -ENOENT;
+	return pl_fmt_ns_link(ns, t->ns_ino[ns], out);
+}
+
+int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
+                      struct pl_buf *out)
+{
+	const struct pl_builtin *b = &pl_builtins[gen];
+	int rc;
+	if (b->mneed) {
+		rc = format_machine(src, b, out);
+		return rc < 0 ? rc : pl_buf_status(out);
+	}
+	int ns_link = gen >= PL_G_NS_FIRST && gen < PL_G_NS_FIRST + PL_NS_COUNT;
+	if (!b->fmt && !ns_link)
+		return -EINVAL;
+	struct pl_task *t;
+	if ((rc = pl_builtin_load(src, tgid, tid, b->need, &t)) < 0)
+		return rc;
+	if (ns_link) {
+		rc = format_ns_link(t, gen, out);
+	} else {
+		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, NULL };
+		rc = b->fmt(&g, out);
+	}
+	return rc < 0 ? rc : pl_buf_status(out);
+}
+
+int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
+                    int gen, struct pl_buf *out)
+{
+	int permitted;
+	int rc = pl_builtin_decide(src, c, tgid, tid, gen, &permitted);
+	return rc < 0 ? rc : pl_builtin_format(src, tgid, tid, gen, permitted, out);
+}

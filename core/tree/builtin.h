@@ -1,0 +1,103 @@
+/*
+** The builtin files a layout can name: Linux's per-task table as data.
+**
+** Each builtin says which fact groups it needs, which ptrace check Linux
+** makes before the caller may open (or readlink) it, and how to format it.
+** Every producer of a builtin file (the tree behind the mount, a world's
+** format method, a Lua file's task:read) goes through the functions at the
+** end: the decision for the caller, then the content as that caller sees it.
+*/
+#ifndef PL_BUILTIN_H
+#define PL_BUILTIN_H
+
+#include "access/access.h"
+#include "format/format.h"
+#include "record/buf.h"
+#include "source/source.h"
+
+enum pl_gen_id {
+	PL_G_NONE,
+	/* files */
+	PL_G_AUXV, PL_G_CMDLINE, PL_G_ENVIRON, PL_G_COMM, PL_G_UID_MAP,
+	PL_G_GID_MAP, PL_G_SETGROUPS, PL_G_MEM, PL_G_MAPS, PL_G_SMAPS,
+	PL_G_SMAPS_ROLLUP, PL_G_STAT, PL_G_STATM, PL_G_STATUS, PL_G_IO,
+	PL_G_LIMITS, PL_G_CGROUP, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
+	PL_G_COREDUMP_FILTER, PL_G_WCHAN, PL_G_MOUNTS, PL_G_MOUNTINFO,
+	PL_G_CHILDREN,
+	/* machine-wide files of the top level */
+	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
+	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
+	PL_G_HOSTNAME,
+	/* links */
+	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
+	PL_G_NS_FIRST, /* + PL_NS_* */
+	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
+	/* not nameable in a layout: the checks of fd/N links and fdinfo/ */
+	PL_G_FD_LINK, PL_G_FDINFO,
+	PL_G_COUNT
+};
+
+/* What a builtin's formatter is given. */
+struct pl_gen_ctx {
+	struct pl_source *src;
+	pl_pid tgid, tid;          /* tid 0: the thread-group file */
+	const struct pl_task *task;
+	int permitted;             /* the reader passes ptrace READ (masked fields) */
+	const struct pl_machine *machine; /* for the top-level files */
+};
+
+/* How a builtin behaves around its task's mm and lifetime, as Linux's does. */
+enum {
+	PL_B_LINK     = 1u << 0, /* a symlink, read with readlink */
+	PL_B_MASKS    = 1u << 1, /* output depends on `permitted` (stat, wchan) */
+	PL_B_MM_ESRCH = 1u << 2, /* proc_mem_open: no mm is ESRCH at open (environ, auxv, mem) */
+	PL_B_MM_SKIP  = 1u << 3, /* no mm: no ptrace check, empty file (maps, smaps) */
+	PL_B_AT_OPEN  = 1u << 4, /* content fixed at open (it pins an mm or namespace) */
+	PL_B_GONE_EOF = 1u << 5, /* read after the task is reaped: end of file (environ) */
+};
+
+struct pl_builtin {
+	const char *name;
+	unsigned need;             /* PL_F_* groups */
+	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
+	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
+	uint8_t flags;             /* PL_B_* */
+	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
+};
+
+extern const struct pl_builtin pl_builtins[PL_G_COUNT];
+
+/* Generator id for a name, or PL_G_NONE. */
+int pl_builtin_lookup(const char *name, int want_link);
+
+/*
+** The facts `want` (PL_F_*) of task (tgid, tid) in the worker's scratch
+** (reset first, so a warm worker does not allocate); valid until the next
+** load on this thread.
+*/
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+                    struct pl_task **out);
+
+/*
+** The decision Linux makes when caller c opens (or reads the link of)
+** builtin `gen` of task (tgid, tid): mm_access's rules, then
+** ptrace_may_access.  0 or -errno; *permitted says whether c passes ptrace
+** READ, for the fields stat and wchan mask.  Loads the task's credentials
+** only when the answer depends on them.
+*/
+int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
+                      int gen, int *permitted);
+
+/*
+** The content of builtin `gen` (a file or a link) of task (tgid, tid), or of
+** the machine for a top-level file, as a reader that was decided
+** `permitted` sees it: appended to out, 0 or -errno.  mem has no content.
+*/
+int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
+                      struct pl_buf *out);
+
+/* Both, for caller c: what c reads from the builtin through a mount. */
+int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
+                    int gen, struct pl_buf *out);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+** pl_layout: lookup in a compiled layout, and its release.
+*/
+#include "tree/layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int pl_layout_find(const struct pl_layout *l, uint32_t first, uint32_t n,
+                   const char *name, size_t len, int tid_dir)
+{
+	for (uint32_t i = first; i < first + n; i++) {
+		const struct pl_entry *e = &l->entries[i];
+		if (e->len == len && memcmp(e->name, name, len) == 0 &&
+		    pl_entry_visible(e, tid_dir))
+			return (int)i;
+	}
+	return -1;
+}
+
+void pl_layout_free(struct pl_layout *l)
+{
+	if (!l)
+		return;
+	free(l->entries);
+	free(l->strings);
+	free(l);
+}

@@ -1,0 +1,118 @@
+/*
+** pl_kernfs: the /proc tree as inode arithmetic over a layout and a source.
+**
+** FUSE-agnostic: the front end turns requests into these calls and their
+** results into replies.  Inode numbers carry their meaning (see kernfs.c),
+** so no call allocates per-inode state.  Every function returns 0 or
+** -errno, and takes the caller whose permissions it decides for.
+*/
+#ifndef PL_TREE_H
+#define PL_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record/arena.h"
+#include "record/buf.h"
+#include "tree/layout.h"
+#include "access/access.h"
+#include "source/source.h"
+
+#define PL_ROOT_INO 1
+
+/* Computes a Lua file: appends to out, returns 0 or -errno (EIO on error). */
+typedef int (*pl_lua_read_fn)(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+
+struct pl_tree {
+	const struct pl_layout *layout;
+	struct pl_source *src;
+	int64_t mtime;             /* shown as every inode's times */
+	pl_lua_read_fn lua_read;
+	void *lua_ctx;
+	/* A world's answer to "who am I" for callers it does not contain (the
+	** callers are host processes): self resolves to this task; 0 = none. */
+	pl_pid self_fallback;
+};
+
+/* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
+enum pl_cache {
+	PL_CACHE_NONE,   /* may vanish or change owner at any moment (a host task's
+	                    directory, fd/N), or lies behind a directory not
+	                    everyone may search */
+	PL_CACHE_NAME,   /* a name inside a host task: always the same inode; its
+	                    owner may change */
+	PL_CACHE_ALL,    /* fixed until announced: the root and its static entries
+	                    (the mount's life), the tasks of a source that
+	                    announces its changes (pl_source.announces_changes) */
+};
+
+struct pl_attr {
+	uint64_t ino;
+	uint8_t cache;             /* enum pl_cache */
+	uint32_t mode;             /* with S_IF* type bits */
+	uint32_t nlink;
+	uint32_t uid, gid;
+	uint64_t size;
+};
+
+/* An open file: a snapshot taken at open, or a live window on memory. */
+struct pl_file {
+	const char *data;          /* snapshot (owned unless `borrowed`) */
+	size_t len;
+	int made;                  /* the snapshot is taken */
+	int borrowed;              /* data belongs to the layout (stubs) */
+	int is_mem;                /* reads go to the task's memory */
+	int decided, permitted;    /* the access decision made at open */
+	pl_pid tgid;
+	uint64_t ino;
+	const struct pl_entry *entry; /* NULL for fdinfo/N */
+	struct pl_caller caller;   /* the opener, for checks made at first read */
+};
+
+struct pl_dirent {
+	uint64_t ino;
+	uint64_t next_off;         /* offset that resumes after this entry */
+	uint32_t type;             /* DT_* */
+	const char *name;
+};
+
+/* An open directory: entries listed at the first read from offset 0. */
+struct pl_dir {
+	uint64_t ino;
+	struct pl_dirent *ents;
+	size_t n;
+	int listed;
+	struct pl_arena arena;
+};
+
+/* Mode-bit permission (PL_MAY_* mask) of the caller on a node. */
+int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask);
+int pl_tree_lookup(struct pl_tree *k, struct pl_caller *c, uint64_t parent,
+                  const char *name, struct pl_attr *out);
+/* Attributes need no caller: what they show is the same for everyone. */
+int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out);
+int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
+                    struct pl_buf *out);
+int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags,
+                struct pl_file **out);
+/* Up to size bytes at off: *data points into the snapshot, or into buf
+** (at least size bytes) for memory.  Returns the count or -errno. */
+ssize_t pl_tree_read(struct pl_tree *k, struct pl_file *f, uint64_t off, size_t size,
+                    char *buf, const char **data);
+void pl_tree_release(struct pl_file *f);
+
+int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
+/* The entries after offset off, or -errno. */
+int pl_tree_readdir(struct pl_tree *k, struct pl_dir *d, uint64_t off,
+                    const struct pl_dirent **first, size_t *count);
+void pl_tree_releasedir(struct pl_dir *d);
+
+/* What the kernel may cache of task tid of group tgid (tid == tgid: the
+** leader), for dropping it when the source announces a change: cb gets the
+** inode of its directory and of every layout entry in it, under each name
+** the task has (/proc/<tgid>/, task/<tid>/, a thread's /proc/<tid>/). */
+void pl_tree_each_task_ino(const struct pl_tree *k, pl_pid tgid, pl_pid tid,
+                          void (*cb)(void *arg, uint64_t ino), void *arg);
+
+#endif
