@@ -18,7 +18,7 @@
 **                ps does;
 **   kfs_*        the whole daemon-side work of one open+read+release of
 **                /<PID>/<file>, and of the two LOOKUPs of its path walk,
-**                through pl_kfs_* exactly as bindings/fuse/ops.c calls them
+**                through pl_tree_* exactly as bindings/fuse/ops.c calls them
 **                (a fresh caller per request, as caller_of makes);
 **   lua_*        plua_read of the layout's Lua-function files;
 **   alt_*        the syscalls of cheaper alternatives (see RESULTS.md notes):
@@ -43,14 +43,14 @@
 #include <linux/capability.h>
 #include <sys/syscall.h>
 
-#include "pl_access.h"
-#include "pl_arena.h"
-#include "pl_buf.h"
-#include "pl_fmt.h"
-#include "pl_kernfs.h"
-#include "pl_layout.h"
-#include "pl_source.h"
-#include "pl_task.h"
+#include "access/access.h"
+#include "record/arena.h"
+#include "record/buf.h"
+#include "format/format.h"
+#include "tree/tree.h"
+#include "tree/layout.h"
+#include "source/source.h"
+#include "record/task.h"
 #include "plua.h"
 
 static double seconds = 0.3;
@@ -95,14 +95,14 @@ static void bench(const char *name, case_fn fn, void *arg)
 struct fmt_arg {
 	struct pl_task *t;
 	struct pl_buf buf;
-	struct pl_view view;
+	int permitted;
 };
 
 static int c_fmt_stat(void *a)
 {
 	struct fmt_arg *f = a;
 	pl_buf_reset(&f->buf);
-	return pl_fmt_stat(f->t, &f->view, &f->buf);
+	return pl_fmt_stat(f->t, f->permitted, &f->buf);
 }
 
 static int c_fmt_status(void *a)
@@ -220,9 +220,8 @@ static int c_caller_load(void *a)
 {
 	(void)a;
 	struct pl_caller c;
-	memset(&c, 0, sizeof c);
-	c.pid = getpid();
-	return pl_caller_load(&c, "/proc");
+	pl_caller_init(&c, getpid(), 0, 0);
+	return pl_caller_load(&c);
 }
 
 struct text_arg {
@@ -236,7 +235,7 @@ static int c_parse_stat(void *a)
 {
 	struct text_arg *x = a;
 	memset(&x->t, 0, sizeof x->t);
-	return pl_parse_stat(x->text, x->len, &x->t);
+	return pl_parse_stat(x->text, x->len, &x->arena, &x->t);
 }
 
 static int c_parse_status(void *a)
@@ -315,7 +314,7 @@ static int c_alt_fstatat1(void *a)
 /* ---------------------------------------------------------------------- */
 
 struct kfs_arg {
-	struct pl_kernfs *k;
+	struct pl_tree *k;
 	pl_pid pid;
 	const char *name;
 	uint64_t dir_ino, file_ino;
@@ -325,10 +324,7 @@ struct kfs_arg {
 static struct pl_caller fresh_caller(void)
 {
 	struct pl_caller c;
-	memset(&c, 0, sizeof c);
-	c.pid = getpid();
-	c.uid = getuid();
-	c.gid = getgid();
+	pl_caller_init(&c, getpid(), getuid(), getgid());
 	return c;
 }
 
@@ -339,11 +335,11 @@ static int c_kfs_lookups(void *a)
 	char pidname[16];
 	snprintf(pidname, sizeof pidname, "%d", (int)x->pid);
 	struct pl_caller c = fresh_caller();
-	int rc = pl_kfs_lookup(x->k, &c, PL_ROOT_INO, pidname, &at);
+	int rc = pl_tree_lookup(x->k, &c, PL_ROOT_INO, pidname, &at);
 	if (rc < 0)
 		return rc;
 	c = fresh_caller();
-	return pl_kfs_lookup(x->k, &c, at.ino, x->name, &at);
+	return pl_tree_lookup(x->k, &c, at.ino, x->name, &at);
 }
 
 static int c_kfs_open_read(void *a)
@@ -351,25 +347,24 @@ static int c_kfs_open_read(void *a)
 	struct kfs_arg *x = a;
 	struct pl_caller c = fresh_caller();
 	struct pl_file *f;
-	int rc = pl_kfs_open(x->k, &c, x->file_ino, O_RDONLY, &f);
+	int rc = pl_tree_open(x->k, &c, x->file_ino, O_RDONLY, &f);
 	if (rc < 0)
 		return rc;
 	static char mem[4096];
 	const char *data;
 	uint64_t off = 0;
 	ssize_t n;
-	while ((n = pl_kfs_read(x->k, f, off, 4096, mem, &data)) > 0)
+	while ((n = pl_tree_read(x->k, f, off, 4096, mem, &data)) > 0)
 		off += (uint64_t)n;
-	pl_kfs_release(f);
+	pl_tree_release(f);
 	return n < 0 ? (int)n : 0;
 }
 
 static int c_kfs_getattr(void *a)
 {
 	struct kfs_arg *x = a;
-	struct pl_caller c = fresh_caller();
 	struct pl_attr at;
-	return pl_kfs_getattr(x->k, &c, x->file_ino, &at);
+	return pl_tree_getattr(x->k, x->file_ino, &at);
 }
 
 struct lua_arg {
@@ -433,14 +428,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "genbench: cannot load task %d\n", (int)pid);
 		return 1;
 	}
-	struct fmt_arg f = { .t = &s.t, .view = { 1 } };
+	struct fmt_arg f = { .t = &s.t, .permitted = 1 };
 	bench("fmt_stat", c_fmt_stat, &f);
 	bench("fmt_status", c_fmt_status, &f);
 	bench("fmt_maps", c_fmt_maps, &f);
 	/* cmdline needs readable memory: this process's own, by memcpy */
 	struct src_arg self = { .src = src, .pid = getpid(), .want = PL_F_STAT };
 	c_host_load(&self);
-	struct fmt_arg fself = { .t = &self.t, .view = { 1 } };
+	struct fmt_arg fself = { .t = &self.t, .permitted = 1 };
 	bench("fmt_cmdline_memcpy", c_fmt_cmdline, &fself);
 
 	/* Parsers alone. */
@@ -510,8 +505,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "genbench: layout: %s\n", err);
 			return 1;
 		}
-		struct pl_kernfs k = {
-			.layout = plua_layout(lua), .src = src, .proc_root = "/proc",
+		struct pl_tree k = {
+			.layout = plua_layout(lua), .src = src,
 			.mtime = 0, .lua_read = plua_read, .lua_ctx = lua,
 		};
 		static const char *files[] = { "stat", "status", "cmdline", "maps",
@@ -522,10 +517,10 @@ int main(int argc, char **argv)
 			char pidname[16], name[64];
 			snprintf(pidname, sizeof pidname, "%d", (int)pid);
 			struct pl_caller cc = fresh_caller();
-			if (pl_kfs_lookup(&k, &cc, PL_ROOT_INO, pidname, &at) < 0)
+			if (pl_tree_lookup(&k, &cc, PL_ROOT_INO, pidname, &at) < 0)
 				continue;
 			x.dir_ino = at.ino;
-			if (pl_kfs_lookup(&k, &cc, x.dir_ino, files[i], &at) < 0) {
+			if (pl_tree_lookup(&k, &cc, x.dir_ino, files[i], &at) < 0) {
 				printf("kfs_%s\tABSENT\n", files[i]);
 				continue;
 			}
