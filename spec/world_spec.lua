@@ -367,7 +367,10 @@ return p.world { tasks = {
   { pid = 40, ppid = 1, pgrp = 40, session = 1, comm = "facts", state = "S", nice = 5,
     starttime = 1234, vsize = 8192000, rss = 100,
     uid = { 1000, 1001, 1002, 1003 }, gid = { 100, 101, 102, 103 },
-    argv = { "facts" }, threads = { { tid = 41, comm = "helper" } } },
+    argv = { "facts" }, threads = { { tid = 41, comm = "helper" } },
+    exe = "/opt/facts", cwd = "/srv", cap_eff = "0x8000000000000001", wchan = "do_wait",
+    rchar = 4242, oom_score_adj = -500, groups = { 4, 27 }, ns = { net = 4026532000 },
+    cpus_allowed = "f", maps = "00400000-00401000 r-xp 00000000 08:01 12                                 /opt/facts\n" },
   { pid = 50, ppid = 1, argv = { "doomed" } },
 } }
 ]])
@@ -384,6 +387,20 @@ return p.layout { task = {
     return ("%d %d %d %d %s\n"):format(task.uid, task.euid, task.gid, task.egid, task.comm)
   end),
   p.file("unknown", "0444", function(task) return tostring(task.colour) .. "\n" end),
+  p.file("every", "0444", function(task)
+    local out = {}
+    for _, name in ipairs(p.facts) do
+      local v = task[name]
+      if type(v) == "table" then v = "table" end
+      out[#out + 1] = ("%s=%s\n"):format(name, tostring(v))
+    end
+    return table.concat(out)
+  end),
+  p.file("some", "0444", function(task)
+    return ("%s %s %s %s %d %d %s %d %d %s|%s"):format(task.exe, task.cwd, task.cap_eff,
+      task.wchan, task.rchar, task.oom_score_adj, table.concat(task.groups, ","),
+      task.ns.net, task.nspid[1], task.cpus_allowed, task.maps)
+  end),
   p.file("vanish", "0444", function(task)
     p.mounted_world():vanish(task.pid)
     return task.comm -- the line the error names
@@ -405,6 +422,20 @@ function TestLuaFacts.test_status_facts_then_a_stat_fact()
   local m = facts_mount()
   lu.assertEquals(read(m:path("40/creds")), "1000 1001 100 101 facts\n")
   lu.assertEquals(read(m:path("40/task/41/creds")), "1000 1001 100 101 helper\n")
+end
+
+-- Every fact a world can declare, a Lua file reads under the same name.
+function TestLuaFacts.test_every_fact_is_readable()
+  local m = facts_mount()
+  local text = read(m:path("40/every"))
+  local p = require "proclua"
+  lu.assertTrue(#p.facts > 100)
+  for _, name in ipairs(p.facts) do
+    lu.assertNotStrContains(text, name .. "=nil\n")
+    lu.assertStrContains(text, name .. "=")
+  end
+  lu.assertEquals(read(m:path("40/some")), "/opt/facts /srv 0x8000000000000001 do_wait 4242 -500 4,27 "
+    .. "4026532000 40 f|00400000-00401000 r-xp 00000000 08:01 12                                 /opt/facts\n")
 end
 
 function TestLuaFacts.test_an_unknown_name_is_nil()

@@ -43,40 +43,6 @@ static const unsigned SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | P
                                 PL_F_LINKS | PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP |
                                 PL_F_LIMITS | PL_F_CGROUP;
 
-typedef int (*fmt_fn)(const struct pl_task *t, struct pl_buf *out);
-
-static void set_text(lua_State *L, const char *key, fmt_fn fmt, const struct pl_task *t)
-{
-	struct pl_buf b = PL_BUF_INIT;
-	if (fmt(t, &b) == 0 && !b.oom) {
-		lua_pushlstring(L, b.data ? b.data : "", b.len);
-		lua_setfield(L, -2, key);
-	}
-	pl_buf_free(&b);
-}
-
-
-static void set_ids(lua_State *L, const char *key, const uint32_t *v, size_t n)
-{
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_pushinteger(L, v[i]);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_setfield(L, -2, key);
-}
-
-static void set_bitmap(lua_State *L, const char *key, const struct pl_bitmap *m)
-{
-	struct pl_buf b = PL_BUF_INIT;
-	if (pl_fmt_bitmap(m, &b) == 0) {
-		lua_pushlstring(L, b.data, b.len);
-		lua_setfield(L, -2, key);
-	}
-	pl_buf_free(&b);
-}
-
-/* The facts a thread or a group shows, as world fields. */
 static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
 {
 	struct pl_arena a = PL_ARENA_INIT;
@@ -95,49 +61,17 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 		return rc;
 	}
 	lua_newtable(L);
-	plua_facts_push(L, t);
+	plua_facts_push(L, t, SCALARS);
 	lua_pushinteger(L, tid ? tid : tgid);
 	lua_setfield(L, -2, tid ? "tid" : "pid");
-	set_ids(L, "uid", t->cred.uid, 4);
-	set_ids(L, "gid", t->cred.gid, 4);
-	set_ids(L, "groups", t->groups, t->ngroups);
-	set_ids(L, "nspid", (const uint32_t *)t->nspid, (size_t)t->ns_levels);
-	set_bitmap(L, "cpus_allowed", &t->cpus_allowed);
-	set_bitmap(L, "mems_allowed", &t->mems_allowed);
-	set_text(L, "limits", pl_fmt_limits, t);
-	set_text(L, "cgroup", pl_fmt_cgroup, t);
-	set_text(L, "uid_map", pl_fmt_uid_map, t);
-	set_text(L, "gid_map", pl_fmt_gid_map, t);
-	lua_pushstring(L, t->setgroups_allowed ? "allow" : "deny");
-	lua_setfield(L, -2, "setgroups");
-	lua_newtable(L);
-	for (int i = 0; i < PL_NS_COUNT; i++)
-		if (t->ns_ino[i]) {
-			lua_pushinteger(L, (lua_Integer)t->ns_ino[i]);
-			lua_setfield(L, -2, pl_ns_names[i]);
-		}
-	lua_setfield(L, -2, "ns");
-	lua_createtable(L, (int)t->nauxv, 0);
-	for (size_t i = 0; i < t->nauxv; i++) {
-		lua_createtable(L, 2, 0);
-		for (int k = 0; k < 2; k++) {
-			/* above 2^63 wraps to a negative integer, which reads back to the same bits */
-			lua_pushinteger(L, (lua_Integer)t->auxv[2 * i + k]);
-			lua_rawseti(L, -2, k + 1);
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_setfield(L, -2, "auxv");
 	/* Groups of facts a zombie's kernel refuses: take each where it answers. */
+	static const unsigned lists[] = { PL_F_SMAPS, PL_F_ROLLUP, PL_F_MOUNTS };
 	struct pl_task *u = calloc(1, sizeof *u);
-	if (u && src->ops->load(src, tgid, tid, PL_F_SMAPS, &a, u) == 0)
-		set_text(L, "smaps", pl_fmt_smaps, u);
-	if (u && (memset(u, 0, sizeof *u), src->ops->load(src, tgid, tid, PL_F_ROLLUP, &a, u)) == 0 &&
-	    u->has_rollup)
-		set_text(L, "smaps_rollup", pl_fmt_smaps_rollup, u);
-	if (u && (memset(u, 0, sizeof *u), src->ops->load(src, tgid, tid, PL_F_MOUNTS, &a, u)) == 0 &&
-	    !u->no_mnt_ns)
-		set_text(L, "mountinfo", pl_fmt_mountinfo, u);
+	for (size_t i = 0; u && i < sizeof lists / sizeof lists[0]; i++) {
+		memset(u, 0, sizeof *u);
+		if (src->ops->load(src, tgid, tid, lists[i], &a, u) == 0)
+			plua_facts_push(L, u, lists[i]);
+	}
 	free(u);
 	free(t);
 	pl_arena_free(&a);

@@ -1,10 +1,9 @@
 /*
-** Task facts <-> Lua tables.  One descriptor table names every scalar fact
-** of struct pl_task; reading a world's task and writing a captured one both
-** walk it, so the two can never disagree about a field's name or type.
-** List facts (maps, mounts, limits, cgroups, id maps) travel as the kernel's
-** own text and go through the core's parsers, so a world can paste a file
-** it saw and a capture can print what it read.
+** The one table of task facts (see plua_facts.h).  Scalars convert by type;
+** list facts travel as the kernel's own text where the kernel has a file for
+** them (maps, mounts, limits, cgroups, id maps), through the core's parsers
+** and formatters, so a world can paste a file it saw and a capture can print
+** what it read; the rest (ids, groups, namespaces, auxv) as Lua lists.
 */
 #include <errno.h>
 #include <stddef.h>
@@ -19,73 +18,9 @@
 #include "format/format.h"
 #include "plua_facts.h"
 
-enum ftype { F_U64, F_I64, F_U32, F_I32, F_STR, F_COMM, F_CHAR };
-
-struct field {
-	const char *name;
-	size_t off;
-	uint8_t type;
-};
-
-#define T(f) offsetof(struct pl_task, f)
-#define U64(n, f) { n, T(f), F_U64 }
-#define I64(n, f) { n, T(f), F_I64 }
-#define U32(n, f) { n, T(f), F_U32 }
-#define I32(n, f) { n, T(f), F_I32 }
-#define STR(n, f) { n, T(f), F_STR }
-
-static const struct field fields[] = {
-	{ "comm", T(comm), F_COMM }, { "state", T(state), F_CHAR },
-	I32("ppid", ppid), I32("pgrp", pgrp), I32("session", session), I32("tpgid", tpgid),
-	I32("tty_nr", tty_nr), U32("flags", flags),
-	U64("minflt", minflt), U64("cminflt", cminflt), U64("majflt", majflt), U64("cmajflt", cmajflt),
-	U64("utime", utime), U64("stime", stime), I64("cutime", cutime), I64("cstime", cstime),
-	I32("priority", priority), I32("nice", nice), I32("num_threads", num_threads),
-	U64("starttime", starttime), U64("vsize", vsize), U64("rsslim", rsslim),
-	U64("kstkesp", kstkesp), U64("kstkeip", kstkeip),
-	U64("sig_pending", sig_pending), U64("sig_blocked", sig_blocked),
-	U64("sig_ignored", sig_ignored), U64("sig_caught", sig_caught),
-	U64("wchan_flag", wchan_flag), I32("exit_signal", exit_signal), I32("processor", processor),
-	U32("rt_priority", rt_priority), U32("policy", policy), U64("blkio_ticks", blkio_ticks),
-	U64("guest_time", guest_time), I64("cguest_time", cguest_time), I32("exit_code", exit_code),
-	/* mm */
-	U64("total_vm", mm.total_vm), U64("hiwater_vm", mm.hiwater_vm), U64("locked_vm", mm.locked_vm),
-	U64("pinned_vm", mm.pinned_vm), U64("hiwater_rss", mm.hiwater_rss), U64("rss", mm.rss),
-	U64("rss_anon", mm.rss_anon), U64("rss_file", mm.rss_file), U64("rss_shmem", mm.rss_shmem),
-	U64("data_vm", mm.data_vm), U64("stack_vm", mm.stack_vm), U64("exec_vm", mm.exec_vm),
-	U64("vm_exe_kb", mm.vm_exe_kb), U64("vm_lib_kb", mm.vm_lib_kb), U64("pte_kb", mm.pte_kb),
-	U64("swap", mm.swap), U64("hugetlb_kb", mm.hugetlb_kb),
-	U64("start_code", mm.start_code), U64("end_code", mm.end_code), U64("start_stack", mm.start_stack),
-	U64("start_data", mm.start_data), U64("end_data", mm.end_data), U64("start_brk", mm.start_brk),
-	U64("arg_start", mm.arg_start), U64("arg_end", mm.arg_end),
-	U64("env_start", mm.env_start), U64("env_end", mm.env_end),
-	/* status */
-	I32("umask", umask), I32("ngid", ngid), I32("tracer_pid", tracer_pid), U32("fd_size", fd_size),
-	I32("kthread", kthread), I32("has_mm", has_mm), I32("core_dumping", core_dumping),
-	I32("thp_enabled", thp_enabled), U64("untag_mask", untag_mask),
-	U32("sigq_count", sigq_count), U32("sigq_limit", sigq_limit), U64("shd_pending", shd_pending),
-	I32("no_new_privs", no_new_privs), I32("seccomp_mode", seccomp_mode),
-	I32("seccomp_filters", seccomp_filters),
-	STR("spec_store_bypass", spec_store_bypass), STR("spec_indirect_branch", spec_indirect_branch),
-	U64("nvcsw", nvcsw), U64("nivcsw", nivcsw), STR("arch_lines", arch_lines),
-	U64("cap_inh", cred.cap_inh), U64("cap_prm", cred.cap_prm), U64("cap_eff", cred.cap_eff),
-	U64("cap_bnd", cred.cap_bnd), U64("cap_amb", cred.cap_amb),
-	/* io */
-	U64("rchar", io_rchar), U64("wchar", io_wchar), U64("syscr", io_syscr), U64("syscw", io_syscw),
-	U64("read_bytes", io_read_bytes), U64("write_bytes", io_write_bytes),
-	U64("cancelled_write_bytes", io_cancelled_write_bytes),
-	/* oom, wchan, links, owner */
-	U32("oom_score", oom_score), I32("oom_score_adj", oom_score_adj),
-	U32("coredump_filter", coredump_filter), STR("wchan", wchan),
-	STR("exe", exe), STR("cwd", cwd), STR("root", root),
-	I32("dumpable", dumpable), I32("setgroups_allowed", setgroups_allowed),
-	{ NULL, 0, 0 }
-};
-
-static void *at(struct pl_task *t, const struct field *f)
-{
-	return (char *)t + f->off;
-}
+/* ------------------------------------------------------------------------
+** values
+*/
 
 /* Integers may be written as Lua integers or as strings ("0x1f", "077"),
 ** which is how 64-bit masks above 2^63 survive. */
@@ -109,87 +44,496 @@ static int to_u64(lua_State *L, int idx, uint64_t *out)
 	return 0;
 }
 
-static int set_field(lua_State *L, int idx, struct pl_task *t, const struct field *f,
-                     struct pl_arena *a, const char *who)
+static uint64_t int_at(const struct plua_fact_ctx *c, int idx, const char *what)
 {
 	uint64_t v = 0;
-	switch (f->type) {
-	case F_STR: {
-		const char *s = lua_tostring(L, idx);
-		if (lua_type(L, idx) != LUA_TSTRING)
-			return luaL_error(L, "%s: field '%s' must be a string", who, f->name);
-		*(const char **)at(t, f) = pl_arena_strdup(a, s);
-		return 0;
+	if (!to_u64(c->L, idx, &v))
+		luaL_error(c->L, "%s: %s must be an integer", c->who, what);
+	return v;
+}
+
+/* Beyond a Lua integer: hex text, which reads back to the same bits. */
+static void push_u64(lua_State *L, uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX) {
+		char hex[24];
+		snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)v);
+		lua_pushstring(L, hex);
+	} else {
+		lua_pushinteger(L, (lua_Integer)v);
 	}
-	case F_COMM: {
+}
+
+static const char *text_at(const struct plua_fact_ctx *c, int idx, const char *what, size_t *len)
+{
+	if (lua_type(c->L, idx) != LUA_TSTRING)
+		luaL_error(c->L, "%s: %s must be the file's text (a string)", c->who, what);
+	return lua_tolstring(c->L, idx, len);
+}
+
+static void parse_text(const struct plua_fact_ctx *c, int idx, const char *what,
+                       pl_task_parser parse, struct pl_task *t)
+{
+	size_t len;
+	const char *text = text_at(c, idx, what, &len);
+	if (parse(text, len, c->a, t) < 0)
+		luaL_error(c->L, "%s: %s is not text the kernel would print", c->who, what);
+}
+
+/* The formatter's bytes as a string; nothing when it fails. */
+static int push_text(lua_State *L, int (*fmt)(const struct pl_task *, struct pl_buf *),
+                     const struct pl_task *t)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	int ok = fmt(t, &b) == 0 && !b.oom;
+	if (ok)
+		lua_pushlstring(L, b.data ? b.data : "", b.len);
+	pl_buf_free(&b);
+	return ok;
+}
+
+static int push_u32s(lua_State *L, const uint32_t *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------------
+** list facts: how each is set from a world and pushed to Lua
+*/
+
+/* uid = 1000 or { real, effective, saved, fs } */
+static void set_ids(const struct plua_fact_ctx *c, int idx, uint32_t ids[4], const char *what)
+{
+	lua_State *L = c->L;
+	if (lua_istable(L, idx)) {
+		for (int i = 0; i < 4; i++) {
+			lua_geti(L, idx, i + 1);
+			ids[i] = (uint32_t)int_at(c, -1, what);
+			lua_pop(L, 1);
+		}
+	} else {
+		uint32_t v = (uint32_t)int_at(c, idx, what);
+		ids[0] = ids[1] = ids[2] = ids[3] = v;
+	}
+}
+static void set_uid(const struct plua_fact_ctx *c, int idx, struct pl_task *t) { set_ids(c, idx, t->cred.uid, "uid"); }
+static void set_gid(const struct plua_fact_ctx *c, int idx, struct pl_task *t) { set_ids(c, idx, t->cred.gid, "gid"); }
+
+static void set_groups(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = (size_t)luaL_len(L, idx);
+	uint32_t *g = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *g);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		g[i] = (uint32_t)int_at(c, -1, "groups[]");
+		lua_pop(L, 1);
+	}
+	t->groups = g;
+	t->ngroups = n;
+}
+static int push_groups(lua_State *L, const struct pl_task *t) { return push_u32s(L, t->groups, t->ngroups); }
+
+static void set_nspid(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	int n = (int)luaL_len(L, idx);
+	if (n < 1 || n > PL_NSPID_MAX)
+		luaL_error(L, "%s: a pid namespace list has 1 to %d levels", c->who, PL_NSPID_MAX);
+	for (int i = 0; i < n; i++) {
+		lua_geti(L, idx, i + 1);
+		t->nspid[i] = (pl_pid)int_at(c, -1, "nspid[]");
+		lua_pop(L, 1);
+	}
+	t->ns_levels = n;
+}
+static int push_nspid(lua_State *L, const struct pl_task *t)
+{
+	return push_u32s(L, (const uint32_t *)t->nspid, (size_t)t->ns_levels);
+}
+
+/* cpus_allowed = "3", mems_allowed = "00000000,...,00000001": as status prints them */
+static void set_bitmap(const struct plua_fact_ctx *c, int idx, const char *what, struct pl_bitmap *b)
+{
+	size_t len;
+	const char *text = text_at(c, idx, what, &len);
+	if (pl_parse_bitmap(text, len, b) < 0)
+		luaL_error(c->L, "%s: %s must be a mask as status prints it (\"3\", \"ff,ffffffff\")",
+		           c->who, what);
+}
+static int push_bitmap(lua_State *L, const struct pl_bitmap *m)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	int ok = pl_fmt_bitmap(m, &b) == 0;
+	if (ok)
+		lua_pushlstring(L, b.data ? b.data : "", b.len);
+	pl_buf_free(&b);
+	return ok;
+}
+static void set_cpus(const struct plua_fact_ctx *c, int idx, struct pl_task *t) { set_bitmap(c, idx, "cpus_allowed", &t->cpus_allowed); }
+static void set_mems(const struct plua_fact_ctx *c, int idx, struct pl_task *t) { set_bitmap(c, idx, "mems_allowed", &t->mems_allowed); }
+static int push_cpus(lua_State *L, const struct pl_task *t) { return push_bitmap(L, &t->cpus_allowed); }
+static int push_mems(lua_State *L, const struct pl_task *t) { return push_bitmap(L, &t->mems_allowed); }
+
+void plua_region_defaults(struct pl_arena *a, lua_State *L, struct pl_region *r)
+{
+	uint64_t *kb = pl_arena_alloc(a, PL_SMAPS_NFIELDS * sizeof *kb);
+	if (!kb)
+		luaL_error(L, "out of memory");
+	kb[PL_SM_SIZE] = (r->end - r->start) / 1024;
+	kb[PL_SM_KERNELPAGESIZE] = kb[PL_SM_MMUPAGESIZE] = 4;
+	r->kb = kb;
+	char flags[64] = "";
+	if (r->perms[0] == 'r') strcat(flags, "rd ");
+	if (r->perms[1] == 'w') strcat(flags, "wr ");
+	if (r->perms[2] == 'x') strcat(flags, "ex ");
+	if (r->perms[3] == 's') strcat(flags, "sh ");
+	strcat(flags, "mr mw me ");
+	if (r->perms[3] == 's') strcat(flags, "ms ");
+	if (r->name && strcmp(r->name, "[stack]") == 0) strcat(flags, "gd ");
+	if (r->perms[3] == 'p' && r->perms[1] == 'w') strcat(flags, "ac ");
+	r->vmflags = pl_arena_strdup(a, flags);
+}
+
+/* maps alone: each region still has what smaps always prints (its size,
+** 4 kB pages, the VmFlags its permissions imply); a world that wants
+** resident figures gives smaps instead. */
+static void set_maps(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	parse_text(c, idx, "maps", pl_parse_maps, t);
+	for (size_t i = 0; i < t->nregions; i++)
+		plua_region_defaults(c->a, c->L, (struct pl_region *)&t->regions[i]);
+}
+
+#define TEXT_FACT(fn, key, parser, formatter) \
+	static void set_##fn(const struct plua_fact_ctx *c, int idx, struct pl_task *t) \
+	{ parse_text(c, idx, key, parser, t); } \
+	static int push_##fn(lua_State *L, const struct pl_task *t) { return push_text(L, formatter, t); }
+TEXT_FACT(smaps, "smaps", pl_parse_smaps, pl_fmt_smaps)
+TEXT_FACT(mountinfo, "mountinfo", pl_parse_mountinfo, pl_fmt_mountinfo)
+TEXT_FACT(cgroup, "cgroup", pl_parse_cgroup, pl_fmt_cgroup)
+TEXT_FACT(limits, "limits", pl_parse_limits, pl_fmt_limits)
+TEXT_FACT(uid_map, "uid_map", pl_parse_uid_map, pl_fmt_uid_map)
+TEXT_FACT(gid_map, "gid_map", pl_parse_gid_map, pl_fmt_gid_map)
+TEXT_FACT(rollup, "smaps_rollup", pl_parse_smaps_rollup, pl_fmt_smaps_rollup)
+static int push_maps(lua_State *L, const struct pl_task *t) { return push_text(L, pl_fmt_maps, t); }
+
+/* A task without an mm namespace (a zombie) has no mounts to show. */
+static int push_mounts(lua_State *L, const struct pl_task *t)
+{
+	return !t->no_mnt_ns && push_mountinfo(L, t);
+}
+
+/* No vmas: the kernel's smaps_rollup reads empty. */
+static int push_rollup_if_any(lua_State *L, const struct pl_task *t)
+{
+	return t->has_rollup && push_rollup(L, t);
+}
+
+static void set_setgroups(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	size_t len;
+	t->setgroups_allowed = strcmp(text_at(c, idx, "setgroups", &len), "deny") != 0;
+}
+static int push_setgroups(lua_State *L, const struct pl_task *t)
+{
+	lua_pushstring(L, t->setgroups_allowed ? "allow" : "deny");
+	return 1;
+}
+
+/* auxv = { { type, value }, ... } */
+static void set_auxv(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = (size_t)luaL_len(L, idx);
+	uint64_t *v = pl_arena_alloc(c->a, (n + 1) * 2 * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		for (int k = 0; k < 2; k++) {
+			lua_geti(L, -1, k + 1);
+			v[2 * i + k] = int_at(c, -1, "auxv pair");
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	t->auxv = v; /* pl_fmt_auxv ends the list with AT_NULL if it has none */
+	t->nauxv = n;
+}
+static int push_auxv(lua_State *L, const struct pl_task *t)
+{
+	lua_createtable(L, (int)t->nauxv, 0);
+	for (size_t i = 0; i < t->nauxv; i++) {
+		lua_createtable(L, 2, 0);
+		for (int k = 0; k < 2; k++) {
+			/* above 2^63 wraps to a negative integer, which reads back to the same bits */
+			lua_pushinteger(L, (lua_Integer)t->auxv[2 * i + k]);
+			lua_rawseti(L, -2, k + 1);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* ns = { net = 4026531840, ... }: inode numbers by ns/ name */
+static void set_ns(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	for (int i = 0; i < PL_NS_COUNT; i++) {
+		if (lua_getfield(L, idx, pl_ns_names[i]) != LUA_TNIL)
+			t->ns_ino[i] = int_at(c, -1, pl_ns_names[i]);
+		lua_pop(L, 1);
+	}
+}
+static int push_ns(lua_State *L, const struct pl_task *t)
+{
+	lua_newtable(L);
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		if (t->ns_ino[i]) {
+			lua_pushinteger(L, (lua_Integer)t->ns_ino[i]);
+			lua_setfield(L, -2, pl_ns_names[i]);
+		}
+	return 1;
+}
+
+/* fds = { { fd = 0, target = "/dev/null", mode = "r" }, ... } (the world
+** loader sets them, with their fdinfo) */
+static int push_fds(lua_State *L, const struct pl_task *t)
+{
+	lua_createtable(L, (int)t->nfds, 0);
+	for (size_t i = 0; i < t->nfds; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushinteger(L, t->fds[i].fd);
+		lua_setfield(L, -2, "fd");
+		lua_pushstring(L, t->fds[i].target);
+		lua_setfield(L, -2, "target");
+		static const char *const modes[4] = { "", "r", "w", "rw" };
+		lua_pushstring(L, modes[t->fds[i].f_mode & 3]);
+		lua_setfield(L, -2, "mode");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int push_threads(lua_State *L, const struct pl_task *t)
+{
+	return push_u32s(L, (const uint32_t *)t->threads, t->nthreads);
+}
+
+static int push_children(lua_State *L, const struct pl_task *t)
+{
+	return push_u32s(L, (const uint32_t *)t->children, t->nchildren);
+}
+
+/* ------------------------------------------------------------------------
+** the table
+*/
+
+#define T(f) (uint16_t)offsetof(struct pl_task, f)
+#define S_(n, g, ty, f) { n, g, ty, T(f), NULL, NULL }
+#define U64(n, g, f) S_(n, g, PLUA_U64, f)
+#define I64(n, g, f) S_(n, g, PLUA_I64, f)
+#define U32(n, g, f) S_(n, g, PLUA_U32, f)
+#define I32(n, g, f) S_(n, g, PLUA_I32, f)
+#define STR(n, g, f) S_(n, g, PLUA_STR, f)
+#define LIST(n, g, set, push) { n, g, PLUA_LIST, 0, set, push }
+
+#define ST PL_F_STAT
+#define SU PL_F_STATUS
+
+const struct plua_fact plua_facts[] = {
+	/* stat */
+	S_("comm", ST, PLUA_COMM, comm), S_("state", ST, PLUA_CHAR, state),
+	I32("ppid", ST, ppid), I32("pgrp", ST, pgrp), I32("session", ST, session),
+	I32("tpgid", ST, tpgid), I32("tty_nr", ST, tty_nr), U32("flags", ST, flags),
+	U64("minflt", ST, minflt), U64("cminflt", ST, cminflt), U64("majflt", ST, majflt),
+	U64("cmajflt", ST, cmajflt), U64("utime", ST, utime), U64("stime", ST, stime),
+	I64("cutime", ST, cutime), I64("cstime", ST, cstime), I32("priority", ST, priority),
+	I32("nice", ST, nice), I32("num_threads", ST, num_threads), U64("starttime", ST, starttime),
+	U64("vsize", ST, vsize), U64("rsslim", ST, rsslim), U64("kstkesp", ST, kstkesp),
+	U64("kstkeip", ST, kstkeip), U64("sig_pending", ST, sig_pending),
+	U64("sig_blocked", ST, sig_blocked), U64("sig_ignored", ST, sig_ignored),
+	U64("sig_caught", ST, sig_caught), U64("wchan_flag", ST, wchan_flag),
+	I32("exit_signal", ST, exit_signal), I32("processor", ST, processor),
+	U32("rt_priority", ST, rt_priority), U32("policy", ST, policy),
+	U64("blkio_ticks", ST, blkio_ticks), U64("guest_time", ST, guest_time),
+	I64("cguest_time", ST, cguest_time), I32("exit_code", ST, exit_code),
+	/* the mm: stat's addresses and rss, status's counters */
+	U64("rss", ST, mm.rss), U64("start_code", ST, mm.start_code), U64("end_code", ST, mm.end_code),
+	U64("start_stack", ST, mm.start_stack), U64("start_data", ST, mm.start_data),
+	U64("end_data", ST, mm.end_data), U64("start_brk", ST, mm.start_brk),
+	U64("arg_start", ST, mm.arg_start), U64("arg_end", ST, mm.arg_end),
+	U64("env_start", ST, mm.env_start), U64("env_end", ST, mm.env_end),
+	U64("total_vm", SU, mm.total_vm), U64("hiwater_vm", SU, mm.hiwater_vm),
+	U64("locked_vm", SU, mm.locked_vm), U64("pinned_vm", SU, mm.pinned_vm),
+	U64("hiwater_rss", SU, mm.hiwater_rss), U64("rss_anon", SU, mm.rss_anon),
+	U64("rss_file", SU, mm.rss_file), U64("rss_shmem", SU, mm.rss_shmem),
+	U64("data_vm", SU, mm.data_vm), U64("stack_vm", SU, mm.stack_vm), U64("exec_vm", SU, mm.exec_vm),
+	U64("vm_exe_kb", SU, mm.vm_exe_kb), U64("vm_lib_kb", SU, mm.vm_lib_kb),
+	U64("pte_kb", SU, mm.pte_kb), U64("swap", SU, mm.swap), U64("hugetlb_kb", SU, mm.hugetlb_kb),
+	/* status; uid and gid take all four ids at once, so a world sets them
+	** before euid, suid, ... (see world.c) */
+	{ "uid", SU, PLUA_U32, T(cred.uid[0]), set_uid, NULL }, U32("euid", SU, cred.uid[1]),
+	U32("suid", SU, cred.uid[2]), U32("fsuid", SU, cred.uid[3]),
+	{ "gid", SU, PLUA_U32, T(cred.gid[0]), set_gid, NULL }, U32("egid", SU, cred.gid[1]),
+	U32("sgid", SU, cred.gid[2]), U32("fsgid", SU, cred.gid[3]),
+	LIST("groups", SU, set_groups, push_groups), LIST("nspid", SU, set_nspid, push_nspid),
+	I32("umask", SU, umask), I32("ngid", SU, ngid), I32("tracer_pid", SU, tracer_pid),
+	U32("fd_size", SU, fd_size), I32("kthread", SU, kthread), I32("has_mm", SU, has_mm),
+	I32("core_dumping", SU, core_dumping), I32("thp_enabled", SU, thp_enabled),
+	U64("untag_mask", SU, untag_mask), U32("sigq_count", SU, sigq_count),
+	U32("sigq_limit", SU, sigq_limit), U64("shd_pending", SU, shd_pending),
+	I32("no_new_privs", SU, no_new_privs), I32("seccomp_mode", SU, seccomp_mode),
+	I32("seccomp_filters", SU, seccomp_filters),
+	STR("spec_store_bypass", SU, spec_store_bypass),
+	STR("spec_indirect_branch", SU, spec_indirect_branch),
+	U64("nvcsw", SU, nvcsw), U64("nivcsw", SU, nivcsw), STR("arch_lines", SU, arch_lines),
+	U64("cap_inh", SU, cred.cap_inh), U64("cap_prm", SU, cred.cap_prm),
+	U64("cap_eff", SU, cred.cap_eff), U64("cap_bnd", SU, cred.cap_bnd),
+	U64("cap_amb", SU, cred.cap_amb),
+	LIST("cpus_allowed", SU, set_cpus, push_cpus), LIST("mems_allowed", SU, set_mems, push_mems),
+	/* io */
+	U64("rchar", PL_F_IO, io_rchar), U64("wchar", PL_F_IO, io_wchar),
+	U64("syscr", PL_F_IO, io_syscr), U64("syscw", PL_F_IO, io_syscw),
+	U64("read_bytes", PL_F_IO, io_read_bytes), U64("write_bytes", PL_F_IO, io_write_bytes),
+	U64("cancelled_write_bytes", PL_F_IO, io_cancelled_write_bytes),
+	/* oom, wchan, links, owner, id maps */
+	U32("oom_score", PL_F_OOM, oom_score), I32("oom_score_adj", PL_F_OOM, oom_score_adj),
+	U32("coredump_filter", PL_F_OOM, coredump_filter), STR("wchan", PL_F_WCHAN, wchan),
+	STR("exe", PL_F_LINKS, exe), STR("cwd", PL_F_LINKS, cwd), STR("root", PL_F_LINKS, root),
+	I32("dumpable", PL_F_OWNER, dumpable),
+	I32("setgroups_allowed", PL_F_IDMAP, setgroups_allowed),
+	LIST("setgroups", PL_F_IDMAP, set_setgroups, push_setgroups),
+	LIST("uid_map", PL_F_IDMAP, set_uid_map, push_uid_map),
+	LIST("gid_map", PL_F_IDMAP, set_gid_map, push_gid_map),
+	/* lists with files of their own */
+	LIST("limits", PL_F_LIMITS, set_limits, push_limits),
+	LIST("cgroup", PL_F_CGROUP, set_cgroup, push_cgroup),
+	LIST("maps", PL_F_MAPS, set_maps, push_maps),
+	LIST("smaps", PL_F_SMAPS, set_smaps, push_smaps),
+	LIST("smaps_rollup", PL_F_ROLLUP, set_rollup, push_rollup_if_any),
+	LIST("mountinfo", PL_F_MOUNTS, set_mountinfo, push_mounts),
+	LIST("auxv", PL_F_AUXV, set_auxv, push_auxv),
+	LIST("ns", PL_F_NS, set_ns, push_ns),
+	/* placed by the world loader itself */
+	LIST("fds", PL_F_FDS, NULL, push_fds),
+	LIST("threads", PL_F_THREADS, NULL, push_threads),
+	LIST("children", PL_F_CHILDREN, NULL, push_children),
+};
+const size_t plua_nfacts = sizeof plua_facts / sizeof plua_facts[0];
+
+const struct plua_fact *plua_fact_find(const char *name)
+{
+	for (size_t i = 0; i < plua_nfacts; i++)
+		if (strcmp(plua_facts[i].name, name) == 0)
+			return &plua_facts[i];
+	return NULL;
+}
+
+static void *at(struct pl_task *t, const struct plua_fact *f)
+{
+	return (char *)t + f->off;
+}
+
+void plua_fact_set(const struct plua_fact_ctx *c, const struct plua_fact *f, int idx,
+                   struct pl_task *t)
+{
+	lua_State *L = c->L;
+	if (f->set) {
+		f->set(c, idx, t);
+		return;
+	}
+	switch (f->type) {
+	case PLUA_STR: {
+		if (lua_type(L, idx) != LUA_TSTRING)
+			luaL_error(L, "%s: field '%s' must be a string", c->who, f->name);
+		*(const char **)at(t, f) = pl_arena_strdup(c->a, lua_tostring(L, idx));
+		return;
+	}
+	case PLUA_COMM: {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
 		if (lua_type(L, idx) != LUA_TSTRING)
-			return luaL_error(L, "%s: field 'comm' must be a string", who);
+			luaL_error(L, "%s: field 'comm' must be a string", c->who);
 		memset(t->comm, 0, sizeof t->comm);
 		memcpy(t->comm, s, len < PL_COMM_MAX ? len : PL_COMM_MAX);
-		return 0;
+		return;
 	}
-	case F_CHAR: {
+	case PLUA_CHAR: {
 		const char *s = lua_tostring(L, idx);
 		if (lua_type(L, idx) != LUA_TSTRING || strlen(s) != 1 || !strchr("RSDTtXZPIWKx", s[0]))
-			return luaL_error(L, "%s: field '%s' must be one state letter (R S D T t X Z P I)",
-			                  who, f->name);
+			luaL_error(L, "%s: field '%s' must be one state letter (R S D T t X Z P I)",
+			           c->who, f->name);
 		t->state = s[0];
-		return 0;
+		return;
 	}
-	default:
-		if (!to_u64(L, idx, &v))
-			return luaL_error(L, "%s: field '%s' must be an integer", who, f->name);
+	case PLUA_LIST:
+		luaL_error(L, "%s: field '%s' is not set this way", c->who, f->name);
+		return;
 	}
+	uint64_t v;
+	if (!to_u64(L, idx, &v))
+		luaL_error(L, "%s: field '%s' must be an integer", c->who, f->name);
 	switch (f->type) {
-	case F_U64: case F_I64: *(uint64_t *)at(t, f) = v; break;
-	case F_U32: case F_I32: *(uint32_t *)at(t, f) = (uint32_t)v; break;
+	case PLUA_U64: case PLUA_I64: *(uint64_t *)at(t, f) = v; break;
+	case PLUA_U32: case PLUA_I32: *(uint32_t *)at(t, f) = (uint32_t)v; break;
+	}
+}
+
+int plua_fact_is_integer(const struct plua_fact *f)
+{
+	return f->type == PLUA_U64 || f->type == PLUA_I64 || f->type == PLUA_U32 ||
+	       f->type == PLUA_I32;
+}
+
+uint64_t plua_fact_bits(const struct plua_fact *f, const struct pl_task *t)
+{
+	const void *p = (const char *)t + f->off;
+	switch (f->type) {
+	case PLUA_U64: case PLUA_I64: return *(const uint64_t *)p;
+	case PLUA_U32: return *(const uint32_t *)p;
+	case PLUA_I32: return (uint64_t)(int64_t) * (const int32_t *)p;
 	}
 	return 0;
 }
 
-int plua_facts_scalar(lua_State *L, int idx, const char *key, struct pl_task *t,
-                      struct pl_arena *a, const char *who)
+void plua_fact_push_bits(lua_State *L, const struct plua_fact *f, uint64_t v)
 {
-	for (const struct field *f = fields; f->name; f++)
-		if (strcmp(f->name, key) == 0) {
-			set_field(L, idx, t, f, a, who);
-			return 1;
-		}
-	return 0;
+	if (f->type == PLUA_U64)
+		push_u64(L, v);
+	else
+		lua_pushinteger(L, (lua_Integer)v);
 }
 
-/* A capture writes every scalar fact, numbers in the form that reads back. */
-void plua_facts_push(lua_State *L, const struct pl_task *t)
+int plua_fact_push(lua_State *L, const struct plua_fact *f, const struct pl_task *t)
 {
-	for (const struct field *f = fields; f->name; f++) {
-		const void *p = (const char *)t + f->off;
-		switch (f->type) {
-		case F_STR: {
-			const char *s = *(const char *const *)p;
-			if (!s)
-				continue;
-			lua_pushstring(L, s);
-			break;
-		}
-		case F_COMM: lua_pushstring(L, t->comm); break;
-		case F_CHAR: lua_pushlstring(L, &t->state, 1); break;
-		case F_U64: {
-			uint64_t v = *(const uint64_t *)p;
-			if (v > (uint64_t)INT64_MAX) { /* beyond a Lua integer: hex text */
-				char hex[24];
-				snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)v);
-				lua_pushstring(L, hex);
-			} else {
-				lua_pushinteger(L, (lua_Integer)v);
-			}
-			break;
-		}
-		case F_I64: lua_pushinteger(L, (lua_Integer) * (const int64_t *)p); break;
-		case F_U32: lua_pushinteger(L, (lua_Integer) * (const uint32_t *)p); break;
-		case F_I32: lua_pushinteger(L, (lua_Integer) * (const int32_t *)p); break;
-		}
-		lua_setfield(L, -2, f->name);
+	const void *p = (const char *)t + f->off;
+	switch (f->type) {
+	case PLUA_LIST: return f->push(L, t);
+	case PLUA_STR: {
+		const char *s = *(const char *const *)p;
+		if (!s)
+			return 0;
+		lua_pushstring(L, s);
+		return 1;
 	}
+	case PLUA_COMM: lua_pushstring(L, t->comm); return 1;
+	case PLUA_CHAR: lua_pushlstring(L, &t->state, 1); return 1;
+	default: plua_fact_push_bits(L, f, plua_fact_bits(f, t)); return 1;
+	}
+}
+
+void plua_facts_push(lua_State *L, const struct pl_task *t, unsigned groups)
+{
+	for (size_t i = 0; i < plua_nfacts; i++)
+		if ((plua_facts[i].group & groups) && plua_fact_push(L, &plua_facts[i], t))
+			lua_setfield(L, -2, plua_facts[i].name);
 }

@@ -137,5 +137,12 @@ int luaopen_proclua(lua_State *L)
 	plua_world_register(L);
 	lua_pushliteral(L, PROCLUA_VERSION);
 	lua_setfield(L, -2, "version");
+	/* p.facts: the name of every task fact, in the table's order */
+	lua_createtable(L, (int)plua_nfacts, 0);
+	for (size_t i = 0; i < plua_nfacts; i++) {
+		lua_pushstring(L, plua_facts[i].name);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "facts");
 	return 1;
 }

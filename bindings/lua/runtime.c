@@ -133,59 +133,45 @@ static int protected_call(struct plua *p, int nargs, int nres, double seconds)
 }
 
 /* ------------------------------------------------------------------------
-** task objects given to Lua files: (tgid, tid), and the facts README lists,
-** loaded on first use one PL_F_* group at a time.  A host load is a /proc
-** read (stat ~7.5 us, status ~12 us), far more than the Lua call itself, so
-** a file that reads only stat's fields must not pay for status too; and a
-** group is loaded at most once per task object (once per call).
+** task objects given to Lua files: (tgid, tid), and every fact of the table
+** in facts.c, loaded on first use one PL_F_* group at a time.  A host load
+** is a /proc read (stat ~7.5 us, status ~12 us), far more than the Lua call
+** itself, so a file that reads only stat's fields must not pay for status
+** too; and a group is loaded at most once per task object (once per call).
 */
-
-enum { TF_TGID, TF_TID, TF_COMM, TF_STATE, TF_I32, TF_U32, TF_U64 };
-
-struct task_fact {
-	const char *name;
-	unsigned group;   /* the PL_F_* bit that guarantees it; 0: no load */
-	uint8_t type;
-	size_t off;       /* in struct pl_task */
-};
-
-#define TO(f) offsetof(struct pl_task, f)
-static const struct task_fact task_facts[] = {
-	{ "pid", 0, TF_TGID, 0 }, { "tgid", 0, TF_TGID, 0 }, { "tid", 0, TF_TID, 0 },
-	/* stat's fields: one read of /proc/PID/stat */
-	{ "comm", PL_F_STAT, TF_COMM, TO(comm) }, { "state", PL_F_STAT, TF_STATE, TO(state) },
-	{ "ppid", PL_F_STAT, TF_I32, TO(ppid) }, { "pgrp", PL_F_STAT, TF_I32, TO(pgrp) },
-	{ "session", PL_F_STAT, TF_I32, TO(session) }, { "nice", PL_F_STAT, TF_I32, TO(nice) },
-	{ "num_threads", PL_F_STAT, TF_I32, TO(num_threads) },
-	{ "starttime", PL_F_STAT, TF_U64, TO(starttime) }, { "vsize", PL_F_STAT, TF_U64, TO(vsize) },
-	{ "rss", PL_F_STAT, TF_U64, TO(mm.rss) },
-	/* credentials exist only in status (stat has none) */
-	{ "uid", PL_F_STATUS, TF_U32, TO(cred.uid[0]) }, { "euid", PL_F_STATUS, TF_U32, TO(cred.uid[1]) },
-	{ "gid", PL_F_STATUS, TF_U32, TO(cred.gid[0]) }, { "egid", PL_F_STATUS, TF_U32, TO(cred.gid[1]) },
-};
-#undef TO
-#define NFACTS (sizeof task_facts / sizeof task_facts[0])
 
 /* A task object is made for every call, so it stays small enough for
 ** malloc's fast bins (a bigger one made pid-only calls ~10% slower): the
-** facts' values live in a second userdata, its user value, made at the
-** first load.  They are values copied out, not a struct pl_task (3 kB),
-** since a script may keep the object beyond its call. */
+** facts live in its user values, made at the first load.  They are values
+** copied out, not a struct pl_task (3 kB), since a script may keep the
+** object beyond its call: integers in a block (user value 1) indexed as
+** the table, strings and lists in a table (user value 2). */
 struct task_ud {
 	pl_pid tgid, tid;
-	unsigned have;                 /* groups whose facts are in the block */
+	unsigned have;                 /* groups whose integers are in the block */
 };
 
-struct task_facts {
-	char state;
-	char comm[PL_COMM_MAX + 1];
-	lua_Integer val[NFACTS];       /* integer facts, by index in task_facts */
-};
+/* The object's user value n (1: block, 2: table), made on first use. */
+static void *user_value(lua_State *L, int n)
+{
+	if (lua_getiuservalue(L, 1, n) == LUA_TNIL) {
+		lua_pop(L, 1);
+		if (n == 1)
+			lua_newuserdatauv(L, plua_nfacts * sizeof(uint64_t), 0);
+		else
+			lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, 1, n);
+	}
+	return lua_touserdata(L, -1);
+}
 
-/* Load one group into the runtime's scratch record and copy out its facts;
-** the task object is at stack index 1, its facts block is left on top.
-** Runs under p->lock (every Lua call does), which guards the scratch. */
-static int load_group(lua_State *L, struct plua *p, struct task_ud *u, unsigned group)
+/* Load one group into the runtime's scratch record; copy out its integers
+** and strings (stat's comm and state come together).  The task object is
+** at stack index 1.  Runs under p->lock (every Lua call does), which
+** guards the scratch; *t is valid until the next load. */
+static int load_group(lua_State *L, struct plua *p, struct task_ud *u, unsigned group,
+                      const struct pl_task **out)
 {
 	struct pl_task *t = p->scratch;
 	pl_arena_reset(&p->arena);
@@ -193,34 +179,27 @@ static int load_group(lua_State *L, struct plua *p, struct task_ud *u, unsigned 
 	int rc = p->src->ops->load(p->src, u->tgid, u->tid, group, &p->arena, t);
 	if (rc < 0)
 		return rc;
-	if (lua_getiuservalue(L, 1, 1) != LUA_TUSERDATA) {
-		lua_pop(L, 1);
-		lua_newuserdatauv(L, sizeof(struct task_facts), 0);
-		lua_pushvalue(L, -1);
-		lua_setiuservalue(L, 1, 1);
-	}
-	struct task_facts *b = lua_touserdata(L, -1);
-	for (size_t i = 0; i < NFACTS; i++) {
-		const struct task_fact *f = &task_facts[i];
-		const char *v = (const char *)t + f->off;
-		if (f->group != group)
+	uint64_t *val = user_value(L, 1);
+	user_value(L, 2);
+	for (size_t i = 0; i < plua_nfacts; i++) {
+		const struct plua_fact *f = &plua_facts[i];
+		if (f->group != group || f->type == PLUA_LIST)
 			continue;
-		switch (f->type) {
-		case TF_COMM: memcpy(b->comm, t->comm, sizeof b->comm); break;
-		case TF_STATE: b->state = t->state; break;
-		case TF_I32: b->val[i] = *(const int32_t *)v; break;
-		case TF_U32: b->val[i] = *(const uint32_t *)v; break;
-		case TF_U64: b->val[i] = (lua_Integer) * (const uint64_t *)v; break;
-		}
+		if (plua_fact_is_integer(f))
+			val[i] = plua_fact_bits(f, t);
+		else if (plua_fact_push(L, f, t))
+			lua_setfield(L, -2, f->name);
 	}
+	lua_pop(L, 2);
 	u->have |= group;
+	*out = t;
 	return 0;
 }
 
 /* __index, a closure: upvalue 1 maps a fact's name to its index in
-** task_facts, upvalue 2 is the runtime, upvalue 3 the metatable (compared
-** directly: luaL_checkudata would look its name up at every access).  An
-** unknown name is nil and loads nothing. */
+** plua_facts (pid, tgid, tid to -1, -1, -2), upvalue 2 is the runtime,
+** upvalue 3 the metatable (compared directly: luaL_checkudata would look
+** its name up at every access).  An unknown name is nil and loads nothing. */
 static int task_index(lua_State *L)
 {
 	lua_settop(L, 2);
@@ -230,28 +209,44 @@ static int task_index(lua_State *L)
 	lua_pop(L, 1);
 	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNUMBER)
 		return 0;
-	size_t i = (size_t)lua_tointeger(L, 2);
-	const struct task_fact *f = &task_facts[i];
-	switch (f->type) {
-	case TF_TGID: lua_pushinteger(L, u->tgid); return 1;
-	case TF_TID: lua_pushinteger(L, u->tid ? u->tid : u->tgid); return 1;
+	lua_Integer i = lua_tointeger(L, 2);
+	if (i < 0) {
+		lua_pushinteger(L, i == -1 || !u->tid ? u->tgid : u->tid);
+		return 1;
 	}
 	if (u->tgid == 0)
 		return 0; /* a root-level file: no task */
-	if (!(u->have & f->group)) {
-		int rc = load_group(L, lua_touserdata(L, lua_upvalueindex(2)), u, f->group);
-		if (rc < 0) /* level 1: the line of the script that asked */
-			return luaL_error(L, "task %d: %s", (int)u->tgid, strerror(-rc));
-	} else {
-		lua_getiuservalue(L, 1, 1);
+	const struct plua_fact *f = &plua_facts[i];
+	const struct pl_task *t = NULL;
+	int rc;
+	if (plua_fact_is_integer(f)) {
+		if (!(u->have & f->group) &&
+		    (rc = load_group(L, lua_touserdata(L, lua_upvalueindex(2)), u, f->group, &t)) < 0)
+			goto failed;
+		const uint64_t *val = user_value(L, 1);
+		plua_fact_push_bits(L, f, val[i]);
+		return 1;
 	}
-	const struct task_facts *b = lua_touserdata(L, -1);
-	switch (f->type) {
-	case TF_COMM: lua_pushstring(L, b->comm); break;
-	case TF_STATE: lua_pushlstring(L, &b->state, 1); break;
-	default: lua_pushinteger(L, b->val[i]); break;
+	user_value(L, 2);
+	if (lua_getfield(L, -1, f->name) != LUA_TNIL || (f->type != PLUA_LIST && (u->have & f->group)))
+		return 1;
+	lua_pop(L, 2);
+	if ((rc = load_group(L, lua_touserdata(L, lua_upvalueindex(2)), u, f->group, &t)) < 0)
+		goto failed;
+	if (f->type != PLUA_LIST) {
+		user_value(L, 2);
+		lua_getfield(L, -1, f->name);
+		return 1;
 	}
+	if (!plua_fact_push(L, f, t))
+		return 0;
+	user_value(L, 2);
+	lua_pushvalue(L, -2);
+	lua_setfield(L, -2, f->name); /* lists too are read once per object */
+	lua_pop(L, 1);
 	return 1;
+failed: /* level 1: the line of the script that asked */
+	return luaL_error(L, "task %d: %s", (int)u->tgid, strerror(-rc));
 }
 
 /* The metatable of task objects, made once per state. */
@@ -259,10 +254,15 @@ static void new_task_metatable(struct plua *p)
 {
 	lua_State *L = p->L;
 	luaL_newmetatable(L, PLUA_TASK_MT);
-	lua_createtable(L, 0, (int)NFACTS);
-	for (size_t i = 0; i < NFACTS; i++) {
+	lua_createtable(L, 0, (int)plua_nfacts + 3);
+	for (size_t i = 0; i < plua_nfacts; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
-		lua_setfield(L, -2, task_facts[i].name);
+		lua_setfield(L, -2, plua_facts[i].name);
+	}
+	static const char *const ids[] = { "pid", "tgid", "tid" };
+	for (int i = 0; i < 3; i++) {
+		lua_pushinteger(L, i < 2 ? -1 : -2);
+		lua_setfield(L, -2, ids[i]);
 	}
 	lua_pushlightuserdata(L, p);
 	lua_pushvalue(L, -3);
@@ -273,13 +273,12 @@ static void new_task_metatable(struct plua *p)
 
 static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
 {
-	struct task_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+	struct task_ud *u = lua_newuserdatauv(L, sizeof *u, 2);
 	u->tgid = tgid;
 	u->tid = tid;
 	u->have = 0;
 	luaL_setmetatable(L, PLUA_TASK_MT);
 }
-
 /* ------------------------------------------------------------------------
 ** load and run
 */

@@ -63,8 +63,6 @@ struct ctx {
 	struct pl_model_fdinfo *dflt_fdinfo;
 };
 
-static void smaps_of_maps(struct ctx *c, struct pl_region *r);
-
 static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
 {
 	memset(b, 0, sizeof *b);
@@ -134,96 +132,6 @@ static uint64_t int_field(struct ctx *c, int idx, const char *key, uint64_t dflt
 	return v;
 }
 
-/* uid = 1000 or { real, effective, saved, fs } */
-static void read_ids(struct ctx *c, int idx, uint32_t ids[4], const char *what)
-{
-	lua_State *L = c->L;
-	if (lua_istable(L, idx)) {
-		for (int i = 0; i < 4; i++) {
-			lua_geti(L, idx, i + 1);
-			ids[i] = (uint32_t)int_at(c, -1, what);
-			lua_pop(L, 1);
-		}
-	} else {
-		uint32_t v = (uint32_t)int_at(c, idx, what);
-		ids[0] = ids[1] = ids[2] = ids[3] = v;
-	}
-}
-
-static const char *text_at(struct ctx *c, int idx, const char *what, size_t *len)
-{
-	if (lua_type(c->L, idx) != LUA_TSTRING)
-		luaL_error(c->L, "%s: %s must be the file's text (a string)", c->who, what);
-	return lua_tolstring(c->L, idx, len);
-}
-
-
-static void parse_text(struct ctx *c, int idx, const char *what, pl_task_parser parse, struct pl_task *t)
-{
-	size_t len;
-	const char *text = text_at(c, idx, what, &len);
-	if (parse(text, len, c->a, t) < 0)
-		luaL_error(c->L, "%s: %s is not text the kernel would print", c->who, what);
-}
-
-
-static void read_groups(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
-	uint32_t *g = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *g);
-	for (size_t i = 0; i < n; i++) {
-		lua_geti(L, idx, (lua_Integer)i + 1);
-		g[i] = (uint32_t)int_at(c, -1, "groups[]");
-		lua_pop(L, 1);
-	}
-	t->groups = g;
-	t->ngroups = n;
-}
-
-static void read_auxv(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
-	uint64_t *v = pl_arena_alloc(c->a, (n + 1) * 2 * sizeof *v);
-	for (size_t i = 0; i < n; i++) {
-		lua_geti(L, idx, (lua_Integer)i + 1);
-		for (int k = 0; k < 2; k++) {
-			lua_geti(L, -1, k + 1);
-			v[2 * i + k] = int_at(c, -1, "auxv pair");
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-	}
-	t->auxv = v; /* pl_fmt_auxv ends the list with AT_NULL if it has none */
-	t->nauxv = n;
-}
-
-static void read_ns(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	for (int i = 0; i < PL_NS_COUNT; i++)
-		t->ns_ino[i] = int_field(c, idx, pl_ns_names[i], t->ns_ino[i]);
-}
-
-static void read_nspid(struct ctx *c, int idx, pl_pid *v, int *levels)
-{
-	lua_State *L = c->L;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	int n = (int)luaL_len(L, idx);
-	if (n < 1 || n > PL_NSPID_MAX)
-		luaL_error(L, "%s: a pid namespace list has 1 to %d levels", c->who, PL_NSPID_MAX);
-	for (int i = 0; i < n; i++) {
-		lua_geti(L, idx, i + 1);
-		v[i] = (pl_pid)int_at(c, -1, "nspid[]");
-		lua_pop(L, 1);
-	}
-	*levels = n;
-}
-
 /* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... } */
 static void read_fds(struct ctx *c, int idx, struct pl_task *t)
 {
@@ -257,16 +165,6 @@ static void read_fds(struct ctx *c, int idx, struct pl_task *t)
 	pl_model_set_fdinfo(c->m, t->tid, fi, n);
 }
 
-/* cpus_allowed = "3", mems_allowed = "00000000,...,00000001": as status prints them */
-static void read_bitmap(struct ctx *c, int idx, const char *what, struct pl_bitmap *b)
-{
-	size_t len;
-	const char *text = text_at(c, idx, what, &len);
-	if (pl_parse_bitmap(text, len, b) < 0)
-		luaL_error(c->L, "%s: %s must be a mask as status prints it (\"3\", \"ff,ffffffff\")",
-		           c->who, what);
-}
-
 /* Keys that shape the world rather than name a fact. */
 static int structural(const char *k)
 {
@@ -278,57 +176,40 @@ static int structural(const char *k)
 	return 0;
 }
 
-/* Apply every key of the task table at idx to t. */
+/* One key of a task table: a fact of the table in facts.c, or a key the
+** world loader places itself. */
+static void apply_key(struct ctx *c, const char *k, int v, struct pl_task *t)
+{
+	const struct plua_fact *f;
+	struct plua_fact_ctx fc = { c->L, c->a, c->who };
+	if (structural(k))
+		return;
+	if (!strcmp(k, "fds"))
+		read_fds(c, v, t);
+	else if ((f = plua_fact_find(k)) && (f->set || f->type != PLUA_LIST))
+		plua_fact_set(&fc, f, v, t);
+	else
+		luaL_error(c->L, "%s: unknown task field '%s'", c->who, k);
+}
+
+/* Apply every key of the task table at idx to t: uid and gid first, since
+** they set all four ids and euid, suid, ... then override one. */
 static void apply(struct ctx *c, int idx, struct pl_task *t)
 {
 	lua_State *L = c->L;
+	static const char *const first[] = { "uid", "gid" };
+	for (int i = 0; i < 2; i++) {
+		if (lua_getfield(L, idx, first[i]) != LUA_TNIL)
+			apply_key(c, first[i], lua_gettop(L), t);
+		lua_pop(L, 1);
+	}
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
-		int v = lua_gettop(L);
 		if (lua_type(L, -2) != LUA_TSTRING)
 			luaL_error(L, "%s: task fields are named (got a %s key)", c->who, luaL_typename(L, -2));
 		const char *k = lua_tostring(L, -2);
-		if (structural(k) || plua_facts_scalar(L, v, k, t, c->a, c->who))
-			;
-		else if (!strcmp(k, "uid"))
-			read_ids(c, v, t->cred.uid, "uid");
-		else if (!strcmp(k, "gid"))
-			read_ids(c, v, t->cred.gid, "gid");
-		else if (!strcmp(k, "groups"))
-			read_groups(c, v, t);
-		else if (!strcmp(k, "maps")) {
-			parse_text(c, v, "maps", pl_parse_maps, t);
-			for (size_t i = 0; i < t->nregions; i++)
-				smaps_of_maps(c, (struct pl_region *)&t->regions[i]);
-		}
-		else if (!strcmp(k, "smaps"))
-			parse_text(c, v, "smaps", pl_parse_smaps, t);
-		else if (!strcmp(k, "smaps_rollup"))
-			parse_text(c, v, "smaps_rollup", pl_parse_smaps_rollup, t);
-		else if (!strcmp(k, "mountinfo"))
-			parse_text(c, v, "mountinfo", pl_parse_mountinfo, t);
-		else if (!strcmp(k, "cgroup"))
-			parse_text(c, v, "cgroup", pl_parse_cgroup, t);
-		else if (!strcmp(k, "limits"))
-			parse_text(c, v, "limits", pl_parse_limits, t);
-		else if (!strcmp(k, "uid_map"))
-			parse_text(c, v, "uid_map", pl_parse_uid_map, t);
-		else if (!strcmp(k, "gid_map"))
-			parse_text(c, v, "gid_map", pl_parse_gid_map, t);
-		else if (!strcmp(k, "setgroups"))
-			t->setgroups_allowed = strcmp(text_at(c, v, "setgroups", &(size_t){ 0 }), "deny") != 0;
-		else if (!strcmp(k, "auxv"))
-			read_auxv(c, v, t);
-		else if (!strcmp(k, "ns"))
-			read_ns(c, v, t);
-		else if (!strcmp(k, "nspid"))
-			read_nspid(c, v, t->nspid, &t->ns_levels);
-		else if (!strcmp(k, "fds"))
-			read_fds(c, v, t);
-		else if (!strcmp(k, "cpus_allowed") || !strcmp(k, "mems_allowed"))
-			read_bitmap(c, v, k, k[0] == 'c' ? &t->cpus_allowed : &t->mems_allowed);
-		else
-			luaL_error(L, "%s: unknown task field '%s'", c->who, k);
+		if (strcmp(k, "uid") != 0 && strcmp(k, "gid") != 0)
+			apply_key(c, k, lua_gettop(L), t);
 		lua_pop(L, 1);
 	}
 }
@@ -465,34 +346,9 @@ static void default_regions(struct ctx *c, struct pl_task *t)
 	memcpy(r->perms, "rw-p", 5);
 	r->name = "[stack]";
 	r->protection_key = -1;
-	smaps_of_maps(c, r);
+	plua_region_defaults(c->a, c->L, r);
 	t->regions = r;
 	t->nregions = 1;
-}
-
-/*
-** A region given by maps alone still has what smaps always prints: its
-** size, 4 kB pages, and the VmFlags its permissions imply (a world that
-** wants resident figures gives smaps instead).
-*/
-static void smaps_of_maps(struct ctx *c, struct pl_region *r)
-{
-	uint64_t *kb = pl_arena_alloc(c->a, PL_SMAPS_NFIELDS * sizeof *kb);
-	if (!kb)
-		luaL_error(c->L, "out of memory");
-	kb[PL_SM_SIZE] = (r->end - r->start) / 1024;
-	kb[PL_SM_KERNELPAGESIZE] = kb[PL_SM_MMUPAGESIZE] = 4;
-	r->kb = kb;
-	char flags[64] = "";
-	if (r->perms[0] == 'r') strcat(flags, "rd ");
-	if (r->perms[1] == 'w') strcat(flags, "wr ");
-	if (r->perms[2] == 'x') strcat(flags, "ex ");
-	if (r->perms[3] == 's') strcat(flags, "sh ");
-	strcat(flags, "mr mw me ");
-	if (r->perms[3] == 's') strcat(flags, "ms ");
-	if (r->name && strcmp(r->name, "[stack]") == 0) strcat(flags, "gd ");
-	if (r->perms[3] == 'p' && r->perms[1] == 'w') strcat(flags, "ac ");
-	r->vmflags = pl_arena_strdup(c->a, flags);
 }
 
 /* The lists a task shows when its world gives none, parsed once a world. */
