@@ -15,9 +15,6 @@
 --   * Over the host's tasks (default layout, no world): ps's lines for
 --     stopped test processes (ps -eo with many columns, ps -eLo) equal
 --     ps's lines on the kernel's /proc.
---
--- Where the tools show that proclua is wrong, the checks are in
--- spec/tool_gaps_spec.lua, so that this spec passes while they fail.
 local lu = require "luaunit"
 local fsx = require "fsx"
 local procs = require "procs"

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "tree/tree.h"
-#include "record/scratch.h"
 
 static struct pl_tree *kfs(fuse_req_t req)
 {
@@ -131,20 +130,10 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	fuse_reply_err(req, EPERM);
 }
 
-/* The worker's reply buffer, emptied and grown to at least n bytes. */
-static struct pl_buf *reply_buf(size_t n)
-{
-	struct pl_scratch *s = pl_scratch();
-	if (!s)
-		return NULL;
-	pl_buf_reset(&s->reply);
-	return pl_buf_reserve(&s->reply, n) ? &s->reply : NULL;
-}
-
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pl_caller c = caller_of(req);
-	struct pl_buf *b = reply_buf(256);
+	struct pl_buf *b = pl_tree_reply_buffer(256);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
 	int rc = pl_tree_readlink(kfs(req), &c, ino_of(ino), b);
@@ -178,7 +167,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
 	char *mem = NULL; /* memory reads land in the reply buffer */
 	if (f->is_mem) {
-		struct pl_buf *b = reply_buf(size);
+		struct pl_buf *b = pl_tree_reply_buffer(size);
 		if (!b)
 			return (void)fuse_reply_err(req, ENOMEM);
 		mem = b->data;
@@ -219,7 +208,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int rc = pl_tree_readdir(kfs(req), d, (uint64_t)off, &ents, &n);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
-	struct pl_buf *b = reply_buf(size);
+	struct pl_buf *b = pl_tree_reply_buffer(size);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
 	char *dir_buf = b->data;

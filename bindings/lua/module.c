@@ -19,10 +19,6 @@
 #include "plua.h"
 #include "plua_facts.h"
 
-#ifndef PROCLUA_VERSION
-#define PROCLUA_VERSION "0.1.0"
-#endif
-
 static const char *const kind_names[] = {
 	[PL_K_DIR] = "dir", [PL_K_FILE] = "file", [PL_K_STUB] = "stub",
 	[PL_K_LUA] = "lua", [PL_K_LINK] = "link", [PL_K_SYMLINK] = "symlink",

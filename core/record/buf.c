@@ -116,12 +116,3 @@ int pl_buf_status(const struct pl_buf *b)
 {
 	return b->oom ? -ENOMEM : 0;
 }
-
-char *pl_buf_steal(struct pl_buf *b, size_t *len)
-{
-	char *p = b->data;
-	*len = b->len;
-	b->data = NULL;
-	b->len = b->cap = 0;
-	return p;
-}

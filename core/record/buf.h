@@ -42,7 +42,4 @@ void pl_buf_i64(struct pl_buf *b, int64_t v);
 /* 0 on success, -ENOMEM if any append failed. */
 int pl_buf_status(const struct pl_buf *b);
 
-/* Take ownership of the storage (for a file handle); b becomes empty. */
-char *pl_buf_steal(struct pl_buf *b, size_t *len);
-
 #endif

@@ -32,7 +32,6 @@ struct host_source {
 	struct pl_source base;
 	int root_fd;             /* the host's /proc */
 	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
-	char root[PATH_MAX];
 };
 
 static struct host_source *host(struct pl_source *s)
@@ -663,7 +662,6 @@ struct pl_source *pl_host_source_new(const char *proc_root)
 		free(h);
 		return NULL;
 	}
-	snprintf(h->root, sizeof h->root, "%s", proc_root);
 	h->fds = pl_hostfd_new(h->root_fd);
 	h->base.ops = &host_ops;
 	return &h->base;

@@ -287,11 +287,6 @@ void pl_hostfd_free(struct pl_hostfd *c)
 	free(c);
 }
 
-unsigned pl_hostfd_capacity(const struct pl_hostfd *c)
-{
-	return c ? c->nsets * WAYS : 0;
-}
-
 /* ------------------------------------------------------------------------
 ** entries
 */

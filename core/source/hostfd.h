@@ -47,8 +47,6 @@ struct pl_hostfd_ref {
 */
 struct pl_hostfd *pl_hostfd_new(int root_fd);
 void pl_hostfd_free(struct pl_hostfd *c);
-/* Entries the cache can hold (0 for NULL). */
-unsigned pl_hostfd_capacity(const struct pl_hostfd *c);
 
 /*
 ** Hold the entry of task tid of tgid (tid 0: the thread-group directory

@@ -86,6 +86,11 @@ struct pl_dir {
 	struct pl_arena arena;
 };
 
+/* The front end's buffer for one reply (a link, memory, dirents): the
+** worker's own, emptied and grown to at least n bytes, kept between
+** requests so a warm worker does not allocate.  NULL if out of memory. */
+struct pl_buf *pl_tree_reply_buffer(size_t n);
+
 /* Mode-bit permission (PL_MAY_* mask) of the caller on a node. */
 int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask);
 int pl_tree_lookup(struct pl_tree *k, struct pl_caller *c, uint64_t parent,

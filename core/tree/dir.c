@@ -1,0 +1,178 @@
+/*
+** Directories of the tree: listed at the first read from offset 0, with
+** offsets that stay valid across the listing (names are layout indexes,
+** pids and fds, not positions).
+*/
+#include "tree/node.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+
+static uint32_t dtype(const struct pl_entry *e)
+{
+	uint32_t t = type_bits(e);
+	return t == S_IFDIR ? DT_DIR : t == S_IFLNK ? DT_LNK : DT_REG;
+}
+
+struct lister {
+	struct pl_dir *d;
+	size_t cap;
+	int err;
+};
+
+static void add_ent(struct lister *ls, uint64_t ino, uint64_t next_off, uint32_t type,
+                    const char *name)
+{
+	struct pl_dir *d = ls->d;
+	if (ls->err)
+		return;
+	d->ents = pl_arena_grow(&d->arena, d->ents, sizeof *d->ents, &ls->cap, d->n + 1);
+	const char *copy = pl_arena_strdup(&d->arena, name);
+	if (!d->ents || !copy) {
+		ls->err = -ENOMEM;
+		return;
+	}
+	d->ents[d->n++] = (struct pl_dirent){ ino, next_off, type, copy };
+}
+
+static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t first,
+                        uint32_t n, pl_pid tgid, pl_pid tid)
+{
+	for (uint32_t i = first; i < first + n; i++) {
+		const struct pl_entry *e = &l->entries[i];
+		if (tgid && !pl_entry_visible(e, tid != 0))
+			continue;
+		add_ent(ls, make_ino(tgid, tid, i + 2), i - first + 3, dtype(e), e->name);
+	}
+}
+
+struct pid_lister {
+	struct lister *ls;
+	uint64_t base;             /* offset of pid 0 */
+	pl_pid tgid;               /* 0: list /proc/<pid>; else task/<tid> */
+};
+
+static int add_pid(void *arg, pl_pid pid)
+{
+	struct pid_lister *pl = arg;
+	char name[16];
+	snprintf(name, sizeof name, "%d", (int)pid);
+	uint64_t ino = pl->tgid ? make_ino(pl->tgid, pid, 0) : make_ino(pid, 0, 0);
+	add_ent(pl->ls, ino, pl->base + (uint64_t)pid + 1, DT_DIR, name);
+	return pl->ls->err != 0;
+}
+
+static int list_dir(struct pl_tree *k, struct pl_dir *d)
+{
+	struct node n = decode(d->ino);
+	const struct pl_layout *l = k->layout;
+	struct lister ls = { d, 0, 0 };
+	add_ent(&ls, d->ino, 1, DT_DIR, ".");
+	add_ent(&ls, n.tgid ? make_ino(n.tgid, 0, 0) : PL_ROOT_INO, 2, DT_DIR, "..");
+	if (n.tgid == 0 && n.slot == ROOT_SLOT) {
+		add_entries(&ls, l, l->root_first, l->root_n, 0, 0);
+		struct pid_lister pl = { &ls, PID_OFF, 0 };
+		int rc = k->src->ops->each_tgid(k->src, 1, add_pid, &pl);
+		return rc < 0 ? rc : ls.err;
+	}
+	if (n.tgid && n.slot == 0) {
+		add_entries(&ls, l, l->task_first, l->task_n, n.tgid, n.tid);
+		return ls.err;
+	}
+	const struct pl_entry *e = entry_of(k, n.slot);
+	if (!e || type_bits(e) != S_IFDIR)
+		return -ENOTDIR;
+	struct pl_task *t;
+	int rc;
+	switch (e->kind) {
+	case PL_K_DIR:
+		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid);
+		return ls.err;
+	case PL_K_TASKDIR:
+		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
+			return rc;
+		for (size_t i = 0; i < t->nthreads; i++) {
+			char name[16];
+			snprintf(name, sizeof name, "%d", (int)t->threads[i]);
+			add_ent(&ls, make_ino(n.tgid, t->threads[i], 0), i + 3, DT_DIR, name);
+		}
+		return ls.err;
+	case PL_K_FDDIR:
+	case PL_K_FDINFODIR:
+		if ((rc = load_task(k, n, PL_F_FDS, &t)) < 0)
+			return rc;
+		for (size_t i = 0; i < t->nfds; i++) {
+			int fd = t->fds[i].fd;
+			if (fd >= FD_MAX)
+				continue;
+			char name[16];
+			snprintf(name, sizeof name, "%d", fd);
+			int info = e->kind == PL_K_FDINFODIR;
+			uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (uint32_t)info;
+			add_ent(&ls, make_ino(n.tgid, n.tid, slot), (uint64_t)fd + 3,
+			        info ? DT_REG : DT_LNK, name);
+		}
+		return ls.err;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out)
+{
+	struct pl_attr a;
+	int rc = pl_tree_getattr(k, ino, &a);
+	if (rc < 0)
+		return rc;
+	if (!S_ISDIR(a.mode))
+		return -ENOTDIR;
+	if ((rc = pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
+		return rc;
+	struct node n = decode(ino);
+	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
+	if (e && e->kind == PL_K_FDINFODIR && (rc = tree_fdinfo_allowed(k, c, n)) < 0)
+		return rc;
+	struct pl_dir *d = calloc(1, sizeof *d);
+	if (!d)
+		return -ENOMEM;
+	d->ino = ino;
+	*out = d;
+	return 0;
+}
+
+int pl_tree_readdir(struct pl_tree *k, struct pl_dir *d, uint64_t off,
+                    const struct pl_dirent **first, size_t *count)
+{
+	if (off == 0 || !d->listed) { /* a rewind lists afresh, as procfs would */
+		pl_arena_reset(&d->arena);
+		d->ents = NULL;
+		d->n = 0;
+		int rc = list_dir(k, d);
+		if (rc < 0)
+			return rc;
+		d->listed = 1;
+	}
+	/* Entries are in increasing next_off order: find the first past off. */
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->ents[mid].next_off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = d->ents + lo;
+	*count = d->n - lo;
+	return 0;
+}
+
+void pl_tree_releasedir(struct pl_dir *d)
+{
+	if (!d)
+		return;
+	pl_arena_free(&d->arena);
+	free(d);
+}

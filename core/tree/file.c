@@ -1,0 +1,236 @@
+/*
+** Links and files of the tree: readlink, and open/read/release with the
+** content made where Linux makes it (see pl_tree_open).
+*/
+#include "tree/node.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record/scratch.h"
+
+
+/* The caller's access to task n through builtin gen, then the facts it needs. */
+static int load_checked(struct pl_tree *k, struct pl_caller *c, struct node n,
+                        int gen, struct pl_task **t)
+{
+	int permitted;
+	int rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, gen, &permitted);
+	return rc < 0 ? rc : load_task(k, n, pl_builtins[gen].need, t);
+}
+
+static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node n,
+                            int gen, struct pl_buf *out)
+{
+	if (gen == PL_G_SELF || gen == PL_G_THREAD_SELF) {
+		pl_pid tgid, tid;
+		int rc = tree_caller_in_tree(k, c, &tgid, &tid);
+		if (rc < 0)
+			return rc;
+		if (gen == PL_G_SELF)
+			pl_buf_printf(out, "%d", (int)tgid);
+		else
+			pl_buf_printf(out, "%d/task/%d", (int)tgid, (int)tid);
+		return pl_buf_status(out);
+	}
+	return pl_builtin_read(k->src, c, n.tgid, n.tid, gen, out);
+}
+
+int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_buf *out)
+{
+	struct node n = decode(ino);
+	if (n.tgid && is_fd_slot(n.slot)) {
+		if (is_fdinfo(n.slot))
+			return -EINVAL;
+		struct pl_task *t;
+		int rc = load_checked(k, c, n, PL_G_FD_LINK, &t);
+		if (rc < 0)
+			return rc;
+		for (size_t i = 0; i < t->nfds; i++)
+			if (t->fds[i].fd == fd_of(n.slot)) {
+				pl_buf_puts(out, t->fds[i].target);
+				return pl_buf_status(out);
+			}
+		return -ENOENT;
+	}
+	const struct pl_entry *e = entry_of(k, n.slot);
+	if (!e)
+		return -EINVAL;
+	if (e->kind == PL_K_SYMLINK) {
+		pl_buf_add(out, e->content, e->content_len);
+		return pl_buf_status(out);
+	}
+	if (e->kind != PL_K_LINK)
+		return -EINVAL;
+	return readlink_builtin(k, c, n, e->gen, out);
+}
+
+/* ------------------------------------------------------------------------
+** files
+*/
+
+static int new_file(struct pl_file **out, pl_pid tgid)
+{
+	struct pl_file *f = calloc(1, sizeof *f);
+	if (!f)
+		return -ENOMEM;
+	f->tgid = tgid;
+	*out = f;
+	return 0;
+}
+
+/* Hand the formatted bytes to the handle: one copy, sized to fit. */
+static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
+{
+	char *p = malloc(b->len ? b->len : 1);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, b->data, b->len);
+	f->data = p;
+	f->len = b->len;
+	return 0;
+}
+
+/* A file's content; permitted < 0: the access decision is still to make. */
+static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
+                    const struct pl_entry *e, int permitted, struct pl_buf *out)
+{
+	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
+		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, out) : -EIO;
+	int rc;
+	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
+		return rc;
+	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted, out);
+}
+
+static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
+                       struct pl_buf *out)
+{
+	int permitted;
+	int rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, PL_G_FDINFO, &permitted);
+	if (rc < 0)
+		return rc;
+	struct pl_fdinfo fi;
+	memset(&fi, 0, sizeof fi);
+	rc = k->src->ops->load_fdinfo(k->src, n.tgid, n.tid, fd_of(n.slot), &pl_scratch()->arena, &fi);
+	if (rc < 0)
+		return rc;
+	rc = pl_fmt_fdinfo(&fi, out);
+	return rc < 0 ? rc : pl_buf_status(out);
+}
+
+/* Take the file's snapshot (once per handle). */
+static int make(struct pl_tree *k, struct pl_file *f)
+{
+	struct node n = decode(f->ino);
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	struct pl_buf *gen_buf = &s->gen;
+	pl_buf_reset(gen_buf);
+	int rc = f->entry ? generate(k, &f->caller, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
+	                  : open_fdinfo(k, &f->caller, n, gen_buf);
+	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
+	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
+		pl_buf_reset(gen_buf); /* its mm is gone: nothing left to read */
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = keep_snapshot(f, gen_buf);
+	if (rc == 0)
+		f->made = 1;
+	return rc;
+}
+
+/*
+** Content is made where Linux makes it: files that pin an mm or a namespace
+** at open (auxv, mounts, id maps) and Lua files are snapshotted at open;
+** the others (seq_files) at the first read, so a task reaped in between
+** reads as ESRCH (or, for environ, end of file).  Checks happen at open.
+*/
+int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags,
+                struct pl_file **out)
+{
+	struct node n = decode(ino);
+	int acc = flags & O_ACCMODE;
+	int rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
+	                                      : PL_MAY_READ | PL_MAY_WRITE);
+	if (rc < 0)
+		return rc;
+	/* Writes arrive with a later issue; until then, refuse as for an
+	** unprivileged writer. */
+	if (acc != O_RDONLY)
+		return -EACCES;
+	const struct pl_entry *e = NULL;
+	if (!(n.tgid && is_fd_slot(n.slot))) {
+		e = entry_of(k, n.slot);
+		if (!e || (n.tgid == 0) != (e->scope == PL_SCOPE_ROOT))
+			return -ENOENT;
+		if (type_bits(e) != S_IFREG)
+			return -EISDIR;
+	}
+	struct pl_file *f;
+	rc = new_file(&f, n.tgid);
+	if (rc < 0)
+		return rc;
+	f->ino = ino;
+	f->caller = *c;
+	f->entry = e;
+	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	if (e && e->kind == PL_K_STUB) {
+		f->data = e->content;
+		f->len = e->content_len;
+		f->borrowed = 1;
+		f->made = 1;
+	} else if (n.tgid && !(rc = k->src->ops->task_exists(k->src, n.tgid, n.tid ? n.tid : n.tgid)) &&
+	           b && !b->mneed) { /* checks happen at open; content may wait */
+		rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
+		f->decided = 1;
+		f->is_mem = e->gen == PL_G_MEM;
+		f->made = f->is_mem;
+	}
+	if (rc == 0 && !f->made && (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
+		rc = make(k, f);
+	if (rc < 0) {
+		free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+ssize_t pl_tree_read(struct pl_tree *k, struct pl_file *f, uint64_t off, size_t size,
+                    char *buf, const char **data)
+{
+	if (f->is_mem) {
+		/* Linux's mem_rw: an unreadable first page is EIO, a later one
+		** ends the read short; a task without mm reads as empty. */
+		ssize_t n = k->src->ops->read_mem(k->src, f->tgid, off, buf, size);
+		if (n == -EFAULT)
+			n = -EIO;
+		*data = buf;
+		return n;
+	}
+	if (!f->made) {
+		int rc = make(k, f);
+		if (rc < 0)
+			return rc;
+	}
+	if (off >= f->len)
+		return 0;
+	if (size > f->len - off)
+		size = f->len - off;
+	*data = f->data + off;
+	return (ssize_t)size;
+}
+
+void pl_tree_release(struct pl_file *f)
+{
+	if (!f)
+		return;
+	if (!f->borrowed)
+		free((void *)f->data);
+	free(f);
+}
