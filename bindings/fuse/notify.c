@@ -29,7 +29,7 @@ struct change {
 
 struct pl_notifier {
 	struct fuse_session *se;
-	const struct pl_tree *kfs;
+	const struct pl_tree *tree;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake, sent;
@@ -55,7 +55,7 @@ static void drop(struct pl_notifier *nt, struct change c)
 	** /proc/<tid>): the kernel forgets every name beneath it too */
 	fuse_lowlevel_notify_inval_entry(nt->se, FUSE_ROOT_ID, name, (size_t)len);
 	/* attributes of inodes still held open */
-	pl_tree_each_task_ino(nt->kfs, c.tgid, c.tid, inval_inode, nt);
+	pl_tree_each_task_ino(nt->tree, c.tgid, c.tid, inval_inode, nt);
 }
 
 static void *run(void *arg)
@@ -90,7 +90,7 @@ struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_t
 	if (!nt)
 		return NULL;
 	nt->se = se;
-	nt->kfs = k;
+	nt->tree = k;
 	pthread_mutex_init(&nt->lock, NULL);
 	pthread_cond_init(&nt->wake, NULL);
 	pthread_condattr_t ca;

@@ -1,5 +1,5 @@
 /*
-** The FUSE low-level operations: each turns one request into one kernfs
+** The FUSE low-level operations: each turns one request into one tree
 ** call and sends exactly one reply.  The caller's identity comes from
 ** fuse_req_ctx and travels into every permission decision.
 **
@@ -16,13 +16,13 @@
 
 #include "tree/tree.h"
 
-static struct pl_tree *kfs(fuse_req_t req)
+static struct pl_tree *tree_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
 
 /*
-** Node ids.  kernfs inode numbers put the tgid in the high bits (kernfs.c),
+** Node ids.  The tree's inode numbers put the tgid in the high bits (node.h),
 ** and the kernel hashes a FUSE inode by its node id in a way that keeps
 ** mostly the low bits: a world of 100,000 tasks then fills few hash chains
 ** and every lookup walks a long one.  So the node id is the inode number
@@ -98,7 +98,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = pl_tree_lookup(kfs(req), &c, ino_of(parent), name, &a);
+	int rc = pl_tree_lookup(tree_of(req), &c, ino_of(parent), name, &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct fuse_entry_param e;
@@ -106,7 +106,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.ino = pl_fuse_node(a.ino);
 	e.entry_timeout = entry_ttl[a.cache];
 	e.attr_timeout = attr_ttl[a.cache];
-	to_stat(kfs(req), &a, &e.attr);
+	to_stat(tree_of(req), &a, &e.attr);
 	fuse_reply_entry(req, &e);
 }
 
@@ -115,10 +115,10 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	(void)fi;
 	struct pl_attr a;
 	struct stat st;
-	int rc = pl_tree_getattr(kfs(req), ino_of(ino), &a);
+	int rc = pl_tree_getattr(tree_of(req), ino_of(ino), &a);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
-	to_stat(kfs(req), &a, &st);
+	to_stat(tree_of(req), &a, &st);
 	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
 }
 
@@ -136,7 +136,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct pl_buf *b = pl_tree_reply_buffer(256);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
-	int rc = pl_tree_readlink(kfs(req), &c, ino_of(ino), b);
+	int rc = pl_tree_readlink(tree_of(req), &c, ino_of(ino), b);
 	if (rc == 0) {
 		pl_buf_putc(b, '\0');
 		rc = pl_buf_status(b);
@@ -150,7 +150,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_file *f;
-	int rc = pl_tree_open(kfs(req), &c, ino_of(ino), fi->flags, &f);
+	int rc = pl_tree_open(tree_of(req), &c, ino_of(ino), fi->flags, &f);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)f;
@@ -173,7 +173,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mem = b->data;
 	}
 	const char *data;
-	ssize_t n = pl_tree_read(kfs(req), f, (uint64_t)off, size, mem, &data);
+	ssize_t n = pl_tree_read(tree_of(req), f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
 		return (void)fuse_reply_err(req, (int)-n);
 	fuse_reply_buf(req, data, (size_t)n);
@@ -190,7 +190,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_dir *d;
-	int rc = pl_tree_opendir(kfs(req), &c, ino_of(ino), &d);
+	int rc = pl_tree_opendir(tree_of(req), &c, ino_of(ino), &d);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	fi->fh = (uint64_t)(uintptr_t)d;
@@ -205,7 +205,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct pl_dir *d = (struct pl_dir *)(uintptr_t)fi->fh;
 	const struct pl_dirent *ents;
 	size_t n;
-	int rc = pl_tree_readdir(kfs(req), d, (uint64_t)off, &ents, &n);
+	int rc = pl_tree_readdir(tree_of(req), d, (uint64_t)off, &ents, &n);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct pl_buf *b = pl_tree_reply_buffer(size);
@@ -238,8 +238,8 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = mask == F_OK ? pl_tree_getattr(kfs(req), ino_of(ino), &a)
-	                      : pl_tree_access(kfs(req), &c, ino_of(ino), mask & 7);
+	int rc = mask == F_OK ? pl_tree_getattr(tree_of(req), ino_of(ino), &a)
+	                      : pl_tree_access(tree_of(req), &c, ino_of(ino), mask & 7);
 	fuse_reply_err(req, -rc);
 }
 

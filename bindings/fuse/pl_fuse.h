@@ -16,7 +16,7 @@
 
 extern const struct fuse_lowlevel_ops pl_fuse_ops;
 
-/* The FUSE node id the kernel knows kernfs inode `ino` by (ops.c). */
+/* The FUSE node id the kernel knows tree inode `ino` by (ops.c). */
 fuse_ino_t pl_fuse_node(uint64_t ino);
 
 /* notify.c: drops what the kernel caches of tasks the source announces as

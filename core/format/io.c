@@ -1,6 +1,6 @@
 /*
 ** io: Linux's do_io_accounting (fs/proc/base.c) and its inverse.  The
-** ptrace check that guards the file is kernfs's; this is only the text.
+** ptrace check that guards the file is the tree's; this is only the text.
 */
 #include <errno.h>
 #include <stddef.h>

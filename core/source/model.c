@@ -9,8 +9,8 @@
 ** world may hold 100,000 tasks.  So a finished record is kept packed: the
 ** 8-byte words in which it differs from the world's first record (the
 ** base), with a bitmap saying which.  A task of a generated world packs to
-** a few hundred bytes; unpacking is a 3 KB copy and a few stores, as cheap
-** as the copy a load made before.  Records are written while their group is
+** a few hundred bytes; unpacking is a 3 KB copy and a few stores, which a
+** load would copy anyway.  Records are written while their group is
 ** being declared (pl_model_add), and packed when the next group starts.
 */
 #include "source/model.h"

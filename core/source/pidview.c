@@ -8,7 +8,7 @@
 ** pid outside the view prints as 0, as Linux shows a parent outside the
 ** reader's namespace.
 **
-** The view is a decorator: formatters and kernfs do not know it exists.
+** The view is a decorator: formatters and the tree do not know it exists.
 */
 #include "source/pidview.h"
 

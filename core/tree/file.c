@@ -159,8 +159,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	                                      : PL_MAY_READ | PL_MAY_WRITE);
 	if (rc < 0)
 		return rc;
-	/* Writes arrive with a later issue; until then, refuse as for an
-	** unprivileged writer. */
+	/* No file is writable yet: refuse as for an unprivileged writer. */
 	if (acc != O_RDONLY)
 		return -EACCES;
 	const struct pl_entry *e = NULL;

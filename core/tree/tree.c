@@ -57,7 +57,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	uint64_t ino = make_ino(n.tgid, n.tid, n.slot);
 	uint32_t uid, gid;
 	/* a source that announces its changes lets the kernel keep what it
-	** learns until told (kernfs's user drops it then); else a task may
+	** learns until told (the front end drops it then); else a task may
 	** vanish or change owner at any moment, as procfs revalidates */
 	int fixed = k->src->announces_changes;
 	if (n.slot == 0) {

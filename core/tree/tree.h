@@ -1,8 +1,9 @@
 /*
-** pl_kernfs: the /proc tree as inode arithmetic over a layout and a source.
+** The tree layer: the /proc tree as inode arithmetic over a layout and a
+** source, with every access decision made for the caller.
 **
 ** FUSE-agnostic: the front end turns requests into these calls and their
-** results into replies.  Inode numbers carry their meaning (see kernfs.c),
+** results into replies.  Inode numbers carry their meaning (see node.h),
 ** so no call allocates per-inode state.  Every function returns 0 or
 ** -errno, and takes the caller whose permissions it decides for.
 */
