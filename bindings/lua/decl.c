@@ -93,6 +93,21 @@ static void set_int(lua_State *L, const char *field, lua_Integer v)
 	lua_setfield(L, -2, field);
 }
 
+/* The declaration on the stack top keeps argument idx as `field`. */
+static void set_arg(lua_State *L, const char *field, int idx)
+{
+	lua_pushvalue(L, idx);
+	lua_setfield(L, -2, field);
+}
+
+/* Every entry's mode and `only`, then the declaration is the result. */
+static int finish_decl(lua_State *L, int mode, int only)
+{
+	set_int(L, "mode", mode);
+	set_int(L, "only", only);
+	return 1;
+}
+
 /* p.file(name, mode, generator [, opts]): generator is a builtin's name or
 ** a function(task) returning the file's content. */
 static int decl_file(lua_State *L)
@@ -102,8 +117,7 @@ static int decl_file(lua_State *L)
 	int only = check_only(L, 4);
 	if (lua_type(L, 3) == LUA_TFUNCTION) {
 		new_decl(L, PL_K_LUA, name);
-		lua_pushvalue(L, 3);
-		lua_setfield(L, -2, "fn");
+		set_arg(L, "fn", 3);
 	} else {
 		const char *gen = luaL_checkstring(L, 3);
 		int id = pl_builtin_lookup(gen, 0);
@@ -112,9 +126,7 @@ static int decl_file(lua_State *L)
 		new_decl(L, PL_K_FILE, name);
 		set_int(L, "gen", id);
 	}
-	set_int(L, "mode", mode);
-	set_int(L, "only", only);
-	return 1;
+	return finish_decl(L, mode, only);
 }
 
 /* p.stub(name, mode, content [, opts]) */
@@ -125,11 +137,8 @@ static int decl_stub(lua_State *L)
 	luaL_checkstring(L, 3);
 	int only = check_only(L, 4);
 	new_decl(L, PL_K_STUB, name);
-	lua_pushvalue(L, 3);
-	lua_setfield(L, -2, "content");
-	set_int(L, "mode", mode);
-	set_int(L, "only", only);
-	return 1;
+	set_arg(L, "content", 3);
+	return finish_decl(L, mode, only);
 }
 
 /* p.link(name, generator [, opts]): a builtin link (exe, cwd, ns_net, self...) */
@@ -157,8 +166,7 @@ static int decl_symlink(lua_State *L)
 	luaL_argcheck(L, len > 0 && len < 4096, 2, "target must have 1 to 4095 bytes");
 	int only = check_only(L, 3);
 	new_decl(L, PL_K_SYMLINK, name);
-	lua_pushvalue(L, 2);
-	lua_setfield(L, -2, "content");
+	set_arg(L, "content", 2);
 	set_int(L, "mode", 0777);
 	set_int(L, "only", only);
 	return 1;
@@ -191,12 +199,9 @@ static int decl_dir(lua_State *L)
 		luaL_checktype(L, 3, LUA_TTABLE);
 		check_entries(L, 3, "dir");
 		new_decl(L, PL_K_DIR, name);
-		lua_pushvalue(L, 3);
-		lua_setfield(L, -2, "children");
+		set_arg(L, "children", 3);
 	}
-	set_int(L, "mode", mode);
-	set_int(L, "only", only);
-	return 1;
+	return finish_decl(L, mode, only);
 }
 
 /*

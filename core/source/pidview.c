@@ -324,12 +324,20 @@ static void translate(struct view *w, struct pl_task *t, pl_pid vtgid, pl_pid vt
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The inner source's (tgid, tid) of a task of the view (tid 0: the group). */
+static int resolve_task(struct view *w, pl_pid tgid, pl_pid tid, pl_pid *rg, pl_pid *rt)
+{
+	*rg = resolve(w, tgid);
+	*rt = tid ? resolve(w, tid) : 0;
+	return !*rg || (tid && !*rt) ? -ESRCH : 0;
+}
+
 static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                      struct pl_arena *a, struct pl_task *t)
 {
 	struct view *w = view_of(s);
-	pl_pid rg = resolve(w, tgid), rt = tid ? resolve(w, tid) : 0;
-	if (!rg || (tid && !rt))
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
 		return -ESRCH;
 	int rc = w->inner->ops->load(w->inner, rg, rt, want, a, t);
 	if (rc == 0)
@@ -341,8 +349,8 @@ static int view_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd
                             struct pl_arena *a, struct pl_fdinfo *fi)
 {
 	struct view *w = view_of(s);
-	pl_pid rg = resolve(w, tgid), rt = tid ? resolve(w, tid) : 0;
-	if (!rg || (tid && !rt))
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
 		return -ESRCH;
 	return w->inner->ops->load_fdinfo(w->inner, rg, rt, fd, a, fi);
 }
