@@ -6,6 +6,7 @@
 #include "tree/node.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,11 +198,32 @@ int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mas
 ** lookup
 */
 
+/*
+** A pid or fd name as Linux's name_to_int reads it: decimal digits only (no
+** sign, no space), no leading zero but "0" itself, and at most what an
+** unsigned int holds less a margin.  1 and *v, or 0.
+*/
+static int name_to_int(const char *name, unsigned *v)
+{
+	size_t len = strlen(name);
+	unsigned n = 0;
+	if (len == 0 || (len > 1 && name[0] == '0'))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(name[i] - '0');
+		if (d > 9 || n >= (UINT_MAX - 9) / 10)
+			return 0;
+		n = n * 10 + d;
+	}
+	*v = n;
+	return 1;
+}
+
+/* A pid name: name_to_int's, within what an inode number can hold. */
 static int parse_pid(const char *name, pl_pid *pid)
 {
-	char *end;
-	long v = strtol(name, &end, 10);
-	if (*end || end == name || name[0] == '0' || name[0] == '+' || v <= 0 || v > TID_MASK)
+	unsigned v;
+	if (!name_to_int(name, &v) || v == 0 || v > TID_MASK)
 		return 0;
 	*pid = (pl_pid)v;
 	return 1;
@@ -216,22 +238,20 @@ int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n)
 static int lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir, int info,
                      const char *name, struct pl_attr *out)
 {
-	pl_pid fd;
-	if (!parse_pid(name, &fd) && strcmp(name, "0") != 0)
-		return -ENOENT;
-	if (strcmp(name, "0") == 0)
-		fd = 0;
-	if (fd >= FD_MAX)
-		return -ENOENT;
+	/* the directory's own check comes before the name, as the VFS makes
+	** it before ->lookup */
 	int rc;
 	if (info && (rc = tree_fdinfo_allowed(k, c, dir)) < 0)
 		return rc;
+	unsigned fd;
+	if (!name_to_int(name, &fd) || fd >= FD_MAX)
+		return -ENOENT;
 	struct pl_task *t;
 	rc = load_task(k, dir, PL_F_FDS, &t);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->nfds; i++)
-		if (t->fds[i].fd == fd) {
+		if (t->fds[i].fd == (int32_t)fd) {
 			uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
 			return attr_task_level(k, (struct node){ dir.tgid, dir.tid, slot }, out);
 		}
