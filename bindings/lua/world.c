@@ -23,6 +23,7 @@
 #include "record/machine.h"
 #include "plua.h"
 #include "plua_facts.h"
+#include "world_build.h"
 
 #define PAGE 4096ull
 #define STACK_TOP 0x7ffffffff000ull
@@ -52,17 +53,6 @@ static const char default_idmap[] = "         0          0 4294967295\n";
 static const uint64_t default_ns[PL_NS_COUNT] = {
 	4026531840u, 4026531838u, 4026531839u, 4026531836u, 4026531836u,
 	4026531837u, 4026531841u, 4026531835u, 4026531834u, 4026531834u,
-};
-
-/* One p.world{} call while it builds its model: the model, its arena, the
-** task being read (for messages) and what every task of it shares. */
-struct world_build {
-	lua_State *L;
-	struct pl_model *m;
-	struct pl_arena *a;
-	char who[48];              /* "world task 42" for messages */
-	struct pl_task *dflt;      /* default lists, parsed once, shared by every task */
-	struct pl_model_fdinfo *dflt_fdinfo;
 };
 
 static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
@@ -103,14 +93,14 @@ static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
 	set_bitmap(&t->mems_allowed, 1024, 1);
 }
 
-static int has(lua_State *L, int idx, const char *key)
+int plua_world_has(lua_State *L, int idx, const char *key)
 {
 	int present = lua_getfield(L, idx, key) != LUA_TNIL;
 	lua_pop(L, 1);
 	return present;
 }
 
-static uint64_t int_at(struct world_build *wb, int idx, const char *what)
+uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what)
 {
 	lua_State *L = wb->L;
 	if (lua_isinteger(L, idx))
@@ -126,10 +116,10 @@ static uint64_t int_at(struct world_build *wb, int idx, const char *what)
 	return 0;
 }
 
-static uint64_t int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt)
+uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt)
 {
 	lua_getfield(wb->L, idx, key);
-	uint64_t v = lua_isnil(wb->L, -1) ? dflt : int_at(wb, -1, key);
+	uint64_t v = lua_isnil(wb->L, -1) ? dflt : plua_world_int_at(wb, -1, key);
 	lua_pop(wb->L, 1);
 	return v;
 }
@@ -146,7 +136,7 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		lua_geti(L, idx, (lua_Integer)i + 1);
 		int e = lua_gettop(L);
 		luaL_checktype(L, e, LUA_TTABLE);
-		fds[i].fd = (int32_t)int_field(wb, e, "fd", i);
+		fds[i].fd = (int32_t)plua_world_int_field(wb, e, "fd", i);
 		lua_getfield(L, e, "target");
 		fds[i].target = pl_arena_strdup(wb->a, luaL_optstring(L, -1, "/dev/null"));
 		lua_getfield(L, e, "mode");
@@ -154,10 +144,10 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		fds[i].f_mode = (strchr(mode, 'r') ? 1u : 0u) | (strchr(mode, 'w') ? 2u : 0u);
 		uint32_t acc = fds[i].f_mode == 3 ? 2 : fds[i].f_mode == 2 ? 1 : 0; /* O_RDWR, O_WRONLY */
 		fi[i].fd = fds[i].fd;
-		fi[i].info.pos = int_field(wb, e, "pos", 0);
-		fi[i].info.flags = (uint32_t)int_field(wb, e, "flags", 0100000 | acc); /* O_LARGEFILE */
-		fi[i].info.mnt_id = (uint32_t)int_field(wb, e, "mnt_id", 1);
-		fi[i].info.ino = int_field(wb, e, "ino", 0);
+		fi[i].info.pos = plua_world_int_field(wb, e, "pos", 0);
+		fi[i].info.flags = (uint32_t)plua_world_int_field(wb, e, "flags", 0100000 | acc); /* O_LARGEFILE */
+		fi[i].info.mnt_id = (uint32_t)plua_world_int_field(wb, e, "mnt_id", 1);
+		fi[i].info.ino = plua_world_int_field(wb, e, "ino", 0);
 		lua_getfield(L, e, "extra");
 		fi[i].info.extra = pl_arena_strdup(wb->a, luaL_optstring(L, -1, ""));
 		lua_pop(L, 4);
@@ -253,10 +243,10 @@ static void write_strings(struct world_build *wb, struct pl_aspace *as, int idx,
 static uint64_t mem_addr(struct world_build *wb, int idx, const struct pl_task *t)
 {
 	lua_State *L = wb->L;
-	uint64_t off = int_field(wb, idx, "offset", 0);
+	uint64_t off = plua_world_int_field(wb, idx, "offset", 0);
 	if (lua_getfield(L, idx, "at") == LUA_TNIL) {
 		lua_pop(L, 1);
-		return int_field(wb, idx, "addr", 0) + off;
+		return plua_world_int_field(wb, idx, "addr", 0) + off;
 	}
 	static const char *const names[] = { "arg_start", "arg_end", "env_start", "env_end",
 	                                      "start_stack", NULL };
@@ -293,7 +283,7 @@ static void place_memory(struct world_build *wb, int idx, struct pl_task *t)
 	** is the end of the task's [stack] region. */
 	uint64_t top = stack_top(t);
 	uint64_t start = (top - 64 - alen - elen) & ~15ull;
-	if (!has(L, idx, "arg_start") && (targv || tenv)) {
+	if (!plua_world_has(L, idx, "arg_start") && (targv || tenv)) {
 		t->mm.arg_start = start;
 		t->mm.arg_end = start + alen;
 		t->mm.env_start = start + alen;
@@ -308,7 +298,7 @@ static void place_memory(struct world_build *wb, int idx, struct pl_task *t)
 			write_strings(wb, as, a, t->mm.arg_start);
 		if (tenv)
 			write_strings(wb, as, e, t->mm.env_start);
-		if (!has(L, idx, "start_stack"))
+		if (!plua_world_has(L, idx, "start_stack"))
 			t->mm.start_stack = (start - 256) & ~15ull;
 	}
 	lua_pop(L, 2);
@@ -331,7 +321,7 @@ static void place_memory(struct world_build *wb, int idx, struct pl_task *t)
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_geti(L, -1, i);
 			int r = lua_gettop(L);
-			if (pl_aspace_unmap(as, mem_addr(wb, r, t), int_field(wb, r, "len", 0)) < 0)
+			if (pl_aspace_unmap(as, mem_addr(wb, r, t), plua_world_int_field(wb, r, "len", 0)) < 0)
 				luaL_error(L, "%s: unmap[%d] failed", wb->who, (int)i);
 			lua_pop(L, 1);
 		}
@@ -393,41 +383,41 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 		lua_settop(L, top);
 	}
 	const struct pl_task *d = defaults_of(wb);
-	if (!has(L, idx, "limits"))
+	if (!plua_world_has(L, idx, "limits"))
 		memcpy(t->rlim, d->rlim, sizeof t->rlim);
-	if (!has(L, idx, "mountinfo"))
+	if (!plua_world_has(L, idx, "mountinfo"))
 		t->mounts = d->mounts, t->nmounts = d->nmounts;
-	if (!has(L, idx, "cgroup"))
+	if (!plua_world_has(L, idx, "cgroup"))
 		t->cgroups = d->cgroups, t->ncgroups = d->ncgroups;
-	if (!has(L, idx, "uid_map"))
+	if (!plua_world_has(L, idx, "uid_map"))
 		t->uid_map = d->uid_map, t->nuid_map = d->nuid_map;
-	if (!has(L, idx, "gid_map"))
+	if (!plua_world_has(L, idx, "gid_map"))
 		t->gid_map = d->gid_map, t->ngid_map = d->ngid_map;
-	if (!has(L, idx, "maps") && !has(L, idx, "smaps"))
+	if (!plua_world_has(L, idx, "maps") && !plua_world_has(L, idx, "smaps"))
 		t->regions = d->regions, t->nregions = d->nregions;
-	if (!has(L, idx, "smaps_rollup") && t->nregions) {
+	if (!plua_world_has(L, idx, "smaps_rollup") && t->nregions) {
 		t->has_rollup = 1;
 		t->rollup.start = t->regions[0].start;
 		t->rollup.end = t->regions[t->nregions - 1].end;
 	}
-	if (!has(L, idx, "total_vm"))
+	if (!plua_world_has(L, idx, "total_vm"))
 		for (size_t i = 0; i < t->nregions; i++)
 			t->mm.total_vm += (t->regions[i].end - t->regions[i].start) / PAGE;
-	if (!has(L, idx, "hiwater_vm"))
+	if (!plua_world_has(L, idx, "hiwater_vm"))
 		t->mm.hiwater_vm = t->mm.total_vm;
-	if (!has(L, idx, "rss"))
+	if (!plua_world_has(L, idx, "rss"))
 		t->mm.rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
-	if (!has(L, idx, "hiwater_rss"))
+	if (!plua_world_has(L, idx, "hiwater_rss"))
 		t->mm.hiwater_rss = t->mm.rss;
-	if (!has(L, idx, "priority")) /* a normal task's prio: 120 + nice, printed less 100 */
+	if (!plua_world_has(L, idx, "priority")) /* a normal task's prio: 120 + nice, printed less 100 */
 		t->priority = 20 + t->nice;
 	if (t->kthread) /* a kernel thread has no exe_file */
 		t->exe = NULL;
-	if (!has(L, idx, "wchan_flag")) /* stat's field 35: 1 when not running */
+	if (!plua_world_has(L, idx, "wchan_flag")) /* stat's field 35: 1 when not running */
 		t->wchan_flag = t->state != 'R';
-	if (!has(L, idx, "vsize"))
+	if (!plua_world_has(L, idx, "vsize"))
 		t->vsize = t->mm.total_vm * PAGE;
-	if (!has(L, idx, "cap_prm") && t->cred.uid[1] == 0) /* root holds the bounding set */
+	if (!plua_world_has(L, idx, "cap_prm") && t->cred.uid[1] == 0) /* root holds the bounding set */
 		t->cred.cap_prm = t->cred.cap_eff = t->cred.cap_bnd;
 	t->euid = t->cred.uid[1];
 	t->egid = t->cred.gid[1];
@@ -442,14 +432,14 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 		t->nspgid[i] = t->pgrp;
 		t->nssid[i] = t->session;
 	}
-	if (!has(L, idx, "fds")) {
+	if (!plua_world_has(L, idx, "fds")) {
 		static const struct pl_fd std[3] = { { 0, 1, "/dev/null" }, { 1, 2, "/dev/null" }, { 2, 2, "/dev/null" } };
 		t->fds = std;
 		t->nfds = 3;
 		pl_model_set_fdinfo(wb->m, t->tid, wb->dflt_fdinfo, 3);
 	}
-	if (has(L, idx, "cpus")) {
-		uint32_t n = (uint32_t)int_field(wb, idx, "cpus", 1);
+	if (plua_world_has(L, idx, "cpus")) {
+		uint32_t n = (uint32_t)plua_world_int_field(wb, idx, "cpus", 1);
 		if (n < 1 || n > PL_CPUMASK_WORDS * 64)
 			luaL_error(L, "%s: cpus must be 1 to %d", wb->who, PL_CPUMASK_WORDS * 64);
 		set_bitmap(&t->cpus_allowed, n, n);
@@ -468,7 +458,7 @@ static struct pl_task *add_task(struct world_build *wb, int task, int leader, pl
 	if (leader)
 		apply(wb, leader, t);
 	apply(wb, task, t);
-	if (leader && !has(L, task, "exit_signal"))
+	if (leader && !plua_world_has(L, task, "exit_signal"))
 		t->exit_signal = -1;
 	derive(wb, leader ? leader : task, t);
 	if (!leader)
@@ -549,7 +539,7 @@ static void read_machine(struct world_build *wb, int idx, struct pl_machine *m)
 	char buf[4096];
 	size_t len;
 	const char *text;
-	uint32_t ncpu = (uint32_t)int_field(wb, idx, "cpus", 1);
+	uint32_t ncpu = (uint32_t)plua_world_int_field(wb, idx, "cpus", 1);
 	if (ncpu < 1 || ncpu > 4096)
 		luaL_error(L, "world machine: cpus must be 1 to 4096");
 
@@ -569,11 +559,11 @@ static void read_machine(struct world_build *wb, int idx, struct pl_machine *m)
 				lua_pop(L, 1);
 			}
 		lua_pop(L, 1);
-		m->nr_running = (uint32_t)int_field(wb, idx, "running", 1);
+		m->nr_running = (uint32_t)plua_world_int_field(wb, idx, "running", 1);
 	}
-	uint64_t total_kb = int_field(wb, idx, "mem_total_kb", 2097152);
+	uint64_t total_kb = plua_world_int_field(wb, idx, "mem_total_kb", 2097152);
 	if (!(text = opt_text(wb, idx, "meminfo", &len))) {
-		uint64_t free_kb = int_field(wb, idx, "mem_free_kb", total_kb / 2);
+		uint64_t free_kb = plua_world_int_field(wb, idx, "mem_free_kb", total_kb / 2);
 		len = (size_t)snprintf(buf, sizeof buf,
 			"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
 			"Buffers:        %8llu kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
@@ -600,10 +590,10 @@ static void read_machine(struct world_build *wb, int idx, struct pl_machine *m)
 			              (unsigned long long)(ticks / 20), (unsigned long long)(ticks * 9 / 10));
 		pl_buf_printf(&b, "intr 0\nctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
 		              "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-		              (unsigned long long)int_field(wb, idx, "ctxt", 100000),
-		              (unsigned long long)int_field(wb, idx, "btime", 1700000000),
-		              (unsigned long long)int_field(wb, idx, "processes", 1000),
-		              (unsigned)int_field(wb, idx, "running", 1));
+		              (unsigned long long)plua_world_int_field(wb, idx, "ctxt", 100000),
+		              (unsigned long long)plua_world_int_field(wb, idx, "btime", 1700000000),
+		              (unsigned long long)plua_world_int_field(wb, idx, "processes", 1000),
+		              (unsigned)plua_world_int_field(wb, idx, "running", 1));
 		if (pl_buf_status(&b) == 0)
 			machine_text(wb, "stat", b.data, b.len, pl_parse_machine_stat, m);
 		pl_buf_free(&b);
@@ -644,8 +634,8 @@ static void read_machine(struct world_build *wb, int idx, struct pl_machine *m)
 		version = buf;
 	}
 	m->version = pl_arena_strdup(wb->a, version);
-	m->pid_max = (uint32_t)int_field(wb, idx, "pid_max", 4194304);
-	m->last_pid = (int32_t)int_field(wb, idx, "last_pid", 0);
+	m->pid_max = (uint32_t)plua_world_int_field(wb, idx, "pid_max", 4194304);
+	m->last_pid = (int32_t)plua_world_int_field(wb, idx, "last_pid", 0);
 }
 
 static pl_pid lowest_pid(lua_State *L, int tasks)
@@ -702,7 +692,7 @@ static int world_decl(lua_State *L)
 		if (lua_getfield(L, task, "threads") == LUA_TTABLE) {
 			int threads = lua_gettop(L);
 			lua_Integer k = luaL_len(L, threads);
-			if (!has(L, task, "num_threads"))
+			if (!plua_world_has(L, task, "num_threads"))
 				t->num_threads = (int32_t)(k + 1 - leader_listed(&wb, threads, pid));
 			for (lua_Integer j = 1; j <= k; j++) {
 				lua_geti(L, threads, j);
@@ -719,11 +709,11 @@ static int world_decl(lua_State *L)
 				}
 				struct pl_task *tt = add_task(&wb, th, task, pid, pid_of(&wb, th, "tid"));
 				tt->mm = t->mm; /* threads share their leader's mm */
-				if (!has(L, th, "num_threads"))
+				if (!plua_world_has(L, th, "num_threads"))
 					tt->num_threads = t->num_threads;
 				lua_pop(L, 1);
 			}
-		} else if (!has(L, task, "num_threads")) {
+		} else if (!plua_world_has(L, task, "num_threads")) {
 			t->num_threads = 1;
 		}
 		lua_settop(L, task - 1);
@@ -743,7 +733,7 @@ static int world_decl(lua_State *L)
 	if (lua_getfield(L, 1, "self") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
 		pl_model_machine(wb.m)->self_pid = 0;
 	else if (!lua_isnil(L, -1))
-		pl_model_machine(wb.m)->self_pid = (int32_t)int_at(&wb, -1, "self");
+		pl_model_machine(wb.m)->self_pid = (int32_t)plua_world_int_at(&wb, -1, "self");
 	else
 		pl_model_machine(wb.m)->self_pid = lowest_pid(L, tasks);
 	lua_pop(L, 1);
