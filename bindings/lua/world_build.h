@@ -12,6 +12,7 @@
 #include "lua.h"
 
 #include "record/arena.h"
+#include "record/machine.h"
 #include "record/task.h"
 #include "source/model.h"
 
@@ -34,5 +35,8 @@ int plua_world_has(lua_State *L, int idx, const char *key);
 uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what);
 /* The integer at key of the table at idx, or dflt when it is absent. */
 uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt);
+
+/* world_machine.c: the machine = { ... } table at idx into m. */
+void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine *m);
 
 #endif
