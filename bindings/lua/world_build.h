@@ -36,6 +36,12 @@ uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what);
 /* The integer at key of the table at idx, or dflt when it is absent. */
 uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt);
 
+/* world_memory.c: argv and env of the task table at idx into t's address
+** space, then its mem and unmap; and the [stack] region a task shows when
+** its world gives no maps. */
+void plua_world_place_memory(struct world_build *wb, int idx, struct pl_task *t);
+void plua_world_default_regions(struct world_build *wb, struct pl_task *t);
+
 /* world_machine.c: the machine = { ... } table at idx into m. */
 void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine *m);
 
