@@ -36,6 +36,13 @@ uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what);
 /* The integer at key of the table at idx, or dflt when it is absent. */
 uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt);
 
+/* world_task.c: the record of task tid of group tgid from the task table at
+** task (for a thread, leader is its leader's table, else 0), added to the
+** model; and every key of the table at idx applied to t. */
+struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader, pl_pid tgid,
+                                    pl_pid tid);
+void plua_world_apply(struct world_build *wb, int idx, struct pl_task *t);
+
 /* world_memory.c: argv and env of the task table at idx into t's address
 ** space, then its mem and unmap; and the [stack] region a task shows when
 ** its world gives no maps. */
