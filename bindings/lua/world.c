@@ -57,23 +57,6 @@ static pl_pid pid_of(struct world_build *wb, int idx, const char *key)
 	return (pl_pid)v;
 }
 
-static int world_gc(lua_State *L)
-{
-	struct pl_model **m = luaL_checkudata(L, 1, PLUA_WORLD_MT);
-	pl_model_free(*m);
-	*m = NULL;
-	return 0;
-}
-
-/* A new, empty world object; it owns its model until taken. */
-static struct pl_model **new_world(lua_State *L)
-{
-	struct pl_model **m = lua_newuserdatauv(L, sizeof *m, 0);
-	*m = NULL;
-	luaL_setmetatable(L, PLUA_WORLD_MT);
-	return m;
-}
-
 static pl_pid lowest_pid(lua_State *L, int tasks)
 {
 	pl_pid low = 0;
@@ -102,6 +85,23 @@ static int leader_listed(struct world_build *wb, int threads, pl_pid pid)
 			return 1;
 	}
 	return 0;
+}
+
+static int world_gc(lua_State *L)
+{
+	struct pl_model **m = luaL_checkudata(L, 1, PLUA_WORLD_MT);
+	pl_model_free(*m);
+	*m = NULL;
+	return 0;
+}
+
+/* A new, empty world object; it owns its model until taken. */
+static struct pl_model **new_world(lua_State *L)
+{
+	struct pl_model **m = lua_newuserdatauv(L, sizeof *m, 0);
+	*m = NULL;
+	luaL_setmetatable(L, PLUA_WORLD_MT);
+	return m;
 }
 
 /* p.world { tasks = { {pid = 1, ...}, ... } }: builds the model at once, so a
