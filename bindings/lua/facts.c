@@ -380,7 +380,7 @@ const struct plua_fact plua_facts[] = {
 	U64("vm_exe_kb", SU, mm.vm_exe_kb), U64("vm_lib_kb", SU, mm.vm_lib_kb),
 	U64("pte_kb", SU, mm.pte_kb), U64("swap", SU, mm.swap), U64("hugetlb_kb", SU, mm.hugetlb_kb),
 	/* status; uid and gid take all four ids at once, so a world sets them
-	** before euid, suid, ... (see world.c) */
+	** before euid, suid, ... (see world_task.c) */
 	{ "uid", SU, PLUA_U32, T(cred.uid[0]), set_uid, NULL }, U32("euid", SU, cred.uid[1]),
 	U32("suid", SU, cred.uid[2]), U32("fsuid", SU, cred.uid[3]),
 	{ "gid", SU, PLUA_U32, T(cred.gid[0]), set_gid, NULL }, U32("egid", SU, cred.gid[1]),

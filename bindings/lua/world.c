@@ -1,16 +1,10 @@
 /*
-** Worlds: p.world { tasks = {...} } declares synthetic tasks, and
-** plua_world_build turns the declaration into a sealed pl_model.
-**
-** A task is a table of facts named as the kernel names them (see facts.c
-** for the scalars); everything left out gets the default a freshly exec'd
-** process would show, so { pid = 1, argv = {"init"} } is a whole task.
-** Threads inherit their leader's facts and override what they list.
-** argv and env are placed in the task's simulated address space as execve
-** leaves them; mem/unmap then write bytes or punch holes, so a world can
-** build states no live system produces on demand.
+** Worlds: p.world { tasks = {...}, machine = {...} } declares synthetic
+** tasks and builds them at once into a sealed pl_model, which the world
+** object owns; its methods read that model as a mount would and change it
+** (zombify, vanish).  world_task.c builds each task's record,
+** world_memory.c its address space, world_machine.c the machine's files.
 */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,99 +12,20 @@
 #include "lauxlib.h"
 #include "lua.h"
 
-#include "format/format.h"
 #include "tree/builtin.h"
-#include "record/machine.h"
-#include "plua.h"
 #include "plua_facts.h"
+#include "world_build.h"
 
-#define PAGE 4096ull
-#define STACK_TOP 0x7ffffffff000ull
-#define STACK_SIZE (132ull * 1024)
-
-/* What a task shows before the world says otherwise. */
-static const char default_limits[] =
-	"Limit                     Soft Limit           Hard Limit           Units     \n"
-	"Max cpu time              unlimited            unlimited            seconds   \n"
-	"Max file size             unlimited            unlimited            bytes     \n"
-	"Max data size             unlimited            unlimited            bytes     \n"
-	"Max stack size            8388608              unlimited            bytes     \n"
-	"Max core file size        0                    unlimited            bytes     \n"
-	"Max resident set          unlimited            unlimited            bytes     \n"
-	"Max processes             63432                63432                processes \n"
-	"Max open files            1024                 524288               files     \n"
-	"Max locked memory         8388608              8388608              bytes     \n"
-	"Max address space         unlimited            unlimited            bytes     \n"
-	"Max file locks            unlimited            unlimited            locks     \n"
-	"Max pending signals       63432                63432                signals   \n"
-	"Max msgqueue size         819200               819200               bytes     \n"
-	"Max nice priority         0                    0                    \n"
-	"Max realtime priority     0                    0                    \n"
-	"Max realtime timeout      unlimited            unlimited            us        \n";
-static const char default_mountinfo[] = "1 1 0:1 / / rw,relatime shared:1 - rootfs rootfs rw\n";
-static const char default_idmap[] = "         0          0 4294967295\n";
-static const uint64_t default_ns[PL_NS_COUNT] = {
-	4026531840u, 4026531838u, 4026531839u, 4026531836u, 4026531836u,
-	4026531837u, 4026531841u, 4026531835u, 4026531834u, 4026531834u,
-};
-
-struct ctx {
-	lua_State *L;
-	struct pl_model *m;
-	struct pl_arena *a;
-	char who[48];              /* "world task 42" for messages */
-	struct pl_task *dflt;      /* default lists, parsed once, shared by every task */
-	struct pl_model_fdinfo *dflt_fdinfo;
-};
-
-static void set_bitmap(struct pl_bitmap *b, uint32_t nbits, uint32_t nset)
-{
-	memset(b, 0, sizeof *b);
-	b->nbits = nbits;
-	for (uint32_t i = 0; i < nset && i < nbits; i++)
-		b->w[i / 64] |= 1ull << (i % 64);
-}
-
-static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
-{
-	t->state = 'S';
-	t->pgrp = t->session = tgid;
-	t->tpgid = -1;
-	t->flags = 0x400000; /* PF_RANDOMIZE, as after execve */
-	t->priority = 20;
-	t->exit_signal = tid == tgid ? 17 : -1;
-	t->rsslim = UINT64_MAX;
-	t->umask = 022;
-	t->fd_size = 64;
-	t->has_mm = 1;
-	t->thp_enabled = 1;
-	t->untag_mask = UINT64_MAX;
-	t->sigq_limit = 63432;
-	t->spec_store_bypass = "not vulnerable";
-	t->spec_indirect_branch = "not affected";
-	t->arch_lines = "";
-	t->wchan = "0";
-	t->exe = NULL;
-	t->cwd = t->root = "/";
-	t->dumpable = 1;
-	t->coredump_filter = 0x33;
-	t->setgroups_allowed = 1;
-	t->cred.cap_bnd = 0x1ffffffffffull;
-	memcpy(t->ns_ino, default_ns, sizeof default_ns);
-	set_bitmap(&t->cpus_allowed, 1, 1);
-	set_bitmap(&t->mems_allowed, 1024, 1);
-}
-
-static int has(lua_State *L, int idx, const char *key)
+int plua_world_has(lua_State *L, int idx, const char *key)
 {
 	int present = lua_getfield(L, idx, key) != LUA_TNIL;
 	lua_pop(L, 1);
 	return present;
 }
 
-static uint64_t int_at(struct ctx *c, int idx, const char *what)
+uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what)
 {
-	lua_State *L = c->L;
+	lua_State *L = wb->L;
 	if (lua_isinteger(L, idx))
 		return (uint64_t)lua_tointeger(L, idx);
 	if (lua_type(L, idx) == LUA_TSTRING) {
@@ -120,368 +35,56 @@ static uint64_t int_at(struct ctx *c, int idx, const char *what)
 		if (!*end && end != s)
 			return v;
 	}
-	luaL_error(L, "%s: %s must be an integer", c->who, what);
+	luaL_error(L, "%s: %s must be an integer", wb->who, what);
 	return 0;
 }
 
-static uint64_t int_field(struct ctx *c, int idx, const char *key, uint64_t dflt)
+uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt)
 {
-	lua_getfield(c->L, idx, key);
-	uint64_t v = lua_isnil(c->L, -1) ? dflt : int_at(c, -1, key);
-	lua_pop(c->L, 1);
+	lua_getfield(wb->L, idx, key);
+	uint64_t v = lua_isnil(wb->L, -1) ? dflt : plua_world_int_at(wb, -1, key);
+	lua_pop(wb->L, 1);
 	return v;
 }
 
-/* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... } */
-static void read_fds(struct ctx *c, int idx, struct pl_task *t)
+static pl_pid pid_of(struct world_build *wb, int idx, const char *key)
 {
-	lua_State *L = c->L;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
-	struct pl_fd *fds = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *fds);
-	struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *fi);
-	for (size_t i = 0; i < n; i++) {
-		lua_geti(L, idx, (lua_Integer)i + 1);
-		int e = lua_gettop(L);
-		luaL_checktype(L, e, LUA_TTABLE);
-		fds[i].fd = (int32_t)int_field(c, e, "fd", i);
-		lua_getfield(L, e, "target");
-		fds[i].target = pl_arena_strdup(c->a, luaL_optstring(L, -1, "/dev/null"));
-		lua_getfield(L, e, "mode");
-		const char *mode = luaL_optstring(L, -1, "r");
-		fds[i].f_mode = (strchr(mode, 'r') ? 1u : 0u) | (strchr(mode, 'w') ? 2u : 0u);
-		uint32_t acc = fds[i].f_mode == 3 ? 2 : fds[i].f_mode == 2 ? 1 : 0; /* O_RDWR, O_WRONLY */
-		fi[i].fd = fds[i].fd;
-		fi[i].info.pos = int_field(c, e, "pos", 0);
-		fi[i].info.flags = (uint32_t)int_field(c, e, "flags", 0100000 | acc); /* O_LARGEFILE */
-		fi[i].info.mnt_id = (uint32_t)int_field(c, e, "mnt_id", 1);
-		fi[i].info.ino = int_field(c, e, "ino", 0);
-		lua_getfield(L, e, "extra");
-		fi[i].info.extra = pl_arena_strdup(c->a, luaL_optstring(L, -1, ""));
-		lua_pop(L, 4);
-	}
-	t->fds = fds;
-	t->nfds = n;
-	pl_model_set_fdinfo(c->m, t->tid, fi, n);
-}
-
-/* Keys that shape the world rather than name a fact. */
-static int structural(const char *k)
-{
-	static const char *const keys[] = { "pid", "tid", "threads", "argv", "env", "mem",
-	                                     "unmap", "zombie", "cpus", NULL };
-	for (int i = 0; keys[i]; i++)
-		if (strcmp(keys[i], k) == 0)
-			return 1;
-	return 0;
-}
-
-/* One key of a task table: a fact of the table in facts.c, or a key the
-** world loader places itself. */
-static void apply_key(struct ctx *c, const char *k, int v, struct pl_task *t)
-{
-	const struct plua_fact *f;
-	struct plua_fact_ctx fc = { c->L, c->a, c->who };
-	if (structural(k))
-		return;
-	if (!strcmp(k, "fds"))
-		read_fds(c, v, t);
-	else if ((f = plua_fact_find(k)) && (f->set || f->type != PLUA_LIST))
-		plua_fact_set(&fc, f, v, t);
-	else
-		luaL_error(c->L, "%s: unknown task field '%s'", c->who, k);
-}
-
-/* Apply every key of the task table at idx to t: uid and gid first, since
-** they set all four ids and euid, suid, ... then override one. */
-static void apply(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	static const char *const first[] = { "uid", "gid" };
-	for (int i = 0; i < 2; i++) {
-		if (lua_getfield(L, idx, first[i]) != LUA_TNIL)
-			apply_key(c, first[i], lua_gettop(L), t);
-		lua_pop(L, 1);
-	}
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		if (lua_type(L, -2) != LUA_TSTRING)
-			luaL_error(L, "%s: task fields are named (got a %s key)", c->who, luaL_typename(L, -2));
-		const char *k = lua_tostring(L, -2);
-		if (strcmp(k, "uid") != 0 && strcmp(k, "gid") != 0)
-			apply_key(c, k, lua_gettop(L), t);
-		lua_pop(L, 1);
-	}
-}
-
-/* Strings of a list, NUL-terminated each, back to back: argv or env as
-** execve lays them out. */
-static size_t strings_len(lua_State *L, int idx)
-{
-	size_t total = 0;
-	lua_Integer n = luaL_len(L, idx);
-	for (lua_Integer i = 1; i <= n; i++) {
-		size_t len;
-		lua_geti(L, idx, i);
-		luaL_checklstring(L, -1, &len);
-		total += len + 1;
-		lua_pop(L, 1);
-	}
-	return total;
-}
-
-static void write_strings(struct ctx *c, struct pl_aspace *as, int idx, uint64_t addr)
-{
-	lua_State *L = c->L;
-	lua_Integer n = luaL_len(L, idx);
-	for (lua_Integer i = 1; i <= n; i++) {
-		size_t len;
-		lua_geti(L, idx, i);
-		const char *s = lua_tolstring(L, -1, &len);
-		if (pl_aspace_write(as, addr, s, len + 1) < 0)
-			luaL_error(L, "%s: out of memory placing argv/env", c->who);
-		addr += len + 1;
-		lua_pop(L, 1);
-	}
-}
-
-/* An address in mem/unmap: addr = N, or at = "arg_start" (arg_end,
-** env_start, env_end, start_stack) plus offset = N, so a world can overwrite
-** argv without knowing where execve put it. */
-static uint64_t mem_addr(struct ctx *c, int idx, const struct pl_task *t)
-{
-	lua_State *L = c->L;
-	uint64_t off = int_field(c, idx, "offset", 0);
-	if (lua_getfield(L, idx, "at") == LUA_TNIL) {
-		lua_pop(L, 1);
-		return int_field(c, idx, "addr", 0) + off;
-	}
-	static const char *const names[] = { "arg_start", "arg_end", "env_start", "env_end",
-	                                      "start_stack", NULL };
-	const uint64_t bases[] = { t->mm.arg_start, t->mm.arg_end, t->mm.env_start, t->mm.env_end,
-	                           t->mm.start_stack };
-	int i = luaL_checkoption(L, -1, NULL, names);
-	lua_pop(L, 1);
-	return bases[i] + off;
-}
-
-static uint64_t stack_top(const struct pl_task *t)
-{
-	for (size_t i = 0; i < t->nregions; i++)
-		if (t->regions[i].name && strcmp(t->regions[i].name, "[stack]") == 0)
-			return t->regions[i].end;
-	return STACK_TOP;
-}
-
-/* Place argv and env at the top of a [stack] region, as execve does, unless
-** the world set the boundaries itself; then apply mem and unmap. */
-static void place_memory(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	struct pl_aspace *as = pl_model_aspace(c->m, t->tgid);
-	if (!as)
-		luaL_error(L, "out of memory");
-	int targv = lua_getfield(L, idx, "argv") == LUA_TTABLE;
-	int tenv = lua_getfield(L, idx, "env") == LUA_TTABLE;
-	int a = lua_gettop(L) - 1, e = a + 1;
-	size_t alen = targv ? strings_len(L, a) : 0, elen = tenv ? strings_len(L, e) : 0;
-	/* execve puts the environment just below the top of the stack (then
-	** only the program's path and a NULL pointer): map from arg_start to
-	** the top, so a world's memory costs its strings, not pages.  The top
-	** is the end of the task's [stack] region. */
-	uint64_t top = stack_top(t);
-	uint64_t start = (top - 64 - alen - elen) & ~15ull;
-	if (!has(L, idx, "arg_start") && (targv || tenv)) {
-		t->mm.arg_start = start;
-		t->mm.arg_end = start + alen;
-		t->mm.env_start = start + alen;
-		t->mm.env_end = start + alen + elen;
-	}
-	if (targv || tenv) {
-		/* the rest of the [stack] region reads as unmapped: a world's
-		** memory is sparse */
-		if (pl_aspace_map(as, start, top - start) < 0)
-			luaL_error(L, "out of memory");
-		if (targv)
-			write_strings(c, as, a, t->mm.arg_start);
-		if (tenv)
-			write_strings(c, as, e, t->mm.env_start);
-		if (!has(L, idx, "start_stack"))
-			t->mm.start_stack = (start - 256) & ~15ull;
-	}
-	lua_pop(L, 2);
-	if (lua_getfield(L, idx, "mem") == LUA_TTABLE) { /* { {addr =, bytes =}, ... } */
-		lua_Integer n = luaL_len(L, -1);
-		for (lua_Integer i = 1; i <= n; i++) {
-			lua_geti(L, -1, i);
-			uint64_t addr = mem_addr(c, lua_gettop(L), t);
-			lua_getfield(L, -1, "bytes");
-			size_t len;
-			const char *bytes = luaL_checklstring(L, -1, &len);
-			if (pl_aspace_write(as, addr, bytes, len) < 0)
-				luaL_error(L, "%s: mem[%d] does not fit the address space", c->who, (int)i);
-			lua_pop(L, 2);
-		}
-	}
-	lua_pop(L, 1);
-	if (lua_getfield(L, idx, "unmap") == LUA_TTABLE) { /* { {addr =, len =}, ... } */
-		lua_Integer n = luaL_len(L, -1);
-		for (lua_Integer i = 1; i <= n; i++) {
-			lua_geti(L, -1, i);
-			int r = lua_gettop(L);
-			if (pl_aspace_unmap(as, mem_addr(c, r, t), int_field(c, r, "len", 0)) < 0)
-				luaL_error(L, "%s: unmap[%d] failed", c->who, (int)i);
-			lua_pop(L, 1);
-		}
-	}
-	lua_pop(L, 1);
-}
-
-/* The region list a task shows when the world gives no maps: its stack. */
-static void default_regions(struct ctx *c, struct pl_task *t)
-{
-	struct pl_region *r = pl_arena_alloc(c->a, sizeof *r);
-	r->start = STACK_TOP - STACK_SIZE;
-	r->end = STACK_TOP;
-	memcpy(r->perms, "rw-p", 5);
-	r->name = "[stack]";
-	r->protection_key = -1;
-	plua_region_defaults(c->a, c->L, r);
-	t->regions = r;
-	t->nregions = 1;
-}
-
-/* The lists a task shows when its world gives none, parsed once a world. */
-static const struct pl_task *defaults_of(struct ctx *c)
-{
-	if (c->dflt)
-		return c->dflt;
-	struct pl_task *d = pl_arena_alloc(c->a, sizeof *d);
-	struct pl_model_fdinfo *fi = pl_arena_alloc(c->a, 3 * sizeof *fi);
-	if (!d || !fi)
-		luaL_error(c->L, "out of memory");
-	pl_parse_limits(default_limits, sizeof default_limits - 1, c->a, d);
-	pl_parse_mountinfo(default_mountinfo, sizeof default_mountinfo - 1, c->a, d);
-	pl_parse_cgroup("0::/\n", 5, c->a, d);
-	pl_parse_uid_map(default_idmap, sizeof default_idmap - 1, c->a, d);
-	pl_parse_gid_map(default_idmap, sizeof default_idmap - 1, c->a, d);
-	default_regions(c, d);
-	for (int i = 0; i < 3; i++)
-		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
-	c->dflt_fdinfo = fi;
-	return c->dflt = d;
-}
-
-static void derive(struct ctx *c, int idx, struct pl_task *t)
-{
-	lua_State *L = c->L;
-	if (!t->comm[0] || !t->exe) { /* execve names a task after argv[0]: comm is
-	                                 ** its basename, 15 bytes at most */
-		const char *name = "task";
-		int top = lua_gettop(L);
-		if (lua_getfield(L, idx, "argv") == LUA_TTABLE && lua_geti(L, -1, 1) == LUA_TSTRING)
-			name = lua_tostring(L, -1);
-		const char *slash = strrchr(name, '/');
-		if (!t->comm[0])
-			snprintf(t->comm, 16, "%s", slash ? slash + 1 : name);
-		if (!t->exe && name[0] == '/')
-			t->exe = pl_arena_strdup(c->a, name);
-		else if (!t->exe)
-			t->exe = pl_arena_strdup(c->a, "/usr/bin/task");
-		lua_settop(L, top);
-	}
-	const struct pl_task *d = defaults_of(c);
-	if (!has(L, idx, "limits"))
-		memcpy(t->rlim, d->rlim, sizeof t->rlim);
-	if (!has(L, idx, "mountinfo"))
-		t->mounts = d->mounts, t->nmounts = d->nmounts;
-	if (!has(L, idx, "cgroup"))
-		t->cgroups = d->cgroups, t->ncgroups = d->ncgroups;
-	if (!has(L, idx, "uid_map"))
-		t->uid_map = d->uid_map, t->nuid_map = d->nuid_map;
-	if (!has(L, idx, "gid_map"))
-		t->gid_map = d->gid_map, t->ngid_map = d->ngid_map;
-	if (!has(L, idx, "maps") && !has(L, idx, "smaps"))
-		t->regions = d->regions, t->nregions = d->nregions;
-	if (!has(L, idx, "smaps_rollup") && t->nregions) {
-		t->has_rollup = 1;
-		t->rollup.start = t->regions[0].start;
-		t->rollup.end = t->regions[t->nregions - 1].end;
-	}
-	if (!has(L, idx, "total_vm"))
-		for (size_t i = 0; i < t->nregions; i++)
-			t->mm.total_vm += (t->regions[i].end - t->regions[i].start) / PAGE;
-	if (!has(L, idx, "hiwater_vm"))
-		t->mm.hiwater_vm = t->mm.total_vm;
-	if (!has(L, idx, "rss"))
-		t->mm.rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
-	if (!has(L, idx, "hiwater_rss"))
-		t->mm.hiwater_rss = t->mm.rss;
-	if (!has(L, idx, "priority")) /* a normal task's prio: 120 + nice, printed less 100 */
-		t->priority = 20 + t->nice;
-	if (t->kthread) /* a kernel thread has no exe_file */
-		t->exe = NULL;
-	if (!has(L, idx, "wchan_flag")) /* stat's field 35: 1 when not running */
-		t->wchan_flag = t->state != 'R';
-	if (!has(L, idx, "vsize"))
-		t->vsize = t->mm.total_vm * PAGE;
-	if (!has(L, idx, "cap_prm") && t->cred.uid[1] == 0) /* root holds the bounding set */
-		t->cred.cap_prm = t->cred.cap_eff = t->cred.cap_bnd;
-	t->euid = t->cred.uid[1];
-	t->egid = t->cred.gid[1];
-	if (!t->ns_levels) {
-		t->ns_levels = 1;
-		t->nstgid[0] = t->tgid;
-		t->nspid[0] = t->tid;
-	}
-	for (int i = 0; i < t->ns_levels; i++) {
-		if (!t->nstgid[i])
-			t->nstgid[i] = t->tgid;
-		t->nspgid[i] = t->pgrp;
-		t->nssid[i] = t->session;
-	}
-	if (!has(L, idx, "fds")) {
-		static const struct pl_fd std[3] = { { 0, 1, "/dev/null" }, { 1, 2, "/dev/null" }, { 2, 2, "/dev/null" } };
-		t->fds = std;
-		t->nfds = 3;
-		pl_model_set_fdinfo(c->m, t->tid, c->dflt_fdinfo, 3);
-	}
-	if (has(L, idx, "cpus")) {
-		uint32_t n = (uint32_t)int_field(c, idx, "cpus", 1);
-		if (n < 1 || n > PL_CPUMASK_WORDS * 64)
-			luaL_error(L, "%s: cpus must be 1 to %d", c->who, PL_CPUMASK_WORDS * 64);
-		set_bitmap(&t->cpus_allowed, n, n);
-	}
-}
-
-/* Build one record: defaults, then (for a thread) its leader's facts, then its own. */
-static struct pl_task *add_task(struct ctx *c, int task, int leader, pl_pid tgid, pl_pid tid)
-{
-	lua_State *L = c->L;
-	snprintf(c->who, sizeof c->who, "world task %d", (int)tid);
-	struct pl_task *t = pl_model_add(c->m, tgid, tid);
-	if (!t)
-		luaL_error(L, "%s: out of memory", c->who);
-	defaults(t, tgid, tid);
-	if (leader)
-		apply(c, leader, t);
-	apply(c, task, t);
-	if (leader && !has(L, task, "exit_signal"))
-		t->exit_signal = -1;
-	derive(c, leader ? leader : task, t);
-	if (!leader)
-		place_memory(c, task, t);
-	return t;
-}
-
-static pl_pid pid_of(struct ctx *c, int idx, const char *key)
-{
-	lua_getfield(c->L, idx, key);
-	lua_Integer v = lua_isinteger(c->L, -1) ? lua_tointeger(c->L, -1) : 0;
-	lua_pop(c->L, 1);
+	lua_getfield(wb->L, idx, key);
+	lua_Integer v = lua_isinteger(wb->L, -1) ? lua_tointeger(wb->L, -1) : 0;
+	lua_pop(wb->L, 1);
 	if (v < 1 || v > 4194304)
-		luaL_error(c->L, "world: every task needs %s = 1 .. 4194304", key);
+		luaL_error(wb->L, "world: every task needs %s = 1 .. 4194304", key);
 	return (pl_pid)v;
+}
+
+static pl_pid lowest_pid(lua_State *L, int tasks)
+{
+	pl_pid low = 0;
+	lua_Integer n = luaL_len(L, tasks);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, tasks, i);
+		lua_getfield(L, -1, "pid");
+		pl_pid pid = (pl_pid)lua_tointeger(L, -1);
+		if (!low || pid < low)
+			low = pid;
+		lua_pop(L, 2);
+	}
+	return low;
+}
+
+/* Whether a threads list names the leader itself. */
+static int leader_listed(struct world_build *wb, int threads, pl_pid pid)
+{
+	lua_Integer k = luaL_len(wb->L, threads);
+	for (lua_Integer j = 1; j <= k; j++) {
+		lua_geti(wb->L, threads, j);
+		lua_getfield(wb->L, -1, "tid");
+		int same = lua_tointeger(wb->L, -1) == pid;
+		lua_pop(wb->L, 2);
+		if (same)
+			return 1;
+	}
+	return 0;
 }
 
 static int world_gc(lua_State *L)
@@ -501,192 +104,17 @@ static struct pl_model **new_world(lua_State *L)
 	return m;
 }
 
-/* ------------------------------------------------------------------------
-** machine = { ... }: the top-level files.  Each may be given as the kernel's
-** text (meminfo = [[...]]) or by its few numbers; what is left out takes
-** the values of a small idle machine.
-*/
-
-
-static void machine_text(struct ctx *c, const char *what, const char *text, size_t len,
-                         pl_machine_parser parse, struct pl_machine *m)
-{
-	if (parse(text, len, c->a, m) < 0)
-		luaL_error(c->L, "world machine: %s is not text the kernel would print", what);
-}
-
-/* A field given as text, or NULL to build the default. */
-static const char *opt_text(struct ctx *c, int idx, const char *key, size_t *len)
-{
-	const char *s = NULL;
-	if (lua_getfield(c->L, idx, key) == LUA_TSTRING)
-		s = lua_tolstring(c->L, -1, len);
-	lua_pop(c->L, 1);
-	return s;
-}
-
-/* Seconds as a number ("1234.56" or 1234.56) into hundredths. */
-static uint64_t hundredths(struct ctx *c, int idx, const char *key, uint64_t dflt)
-{
-	lua_getfield(c->L, idx, key);
-	uint64_t v = dflt;
-	if (!lua_isnil(c->L, -1)) {
-		int ok;
-		lua_Number x = lua_tonumberx(c->L, -1, &ok);
-		if (!ok || x < 0)
-			luaL_error(c->L, "world machine: %s must be a number of seconds", key);
-		v = (uint64_t)(x * 100 + 0.5);
-	}
-	lua_pop(c->L, 1);
-	return v;
-}
-
-static void read_machine(struct ctx *c, int idx, struct pl_machine *m)
-{
-	lua_State *L = c->L;
-	char buf[4096];
-	size_t len;
-	const char *text;
-	uint32_t ncpu = (uint32_t)int_field(c, idx, "cpus", 1);
-	if (ncpu < 1 || ncpu > 4096)
-		luaL_error(L, "world machine: cpus must be 1 to 4096");
-
-	if ((text = opt_text(c, idx, "uptime", &len)) && strchr(text, ' ')) {
-		machine_text(c, "uptime", text, len, pl_parse_uptime, m);
-	} else {
-		m->uptime_cs = hundredths(c, idx, "uptime", 100000);
-		m->idle_cs = hundredths(c, idx, "idle", m->uptime_cs * ncpu * 9 / 10);
-	}
-	if ((text = opt_text(c, idx, "loadavg", &len))) {
-		machine_text(c, "loadavg", text, len, pl_parse_loadavg, m);
-	} else {
-		if (lua_getfield(L, idx, "loadavg") == LUA_TTABLE)
-			for (int i = 0; i < 3; i++) {
-				lua_geti(L, -1, i + 1);
-				m->load_x100[i] = (uint64_t)(lua_tonumber(L, -1) * 100 + 0.5);
-				lua_pop(L, 1);
-			}
-		lua_pop(L, 1);
-		m->nr_running = (uint32_t)int_field(c, idx, "running", 1);
-	}
-	uint64_t total_kb = int_field(c, idx, "mem_total_kb", 2097152);
-	if (!(text = opt_text(c, idx, "meminfo", &len))) {
-		uint64_t free_kb = int_field(c, idx, "mem_free_kb", total_kb / 2);
-		len = (size_t)snprintf(buf, sizeof buf,
-			"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
-			"Buffers:        %8llu kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
-			"Active:         %8llu kB\nInactive:       %8llu kB\nShmem:          %8llu kB\n"
-			"SReclaimable:   %8llu kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n",
-			(unsigned long long)total_kb, (unsigned long long)free_kb,
-			(unsigned long long)(free_kb + total_kb / 8), (unsigned long long)(total_kb / 64),
-			(unsigned long long)(total_kb / 8), (unsigned long long)(total_kb / 4),
-			(unsigned long long)(total_kb / 8), (unsigned long long)(total_kb / 256),
-			(unsigned long long)(total_kb / 64));
-		text = buf;
-	}
-	machine_text(c, "meminfo", text, len, pl_parse_meminfo, m);
-	if ((text = opt_text(c, idx, "stat", &len))) {
-		machine_text(c, "stat", text, len, pl_parse_machine_stat, m);
-	} else {
-		/* idle machine: the cpu lines share the uptime, mostly idle */
-		struct pl_buf b = PL_BUF_INIT;
-		uint64_t ticks = m->uptime_cs; /* USER_HZ 100: hundredths are ticks */
-		pl_buf_printf(&b, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * ncpu / 20),
-		              (unsigned long long)(ticks * ncpu / 20), (unsigned long long)(ticks * ncpu * 9 / 10));
-		for (uint32_t i = 0; i < ncpu; i++)
-			pl_buf_printf(&b, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", i, (unsigned long long)(ticks / 20),
-			              (unsigned long long)(ticks / 20), (unsigned long long)(ticks * 9 / 10));
-		pl_buf_printf(&b, "intr 0\nctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
-		              "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-		              (unsigned long long)int_field(c, idx, "ctxt", 100000),
-		              (unsigned long long)int_field(c, idx, "btime", 1700000000),
-		              (unsigned long long)int_field(c, idx, "processes", 1000),
-		              (unsigned)int_field(c, idx, "running", 1));
-		if (pl_buf_status(&b) == 0)
-			machine_text(c, "stat", b.data, b.len, pl_parse_machine_stat, m);
-		pl_buf_free(&b);
-	}
-	if ((text = opt_text(c, idx, "cpuinfo", &len))) {
-		machine_text(c, "cpuinfo", text, len, pl_parse_cpuinfo, m);
-	} else {
-		struct pl_buf b = PL_BUF_INIT;
-		for (uint32_t i = 0; i < ncpu; i++)
-			pl_buf_printf(&b, "processor\t: %u\nvendor_id\t: ProcluaVirtual\ncpu family\t: 6\n"
-			              "model\t\t: 1\nmodel name\t: proclua virtual CPU\nstepping\t: 1\n"
-			              "cpu MHz\t\t: 2000.000\ncache size\t: 1024 KB\nphysical id\t: 0\n"
-			              "siblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\nfpu\t\t: yes\n"
-			              "flags\t\t: fpu tsc\nbogomips\t: 4000.00\n"
-			              "address sizes\t: 48 bits physical, 48 bits virtual\npower management:\n\n",
-			              i, ncpu, i, ncpu);
-		if (pl_buf_status(&b) == 0)
-			machine_text(c, "cpuinfo", b.data, b.len, pl_parse_cpuinfo, m);
-		pl_buf_free(&b);
-	}
-	static const char default_fs[] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevpts\n"
-	                                 "nodev\tcgroup2\nnodev\toverlay\n\text4\n";
-	if (!(text = opt_text(c, idx, "filesystems", &len))) {
-		text = default_fs;
-		len = sizeof default_fs - 1;
-	}
-	machine_text(c, "filesystems", text, len, pl_parse_filesystems, m);
-	const char *osrelease = opt_text(c, idx, "osrelease", &len);
-	m->osrelease = pl_arena_strdup(c->a, osrelease ? osrelease : "6.1.0-proclua");
-	const char *ostype = opt_text(c, idx, "ostype", &len);
-	m->ostype = pl_arena_strdup(c->a, ostype ? ostype : "Linux");
-	const char *hostname = opt_text(c, idx, "hostname", &len);
-	m->hostname = pl_arena_strdup(c->a, hostname ? hostname : "world");
-	const char *version = opt_text(c, idx, "version", &len);
-	if (!version) {
-		snprintf(buf, sizeof buf, "Linux version %s (proclua@world) (gcc) #1 SMP PREEMPT_DYNAMIC",
-		         m->osrelease);
-		version = buf;
-	}
-	m->version = pl_arena_strdup(c->a, version);
-	m->pid_max = (uint32_t)int_field(c, idx, "pid_max", 4194304);
-	m->last_pid = (int32_t)int_field(c, idx, "last_pid", 0);
-}
-
-static pl_pid lowest_pid(lua_State *L, int tasks)
-{
-	pl_pid low = 0;
-	lua_Integer n = luaL_len(L, tasks);
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_geti(L, tasks, i);
-		lua_getfield(L, -1, "pid");
-		pl_pid pid = (pl_pid)lua_tointeger(L, -1);
-		if (!low || pid < low)
-			low = pid;
-		lua_pop(L, 2);
-	}
-	return low;
-}
-
-/* Whether a threads list names the leader itself. */
-static int leader_listed(struct ctx *c, int threads, pl_pid pid)
-{
-	lua_Integer k = luaL_len(c->L, threads);
-	for (lua_Integer j = 1; j <= k; j++) {
-		lua_geti(c->L, threads, j);
-		lua_getfield(c->L, -1, "tid");
-		int same = lua_tointeger(c->L, -1) == pid;
-		lua_pop(c->L, 2);
-		if (same)
-			return 1;
-	}
-	return 0;
-}
-
 /* p.world { tasks = { {pid = 1, ...}, ... } }: builds the model at once, so a
 ** mistake is reported at the line of this call. */
 static int world_decl(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	struct pl_model **owner = new_world(L);
-	struct ctx c = { L, pl_model_new(), NULL, "world", NULL, NULL };
-	if (!c.m)
+	struct world_build wb = { L, pl_model_new(), NULL, "world", NULL, NULL };
+	if (!wb.m)
 		return luaL_error(L, "out of memory");
-	*owner = c.m; /* freed by __gc if anything below raises */
-	c.a = pl_model_arena(c.m);
+	*owner = wb.m; /* freed by __gc if anything below raises */
+	wb.a = pl_model_arena(wb.m);
 	if (lua_getfield(L, 1, "tasks") != LUA_TTABLE)
 		return luaL_error(L, "p.world: tasks = { {pid = 1, ...}, ... } is required");
 	int tasks = lua_gettop(L);
@@ -695,33 +123,34 @@ static int world_decl(lua_State *L)
 		lua_geti(L, tasks, i);
 		int task = lua_gettop(L);
 		luaL_checktype(L, task, LUA_TTABLE);
-		pl_pid pid = pid_of(&c, task, "pid");
-		struct pl_task *t = add_task(&c, task, 0, pid, pid);
+		pl_pid pid = pid_of(&wb, task, "pid");
+		struct pl_task *t = plua_world_add_task(&wb, task, 0, pid, pid);
 		if (lua_getfield(L, task, "threads") == LUA_TTABLE) {
 			int threads = lua_gettop(L);
 			lua_Integer k = luaL_len(L, threads);
-			if (!has(L, task, "num_threads"))
-				t->num_threads = (int32_t)(k + 1 - leader_listed(&c, threads, pid));
+			if (!plua_world_has(L, task, "num_threads"))
+				t->num_threads = (int32_t)(k + 1 - leader_listed(&wb, threads, pid));
 			for (lua_Integer j = 1; j <= k; j++) {
 				lua_geti(L, threads, j);
 				int th = lua_gettop(L);
-				if (pid_of(&c, th, "tid") == pid) {
+				if (pid_of(&wb, th, "tid") == pid) {
 					/* the leader as a thread: the task's own table then
 					** describes the whole group, this one task/<pid>/ */
-					if (!pl_model_group_view(c.m, pid))
+					if (!pl_model_group_view(wb.m, pid))
 						return luaL_error(L, "out of memory");
-					snprintf(c.who, sizeof c.who, "world task %d", (int)pid);
-					apply(&c, th, t);
+					snprintf(wb.who, sizeof wb.who, "world task %d", (int)pid);
+					plua_world_apply(&wb, th, t);
 					lua_pop(L, 1);
 					continue;
 				}
-				struct pl_task *tt = add_task(&c, th, task, pid, pid_of(&c, th, "tid"));
+				struct pl_task *tt = plua_world_add_task(&wb, th, task, pid,
+				                                         pid_of(&wb, th, "tid"));
 				tt->mm = t->mm; /* threads share their leader's mm */
-				if (!has(L, th, "num_threads"))
+				if (!plua_world_has(L, th, "num_threads"))
 					tt->num_threads = t->num_threads;
 				lua_pop(L, 1);
 			}
-		} else if (!has(L, task, "num_threads")) {
+		} else if (!plua_world_has(L, task, "num_threads")) {
 			t->num_threads = 1;
 		}
 		lua_settop(L, task - 1);
@@ -731,7 +160,7 @@ static int world_decl(lua_State *L)
 			lua_pop(L, 1);
 			lua_newtable(L);
 		}
-		read_machine(&c, lua_gettop(L), pl_model_machine(c.m));
+		plua_world_read_machine(&wb, lua_gettop(L), pl_model_machine(wb.m));
 	} else {
 		return luaL_error(L, "p.world: machine must be a table");
 	}
@@ -739,20 +168,20 @@ static int world_decl(lua_State *L)
 	/* self: the task outside callers are shown as; default the lowest pid,
 	** self = false for none */
 	if (lua_getfield(L, 1, "self") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
-		pl_model_machine(c.m)->self_pid = 0;
+		pl_model_machine(wb.m)->self_pid = 0;
 	else if (!lua_isnil(L, -1))
-		pl_model_machine(c.m)->self_pid = (int32_t)int_at(&c, -1, "self");
+		pl_model_machine(wb.m)->self_pid = (int32_t)plua_world_int_at(&wb, -1, "self");
 	else
-		pl_model_machine(c.m)->self_pid = lowest_pid(L, tasks);
+		pl_model_machine(wb.m)->self_pid = lowest_pid(L, tasks);
 	lua_pop(L, 1);
 	char err[160];
-	if (pl_model_seal(c.m, err, sizeof err) < 0)
+	if (pl_model_seal(wb.m, err, sizeof err) < 0)
 		return luaL_error(L, "world: %s", err);
 	for (lua_Integer i = 1; i <= n; i++) { /* exited but not reaped */
 		lua_geti(L, tasks, i);
 		int task = lua_gettop(L);
 		if (lua_getfield(L, task, "zombie") == LUA_TBOOLEAN && lua_toboolean(L, -1))
-			pl_model_zombify(c.m, pid_of(&c, task, "pid"));
+			pl_model_zombify(wb.m, pid_of(&wb, task, "pid"));
 		lua_settop(L, tasks);
 	}
 	lua_settop(L, 2);

@@ -1,0 +1,55 @@
+/*
+** Building a world: world.c reads p.world{} (tasks, threads, the machine,
+** self, zombies) and leaves the parts to world_task.c (one task record),
+** world_memory.c (its address space) and world_machine.c (the machine-wide
+** files).  Private to those files.
+*/
+#ifndef PLUA_WORLD_BUILD_H
+#define PLUA_WORLD_BUILD_H
+
+#include <stdint.h>
+
+#include "lua.h"
+
+#include "record/arena.h"
+#include "record/machine.h"
+#include "record/task.h"
+#include "source/model.h"
+
+/* One p.world{} call while it builds its model: the model, its arena, the
+** task being read (for messages) and what every task of it shares. */
+struct world_build {
+	lua_State *L;
+	struct pl_model *m;
+	struct pl_arena *a;
+	char who[48];              /* "world task 42" for messages */
+	struct pl_task *dflt;      /* default lists, parsed once, shared by every task */
+	struct pl_model_fdinfo *dflt_fdinfo;
+};
+
+/* world.c: reading the declaration. */
+/* Whether the table at idx gives key (what it leaves out takes a default). */
+int plua_world_has(lua_State *L, int idx, const char *key);
+/* The integer at idx: a Lua integer or a string ("0x1f"), so masks above
+** 2^63 survive; anything else raises an error naming wb->who and what. */
+uint64_t plua_world_int_at(struct world_build *wb, int idx, const char *what);
+/* The integer at key of the table at idx, or dflt when it is absent. */
+uint64_t plua_world_int_field(struct world_build *wb, int idx, const char *key, uint64_t dflt);
+
+/* world_task.c: the record of task tid of group tgid from the task table at
+** task (for a thread, leader is its leader's table, else 0), added to the
+** model; and every key of the table at idx applied to t. */
+struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader, pl_pid tgid,
+                                    pl_pid tid);
+void plua_world_apply(struct world_build *wb, int idx, struct pl_task *t);
+
+/* world_memory.c: argv and env of the task table at idx into t's address
+** space, then its mem and unmap; and the [stack] region a task shows when
+** its world gives no maps. */
+void plua_world_place_memory(struct world_build *wb, int idx, struct pl_task *t);
+void plua_world_default_regions(struct world_build *wb, struct pl_task *t);
+
+/* world_machine.c: the machine = { ... } table at idx into m. */
+void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine *m);
+
+#endif
