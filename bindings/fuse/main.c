@@ -23,10 +23,6 @@
 #include "pl_view.h"
 #include "plua.h"
 
-#ifndef PROCLUA_VERSION
-#define PROCLUA_VERSION "0.1.0"
-#endif
-
 struct options {
 	const char *layout;
 	const char *world;
