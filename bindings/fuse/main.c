@@ -23,57 +23,6 @@
 #include "pl_view.h"
 #include "plua.h"
 
-struct options {
-	const char *layout;
-	const char *world;
-	int view_root;
-	int check;
-	int io_uring;
-	int show_help;
-	int show_version;
-};
-
-#define OPT(t, p) { t, offsetof(struct options, p), 1 }
-static const struct fuse_opt option_spec[] = {
-	OPT("--layout=%s", layout),
-	OPT("--layout %s", layout),
-	OPT("layout=%s", layout),
-	OPT("--world=%s", world),
-	OPT("--world %s", world),
-	OPT("world=%s", world),
-	OPT("--view-root=%d", view_root),
-	OPT("--view-root %d", view_root),
-	OPT("--check", check),
-	OPT("--io-uring", io_uring),
-	OPT("io_uring", io_uring),
-	OPT("-h", show_help),
-	OPT("--help", show_help),
-	OPT("-V", show_version),
-	OPT("--version", show_version),
-	FUSE_OPT_END
-};
-
-static void usage(const char *prog)
-{
-	printf("usage: %s [options] MOUNTPOINT\n\n"
-	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n\n"
-	       "proclua options:\n"
-	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
-	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
-	       "    --view-root=PID        show only PID and its descendants, renumbered from 1\n"
-	       "    --check                load the layout (and world), report errors, do not mount\n"
-	       "    -o io_uring, --io-uring\n"
-	       "                           serve requests over FUSE-over-io_uring's per-CPU queues\n"
-	       "                           (Linux 6.14+, fuse module parameter enable_uring=Y), each\n"
-	       "                           on the CPU of the process that made it; without it, a\n"
-	       "                           notice and the classic /dev/fuse loop\n"
-	       "    -h, --help             this help\n"
-	       "    -V, --version          print the version\n\n",
-	       prog);
-	fuse_cmdline_help();
-	fuse_lowlevel_help();
-}
-
 /* The stock layout: next to the program's install prefix, or the source tree
 ** it was built from; never the current directory. */
 static const char *default_layout(char *buf, size_t len)
@@ -97,26 +46,22 @@ static const char *default_layout(char *buf, size_t len)
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-	struct options opt = { 0 };
-	struct fuse_cmdline_opts fopts = { 0 };
+	struct pl_options opt;
 	char layout_buf[PATH_MAX], err[1024];
 	struct pl_source *view = NULL;
 	int ret = 1;
 
 	if (argc > 1 && strcmp(argv[1], "capture") == 0)
 		return plua_capture(argc - 1, argv + 1);
-	if (fuse_opt_parse(&args, &opt, option_spec, NULL) != 0)
-		return 1;
-	if (opt.show_help) {
-		usage(argv[0]);
-		return 0;
+	switch (pl_options_parse(&args, &opt)) {
+	case PL_PARSE_SERVE:
+		break;
+	case PL_PARSE_ANSWERED:
+		ret = 0;
+		goto out0;
+	case PL_PARSE_FAILED:
+		goto out0;
 	}
-	if (opt.show_version) {
-		printf("proclua %s (FUSE library %s)\n", PROCLUA_VERSION, fuse_pkgversion());
-		return 0;
-	}
-	if (fuse_parse_cmdline(&args, &fopts) != 0)
-		return 1;
 #ifdef __GLIBC__
 	/* Big blocks (the listing of a 100k-task root, a large snapshot) are
 	** made and freed per request.  glibc raises its mmap threshold to the
@@ -146,7 +91,7 @@ int main(int argc, char *argv[])
 		ret = 0;
 		goto out2;
 	}
-	if (!fopts.mountpoint) {
+	if (!opt.fuse.mountpoint) {
 		fprintf(stderr, "usage: %s [options] MOUNTPOINT (see --help)\n", argv[0]);
 		goto out2;
 	}
@@ -189,9 +134,9 @@ int main(int argc, char *argv[])
 		goto out2;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out3;
-	if (fuse_session_mount(se, fopts.mountpoint) != 0)
+	if (fuse_session_mount(se, opt.fuse.mountpoint) != 0)
 		goto out4;
-	fuse_daemonize(fopts.foreground);
+	fuse_daemonize(opt.fuse.foreground);
 	/* A world's tasks may be cached by the kernel until it announces a
 	** change (kernfs gives them long timeouts); the notifier drops them. */
 	struct pl_notifier *notifier = NULL;
@@ -206,15 +151,15 @@ int main(int argc, char *argv[])
 	/* Before the loop reads INIT: the transport asks for io_uring in the
 	** INIT reply. */
 	struct pl_uring *uring = opt.io_uring ? pl_uring_start(se) : NULL;
-	if (fopts.singlethread) {
+	if (opt.fuse.singlethread) {
 		ret = fuse_session_loop(se);
 	} else {
 		struct fuse_loop_config *cfg = fuse_loop_cfg_create();
-		fuse_loop_cfg_set_clone_fd(cfg, fopts.clone_fd);
-		if (fopts.max_threads > 0 && fopts.max_threads <= 100000) /* else: unset */
-			fuse_loop_cfg_set_max_threads(cfg, fopts.max_threads);
-		if (fopts.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
-			fuse_loop_cfg_set_idle_threads(cfg, fopts.max_idle_threads);
+		fuse_loop_cfg_set_clone_fd(cfg, opt.fuse.clone_fd);
+		if (opt.fuse.max_threads > 0 && opt.fuse.max_threads <= 100000) /* else: unset */
+			fuse_loop_cfg_set_max_threads(cfg, opt.fuse.max_threads);
+		if (opt.fuse.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
+			fuse_loop_cfg_set_idle_threads(cfg, opt.fuse.max_idle_threads);
 		ret = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
 	}
@@ -236,7 +181,7 @@ out2:
 out1:
 	host->ops->destroy(host);
 out0:
-	free(fopts.mountpoint);
+	pl_options_free(&opt);
 	fuse_opt_free_args(&args);
 	return ret ? 1 : 0;
 }
