@@ -1,7 +1,7 @@
 /*
 ** The FUSE front end: the operations table (ops.c), the notifier
 ** (notify.c), the io_uring transport (uring.c), the command line
-** (options.c) and the program (main.c).
+** (options.c), what a mount serves (served.c) and the program (main.c).
 */
 #ifndef PL_FUSE_H
 #define PL_FUSE_H
@@ -56,5 +56,24 @@ enum pl_parse_result {
 ** takes (-o ...); fills opt whatever the result. */
 enum pl_parse_result pl_options_parse(struct fuse_args *args, struct pl_options *opt);
 void pl_options_free(struct pl_options *opt);
+
+/* served.c: what a mount serves. */
+struct plua;
+struct pl_served {
+	struct pl_source *host;   /* the host's /proc: a world's callers' own facts too */
+	struct pl_source *source; /* the tasks served: host, a world's, or view */
+	struct pl_source *view;   /* a pid view over the host's or world's tasks, or NULL */
+	struct plua *lua;         /* the layout's Lua state; owns a world's source */
+	struct pl_kernfs kfs;     /* what the FUSE operations answer from */
+};
+
+/* Load the layout (and the world) opt names: 0, or -1 after saying why on
+** stderr.  Free s with pl_served_free either way. */
+int pl_served_load(struct pl_served *s, const struct pl_options *opt);
+/* Put the pid view over the tasks (cmdline_view_root if > 0, else the
+** layout's view = { root =, select = }, if any) and fill s->kfs: 0, or -1
+** after saying why on stderr. */
+int pl_served_make_kernfs(struct pl_served *s, int cmdline_view_root);
+void pl_served_free(struct pl_served *s);
 
 #endif
