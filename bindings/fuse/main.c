@@ -2,244 +2,148 @@
 ** proclua: serve an emulated /proc through FUSE.
 **
 **   proclua [options] MOUNTPOINT
+**   proclua capture [--proc DIR] PID...
 **
-** The layout script is loaded and compiled before anything is mounted, so a
-** broken layout is reported (file:line) and the program exits non-zero with
-** nothing mounted.  The order of main follows libfuse's hello_ll.c.
+** main's steps follow libfuse's example/hello_ll.c: parse the command line
+** (options.c), load what to serve (served.c), then mount, serve until
+** unmounted or signalled, and tear down (here).  The layout is loaded
+** before anything is mounted, so a broken layout is reported (file:line)
+** and the program exits non-zero with nothing mounted.
 */
 #include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "pl_fuse.h"
 #include "tree/tree.h"
 #include "source/pidview.h"
 #include "plua.h"
 
-#ifndef PROCLUA_VERSION
-#define PROCLUA_VERSION "0.1.0"
-#endif
-
-struct options {
-	const char *layout;
-	const char *world;
-	int view_root;
-	int check;
-	int io_uring;
-	int show_help;
-	int show_version;
-};
-
-#define OPT(t, p) { t, offsetof(struct options, p), 1 }
-static const struct fuse_opt option_spec[] = {
-	OPT("--layout=%s", layout),
-	OPT("--layout %s", layout),
-	OPT("layout=%s", layout),
-	OPT("--world=%s", world),
-	OPT("--world %s", world),
-	OPT("world=%s", world),
-	OPT("--view-root=%d", view_root),
-	OPT("--view-root %d", view_root),
-	OPT("--check", check),
-	OPT("--io-uring", io_uring),
-	OPT("io_uring", io_uring),
-	OPT("-h", show_help),
-	OPT("--help", show_help),
-	OPT("-V", show_version),
-	OPT("--version", show_version),
-	FUSE_OPT_END
-};
-
-static void usage(const char *prog)
+/* Big blocks (the listing of a 100k-task root, a large snapshot) are made
+** and freed per request.  glibc raises its mmap threshold to the size of
+** each such block freed, after which they come from the heap and stay in
+** the daemon's RSS once freed (30 MB after a few listings of a 100k-task
+** world); a fixed threshold keeps them mmap'd and gives them back at free. */
+static void fix_mmap_threshold(void)
 {
-	printf("usage: %s [options] MOUNTPOINT\n\n"
-	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n\n"
-	       "proclua options:\n"
-	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
-	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
-	       "    --view-root=PID        show only PID and its descendants, renumbered from 1\n"
-	       "    --check                load the layout (and world), report errors, do not mount\n"
-	       "    -o io_uring, --io-uring\n"
-	       "                           serve requests over FUSE-over-io_uring's per-CPU queues\n"
-	       "                           (Linux 6.14+, fuse module parameter enable_uring=Y), each\n"
-	       "                           on the CPU of the process that made it; without it, a\n"
-	       "                           notice and the classic /dev/fuse loop\n"
-	       "    -h, --help             this help\n"
-	       "    -V, --version          print the version\n\n",
-	       prog);
-	fuse_cmdline_help();
-	fuse_lowlevel_help();
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 }
 
-/* The stock layout: next to the program's install prefix, or the source tree
-** it was built from; never the current directory. */
-static const char *default_layout(char *buf, size_t len)
+/* A world's tasks may be cached by the kernel until it announces a change
+** (the tree gives them long timeouts); the notifier drops them.  NULL after
+** saying why. */
+static struct pl_notifier *start_notifier(struct fuse_session *se, struct pl_tree *tree)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			int n = snprintf(buf, len, "%s/../share/proclua/proc.lua", exe);
-			if (n > 0 && (size_t)n < len && access(buf, R_OK) == 0)
-				return buf;
-		}
+	struct pl_notifier *notifier = pl_notifier_start(se, tree);
+	if (!notifier) {
+		perror("proclua: notifier thread");
+		return NULL;
 	}
-	snprintf(buf, len, "%s/scripts/proc.lua", PROCLUA_SOURCE_DIR);
-	return buf;
+	tree->src->changed = pl_notifier_changed;
+	tree->src->changed_arg = notifier;
+	return notifier;
+}
+
+/* Serve requests until the session ends, on this thread (-s) or a pool of
+** them: what fuse_session_loop or fuse_session_loop_mt returns. */
+static int run_loop(struct fuse_session *se, const struct fuse_cmdline_opts *fuse_opts)
+{
+	if (fuse_opts->singlethread)
+		return fuse_session_loop(se);
+	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
+	fuse_loop_cfg_set_clone_fd(cfg, fuse_opts->clone_fd);
+	if (fuse_opts->max_threads > 0 && fuse_opts->max_threads <= 100000) /* else: unset */
+		fuse_loop_cfg_set_max_threads(cfg, fuse_opts->max_threads);
+	if (fuse_opts->max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
+		fuse_loop_cfg_set_idle_threads(cfg, fuse_opts->max_idle_threads);
+	int result = fuse_session_loop_mt(se, cfg);
+	fuse_loop_cfg_destroy(cfg);
+	return result;
+}
+
+/* Mount the tree at the mount point, serve it until unmounted or signalled, then
+** unmount: the exit status. */
+static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl_tree *tree)
+{
+	int status = 1;
+	/* No default_permissions: the tree checks mode bits itself, for the
+	** caller's fsuid/fsgid, groups and capabilities, as generic_permission
+	** would.  With default_permissions the kernel must fetch the attributes
+	** of every node of every path walk (a round trip each, as /proc's
+	** owners cannot be cached); the tree knows most modes without I/O. */
+	fuse_opt_add_arg(args, "-ofsname=proclua,subtype=proclua");
+
+	struct fuse_session *se = fuse_session_new(args, &pl_fuse_ops, sizeof pl_fuse_ops, tree);
+	if (!se)
+		return status;
+	if (fuse_set_signal_handlers(se) != 0)
+		goto out_session;
+	if (fuse_session_mount(se, opt->fuse.mountpoint) != 0)
+		goto out_signals;
+	fuse_daemonize(opt->fuse.foreground);
+	struct pl_notifier *notifier = NULL;
+	if (tree->src->announces_changes && !(notifier = start_notifier(se, tree)))
+		goto out_mount;
+	/* Before the loop reads INIT: the transport asks for io_uring in the
+	** INIT reply. */
+	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
+	status = run_loop(se, &opt->fuse) ? 1 : 0;
+	/* The ring threads serve until joined here: before the notifier they
+	** may announce to goes. */
+	pl_uring_stop(uring);
+	tree->src->changed = NULL;
+	pl_notifier_stop(notifier);
+out_mount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_session:
+	fuse_session_destroy(se);
+	return status;
 }
 
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-	struct options opt = { 0 };
-	struct fuse_cmdline_opts fopts = { 0 };
-	char layout_buf[PATH_MAX], err[1024];
-	struct pl_source *view = NULL;
-	int ret = 1;
-
 	if (argc > 1 && strcmp(argv[1], "capture") == 0)
 		return plua_capture(argc - 1, argv + 1);
-	if (fuse_opt_parse(&args, &opt, option_spec, NULL) != 0)
-		return 1;
-	if (opt.show_help) {
-		usage(argv[0]);
-		return 0;
-	}
-	if (opt.show_version) {
-		printf("proclua %s (FUSE library %s)\n", PROCLUA_VERSION, fuse_pkgversion());
-		return 0;
-	}
-	if (fuse_parse_cmdline(&args, &fopts) != 0)
-		return 1;
-#ifdef __GLIBC__
-	/* Big blocks (the listing of a 100k-task root, a large snapshot) are
-	** made and freed per request.  glibc raises its mmap threshold to the
-	** size of each such block freed, after which they come from the heap
-	** and stay in the daemon's RSS once freed (30 MB after a few listings
-	** of a 100k-task world); a fixed threshold keeps them mmap'd and gives
-	** them back at free. */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-#endif
-	const char *stock = default_layout(layout_buf, sizeof layout_buf);
-	const char *layout = opt.layout ? opt.layout : stock;
 
-	/* The host source also serves a world's callers their own facts. */
-	struct pl_source *host = pl_host_source_new("/proc");
-	if (!host) {
-		perror("proclua: /proc");
-		goto out0;
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct pl_options opt;
+	struct pl_served served;
+	int status = 1;
+
+	switch (pl_options_parse(&args, &opt)) {
+	case PL_PARSE_SERVE:
+		break;
+	case PL_PARSE_ANSWERED:
+		status = 0;
+		goto out_options;
+	case PL_PARSE_FAILED:
+		goto out_options;
 	}
-	struct pl_source *src = host;
-	struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
-	struct plua *lua = plua_open_with(layout, opt.world, stock, &src, &lim, err, sizeof err);
-	if (!lua) {
-		fprintf(stderr, "proclua: layout error: %s\n", err);
-		goto out1;
-	}
+	fix_mmap_threshold();
+	if (pl_served_load(&served, &opt) != 0)
+		goto out_served;
 	if (opt.check) {
-		ret = 0;
-		goto out2;
+		status = 0;
+		goto out_served;
 	}
-	if (!fopts.mountpoint) {
+	if (!opt.fuse.mountpoint) {
 		fprintf(stderr, "usage: %s [options] MOUNTPOINT (see --help)\n", argv[0]);
-		goto out2;
+		goto out_served;
 	}
-
-	/* A pid view: --view-root, or the layout's view = { root =, select = } */
-	pl_pid view_root;
-	int has_select, has_view = plua_view(lua, &view_root, &has_select);
-	if (opt.view_root > 0)
-		view_root = opt.view_root, has_view = 1;
-	if (has_view && !(src = view = pl_pidview_new(src, view_root,
-	                                                   has_select ? plua_select : NULL, lua))) {
-		perror("proclua: view");
-		goto out2;
-	}
-	struct pl_tree kfs = {
-		.layout = plua_layout(lua),
-		.src = src,
-		.mtime = (int64_t)time(NULL),
-		.lua_read = plua_read,
-		.lua_ctx = lua,
-	};
-	if (src != host) { /* a world may name the task its outside callers are */
-		struct pl_machine m;
-		struct pl_arena a = PL_ARENA_INIT;
-		memset(&m, 0, sizeof m);
-		if (src->ops->load_machine(src, 0, &a, &m) == 0)
-			kfs.self_fallback = m.self_pid;
-		pl_arena_free(&a);
-	}
-	/* No default_permissions: kernfs checks mode bits itself, for the
-	** caller's fsuid/fsgid, groups and capabilities, as generic_permission
-	** would.  With default_permissions the kernel must fetch the attributes
-	** of every node of every path walk (a round trip each, as /proc's
-	** owners cannot be cached); kernfs knows most modes without I/O. */
-	fuse_opt_add_arg(&args, "-ofsname=proclua,subtype=proclua");
-
-	struct fuse_session *se = fuse_session_new(&args, &pl_fuse_ops, sizeof pl_fuse_ops, &kfs);
-	if (!se)
-		goto out2;
-	if (fuse_set_signal_handlers(se) != 0)
-		goto out3;
-	if (fuse_session_mount(se, fopts.mountpoint) != 0)
-		goto out4;
-	fuse_daemonize(fopts.foreground);
-	/* A world's tasks may be cached by the kernel until it announces a
-	** change (kernfs gives them long timeouts); the notifier drops them. */
-	struct pl_notifier *notifier = NULL;
-	if (src->announces_changes) {
-		if (!(notifier = pl_notifier_start(se, &kfs))) {
-			perror("proclua: notifier thread");
-			goto out5;
-		}
-		src->changed = pl_notifier_changed;
-		src->changed_arg = notifier;
-	}
-	/* Before the loop reads INIT: the transport asks for io_uring in the
-	** INIT reply. */
-	struct pl_uring *uring = opt.io_uring ? pl_uring_start(se) : NULL;
-	if (fopts.singlethread) {
-		ret = fuse_session_loop(se);
-	} else {
-		struct fuse_loop_config *cfg = fuse_loop_cfg_create();
-		fuse_loop_cfg_set_clone_fd(cfg, fopts.clone_fd);
-		if (fopts.max_threads > 0 && fopts.max_threads <= 100000) /* else: unset */
-			fuse_loop_cfg_set_max_threads(cfg, fopts.max_threads);
-		if (fopts.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
-			fuse_loop_cfg_set_idle_threads(cfg, fopts.max_idle_threads);
-		ret = fuse_session_loop_mt(se, cfg);
-		fuse_loop_cfg_destroy(cfg);
-	}
-	/* The ring threads serve until joined here: before the notifier they
-	** may announce to goes. */
-	pl_uring_stop(uring);
-	src->changed = NULL;
-	pl_notifier_stop(notifier);
-out5:
-	fuse_session_unmount(se);
-out4:
-	fuse_remove_signal_handlers(se);
-out3:
-	fuse_session_destroy(se);
-out2:
-	if (view)
-		view->ops->destroy(view);
-	plua_close(lua);
-out1:
-	host->ops->destroy(host);
-out0:
-	free(fopts.mountpoint);
+	if (pl_served_make_tree(&served, opt.view_root) != 0)
+		goto out_served;
+	status = serve(&args, &opt, &served.tree);
+out_served:
+	pl_served_free(&served);
+out_options:
+	pl_options_free(&opt);
 	fuse_opt_free_args(&args);
-	return ret ? 1 : 0;
+	return status;
 }

@@ -1,6 +1,7 @@
 /*
 ** The FUSE front end: the operations table (ops.c), the notifier
-** (notify.c), the io_uring transport (uring.c) and the program (main.c).
+** (notify.c), the io_uring transport (uring.c), the command line
+** (options.c), what a mount serves (served.c) and the program (main.c).
 */
 #ifndef PL_FUSE_H
 #define PL_FUSE_H
@@ -33,5 +34,46 @@ void pl_notifier_stop(struct pl_notifier *n);
 struct pl_uring;
 struct pl_uring *pl_uring_start(struct fuse_session *se);
 void pl_uring_stop(struct pl_uring *u);
+
+/* options.c: the command line.  The strings are the parser's, freed by
+** pl_options_free. */
+struct pl_options {
+	char *layout;         /* --layout: a layout script; NULL: the stock one */
+	char *world;          /* --world: a world script; NULL: the host's tasks */
+	int view_root;        /* --view-root: the pid shown as 1; 0 or less: not given */
+	int check;            /* --check: load, report, do not mount */
+	int io_uring;         /* --io-uring: try FUSE over io_uring */
+	struct fuse_cmdline_opts fuse; /* libfuse's own: mount point, loop */
+};
+
+enum pl_parse_result {
+	PL_PARSE_SERVE,    /* go on: load the layout, then check or mount */
+	PL_PARSE_ANSWERED, /* --help or --version was printed: exit 0 */
+	PL_PARSE_FAILED,   /* a bad command line, which libfuse reported: exit 1 */
+};
+
+/* Parse the command line in args, leaving there the options the session
+** takes (-o ...); fills opt whatever the result. */
+enum pl_parse_result pl_options_parse(struct fuse_args *args, struct pl_options *opt);
+void pl_options_free(struct pl_options *opt);
+
+/* served.c: what a mount serves. */
+struct plua;
+struct pl_served {
+	struct pl_source *host;   /* the host's /proc: a world's callers' own facts too */
+	struct pl_source *source; /* the tasks served: host, a world's, or view */
+	struct pl_source *view;   /* a pid view over the host's or world's tasks, or NULL */
+	struct plua *lua;         /* the layout's Lua state; owns a world's source */
+	struct pl_tree tree;      /* what the FUSE operations answer from */
+};
+
+/* Load the layout (and the world) opt names: 0, or -1 after saying why on
+** stderr.  Free s with pl_served_free either way. */
+int pl_served_load(struct pl_served *s, const struct pl_options *opt);
+/* Put the pid view over the tasks (cmdline_view_root if > 0, else the
+** layout's view = { root =, select = }, if any) and fill s->tree: 0, or -1
+** after saying why on stderr. */
+int pl_served_make_tree(struct pl_served *s, int cmdline_view_root);
+void pl_served_free(struct pl_served *s);
 
 #endif

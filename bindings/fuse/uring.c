@@ -32,10 +32,10 @@
 ** for a ring's request.
 **
 ** The protocol as implemented here follows fs/fuse/dev_uring.c of Linux
-** 6.18 (the kernel this was developed on, protocol 7.45); the structs
-** below mirror include/uapi/linux/fuse.h, where they appeared in 7.42, and
-** Debian 12's <linux/fuse.h> (7.38) predates them (layouts checked against
-** that kernel's BTF, /sys/kernel/btf/vmlinux).
+** 6.18 (protocol 7.45); the structs below mirror include/uapi/linux/fuse.h,
+** where they appeared in 7.42, and Debian 12's <linux/fuse.h> (7.38)
+** predates them (layouts checked against that kernel's BTF,
+** /sys/kernel/btf/vmlinux).
 */
 #include "pl_fuse.h"
 
