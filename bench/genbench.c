@@ -354,7 +354,7 @@ static int c_kfs_open_read(void *a)
 	const char *data;
 	uint64_t off = 0;
 	ssize_t n;
-	while ((n = pl_tree_read(x->k, f, off, 4096, mem, &data)) > 0)
+	while ((n = pl_tree_read(x->k, &c, f, off, 4096, mem, &data)) > 0)
 		off += (uint64_t)n;
 	pl_tree_release(f);
 	return n < 0 ? (int)n : 0;

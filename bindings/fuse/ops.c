@@ -173,7 +173,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mem = b->data;
 	}
 	const char *data;
-	ssize_t n = pl_tree_read(tree_of(req), f, (uint64_t)off, size, mem, &data);
+	struct pl_caller c = caller_of(req);
+	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
 		return (void)fuse_reply_err(req, (int)-n);
 	fuse_reply_buf(req, data, (size_t)n);

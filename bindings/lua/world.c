@@ -233,7 +233,7 @@ static int world_format(lua_State *L)
 	struct pl_buf out = PL_BUF_INIT;
 	if (rc == 0) {
 		permitted = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-		rc = pl_builtin_format(src, tgid, tid, gen, permitted, &out);
+		rc = pl_builtin_format(src, tgid, tid, gen, permitted, NULL, &out);
 	}
 	int n = push_result(L, rc, &out);
 	pl_buf_free(&out);

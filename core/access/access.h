@@ -3,13 +3,16 @@
 ** for it as the kernel makes them.  The daemon usually runs as root; it
 ** must never lend that to a caller (no confused deputy).
 **
-**   caller.c      the caller's facts, read on demand from the host
+**   caller.c      the caller's facts, read on demand from the host, and the
+**                 capabilities it holds in a user namespace (cap_capable)
 **   permission.c  generic_permission: mode bits and the DAC capabilities
-**   ptrace.c      ptrace_may_access, and task_dump_owner (the owners of a
-**                 task's entries)
+**   ptrace.c      ptrace_may_access (commoncap, Yama), task_dump_owner
 **
 ** The caller is always a process of the host (FUSE names it by its tid in
-** the daemon's pid namespace), so its facts come from the host's /proc.
+** the daemon's pid namespace), so its facts come from the host's /proc.  A
+** caller the daemon cannot name (tid 0: outside the daemon's pid
+** namespace) or whose facts cannot be read holds no capability anywhere:
+** it gets what anyone gets, never the daemon's rights.
 */
 #ifndef PL_ACCESS_H
 #define PL_ACCESS_H
@@ -17,42 +20,70 @@
 #include <stdint.h>
 
 #include "record/task.h"
+#include "source/source.h"
 
 #define PL_CAP_DAC_OVERRIDE 1
 #define PL_CAP_DAC_READ_SEARCH 2
 #define PL_CAP_SYS_PTRACE 19
+#define PL_CAP_SYS_ADMIN 21
+#define PL_CAP_PERFMON 38
 
 enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };
 
 /* Ptrace modes, as Linux's PTRACE_MODE_READ / _ATTACH with FSCREDS. */
 enum pl_ptrace_mode { PL_PTRACE_NONE, PL_PTRACE_READ, PL_PTRACE_ATTACH };
 
+/* What of the caller has been read (each at most once per request). */
+enum {
+	PL_CALLER_CAPS   = 1u << 0, /* cap_eff, cap_prm */
+	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid */
+	PL_CALLER_USERNS = 1u << 2, /* userns */
+	PL_CALLER_ROOT   = 1u << 3, /* stands for no process: passes every check */
+};
+
 /*
 ** The requesting process.  A request carries only its tid, fsuid and
-** fsgid; the rest is filled on demand, at most once per request.
+** fsgid; the rest is filled on demand.
 */
 struct pl_caller {
 	pl_pid pid, tgid;          /* tid from the request, and its group */
 	pl_pid ns_tgid;            /* the group's pid in the caller's own pid namespace */
 	uint32_t uid, gid;         /* fsuid, fsgid */
-	uint64_t cap_eff, cap_prm;
-	int have_caps;             /* cap_* were read */
-	int have_tgid;             /* tgid was read */
+	uint32_t euid;             /* cap_capable's owner rule compares it */
+	uint64_t cap_eff, cap_prm; /* relative to its own user namespace */
+	struct pl_userns_chain userns; /* n == 0: unknown */
+	unsigned have;             /* PL_CALLER_* */
 };
 
 /* caller.c: a caller as a request names it. */
 void pl_caller_init(struct pl_caller *c, pl_pid tid, uint32_t fsuid, uint32_t fsgid);
-/* A reader that passes every check: root holding every capability, for
-** in-process callers (specs, world:format) that stand for no process. */
+/* A reader that passes every check: root of the top namespace holding
+** every capability, for in-process callers (specs, world:format) that stand
+** for no process. */
 void pl_caller_init_root(struct pl_caller *c);
-/* Its capabilities (capget), its thread group (its status): 0 or -errno. */
+/* Its capabilities (capget), its status (thread group, euid), its user
+** namespace: 0 or -errno. */
 int pl_caller_caps(struct pl_caller *c);
 int pl_caller_load(struct pl_caller *c);
-/* CAP_SYS_PTRACE in the caller's effective set: every ptrace check passes. */
-int pl_caller_has_ptrace_cap(struct pl_caller *c);
-int pl_caller_has_cap(struct pl_caller *c, int cap);
+int pl_caller_load_userns(struct pl_caller *c);
 /* gid is the caller's fsgid or one of its supplementary groups. */
 int pl_caller_in_group(struct pl_caller *c, uint32_t gid);
+/* ns_capable: the caller holds `cap` in the namespace at the head of
+** `target` (cap_capable's walk: its own namespace and those it owns). */
+int pl_caller_ns_capable(struct pl_caller *c, const struct pl_userns_chain *target, int cap);
+/* capable: `cap` in the top namespace, over everything. */
+int pl_caller_capable(struct pl_caller *c, int cap);
+/* capable_wrt_inode_uidgid: `cap` in the caller's own namespace, over an
+** inode whose owner and group are mapped in it. */
+int pl_caller_capable_wrt(struct pl_caller *c, int cap, uint32_t uid, uint32_t gid);
+/* The caller's names for ids (from_kuid): 1 and *out filled when its user
+** namespace is below the top, 0 when it names ids as the top does. */
+int pl_caller_idview(struct pl_caller *c, struct pl_idview *out);
+/* An id of the top as the view names it; unmapped: `unmapped`. */
+uint32_t pl_idview_map(const struct pl_idmap_extent *e, size_t n, uint32_t id, uint32_t unmapped);
+/* CAP_SYS_PTRACE in the top namespace: every ptrace check but Yama's
+** scope 3 passes, so the target's facts need not be read. */
+int pl_caller_ptraces_all(struct pl_caller *c, int mode);
 
 /* permission.c: the mode grants mask to owner, group and others alike, so
 ** no need to know who asks. */
@@ -64,11 +95,12 @@ int pl_dac_permission(struct pl_caller *c, uint32_t mode, uint32_t uid, uint32_t
 
 /*
 ** ptrace.c: Linux's __ptrace_may_access with FSCREDS, for `c` looking at
-** task `t` (needs PL_F_STATUS and PL_F_OWNER).  `mode` is enum
-** pl_ptrace_mode.  1 if permitted, 0 if not; loads the caller's facts only
-** when the decision depends on them.
+** task `t` (needs PL_F_STATUS and PL_F_OWNER) of source `src`.  `mode` is
+** enum pl_ptrace_mode.  1 if permitted, 0 if not; loads the caller's facts
+** and the task's user namespace only when the decision depends on them.
 */
-int pl_ptrace_may_access(struct pl_caller *c, const struct pl_task *t, int mode);
+int pl_ptrace_may_access(struct pl_caller *c, struct pl_source *src, const struct pl_task *t,
+                         int mode);
 /* task_dump_owner: the owner of a per-task entry of `mode` (needs PL_F_OWNER). */
 void pl_task_owner(const struct pl_task *t, unsigned mode, int is_dir,
                    uint32_t *uid, uint32_t *gid);

@@ -1,8 +1,12 @@
 /*
 ** The caller's facts, read on demand: a request names only the caller's
-** tid, fsuid and fsgid, and most decisions need nothing more.
+** tid, fsuid and fsgid, and most decisions need nothing more.  What it
+** holds is judged where the kernel judges it: a capability counts in the
+** caller's own user namespace and those below it (cap_capable), never in
+** the daemon's.
 */
 #include "access/access.h"
+#include "format/format.h"
 #include "format/scan.h"
 
 #include <errno.h>
@@ -26,7 +30,8 @@ void pl_caller_init_root(struct pl_caller *c)
 {
 	pl_caller_init(c, 0, 0, 0);
 	c->cap_eff = c->cap_prm = ~(uint64_t)0;
-	c->have_caps = 1;
+	pl_userns_declared(pl_userns_top(), 0, &c->userns);
+	c->have = PL_CALLER_ROOT | PL_CALLER_CAPS | PL_CALLER_USERNS;
 }
 
 static const char *field(const char *text, const char *key)
@@ -36,47 +41,65 @@ static const char *field(const char *text, const char *key)
 }
 
 /* capget answers for any thread, from the kernel's own record: cheaper and
-** fresher than reading the caller's status. */
+** fresher than reading the caller's status.  A caller without a pid holds
+** nothing (capget of pid 0 would be the daemon's own). */
 int pl_caller_caps(struct pl_caller *c)
 {
-	if (c->have_caps)
+	if (c->have & PL_CALLER_CAPS)
 		return 0;
+	c->have |= PL_CALLER_CAPS;
+	if (c->pid <= 0)
+		return -ESRCH;
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, c->pid };
 	struct __user_cap_data_struct data[2];
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
 	c->cap_eff = data[0].effective | (uint64_t)data[1].effective << 32;
 	c->cap_prm = data[0].permitted | (uint64_t)data[1].permitted << 32;
-	c->have_caps = 1;
 	return 0;
 }
 
 int pl_caller_load(struct pl_caller *c)
 {
-	if (c->have_tgid)
-		return 0;
+	if (c->have & PL_CALLER_STATUS)
+		return c->tgid ? 0 : -ESRCH;
+	c->have |= PL_CALLER_STATUS;
+	if (c->pid <= 0)
+		return -ESRCH;
 	char path[64], text[4096];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)c->pid);
 	ssize_t n = pl_read_small(AT_FDCWD, path, text, sizeof text);
 	if (n <= 0)
 		return n < 0 ? (int)n : -ESRCH;
 	const char *tg = field(text, "\nTgid:\t");
-	if (!tg)
+	const char *uid = field(text, "\nUid:\t");
+	if (!tg || !uid)
 		return -EIO;
+	char *end;
+	strtoul(uid, &end, 10); /* real, then effective */
+	c->euid = (uint32_t)strtoul(end, NULL, 10);
 	c->tgid = (pl_pid)strtol(tg, NULL, 10);
 	/* NStgid ends with the caller's pid in its own namespace */
 	c->ns_tgid = c->tgid;
 	const char *ns = field(text, "\nNStgid:\t");
 	while (ns && *ns && *ns != '\n') {
-		char *end;
 		long v = strtol(ns, &end, 10);
 		if (end == ns)
 			break;
 		c->ns_tgid = (pl_pid)v;
 		ns = end + (*end == '\t');
 	}
-	c->have_tgid = 1;
 	return 0;
+}
+
+int pl_caller_load_userns(struct pl_caller *c)
+{
+	if (c->have & PL_CALLER_USERNS)
+		return c->userns.n ? 0 : -ESRCH;
+	c->have |= PL_CALLER_USERNS;
+	if (c->pid <= 0)
+		return -ESRCH;
+	return pl_userns_of_tid(-1, c->pid, &c->userns);
 }
 
 /* Supplementary groups from the caller's status (what fuse_req_getgroups
@@ -85,6 +108,8 @@ int pl_caller_in_group(struct pl_caller *c, uint32_t gid)
 {
 	if (c->gid == gid)
 		return 1;
+	if (c->pid <= 0)
+		return 0;
 	char path[64], text[8192];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)c->pid);
 	if (pl_read_small(AT_FDCWD, path, text, sizeof text) <= 0)
@@ -104,12 +129,96 @@ int pl_caller_in_group(struct pl_caller *c, uint32_t gid)
 	return 0;
 }
 
-int pl_caller_has_cap(struct pl_caller *c, int cap)
+static int has_cap(struct pl_caller *c, int cap)
 {
 	return pl_caller_caps(c) == 0 && ((c->cap_eff >> cap) & 1);
 }
 
-int pl_caller_has_ptrace_cap(struct pl_caller *c)
+int pl_caller_ns_capable(struct pl_caller *c, const struct pl_userns_chain *target, int cap)
 {
-	return pl_caller_caps(c) == 0 && ((c->cap_eff >> PL_CAP_SYS_PTRACE) & 1);
+	if (c->have & PL_CALLER_ROOT)
+		return 1;
+	if (target->n == 0 || pl_caller_load_userns(c) < 0)
+		return 0;
+	uint64_t mine = c->userns.ns[0].ino;
+	int my_level = c->userns.n - 1;
+	for (int i = 0; i < target->n; i++) {
+		int level = target->n - 1 - i;
+		if (target->ns[i].ino == mine)
+			return has_cap(c, cap);
+		if (level <= my_level)
+			return 0;
+		/* the owner of a namespace made in the caller's own holds every
+		** capability in it and below */
+		if (i + 1 < target->n && target->ns[i + 1].ino == mine &&
+		    pl_caller_load(c) == 0 && target->ns[i].owner == c->euid)
+			return 1;
+	}
+	return 0;
+}
+
+int pl_caller_capable(struct pl_caller *c, int cap)
+{
+	struct pl_userns_chain top;
+	pl_userns_declared(pl_userns_top(), 0, &top);
+	return pl_caller_ns_capable(c, &top, cap);
+}
+
+uint32_t pl_idview_map(const struct pl_idmap_extent *e, size_t n, uint32_t id, uint32_t unmapped)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= e[i].lower_first && id - e[i].lower_first < e[i].count)
+			return e[i].first + (id - e[i].lower_first);
+	return unmapped;
+}
+
+static int read_map(struct pl_caller *c, const char *file, struct pl_idmap_extent *e, size_t *n)
+{
+	char path[64], text[PL_IDMAP_MAX_EXTENTS * 33 + 1];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)c->pid, file);
+	ssize_t len = pl_read_small(AT_FDCWD, path, text, sizeof text);
+	if (len < 0)
+		return (int)len;
+	struct pl_arena a = PL_ARENA_INIT;
+	const struct pl_idmap_extent *v;
+	int rc = pl_parse_idmap(text, (size_t)len, &a, &v, n);
+	if (rc == 0 && *n <= PL_IDMAP_MAX_EXTENTS)
+		memcpy(e, v, *n * sizeof *e);
+	pl_arena_free(&a);
+	return rc;
+}
+
+static uint32_t overflow_id(const char *path)
+{
+	char text[16];
+	return pl_read_small(AT_FDCWD, path, text, sizeof text) > 0 ? (uint32_t)atol(text) : 65534;
+}
+
+int pl_caller_idview(struct pl_caller *c, struct pl_idview *out)
+{
+	if ((c->have & PL_CALLER_ROOT) || pl_caller_load_userns(c) < 0 || c->userns.n <= 1)
+		return 0;
+	if (read_map(c, "uid_map", out->uid, &out->nuid) < 0 ||
+	    read_map(c, "gid_map", out->gid, &out->ngid) < 0)
+		out->nuid = out->ngid = 0; /* nothing maps: every id is the overflow id */
+	out->ns = c->userns.ns[0].ino;
+	out->overflow_uid = overflow_id("/proc/sys/kernel/overflowuid");
+	out->overflow_gid = overflow_id("/proc/sys/kernel/overflowgid");
+	return 1;
+}
+
+int pl_caller_capable_wrt(struct pl_caller *c, int cap, uint32_t uid, uint32_t gid)
+{
+	if (c->have & PL_CALLER_ROOT)
+		return 1;
+	if (!has_cap(c, cap) || pl_caller_load_userns(c) < 0)
+		return 0;
+	struct pl_idview *v = malloc(sizeof *v);
+	if (!v)
+		return 0;
+	int mapped = !pl_caller_idview(c, v) || /* the top maps every id */
+	             (pl_idview_map(v->uid, v->nuid, uid, UINT32_MAX) != UINT32_MAX &&
+	              pl_idview_map(v->gid, v->ngid, gid, UINT32_MAX) != UINT32_MAX);
+	free(v);
+	return mapped;
 }

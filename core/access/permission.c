@@ -1,6 +1,8 @@
 /*
 ** generic_permission (fs/namei.c): the mode bits that apply to the caller
-** (owner, group, other), then the DAC capabilities that override them.
+** (owner, group, other), then the DAC capabilities that override them,
+** counted as capable_wrt_inode_uidgid counts them: in the caller's own
+** user namespace, over an inode whose ids are mapped there.
 */
 #include "access/access.h"
 
@@ -28,13 +30,13 @@ int pl_dac_permission(struct pl_caller *c, uint32_t mode, uint32_t uid, uint32_t
 		return 0;
 	/* capable_wrt_inode_uidgid: the DAC overrides */
 	if (is_dir) {
-		if (!(mask & PL_MAY_WRITE) && pl_caller_has_cap(c, PL_CAP_DAC_READ_SEARCH))
+		if (!(mask & PL_MAY_WRITE) && pl_caller_capable_wrt(c, PL_CAP_DAC_READ_SEARCH, uid, gid))
 			return 0;
-		return pl_caller_has_cap(c, PL_CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+		return pl_caller_capable_wrt(c, PL_CAP_DAC_OVERRIDE, uid, gid) ? 0 : -EACCES;
 	}
-	if (pl_caller_has_cap(c, PL_CAP_DAC_OVERRIDE) && (!(mask & PL_MAY_EXEC) || (mode & 0111)))
+	if ((!(mask & PL_MAY_EXEC) || (mode & 0111)) && pl_caller_capable_wrt(c, PL_CAP_DAC_OVERRIDE, uid, gid))
 		return 0;
-	if (mask == PL_MAY_READ && pl_caller_has_cap(c, PL_CAP_DAC_READ_SEARCH))
+	if (mask == PL_MAY_READ && pl_caller_capable_wrt(c, PL_CAP_DAC_READ_SEARCH, uid, gid))
 		return 0;
 	return -EACCES;
 }

@@ -88,7 +88,6 @@ int pl_parse_idmap(const char *text, size_t len, struct pl_arena *a,
 int pl_fmt_setgroups(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_setgroups(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 /* A write(2) to uid_map/gid_map parsed as map_write does: 0, or -EINVAL. */
-#define PL_IDMAP_MAX_EXTENTS 340 /* UID_GID_MAP_MAX_EXTENTS */
 int pl_idmap_parse_write(const char *buf, size_t len, struct pl_idmap_extent *out,
                          size_t max, size_t *n);
 

@@ -19,6 +19,7 @@ struct pl_scratch {
 	struct pl_buf gen;         /* a file being generated */
 	struct pl_buf read;        /* a host file being read */
 	struct pl_buf reply;       /* the front end's replies (links, memory, dirents) */
+	struct pl_idview ids;      /* the reader's names for ids, when not the top's */
 };
 
 /* This thread's scratch, created on first use; NULL only when out of memory. */

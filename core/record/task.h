@@ -136,6 +136,19 @@ struct pl_idmap_extent {
 	uint32_t first, lower_first, count;
 };
 
+/*
+** How a reader in a user namespace below the top names ids: that
+** namespace's maps (their lower ids as the top names them) and the ids an
+** unmapped one prints as (overflowuid/overflowgid).
+*/
+#define PL_IDMAP_MAX_EXTENTS 340 /* UID_GID_MAP_MAX_EXTENTS */
+struct pl_idview {
+	uint64_t ns;               /* the namespace's inode number */
+	uint32_t overflow_uid, overflow_gid;
+	size_t nuid, ngid;
+	struct pl_idmap_extent uid[PL_IDMAP_MAX_EXTENTS], gid[PL_IDMAP_MAX_EXTENTS];
+};
+
 /* coredump_filter of a task without mm (the kernel's filter has 9 bits). */
 #define PL_COREDUMP_FILTER_NONE UINT32_MAX
 

@@ -347,7 +347,9 @@ static int load_owner(struct host_source *h, struct pl_hostfd_ref *ref, const ch
 	t->dumpable = (fuid == duid && fgid == dgid) ? 1 : 0;
 	if (!(t->have & PL_F_STATUS))
 		t->has_mm = 1;
-	t->mm_root_uid = t->mm_root_gid = 0;
+	/* not dumpable: the owner is the root of the mm's user namespace */
+	t->mm_root_uid = t->dumpable ? 0 : fuid;
+	t->mm_root_gid = t->dumpable ? 0 : fgid;
 	return 0;
 }
 
@@ -570,10 +572,11 @@ static ssize_t host_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	if (len == 0)
 		return 0;
 	ssize_t n = vm_readv(tgid, addr, buf, len);
-	if (n == -EPERM || n == -ENOSYS)
+	/* process_vm_readv names pids in the daemon's own pid namespace and
+	** wants ptrace rights; /proc's mem names them as the tree does and
+	** reads a zombie's (absent) mm as empty */
+	if (n == -EPERM || n == -ENOSYS || n == -ESRCH)
 		n = mem_pread(host(s), tgid, addr, buf, len);
-	if (n == -ESRCH) /* a zombie has no mm to read; a reaped task is gone */
-		return host_task_exists(s, tgid, tgid) == 0 ? 0 : -ESRCH;
 	return n;
 }
 
@@ -590,6 +593,11 @@ static int read_line(struct host_source *h, const char *dir, const char *name,
 		len--;
 	*out = pl_arena_strndup(a, text, len);
 	return *out ? 0 : -ENOMEM;
+}
+
+static int host_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
+{
+	return pl_userns_of_tid(host(s)->root_fd, tid ? tid : tgid, out);
 }
 
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
@@ -648,6 +656,7 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.read_mem = host_read_mem,
+	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.destroy = host_destroy,
 };

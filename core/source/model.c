@@ -279,6 +279,17 @@ static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	return rc;
 }
 
+/* A world task's namespace: the one its ns.user names, owned by its euid
+** and a child of the top unless it is the top. */
+static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
+{
+	struct pl_task t;
+	int rc = model_load(s, tgid, tid, PL_F_NS | PL_F_STATUS, NULL, &t);
+	if (rc == 0)
+		pl_userns_declared(t.ns_ino[PL_NS_USER], t.cred.uid[1], out);
+	return rc;
+}
+
 static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                               struct pl_machine *out)
 {
@@ -319,6 +330,7 @@ static const struct pl_source_ops model_ops = {
 	.load = model_load,
 	.load_fdinfo = model_load_fdinfo,
 	.read_mem = model_read_mem,
+	.userns = model_userns,
 	.load_machine = model_load_machine,
 	.destroy = model_destroy,
 };

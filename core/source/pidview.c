@@ -362,6 +362,15 @@ static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, vo
 	return rg ? w->inner->ops->read_mem(w->inner, rg, addr, buf, len) : -ESRCH;
 }
 
+static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->userns(w->inner, rg, rt, out);
+}
+
 static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -419,6 +428,7 @@ static const struct pl_source_ops view_ops = {
 	.load = view_load,
 	.load_fdinfo = view_load_fdinfo,
 	.read_mem = view_read_mem,
+	.userns = view_userns,
 	.load_machine = view_load_machine,
 	.map_host_pid = view_map_host_pid,
 	.destroy = view_destroy,

@@ -17,6 +17,7 @@
 #include "record/arena.h"
 #include "record/machine.h"
 #include "record/task.h"
+#include "source/userns.h"
 
 struct pl_source;
 
@@ -50,6 +51,9 @@ struct pl_source_ops {
 	/* Optional: the pid this source shows for a host process (a view
 	** renumbers); NULL means the host pid itself, where it exists. */
 	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
+	/* The user namespace of the task's credentials, with its ancestors
+	** (userns.h): what capabilities over the task are counted in. */
+	int (*userns)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out);
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);

@@ -6,13 +6,13 @@
 #include "tree/builtin.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "record/scratch.h"
 
 static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_stat(g->task, g->permitted, o); }
 static int g_statm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_statm(g->task, o); }
-static int g_status(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_status(g->task, o); }
 static int g_comm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_comm(g->task, o); }
 static int g_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_io(g->task, o); }
 static int g_limits(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_limits(g->task, o); }
@@ -30,8 +30,73 @@ static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_
 static int g_wchan(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_wchan(g->task, g->permitted, o); }
 static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
 
-static int g_uid_map(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_uid_map(g->task, o); }
-static int g_gid_map(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_gid_map(g->task, o); }
+/*
+** status names ids as the reader's namespace does (from_kuid_munged);
+** an unmapped id prints as the overflow id.
+*/
+static int g_status(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	const struct pl_idview *v = g->ids;
+	if (!v)
+		return pl_fmt_status(g->task, o);
+	struct pl_task *t = malloc(sizeof *t);
+	uint32_t *groups = malloc((g->task->ngroups ? g->task->ngroups : 1) * sizeof *groups);
+	int rc = -ENOMEM;
+	if (t && groups) {
+		*t = *g->task;
+		for (int i = 0; i < 4; i++) {
+			t->cred.uid[i] = pl_idview_map(v->uid, v->nuid, t->cred.uid[i], v->overflow_uid);
+			t->cred.gid[i] = pl_idview_map(v->gid, v->ngid, t->cred.gid[i], v->overflow_gid);
+		}
+		for (size_t i = 0; i < t->ngroups; i++)
+			groups[i] = pl_idview_map(v->gid, v->ngid, t->groups[i], v->overflow_gid);
+		t->groups = groups;
+		rc = pl_fmt_status(t, o);
+	}
+	free(groups);
+	free(t);
+	return rc;
+}
+
+/*
+** uid_map and gid_map show lower ids in the reader's namespace, or, for a
+** reader inside the map's own namespace, in its parent's (uid_m_show);
+** an unmapped lower id prints as (u32)-1.  A parent below the top is not
+** known to the daemon by its maps: such lower ids print as the top names
+** them.
+*/
+static int idmap_for_reader(const struct pl_gen_ctx *g, const struct pl_idmap_extent *e, size_t n,
+                            const struct pl_idmap_extent *view, size_t nview, struct pl_buf *o)
+{
+	struct pl_userns_chain ns;
+	if (!g->ids || g->src->ops->userns(g->src, g->tgid, g->tid, &ns) < 0 ||
+	    (ns.n > 0 && ns.ns[0].ino == g->ids->ns))
+		return pl_fmt_idmap(e, n, o);
+	struct pl_idmap_extent *mine = malloc((n ? n : 1) * sizeof *mine);
+	if (!mine)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		mine[i] = e[i];
+		mine[i].lower_first = pl_idview_map(view, nview, e[i].lower_first, UINT32_MAX);
+	}
+	int rc = pl_fmt_idmap(mine, n, o);
+	free(mine);
+	return rc;
+}
+
+static int g_uid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	const struct pl_idview *v = g->ids;
+	return idmap_for_reader(g, g->task->uid_map, g->task->nuid_map, v ? v->uid : NULL,
+	                        v ? v->nuid : 0, o);
+}
+
+static int g_gid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	const struct pl_idview *v = g->ids;
+	return idmap_for_reader(g, g->task->gid_map, g->task->ngid_map, v ? v->gid : NULL,
+	                        v ? v->ngid : 0, o);
+}
 
 static ssize_t read_task_mem(void *arg, uint64_t addr, void *buf, size_t len)
 {
@@ -92,21 +157,21 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 #define READ PL_PTRACE_READ
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
-	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
+	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
 	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, NONE, 0, g_cmdline),
-	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, READ, PL_B_MM_ESRCH | PL_B_GONE_EOF, g_environ),
+	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_GONE_EOF, g_environ),
 	FILE_(PL_G_COMM, "comm", PL_F_STAT, NONE, 0, g_comm),
-	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_uid_map),
-	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_gid_map),
+	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_uid_map),
+	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_gid_map),
 	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_setgroups),
-	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_ESRCH, NULL),
-	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, READ, PL_B_MM_SKIP, g_maps),
-	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_SKIP, g_smaps),
-	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ, PL_B_MM_ESRCH, g_rollup),
+	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_OPEN | PL_B_MM_ESRCH, NULL),
+	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_maps),
+	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_smaps),
+	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH, g_rollup),
 	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS, g_stat),
 	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, NONE, 0, g_statm),
-	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, 0, g_status),
-	FILE_(PL_G_IO, "io", PL_F_IO, READ, 0, g_io),
+	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, PL_B_NAMES_IDS, g_status),
+	FILE_(PL_G_IO, "io", PL_F_IO, READ, PL_B_CHECKS_AT_READ, g_io),
 	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, NONE, 0, g_limits),
 	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, NONE, 0, g_cgroup),
 	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, NONE, 0, g_oom_score),
@@ -171,7 +236,7 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 	int mm_rule = b->flags & (PL_B_MM_ESRCH | PL_B_MM_SKIP);
 	int ptrace = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
 	*permitted = 1;
-	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_has_ptrace_cap(c))))
+	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_ptraces_all(c, b->check))))
 		return 0;
 	struct pl_task *t;
 	int rc = pl_builtin_load(src, tgid, tid, PL_F_STATUS | PL_F_OWNER, &t);
@@ -181,7 +246,12 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 		return -ESRCH;
 	if ((!t->has_mm && (b->flags & PL_B_MM_SKIP)) || !ptrace) /* no mm: opens, reads empty */
 		return 0;
-	*permitted = pl_ptrace_may_access(c, t, b->check);
+	*permitted = pl_ptrace_may_access(c, src, t, b->check);
+	/* proc_mem_open's reads are also open to a perfmon_capable opener
+	** (CAP_PERFMON or CAP_SYS_ADMIN in the initial namespace), as the
+	** reference kernel (6.18) grants them */
+	if (!*permitted && (b->flags & PL_B_MM_OPEN) && b->check == PL_PTRACE_READ)
+		*permitted = pl_caller_capable(c, PL_CAP_PERFMON) || pl_caller_capable(c, PL_CAP_SYS_ADMIN);
 	if (b->check != PL_PTRACE_NONE && !*permitted)
 		return -EACCES;
 	return 0;
@@ -197,7 +267,7 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, str
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, &s->machine };
+	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine };
 	return b->fmt(&g, out);
 }
 
@@ -210,8 +280,16 @@ static int format_ns_link(const struct pl_task *t, int gen, struct pl_buf *out)
 	return pl_fmt_ns_link(ns, t->ns_ino[ns], out);
 }
 
+const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen)
+{
+	struct pl_scratch *s;
+	if (!(pl_builtins[gen].flags & PL_B_NAMES_IDS) || !(s = pl_scratch()))
+		return NULL;
+	return pl_caller_idview(c, &s->ids) ? &s->ids : NULL;
+}
+
 int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
-                      struct pl_buf *out)
+                      const struct pl_idview *ids, struct pl_buf *out)
 {
 	const struct pl_builtin *b = &pl_builtins[gen];
 	int rc;
@@ -228,7 +306,7 @@ int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, i
 	if (ns_link) {
 		rc = format_ns_link(t, gen, out);
 	} else {
-		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, NULL };
+		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, ids, NULL };
 		rc = b->fmt(&g, out);
 	}
 	return rc < 0 ? rc : pl_buf_status(out);
@@ -239,5 +317,5 @@ int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_
 {
 	int permitted;
 	int rc = pl_builtin_decide(src, c, tgid, tid, gen, &permitted);
-	return rc < 0 ? rc : pl_builtin_format(src, tgid, tid, gen, permitted, out);
+	return rc < 0 ? rc : pl_builtin_format(src, tgid, tid, gen, permitted, pl_builtin_ids(c, gen), out);
 }

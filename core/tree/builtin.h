@@ -43,6 +43,7 @@ struct pl_gen_ctx {
 	pl_pid tgid, tid;          /* tid 0: the thread-group file */
 	const struct pl_task *task;
 	int permitted;             /* the reader passes ptrace READ (masked fields) */
+	const struct pl_idview *ids; /* the reader's names for ids; NULL: the top's */
 	const struct pl_machine *machine; /* for the top-level files */
 };
 
@@ -54,6 +55,10 @@ enum {
 	PL_B_MM_SKIP  = 1u << 3, /* no mm: no ptrace check, empty file (maps, smaps) */
 	PL_B_AT_OPEN  = 1u << 4, /* content fixed at open (it pins an mm or namespace) */
 	PL_B_GONE_EOF = 1u << 5, /* read after the task is reaped: end of file (environ) */
+	PL_B_MM_OPEN  = 1u << 6, /* proc_mem_open: checked at open, where the kernel
+	                            also lets a perfmon_capable opener read */
+	PL_B_CHECKS_AT_READ = 1u << 7, /* the check is the reader's, at read (io) */
+	PL_B_NAMES_IDS = 1u << 8,  /* ids shown as the reader's namespace names them */
 };
 
 struct pl_builtin {
@@ -61,7 +66,7 @@ struct pl_builtin {
 	unsigned need;             /* PL_F_* groups */
 	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
-	uint8_t flags;             /* PL_B_* */
+	uint16_t flags;            /* PL_B_* */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
 };
 
@@ -91,10 +96,14 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 /*
 ** The content of builtin `gen` (a file or a link) of task (tgid, tid), or of
 ** the machine for a top-level file, as a reader that was decided
-** `permitted` sees it: appended to out, 0 or -errno.  mem has no content.
+** `permitted` and names ids by `ids` (NULL: as the top does) sees it:
+** appended to out, 0 or -errno.  mem has no content.
 */
 int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
-                      struct pl_buf *out);
+                      const struct pl_idview *ids, struct pl_buf *out);
+/* How reader c names the ids of builtin gen, in the worker's scratch; NULL
+** when gen shows none or c names them as the top does. */
+const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen);
 
 /* Both, for caller c: what c reads from the builtin through a mount. */
 int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,

@@ -102,7 +102,8 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	int rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
-	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted, out);
+	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted,
+	                         pl_builtin_ids(c, e->gen), out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
@@ -121,8 +122,9 @@ static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
 	return rc < 0 ? rc : pl_buf_status(out);
 }
 
-/* Take the file's snapshot (once per handle). */
-static int make(struct pl_tree *k, struct pl_file *f)
+/* Take the file's snapshot (once per handle); the reader makes the checks
+** Linux makes at read time. */
+static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 {
 	struct node n = decode(f->ino);
 	struct pl_scratch *s = pl_scratch();
@@ -130,8 +132,8 @@ static int make(struct pl_tree *k, struct pl_file *f)
 		return -ENOMEM;
 	struct pl_buf *gen_buf = &s->gen;
 	pl_buf_reset(gen_buf);
-	int rc = f->entry ? generate(k, &f->caller, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
-	                  : open_fdinfo(k, &f->caller, n, gen_buf);
+	int rc = f->entry ? generate(k, reader, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
+	                  : open_fdinfo(k, reader, n, gen_buf);
 	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
 	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
 		pl_buf_reset(gen_buf); /* its mm is gone: nothing left to read */
@@ -148,7 +150,9 @@ static int make(struct pl_tree *k, struct pl_file *f)
 ** Content is made where Linux makes it: files that pin an mm or a namespace
 ** at open (auxv, mounts, id maps) and Lua files are snapshotted at open;
 ** the others (seq_files) at the first read, so a task reaped in between
-** reads as ESRCH (or, for environ, end of file).  Checks happen at open.
+** reads as ESRCH (or, for environ, end of file).  Checks happen where Linux
+** makes them: at open for the files proc_mem_open guards, at read, for the
+** reader, for io and for stat's and wchan's masked fields.
 */
 int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags,
                 struct pl_file **out)
@@ -184,14 +188,16 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		f->borrowed = 1;
 		f->made = 1;
 	} else if (n.tgid && !(rc = k->src->ops->task_exists(k->src, n.tgid, n.tid ? n.tid : n.tgid)) &&
-	           b && !b->mneed) { /* checks happen at open; content may wait */
-		rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
-		f->decided = 1;
+	           b && !b->mneed) {
+		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
+			rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
+			f->decided = 1;
+		}
 		f->is_mem = e->gen == PL_G_MEM;
 		f->made = f->is_mem;
 	}
 	if (rc == 0 && !f->made && (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
-		rc = make(k, f);
+		rc = make(k, f, c);
 	if (rc < 0) {
 		free(f);
 		return rc;
@@ -200,8 +206,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	return 0;
 }
 
-ssize_t pl_tree_read(struct pl_tree *k, struct pl_file *f, uint64_t off, size_t size,
-                    char *buf, const char **data)
+ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
+                     size_t size, char *buf, const char **data)
 {
 	if (f->is_mem) {
 		/* Linux's mem_rw: an unreadable first page is EIO, a later one
@@ -213,7 +219,7 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_file *f, uint64_t off, size_t 
 		return n;
 	}
 	if (!f->made) {
-		int rc = make(k, f);
+		int rc = make(k, f, c);
 		if (rc < 0)
 			return rc;
 	}

@@ -8,10 +8,12 @@ local testenv = require "testenv"
 local M = {}
 
 -- Run the probe, as root or, with opts.uid, as that uid (and gid) through
--- setpriv.  Returns the result lines.
+-- setpriv; opts.wrap: words that run the probe instead (another caller:
+-- setpriv with other options, unshare, ...).  Returns the result lines.
 local function run(args, opts)
   opts = opts or {}
   local argv = {}
+  for _, w in ipairs(opts.wrap or {}) do argv[#argv + 1] = w end
   if opts.uid then
     for _, w in ipairs { "setpriv", "--reuid=" .. opts.uid, "--regid=" .. (opts.gid or opts.uid),
                          "--clear-groups", "--" } do argv[#argv + 1] = w end

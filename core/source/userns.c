@@ -1,0 +1,151 @@
+/*
+** The host's user namespaces, from nsfs (see userns.h).
+**
+** Resolving a namespace's chain costs an ioctl pair per level; callers and
+** targets come from few namespaces, so chains are cached by inode number.
+** Each entry holds an fd on its namespace: while it does, the namespace
+** (and, through it, every ancestor) lives, so its inode number is not
+** reused and a stat that answers that number means that namespace.
+*/
+#include "source/userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_SIZE 64
+
+struct entry {
+	int fd;                    /* -1: empty */
+	struct pl_userns_chain chain;
+};
+
+static struct entry cache[CACHE_SIZE];
+static unsigned next_victim;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static uint64_t top_ino;
+
+static void init(void)
+{
+	struct stat st;
+	for (int i = 0; i < CACHE_SIZE; i++)
+		cache[i].fd = -1;
+	if (stat("/proc/self/ns/user", &st) == 0)
+		top_ino = st.st_ino;
+}
+
+uint64_t pl_userns_top(void)
+{
+	pthread_once(&once, init);
+	return top_ino;
+}
+
+static int cached(uint64_t ino, struct pl_userns_chain *out)
+{
+	int hit = 0;
+	pthread_mutex_lock(&lock);
+	for (int i = 0; i < CACHE_SIZE && !hit; i++)
+		if (cache[i].fd >= 0 && cache[i].chain.ns[0].ino == ino) {
+			*out = cache[i].chain;
+			hit = 1;
+		}
+	pthread_mutex_unlock(&lock);
+	return hit;
+}
+
+/* Keep the chain with a dup of fd (a full cache drops its oldest entry). */
+static void remember(int fd, const struct pl_userns_chain *c)
+{
+	int kept = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (kept < 0)
+		return;
+	pthread_mutex_lock(&lock);
+	struct entry *e = &cache[next_victim++ % CACHE_SIZE];
+	if (e->fd >= 0)
+		close(e->fd);
+	e->fd = kept;
+	e->chain = *c;
+	pthread_mutex_unlock(&lock);
+}
+
+static int resolve(int fd, struct pl_userns_chain *out, int depth)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (cached(st.st_ino, out))
+		return 0;
+	uid_t owner = 0;
+	if (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
+		return -errno;
+	int pfd = ioctl(fd, NS_GET_PARENT);
+	if (pfd < 0 && errno != EPERM)
+		return -errno;
+	out->n = 0;
+	if (pfd >= 0) { /* EPERM: the top of what the daemon can see */
+		int rc = depth + 1 < PL_USERNS_LEVELS ? resolve(pfd, out, depth + 1) : -ELOOP;
+		close(pfd);
+		if (rc < 0)
+			return rc;
+	}
+	if (out->n >= PL_USERNS_LEVELS)
+		return -ELOOP;
+	memmove(&out->ns[1], &out->ns[0], (size_t)out->n * sizeof out->ns[0]);
+	out->ns[0].ino = st.st_ino;
+	out->ns[0].owner = owner;
+	out->n++;
+	remember(fd, out);
+	return 0;
+}
+
+int pl_userns_of_fd(int fd, struct pl_userns_chain *out)
+{
+	pthread_once(&once, init);
+	int rc = resolve(fd, out, 0);
+	if (rc < 0)
+		out->n = 0;
+	return rc;
+}
+
+int pl_userns_of_tid(int proc_fd, pl_pid tid, struct pl_userns_chain *out)
+{
+	pthread_once(&once, init);
+	char path[48];
+	struct stat st;
+	snprintf(path, sizeof path, proc_fd < 0 ? "/proc/%d/ns/user" : "%d/ns/user", (int)tid);
+	if (proc_fd < 0)
+		proc_fd = AT_FDCWD;
+	out->n = 0;
+	/* a stat answers a known namespace without opening it */
+	if (fstatat(proc_fd, path, &st, 0) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (cached(st.st_ino, out))
+		return 0;
+	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	int rc = pl_userns_of_fd(fd, out);
+	close(fd);
+	return rc;
+}
+
+void pl_userns_declared(uint64_t ino, uint32_t owner, struct pl_userns_chain *out)
+{
+	uint64_t top = pl_userns_top();
+	out->n = 0;
+	if (ino != top) {
+		out->ns[0].ino = ino;
+		out->ns[0].owner = owner;
+		out->n = 1;
+	}
+	out->ns[out->n].ino = top;
+	out->ns[out->n].owner = 0;
+	out->n++;
+}

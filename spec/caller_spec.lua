@@ -1,0 +1,269 @@
+-- The permission matrix: every caller judged as the kernel judges it.
+--
+-- Targets of many kinds are started and stopped (SIGSTOP, so their files
+-- hold still); callers of many kinds then look at every per-task path of
+-- the stock layout, through the kernel's /proc and through a proclua mount
+-- in the same run of the probe helper, and the outcomes must be the same:
+-- the same errno, or the same bytes (content hash) for a read, the same
+-- target for a readlink, the same names for a listing.
+--
+-- Callers:
+--   root; root without CAP_SYS_PTRACE (dropped from its bounding set);
+--   users 40001 (owner of most targets) and 40002; 40003 holding group
+--   40001; 40002 inside a user namespace of its own (unshare -U -r); root
+--   inside a user namespace of its own.
+-- A caller the daemon's pid namespace cannot see (FUSE names it pid 0) is
+-- judged as a stranger with no capabilities, never with the daemon's rights:
+-- through a daemon in a pid namespace of its own, root is compared with the
+-- kernel's answers for root holding no capability (its fsuid still counts).
+--
+-- Differences that remain are listed in KNOWN below, by caller, target and
+-- path, with the reason; none is matched by a pattern.
+local lu = require "luaunit"
+local fsx = require "fsx"
+local mnt = require "mnt"
+local probe = require "probe"
+local procs = require "procs"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+local OWNER, OTHER, GROUPIE = 40001, 40002, 40003
+
+local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "setgroups",
+  "mem", "maps", "smaps", "smaps_rollup", "stat", "statm", "status", "io", "limits",
+  "cgroup", "oom_score", "oom_score_adj", "coredump_filter", "wchan", "mounts",
+  "mountinfo", "fdinfo/0" }
+local LINKS = { "exe", "cwd", "root", "fd/0", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
+  "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time",
+  "ns/time_for_children" }
+local DIRS = { "", "fd", "fdinfo", "ns", "task" }
+
+local function perl_sleeper(prefix)
+  return (prefix or "") .. '$| = 1; print "ready\\n"; sleep 1000 while 1'
+end
+
+local function as_user(uid, extra)
+  local argv = { "setpriv", "--reuid=" .. uid, "--regid=" .. uid, "--clear-groups" }
+  for _, w in ipairs(extra or {}) do argv[#argv + 1] = w end
+  argv[#argv + 1] = "--"
+  return argv
+end
+
+local function cat(...)
+  local out = {}
+  for _, list in ipairs { ... } do
+    for _, w in ipairs(list) do out[#out + 1] = w end
+  end
+  return out
+end
+
+local PERL = { "perl", "-e", perl_sleeper() }
+
+local fixture = suite.once(function()
+  local F = { targets = {} }
+  F.work = fsx.mktemp_dir("proclua-caller")
+  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
+  assert(sh.ok("chmod 755 " .. F.work))
+  local started = {}
+  suite.defer("reap the targets", function()
+    for _, p in ipairs(started) do p:reap() end
+  end)
+  local function start(kind, argv, ready)
+    local p = procs.spawn(argv, { stdout = F.work .. "/" .. kind .. ".out",
+                                  stderr = F.work .. "/" .. kind .. ".err", name = kind })
+    started[#started + 1] = p
+    F.targets[kind] = { proc = p, pid = p.pid, ready = ready ~= false }
+    return p
+  end
+  start("root", PERL)
+  start("user", cat(as_user(OWNER), PERL))
+  -- dropped to the owner after starting as root: not dumpable
+  start("nondumpable", { "perl", "-e", perl_sleeper(
+    "use POSIX (); POSIX::setgid(" .. OWNER .. ") or die; POSIX::setuid(" .. OWNER .. ") or die; ") })
+  -- as a setuid program leaves it: real uid the user's, effective root,
+  -- not dumpable (the effective uid changed)
+  start("setuid", { "perl", "-e", perl_sleeper("$< = " .. OWNER .. "; $> = " .. OWNER .. "; $> = 0; ") })
+  -- a capability in its permitted set
+  start("caps", cat(as_user(OTHER, { "--inh-caps=+net_raw", "--ambient-caps=+net_raw" }), PERL))
+  -- inside a user namespace its owner made
+  start("userns", cat(as_user(OWNER), { "unshare", "-U", "-r" }, PERL))
+  -- several threads, owned by the owner
+  assert(sh.ok("mkdir " .. F.work .. "/threads-dir && chmod 777 " .. F.work .. "/threads-dir"))
+  start("threads", cat(as_user(OWNER), { testenv.helper("threads"), F.work .. "/threads-dir" }))
+  -- a zombie of the owner: its parent never reaps it
+  start("zombie_parent", cat(as_user(OWNER), { "sh", "-c", "sleep 0 & exec sleep 1000" }), false)
+  for kind, t in pairs(F.targets) do
+    if t.ready then t.proc:wait_output("^ready") end
+  end
+  F.zombie = procs.wait_for(function()
+    for _, c in ipairs(procs.children(F.targets.zombie_parent.pid)) do
+      if procs.state(c) == "Z" then return c end
+    end
+  end, 30, "the zombie")
+  for _, t in pairs(F.targets) do t.proc:stop_and_wait() end
+  F.targets.zombie_parent = nil
+  F.targets.zombie = { pid = F.zombie }
+  local tids = procs.tids(F.targets.threads.pid)
+  F.targets.thread = { pid = tids[#tids], hidden = true } -- /proc/<tid> of a non-leader
+  F.targets.kthread = { pid = 2 }
+
+  F.mount = mnt.start { options = "allow_other" }
+  suite.defer("unmount " .. F.mount.dir, function() return F.mount:stop() end)
+  return F
+end)
+
+local CALLERS = {
+  root = {},
+  root_without_ptrace = { "setpriv", "--bounding-set=-sys_ptrace", "--" },
+  owner = as_user(OWNER),
+  other = as_user(OTHER),
+  groupie = { "setpriv", "--reuid=" .. GROUPIE, "--regid=" .. GROUPIE, "--groups=" .. OWNER, "--" },
+  other_in_userns = cat(as_user(OTHER), { "unshare", "-U", "-r" }),
+  root_in_userns = { "unshare", "-U", "-r" },
+}
+
+-- Differences that remain, "caller target path" = reason.
+local KNOWN = {}
+
+local function paths_of(base, list)
+  local out = {}
+  for _, rel in ipairs(list) do out[#out + 1] = rel == "" and base or (base .. "/" .. rel) end
+  return out
+end
+
+-- Entries of Linux's task directory that proclua does not serve yet: the
+-- kernel's listing less exactly these names is compared.
+local NOT_SERVED = {}
+for name in ([[map_files net personality sched autogroup timens_offsets syscall
+  numa_maps mountstats clear_refs pagemap attr stack schedstat latency cpuset
+  cpu_resctrl_groups oom_adj loginuid sessionid make-it-fail fail-nth projid_map
+  timers timerslack_ns patch_state stack_depth arch_status seccomp_cache
+  ksm_merging_pages ksm_stat]]):gmatch("%S+") do
+  NOT_SERVED[name] = true
+end
+
+local function served(listing)
+  local names = listing:match("^OK (.*)$")
+  if not names then return listing end
+  local kept = {}
+  for n in names:gmatch("[^/]+") do
+    if not NOT_SERVED[n] then kept[#kept + 1] = n end
+  end
+  return "OK " .. table.concat(kept, "/")
+end
+
+-- Run one op over the kernel's and proclua's paths of every target, as one
+-- caller; returns a list of mismatch descriptions.  Each kernel path is
+-- read just before its proclua twin by the same process, and a pair that
+-- differs is read again (kernel, proclua, kernel): what a race with the
+-- rest of the machine moved (a shared page's Pss) does not persist.  With
+-- kernel_wrap, the kernel's side is read by another caller, in another run.
+local function compare(caller, wrap, mount_dir, op, rels, kernel_wrap)
+  local F = fixture()
+  local pairs_, names = {}, {}
+  local kinds = {}
+  for kind in pairs(F.targets) do kinds[#kinds + 1] = kind end
+  table.sort(kinds)
+  for _, kind in ipairs(kinds) do
+    local pid = F.targets[kind].pid
+    for _, rel in ipairs(rels) do
+      local sub = rel == "" and "" or ("/" .. rel)
+      pairs_[#pairs_ + 1] = { ("/proc/%d%s"):format(pid, sub), ("%s/%d%s"):format(mount_dir, pid, sub) }
+      names[#names + 1] = kind .. " " .. (rel == "" and "." or rel)
+    end
+  end
+  local function run(paths, w)
+    local r = probe.run(cat({ op }, paths), { wrap = w })
+    if op == "list" then
+      for i = 1, #r do r[i] = served(r[i]) end
+    end
+    return r
+  end
+  local function results(list)
+    local k, o = {}, {}
+    if kernel_wrap then
+      local kp, op_ = {}, {}
+      for _, p in ipairs(list) do kp[#kp + 1] = p[1]; op_[#op_ + 1] = p[2] end
+      k, o = run(kp, kernel_wrap), run(op_, wrap)
+    else
+      local flat = {}
+      for _, p in ipairs(list) do flat[#flat + 1] = p[1]; flat[#flat + 1] = p[2] end
+      local r = run(flat, wrap)
+      for i = 1, #list do k[i], o[i] = r[2 * i - 1], r[2 * i] end
+    end
+    return k, o
+  end
+  local k, o = results(pairs_)
+  local bad = {}
+  for i = 1, #names do
+    if k[i] ~= o[i] then
+      local again = { pairs_[i], pairs_[i] }
+      local k2, o2 = results(again)
+      if k2[1] ~= o2[1] and k2[2] ~= o2[1] and not KNOWN[caller .. " " .. names[i]] then
+        bad[#bad + 1] = ("%s %s %s: kernel %s, proclua %s"):format(caller, op, names[i], k2[1], o2[1])
+      end
+    end
+  end
+  return bad
+end
+
+local function check(caller, wrap, mount_dir, kernel_wrap)
+  local bad = {}
+  for _, part in ipairs {
+    compare(caller, wrap, mount_dir, "read", FILES, kernel_wrap),
+    compare(caller, wrap, mount_dir, "readlink", LINKS, kernel_wrap),
+    compare(caller, wrap, mount_dir, "list", DIRS, kernel_wrap),
+    compare(caller, wrap, mount_dir, "lstat", cat(FILES, LINKS, DIRS), kernel_wrap),
+  } do
+    for _, b in ipairs(part) do bad[#bad + 1] = b end
+  end
+  if #bad > 0 then
+    lu.fail(#bad .. " differences from the kernel:\n  " .. table.concat(bad, "\n  "))
+  end
+end
+
+TestCallers = {}
+for caller, wrap in pairs(CALLERS) do
+  TestCallers["test_" .. caller] = function()
+    check(caller, wrap, fixture().mount.dir)
+  end
+end
+
+-- Through a daemon in a pid namespace of its own, every caller is pid 0 to
+-- it: root then gets what root holding no capability gets from the kernel.
+function TestCallers.test_a_caller_the_daemon_cannot_see()
+  local F = fixture()
+  local m = mnt.start { options = "allow_other",
+                        command = { "unshare", "--pid", "--fork", "--kill-child", testenv.bin(), "-f" } }
+  suite.defer("unmount " .. m.dir, function() return m:stop() end)
+  check("unseen", {}, m.dir, { "setpriv", "--inh-caps=-all", "--bounding-set=-all", "--" })
+  lu.assertNotNil(F)
+end
+
+-- Names are read as Linux's name_to_int reads them.
+function TestCallers.test_odd_names_are_not_pids()
+  local F = fixture()
+  local m, pid = F.mount.dir, F.targets.user.pid
+  local paths = {}
+  for _, n in ipairs { " " .. pid, "\t" .. pid, "+" .. pid, "0" .. pid, pid .. " ", "0", "-1" } do
+    paths[#paths + 1] = m .. "/" .. n
+    paths[#paths + 1] = m .. "/" .. F.targets.threads.pid .. "/task/" .. n
+  end
+  for _, n in ipairs { " 0", "+0", "00", "01", "0 " } do
+    paths[#paths + 1] = ("%s/%d/fd/%s"):format(m, pid, n)
+  end
+  for _, r in ipairs(probe.lstat(paths)) do lu.assertEquals(r, "lstat:ENOENT") end
+end
+
+-- A caller denied fdinfo/ is told so before its name is looked at.
+function TestCallers.test_fdinfo_is_checked_before_the_name()
+  local F = fixture()
+  local pid = F.targets.root.pid
+  local r = probe.lstat({ ("/proc/%d/fdinfo/bad"):format(pid), ("%s/%d/fdinfo/bad"):format(F.mount.dir, pid) },
+                        { uid = OTHER })
+  lu.assertEquals(r[1], "lstat:EACCES")
+  lu.assertEquals(r[2], r[1])
+end
+
+suite.run()
