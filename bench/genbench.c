@@ -356,7 +356,7 @@ static int c_kfs_open_read(void *a)
 	ssize_t n;
 	while ((n = pl_tree_read(x->k, &c, f, off, 4096, mem, &data)) > 0)
 		off += (uint64_t)n;
-	pl_tree_release(f);
+	pl_tree_release(x->k, f);
 	return n < 0 ? (int)n : 0;
 }
 

@@ -266,4 +266,107 @@ function TestCallers.test_fdinfo_is_checked_before_the_name()
   lu.assertEquals(r[2], r[1])
 end
 
+------------------------------------------------------------------------------
+-- Handles pin what Linux pins: their task, never a later one under the
+-- same number, and (mem, environ, auxv, maps, smaps) its address space as
+-- of the open.  A probe holds files of the kernel's /proc and of the mount
+-- open, as uid OTHER; then the task changes under it; then it reads.
+
+local NS_LAST_PID = "/proc/sys/kernel/ns_last_pid"
+
+-- Start argv as a process whose pid is `want`, or nil (another process
+-- may take the number first: a bounded number of tries, each miss reaped).
+local function spawn_as_pid(want, argv, opts)
+  for _ = 1, 50 do
+    fsx.write(NS_LAST_PID, tostring(want - 1))
+    local p = procs.spawn(argv, opts)
+    if p.pid == want then return p end
+    p:reap()
+  end
+  return nil
+end
+
+local HELD = { "environ", "auxv", "maps", "smaps", "smaps_rollup", "stat", "wchan", "status",
+  "cmdline", "io", "limits", "statm" }
+
+-- Hold the kernel's and the mount's files of pid open as uid OTHER, let
+-- change() alter the task, read, and compare what each side gave.
+local function held_across(tag, pid, change)
+  local F = fixture()
+  local go = ("%s/%s.go"):format(F.work, tag)
+  local paths = {}
+  local arg_start = math.tointeger(procs.stat(pid)[48])
+  local rels = { "mem@" .. arg_start }
+  for _, f in ipairs(HELD) do rels[#rels + 1] = f end
+  for _, rel in ipairs(rels) do
+    paths[#paths + 1] = ("/proc/%d/%s"):format(pid, rel)
+    paths[#paths + 1] = ("%s/%d/%s"):format(F.mount.dir, pid, rel)
+  end
+  local holder = procs.spawn(cat(as_user(OTHER), { testenv.helper("probe"), "hold", go }, paths),
+    { stdout = F.work .. "/" .. tag .. ".hold", name = "hold" })
+  local ok, err = pcall(function()
+    holder:wait_output("^ready$")
+    change()
+    fsx.write(go, "")
+    assert(holder:wait_exit(60), "the holding probe did not finish")
+  end)
+  local out = holder:output()
+  holder:reap()
+  if not ok then error(err, 0) end
+  local lines = fsx.lines(out)
+  local bad = {}
+  for i = 1, #rels do
+    local k = (lines[2 * i] or ""):match("^%S+ (.*)$")
+    local o = (lines[2 * i + 1] or ""):match("^%S+ (.*)$")
+    if k ~= o then bad[#bad + 1] = ("%s: kernel %s, proclua %s"):format(rels[i], tostring(k), tostring(o)) end
+  end
+  if #bad > 0 then lu.fail(tag .. ":\n  " .. table.concat(bad, "\n  ")) end
+end
+
+function TestCallers.test_handles_keep_their_task_when_its_pid_is_reused()
+  local F = fixture()
+  local probe_w = io.open(NS_LAST_PID, "wb")
+  if not probe_w then lu.skip(NS_LAST_PID .. " is not writable here") end
+  probe_w:close()
+  local child = procs.spawn(cat(as_user(OTHER), PERL), { stdout = F.work .. "/reused.out", name = "reused" })
+  local successor
+  local ok, err = pcall(function()
+    child:wait_output("^ready")
+    local pid = child.pid
+    held_across("reuse", pid, function()
+      child:signal("KILL")
+      child:reap()
+      successor = assert(spawn_as_pid(pid, PERL, { stdout = F.work .. "/successor.out", name = "successor" }),
+        "no process took the number again")
+      successor:wait_output("^ready")
+    end)
+  end)
+  child:reap()
+  if successor then successor:reap() end
+  if not ok then error(err, 0) end
+end
+
+function TestCallers.test_handles_keep_the_address_space_across_a_setuid_exec()
+  local F = fixture()
+  local suid, fifo = F.work .. "/suid-sleep", F.work .. "/exec.fifo"
+  assert(sh.ok(("cp /bin/sleep %s && chmod 4755 %s && mkfifo -m 666 %s"):format(suid, suid, fifo)))
+  local child = procs.spawn(cat(as_user(OTHER),
+    { "sh", "-c", ('echo ready; read x < %s; exec %s 1000'):format(fifo, suid) }),
+    { stdout = F.work .. "/execs.out", name = "execs" })
+  local ok, err = pcall(function()
+    child:wait_output("^ready")
+    local pid = child.pid
+    procs.wait_for(function() return procs.state(pid) == "S" end, 30, "the shell to wait on its fifo")
+    held_across("exec", pid, function()
+      fsx.write(fifo, "go\n")
+      procs.wait_for(function()
+        local st = fsx.read(("/proc/%d/status"):format(pid)) or ""
+        return st:match("\nUid:\t%d+\t0\t")
+      end, 30, "the setuid exec")
+    end)
+  end)
+  child:reap()
+  if not ok then error(err, 0) end
+end
+
 suite.run()

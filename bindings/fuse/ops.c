@@ -157,7 +157,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->direct_io = 1; /* size 0 on stat, content from the snapshot */
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) /* the opener was interrupted */
-		pl_tree_release(f);
+		pl_tree_release(tree_of(req), f);
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -183,7 +183,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pl_tree_release((struct pl_file *)(uintptr_t)fi->fh);
+	pl_tree_release(tree_of(req), (struct pl_file *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 

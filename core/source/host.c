@@ -542,6 +542,24 @@ static ssize_t vm_readv(pid_t pid, uint64_t addr, char *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* pread of an open mem file, as Linux's mem_rw serves it: a fault at the
+** first byte is -EFAULT, a later one ends the count short, an address
+** space that is gone reads 0. */
+static ssize_t pread_mem(int fd, uint64_t addr, char *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t)(addr + done));
+		if (n <= 0) {
+			if (n < 0 && !done)
+				return errno == EIO ? -EFAULT : -errno;
+			break;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
 static ssize_t mem_pread(struct host_source *h, pl_pid tgid, uint64_t addr, char *buf, size_t len)
 {
 	char path[32];
@@ -549,21 +567,9 @@ static ssize_t mem_pread(struct host_source *h, pl_pid tgid, uint64_t addr, char
 	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gone(errno);
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, buf + done, len - done, (off_t)(addr + done));
-		if (n <= 0) {
-			if (n < 0 && !done) {
-				int err = errno;
-				close(fd);
-				return err == EIO ? -EFAULT : -err;
-			}
-			break;
-		}
-		done += (size_t)n;
-	}
+	ssize_t n = pread_mem(fd, addr, buf, len);
 	close(fd);
-	return (ssize_t)done;
+	return n;
 }
 
 static ssize_t host_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
@@ -578,6 +584,53 @@ static ssize_t host_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	if (n == -EPERM || n == -ENOSYS || n == -ESRCH)
 		n = mem_pread(host(s), tgid, addr, buf, len);
 	return n;
+}
+
+/*
+** A pin holds the task's /proc directory, which names the task instance
+** (a lookup in it fails once the task is reaped, whatever took its
+** number), and for an address space the task's mem file, which holds the
+** mm as Linux's proc_mem_open does: after an exec or the exit it reads 0.
+*/
+static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out)
+{
+	struct host_source *h = host(s);
+	char dir[64], path[80];
+	task_dir(dir, sizeof dir, tgid, tid == tgid ? 0 : tid);
+	out->task_fd = openat(h->root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (out->task_fd < 0)
+		return gone(errno);
+	if (mm) { /* the daemon may be refused (a task it may not ptrace): no pin then */
+		snprintf(path, sizeof path, "%s/mem", dir);
+		out->mm_fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+	}
+	return 0;
+}
+
+static int host_pin_check(struct pl_source *s, const struct pl_pin *p)
+{
+	(void)s; /* the pin's fds say it all */
+	if (p->task_fd < 0 || faccessat(p->task_fd, "stat", F_OK, 0) < 0)
+		return -ESRCH;
+	char c;
+	return p->mm_fd >= 0 && pread(p->mm_fd, &c, 1, 0) == 0 ? 1 : 0;
+}
+
+static ssize_t host_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                                void *buf, size_t len)
+{
+	if (p->mm_fd < 0)
+		return host_read_mem(s, p->tgid, addr, buf, len);
+	return len ? pread_mem(p->mm_fd, addr, buf, len) : 0;
+}
+
+static void host_unpin(struct pl_source *s, struct pl_pin *p)
+{
+	(void)s;
+	if (p->task_fd >= 0)
+		close(p->task_fd);
+	if (p->mm_fd >= 0)
+		close(p->mm_fd);
 }
 
 /* One line of text without its newline, into the arena. */
@@ -656,6 +709,10 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.read_mem = host_read_mem,
+	.pin = host_pin,
+	.pin_check = host_pin_check,
+	.read_pinned = host_read_pinned,
+	.unpin = host_unpin,
 	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.destroy = host_destroy,

@@ -362,6 +362,32 @@ static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, vo
 	return rg ? w->inner->ops->read_mem(w->inner, rg, addr, buf, len) : -ESRCH;
 }
 
+/* A pin of the inner source, which numbers it (see pl_pin). */
+static int view_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return pl_source_pin(w->inner, rg, rt, mm, out);
+}
+
+static int view_pin_check(struct pl_source *s, const struct pl_pin *p)
+{
+	return pl_source_pin_check(view_of(s)->inner, p);
+}
+
+static ssize_t view_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                                void *buf, size_t len)
+{
+	return pl_source_read_pinned(view_of(s)->inner, p, addr, buf, len);
+}
+
+static void view_unpin(struct pl_source *s, struct pl_pin *p)
+{
+	pl_source_unpin(view_of(s)->inner, p);
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -428,6 +454,10 @@ static const struct pl_source_ops view_ops = {
 	.load = view_load,
 	.load_fdinfo = view_load_fdinfo,
 	.read_mem = view_read_mem,
+	.pin = view_pin,
+	.pin_check = view_pin_check,
+	.read_pinned = view_read_pinned,
+	.unpin = view_unpin,
 	.userns = view_userns,
 	.load_machine = view_load_machine,
 	.map_host_pid = view_map_host_pid,

@@ -21,6 +21,18 @@
 
 struct pl_source;
 
+/*
+** What an open file holds of its task, as Linux's handles do: the task it
+** was opened on (never a later one under the same number) and, for the
+** files that pin one, its address space as of the open.
+*/
+struct pl_pin {
+	pl_pid tgid, tid;          /* as the source that made it numbers them */
+	int task_fd, mm_fd;        /* a host source's; -1 when none */
+};
+
+#define PL_PIN_NONE { 0, 0, -1, -1 }
+
 /* Called with each pid in ascending order; return non-zero to stop. */
 typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
 
@@ -48,6 +60,20 @@ struct pl_source_ops {
 	*/
 	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	                    void *buf, size_t len);
+	/*
+	** Pin task tid of tgid (0: the leader), and with `mm` its address
+	** space; 0 or -errno (-ESRCH: gone).  pin_check: 0 while the task and
+	** the pinned address space live, 1 once the address space is gone (an
+	** exec or the exit: it reads as empty), -ESRCH once the task is gone.
+	** read_pinned copies from the pinned address space as read_mem does,
+	** 0 (end) once it is gone.  Sources whose numbers are never reused
+	** and whose tasks do not exec may leave these NULL.
+	*/
+	int (*pin)(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out);
+	int (*pin_check)(struct pl_source *s, const struct pl_pin *p);
+	ssize_t (*read_pinned)(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+	                       void *buf, size_t len);
+	void (*unpin)(struct pl_source *s, struct pl_pin *p);
 	/* Optional: the pid this source shows for a host process (a view
 	** renumbers); NULL means the host pid itself, where it exists. */
 	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
@@ -76,6 +102,13 @@ struct pl_source {
 	pl_change_fn changed;      /* set by the front end; may be NULL */
 	void *changed_arg;
 };
+
+/* The ops above, with their defaults for a source that leaves them out. */
+int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out);
+int pl_source_pin_check(struct pl_source *s, const struct pl_pin *p);
+ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                              void *buf, size_t len);
+void pl_source_unpin(struct pl_source *s, struct pl_pin *p);
 
 static inline void pl_source_announce(struct pl_source *s, pl_pid tgid, pl_pid tid)
 {

@@ -53,12 +53,14 @@ enum {
 	PL_B_MASKS    = 1u << 1, /* output depends on `permitted` (stat, wchan) */
 	PL_B_MM_ESRCH = 1u << 2, /* proc_mem_open: no mm is ESRCH at open (environ, auxv, mem) */
 	PL_B_MM_SKIP  = 1u << 3, /* no mm: no ptrace check, empty file (maps, smaps) */
-	PL_B_AT_OPEN  = 1u << 4, /* content fixed at open (it pins an mm or namespace) */
+	PL_B_AT_OPEN  = 1u << 4, /* content fixed at open (what it shows of the mm or
+	                            namespace pinned at open never changes) */
 	PL_B_GONE_EOF = 1u << 5, /* read after the task is reaped: end of file (environ) */
 	PL_B_MM_OPEN  = 1u << 6, /* proc_mem_open: checked at open, where the kernel
 	                            also lets a perfmon_capable opener read */
 	PL_B_CHECKS_AT_READ = 1u << 7, /* the check is the reader's, at read (io) */
 	PL_B_NAMES_IDS = 1u << 8,  /* ids shown as the reader's namespace names them */
+	PL_B_MM_GONE_ESRCH = 1u << 9, /* its pinned mm gone, a read is ESRCH (smaps_rollup) */
 };
 
 struct pl_builtin {

@@ -77,6 +77,7 @@ static int new_file(struct pl_file **out, pl_pid tgid)
 	if (!f)
 		return -ENOMEM;
 	f->tgid = tgid;
+	f->pin = (struct pl_pin)PL_PIN_NONE;
 	*out = f;
 	return 0;
 }
@@ -122,6 +123,13 @@ static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
 	return rc < 0 ? rc : pl_buf_status(out);
 }
 
+/* Files that read the address space Linux's proc_mem_open pins, after
+** their open. */
+static int pins_mm(const struct pl_builtin *b)
+{
+	return b && (b->flags & PL_B_MM_OPEN) && !(b->flags & PL_B_AT_OPEN);
+}
+
 /* Take the file's snapshot (once per handle); the reader makes the checks
 ** Linux makes at read time. */
 static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
@@ -134,6 +142,17 @@ static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 	pl_buf_reset(gen_buf);
 	int rc = f->entry ? generate(k, reader, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
 	                  : open_fdinfo(k, reader, n, gen_buf);
+	/* The content is the pinned task's only if that task still lived once
+	** it was made (its number cannot have been reused before), and an
+	** address space pinned at open reads empty once an exec or the exit
+	** dropped it. */
+	int builtin = n.tgid && (!f->entry || f->entry->kind == PL_K_FILE); /* or fdinfo */
+	int pinned = builtin ? pl_source_pin_check(k->src, &f->pin) : 0;
+	unsigned flags = builtin && f->entry ? pl_builtins[f->entry->gen].flags : 0;
+	if (pinned < 0 || (pinned > 0 && (flags & PL_B_MM_GONE_ESRCH)))
+		rc = -ESRCH;
+	else if (pinned > 0 && (flags & PL_B_MM_OPEN))
+		pl_buf_reset(gen_buf);
 	if (rc == -ESRCH && f->entry && f->entry->kind == PL_K_FILE &&
 	    (pl_builtins[f->entry->gen].flags & PL_B_GONE_EOF)) {
 		pl_buf_reset(gen_buf); /* its mm is gone: nothing left to read */
@@ -179,7 +198,6 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	if (rc < 0)
 		return rc;
 	f->ino = ino;
-	f->caller = *c;
 	f->entry = e;
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
 	if (e && e->kind == PL_K_STUB) {
@@ -187,7 +205,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		f->len = e->content_len;
 		f->borrowed = 1;
 		f->made = 1;
-	} else if (n.tgid && !(rc = k->src->ops->task_exists(k->src, n.tgid, n.tid ? n.tid : n.tgid)) &&
+	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid, pins_mm(b), &f->pin)) &&
 	           b && !b->mneed) {
 		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
 			rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
@@ -199,7 +217,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	if (rc == 0 && !f->made && (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
 		rc = make(k, f, c);
 	if (rc < 0) {
-		free(f);
+		pl_tree_release(k, f);
 		return rc;
 	}
 	*out = f;
@@ -212,7 +230,7 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	if (f->is_mem) {
 		/* Linux's mem_rw: an unreadable first page is EIO, a later one
 		** ends the read short; a task without mm reads as empty. */
-		ssize_t n = k->src->ops->read_mem(k->src, f->tgid, off, buf, size);
+		ssize_t n = pl_source_read_pinned(k->src, &f->pin, off, buf, size);
 		if (n == -EFAULT)
 			n = -EIO;
 		*data = buf;
@@ -231,10 +249,11 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	return (ssize_t)size;
 }
 
-void pl_tree_release(struct pl_file *f)
+void pl_tree_release(struct pl_tree *k, struct pl_file *f)
 {
 	if (!f)
 		return;
+	pl_source_unpin(k->src, &f->pin);
 	if (!f->borrowed)
 		free((void *)f->data);
 	free(f);

@@ -68,7 +68,7 @@ struct pl_file {
 	pl_pid tgid;
 	uint64_t ino;
 	const struct pl_entry *entry; /* NULL for fdinfo/N */
-	struct pl_caller caller;   /* the opener, for checks made at first read */
+	struct pl_pin pin;         /* its task, and the address space it reads */
 };
 
 struct pl_dirent {
@@ -107,7 +107,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 ** -errno. */
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data);
-void pl_tree_release(struct pl_file *f);
+void pl_tree_release(struct pl_tree *k, struct pl_file *f);
 
 int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
 /* The entries after offset off, or -errno. */

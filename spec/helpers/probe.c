@@ -9,6 +9,10 @@
 **   probe list DIR...               OK name/name/...    | open:E | readdir:E
 **   probe pread PATH OFFSET LEN     OK <n> <hex> [then pread:E] | open:E | pread:E
 **   probe write PATH DATA           OK <n>              | open:E | write:E
+**   probe hold GOFILE PATH[@ADDR]...
+**       opens each PATH, prints "ready", waits until GOFILE exists, then
+**       reads each open file whole (or, with @ADDR, 64 bytes at ADDR) and
+**       prints "PATH <result>" as read and pread do.
 **   probe held GOFILE DIR OP:NAME...
 **       opens DIR, prints "ready", waits until GOFILE exists, then runs
 **       each OP (read, readlink, lstat, list) on NAME relative to the
@@ -55,18 +59,14 @@ static void print_escaped(const char *s, size_t n)
 	}
 }
 
-static void op_read(int dirfd, const char *path)
+/* Read an open file to its end and print what came of it. */
+static void read_whole(int fd)
 {
 	char buf[65536];
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 	size_t len = 0;
 	ssize_t n;
-	int fd = openat(dirfd, path, O_RDONLY);
 
-	if (fd < 0) {
-		printf("open:%s\n", errname(errno));
-		return;
-	}
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n; i++)
 			h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ull;
@@ -80,6 +80,17 @@ static void op_read(int dirfd, const char *path)
 	} else {
 		printf("OK %zu %016" PRIx64 "\n", len, h);
 	}
+}
+
+static void op_read(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY);
+
+	if (fd < 0) {
+		printf("open:%s\n", errname(errno));
+		return;
+	}
+	read_whole(fd);
 	close(fd);
 }
 
@@ -242,6 +253,67 @@ static path_op find_op(const char *name)
 	return NULL;
 }
 
+/* Wait, bounded, for the spec to create gofile: 0, or 1 after 10 minutes. */
+static int wait_for(const char *gofile)
+{
+	for (int i = 0; access(gofile, F_OK) != 0; i++) {
+		if (i > 30000)
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+static int hold(int argc, char **argv)
+{
+	int *fds = calloc((size_t)argc, sizeof *fds);
+	int *errs = calloc((size_t)argc, sizeof *errs);
+
+	if (!fds || !errs)
+		return 2;
+	for (int i = 1; i < argc; i++) {
+		char *at = strchr(argv[i], '@');
+		if (at)
+			*at = '\0';
+		fds[i] = open(argv[i], O_RDONLY);
+		errs[i] = errno;
+		if (at)
+			*at = '@';
+	}
+	printf("ready\n");
+	fflush(stdout);
+	if (wait_for(argv[0])) {
+		printf("timeout\n");
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *at = strchr(argv[i], '@');
+		printf("%s ", argv[i]);
+		if (fds[i] < 0) {
+			printf("open:%s\n", errname(errs[i]));
+			continue;
+		}
+		if (at) {
+			unsigned char buf[64];
+			ssize_t n = pread(fds[i], buf, sizeof buf, (off_t)strtoull(at + 1, NULL, 0));
+			if (n < 0) {
+				printf("pread:%s\n", errname(errno));
+			} else {
+				printf("OK %zd ", n);
+				for (ssize_t k = 0; k < n; k++)
+					printf("%02x", buf[k]);
+				putchar('\n');
+			}
+		} else {
+			read_whole(fds[i]);
+		}
+		close(fds[i]);
+	}
+	free(fds);
+	free(errs);
+	return 0;
+}
+
 static int held(int argc, char **argv)
 {
 	const char *gofile = argv[0];
@@ -253,13 +325,9 @@ static int held(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	/* Bounded: the spec creates GOFILE within seconds; give up after 10 min. */
-	for (int i = 0; access(gofile, F_OK) != 0; i++) {
-		if (i > 30000) {
-			printf("timeout\n");
-			return 1;
-		}
-		usleep(20000);
+	if (wait_for(gofile)) {
+		printf("timeout\n");
+		return 1;
 	}
 	for (int i = 2; i < argc; i++) {
 		char *colon = strchr(argv[i], ':');
@@ -283,6 +351,7 @@ static int usage(void)
 	fputs("usage: probe read|readlink|lstat|list PATH...\n"
 	      "       probe pread PATH OFFSET LEN\n"
 	      "       probe write PATH DATA\n"
+	      "       probe hold GOFILE PATH[@ADDR]...\n"
 	      "       probe held GOFILE DIR OP:NAME...\n", stderr);
 	return 2;
 }
@@ -301,6 +370,8 @@ int main(int argc, char **argv)
 		if (argc != 4)
 			return usage();
 		op_write(argv[2], argv[3]);
+	} else if (!strcmp(argv[1], "hold")) {
+		rc = argc >= 4 ? hold(argc - 2, argv + 2) : 2;
 	} else if (!strcmp(argv[1], "held")) {
 		rc = argc >= 4 ? held(argc - 2, argv + 2) : 2;
 	} else if ((op = find_op(argv[1]))) {

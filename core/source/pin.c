@@ -1,0 +1,40 @@
+/*
+** Pins with their defaults: a source that does not pin (a world, whose
+** numbers are never reused and whose tasks do not exec) holds a task by
+** its numbers, and its task_exists says whether it lives.
+*/
+#include "source/source.h"
+
+#include <errno.h>
+
+int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out)
+{
+	*out = (struct pl_pin)PL_PIN_NONE;
+	out->tgid = tgid;
+	out->tid = tid;
+	if (s->ops->pin)
+		return s->ops->pin(s, tgid, tid, mm, out);
+	return s->ops->task_exists(s, tgid, tid ? tid : tgid);
+}
+
+int pl_source_pin_check(struct pl_source *s, const struct pl_pin *p)
+{
+	if (s->ops->pin_check)
+		return s->ops->pin_check(s, p);
+	return s->ops->task_exists(s, p->tgid, p->tid ? p->tid : p->tgid) < 0 ? -ESRCH : 0;
+}
+
+ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                              void *buf, size_t len)
+{
+	if (s->ops->read_pinned)
+		return s->ops->read_pinned(s, p, addr, buf, len);
+	return s->ops->read_mem(s, p->tgid, addr, buf, len);
+}
+
+void pl_source_unpin(struct pl_source *s, struct pl_pin *p)
+{
+	if (s->ops->unpin)
+		s->ops->unpin(s, p);
+	*p = (struct pl_pin)PL_PIN_NONE;
+}
