@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -596,8 +597,16 @@ static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct
 {
 	struct host_source *h = host(s);
 	char dir[64], path[80];
-	task_dir(dir, sizeof dir, tgid, tid == tgid ? 0 : tid);
-	out->task_fd = openat(h->root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (tid == tgid)
+		tid = 0;
+	struct pl_hostfd_ref ref;
+	if (pl_hostfd_get(h->fds, tgid, tid, &ref) == 0) { /* a kept fd: no path walk */
+		out->task_fd = pl_hostfd_pin(&ref);
+		pl_hostfd_put(&ref);
+	}
+	task_dir(dir, sizeof dir, tgid, tid);
+	if (out->task_fd < 0)
+		out->task_fd = openat(h->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out->task_fd < 0)
 		return gone(errno);
 	if (mm) { /* the daemon may be refused (a task it may not ptrace): no pin then */
@@ -610,7 +619,13 @@ static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct
 static int host_pin_check(struct pl_source *s, const struct pl_pin *p)
 {
 	(void)s; /* the pin's fds say it all */
-	if (p->task_fd < 0 || faccessat(p->task_fd, "stat", F_OK, 0) < 0)
+	if (p->task_fd < 0)
+		return -ESRCH;
+	/* a pidfd or a /proc/<tgid> directory answers pidfd_send_signal; a
+	** task/<tid> directory does not, and a lookup in it fails once the
+	** task is reaped */
+	if (syscall(SYS_pidfd_send_signal, p->task_fd, 0, NULL, 0) < 0 && errno != EPERM &&
+	    (errno != EBADF || faccessat(p->task_fd, "stat", F_OK, 0) < 0))
 		return -ESRCH;
 	char c;
 	return p->mm_fd >= 0 && pread(p->mm_fd, &c, 1, 0) == 0 ? 1 : 0;

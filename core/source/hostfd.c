@@ -573,6 +573,12 @@ int pl_hostfd_alive(struct pl_hostfd_ref *r)
 	return rc == 0 ? 0 : fail(s, -rc);
 }
 
+int pl_hostfd_pin(struct pl_hostfd_ref *r)
+{
+	int fd = r->s->e.sigfd;
+	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
 int pl_hostfd_owner(struct pl_hostfd_ref *r, uint32_t *dir_uid, uint32_t *dir_gid,
                     uint32_t *file_uid, uint32_t *file_gid)
 {

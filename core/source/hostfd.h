@@ -69,5 +69,8 @@ int pl_hostfd_owner(struct pl_hostfd_ref *r, uint32_t *dir_uid, uint32_t *dir_gi
                     uint32_t *file_uid, uint32_t *file_gid);
 /* The task is not reaped (a zombie is alive: procfs still serves it). */
 int pl_hostfd_alive(struct pl_hostfd_ref *r);
+/* A new fd on the task instance (a pidfd, or its /proc directory) that
+** pidfd_send_signal(fd, 0) asks liveness of, or -1. */
+int pl_hostfd_pin(struct pl_hostfd_ref *r);
 
 #endif

@@ -117,16 +117,19 @@ int pl_userns_of_fd(int fd, struct pl_userns_chain *out)
 int pl_userns_of_tid(int proc_fd, pl_pid tid, struct pl_userns_chain *out)
 {
 	pthread_once(&once, init);
-	char path[48];
-	struct stat st;
+	char path[48], link[64];
 	snprintf(path, sizeof path, proc_fd < 0 ? "/proc/%d/ns/user" : "%d/ns/user", (int)tid);
 	if (proc_fd < 0)
 		proc_fd = AT_FDCWD;
 	out->n = 0;
-	/* a stat answers a known namespace without opening it */
-	if (fstatat(proc_fd, path, &st, 0) < 0)
+	/* the link's text names a known namespace without opening it (a
+	** readlink costs less than half a stat through nsfs) */
+	ssize_t n = readlinkat(proc_fd, path, link, sizeof link - 1);
+	if (n < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	if (cached(st.st_ino, out))
+	link[n] = '\0';
+	unsigned long long ino;
+	if (sscanf(link, "user:[%llu]", &ino) == 1 && cached(ino, out))
 		return 0;
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
