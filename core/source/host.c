@@ -621,11 +621,12 @@ static int host_pin_check(struct pl_source *s, const struct pl_pin *p)
 	(void)s; /* the pin's fds say it all */
 	if (p->task_fd < 0)
 		return -ESRCH;
-	/* a pidfd or a /proc/<tgid> directory answers pidfd_send_signal; a
-	** task/<tid> directory does not, and a lookup in it fails once the
-	** task is reaped */
+	/* a pidfd or a /proc/<tgid> directory answers pidfd_send_signal for a
+	** task of the daemon's pid namespace; otherwise (a task/<tid>
+	** directory, a task the daemon's namespace does not see, a task
+	** reaped) a lookup in the directory says, failing once it is reaped */
 	if (syscall(SYS_pidfd_send_signal, p->task_fd, 0, NULL, 0) < 0 && errno != EPERM &&
-	    (errno != EBADF || faccessat(p->task_fd, "stat", F_OK, 0) < 0))
+	    faccessat(p->task_fd, "stat", F_OK, 0) < 0)
 		return -ESRCH;
 	char c;
 	return p->mm_fd >= 0 && pread(p->mm_fd, &c, 1, 0) == 0 ? 1 : 0;
