@@ -68,6 +68,7 @@ local function ended_by_signal(sig)
   lu.assertFalse(still_mounted, "nothing is left mounted after SIG" .. sig)
   lu.assertEquals(how, "exit", "the daemon handled SIG" .. sig .. " (it ended by " .. tostring(how)
     .. " " .. tostring(code) .. ")")
+  lu.assertEquals(code, 0, "a mount ended as asked is a success")
   lu.assertEquals(problems, {})
 end
 
@@ -77,6 +78,26 @@ end
 
 function TestProgram:test_sigint_unmounts()
   ended_by_signal("INT")
+end
+
+-- A daemon whose mount was detached (umount -l) and covered by a newer
+-- mount at the same path unmounts only its own on SIGTERM: the newer one
+-- stays.
+function TestProgram:test_sigterm_unmounts_only_its_own_mount()
+  local old = mnt.start()
+  old.expect_exit = true
+  local newer
+  local ok, err = pcall(function()
+    assert(sh.ok("umount -l " .. sh.quote(old.dir)))
+    newer = mnt.start { command = { testenv.bin(), "-f" }, dir = old.dir }
+    old.proc:signal("TERM")
+    lu.assertTrue(old.proc:wait_exit(30), "the old daemon exits on SIGTERM")
+    lu.assertTrue(newer:mounted(), "the newer mount is still there")
+    lu.assertStrContains(assert(fsx.read(newer:path("self/status"))), "Name:\t")
+  end)
+  if newer then newer:stop() end
+  old:stop()
+  if not ok then error(err, 0) end
 end
 
 -- Without -f the program mounts and returns; fusermount3 -u ends the

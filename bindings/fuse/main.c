@@ -15,11 +15,14 @@
 #include <malloc.h>
 #endif
 #include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
 
 #include "pl_fuse.h"
 #include "tree/tree.h"
-#include "source/pidview.h"
 #include "plua.h"
 
 /* Big blocks (the listing of a 100k-task root, a large snapshot) are made
@@ -66,6 +69,41 @@ static int run_loop(struct fuse_session *se, const struct fuse_cmdline_opts *fus
 	return result;
 }
 
+/*
+** The device of the mount on top at path (absolute, as the kernel prints
+** mount points), from our mountinfo: what makes a mount ours at teardown,
+** since another may have been stacked on the path after ours was detached
+** (umount -l).  0 when nothing is mounted there.
+*/
+static dev_t top_mount_dev(const char *path)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 0;
+	char line[4096], point[4096];
+	unsigned maj, min;
+	dev_t dev = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3)
+			continue;
+		/* the kernel escapes space, tab, newline and backslash as \ooo */
+		char *w = point;
+		for (const char *r = point; *r; r++) {
+			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] && r[3]) {
+				*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+				r += 3;
+			} else {
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+		if (strcmp(point, path) == 0)
+			dev = makedev(maj, min); /* later lines are mounted on top */
+	}
+	fclose(f);
+	return dev;
+}
+
 /* Mount the tree at the mount point, serve it until unmounted or signalled, then
 ** unmount: the exit status. */
 static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl_tree *tree)
@@ -85,6 +123,8 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 		goto out_session;
 	if (fuse_session_mount(se, opt->fuse.mountpoint) != 0)
 		goto out_signals;
+	char *where = realpath(opt->fuse.mountpoint, NULL);
+	dev_t ours = where ? top_mount_dev(where) : 0;
 	fuse_daemonize(opt->fuse.foreground);
 	struct pl_notifier *notifier = NULL;
 	if (tree->src->announces_changes && !(notifier = start_notifier(se, tree)))
@@ -92,14 +132,19 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	/* Before the loop reads INIT: the transport asks for io_uring in the
 	** INIT reply. */
 	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
-	status = run_loop(se, &opt->fuse) ? 1 : 0;
+	/* a signal (SIGTERM, SIGINT, SIGHUP) ends the loop as asked: success */
+	int ended = run_loop(se, &opt->fuse);
+	status = ended == 0 || ended == SIGTERM || ended == SIGINT || ended == SIGHUP ? 0 : 1;
 	/* The ring threads serve until joined here: before the notifier they
 	** may announce to goes. */
 	pl_uring_stop(uring);
 	tree->src->changed = NULL;
 	pl_notifier_stop(notifier);
 out_mount:
-	fuse_session_unmount(se);
+	/* unmount only our own mount: a path can name another by now */
+	if (ours && where && top_mount_dev(where) == ours)
+		fuse_session_unmount(se);
+	free(where);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_session:

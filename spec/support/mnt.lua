@@ -85,7 +85,8 @@ function Mount:stop()
   return problems, self.how, self.code
 end
 
--- Start a mount.  opts.layout: a layout file (else the program's default);
+-- Start a mount.  opts.dir: an existing mount point (else a fresh one);
+-- opts.layout: a layout file (else the program's default);
 -- opts.options: -o options, e.g. "allow_other"; opts.args: more words
 -- before the mount point; opts.timeout: bound for the mount to appear
 -- (default 30 s); opts.command: words that replace `proclua -f` (to test
@@ -96,9 +97,10 @@ end
 function M.start(opts)
   opts = opts or {}
   local work = fsx.mktemp_dir("proclua-mnt")
-  local m = setmetatable({ work = work, dir = work .. "/mnt", logfile = work .. "/daemon.log" }, Mount)
+  local m = setmetatable({ work = work, dir = opts.dir or (work .. "/mnt"), logfile = work .. "/daemon.log" }, Mount)
   -- 0755: with -o allow_other, other users can reach the mount point
-  assert(sh.ok("chmod 755 " .. sh.quote(work) .. " && mkdir " .. sh.quote(m.dir)))
+  assert(sh.ok("chmod 755 " .. sh.quote(work)))
+  if not opts.dir then assert(sh.ok("mkdir " .. sh.quote(m.dir))) end
   local argv = {}
   for _, w in ipairs(opts.command or { testenv.bin(), "-f" }) do argv[#argv + 1] = w end
   if not opts.command then
