@@ -369,4 +369,43 @@ function TestCallers.test_handles_keep_the_address_space_across_a_setuid_exec()
   if not ok then error(err, 0) end
 end
 
+------------------------------------------------------------------------------
+-- Bounded cost: the snapshots handles keep count in their opener's budget
+-- (64 MiB a uid); past it a handle makes its file anew at each read.  A
+-- caller holding 60 handles on a 20,000-mapping smaps (about 15 MB each),
+-- one byte read from each, leaves the daemon's memory within the budget.
+
+local function vm_rss_kb(pid)
+  return tonumber((fsx.read(("/proc/%d/status"):format(pid)) or ""):match("\nVmRSS:%s+(%d+) kB"))
+end
+
+function TestCallers.test_snapshots_held_for_a_caller_are_bounded()
+  local F = fixture()
+  local big = procs.spawn(cat(as_user(OTHER), { testenv.helper("mappings"), "20000" }),
+    { stdout = F.work .. "/mappings.out", name = "mappings" })
+  local go = F.work .. "/nibble.go"
+  local holder
+  local ok, err = pcall(function()
+    big:wait_output("^ready")
+    local before = vm_rss_kb(F.mount.proc.pid)
+    local paths = {}
+    for _ = 1, 60 do paths[#paths + 1] = ("%s/%d/smaps"):format(F.mount.dir, big.pid) end
+    holder = procs.spawn(cat(as_user(OTHER), { testenv.helper("probe"), "nibble", go }, paths),
+      { stdout = F.work .. "/nibble.out", name = "nibble" })
+    holder:wait_output("^ready$", 300)
+    local grown = (vm_rss_kb(F.mount.proc.pid) - before) / 1024
+    lu.assertTrue(grown < 64 + 32, ("the daemon grew by %.0f MB for 60 handles"):format(grown))
+    fsx.write(go, "")
+    holder:wait_exit(60)
+    -- its budget back, the caller reads the file whole, as the kernel's
+    local r = probe.read({ ("/proc/%d/smaps"):format(big.pid), ("%s/%d/smaps"):format(F.mount.dir, big.pid) },
+      { uid = OTHER })
+    lu.assertEquals(r[2]:match("^OK (%d+)"), r[1]:match("^OK (%d+)"))
+  end)
+  fsx.write(go, "")
+  if holder then holder:wait_exit(60); holder:reap() end
+  big:reap()
+  if not ok then error(err, 0) end
+end
+
 suite.run()

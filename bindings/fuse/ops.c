@@ -158,6 +158,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) /* the opener was interrupted */
 		pl_tree_release(tree_of(req), f);
+	pl_tree_request_done();
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -176,8 +177,10 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct pl_caller c = caller_of(req);
 	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
-		return (void)fuse_reply_err(req, (int)-n);
-	fuse_reply_buf(req, data, (size_t)n);
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, data, (size_t)n);
+	pl_tree_request_done();
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -91,3 +91,11 @@ void pl_arena_free(struct pl_arena *a)
 	free(a->head);
 	a->head = NULL;
 }
+
+size_t pl_arena_held(const struct pl_arena *a)
+{
+	size_t n = 0;
+	for (const struct pl_arena_chunk *c = a->head; c; c = c->prev)
+		n += c->cap;
+	return n;
+}

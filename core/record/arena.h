@@ -26,6 +26,8 @@ char *pl_arena_strdup(struct pl_arena *a, const char *s);
 /* Grow an array of elements of size `size` from *cap to at least need. */
 void *pl_arena_grow(struct pl_arena *a, void *old, size_t size, size_t *cap, size_t need);
 void pl_arena_reset(struct pl_arena *a);
+/* Bytes the arena holds (what a reset would keep, at least). */
+size_t pl_arena_held(const struct pl_arena *a);
 void pl_arena_free(struct pl_arena *a);
 
 #endif

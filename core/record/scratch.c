@@ -37,3 +37,21 @@ struct pl_scratch *pl_scratch(void)
 	mine = s;
 	return s;
 }
+
+static void trim_buf(struct pl_buf *b, size_t keep)
+{
+	if (b->cap > keep)
+		pl_buf_free(b);
+}
+
+void pl_scratch_trim(size_t keep)
+{
+	struct pl_scratch *s = mine;
+	if (!s)
+		return;
+	if (pl_arena_held(&s->arena) > keep)
+		pl_arena_free(&s->arena);
+	trim_buf(&s->gen, keep);
+	trim_buf(&s->read, keep);
+	trim_buf(&s->reply, keep);
+}

@@ -24,5 +24,8 @@ struct pl_scratch {
 
 /* This thread's scratch, created on first use; NULL only when out of memory. */
 struct pl_scratch *pl_scratch(void);
+/* Give back what this thread's scratch holds beyond `keep` bytes a buffer:
+** after a big file, a worker must not keep its size for ever. */
+void pl_scratch_trim(size_t keep);
 
 #endif

@@ -82,15 +82,24 @@ static int new_file(struct pl_file **out, pl_pid tgid)
 	return 0;
 }
 
-/* Hand the formatted bytes to the handle: one copy, sized to fit. */
+/* Hand the formatted bytes to the handle: one copy, sized to fit, when the
+** opener's budget has room; else the handle serves from the worker's
+** buffer and makes the file anew at each read. */
 static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 {
+	f->len = b->len;
+	if (!pl_budget_take(f->uid, b->len)) {
+		f->remade = 1;
+		f->data = b->data;
+		return 0;
+	}
 	char *p = malloc(b->len ? b->len : 1);
-	if (!p)
+	if (!p) {
+		pl_budget_give(f->uid, b->len);
 		return -ENOMEM;
+	}
 	memcpy(p, b->data, b->len);
 	f->data = p;
-	f->len = b->len;
 	return 0;
 }
 
@@ -158,8 +167,12 @@ static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 		pl_buf_reset(gen_buf); /* its mm is gone: nothing left to read */
 		rc = 0;
 	}
-	if (rc == 0)
+	if (rc == 0 && f->remade) { /* serve from the worker's buffer */
+		f->data = gen_buf->data;
+		f->len = gen_buf->len;
+	} else if (rc == 0) {
 		rc = keep_snapshot(f, gen_buf);
+	}
 	if (rc == 0)
 		f->made = 1;
 	return rc;
@@ -199,6 +212,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		return rc;
 	f->ino = ino;
 	f->entry = e;
+	f->uid = c->uid;
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
 	if (e && e->kind == PL_K_STUB) {
 		f->data = e->content;
@@ -236,7 +250,7 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 		*data = buf;
 		return n;
 	}
-	if (!f->made) {
+	if (!f->made || f->remade) {
 		int rc = make(k, f, c);
 		if (rc < 0)
 			return rc;
@@ -254,7 +268,9 @@ void pl_tree_release(struct pl_tree *k, struct pl_file *f)
 	if (!f)
 		return;
 	pl_source_unpin(k->src, &f->pin);
-	if (!f->borrowed)
+	if (f->made && !f->borrowed && !f->remade) {
+		pl_budget_give(f->uid, f->len);
 		free((void *)f->data);
+	}
 	free(f);
 }

@@ -85,6 +85,13 @@ static inline uint32_t type_bits(const struct pl_entry *e)
 	}
 }
 
+/* budget.c: snapshot bytes held for an opener's uid; take: 1 if within
+** the budget (and counted), 0 if not. */
+#define PL_BUDGET_PER_UID (64u << 20)
+#define PL_BUDGET_TOTAL (512u << 20)
+int pl_budget_take(uint32_t uid, size_t n);
+void pl_budget_give(uint32_t uid, size_t n);
+
 /* tree.c: who the caller is in this tree (its pids, renumbered by a pid
 ** view, or a world's self task); 0 or -ENOENT. */
 int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid);

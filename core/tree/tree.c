@@ -356,3 +356,8 @@ struct pl_buf *pl_tree_reply_buffer(size_t n)
 	pl_buf_reset(&s->reply);
 	return pl_buf_reserve(&s->reply, n) ? &s->reply : NULL;
 }
+
+void pl_tree_request_done(void)
+{
+	pl_scratch_trim(PL_TREE_SCRATCH_KEPT);
+}

@@ -65,6 +65,8 @@ struct pl_file {
 	int borrowed;              /* data belongs to the layout (stubs) */
 	int is_mem;                /* reads go to the task's memory */
 	int decided, permitted;    /* the access decision made at open */
+	int remade;                /* over its opener's budget: made anew at each read */
+	uint32_t uid;              /* the opener's, whose budget the snapshot counts in */
 	pl_pid tgid;
 	uint64_t ino;
 	const struct pl_entry *entry; /* NULL for fdinfo/N */
@@ -91,6 +93,12 @@ struct pl_dir {
 ** worker's own, emptied and grown to at least n bytes, kept between
 ** requests so a warm worker does not allocate.  NULL if out of memory. */
 struct pl_buf *pl_tree_reply_buffer(size_t n);
+
+/* After each reply: a worker gives back scratch memory a big file grew
+** (beyond PL_TREE_SCRATCH_KEPT bytes a buffer), so what the daemon holds
+** does not grow with the files callers ask for. */
+#define PL_TREE_SCRATCH_KEPT (1u << 20)
+void pl_tree_request_done(void);
 
 /* Mode-bit permission (PL_MAY_* mask) of the caller on a node. */
 int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask);

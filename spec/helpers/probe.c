@@ -13,6 +13,9 @@
 **       opens each PATH, prints "ready", waits until GOFILE exists, then
 **       reads each open file whole (or, with @ADDR, 64 bytes at ADDR) and
 **       prints "PATH <result>" as read and pread do.
+**   probe nibble GOFILE PATH...
+**       opens each PATH and reads one byte of it, prints "ready", and
+**       holds them open until GOFILE exists.
 **   probe held GOFILE DIR OP:NAME...
 **       opens DIR, prints "ready", waits until GOFILE exists, then runs
 **       each OP (read, readlink, lstat, list) on NAME relative to the
@@ -314,6 +317,21 @@ static int hold(int argc, char **argv)
 	return 0;
 }
 
+static int nibble(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		char c;
+		int fd = open(argv[i], O_RDONLY);
+		if (fd < 0 || read(fd, &c, 1) != 1) {
+			printf("%s %s\n", argv[i], errname(errno));
+			return 1;
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	return wait_for(argv[0]);
+}
+
 static int held(int argc, char **argv)
 {
 	const char *gofile = argv[0];
@@ -352,6 +370,7 @@ static int usage(void)
 	      "       probe pread PATH OFFSET LEN\n"
 	      "       probe write PATH DATA\n"
 	      "       probe hold GOFILE PATH[@ADDR]...\n"
+	      "       probe nibble GOFILE PATH...\n"
 	      "       probe held GOFILE DIR OP:NAME...\n", stderr);
 	return 2;
 }
@@ -370,6 +389,8 @@ int main(int argc, char **argv)
 		if (argc != 4)
 			return usage();
 		op_write(argv[2], argv[3]);
+	} else if (!strcmp(argv[1], "nibble")) {
+		rc = argc >= 4 ? nibble(argc - 2, argv + 2) : 2;
 	} else if (!strcmp(argv[1], "hold")) {
 		rc = argc >= 4 ? hold(argc - 2, argv + 2) : 2;
 	} else if (!strcmp(argv[1], "held")) {
