@@ -132,12 +132,15 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	/* Before the loop reads INIT: the transport asks for io_uring in the
 	** INIT reply. */
 	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
+	if (pl_slowlane_start() != 0)
+		fprintf(stderr, "proclua: no copy-in threads; copy-ins are served by the workers\n");
 	/* a signal (SIGTERM, SIGINT, SIGHUP) ends the loop as asked: success */
 	int ended = run_loop(se, &opt->fuse);
 	status = ended == 0 || ended == SIGTERM || ended == SIGINT || ended == SIGHUP ? 0 : 1;
 	/* The ring threads serve until joined here: before the notifier they
 	** may announce to goes. */
 	pl_uring_stop(uring);
+	pl_slowlane_stop();
 	tree->src->changed = NULL;
 	pl_notifier_stop(notifier);
 out_mount:

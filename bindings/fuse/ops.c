@@ -166,6 +166,12 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	struct pl_caller c = caller_of(req);
+	/* a copy-in may block on another process's pages: not in a worker
+	** every other request needs (a ring thread replies itself) */
+	if (pl_tree_read_copies_in(f) && !pl_uring_thread() &&
+	    pl_slowlane_read(req, tree_of(req), f, &c, (uint64_t)off, size) == 0)
+		return;
 	char *mem = NULL; /* memory reads land in the reply buffer */
 	if (f->is_mem) {
 		struct pl_buf *b = pl_tree_reply_buffer(size);
@@ -174,7 +180,6 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		mem = b->data;
 	}
 	const char *data;
-	struct pl_caller c = caller_of(req);
 	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, mem, &data);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);

@@ -27,6 +27,14 @@ struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_t
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
 
+/* slowlane.c: reads that copy another process's memory in, served by a
+** pool of their own (see there).  read: 0 when queued (the pool replies),
+** -errno when not (the caller serves the read itself). */
+int pl_slowlane_start(void);
+int pl_slowlane_read(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
+                     const struct pl_caller *c, uint64_t off, size_t size);
+void pl_slowlane_stop(void);
+
 /* uring.c: FUSE over io_uring beside the classic loop, for a session
 ** mounted but not yet looping.  NULL, after a one-line notice on stderr,
 ** when it cannot be used: the classic loop then serves everything, as
@@ -34,6 +42,9 @@ void pl_notifier_stop(struct pl_notifier *n);
 struct pl_uring;
 struct pl_uring *pl_uring_start(struct fuse_session *se);
 void pl_uring_stop(struct pl_uring *u);
+/* Whether this thread is a ring thread (its replies must be made before
+** its handler returns). */
+int pl_uring_thread(void);
 
 /* options.c: the command line.  The strings are the parser's, freed by
 ** pl_options_free. */

@@ -161,6 +161,11 @@ static int init_offered;            /* the kernel offered FUSE_OVER_IO_URING */
 /* The ring entry whose request this thread is serving, for the writev hook. */
 static _Thread_local struct ring_thread *serving;
 
+int pl_uring_thread(void)
+{
+	return serving != NULL;
+}
+
 static void release_threads(struct pl_uring *u, enum state s)
 {
 	pthread_mutex_lock(&u->lock);
@@ -709,6 +714,11 @@ struct pl_uring *pl_uring_start(struct fuse_session *se)
 void pl_uring_stop(struct pl_uring *u)
 {
 	(void)u;
+}
+
+int pl_uring_thread(void)
+{
+	return 0;
 }
 
 #endif

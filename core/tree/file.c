@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,7 @@ static int new_file(struct pl_file **out, pl_pid tgid)
 		return -ENOMEM;
 	f->tgid = tgid;
 	f->pin = (struct pl_pin)PL_PIN_NONE;
+	pthread_mutex_init(&f->lock, NULL);
 	*out = f;
 	return 0;
 }
@@ -250,17 +252,18 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 		*data = buf;
 		return n;
 	}
-	if (!f->made || f->remade) {
-		int rc = make(k, f, c);
-		if (rc < 0)
-			return rc;
+	/* Reads of one handle take turns (as a seq_file's do): the first makes
+	** the snapshot the others read. */
+	pthread_mutex_lock(&f->lock);
+	ssize_t n = 0;
+	if (!f->made || f->remade)
+		n = make(k, f, c);
+	if (n == 0 && off < f->len) {
+		n = (ssize_t)(size < f->len - off ? size : f->len - off);
+		*data = f->data + off;
 	}
-	if (off >= f->len)
-		return 0;
-	if (size > f->len - off)
-		size = f->len - off;
-	*data = f->data + off;
-	return (ssize_t)size;
+	pthread_mutex_unlock(&f->lock);
+	return n;
 }
 
 void pl_tree_release(struct pl_tree *k, struct pl_file *f)
@@ -272,5 +275,14 @@ void pl_tree_release(struct pl_tree *k, struct pl_file *f)
 		pl_budget_give(f->uid, f->len);
 		free((void *)f->data);
 	}
+	pthread_mutex_destroy(&f->lock);
 	free(f);
+}
+
+int pl_tree_read_copies_in(const struct pl_file *f)
+{
+	if (f->is_mem)
+		return 1;
+	int gen = f->entry && f->entry->kind == PL_K_FILE ? f->entry->gen : PL_G_NONE;
+	return (!f->made || f->remade) && (gen == PL_G_CMDLINE || gen == PL_G_ENVIRON);
 }

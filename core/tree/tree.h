@@ -10,6 +10,7 @@
 #ifndef PL_TREE_H
 #define PL_TREE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -71,6 +72,7 @@ struct pl_file {
 	uint64_t ino;
 	const struct pl_entry *entry; /* NULL for fdinfo/N */
 	struct pl_pin pin;         /* its task, and the address space it reads */
+	pthread_mutex_t lock;      /* reads take turns */
 };
 
 struct pl_dirent {
@@ -116,6 +118,9 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data);
 void pl_tree_release(struct pl_tree *k, struct pl_file *f);
+/* Whether the next read of f copies task memory in (mem; cmdline and
+** environ before their content is made), which may block on its pages. */
+int pl_tree_read_copies_in(const struct pl_file *f);
 
 int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
 /* The entries after offset off, or -errno. */

@@ -1,0 +1,185 @@
+/*
+** The slow lane: reads whose work copies another process's memory in (mem,
+** and the first read of cmdline and environ) can block for as long as that
+** memory takes to fault in, which a page backed by a FUSE file that never
+** answers makes for ever.  They are served by a pool of their own, at most
+** PER_UID at a time for one caller uid, so a stuck copy-in holds up only
+** its own caller's reads of such files; the FUSE workers go on answering
+** every other request.  A read still queued when its caller is
+** interrupted (a signal) is answered EINTR and not served.
+*/
+#include "pl_fuse.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 8
+#define PER_UID 2
+#define QUEUE_MAX 1024
+
+struct job {
+	struct job *next;
+	fuse_req_t req;
+	struct pl_tree *tree;
+	struct pl_file *f;
+	struct pl_caller caller;
+	uint64_t off;
+	size_t size;
+	int interrupted;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct job *head, **tail;
+	size_t queued;
+	struct { uint32_t uid; unsigned n; } running[THREADS];
+	pthread_t threads[THREADS];
+	int nthreads, stopping;
+} lane = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER };
+
+/* Jobs running for uid; lane.lock held. */
+static unsigned *running_for(uint32_t uid, int claim)
+{
+	for (int i = 0; i < THREADS; i++)
+		if (lane.running[i].n && lane.running[i].uid == uid)
+			return &lane.running[i].n;
+	for (int i = 0; claim && i < THREADS; i++)
+		if (!lane.running[i].n) {
+			lane.running[i].uid = uid;
+			return &lane.running[i].n;
+		}
+	return NULL;
+}
+
+/* The first queued job whose uid is under its share, unlinked; lane.lock held. */
+static struct job *next_job(void)
+{
+	for (struct job **p = &lane.head; *p; p = &(*p)->next) {
+		unsigned *n = running_for((*p)->caller.uid, 0);
+		if (n && *n >= PER_UID && !(*p)->interrupted)
+			continue;
+		struct job *j = *p;
+		*p = j->next;
+		if (!*p)
+			lane.tail = p;
+		lane.queued--;
+		return j;
+	}
+	return NULL;
+}
+
+static void serve(struct job *j)
+{
+	char *mem = NULL;
+	if (j->f->is_mem) {
+		struct pl_buf *b = pl_tree_reply_buffer(j->size);
+		if (!b) {
+			fuse_reply_err(j->req, ENOMEM);
+			return;
+		}
+		mem = b->data;
+	}
+	const char *data;
+	ssize_t n = pl_tree_read(j->tree, &j->caller, j->f, j->off, j->size, mem, &data);
+	if (n < 0)
+		fuse_reply_err(j->req, (int)-n);
+	else
+		fuse_reply_buf(j->req, data, (size_t)n);
+	pl_tree_request_done();
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lane.lock);
+	for (;;) {
+		struct job *j = NULL;
+		while (!lane.stopping && !(j = next_job()))
+			pthread_cond_wait(&lane.work, &lane.lock);
+		if (!j)
+			break;
+		if (j->interrupted) {
+			pthread_mutex_unlock(&lane.lock);
+			fuse_req_interrupt_func(j->req, NULL, NULL); /* waits out a callback */
+			fuse_reply_err(j->req, EINTR);
+			free(j);
+			pthread_mutex_lock(&lane.lock);
+			continue;
+		}
+		unsigned *n = running_for(j->caller.uid, 1);
+		++*n;
+		pthread_mutex_unlock(&lane.lock);
+		/* running: too late to drop it; waits out a callback in flight */
+		fuse_req_interrupt_func(j->req, NULL, NULL);
+		serve(j);
+		pthread_mutex_lock(&lane.lock);
+		--*n;
+		free(j);
+		pthread_cond_broadcast(&lane.work); /* a uid's share may have freed */
+	}
+	pthread_mutex_unlock(&lane.lock);
+	return NULL;
+}
+
+static void interrupted(fuse_req_t req, void *data)
+{
+	(void)req;
+	struct job *j = data;
+	pthread_mutex_lock(&lane.lock);
+	j->interrupted = 1;
+	pthread_cond_broadcast(&lane.work);
+	pthread_mutex_unlock(&lane.lock);
+}
+
+int pl_slowlane_start(void)
+{
+	lane.tail = &lane.head;
+	for (int i = 0; i < THREADS; i++) {
+		if (pthread_create(&lane.threads[i], NULL, worker, NULL) != 0)
+			break;
+		lane.nthreads++;
+	}
+	return lane.nthreads ? 0 : -1;
+}
+
+int pl_slowlane_read(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
+                     const struct pl_caller *c, uint64_t off, size_t size)
+{
+	if (!lane.nthreads)
+		return -ENOSYS;
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return -ENOMEM;
+	*j = (struct job){ NULL, req, tree, f, *c, off, size, 0 };
+	pthread_mutex_lock(&lane.lock);
+	int full = lane.queued >= QUEUE_MAX || lane.stopping;
+	pthread_mutex_unlock(&lane.lock);
+	if (full) {
+		free(j);
+		return -EAGAIN;
+	}
+	/* before the job can run (and be freed); libfuse calls back at once if
+	** the request was interrupted already */
+	fuse_req_interrupt_func(req, interrupted, j);
+	pthread_mutex_lock(&lane.lock);
+	*lane.tail = j;
+	lane.tail = &j->next;
+	lane.queued++;
+	pthread_cond_broadcast(&lane.work);
+	pthread_mutex_unlock(&lane.lock);
+	return 0;
+}
+
+void pl_slowlane_stop(void)
+{
+	pthread_mutex_lock(&lane.lock);
+	lane.stopping = 1;
+	pthread_cond_broadcast(&lane.work);
+	pthread_mutex_unlock(&lane.lock);
+	for (int i = 0; i < lane.nthreads; i++)
+		pthread_join(lane.threads[i], NULL);
+	lane.nthreads = 0;
+}
