@@ -408,4 +408,43 @@ function TestCallers.test_snapshots_held_for_a_caller_are_bounded()
   if not ok then error(err, 0) end
 end
 
+-- A copy-in stuck on a page that never faults in (a FUSE file whose
+-- server never answers) occupies only its own caller's share of the
+-- copy-in pool: 16 readers of such a page leave root's reads answering.
+function TestCallers.test_a_stuck_copy_in_holds_up_only_its_caller()
+  local F = fixture()
+  local dir = F.work .. "/stuck"
+  assert(sh.ok("mkdir -p " .. dir))
+  local stuck = procs.spawn({ testenv.helper("stuckfs"), "-f", dir }, { stdout = F.work .. "/stuckfs.out", name = "stuckfs" })
+  local mapper, readers = nil, {}
+  local ok, err = pcall(function()
+    stuck:wait_output("^ready")
+    mapper = procs.spawn(cat(as_user(OTHER), { testenv.helper("mapper"), dir .. "/f" }),
+      { stdout = F.work .. "/mapper.out", name = "mapper" })
+    local addr = mapper:wait_output("^ready (0x%x+)")
+    for i = 1, 16 do
+      readers[i] = procs.spawn(cat(as_user(OTHER), { testenv.helper("probe"), "pread",
+        ("%s/%d/mem"):format(F.mount.dir, mapper.pid), addr, "16" }),
+        { stdout = ("%s/stuck-reader-%d.out"):format(F.work, i), name = "stuck-reader" })
+    end
+    procs.wait_for(function()
+      local n = 0
+      for _, r in ipairs(readers) do n = n + (procs.state(r.pid) and 1 or 0) end
+      return n == 16
+    end, 30, "the readers")
+    sh.run({ "sleep", "0.5" })
+    local r = probe.read({ ("%s/%d/stat"):format(F.mount.dir, F.targets.root.pid),
+                           ("%s/%d/cmdline"):format(F.mount.dir, mapper.pid),
+                           ("%s/%d/status"):format(F.mount.dir, mapper.pid) }, { timeout = 20 })
+    for _, line in ipairs(r) do lu.assertStrMatches(line, "OK .*") end
+  end)
+  stuck:signal("TERM") -- its death lets the stuck faults fail
+  stuck:wait_exit(30)
+  stuck:reap()
+  if fsx.is_mounted(dir) then sh.run({ "fusermount3", "-u", "-z", dir }, { timeout = 60 }) end
+  for _, r in ipairs(readers) do r:wait_exit(30); r:reap() end
+  if mapper then mapper:reap() end
+  if not ok then error(err, 0) end
+end
+
 suite.run()
