@@ -394,7 +394,11 @@ function TestCallers.test_snapshots_held_for_a_caller_are_bounded()
       { stdout = F.work .. "/nibble.out", name = "nibble" })
     holder:wait_output("^ready$", 300)
     local grown = (vm_rss_kb(F.mount.proc.pid) - before) / 1024
-    lu.assertTrue(grown < 64 + 32, ("the daemon grew by %.0f MB for 60 handles"):format(grown))
+    -- (under AddressSanitizer freed memory waits in its quarantine, so
+    -- resident memory says nothing about what the daemon holds)
+    if not os.getenv("PROCLUA_SPEC_PRELOAD") then
+      lu.assertTrue(grown < 64 + 32, ("the daemon grew by %.0f MB for 60 handles"):format(grown))
+    end
     fsx.write(go, "")
     holder:wait_exit(60)
     -- its budget back, the caller reads the file whole, as the kernel's

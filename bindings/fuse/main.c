@@ -15,6 +15,7 @@
 #include <malloc.h>
 #endif
 #include <stdio.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,14 @@ static dev_t top_mount_dev(const char *path)
 	return dev;
 }
 
+/* The kernel dropped our connection (unmounted, or aborted): unmounting
+** then only closes it and frees what libfuse keeps. */
+static int connection_gone(struct fuse_session *se)
+{
+	struct pollfd p = { fuse_session_fd(se), 0, 0 };
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 /* Mount the tree at the mount point, serve it until unmounted or signalled, then
 ** unmount: the exit status. */
 static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl_tree *tree)
@@ -145,7 +154,7 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	pl_notifier_stop(notifier);
 out_mount:
 	/* unmount only our own mount: a path can name another by now */
-	if (ours && where && top_mount_dev(where) == ours)
+	if ((ours && where && top_mount_dev(where) == ours) || connection_gone(se))
 		fuse_session_unmount(se);
 	free(where);
 out_signals:

@@ -172,15 +172,11 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (pl_tree_read_copies_in(f) && !pl_uring_thread() &&
 	    pl_slowlane_read(req, tree_of(req), f, &c, (uint64_t)off, size) == 0)
 		return;
-	char *mem = NULL; /* memory reads land in the reply buffer */
-	if (f->is_mem) {
-		struct pl_buf *b = pl_tree_reply_buffer(size);
-		if (!b)
-			return (void)fuse_reply_err(req, ENOMEM);
-		mem = b->data;
-	}
+	struct pl_buf *b = pl_tree_reply_buffer(size);
+	if (!b)
+		return (void)fuse_reply_err(req, ENOMEM);
 	const char *data;
-	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, mem, &data);
+	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, b->data, &data);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else

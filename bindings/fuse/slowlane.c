@@ -73,17 +73,13 @@ static struct job *next_job(void)
 
 static void serve(struct job *j)
 {
-	char *mem = NULL;
-	if (j->f->is_mem) {
-		struct pl_buf *b = pl_tree_reply_buffer(j->size);
-		if (!b) {
-			fuse_reply_err(j->req, ENOMEM);
-			return;
-		}
-		mem = b->data;
+	struct pl_buf *b = pl_tree_reply_buffer(j->size);
+	if (!b) {
+		fuse_reply_err(j->req, ENOMEM);
+		return;
 	}
 	const char *data;
-	ssize_t n = pl_tree_read(j->tree, &j->caller, j->f, j->off, j->size, mem, &data);
+	ssize_t n = pl_tree_read(j->tree, &j->caller, j->f, j->off, j->size, b->data, &data);
 	if (n < 0)
 		fuse_reply_err(j->req, (int)-n);
 	else

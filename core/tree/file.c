@@ -100,7 +100,8 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 		pl_budget_give(f->uid, b->len);
 		return -ENOMEM;
 	}
-	memcpy(p, b->data, b->len);
+	if (b->len) /* an empty buffer may have no storage */
+		memcpy(p, b->data, b->len);
 	f->data = p;
 	return 0;
 }
@@ -261,6 +262,11 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;
+		if (!f->remade) { /* a release on another worker may free the snapshot
+		                  ** as soon as the kernel has the reply */
+			memcpy(buf, *data, (size_t)n);
+			*data = buf;
+		}
 	}
 	pthread_mutex_unlock(&f->lock);
 	return n;

@@ -112,9 +112,9 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
                     struct pl_buf *out);
 int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags,
                 struct pl_file **out);
-/* Up to size bytes at off, for reader c: *data points into the snapshot,
-** or into buf (at least size bytes) for memory.  Returns the count or
-** -errno. */
+/* Up to size bytes at off, for reader c: *data points into buf (at least
+** size bytes, the worker's own) or into the worker's scratch, valid until
+** its next request.  Returns the count or -errno. */
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data);
 void pl_tree_release(struct pl_tree *k, struct pl_file *f);

@@ -12,6 +12,9 @@
 ** process it starts), forwards SIGINT/SIGTERM/SIGHUP to it, reaps every
 ** orphan, and exits with COMMAND's status.
 **
+** With PROCLUA_SPEC_PRELOAD set (a sanitizer build), COMMAND runs with it
+** as LD_PRELOAD.
+**
 ** When COMMAND has exited, anything still running below the reaper was
 ** leaked by the spec: the reaper names it, kills it by pid, and fails the
 ** run if COMMAND had succeeded.
@@ -120,6 +123,11 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			signal(sigs[i], SIG_DFL);
+		/* a sanitizer build: the interpreter loads the instrumented Lua
+		** module, so it needs the sanitizer runtime first */
+		const char *preload = getenv("PROCLUA_SPEC_PRELOAD");
+		if (preload && *preload)
+			setenv("LD_PRELOAD", preload, 1);
 		execvp(argv[1], argv + 1);
 		fprintf(stderr, "reaper: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);

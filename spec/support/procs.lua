@@ -170,7 +170,7 @@ Proc.__gc = function(self) pcall(Proc.reap, self) end
 -- opts.name: a label for messages.  Returns a Proc with .pid.
 function M.spawn(argv, opts)
   opts = opts or {}
-  local cmd = "echo $$; exec " .. sh.join(argv)
+  local cmd = sh.clean_env .. "echo $$; exec " .. sh.join(argv)
     .. " </dev/null >" .. sh.quote(opts.stdout or "/dev/null")
     .. " 2>" .. sh.quote(opts.stderr or "/dev/null")
   local handle = assert(io.popen(cmd, "r"))

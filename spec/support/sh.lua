@@ -30,11 +30,16 @@ end
 -- file to read from (default /dev/null).
 -- Returns { out = stdout, err = stderr, code = exit code (128+N when killed
 -- by signal N), timed_out = bool }.
+-- Under a sanitizer build the spec's own interpreter has the sanitizer
+-- runtime preloaded (PROCLUA_SPEC_PRELOAD, see spec/CMakeLists.txt); the
+-- commands it runs must not: they are the tools and processes under test.
+M.clean_env = os.getenv("PROCLUA_SPEC_PRELOAD") and "unset LD_PRELOAD; " or ""
+
 function M.run(argv, opts)
   opts = opts or {}
   local errfile = os.tmpname()
   local limit = opts.timeout or 120
-  local cmd = "timeout -s KILL " .. limit .. " " .. M.join(argv)
+  local cmd = M.clean_env .. "timeout -s KILL " .. limit .. " " .. M.join(argv)
     .. " <" .. M.quote(opts.stdin or "/dev/null") .. " 2>" .. M.quote(errfile)
   local p = assert(io.popen(cmd, "r"))
   local out = p:read("a")
@@ -47,7 +52,7 @@ end
 
 -- Run a shell command string for its side effect; true when it exits 0.
 function M.ok(cmdline)
-  local ok = os.execute(cmdline)
+  local ok = os.execute(M.clean_env .. cmdline)
   return ok == true
 end
 
