@@ -1,0 +1,94 @@
+-- Layouts and worlds that used to crash the daemon or the module (issue
+-- 13).  Each must load, or fail with an error naming the script line,
+-- never crash or hang.
+--
+-- Every case runs in a child interpreter of its own: a case that crashes
+-- fails its own test instead of ending this file (run under ASan/UBSan,
+-- the children inherit LD_PRELOAD and the sanitizers' options).
+local lu = require "luaunit"
+local fsx = require "fsx"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+-- The interpreter running this spec (CTest runs `reaper lua5.4 SPEC`).
+local LUA = arg and arg[-1] or "lua5.4"
+
+local tmp = suite.once(function()
+  local dir = fsx.mktemp_dir("proclua-robust")
+  suite.defer("remove " .. dir, function() fsx.remove_tree(dir) end)
+  return dir
+end)
+
+local function line_of(src, marker)
+  local n = 0
+  for l in (src .. "\n"):gmatch("(.-)\n") do
+    n = n + 1
+    if l:find(marker, 1, true) then return n end
+  end
+  error("marker not found: " .. marker, 2)
+end
+
+-- Run `body` (Lua statements; `p` is the module) under pcall in a child
+-- interpreter.  Returns "OK <what body returned>" or "ERR <message>", the
+-- script's path and its source.
+local function run(name, body)
+  local src = 'local p = require "proclua"\n'
+    .. "local ok, res = pcall(function()\n" .. body .. "\nend)\n"
+    .. 'io.write(ok and ("OK " .. tostring(res)) or ("ERR " .. tostring(res)))\n'
+  local path = tmp() .. "/" .. name .. ".lua"
+  fsx.write(path, src)
+  local r = sh.run({ LUA, path }, { timeout = 60 })
+  lu.assertFalse(r.timed_out, name .. ": the child hung")
+  lu.assertEquals(r.code, 0, name .. ": the child did not exit normally; stderr:\n" .. r.err)
+  return r.out, path, src
+end
+
+-- The body must fail with `msg`, reported at the line containing `marker`.
+local function expect_error(name, body, marker, msg)
+  local out, path, src = run(name, body)
+  lu.assertStrContains(out, "ERR ", false, name .. ": expected an error, got " .. out)
+  lu.assertStrContains(out, msg, false, name)
+  if marker then
+    local where = ("%s:%d:"):format(path, line_of(src, marker))
+    lu.assertEquals(out:sub(5, 4 + #where), where, name .. ": the message starts with the line")
+  end
+end
+
+local function expect_ok(name, body)
+  local out = run(name, body)
+  lu.assertEquals(out:sub(1, 3), "OK ", name .. ": " .. out)
+  return out:sub(4)
+end
+
+-- ------------------------------------------------------------------------
+-- 2. Zero-length memory: pl_aspace_write of no bytes looked for the range
+-- holding them and indexed past the ranges.
+
+TestMemory = {}
+
+function TestMemory.test_empty_mem_writes_map_nothing()
+  -- no other range: the write indexed an empty array
+  lu.assertEquals(expect_ok("mem0", [[
+    local w = p.world { tasks = { { pid = 1, mem = { { addr = 4096, bytes = "" } } } } }
+    local bytes, _, errno = w:read_mem(1, 4096, 1)
+    return tostring(bytes) .. " " .. tostring(errno)
+  ]]), "nil 14")
+  -- below, above and inside argv's range
+  lu.assertEquals(expect_ok("mem0_around", [[
+    local w = p.world { tasks = { { pid = 1, argv = { "abc" }, mem = {
+      { addr = 4096, bytes = "" }, { addr = 1 << 47, bytes = "" },
+      { at = "arg_start", offset = 1, bytes = "" } } } } }
+    return (w:format("cmdline", 1):gsub("%z", "|"))
+  ]]), "abc|")
+end
+
+function TestMemory.test_empty_unmap_punches_nothing()
+  lu.assertEquals(expect_ok("unmap0", [[
+    local w = p.world { tasks = { { pid = 1, argv = { "abc" },
+      unmap = { { at = "arg_start", offset = 1, len = 0 } } } } }
+    return (w:format("cmdline", 1):gsub("%z", "|"))
+  ]]), "abc|")
+end
+
+suite.run()
