@@ -91,4 +91,49 @@ function TestMemory.test_empty_unmap_punches_nothing()
   ]]), "abc|")
 end
 
+-- ------------------------------------------------------------------------
+-- 3. Region names: maps.c's intern compared a NUL-led name with the
+-- previous one, "" for an unnamed region, and read past it.
+
+TestRegionNames = {}
+
+-- A Lua literal for s on one line (%q breaks lines at "\n"), so the
+-- statement it is in reports one line.
+local function lit(s)
+  return (("%q"):format(s):gsub("\\\n", "\\n"))
+end
+
+local PAD = (" "):rep(34) -- names start at column 73 after this prefix
+local function region(i, name)
+  return ("%08x-%08x r--p 00000000 00:00 0"):format(0x400000 + i * 4096, 0x401000 + i * 4096)
+    .. (name and (PAD .. name) or " ")
+end
+
+function TestRegionNames.test_a_nul_in_a_name_is_refused()
+  expect_error("nul_name", ([[
+    return p.world { tasks = { { pid = 1, maps = %s } } } -- the world
+  ]]):format(lit(region(0) .. "\n" .. region(1, "\0x") .. "\n")), "-- the world",
+               "world task 1: maps is not text the kernel would print")
+  expect_error("nul_inside", ([[
+    return p.world { tasks = { { pid = 1, maps = %s } } } -- the world
+  ]]):format(lit(region(0, "/lib/a") .. "\n" .. region(1, "/lib/a\0b") .. "\n")), "-- the world",
+               "world task 1: maps is not text the kernel would print")
+  expect_error("nul_vmflags", [[
+    local text = p.world { tasks = { { pid = 1 } } }:format("smaps", 1)
+    text = text:gsub("VmFlags: ", "VmFlags: \0")
+    return p.world { tasks = { { pid = 1, smaps = text } } } -- the world
+  ]], "-- the world", "world task 1: smaps is not text the kernel would print")
+end
+
+-- Consecutive names share storage when equal; prefixes of each other are
+-- not equal.
+function TestRegionNames.test_names_read_back()
+  local text = table.concat({ region(0), region(1, "/lib/a"), region(2, "/lib/a"),
+                              region(3, "/lib/ab"), region(4, "/lib/a"), region(5),
+                              region(6, "[stack]") }, "\n") .. "\n"
+  lu.assertEquals(expect_ok("names", ([[
+    return p.world { tasks = { { pid = 1, maps = %s } } }:format("maps", 1)
+  ]]):format(lit(text))), text)
+end
+
 suite.run()
