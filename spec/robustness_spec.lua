@@ -136,4 +136,118 @@ function TestRegionNames.test_names_read_back()
   ]]):format(lit(text))), text)
 end
 
+-- ------------------------------------------------------------------------
+-- 4. A declaration is a table: a script can change it after p.file made
+-- it.  compile.c indexed the builtin table with gen, copied name with
+-- strcmp, and trusted kind.
+
+TestTampered = {}
+
+-- `change` is applied to the declaration `decl` made on the marked line,
+-- after p.layout checked it.
+local function tampered(name, decl, change, msg)
+  expect_error(name, ([[
+    local x = %s -- declared
+    local l = p.layout { task = { p.file("status", "0444", "status"), x } }
+    %s
+    return p.compile(l)
+  ]]):format(decl, change), "-- declared", msg)
+end
+
+function TestTampered.test_every_field_is_checked_at_compile()
+  local file = 'p.file("x", "0444", "status")'
+  tampered("gen_big", file, "x.gen = 100000", "'x': field 'gen' is not a file generator's id")
+  tampered("gen_neg", file, "x.gen = -1", "'x': field 'gen' is not a file generator's id")
+  tampered("gen_str", file, 'x.gen = "1"', "'x': field 'gen' is not a file generator's id")
+  tampered("gen_link", 'p.link("x", "exe")', 'x.gen = p.file("y", "0444", "status").gen',
+           "'x': field 'gen' is not a link generator's id")
+  tampered("gen_file", file, 'x.gen = p.link("y", "exe").gen',
+           "'x': field 'gen' is not a file generator's id")
+  tampered("name_nil", file, "x.name = nil", "a declaration's name must be a string")
+  tampered("name_slash", file, 'x.name = "a/b"', "name must not contain '/' or NUL")
+  tampered("name_long", file, 'x.name = ("n"):rep(256)', "name must have 1 to 255 bytes")
+  tampered("name_dot", file, 'x.name = ".."', "name must not be '.' or '..'")
+  tampered("kind_99", file, "x.kind = 99", "'x': field 'kind' is not a kind of entry")
+  tampered("kind_neg", file, "x.kind = -1", "'x': field 'kind' is not a kind of entry")
+  tampered("mode", file, "x.mode = 4096", "'x': field 'mode' must be an integer from 0 to 0777")
+  tampered("only", file, "x.only = 3", "'x': field 'only' must be")
+  tampered("content", 'p.stub("x", "0444", "hi")', "x.content = nil",
+           "'x': field 'content' must be a string")
+  tampered("target", 'p.symlink("x", "t")', 'x.content = ""',
+           "'x': a symlink's target must have 1 to 4095 bytes")
+  tampered("fn", 'p.file("x", "0444", function() return "" end)', "x.fn = 5",
+           "'x': field 'fn' must be a function")
+  tampered("children", 'p.dir("x", "0555", {})', "x.children = 5",
+           "'x': field 'children' must be a list of declarations")
+  tampered("kind_dir", file, "x.kind = 0", "'x': field 'children' must be a list")
+end
+
+-- A metatable given an __index runs no code while fields are read.
+function TestTampered.test_an_index_on_the_declaration_metatable()
+  lu.assertEquals(expect_ok("mt_index", [[
+    local x = p.file("x", "0444", "status")
+    getmetatable(x).__index = function() error("ran script code") end
+    return #p.compile(p.layout { task = { x } })
+  ]]), "1")
+end
+
+-- Without a line of its own (where = nil), the error names p.layout's.
+function TestTampered.test_no_where_names_the_layout_line()
+  expect_error("no_where", [[
+    local x = p.file("x", "0444", "status")
+    local l = p.layout { task = { x } } -- the layout
+    x.where = nil
+    x.gen = -1
+    return p.compile(l)
+  ]], "-- the layout", "'x': field 'gen' is not a file generator's id")
+  expect_error("not_a_decl", [[
+    local l = p.layout { task = { p.file("x", "0444", "status") } } -- the layout
+    l.task[2] = 5
+    return p.compile(l)
+  ]], "-- the layout", "task entry #2 is not a declaration")
+end
+
+-- p.layout and p.dir compare names: a nil name went to strcmp.
+function TestTampered.test_p_layout_checks_too()
+  expect_error("layout_name_nil", [[
+    local x = p.file("x", "0444", "status") -- declared
+    x.name = nil
+    return p.layout { task = { p.file("y", "0444", "stat"), x } }
+  ]], "-- declared", "a declaration's name must be a string")
+  expect_error("dir_name_nil", [[
+    local x = p.file("x", "0444", "status") -- declared
+    x.name = nil
+    return p.dir("d", "0555", { p.file("y", "0444", "stat"), x })
+  ]], "-- declared", "a declaration's name must be a string")
+end
+
+function TestTampered.test_check_reports_it()
+  local path = tmp() .. "/tampered_layout.lua"
+  fsx.write(path, table.concat({
+    'local p = require "proclua"',
+    'local base = require "proc"',
+    'local x = p.file("x", "0444", "status")',
+    'x.gen = 100000',
+    'local task = { x }',
+    'for _, e in ipairs(base.task) do task[#task + 1] = e end',
+    'return p.layout { root = base.root, task = task }',
+  }, "\n") .. "\n")
+  local r = sh.run({ testenv.bin(), "--check", "--layout", path }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s:3: 'x': field 'gen' is not a file generator's id")
+                       :format(path))
+end
+
+-- A list whose __len answers more at each call: counting sized the array,
+-- filling it must not run past it.
+function TestTampered.test_a_list_that_grows_while_compiled()
+  expect_error("growing", [[
+    local n = 0
+    local list = setmetatable({}, {
+      __len = function() n = n + 1; return n end,
+      __index = function(_, i) return p.stub("s" .. i, "0444", "x") end })
+    return p.compile(p.layout { root = list }) -- compiled here
+  ]], "compiled here", "the layout changed while it was compiled")
+end
+
 suite.run()
