@@ -62,6 +62,79 @@ local function expect_ok(name, body)
 end
 
 -- ------------------------------------------------------------------------
+-- 1. Nesting: compile.c counted directories recursively without growing
+-- the Lua stack (18 levels: "double free or corruption"), and a directory
+-- inside itself recursed until the C stack ran out.
+
+TestNesting = {}
+
+local NESTED = [[
+  local d = p.file("leaf", "0444", "status")
+  for i = 1, %d do d = p.dir("d" .. i, "0555", { d }) end -- the p.dir line
+  local t = p.compile(p.layout { task = { d } })
+  local chain = {}
+  for _, e in ipairs(t) do chain[#chain + 1] = e.name .. "<" .. e.parent end
+  return #t .. " " .. chain[#chain]
+]]
+
+function TestNesting.test_64_levels_compile()
+  for _, n in ipairs { 18, 25, 64 } do
+    -- n directories and the leaf, each the child of the one before
+    lu.assertEquals(expect_ok("nested" .. n, NESTED:format(n)),
+                    ("%d leaf<%d"):format(n + 1, n - 1), n .. " levels")
+  end
+end
+
+function TestNesting.test_deeper_is_an_error_at_the_declaring_line()
+  expect_error("nested65", NESTED:format(65), "the p.dir line",
+               "'d1': directories nest deeper than 64")
+  expect_error("nested1000", NESTED:format(1000), "the p.dir line",
+               "directories nest deeper than 64")
+end
+
+function TestNesting.test_a_directory_inside_itself()
+  expect_error("self", [[
+    local kids = {}
+    local d = p.dir("d", "0555", kids) -- declared here
+    kids[1] = d
+    return p.compile(p.layout { task = { d } })
+  ]], "declared here", "directory 'd' contains itself")
+  -- through another directory, and at the root
+  expect_error("cycle", [[
+    local kids = {}
+    local a = p.dir("a", "0555", kids) -- a
+    kids[1] = p.dir("b", "0555", { a })
+    return p.compile(p.layout { root = { a } })
+  ]], "-- a", "directory 'a' contains itself")
+  -- the same directory twice side by side is no cycle
+  lu.assertEquals(expect_ok("shared", [[
+    local inner = p.dir("inner", "0555", { p.stub("s", "0444", "x") })
+    local t = p.compile(p.layout { root = { p.dir("a", "0555", { inner }),
+                                            p.dir("b", "0555", { inner }) } })
+    return #t
+  ]]), "6")
+end
+
+-- The daemon reports it as a layout error, naming the file and line.
+function TestNesting.test_check_reports_it()
+  local path = tmp() .. "/deep_layout.lua"
+  local src = table.concat({
+    'local p = require "proclua"',
+    'local d = p.stub("leaf", "0444", "x\\n")',
+    'for i = 1, 100 do d = p.dir("d" .. i, "0555", { d }) end',
+    'local base = require "proc"',
+    'local root = { d }',
+    'for _, e in ipairs(base.root) do root[#root + 1] = e end',
+    'return p.layout { root = root, task = base.task }',
+  }, "\n") .. "\n"
+  fsx.write(path, src)
+  local r = sh.run({ testenv.bin(), "--check", "--layout", path }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s:3: 'd36': directories nest deeper than 64")
+                       :format(path))
+end
+
+-- ------------------------------------------------------------------------
 -- 2. Zero-length memory: pl_aspace_write of no bytes looked for the range
 -- holding them and indexed past the ranges.
 

@@ -40,29 +40,59 @@ static struct pl_buf *new_strbuf(lua_State *L)
 }
 
 /*
+** Static directories may nest this deep.  Counting walks them
+** recursively; procfs's own tree is a few levels deep, and a path
+** through 64 directories is already far past anything a /proc reader
+** would walk.
+*/
+#define MAX_DEPTH 64
+
+struct count {
+	uint32_t n;
+	int onpath;    /* stack index: set of the directories being counted */
+	const char *at; /* the layout's "file:line:" */
+};
+
+/*
 ** Count the entries of a list and, recursively, of its directories,
 ** checking every declaration on the way (compile.c trusts nothing that a
-** script could have changed since p.layout checked it).
+** script could have changed since p.layout checked it).  A directory
+** inside itself, through any number of levels, would recurse for ever.
 */
-static uint32_t count_entries(lua_State *L, int list, const char *what, const char *at)
+static void count_entries(lua_State *L, struct count *c, int list, const char *what, int depth)
 {
-	uint32_t n = 0;
-	plua_check_entries(L, list, what, at);
+	luaL_checkstack(L, 8, "compiling the layout");
+	plua_check_entries(L, list, what, c->at);
 	lua_Integer len = luaL_len(L, list);
 	for (lua_Integer i = 1; i <= len; i++) {
 		struct plua_decl d;
 		lua_geti(L, list, i);
-		plua_check_decl(L, -1, what, i, at, &d);
-		n++;
+		int decl = lua_gettop(L);
+		plua_check_decl(L, decl, what, i, c->at, &d);
+		if (++c->n > PL_LAYOUT_MAX_ENTRIES)
+			plua_raise(L, "%sthe layout has more than %d entries", d.where,
+			           PL_LAYOUT_MAX_ENTRIES);
 		if (d.kind == PL_K_DIR) {
-			lua_pushliteral(L, "children");
-			lua_rawget(L, -2);
-			n += count_entries(L, lua_gettop(L), "dir", at);
+			if (depth >= MAX_DEPTH)
+				plua_raise(L, "%s'%s': directories nest deeper than %d", d.where, d.name,
+				           MAX_DEPTH);
+			lua_pushvalue(L, decl);
+			if (lua_rawget(L, c->onpath) != LUA_TNIL)
+				plua_raise(L, "%sdirectory '%s' contains itself", d.where, d.name);
 			lua_pop(L, 1);
+			lua_pushvalue(L, decl);
+			lua_pushboolean(L, 1);
+			lua_rawset(L, c->onpath);
+			lua_pushliteral(L, "children");
+			lua_rawget(L, decl);
+			count_entries(L, c, lua_gettop(L), "dir", depth + 1);
+			lua_pop(L, 1);
+			lua_pushvalue(L, decl);
+			lua_pushnil(L);
+			lua_rawset(L, c->onpath);
 		}
 		lua_pop(L, 1);
 	}
-	return n;
 }
 
 static size_t add_string(struct build *b, const char *s, size_t len)
@@ -169,7 +199,13 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 			plua_raise(L, "%sthe layout's %s must be a list of declarations", at, lists[i]);
 	}
 	int root = lua_absindex(L, -2), task = lua_absindex(L, -1);
-	uint32_t total = count_entries(L, root, "root", at) + count_entries(L, task, "task", at);
+	struct count c = { 0, 0, at };
+	lua_newtable(L);
+	c.onpath = lua_gettop(L);
+	count_entries(L, &c, root, "root", 0);
+	count_entries(L, &c, task, "task", 0);
+	lua_pop(L, 1);
+	uint32_t total = c.n;
 
 	struct build b = { 0 };
 	b.cap = total;
