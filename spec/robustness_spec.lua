@@ -323,4 +323,56 @@ function TestTampered.test_a_list_that_grows_while_compiled()
   ]], "compiled here", "the layout changed while it was compiled")
 end
 
+-- ------------------------------------------------------------------------
+-- 5. List lengths: set_groups allocated luaL_len's answer (a __len may say
+-- 2^40) and filled it; other lists looped as long.
+
+TestListLengths = {}
+
+-- A list of `len` entries (by its __len), each `value`.
+local LIE = 'setmetatable({}, { __len = function() return %s end, __index = function() return %s end })'
+
+local function too_long(name, field, len, value, msg)
+  expect_error(name, ([[
+    return p.world { tasks = { { pid = 1, %s = %s } } } -- the world
+  ]]):format(field, LIE:format(len, value)), "-- the world", msg)
+end
+
+function TestListLengths.test_lists_are_bounded()
+  too_long("groups_2_40", "groups", "2^40", "1",
+           "world task 1: groups has 1099511627776 entries; at most 65536")
+  too_long("groups_neg", "groups", "-1", "1", "world task 1: groups has -1 entries; at most 65536")
+  too_long("auxv_2_40", "auxv", "2^40", "{ 6, 4096 }", "world task 1: auxv has 1099511627776 entries")
+  too_long("fds_2_40", "fds", "2^40", "{ fd = 0 }", "world task 1: fds has 1099511627776 entries")
+  too_long("nspid_2_32", "nspid", "2^32 + 1", "1", "a pid namespace list has 1 to 32 levels")
+  too_long("argv_2_40", "argv", "2^40", '"x"', "world task 1: argv has 1099511627776 entries")
+  too_long("env_2_40", "env", "2^40", '"A=1"', "world task 1: env has 1099511627776 entries")
+  too_long("mem_2_40", "mem", "2^40", '{ addr = 4096, bytes = "x" }',
+           "world task 1: mem has 1099511627776 entries")
+  too_long("unmap_2_40", "unmap", "2^40", "{ addr = 4096, len = 1 }",
+           "world task 1: unmap has 1099511627776 entries")
+  too_long("threads_2_40", "threads", "2^40", "{ tid = 2 }", "threads has 1099511627776 entries")
+  expect_error("tasks_2_40", ([[
+    return p.world { tasks = %s } -- the world
+  ]]):format(LIE:format("2^40", "{ pid = 1 }")), "-- the world", "p.world: tasks has 1099511627776 entries")
+end
+
+-- NGROUPS_MAX groups are fine, one more is not.
+function TestListLengths.test_groups_up_to_ngroups_max()
+  lu.assertEquals(expect_ok("groups_65536", [[
+    local g = {}
+    for i = 1, 65536 do g[i] = i end
+    local status = p.world { tasks = { { pid = 1, groups = g } } }:format("status", 1)
+    local line = status:match("Groups:([^\n]*)")
+    local n = 0
+    for _ in line:gmatch("%d+") do n = n + 1 end
+    return n
+  ]]), "65536")
+  expect_error("groups_65537", [[
+    local g = {}
+    for i = 1, 65537 do g[i] = i end
+    return p.world { tasks = { { pid = 1, groups = g } } } -- the world
+  ]], "-- the world", "world task 1: groups has 65537 entries; at most 65536")
+end
+
 suite.run()
