@@ -7,6 +7,7 @@
 -- the children inherit LD_PRELOAD and the sanitizers' options).
 local lu = require "luaunit"
 local fsx = require "fsx"
+local mnt = require "mnt"
 local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
@@ -373,6 +374,38 @@ function TestListLengths.test_groups_up_to_ngroups_max()
     for i = 1, 65537 do g[i] = i end
     return p.world { tasks = { { pid = 1, groups = g } } } -- the world
   ]], "-- the world", "world task 1: groups has 65537 entries; at most 65536")
+end
+
+-- ------------------------------------------------------------------------
+-- 7. What UBSan found on these paths: memcpy from a NULL buffer for no
+-- bytes (an empty layout's strings; an empty file's snapshot) and NULL + 0
+-- (pl_buf_reserve on a buffer with no storage yet; clang's UBSan checks
+-- it, GCC's does not).  Without a sanitizer these pass either way; built
+-- with -fsanitize=undefined and run with UBSAN_OPTIONS=halt_on_error=1
+-- they failed.
+
+TestEmpty = {}
+
+function TestEmpty.test_an_empty_layout()
+  lu.assertEquals(expect_ok("empty", "return #p.compile(p.layout {})"), "0")
+end
+
+-- The first read of a single-threaded daemon: a Lua file returning ""
+-- goes into a worker buffer that never held anything.
+function TestEmpty.test_an_empty_file_read_first()
+  local layout = tmp() .. "/empty_file_layout.lua"
+  fsx.write(layout, 'local p = require "proclua"\n'
+    .. 'return p.layout { root = {}, task = { p.file("empty", "0444", function() return "" end) } }\n')
+  local m = mnt.start { layout = layout,
+                        args = { "-s", "--world", testenv.src() .. "/examples/worlds/minimal.lua" } }
+  local ok, err = pcall(function()
+    lu.assertEquals(fsx.read(m:path("1/empty")), "")
+    lu.assertEquals(fsx.read(m:path("1/empty")), "")
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
 end
 
 suite.run()

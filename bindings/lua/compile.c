@@ -245,8 +245,12 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 		free(blob);
 		luaL_error(L, "out of memory compiling the layout");
 	}
-	memcpy(blob, s, slen);
-	memcpy(entries, b.e, b.n * sizeof *entries);
+	/* An empty layout has no strings: its buffer's data is NULL, which
+	** memcpy may not be given even for no bytes. */
+	if (slen)
+		memcpy(blob, s, slen);
+	if (b.n)
+		memcpy(entries, b.e, b.n * sizeof *entries);
 	for (uint32_t i = 0; i < b.n; i++) {
 		entries[i].name = blob + (uintptr_t)entries[i].name;
 		if (entries[i].content)

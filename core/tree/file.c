@@ -100,7 +100,8 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 		pl_budget_give(f->uid, b->len);
 		return -ENOMEM;
 	}
-	memcpy(p, b->data, b->len);
+	if (b->len) /* an empty file's buffer may have no storage (NULL) */
+		memcpy(p, b->data, b->len);
 	f->data = p;
 	return 0;
 }
