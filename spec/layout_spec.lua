@@ -87,6 +87,27 @@ function TestLayout:test_the_module_loads_in_the_stock_interpreter()
   end
 end
 
+-- p.compile describes the table the daemon would serve: every entry with
+-- its kind, mode (octal text), scope and parent (-1 the root list, -2 the
+-- task list, else the directory's index).
+function TestLayout:test_compile_describes_the_entries()
+  local p = require "proclua"
+  local t = p.compile(p.layout {
+    root = { p.link("self", "self"), p.dir("sys", "0555", { p.stub("x", "0400", "1\n") }) },
+    task = { p.file("stat", "0444", "stat", { only = "tgid" }) },
+  })
+  local got = {}
+  for i, e in ipairs(t) do
+    got[i] = table.concat({ e.index, e.name, e.kind, e.mode, e.only, e.scope, e.parent }, " ")
+  end
+  lu.assertEquals(got, {
+    "0 self link 0777 both root -1",
+    "1 sys dir 0555 both root -1",
+    "2 stat file 0444 tgid task -2",
+    "3 x stub 0400 both root 1",
+  })
+end
+
 -- Drop, rename, re-mode, add a stub and Lua-computed files, restrict an
 -- entry to thread-group directories, a static directory.
 function TestLayout:test_a_custom_layout_changes_the_mount()

@@ -32,6 +32,56 @@ function TestProgram:test_a_missing_layout_file_is_an_error()
   lu.assertStrContains(a.err, path)
 end
 
+-- --layout, --world and --view-root take their value after "=" (as --help
+-- shows them) or as the next word, and -o layout= too.
+function TestProgram:test_options_with_equals()
+  local layout = testenv.default_layout()
+  local world = testenv.src() .. "/examples/worlds/container.lua"
+  for _, argv in ipairs {
+    { "--layout=" .. layout }, { "--layout", layout }, { "-o", "layout=" .. layout },
+    { "--world=" .. world }, { "--world", world },
+    { "--view-root=12", "--world=" .. world }, { "--view-root", "12", "--world", world },
+  } do
+    local cmd = { testenv.bin(), "--check" }
+    for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
+    local r = sh.run(cmd, { timeout = 60 })
+    lu.assertEquals({ r.code, r.out, r.err }, { 0, "", "" }, table.concat(cmd, " "))
+  end
+  -- the file named is the one after "=", not "=FILE"
+  local r = sh.run({ testenv.bin(), "--check", "--layout=/nonexistent/l.lua" }, { timeout = 60 })
+  lu.assertEquals(r.code, 1)
+  lu.assertStrContains(r.err, "cannot open /nonexistent/l.lua:")
+  for _, bad in ipairs { { "--view-root=x" }, { "--view-root=0" }, { "--view-root" }, { "--layout" } } do
+    r = sh.run({ testenv.bin(), "--check", table.unpack(bad) }, { timeout = 60 })
+    lu.assertEquals(r.code, 1, table.concat(bad, " "))
+    lu.assertStrContains(r.err, bad[1]:match("^[^=]*"), false, table.concat(bad, " "))
+  end
+end
+
+-- The same, mounted: the container world seen from its nginx master (12),
+-- which the view renumbers 1, its two workers 2 and 3.
+function TestProgram:test_mount_with_equals()
+  local m = mnt.start { args = { "--layout=" .. testenv.default_layout(),
+                                 "--world=" .. testenv.src() .. "/examples/worlds/container.lua",
+                                 "--view-root=12" } }
+  local ok, err = pcall(function()
+    local pids = {}
+    local ls = assert(io.popen("ls -A " .. sh.quote(m:path())))
+    for name in ls:lines() do
+      if name:match("^%d+$") then pids[#pids + 1] = tonumber(name) end
+    end
+    ls:close()
+    table.sort(pids)
+    lu.assertEquals(pids, { 1, 2, 3 })
+    lu.assertStrContains(assert(fsx.read(m:path("1/status"))), "Name:\tnginx\n")
+    lu.assertEquals(assert(fsx.read(m:path("2/stat"))):match("^2 %(nginx%) S 1 "), "2 (nginx) S 1 ")
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
 -- A FUSE mount of type fuse.proclua.  It does not use default_permissions:
 -- proclua checks mode bits itself for the caller (host_diff_spec compares
 -- every mode decision with the kernel's, as uid 65534).  Dynamic files

@@ -1,13 +1,18 @@
 /*
 ** The command line: proclua's own options, then libfuse's (-f, -s, -d,
 ** -o clone_fd, -o max_threads=N, MOUNTPOINT).  --layout, --world and
-** --io-uring may also be given as -o layout=FILE, world=FILE, io_uring.
+** --view-root take their value as --layout=FILE or --layout FILE;
+** --layout, --world and --io-uring may also be given as -o layout=FILE,
+** world=FILE, io_uring.
 */
 #include "pl_fuse.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* --help and --version are answered before libfuse's options are read, so
 ** they work whatever else the command line holds. */
@@ -17,16 +22,13 @@ struct parsed {
 	int show_version;
 };
 
+enum { KEY_LAYOUT, KEY_WORLD };
+
 #define OPT(t, p) { t, offsetof(struct parsed, p), 1 }
 static const struct fuse_opt option_spec[] = {
-	OPT("--layout=%s", opt.layout),
-	OPT("--layout %s", opt.layout),
-	OPT("layout=%s", opt.layout),
-	OPT("--world=%s", opt.world),
-	OPT("--world %s", opt.world),
-	OPT("world=%s", opt.world),
-	OPT("--view-root=%d", opt.view_root),
-	OPT("--view-root %d", opt.view_root),
+	/* --layout, --world and --view-root are taken out first (take_long) */
+	FUSE_OPT_KEY("layout=", KEY_LAYOUT),
+	FUSE_OPT_KEY("world=", KEY_WORLD),
 	OPT("--check", opt.check),
 	OPT("--io-uring", opt.io_uring),
 	OPT("io_uring", opt.io_uring),
@@ -36,6 +38,114 @@ static const struct fuse_opt option_spec[] = {
 	OPT("--version", show_version),
 	FUSE_OPT_END
 };
+
+/* A later option replaces an earlier one, without leaking it. */
+static int set_string(char **slot, const char *value)
+{
+	char *copy = strdup(value);
+	if (!copy) {
+		fprintf(stderr, "proclua: out of memory\n");
+		return -1;
+	}
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/* -o layout=FILE, -o world=FILE; everything else stays for libfuse. */
+static int take_o_option(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	(void)outargs;
+	struct parsed *p = data;
+	if (key == KEY_LAYOUT)
+		return set_string(&p->opt.layout, arg + strlen("layout="));
+	if (key == KEY_WORLD)
+		return set_string(&p->opt.world, arg + strlen("world="));
+	return 1;
+}
+
+/* The value of a long option given as "--name=VALUE" or "--name VALUE" at
+** argv[*i] (advancing *i past a separate VALUE); NULL if argv[*i] is not
+** that option.  *missing: it is, but VALUE is not there. */
+static const char *long_value(const struct fuse_args *args, int *i, const char *name, int *missing)
+{
+	const char *a = args->argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL; /* --layoutX: not ours */
+	if (*i + 1 >= args->argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return args->argv[++*i];
+}
+
+static int parse_pid(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT32_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/*
+** --layout, --world and --view-root, in both the forms --help shows
+** (--layout=FILE) and with a separate word (--layout FILE), are taken out
+** of args here.  libfuse's templates cannot say both: fuse_opt applies
+** every template an argument matches, and "--layout %s" matches
+** "--layout=FILE" too (as a prefix), so that form loaded "=FILE" and
+** "--view-root=5" failed to scan "=5".  Scanning stops where libfuse's
+** does, at "--"; the word after -o is an option list, never ours.
+*/
+static int take_long(struct fuse_args *args, struct parsed *p)
+{
+	struct fuse_args rest = FUSE_ARGS_INIT(0, NULL);
+	int rc = 0, options = 1;
+	for (int i = 0; i < args->argc && rc == 0; i++) {
+		const char *a = args->argv[i];
+		const char *v;
+		int missing = 0;
+		if (i == 0 || !options) {
+			rc = fuse_opt_add_arg(&rest, a);
+		} else if (strcmp(a, "--") == 0) {
+			options = 0;
+			rc = fuse_opt_add_arg(&rest, a);
+		} else if (strcmp(a, "-o") == 0 && i + 1 < args->argc) {
+			rc = fuse_opt_add_arg(&rest, a);
+			if (rc == 0)
+				rc = fuse_opt_add_arg(&rest, args->argv[++i]);
+		} else if ((v = long_value(args, &i, "--layout", &missing))) {
+			rc = set_string(&p->opt.layout, v);
+		} else if (!missing && (v = long_value(args, &i, "--world", &missing))) {
+			rc = set_string(&p->opt.world, v);
+		} else if (!missing && (v = long_value(args, &i, "--view-root", &missing))) {
+			if (parse_pid(v, &p->opt.view_root) < 0) {
+				fprintf(stderr, "proclua: --view-root needs a pid (a positive integer), "
+				        "not '%s'\n", v);
+				rc = -1;
+			}
+		} else if (missing) {
+			fprintf(stderr, "proclua: %s needs a value (see --help)\n", a);
+			rc = -1;
+		} else {
+			rc = fuse_opt_add_arg(&rest, a);
+		}
+	}
+	if (rc != 0) {
+		fuse_opt_free_args(&rest);
+		return -1;
+	}
+	fuse_opt_free_args(args);
+	*args = rest;
+	return 0;
+}
 
 static void usage(const char *prog)
 {
@@ -61,7 +171,9 @@ static void usage(const char *prog)
 enum pl_parse_result pl_options_parse(struct fuse_args *args, struct pl_options *opt)
 {
 	struct parsed parsed = { 0 };
-	int rc = fuse_opt_parse(args, &parsed, option_spec, NULL);
+	int rc = take_long(args, &parsed);
+	if (rc == 0)
+		rc = fuse_opt_parse(args, &parsed, option_spec, take_o_option);
 	*opt = parsed.opt; /* what was parsed, for pl_options_free, even on failure */
 	if (rc != 0)
 		return PL_PARSE_FAILED;

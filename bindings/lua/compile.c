@@ -39,18 +39,60 @@ static struct pl_buf *new_strbuf(lua_State *L)
 	return sb;
 }
 
-static uint32_t count_entries(lua_State *L, int list)
+/*
+** Static directories may nest this deep.  Counting walks them
+** recursively; procfs's own tree is a few levels deep, and a path
+** through 64 directories is already far past anything a /proc reader
+** would walk.
+*/
+#define MAX_DEPTH 64
+
+struct count {
+	uint32_t n;
+	int onpath;    /* stack index: set of the directories being counted */
+	const char *at; /* the layout's "file:line:" */
+};
+
+/*
+** Count the entries of a list and, recursively, of its directories,
+** checking every declaration on the way (compile.c trusts nothing that a
+** script could have changed since p.layout checked it).  A directory
+** inside itself, through any number of levels, would recurse for ever.
+*/
+static void count_entries(lua_State *L, struct count *c, int list, const char *what, int depth)
 {
-	uint32_t n = 0;
+	luaL_checkstack(L, 8, "compiling the layout");
+	plua_check_entries(L, list, what, c->at);
 	lua_Integer len = luaL_len(L, list);
 	for (lua_Integer i = 1; i <= len; i++) {
+		struct plua_decl d;
 		lua_geti(L, list, i);
-		n++;
-		if (lua_getfield(L, -1, "children") == LUA_TTABLE)
-			n += count_entries(L, lua_gettop(L));
-		lua_pop(L, 2);
+		int decl = lua_gettop(L);
+		plua_check_decl(L, decl, what, i, c->at, &d);
+		if (++c->n > PL_LAYOUT_MAX_ENTRIES)
+			plua_raise(L, "%sthe layout has more than %d entries", d.where,
+			           PL_LAYOUT_MAX_ENTRIES);
+		if (d.kind == PL_K_DIR) {
+			if (depth >= MAX_DEPTH)
+				plua_raise(L, "%s'%s': directories nest deeper than %d", d.where, d.name,
+				           MAX_DEPTH);
+			lua_pushvalue(L, decl);
+			if (lua_rawget(L, c->onpath) != LUA_TNIL)
+				plua_raise(L, "%sdirectory '%s' contains itself", d.where, d.name);
+			lua_pop(L, 1);
+			lua_pushvalue(L, decl);
+			lua_pushboolean(L, 1);
+			lua_rawset(L, c->onpath);
+			lua_pushliteral(L, "children");
+			lua_rawget(L, decl);
+			count_entries(L, c, lua_gettop(L), "dir", depth + 1);
+			lua_pop(L, 1);
+			lua_pushvalue(L, decl);
+			lua_pushnil(L);
+			lua_rawset(L, c->onpath);
+		}
+		lua_pop(L, 1);
 	}
-	return n;
 }
 
 static size_t add_string(struct build *b, const char *s, size_t len)
@@ -61,23 +103,13 @@ static size_t add_string(struct build *b, const char *s, size_t len)
 	return off;
 }
 
-static lua_Integer int_field(lua_State *L, int idx, const char *k)
+static void fail_at(lua_State *L, const struct plua_decl *d, const char *msg)
 {
-	lua_getfield(L, idx, k);
-	lua_Integer v = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	return v;
-}
-
-static void fail_at(lua_State *L, int decl, const char *msg, const char *name)
-{
-	lua_getfield(L, decl, "where");
-	lua_pushfstring(L, "%s'%s' %s", lua_tostring(L, -1), name, msg);
-	lua_error(L);
+	plua_raise(L, "%s'%s' %s", d->where, d->name, msg);
 }
 
 /* The builtins that need a task may not sit at the root, and the other way round. */
-static void check_scope(lua_State *L, int decl, const struct pl_entry *e, const char *name)
+static void check_scope(lua_State *L, const struct plua_decl *d, const struct pl_entry *e)
 {
 	int root_only = e->kind == PL_K_LINK && (e->gen == PL_G_SELF || e->gen == PL_G_THREAD_SELF);
 	int machine = e->kind == PL_K_FILE && pl_builtins[e->gen].mneed;
@@ -85,53 +117,62 @@ static void check_scope(lua_State *L, int decl, const struct pl_entry *e, const 
 	int task_only = (e->kind == PL_K_FILE && !machine) || e->kind == PL_K_TASKDIR || e->kind == PL_K_FDDIR ||
 	                e->kind == PL_K_FDINFODIR || (e->kind == PL_K_LINK && !root_only);
 	if (e->scope == PL_SCOPE_ROOT && task_only)
-		fail_at(L, decl, "needs a task: declare it in the task list", name);
+		fail_at(L, d, "needs a task: declare it in the task list");
 	if (e->scope == PL_SCOPE_TASK && root_only)
-		fail_at(L, decl, "belongs at the root of the tree, not in the task list", name);
+		fail_at(L, d, "belongs at the root of the tree, not in the task list");
 	if (e->scope == PL_SCOPE_ROOT && e->only != PL_ONLY_BOTH)
-		fail_at(L, decl, "only= applies to task entries", name);
+		fail_at(L, d, "only= applies to task entries");
 }
 
-/* Append the declaration on the stack top as entry b->n (pops it). */
-static void put(lua_State *L, struct build *b, int scope)
+/* Append the declaration on the stack top (entry #i of `what`) as entry
+** b->n (pops it). */
+static void put(lua_State *L, struct build *b, int scope, const char *what, lua_Integer i,
+                const char *at)
 {
 	int decl = lua_gettop(L);
+	struct plua_decl d;
+	plua_check_decl(L, decl, what, i, at, &d);
+	/* Only a list's __len or __index that answers differently from one
+	** call to the next gets here: counting sized the array. */
+	if (b->n >= b->cap)
+		plua_raise(L, "%sthe layout changed while it was compiled", at);
 	struct pl_entry *e = &b->e[b->n];
-	size_t len;
-	lua_getfield(L, decl, "name");
-	const char *name = lua_tolstring(L, -1, &len);
 	memset(e, 0, sizeof *e);
-	e->name = (const char *)(uintptr_t)add_string(b, name, len);
-	e->len = (uint16_t)len;
-	e->kind = (uint8_t)int_field(L, decl, "kind");
-	e->mode = (uint16_t)int_field(L, decl, "mode");
-	e->only = (uint8_t)int_field(L, decl, "only");
-	e->gen = (uint16_t)int_field(L, decl, "gen");
+	e->name = (const char *)(uintptr_t)add_string(b, d.name, d.len);
+	e->len = (uint16_t)d.len;
+	e->kind = (uint8_t)d.kind;
+	e->mode = (uint16_t)d.mode;
+	e->only = (uint8_t)d.only;
+	e->gen = (uint16_t)d.gen;
 	e->scope = (uint8_t)scope;
 	e->ref = LUA_NOREF;
-	check_scope(L, decl, e, name);
-	lua_pop(L, 1); /* name */
-	if (lua_getfield(L, decl, "content") == LUA_TSTRING) {
+	check_scope(L, &d, e);
+	lua_pushliteral(L, "content");
+	if (lua_rawget(L, decl) == LUA_TSTRING &&
+	    (e->kind == PL_K_STUB || e->kind == PL_K_SYMLINK)) {
+		size_t len;
 		const char *c = lua_tolstring(L, -1, &len);
 		e->content = (const char *)(uintptr_t)add_string(b, c, len);
 		e->content_len = len;
 	}
 	lua_pop(L, 1);
-	if (lua_getfield(L, decl, "fn") == LUA_TFUNCTION)
+	lua_pushliteral(L, "fn");
+	if (lua_rawget(L, decl) == LUA_TFUNCTION && e->kind == PL_K_LUA)
 		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	else
 		lua_pop(L, 1);
 	lua_rawseti(L, b->decls, (lua_Integer)++b->n); /* keep the decl for its children */
 }
 
-static uint32_t put_list(lua_State *L, struct build *b, int list, int scope, uint32_t *nsubdirs)
+static uint32_t put_list(lua_State *L, struct build *b, int list, int scope, const char *what,
+                         const char *at, uint32_t *nsubdirs)
 {
 	uint32_t first = b->n;
 	lua_Integer len = luaL_len(L, list);
 	*nsubdirs = 0;
 	for (lua_Integer i = 1; i <= len; i++) {
 		lua_geti(L, list, i);
-		put(L, b, scope);
+		put(L, b, scope, what, i, at);
 		uint8_t k = b->e[b->n - 1].kind;
 		*nsubdirs += k == PL_K_DIR || k == PL_K_TASKDIR || k == PL_K_FDDIR || k == PL_K_FDINFODIR;
 	}
@@ -143,10 +184,28 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 	idx = lua_absindex(L, idx);
 	if (!plua_is(L, idx, PLUA_LAYOUT_MT))
 		luaL_error(L, "a layout script must return p.layout { root = {...}, task = {...} }");
-	lua_getfield(L, idx, "root");
-	lua_getfield(L, idx, "task");
+	luaL_checkstack(L, 16, "compiling the layout");
+	/* Where p.layout was called: for errors no declaration can name. */
+	lua_pushliteral(L, "where");
+	if (lua_rawget(L, idx) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		lua_pushliteral(L, "");
+	}
+	const char *at = lua_tostring(L, -1);
+	static const char *const lists[] = { "root", "task" };
+	for (int i = 0; i < 2; i++) {
+		lua_pushstring(L, lists[i]);
+		if (lua_rawget(L, idx) != LUA_TTABLE)
+			plua_raise(L, "%sthe layout's %s must be a list of declarations", at, lists[i]);
+	}
 	int root = lua_absindex(L, -2), task = lua_absindex(L, -1);
-	uint32_t total = count_entries(L, root) + count_entries(L, task);
+	struct count c = { 0, 0, at };
+	lua_newtable(L);
+	c.onpath = lua_gettop(L);
+	count_entries(L, &c, root, "root", 0);
+	count_entries(L, &c, task, "task", 0);
+	lua_pop(L, 1);
+	uint32_t total = c.n;
 
 	struct build b = { 0 };
 	b.cap = total;
@@ -157,16 +216,18 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 
 	struct pl_layout lay = { 0 };
 	uint32_t unused;
-	lay.root_first = put_list(L, &b, root, PL_SCOPE_ROOT, &unused);
+	lay.root_first = put_list(L, &b, root, PL_SCOPE_ROOT, "root", at, &unused);
 	lay.root_n = b.n - lay.root_first;
-	lay.task_first = put_list(L, &b, task, PL_SCOPE_TASK, &lay.task_nsubdirs);
+	lay.task_first = put_list(L, &b, task, PL_SCOPE_TASK, "task", at, &lay.task_nsubdirs);
 	lay.task_n = b.n - lay.task_first;
 	for (uint32_t i = 0; i < b.n; i++) { /* breadth first: the array is the queue */
 		if (b.e[i].kind != PL_K_DIR)
 			continue;
 		lua_rawgeti(L, b.decls, (lua_Integer)i + 1);
-		lua_getfield(L, -1, "children");
-		b.e[i].first = put_list(L, &b, lua_gettop(L), b.e[i].scope, &b.e[i].nsubdirs);
+		lua_pushliteral(L, "children");
+		if (lua_rawget(L, -2) != LUA_TTABLE) /* checked by put; only a metamethod changes it */
+			plua_raise(L, "%sthe layout changed while it was compiled", at);
+		b.e[i].first = put_list(L, &b, lua_gettop(L), b.e[i].scope, "dir", at, &b.e[i].nsubdirs);
 		b.e[i].n = b.n - b.e[i].first;
 		lua_pop(L, 2); /* children, decl */
 	}
@@ -184,8 +245,12 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 		free(blob);
 		luaL_error(L, "out of memory compiling the layout");
 	}
-	memcpy(blob, s, slen);
-	memcpy(entries, b.e, b.n * sizeof *entries);
+	/* An empty layout has no strings: its buffer's data is NULL, which
+	** memcpy may not be given even for no bytes. */
+	if (slen)
+		memcpy(blob, s, slen);
+	if (b.n)
+		memcpy(entries, b.e, b.n * sizeof *entries);
 	for (uint32_t i = 0; i < b.n; i++) {
 		entries[i].name = blob + (uintptr_t)entries[i].name;
 		if (entries[i].content)
@@ -195,6 +260,6 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 	out->entries = entries;
 	out->nentries = b.n;
 	out->strings = blob;
-	lua_pop(L, 5); /* root, task, entries, decls, strings */
+	lua_pop(L, 6); /* where, root, task, entries, decls, strings */
 	return out;
 }

@@ -9,6 +9,7 @@
 ** children=, where= } with the metatable DECL_MT; `where` ("file:line:")
 ** lets later checks point at the declaring line.
 */
+#include <stdarg.h>
 #include <string.h>
 
 #include "lauxlib.h"
@@ -30,15 +31,24 @@ static void new_decl(lua_State *L, int kind, const char *name)
 	lua_setfield(L, -2, "where");
 }
 
+/* What is wrong with an entry's name, or NULL: one path component. */
+static const char *name_problem(const char *name, size_t len)
+{
+	if (len == 0 || len > 255)
+		return "name must have 1 to 255 bytes";
+	if (memchr(name, '/', len) || memchr(name, '\0', len))
+		return "name must not contain '/' or NUL";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "name must not be '.' or '..'";
+	return NULL;
+}
+
 static const char *check_name(lua_State *L, int arg)
 {
 	size_t len;
 	const char *name = luaL_checklstring(L, arg, &len);
-	luaL_argcheck(L, len > 0 && len < 256, arg, "name must have 1 to 255 bytes");
-	luaL_argcheck(L, memchr(name, '/', len) == NULL && memchr(name, '\0', len) == NULL,
-	              arg, "name must not contain '/' or NUL");
-	luaL_argcheck(L, strcmp(name, ".") != 0 && strcmp(name, "..") != 0, arg,
-	              "name must not be '.' or '..'");
+	const char *why = name_problem(name, len);
+	luaL_argcheck(L, why == NULL, arg, why);
 	return name;
 }
 
@@ -172,8 +182,6 @@ static int decl_symlink(lua_State *L)
 	return 1;
 }
 
-static void check_entries(lua_State *L, int idx, const char *what);
-
 int plua_is(lua_State *L, int idx, const char *mt)
 {
 	if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
@@ -197,47 +205,158 @@ static int decl_dir(lua_State *L)
 		new_decl(L, kinds[i], name);
 	} else {
 		luaL_checktype(L, 3, LUA_TTABLE);
-		check_entries(L, 3, "dir");
+		plua_check_entries(L, 3, "dir", NULL);
 		new_decl(L, PL_K_DIR, name);
 		set_arg(L, "children", 3);
 	}
 	return finish_decl(L, mode, only);
 }
 
+int plua_raise(lua_State *L, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return lua_error(L);
+}
+
+/* Raise "WHERE'NAME': MESSAGE" (or "WHEREMESSAGE" without a name). */
+static void decl_error(lua_State *L, const char *where, const char *name, const char *msg)
+{
+	if (name)
+		plua_raise(L, "%s'%s': %s", where, name, msg);
+	plua_raise(L, "%s%s", where, msg);
+}
+
+/* A generator id a layout may name for this kind (file or link). */
+static int gen_ok(lua_Integer gen, int link)
+{
+	return gen > PL_G_NONE && gen < PL_G_COUNT && pl_builtins[gen].name &&
+	       pl_builtin_lookup(pl_builtins[gen].name, link) == gen;
+}
+
 /*
-** Every element of a list must be a declaration, and two entries that can
-** appear in the same directory must not share a name.
+** Fields are read raw: a script can reach a declaration's metatable with
+** getmetatable and give it an __index, and no script code may run while
+** a check holds pointers into a declaration.
 */
-static void check_entries(lua_State *L, int idx, const char *what)
+static int raw_field(lua_State *L, int idx, const char *k)
+{
+	lua_pushstring(L, k);
+	return lua_rawget(L, idx);
+}
+
+/* The integer field k of the table at idx, if it is one in [lo, hi]. */
+static int int_in(lua_State *L, int idx, const char *k, lua_Integer lo, lua_Integer hi, int *out)
+{
+	raw_field(L, idx, k);
+	int ok = lua_isinteger(L, -1);
+	lua_Integer v = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (!ok || v < lo || v > hi)
+		return 0;
+	*out = (int)v;
+	return 1;
+}
+
+void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, const char *at,
+                     struct plua_decl *d)
 {
 	idx = lua_absindex(L, idx);
+	if (!plua_is(L, idx, PLUA_DECL_MT))
+		plua_raise(L, "%s%s entry #%d is not a declaration (use p.file, p.stub, p.link, "
+		           "p.symlink or p.dir)", at, what, (int)i);
+	memset(d, 0, sizeof *d);
+	d->where = raw_field(L, idx, "where") == LUA_TSTRING ? lua_tostring(L, -1) : at;
+	lua_pop(L, 1);
+	if (raw_field(L, idx, "name") != LUA_TSTRING)
+		decl_error(L, d->where, NULL, "a declaration's name must be a string");
+	d->name = lua_tolstring(L, -1, &d->len);
+	lua_pop(L, 1);
+	const char *why = name_problem(d->name, d->len);
+	if (why)
+		decl_error(L, d->where, NULL, why);
+	if (!int_in(L, idx, "kind", PL_K_DIR, PL_K_FDINFODIR, &d->kind))
+		decl_error(L, d->where, d->name, "field 'kind' is not a kind of entry "
+		           "(was the declaration changed after it was made?)");
+	if (!int_in(L, idx, "mode", 0, 0777, &d->mode))
+		decl_error(L, d->where, d->name, "field 'mode' must be an integer from 0 to 0777");
+	if (!int_in(L, idx, "only", PL_ONLY_BOTH, PL_ONLY_TID, &d->only))
+		decl_error(L, d->where, d->name, "field 'only' must be 0 (both), 1 (tgid) or 2 (tid)");
+	size_t len = 0;
+	switch (d->kind) {
+	case PL_K_FILE:
+	case PL_K_LINK:
+		if (!int_in(L, idx, "gen", PL_G_NONE + 1, PL_G_COUNT - 1, &d->gen) ||
+		    !gen_ok(d->gen, d->kind == PL_K_LINK))
+			decl_error(L, d->where, d->name, d->kind == PL_K_LINK
+			           ? "field 'gen' is not a link generator's id"
+			           : "field 'gen' is not a file generator's id");
+		break;
+	case PL_K_STUB:
+	case PL_K_SYMLINK:
+		if (raw_field(L, idx, "content") != LUA_TSTRING)
+			decl_error(L, d->where, d->name, "field 'content' must be a string");
+		lua_tolstring(L, -1, &len);
+		lua_pop(L, 1);
+		if (d->kind == PL_K_SYMLINK && (len == 0 || len > 4095))
+			decl_error(L, d->where, d->name, "a symlink's target must have 1 to 4095 bytes");
+		break;
+	case PL_K_LUA:
+		if (raw_field(L, idx, "fn") != LUA_TFUNCTION)
+			decl_error(L, d->where, d->name, "field 'fn' must be a function");
+		lua_pop(L, 1);
+		break;
+	case PL_K_DIR:
+		if (raw_field(L, idx, "children") != LUA_TTABLE)
+			decl_error(L, d->where, d->name, "field 'children' must be a list of declarations");
+		lua_pop(L, 1);
+		break;
+	}
+}
+
+/*
+** Every element of a list must be a declaration, and two entries that can
+** appear in the same directory must not share a name.  Declarations are
+** tables a script may change after declaring them, so their fields are
+** checked here as well as where they were made.
+*/
+void plua_check_entries(lua_State *L, int idx, const char *what, const char *at)
+{
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 8, "checking a layout");
+	if (!at)
+		luaL_where(L, 1); /* the script line that called p.dir or p.layout */
+	else
+		lua_pushstring(L, at);
+	at = lua_tostring(L, -1); /* anchored on the stack until the end */
 	lua_Integer n = luaL_len(L, idx);
+	if (n < 0 || n > PL_LAYOUT_MAX_ENTRIES)
+		plua_raise(L, "%s%s has %I entries; a layout has at most %d", at, what, n,
+		           PL_LAYOUT_MAX_ENTRIES);
 	for (lua_Integer i = 1; i <= n; i++) {
+		struct plua_decl d, dj;
 		lua_geti(L, idx, i);
-		if (!plua_is(L, -1, PLUA_DECL_MT))
-			luaL_error(L, "%s entry #%d is not a declaration (use p.file, p.stub, p.link, p.symlink or p.dir)",
-			           what, (int)i);
-		lua_getfield(L, -1, "name");
-		lua_getfield(L, -2, "only");
-		const char *name = lua_tostring(L, -2);
-		lua_Integer only = lua_tointeger(L, -1);
-		lua_pop(L, 2);
+		plua_check_decl(L, -1, what, i, at, &d);
+		/* Anchor its name and where: lua_geti below may run a list's
+		** __index, which could change the declaration. */
+		lua_pushlstring(L, d.name, d.len);
+		lua_pushstring(L, d.where);
+		d.name = lua_tostring(L, -2);
+		d.where = lua_tostring(L, -1);
 		for (lua_Integer j = 1; j < i; j++) {
 			lua_geti(L, idx, j);
-			lua_getfield(L, -1, "name");
-			lua_getfield(L, -2, "only");
-			lua_Integer jonly = lua_tointeger(L, -1);
-			int clash = strcmp(lua_tostring(L, -2), name) == 0 &&
-			            (only == PL_ONLY_BOTH || jonly == PL_ONLY_BOTH || only == jonly);
-			lua_pop(L, 3);
-			if (clash) {
-				lua_getfield(L, -1, "where");
-				lua_pushfstring(L, "%sduplicate entry '%s' in %s", lua_tostring(L, -1), name, what);
-				lua_error(L);
-			}
+			plua_check_decl(L, -1, what, j, at, &dj);
+			int clash = dj.len == d.len && memcmp(dj.name, d.name, d.len) == 0 &&
+			            (d.only == PL_ONLY_BOTH || dj.only == PL_ONLY_BOTH || d.only == dj.only);
+			lua_pop(L, 1);
+			if (clash)
+				plua_raise(L, "%sduplicate entry '%s' in %s", d.where, d.name, what);
 		}
-		lua_pop(L, 1);
+		lua_pop(L, 3);
 	}
+	lua_pop(L, 1); /* at */
 }
 
 /* view = { root = PID, select = function(task) return bool end }: a pid view */
@@ -278,11 +397,13 @@ static int decl_layout(lua_State *L)
 			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task, view)",
 			                  k ? k : luaL_typename(L, -2));
 		luaL_checktype(L, -1, LUA_TTABLE);
-		check_entries(L, -1, k);
+		plua_check_entries(L, -1, k, NULL);
 		lua_pop(L, 1);
 	}
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 4);
 	luaL_setmetatable(L, PLUA_LAYOUT_MT);
+	luaL_where(L, 1); /* for errors compiling it that no declaration can name */
+	lua_setfield(L, -2, "where");
 	lua_getfield(L, 1, "view");
 	lua_setfield(L, -2, "view");
 	for (int i = 0; i < 2; i++) {

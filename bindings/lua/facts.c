@@ -102,9 +102,31 @@ static int push_u32s(lua_State *L, const uint32_t *v, size_t n)
 	return 1;
 }
 
+size_t plua_list_len(lua_State *L, int idx, size_t max, const char *who, const char *what)
+{
+	lua_Integer n = luaL_len(L, idx);
+	if (n < 0 || (uint64_t)n > max)
+		luaL_error(L, "%s: %s has %I entries; at most %I", who, what, n, (lua_Integer)max);
+	return (size_t)n;
+}
+
+static void *alloc_or_raise(const struct plua_fact_ctx *c, size_t n)
+{
+	void *p = pl_arena_alloc(c->a, n);
+	if (!p)
+		luaL_error(c->L, "%s: out of memory", c->who);
+	return p;
+}
+
 /* ------------------------------------------------------------------------
 ** list facts: how each is set from a world and pushed to Lua
 */
+
+/* Linux's NGROUPS_MAX: setgroups refuses more. */
+#define GROUPS_MAX 65536
+/* The kernel keeps AT_VECTOR_SIZE words of auxv, a few dozen pairs; a
+** world may add a few of its own, not millions. */
+#define AUXV_MAX_PAIRS 1024
 
 /* uid = 1000 or { real, effective, saved, fs } */
 static void set_ids(const struct plua_fact_ctx *c, int idx, uint32_t ids[4], const char *what)
@@ -128,8 +150,8 @@ static void set_groups(const struct plua_fact_ctx *c, int idx, struct pl_task *t
 {
 	lua_State *L = c->L;
 	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
-	uint32_t *g = pl_arena_alloc(c->a, (n ? n : 1) * sizeof *g);
+	size_t n = plua_list_len(L, idx, GROUPS_MAX, c->who, "groups");
+	uint32_t *g = alloc_or_raise(c, (n ? n : 1) * sizeof *g);
 	for (size_t i = 0; i < n; i++) {
 		lua_geti(L, idx, (lua_Integer)i + 1);
 		g[i] = (uint32_t)int_at(c, -1, "groups[]");
@@ -144,7 +166,7 @@ static void set_nspid(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 {
 	lua_State *L = c->L;
 	luaL_checktype(L, idx, LUA_TTABLE);
-	int n = (int)luaL_len(L, idx);
+	lua_Integer n = luaL_len(L, idx); /* compared before any cast: 2^32 + 1 is not 1 */
 	if (n < 1 || n > PL_NSPID_MAX)
 		luaL_error(L, "%s: a pid namespace list has 1 to %d levels", c->who, PL_NSPID_MAX);
 	for (int i = 0; i < n; i++) {
@@ -152,7 +174,7 @@ static void set_nspid(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 		t->nspid[i] = (pl_pid)int_at(c, -1, "nspid[]");
 		lua_pop(L, 1);
 	}
-	t->ns_levels = n;
+	t->ns_levels = (int)n;
 }
 static int push_nspid(lua_State *L, const struct pl_task *t)
 {
@@ -253,8 +275,8 @@ static void set_auxv(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 {
 	lua_State *L = c->L;
 	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
-	uint64_t *v = pl_arena_alloc(c->a, (n + 1) * 2 * sizeof *v);
+	size_t n = plua_list_len(L, idx, AUXV_MAX_PAIRS, c->who, "auxv");
+	uint64_t *v = alloc_or_raise(c, (n + 1) * 2 * sizeof *v);
 	for (size_t i = 0; i < n; i++) {
 		lua_geti(L, idx, (lua_Integer)i + 1);
 		for (int k = 0; k < 2; k++) {

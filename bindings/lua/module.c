@@ -9,6 +9,7 @@
 **   p.world { ... } and world methods                           (world.c)
 **   p.version
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "lauxlib.h"
@@ -35,7 +36,9 @@ static void push_entry(lua_State *L, const struct pl_entry *e, uint32_t i, lua_I
 	lua_setfield(L, -2, "name");
 	lua_pushstring(L, kind_names[e->kind]);
 	lua_setfield(L, -2, "kind");
-	lua_pushfstring(L, "%04o", (int)e->mode);
+	char mode[8]; /* lua_pushfstring knows neither widths nor octal */
+	snprintf(mode, sizeof mode, "%04o", (unsigned)e->mode);
+	lua_pushstring(L, mode);
 	lua_setfield(L, -2, "mode");
 	lua_pushstring(L, only_names[e->only]);
 	lua_setfield(L, -2, "only");

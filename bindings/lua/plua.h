@@ -25,6 +25,33 @@ int luaopen_proclua(lua_State *L);
 void plua_decl_register(lua_State *L);
 int plua_is(lua_State *L, int idx, const char *mt);
 
+/* Raise an error whose message is exactly the formatted text (luaL_error
+** would put the running function's caller in front; these messages name
+** the declaring line themselves). */
+int plua_raise(lua_State *L, const char *fmt, ...);
+
+/* A declaration's fields, checked (see plua_check_decl).  The strings
+** point into the declaration's table. */
+struct plua_decl {
+	const char *name;
+	size_t len;
+	int kind, mode, only;  /* enum pl_kind, mode bits, enum pl_only */
+	int gen;               /* PL_K_FILE, PL_K_LINK: a builtin a layout may name */
+	const char *where;     /* "file:line:" of the declaring call, or `at` */
+};
+/* Check that the value at idx (entry #i of list `what`) is a declaration
+** whose every field the compiled tables can take, and fill d; else raise
+** an error naming the declaring line (`at`, "file:line:", when the
+** declaration does not say).  A declaration is a table a script can
+** change after p.file made it, so compile.c checks again. */
+void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, const char *at,
+                     struct plua_decl *d);
+/* Check every entry of the list at idx (plua_check_decl) and that no two
+** that can share a directory share a name.  at: "file:line:" for errors
+** no declaration can name; NULL: the line that called the running C
+** function. */
+void plua_check_entries(lua_State *L, int idx, const char *what, const char *at);
+
 /* compile.c: freeze the layout object at idx (raises a Lua error naming
 ** the declaring line on a bad tree).  Lua files become registry refs. */
 struct pl_layout *plua_compile(lua_State *L, int idx);

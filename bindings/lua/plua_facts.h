@@ -40,6 +40,11 @@ struct plua_fact {
 extern const struct plua_fact plua_facts[];
 extern const size_t plua_nfacts;
 
+/* The length of the list at idx (its __len if it has one), raising an
+** error naming c->who and `what` unless it is 0 to max: a length is
+** about to size an allocation or a loop. */
+size_t plua_list_len(lua_State *L, int idx, size_t max, const char *who, const char *what);
+
 /* The fact of that name, or NULL. */
 const struct plua_fact *plua_fact_find(const char *name);
 /* Set fact f of t from the value at idx. */

@@ -57,10 +57,9 @@ static pl_pid pid_of(struct world_build *wb, int idx, const char *key)
 	return (pl_pid)v;
 }
 
-static pl_pid lowest_pid(lua_State *L, int tasks)
+static pl_pid lowest_pid(lua_State *L, int tasks, lua_Integer n)
 {
 	pl_pid low = 0;
-	lua_Integer n = luaL_len(L, tasks);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, tasks, i);
 		lua_getfield(L, -1, "pid");
@@ -73,9 +72,8 @@ static pl_pid lowest_pid(lua_State *L, int tasks)
 }
 
 /* Whether a threads list names the leader itself. */
-static int leader_listed(struct world_build *wb, int threads, pl_pid pid)
+static int leader_listed(struct world_build *wb, int threads, lua_Integer k, pl_pid pid)
 {
-	lua_Integer k = luaL_len(wb->L, threads);
 	for (lua_Integer j = 1; j <= k; j++) {
 		lua_geti(wb->L, threads, j);
 		lua_getfield(wb->L, -1, "tid");
@@ -118,7 +116,8 @@ static int world_decl(lua_State *L)
 	if (lua_getfield(L, 1, "tasks") != LUA_TTABLE)
 		return luaL_error(L, "p.world: tasks = { {pid = 1, ...}, ... } is required");
 	int tasks = lua_gettop(L);
-	lua_Integer n = luaL_len(L, tasks);
+	/* every task and thread needs a pid of its own: at most PID_MAX_LIMIT */
+	lua_Integer n = (lua_Integer)plua_list_len(L, tasks, 4194304, "p.world", "tasks");
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, tasks, i);
 		int task = lua_gettop(L);
@@ -127,9 +126,9 @@ static int world_decl(lua_State *L)
 		struct pl_task *t = plua_world_add_task(&wb, task, 0, pid, pid);
 		if (lua_getfield(L, task, "threads") == LUA_TTABLE) {
 			int threads = lua_gettop(L);
-			lua_Integer k = luaL_len(L, threads);
+			lua_Integer k = (lua_Integer)plua_list_len(L, threads, 4194304, wb.who, "threads");
 			if (!plua_world_has(L, task, "num_threads"))
-				t->num_threads = (int32_t)(k + 1 - leader_listed(&wb, threads, pid));
+				t->num_threads = (int32_t)(k + 1 - leader_listed(&wb, threads, k, pid));
 			for (lua_Integer j = 1; j <= k; j++) {
 				lua_geti(L, threads, j);
 				int th = lua_gettop(L);
@@ -172,7 +171,7 @@ static int world_decl(lua_State *L)
 	else if (!lua_isnil(L, -1))
 		pl_model_machine(wb.m)->self_pid = (int32_t)plua_world_int_at(&wb, -1, "self");
 	else
-		pl_model_machine(wb.m)->self_pid = lowest_pid(L, tasks);
+		pl_model_machine(wb.m)->self_pid = lowest_pid(L, tasks, n);
 	lua_pop(L, 1);
 	char err[160];
 	if (pl_model_seal(wb.m, err, sizeof err) < 0)

@@ -14,30 +14,38 @@
 #define STACK_TOP 0x7ffffffff000ull
 #define STACK_SIZE (132ull * 1024)
 
+/* Entries of argv, env, mem and unmap.  execve takes fewer strings than
+** this: they and their pointers must fit in 6 MiB of stack. */
+#define LIST_MAX (1u << 20)
+
 /* Strings of a list, NUL-terminated each, back to back: argv or env as
-** execve lays them out. */
-static size_t strings_len(lua_State *L, int idx)
+** execve lays them out.  *n: how many. */
+static size_t strings_len(struct world_build *wb, int idx, const char *what, size_t *n)
 {
+	lua_State *L = wb->L;
 	size_t total = 0;
-	lua_Integer n = luaL_len(L, idx);
-	for (lua_Integer i = 1; i <= n; i++) {
+	*n = plua_list_len(L, idx, LIST_MAX, wb->who, what);
+	for (size_t i = 1; i <= *n; i++) {
 		size_t len;
-		lua_geti(L, idx, i);
-		luaL_checklstring(L, -1, &len);
+		lua_geti(L, idx, (lua_Integer)i);
+		if (!lua_tolstring(L, -1, &len)) /* a number is taken as its text */
+			luaL_error(L, "%s: %s[%d] must be a string", wb->who, what, (int)i);
 		total += len + 1;
 		lua_pop(L, 1);
 	}
 	return total;
 }
 
-static void write_strings(struct world_build *wb, struct pl_aspace *as, int idx, uint64_t addr)
+static void write_strings(struct world_build *wb, struct pl_aspace *as, int idx, size_t n,
+                          uint64_t addr)
 {
 	lua_State *L = wb->L;
-	lua_Integer n = luaL_len(L, idx);
-	for (lua_Integer i = 1; i <= n; i++) {
+	for (size_t i = 1; i <= n; i++) {
 		size_t len;
-		lua_geti(L, idx, i);
+		lua_geti(L, idx, (lua_Integer)i);
 		const char *s = lua_tolstring(L, -1, &len);
+		if (!s) /* a list's __index answered differently this time */
+			luaL_error(L, "%s: argv/env changed while it was placed", wb->who);
 		if (pl_aspace_write(as, addr, s, len + 1) < 0)
 			luaL_error(L, "%s: out of memory placing argv/env", wb->who);
 		addr += len + 1;
@@ -84,7 +92,9 @@ void plua_world_place_memory(struct world_build *wb, int idx, struct pl_task *t)
 	int targv = lua_getfield(L, idx, "argv") == LUA_TTABLE;
 	int tenv = lua_getfield(L, idx, "env") == LUA_TTABLE;
 	int a = lua_gettop(L) - 1, e = a + 1;
-	size_t alen = targv ? strings_len(L, a) : 0, elen = tenv ? strings_len(L, e) : 0;
+	size_t na = 0, ne = 0;
+	size_t alen = targv ? strings_len(wb, a, "argv", &na) : 0;
+	size_t elen = tenv ? strings_len(wb, e, "env", &ne) : 0;
 	/* execve puts the environment just below the top of the stack (then
 	** only the program's path and a NULL pointer): map from arg_start to
 	** the top, so a world's memory costs its strings, not pages.  The top
@@ -103,15 +113,15 @@ void plua_world_place_memory(struct world_build *wb, int idx, struct pl_task *t)
 		if (pl_aspace_map(as, start, top - start) < 0)
 			luaL_error(L, "out of memory");
 		if (targv)
-			write_strings(wb, as, a, t->mm.arg_start);
+			write_strings(wb, as, a, na, t->mm.arg_start);
 		if (tenv)
-			write_strings(wb, as, e, t->mm.env_start);
+			write_strings(wb, as, e, ne, t->mm.env_start);
 		if (!plua_world_has(L, idx, "start_stack"))
 			t->mm.start_stack = (start - 256) & ~15ull;
 	}
 	lua_pop(L, 2);
 	if (lua_getfield(L, idx, "mem") == LUA_TTABLE) { /* { {addr =, bytes =}, ... } */
-		lua_Integer n = luaL_len(L, -1);
+		lua_Integer n = (lua_Integer)plua_list_len(L, -1, LIST_MAX, wb->who, "mem");
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_geti(L, -1, i);
 			uint64_t addr = mem_addr(wb, lua_gettop(L), t);
@@ -125,7 +135,7 @@ void plua_world_place_memory(struct world_build *wb, int idx, struct pl_task *t)
 	}
 	lua_pop(L, 1);
 	if (lua_getfield(L, idx, "unmap") == LUA_TTABLE) { /* { {addr =, len =}, ... } */
-		lua_Integer n = luaL_len(L, -1);
+		lua_Integer n = (lua_Integer)plua_list_len(L, -1, LIST_MAX, wb->who, "unmap");
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_geti(L, -1, i);
 			int r = lua_gettop(L);

@@ -86,9 +86,12 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 {
 	lua_State *L = wb->L;
 	luaL_checktype(L, idx, LUA_TTABLE);
-	size_t n = (size_t)luaL_len(L, idx);
+	/* Linux's NR_OPEN: no process can hold more */
+	size_t n = plua_list_len(L, idx, 1u << 20, wb->who, "fds");
 	struct pl_fd *fds = pl_arena_alloc(wb->a, (n ? n : 1) * sizeof *fds);
 	struct pl_model_fdinfo *fi = pl_arena_alloc(wb->a, (n ? n : 1) * sizeof *fi);
+	if (!fds || !fi)
+		luaL_error(L, "%s: out of memory", wb->who);
 	for (size_t i = 0; i < n; i++) {
 		lua_geti(L, idx, (lua_Integer)i + 1);
 		int e = lua_gettop(L);

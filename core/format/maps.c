@@ -392,16 +392,25 @@ static int get_header(const char *ls, const char *le, struct header *h)
 			return -EINVAL;
 	h->name = p;
 	h->nlen = (size_t)(le - p);
+	/* The kernel never prints a NUL in a name (a path or [anon:...] has
+	** none), and a record keeps names as C strings, which would cut it. */
+	if (memchr(h->name, '\0', h->nlen))
+		return -EINVAL;
 	return 0;
 }
 
-/* Consecutive regions usually share a name (a file's segments): reuse it. */
+/*
+** Consecutive regions usually share a name (a file's segments): reuse it.
+** prev is a C string that may be shorter than n ("" for an unnamed region),
+** so its length is measured before any byte past its end is looked at: a
+** strncmp stops at a NUL in s, after which prev[n] lay past prev's end.
+*/
 static const char *intern(struct pl_arena *a, const char *prev, const char *s,
                           size_t n)
 {
 	if (n == 0)
 		return "";
-	if (prev && strncmp(prev, s, n) == 0 && prev[n] == '\0')
+	if (prev && strnlen(prev, n + 1) == n && memcmp(prev, s, n) == 0)
 		return prev;
 	return pl_arena_strndup(a, s, n);
 }
@@ -509,6 +518,8 @@ static int smaps_line(struct pl_arena *a, struct pl_region *r, uint64_t *kb,
 	uint64_t v;
 	if (starts(ls, le, VMF_LABEL)) {
 		size_t off = strlen(VMF_LABEL);
+		if (memchr(ls + off, '\0', (size_t)(le - ls) - off))
+			return -EINVAL; /* as a name: the kernel prints none */
 		r->vmflags = intern(a, prev_vmf, ls + off, (size_t)(le - ls) - off);
 		return r->vmflags ? 1 : -ENOMEM;
 	}

@@ -20,7 +20,10 @@ char *pl_buf_reserve(struct pl_buf *b, size_t n)
 {
 	if (b->oom)
 		return NULL;
-	if (b->cap - b->len < n) {
+	/* A buffer with no storage yet gets some even for n == 0: the write
+	** position is then a real pointer (NULL + 0 is undefined), and NULL
+	** keeps meaning out of memory. */
+	if (b->cap - b->len < n || !b->data) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap - b->len < n) {
 			if (cap > SIZE_MAX / 2) {
@@ -42,6 +45,8 @@ char *pl_buf_reserve(struct pl_buf *b, size_t n)
 
 void pl_buf_add(struct pl_buf *b, const void *p, size_t n)
 {
+	if (n == 0) /* nothing to add, and p may be NULL */
+		return;
 	char *w = pl_buf_reserve(b, n);
 	if (w) {
 		memcpy(w, p, n);

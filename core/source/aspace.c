@@ -72,6 +72,9 @@ int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
 
 int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len)
 {
+	/* Nothing to punch; inside a range it would split it in two. */
+	if (len == 0)
+		return 0;
 	uint64_t end = start + len;
 	if (end < start)
 		return -EINVAL;
@@ -119,6 +122,10 @@ int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len)
 
 int pl_aspace_write(struct pl_aspace *as, uint64_t addr, const void *data, size_t len)
 {
+	/* Mapping no bytes maps nothing, so no range need hold addr: finding
+	** one would index past the ranges. */
+	if (len == 0)
+		return 0;
 	int rc = pl_aspace_map(as, addr, len);
 	if (rc < 0)
 		return rc;

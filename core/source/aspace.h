@@ -26,7 +26,8 @@ struct pl_aspace {
 #define PL_ASPACE_INIT { NULL, 0, 0 }
 
 /* Map [start, start + len) (zero-filled); merges with overlapping or
-** adjacent ranges.  0 or -ENOMEM / -EINVAL (wrapping range). */
+** adjacent ranges.  0 or -ENOMEM / -EINVAL (wrapping range).  Here and
+** below, len 0 does nothing. */
 int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len);
 /* Remove [start, start + len) from the mapping (punch a hole). */
 int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len);

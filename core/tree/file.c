@@ -100,7 +100,7 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 		pl_budget_give(f->uid, b->len);
 		return -ENOMEM;
 	}
-	if (b->len) /* an empty buffer may have no storage */
+	if (b->len) /* an empty file's buffer may have no storage (NULL) */
 		memcpy(p, b->data, b->len);
 	f->data = p;
 	return 0;

@@ -46,6 +46,10 @@ struct pl_entry {
 	int ref;              /* PL_K_LUA: the binding's handle */
 };
 
+/* At most this many entries in a layout: an entry's index goes into its
+** inode number's slot, below the slots of fd/N (node.h). */
+#define PL_LAYOUT_MAX_ENTRIES ((1 << 19) - 2)
+
 struct pl_layout {
 	struct pl_entry *entries;
 	uint32_t nentries;

@@ -32,6 +32,7 @@
 #define FD_BIT (1u << (SLOT_BITS - 1))
 #define FD_MAX (1 << (SLOT_BITS - 2))
 #define ROOT_SLOT 1
+_Static_assert(PL_LAYOUT_MAX_ENTRIES + 2 <= FD_BIT, "layout entries' slots reach fd/N's");
 
 /* Readdir offsets: ".", "..", entries at index + 3, pids past PID_OFF. */
 #define PID_OFF (1ull << 32)
