@@ -197,12 +197,17 @@ local function compare(caller, wrap, mount_dir, op, rels, kernel_wrap)
   local k, o = results(pairs_)
   local bad = {}
   for i = 1, #names do
-    if k[i] ~= o[i] then
-      local again = { pairs_[i], pairs_[i] }
-      local k2, o2 = results(again)
-      if k2[1] ~= o2[1] and k2[2] ~= o2[1] and not KNOWN[caller .. " " .. names[i]] then
-        bad[#bad + 1] = ("%s %s %s: kernel %s, proclua %s"):format(caller, op, names[i], k2[1], o2[1])
-      end
+    -- up to three more looks, each kernel, proclua, kernel: a busy machine
+    -- can move a shared page's Pss or a user's queued signals more than once
+    local same, k2, o2 = k[i] == o[i], k[i], o[i]
+    for _ = 1, 3 do
+      if same then break end
+      local kk, oo = results({ pairs_[i], pairs_[i] })
+      k2, o2 = kk[1], oo[1]
+      same = kk[1] == oo[1] or kk[2] == oo[1]
+    end
+    if not same and not KNOWN[caller .. " " .. names[i]] then
+      bad[#bad + 1] = ("%s %s %s: kernel %s, proclua %s"):format(caller, op, names[i], k2, o2)
     end
   end
   return bad
