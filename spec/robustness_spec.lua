@@ -12,8 +12,6 @@ local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
 
--- The interpreter running this spec (CTest runs `reaper lua5.4 SPEC`).
-local LUA = arg and arg[-1] or "lua5.4"
 
 local tmp = suite.once(function()
   local dir = fsx.mktemp_dir("proclua-robust")
@@ -39,7 +37,7 @@ local function run(name, body)
     .. 'io.write(ok and ("OK " .. tostring(res)) or ("ERR " .. tostring(res)))\n'
   local path = tmp() .. "/" .. name .. ".lua"
   fsx.write(path, src)
-  local r = sh.run({ LUA, path }, { timeout = 60 })
+  local r = sh.run(testenv.lua(path), { timeout = 60 })
   lu.assertFalse(r.timed_out, name .. ": the child hung")
   lu.assertEquals(r.code, 0, name .. ": the child did not exit normally; stderr:\n" .. r.err)
   return r.out, path, src

@@ -185,8 +185,9 @@ function TestUring:test_mounting_specs_over_io_uring()
   local src = testenv.src() .. "/spec/"
   for _, name in ipairs { "program", "host_diff", "world", "view", "psutil", "capture",
                           "tools_defaults", "layout" } do
-    local r = sh.run({ "env", "PROCLUA_TEST_MOUNT_ARGS=--io-uring", "lua5.4", src .. name .. "_spec.lua" },
-      { timeout = 600 })
+    local argv = { "env", "PROCLUA_TEST_MOUNT_ARGS=--io-uring" }
+    for _, w in ipairs(testenv.lua(src .. name .. "_spec.lua")) do argv[#argv + 1] = w end
+    local r = sh.run(argv, { timeout = 600 })
     lu.assertEquals(r.code, 0, name .. "_spec with --io-uring failed:\n" .. r.out .. r.err)
   end
 end

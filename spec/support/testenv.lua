@@ -23,6 +23,18 @@ function M.default_layout() return M.src() .. "/scripts/proc.lua" end
 function M.run_script() return (M.bin():gsub("[^/]*$", "")) .. "proclua-run" end
 
 -- a helper program built from spec/helpers/<name>.c
+-- The words that run a Lua script with the interpreter running this spec,
+-- with the sanitizer runtime it needs under a sanitizer build (sh.run keeps
+-- LD_PRELOAD from other commands).
+function M.lua(script)
+  local argv = {}
+  local preload = os.getenv("PROCLUA_SPEC_PRELOAD")
+  if preload then argv = { "env", "LD_PRELOAD=" .. preload } end
+  argv[#argv + 1] = arg and arg[-1] or "lua5.4"
+  argv[#argv + 1] = script
+  return argv
+end
+
 function M.helper(name) return need("PROCLUA_HELPERS") .. "/" .. name end
 
 return M
