@@ -54,3 +54,9 @@ build() {
   cmake -S . -B build -DCMAKE_C_FLAGS=-Werror
   cmake --build build -j2
 }
+
+# The same with ASan and UBSan (any finding fails), in build-asan/.
+build_sanitized() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPROCLUA_SANITIZE=ON -DCMAKE_C_FLAGS=-Werror
+  cmake --build build-asan -j2
+}

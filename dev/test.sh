@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The project's test command: installs the Debian packages it needs, builds
-# with -Werror, and runs every spec through CTest.
+# with -Werror, and runs every spec through CTest; then builds again with
+# AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/) and runs
+# every spec once more on that build.  A spec that fails is run once more
+# before it counts as failed (a race with the rest of the machine does not
+# repeat; a defect does).
 #
 #   sudo bash dev/test.sh              (or as root: bash dev/test.sh)
 #   sudo bash dev/test.sh -R layout    extra arguments go to ctest
+#   PROCLUA_SANITIZE=0 bash dev/test.sh   skip the sanitizer pass
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . dev/lib.sh
@@ -11,4 +16,8 @@ need_root "$@"
 install_packages
 check_fuse
 build
-ctest --test-dir build --output-on-failure "$@"
+ctest --test-dir build --output-on-failure --repeat until-pass:2 "$@"
+if [ "${PROCLUA_SANITIZE:-1}" != 0 ]; then
+  build_sanitized
+  ctest --test-dir build-asan --output-on-failure --repeat until-pass:2 "$@"
+fi
