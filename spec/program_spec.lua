@@ -150,6 +150,38 @@ function TestProgram:test_sigterm_unmounts_only_its_own_mount()
   if not ok then error(err, 0) end
 end
 
+-- A mount point that cannot take a mount is refused with what to do: a
+-- file, a live proclua mount, a mount whose daemon was killed.
+function TestProgram:test_mount_points_that_cannot_take_a_mount()
+  local work = fsx.mktemp_dir("proclua-mp")
+  local live, dead
+  local ok, err = pcall(function()
+    local file = work .. "/file"
+    fsx.write(file, "")
+    local r = sh.run({ testenv.bin(), "-f", file }, { timeout = 60 })
+    lu.assertEquals(r.code, 1)
+    lu.assertStrContains(r.err, "is not a directory")
+
+    live = mnt.start()
+    r = sh.run({ testenv.bin(), "-f", live.dir }, { timeout = 60 })
+    lu.assertEquals(r.code, 1)
+    lu.assertStrContains(r.err, "is a proclua mount already; unmount it first: fusermount3 -u " .. live.dir)
+    lu.assertTrue(live:mounted())
+
+    dead = mnt.start()
+    dead.expect_exit = true
+    dead.proc:signal("KILL")
+    dead.proc:wait_exit(30)
+    r = sh.run({ testenv.bin(), "-f", dead.dir }, { timeout = 60 })
+    lu.assertEquals(r.code, 1)
+    lu.assertStrContains(r.err, "whose daemon is gone; unmount it first: fusermount3 -u " .. dead.dir)
+  end)
+  if live then live:stop() end
+  if dead then dead:stop() end
+  fsx.remove_tree(work)
+  if not ok then error(err, 0) end
+end
+
 -- Without -f the program mounts and returns; fusermount3 -u ends the
 -- daemon it left behind.
 function TestProgram:test_background_mount()

@@ -10,6 +10,7 @@
 ** before anything is mounted, so a broken layout is reported (file:line)
 ** and the program exits non-zero with nothing mounted.
 */
+#include <errno.h>
 #include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -19,8 +20,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "pl_fuse.h"
 #include "tree/tree.h"
@@ -105,6 +108,66 @@ static dev_t top_mount_dev(const char *path)
 	return dev;
 }
 
+/* The filesystem type of the mount on top at path, from our mountinfo
+** ("" when none): what is already there. */
+static void top_mount_type(const char *path, char *type, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	type[0] = '\0';
+	if (!f)
+		return;
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		char point[4096], fstype[256];
+		const char *dash = strstr(line, " - ");
+		if (sscanf(line, "%*u %*u %*s %*s %4095s", point) != 1 || !dash ||
+		    sscanf(dash + 3, "%255s", fstype) != 1)
+			continue;
+		if (strcmp(point, path) == 0) /* later lines are mounted on top */
+			snprintf(type, size, "%s", fstype);
+	}
+	fclose(f);
+}
+
+/*
+** What would make mounting at `path` fail or stack on what is there, said
+** plainly: 0 when it may go ahead.  (A path with spaces is compared in the
+** kernel's escaped form, which it will not match: such a path is let
+** through.)
+*/
+static int check_mountpoint(const char *path)
+{
+	struct stat st;
+	if (access("/dev/fuse", F_OK) != 0) {
+		fprintf(stderr, "proclua: FUSE is not available: /dev/fuse is missing (modprobe fuse; in a "
+		        "container, run it with --device /dev/fuse --cap-add SYS_ADMIN)\n");
+		return -1;
+	}
+	if (stat(path, &st) != 0) {
+		if (errno == ENOTCONN)
+			fprintf(stderr, "proclua: %s is a mount whose daemon is gone; unmount it first: "
+			        "fusermount3 -u %s\n", path, path);
+		else
+			fprintf(stderr, "proclua: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "proclua: %s is not a directory; a mount point must be one\n", path);
+		return -1;
+	}
+	char *where = realpath(path, NULL), type[256];
+	if (!where)
+		return 0;
+	top_mount_type(where, type, sizeof type);
+	free(where);
+	if (strcmp(type, "fuse.proclua") == 0) {
+		fprintf(stderr, "proclua: %s is a proclua mount already; unmount it first: "
+		        "fusermount3 -u %s\n", path, path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The kernel dropped our connection (unmounted, or aborted): unmounting
 ** then only closes it and frees what libfuse keeps. */
 static int connection_gone(struct fuse_session *se)
@@ -130,7 +193,8 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 		return status;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_session;
-	if (fuse_session_mount(se, opt->fuse.mountpoint) != 0)
+	if (check_mountpoint(opt->fuse.mountpoint) != 0 ||
+	    fuse_session_mount(se, opt->fuse.mountpoint) != 0)
 		goto out_signals;
 	char *where = realpath(opt->fuse.mountpoint, NULL);
 	dev_t ours = where ? top_mount_dev(where) : 0;
