@@ -167,11 +167,17 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
 	struct pl_caller c = caller_of(req);
-	/* a copy-in may block on another process's pages: not in a worker
-	** every other request needs (a ring thread replies itself) */
-	if (pl_tree_read_copies_in(f) && !pl_uring_thread() &&
-	    pl_slowlane_read(req, tree_of(req), f, &c, (uint64_t)off, size) == 0)
-		return;
+	/* a copy-in may block on another process's pages: a few at a time per
+	** caller uid, the rest queued (a ring thread replies itself) */
+	int admitted = 0;
+	if (pl_tree_read_copies_in(f) && !pl_uring_thread()) {
+		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size);
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			return (void)fuse_reply_err(req, -rc);
+		admitted = 1;
+	}
 	struct pl_buf *b = pl_tree_reply_buffer(size);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
@@ -181,6 +187,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_buf(req, data, (size_t)n);
+	if (admitted)
+		pl_slowlane_done(c.uid);
 	pl_tree_request_done();
 }
 

@@ -2,10 +2,13 @@
 ** The slow lane: reads whose work copies another process's memory in (mem,
 ** and the first read of cmdline and environ) can block for as long as that
 ** memory takes to fault in, which a page backed by a FUSE file that never
-** answers makes for ever.  They are served by a pool of their own, at most
-** PER_UID at a time for one caller uid, so a stuck copy-in holds up only
-** its own caller's reads of such files; the FUSE workers go on answering
-** every other request.  A read still queued when its caller is
+** answers makes for ever.  At most PER_UID such reads run at a time for one
+** caller uid: the worker that took a read serves it at once while its uid
+** has a share free (no hand-off: a wake-up of another thread costs more
+** than the read); past that the read waits in a queue that a pool of its
+** own serves as the uid's reads finish.  So a stuck copy-in holds up only
+** its own caller's reads of such files, and the FUSE workers go on
+** answering every other request.  A read still queued when its caller is
 ** interrupted (a signal) is answered EINTR and not served.
 */
 #include "pl_fuse.h"
@@ -18,6 +21,7 @@
 #define THREADS 8
 #define PER_UID 2
 #define QUEUE_MAX 1024
+#define UIDS 64 /* uids with reads running at once, counted; more go uncounted */
 
 struct job {
 	struct job *next;
@@ -35,7 +39,7 @@ static struct {
 	pthread_cond_t work;
 	struct job *head, **tail;
 	size_t queued;
-	struct { uint32_t uid; unsigned n; } running[THREADS];
+	struct { uint32_t uid; unsigned n; } running[UIDS];
 	pthread_t threads[THREADS];
 	int nthreads, stopping;
 } lane = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER };
@@ -43,15 +47,24 @@ static struct {
 /* Jobs running for uid; lane.lock held. */
 static unsigned *running_for(uint32_t uid, int claim)
 {
-	for (int i = 0; i < THREADS; i++)
+	for (int i = 0; i < UIDS; i++)
 		if (lane.running[i].n && lane.running[i].uid == uid)
 			return &lane.running[i].n;
-	for (int i = 0; claim && i < THREADS; i++)
+	for (int i = 0; claim && i < UIDS; i++)
 		if (!lane.running[i].n) {
 			lane.running[i].uid = uid;
 			return &lane.running[i].n;
 		}
 	return NULL;
+}
+
+/* A read of uid waits in the queue; lane.lock held. */
+static int queued_for(uint32_t uid)
+{
+	for (const struct job *j = lane.head; j; j = j->next)
+		if (j->caller.uid == uid)
+			return 1;
+	return 0;
 }
 
 /* The first queued job whose uid is under its share, unlinked; lane.lock held. */
@@ -106,15 +119,18 @@ static void *worker(void *arg)
 			continue;
 		}
 		unsigned *n = running_for(j->caller.uid, 1);
-		++*n;
+		if (n)
+			++*n;
 		pthread_mutex_unlock(&lane.lock);
 		/* running: too late to drop it; waits out a callback in flight */
 		fuse_req_interrupt_func(j->req, NULL, NULL);
 		serve(j);
 		pthread_mutex_lock(&lane.lock);
-		--*n;
+		if (n)
+			--*n;
 		free(j);
-		pthread_cond_broadcast(&lane.work); /* a uid's share may have freed */
+		if (lane.head) /* a uid's share may have freed */
+			pthread_cond_broadcast(&lane.work);
 	}
 	pthread_mutex_unlock(&lane.lock);
 	return NULL;
@@ -141,11 +157,19 @@ int pl_slowlane_start(void)
 	return lane.nthreads ? 0 : -1;
 }
 
-int pl_slowlane_read(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
-                     const struct pl_caller *c, uint64_t off, size_t size)
+int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
+                      const struct pl_caller *c, uint64_t off, size_t size)
 {
 	if (!lane.nthreads)
-		return -ENOSYS;
+		return 1;
+	pthread_mutex_lock(&lane.lock);
+	unsigned *n = running_for(c->uid, 1);
+	int now = !n || (*n < PER_UID && !queued_for(c->uid)); /* its queued reads first */
+	if (n && now)
+		++*n;
+	pthread_mutex_unlock(&lane.lock);
+	if (now)
+		return 1;
 	struct job *j = calloc(1, sizeof *j);
 	if (!j)
 		return -ENOMEM;
@@ -167,6 +191,19 @@ int pl_slowlane_read(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
 	pthread_cond_broadcast(&lane.work);
 	pthread_mutex_unlock(&lane.lock);
 	return 0;
+}
+
+void pl_slowlane_done(uint32_t uid)
+{
+	if (!lane.nthreads)
+		return;
+	pthread_mutex_lock(&lane.lock);
+	unsigned *n = running_for(uid, 0);
+	if (n && *n)
+		--*n;
+	if (lane.head) /* a queued read of uid may go; else wake no one */
+		pthread_cond_broadcast(&lane.work);
+	pthread_mutex_unlock(&lane.lock);
 }
 
 void pl_slowlane_stop(void)
