@@ -144,7 +144,7 @@ static int check_mountpoint(const char *path)
 		return -1;
 	}
 	if (stat(path, &st) != 0) {
-		if (errno == ENOTCONN)
+		if (errno == ENOTCONN || errno == ECONNABORTED) /* over io_uring: aborted */
 			fprintf(stderr, "proclua: %s is a mount whose daemon is gone; unmount it first: "
 			        "fusermount3 -u %s\n", path, path);
 		else
