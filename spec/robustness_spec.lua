@@ -406,4 +406,104 @@ function TestEmpty.test_an_empty_file_read_first()
   lu.assertEquals(problems, {})
 end
 
+-- ------------------------------------------------------------------------
+-- Restricted environment (issue 13, "Lua with bounds"): a layout, world or
+-- Lua file run by the daemon may not end it (os.exit: --check "succeeded"),
+-- run programs, load C code or use the debug library; each is an error
+-- naming the calling line.  PROCLUA_UNRESTRICTED=1 lifts it.
+
+TestRestricted = {}
+
+-- `--check` of a layout whose line 2 is `stmt`, then of the stock layout
+-- (line 3 onwards); env: extra environment, "NAME=VALUE" strings.
+local function check_with(name, stmt, env)
+  local path = tmp() .. "/" .. name .. ".lua"
+  fsx.write(path, 'local p = require "proclua"\n' .. stmt .. '\nreturn require "proc"\n')
+  local argv = { "env" }
+  for _, e in ipairs(env or {}) do argv[#argv + 1] = e end
+  for _, a in ipairs { testenv.bin(), "--check", "--layout", path } do argv[#argv + 1] = a end
+  return sh.run(argv, { timeout = 60 }), path
+end
+
+function TestRestricted.test_os_exit_in_a_layout_fails_check()
+  local r, path = check_with("exit0", "os.exit(0)")
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s:2: os.exit is not available to proclua scripts")
+                       :format(path))
+end
+
+function TestRestricted.test_each_denied_function_names_the_line()
+  for i, c in ipairs {
+    { 'os.execute("true")', "os.execute is not available" },
+    { 'io.popen("true")', "io.popen is not available" },
+    { 'package.loadlib("/lib/libc.so.6", "*")', "package.loadlib is not available" },
+    { 'debug.sethook()', "debug.sethook is not available" },
+    { 'require "debug".getinfo(1)', "debug.getinfo is not available" },
+  } do
+    local r, path = check_with("denied" .. i, c[1])
+    lu.assertEquals(r.code, 1, c[1] .. ": stderr: " .. r.err)
+    lu.assertStrContains(r.err, ("%s:2: %s"):format(path, c[2]))
+  end
+end
+
+function TestRestricted.test_no_c_modules()
+  -- a C searcher would find lpeg.so or any .so on package.cpath
+  local r = check_with("cmod", 'package.cpath = "/nonexistent/?.so"\nrequire "nosuchcmodule"')
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, "module 'nosuchcmodule' not found")
+  lu.assertNotStrContains(r.err, "/nonexistent/nosuchcmodule.so")
+end
+
+function TestRestricted.test_what_stays_allowed()
+  local mod = tmp() .. "/restricted_helper.lua"
+  fsx.write(mod, "return { answer = 42 }\n")
+  local r = check_with("allowed", table.concat({
+    'assert(require "restricted_helper".answer == 42)',
+    'assert(io.open("/proc/self/stat")):close()',
+    'assert(os.getenv("PATH") and os.time() and os.clock())',
+    'assert(require "proclua" == p)',
+  }, "; "))
+  lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+end
+
+function TestRestricted.test_unrestricted_opts_out()
+  local r = check_with("exit_unrestricted", "os.exit(7)", { "PROCLUA_UNRESTRICTED=1" })
+  lu.assertEquals(r.code, 7, "stderr: " .. r.err)
+  r = check_with("debug_unrestricted", "assert(debug.getinfo(1).currentline == 2)",
+                 { "PROCLUA_UNRESTRICTED=1" })
+  lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+end
+
+function TestRestricted.test_a_world_is_restricted_too()
+  local world = tmp() .. "/exiting_world.lua"
+  fsx.write(world, 'local p = require "proclua"\nos.exit(0)\nreturn p.world { tasks = {} }\n')
+  local r = sh.run({ testenv.bin(), "--check", "--world", world }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s:2: os.exit is not available to proclua scripts"):format(world))
+end
+
+-- A Lua file is served by the same state: the read fails (EIO) and is
+-- logged; the daemon keeps serving.
+function TestRestricted.test_a_lua_file_is_restricted_too()
+  local layout = tmp() .. "/popen_file_layout.lua"
+  fsx.write(layout, 'local p = require "proclua"\n'
+    .. 'return p.layout { root = {}, task = {\n'
+    .. '  p.file("popen", "0444", function() return io.popen("echo hi"):read("a") end),\n'
+    .. '  p.file("fine", "0444", function(t) return "ok\\n" end) } }\n')
+  local m = mnt.start { layout = layout,
+                        args = { "--world", testenv.src() .. "/examples/worlds/minimal.lua" } }
+  local ok, err = pcall(function()
+    local f, rerr = io.open(m:path("1/popen"), "rb")
+    local data
+    if f then data, rerr = f:read("a"); f:close() end
+    lu.assertNil(data, "the read must fail")
+    lu.assertStrContains(tostring(rerr), "Input/output error")
+    lu.assertEquals(fsx.read(m:path("1/fine")), "ok\n")
+    lu.assertStrContains(m:log(), ("proclua: lua file failed: %s:3: io.popen is not available"):format(layout))
+    m:check()
+  end)
+  m:stop()
+  if not ok then error(err, 0) end
+end
+
 suite.run()

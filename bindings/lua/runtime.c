@@ -283,6 +283,76 @@ static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
 ** load and run
 */
 
+/* ------------------------------------------------------------------------
+** the restricted environment (PROCLUA_UNRESTRICTED=1 lifts it): a layout,
+** world or Lua file may not end the daemon, run programs, load C code or
+** reach into the VM.  Reading files (io.open, io.lines), os.getenv, os.time
+** and the like stay, and so does require of Lua modules beside the script
+** and of "proclua" (preloaded) and "proc" (the stock layout).
+*/
+
+static int unavailable(lua_State *L)
+{
+	return luaL_error(L, "%s is not available to proclua scripts "
+	                  "(PROCLUA_UNRESTRICTED=1 allows it)", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* Replace lib.name (the table on the stack top) by a function that raises. */
+static void deny(lua_State *L, const char *lib, const char *name)
+{
+	lua_pushfstring(L, "%s.%s", lib, name);
+	lua_pushcclosure(L, unavailable, 1);
+	lua_setfield(L, -2, name);
+}
+
+/* debug.anything: the error at the line that asks for it. */
+static int debug_index(lua_State *L)
+{
+	return luaL_error(L, "debug.%s is not available to proclua scripts "
+	                  "(PROCLUA_UNRESTRICTED=1 allows it)", luaL_optstring(L, 2, "?"));
+}
+
+static void restrict_env(lua_State *L)
+{
+	lua_getglobal(L, "os");
+	deny(L, "os", "exit");
+	deny(L, "os", "execute");
+	lua_pop(L, 1);
+	lua_getglobal(L, "io");
+	deny(L, "io", "popen");
+	lua_pop(L, 1);
+	lua_getglobal(L, "package");
+	deny(L, "package", "loadlib");
+	lua_pushliteral(L, "");
+	lua_setfield(L, -2, "cpath");
+	/* keep the preload and Lua searchers; drop the C and all-in-one ones */
+	lua_getfield(L, -1, "searchers");
+	for (lua_Integer i = luaL_len(L, -1); i > 2; i--) {
+		lua_pushnil(L);
+		lua_rawseti(L, -2, i);
+	}
+	lua_pop(L, 1);
+	/* debug and require "debug": a table that raises on every field */
+	lua_getfield(L, -1, "loaded");
+	lua_newtable(L);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, debug_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "proclua: the debug library is not available");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, "debug");
+	lua_setglobal(L, "debug");
+	lua_pop(L, 2);
+}
+
+static int unrestricted(void)
+{
+	const char *v = getenv("PROCLUA_UNRESTRICTED");
+	return v && !strcmp(v, "1");
+}
+
 /* Let the layout require modules beside it and in the stock scripts/. */
 static void set_path(lua_State *L, const char *script)
 {
@@ -371,6 +441,8 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 	p->lim = *lim;
 	lua_State *L = p->L;
 	luaL_openlibs(L);
+	if (!unrestricted())
+		restrict_env(L);
 	lua_pushlightuserdata(L, p);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
 	new_task_metatable(p);
