@@ -506,4 +506,76 @@ function TestRestricted.test_a_lua_file_is_restricted_too()
   if not ok then error(err, 0) end
 end
 
+-- ------------------------------------------------------------------------
+-- Memory limit (issue 13): the daemon's Lua state is counted by its
+-- allocator (256 MiB, PROCLUA_LUA_MEMORY_MB).  A Lua file that allocates
+-- without bound fails that read with EIO and a log line; the daemon keeps
+-- serving.  A layout or world that does so at load fails to load.
+
+TestMemoryLimit = {}
+
+local HOG = 'local s = "x" while true do s = s .. s end'
+
+function TestMemoryLimit.test_a_layout_that_allocates_without_bound()
+  -- the default limit
+  local r, path = check_with("hog_layout", HOG)
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s: Lua memory limit exceeded (256 MiB")
+                       :format(path))
+  -- a lower one; a table this time
+  r, path = check_with("hog_table", "local t = {} for i = 1, math.maxinteger do t[i] = {} end",
+                       { "PROCLUA_LUA_MEMORY_MB=16" })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s: Lua memory limit exceeded (16 MiB"):format(path))
+  -- enough for the stock layout, and a bad value is refused
+  lu.assertEquals(check_with("small_ok", "", { "PROCLUA_LUA_MEMORY_MB=16" }).code, 0)
+  r = check_with("bad_mb", "", { "PROCLUA_LUA_MEMORY_MB=lots" })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, "PROCLUA_LUA_MEMORY_MB=lots: not a number of MiB")
+end
+
+function TestMemoryLimit.test_a_world_that_allocates_without_bound()
+  local world = tmp() .. "/hog_world.lua"
+  fsx.write(world, 'local p = require "proclua"\n' .. HOG .. '\nreturn p.world { tasks = {} }\n')
+  local r = sh.run({ "env", "PROCLUA_LUA_MEMORY_MB=16", testenv.bin(), "--check", "--world", world },
+                   { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s: Lua memory limit exceeded (16 MiB"):format(world))
+end
+
+function TestMemoryLimit.test_a_lua_file_that_allocates_without_bound()
+  local layout = tmp() .. "/hog_file_layout.lua"
+  fsx.write(layout, 'local p = require "proclua"\n'
+    .. 'local kept = {}\n'
+    .. 'return p.layout { root = {}, task = {\n'
+    .. '  p.file("hog", "0444", function() ' .. HOG .. ' end),\n'
+    .. '  p.file("keep", "0444", function() kept[#kept + 1] = {} for i = 1, 1e9 do kept[#kept][i] = i end end),\n'
+    .. '  p.file("fine", "0444", function(t) return t.pid .. "\\n" end) } }\n')
+  local m = mnt.start { layout = layout,
+                        command = { "env", "PROCLUA_LUA_MEMORY_MB=32", testenv.bin(), "-f" },
+                        args = { "--world", testenv.src() .. "/examples/worlds/minimal.lua" } }
+  local ok, err = pcall(function()
+    local function fails(name)
+      local f, rerr = io.open(m:path(name), "rb")
+      local data
+      if f then data, rerr = f:read("a"); f:close() end
+      lu.assertNil(data, name .. ": the read must fail")
+      lu.assertStrContains(tostring(rerr), "Input/output error")
+    end
+    for _ = 1, 3 do
+      fails("1/hog")
+      lu.assertEquals(fsx.read(m:path("1/fine")), "1\n")
+    end
+    lu.assertStrContains(m:log(), ("proclua: lua file failed: %s:4: Lua memory limit exceeded (32 MiB")
+                         :format(layout))
+    -- a file that keeps what it built (up to the limit): its read fails,
+    -- and files that need little still read
+    fails("1/keep")
+    lu.assertEquals(fsx.read(m:path("1/fine")), "1\n")
+    m:check()
+  end)
+  m:stop()
+  if not ok then error(err, 0) end
+end
+
 suite.run()
