@@ -578,4 +578,38 @@ function TestMemoryLimit.test_a_lua_file_that_allocates_without_bound()
   if not ok then error(err, 0) end
 end
 
+-- ------------------------------------------------------------------------
+-- Strict loaders (issue 13): p.edit of a name the list does not have, and
+-- an unknown task field in a world, are errors at the script line, with a
+-- "did you mean" when a name is close.
+
+TestStrict = {}
+
+local EDIT = [[
+  local list = { p.stub("environ", "0400", ""), p.stub("status", "0444", "") }
+  return #p.edit(list, %s) -- the edit
+]]
+
+function TestStrict.test_edit_of_a_missing_name()
+  expect_error("edit_prefix", EDIT:format("{ environment = false }"), "-- the edit",
+               "p.edit: the list has no entry named 'environment' (did you mean 'environ'?)")
+  expect_error("edit_typo", EDIT:format('{ stauts = p.stub("status", "0444", "") }'), "-- the edit",
+               "p.edit: the list has no entry named 'stauts' (did you mean 'status'?)")
+  local out = run("edit_far", EDIT:format("{ cmdline = false }"))
+  lu.assertStrContains(out, "p.edit: the list has no entry named 'cmdline'")
+  lu.assertNotStrContains(out, "did you mean")
+  -- names the list has still work
+  lu.assertEquals(expect_ok("edit_ok", EDIT:format("{ environ = false }")), "1")
+end
+
+function TestStrict.test_unknown_task_field_suggests()
+  expect_error("field_typo", [[
+    return p.world { tasks = {
+      { pid = 1, comn = "x" } } } -- the task
+  ]], "p.world", "world task 1: unknown task field 'comn' (did you mean 'comm'?)")
+  local out = run("field_far", "return p.world { tasks = { { pid = 1, zzzzzz = 1 } } }")
+  lu.assertStrContains(out, "unknown task field 'zzzzzz'")
+  lu.assertNotStrContains(out, "did you mean")
+end
+
 suite.run()

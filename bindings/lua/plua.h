@@ -52,6 +52,19 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 ** function. */
 void plua_check_entries(lua_State *L, int idx, const char *what, const char *at);
 
+/* "did you mean": the candidate nearest to `name`, offered when within
+** edit distance 2 of it or when one is a prefix of the other (environment,
+** environ); names longer than 64 bytes are never offered. */
+struct plua_near {
+	const char *name;
+	char best[65];
+	int dist;
+};
+void plua_near_init(struct plua_near *n, const char *name);
+void plua_near_try(struct plua_near *n, const char *cand);
+/* " (did you mean 'X'?)", or "" when nothing is near. */
+const char *plua_near_hint(const struct plua_near *n, char *buf, size_t len);
+
 /* compile.c: freeze the layout object at idx (raises a Lua error naming
 ** the declaring line on a bad tree).  Lua files become registry refs. */
 struct pl_layout *plua_compile(lua_State *L, int idx);
