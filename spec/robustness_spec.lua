@@ -581,7 +581,8 @@ end
 -- ------------------------------------------------------------------------
 -- Strict loaders (issue 13): p.edit of a name the list does not have, and
 -- an unknown task field in a world, are errors at the script line, with a
--- "did you mean" when a name is close.
+-- "did you mean" when a name is close; the daemon calls a failing world a
+-- world error.
 
 TestStrict = {}
 
@@ -610,6 +611,16 @@ function TestStrict.test_unknown_task_field_suggests()
   local out = run("field_far", "return p.world { tasks = { { pid = 1, zzzzzz = 1 } } }")
   lu.assertStrContains(out, "unknown task field 'zzzzzz'")
   lu.assertNotStrContains(out, "did you mean")
+end
+
+function TestStrict.test_check_calls_it_a_world_error()
+  local world = tmp() .. "/typo_world.lua"
+  fsx.write(world, 'local p = require "proclua"\nreturn p.world { tasks = {\n { pid = 1, comn = "x" } } }\n')
+  local r = sh.run({ testenv.bin(), "--check", "--world", world }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: world error: %s:2: world task 1: unknown task field 'comn'")
+                       :format(world))
+  lu.assertNotStrContains(r.err, "layout error")
 end
 
 suite.run()

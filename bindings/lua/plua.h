@@ -83,10 +83,11 @@ struct plua_limits {
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen);
 /* The same, with the stock layout (a path to proc.lua) on the module path,
-** so that a layout can `require "proc"` and edit it. */
+** so that a layout can `require "proc"` and edit it.  On failure *failed
+** says which script failed: "world" or "layout". */
 struct plua *plua_open_with(const char *script, const char *world, const char *stock,
                             struct pl_source **src, const struct plua_limits *lim,
-                            char *err, size_t errlen);
+                            char *err, size_t errlen, const char **failed);
 const struct pl_layout *plua_layout(const struct plua *p);
 /* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);

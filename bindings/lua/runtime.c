@@ -487,13 +487,15 @@ static int load_world(struct plua *p, const char *world, char *err, size_t errle
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen)
 {
-	return plua_open_with(script, world, NULL, src, lim, err, errlen);
+	const char *failed;
+	return plua_open_with(script, world, NULL, src, lim, err, errlen, &failed);
 }
 
 struct plua *plua_open_with(const char *script, const char *world, const char *stock,
                             struct pl_source **src, const struct plua_limits *lim,
-                            char *err, size_t errlen)
+                            char *err, size_t errlen, const char **failed)
 {
+	*failed = "layout";
 	struct plua *p = calloc(1, sizeof *p);
 	if (p && memory_limit(&p->mem_limit) < 0) {
 		free(p);
@@ -530,6 +532,7 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 	if (world) {
 		set_path(L, world);
 		if (load_world(p, world, err, errlen) < 0) {
+			*failed = "world";
 			plua_close(p);
 			return NULL;
 		}
