@@ -406,4 +406,221 @@ function TestEmpty.test_an_empty_file_read_first()
   lu.assertEquals(problems, {})
 end
 
+-- ------------------------------------------------------------------------
+-- Restricted environment (issue 13, "Lua with bounds"): a layout, world or
+-- Lua file run by the daemon may not end it (os.exit: --check "succeeded"),
+-- run programs, load C code or use the debug library; each is an error
+-- naming the calling line.  PROCLUA_UNRESTRICTED=1 lifts it.
+
+TestRestricted = {}
+
+-- `--check` of a layout whose line 2 is `stmt`, then of the stock layout
+-- (line 3 onwards); env: extra environment, "NAME=VALUE" strings.
+local function check_with(name, stmt, env)
+  local path = tmp() .. "/" .. name .. ".lua"
+  fsx.write(path, 'local p = require "proclua"\n' .. stmt .. '\nreturn require "proc"\n')
+  local argv = { "env" }
+  for _, e in ipairs(env or {}) do argv[#argv + 1] = e end
+  for _, a in ipairs { testenv.bin(), "--check", "--layout", path } do argv[#argv + 1] = a end
+  return sh.run(argv, { timeout = 60 }), path
+end
+
+function TestRestricted.test_os_exit_in_a_layout_fails_check()
+  local r, path = check_with("exit0", "os.exit(0)")
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s:2: os.exit is not available to proclua scripts")
+                       :format(path))
+end
+
+function TestRestricted.test_each_denied_function_names_the_line()
+  for i, c in ipairs {
+    { 'os.execute("true")', "os.execute is not available" },
+    { 'io.popen("true")', "io.popen is not available" },
+    { 'package.loadlib("/lib/libc.so.6", "*")', "package.loadlib is not available" },
+    { 'debug.sethook()', "debug.sethook is not available" },
+    { 'require "debug".getinfo(1)', "debug.getinfo is not available" },
+  } do
+    local r, path = check_with("denied" .. i, c[1])
+    lu.assertEquals(r.code, 1, c[1] .. ": stderr: " .. r.err)
+    lu.assertStrContains(r.err, ("%s:2: %s"):format(path, c[2]))
+  end
+end
+
+function TestRestricted.test_no_c_modules()
+  -- a C searcher would find lpeg.so or any .so on package.cpath
+  local r = check_with("cmod", 'package.cpath = "/nonexistent/?.so"\nrequire "nosuchcmodule"')
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, "module 'nosuchcmodule' not found")
+  lu.assertNotStrContains(r.err, "/nonexistent/nosuchcmodule.so")
+end
+
+function TestRestricted.test_what_stays_allowed()
+  local mod = tmp() .. "/restricted_helper.lua"
+  fsx.write(mod, "return { answer = 42 }\n")
+  local r = check_with("allowed", table.concat({
+    'assert(require "restricted_helper".answer == 42)',
+    'assert(io.open("/proc/self/stat")):close()',
+    'assert(os.getenv("PATH") and os.time() and os.clock())',
+    'assert(require "proclua" == p)',
+  }, "; "))
+  lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+end
+
+function TestRestricted.test_unrestricted_opts_out()
+  local r = check_with("exit_unrestricted", "os.exit(7)", { "PROCLUA_UNRESTRICTED=1" })
+  lu.assertEquals(r.code, 7, "stderr: " .. r.err)
+  r = check_with("debug_unrestricted", "assert(debug.getinfo(1).currentline == 2)",
+                 { "PROCLUA_UNRESTRICTED=1" })
+  lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+end
+
+function TestRestricted.test_a_world_is_restricted_too()
+  local world = tmp() .. "/exiting_world.lua"
+  fsx.write(world, 'local p = require "proclua"\nos.exit(0)\nreturn p.world { tasks = {} }\n')
+  local r = sh.run({ testenv.bin(), "--check", "--world", world }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s:2: os.exit is not available to proclua scripts"):format(world))
+end
+
+-- A Lua file is served by the same state: the read fails (EIO) and is
+-- logged; the daemon keeps serving.
+function TestRestricted.test_a_lua_file_is_restricted_too()
+  local layout = tmp() .. "/popen_file_layout.lua"
+  fsx.write(layout, 'local p = require "proclua"\n'
+    .. 'return p.layout { root = {}, task = {\n'
+    .. '  p.file("popen", "0444", function() return io.popen("echo hi"):read("a") end),\n'
+    .. '  p.file("fine", "0444", function(t) return "ok\\n" end) } }\n')
+  local m = mnt.start { layout = layout,
+                        args = { "--world", testenv.src() .. "/examples/worlds/minimal.lua" } }
+  local ok, err = pcall(function()
+    local f, rerr = io.open(m:path("1/popen"), "rb")
+    local data
+    if f then data, rerr = f:read("a"); f:close() end
+    lu.assertNil(data, "the read must fail")
+    lu.assertStrContains(tostring(rerr), "Input/output error")
+    lu.assertEquals(fsx.read(m:path("1/fine")), "ok\n")
+    lu.assertStrContains(m:log(), ("proclua: lua file failed: %s:3: io.popen is not available"):format(layout))
+    m:check()
+  end)
+  m:stop()
+  if not ok then error(err, 0) end
+end
+
+-- ------------------------------------------------------------------------
+-- Memory limit (issue 13): the daemon's Lua state is counted by its
+-- allocator (256 MiB, PROCLUA_LUA_MEMORY_MB).  A Lua file that allocates
+-- without bound fails that read with EIO and a log line; the daemon keeps
+-- serving.  A layout or world that does so at load fails to load.
+
+TestMemoryLimit = {}
+
+local HOG = 'local s = "x" while true do s = s .. s end'
+
+function TestMemoryLimit.test_a_layout_that_allocates_without_bound()
+  -- the default limit
+  local r, path = check_with("hog_layout", HOG)
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: layout error: %s: Lua memory limit exceeded (256 MiB")
+                       :format(path))
+  -- a lower one; a table this time
+  r, path = check_with("hog_table", "local t = {} for i = 1, math.maxinteger do t[i] = {} end",
+                       { "PROCLUA_LUA_MEMORY_MB=16" })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s: Lua memory limit exceeded (16 MiB"):format(path))
+  -- enough for the stock layout, and a bad value is refused
+  lu.assertEquals(check_with("small_ok", "", { "PROCLUA_LUA_MEMORY_MB=16" }).code, 0)
+  r = check_with("bad_mb", "", { "PROCLUA_LUA_MEMORY_MB=lots" })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, "PROCLUA_LUA_MEMORY_MB=lots: not a number of MiB")
+end
+
+function TestMemoryLimit.test_a_world_that_allocates_without_bound()
+  local world = tmp() .. "/hog_world.lua"
+  fsx.write(world, 'local p = require "proclua"\n' .. HOG .. '\nreturn p.world { tasks = {} }\n')
+  local r = sh.run({ "env", "PROCLUA_LUA_MEMORY_MB=16", testenv.bin(), "--check", "--world", world },
+                   { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("%s: Lua memory limit exceeded (16 MiB"):format(world))
+end
+
+function TestMemoryLimit.test_a_lua_file_that_allocates_without_bound()
+  local layout = tmp() .. "/hog_file_layout.lua"
+  fsx.write(layout, 'local p = require "proclua"\n'
+    .. 'local kept = {}\n'
+    .. 'return p.layout { root = {}, task = {\n'
+    .. '  p.file("hog", "0444", function() ' .. HOG .. ' end),\n'
+    .. '  p.file("keep", "0444", function() kept[#kept + 1] = {} for i = 1, 1e9 do kept[#kept][i] = i end end),\n'
+    .. '  p.file("fine", "0444", function(t) return t.pid .. "\\n" end) } }\n')
+  local m = mnt.start { layout = layout,
+                        command = { "env", "PROCLUA_LUA_MEMORY_MB=32", testenv.bin(), "-f" },
+                        args = { "--world", testenv.src() .. "/examples/worlds/minimal.lua" } }
+  local ok, err = pcall(function()
+    local function fails(name)
+      local f, rerr = io.open(m:path(name), "rb")
+      local data
+      if f then data, rerr = f:read("a"); f:close() end
+      lu.assertNil(data, name .. ": the read must fail")
+      lu.assertStrContains(tostring(rerr), "Input/output error")
+    end
+    for _ = 1, 3 do
+      fails("1/hog")
+      lu.assertEquals(fsx.read(m:path("1/fine")), "1\n")
+    end
+    lu.assertStrContains(m:log(), ("proclua: lua file failed: %s:4: Lua memory limit exceeded (32 MiB")
+                         :format(layout))
+    -- a file that keeps what it built (up to the limit): its read fails,
+    -- and files that need little still read
+    fails("1/keep")
+    lu.assertEquals(fsx.read(m:path("1/fine")), "1\n")
+    m:check()
+  end)
+  m:stop()
+  if not ok then error(err, 0) end
+end
+
+-- ------------------------------------------------------------------------
+-- Strict loaders (issue 13): p.edit of a name the list does not have, and
+-- an unknown task field in a world, are errors at the script line, with a
+-- "did you mean" when a name is close; the daemon calls a failing world a
+-- world error.
+
+TestStrict = {}
+
+local EDIT = [[
+  local list = { p.stub("environ", "0400", ""), p.stub("status", "0444", "") }
+  return #p.edit(list, %s) -- the edit
+]]
+
+function TestStrict.test_edit_of_a_missing_name()
+  expect_error("edit_prefix", EDIT:format("{ environment = false }"), "-- the edit",
+               "p.edit: the list has no entry named 'environment' (did you mean 'environ'?)")
+  expect_error("edit_typo", EDIT:format('{ stauts = p.stub("status", "0444", "") }'), "-- the edit",
+               "p.edit: the list has no entry named 'stauts' (did you mean 'status'?)")
+  local out = run("edit_far", EDIT:format("{ cmdline = false }"))
+  lu.assertStrContains(out, "p.edit: the list has no entry named 'cmdline'")
+  lu.assertNotStrContains(out, "did you mean")
+  -- names the list has still work
+  lu.assertEquals(expect_ok("edit_ok", EDIT:format("{ environ = false }")), "1")
+end
+
+function TestStrict.test_unknown_task_field_suggests()
+  expect_error("field_typo", [[
+    return p.world { tasks = {
+      { pid = 1, comn = "x" } } } -- the task
+  ]], "p.world", "world task 1: unknown task field 'comn' (did you mean 'comm'?)")
+  local out = run("field_far", "return p.world { tasks = { { pid = 1, zzzzzz = 1 } } }")
+  lu.assertStrContains(out, "unknown task field 'zzzzzz'")
+  lu.assertNotStrContains(out, "did you mean")
+end
+
+function TestStrict.test_check_calls_it_a_world_error()
+  local world = tmp() .. "/typo_world.lua"
+  fsx.write(world, 'local p = require "proclua"\nreturn p.world { tasks = {\n { pid = 1, comn = "x" } } }\n')
+  local r = sh.run({ testenv.bin(), "--check", "--world", world }, { timeout = 60 })
+  lu.assertEquals(r.code, 1, "stderr: " .. r.err)
+  lu.assertStrContains(r.err, ("proclua: world error: %s:2: world task 1: unknown task field 'comn'")
+                       :format(world))
+  lu.assertNotStrContains(r.err, "layout error")
+end
+
 suite.run()

@@ -162,7 +162,11 @@ static void usage(const char *prog)
 	       "                           on the CPU of the process that made it; without it, a\n"
 	       "                           notice and the classic /dev/fuse loop\n"
 	       "    -h, --help             this help\n"
-	       "    -V, --version          print the version\n\n",
+	       "    -V, --version          print the version\n\n"
+	       "environment:\n"
+	       "    PROCLUA_UNRESTRICTED=1 let Lua scripts use os.exit, os.execute, io.popen,\n"
+	       "                           C modules and the debug library\n"
+	       "    PROCLUA_LUA_MEMORY_MB=N the Lua state's memory limit (default 256; 0: none)\n\n",
 	       prog);
 	fuse_cmdline_help();
 	fuse_lowlevel_help();

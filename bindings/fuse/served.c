@@ -51,9 +51,11 @@ int pl_served_load(struct pl_served *s, const struct pl_options *opt)
 	}
 	s->source = s->host;
 	struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
-	s->lua = plua_open_with(layout, opt->world, stock, &s->source, &lim, err, sizeof err);
+	const char *failed;
+	s->lua = plua_open_with(layout, opt->world, stock, &s->source, &lim, err, sizeof err,
+	                        &failed);
 	if (!s->lua) {
-		fprintf(stderr, "proclua: layout error: %s\n", err);
+		fprintf(stderr, "proclua: %s error: %s\n", failed, err);
 		return -1;
 	}
 	return 0;

@@ -9,7 +9,9 @@
 ** children=, where= } with the metatable DECL_MT; `where` ("file:line:")
 ** lets later checks point at the declaring line.
 */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lauxlib.h"
@@ -417,6 +419,71 @@ static int decl_layout(lua_State *L)
 	return 1;
 }
 
+/* ------------------------------------------------------------------------
+** "did you mean"
+*/
+
+#define NEAR_MAX 64 /* longer names are compared by prefix only */
+
+/* Levenshtein distance of a and b (each at most NEAR_MAX bytes). */
+static int distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int row[NEAR_MAX + 1];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+void plua_near_init(struct plua_near *n, const char *name)
+{
+	n->name = name;
+	n->best[0] = '\0';
+	n->dist = INT_MAX;
+}
+
+void plua_near_try(struct plua_near *n, const char *cand)
+{
+	size_t la = strlen(n->name), lb = strlen(cand);
+	int d = INT_MAX;
+	if (lb > NEAR_MAX)
+		return;
+	if (la <= NEAR_MAX)
+		d = distance(n->name, la, cand, lb);
+	if (d > 2) {
+		/* a prefix: counted as just past any distance that is offered */
+		size_t shorter = la < lb ? la : lb;
+		if (shorter < 3 || strncmp(n->name, cand, shorter) != 0)
+			return;
+		d = 3;
+	}
+	if (d > 0 && d < n->dist) {
+		memcpy(n->best, cand, lb + 1);
+		n->dist = d;
+	}
+}
+
+const char *plua_near_hint(const struct plua_near *n, char *buf, size_t len)
+{
+	if (!n->best[0])
+		return "";
+	snprintf(buf, len, " (did you mean '%s'?)", n->best);
+	return buf;
+}
+
 /*
 ** p.edit(list, changes) -> a new list: each entry of `list` (a layout's
 ** root or task list, or a p.dir's children) whose name is a key of
@@ -447,6 +514,33 @@ static int decl_edit(lua_State *L)
 			return luaL_error(L, "p.edit: a change must be a declaration or false");
 		}
 		lua_rawseti(L, -2, ++k);
+	}
+	/* a change naming no entry is a mistake (a typo, or the wrong list) */
+	lua_pushnil(L);
+	while (lua_next(L, 2)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "p.edit: a change's key must be an entry's name, not a %s",
+			                  luaL_typename(L, -1));
+		const char *name = lua_tostring(L, -1);
+		struct plua_near near;
+		plua_near_init(&near, name);
+		int found = 0;
+		for (lua_Integer i = 1; i <= n && !found; i++) {
+			lua_geti(L, 1, i);
+			lua_getfield(L, -1, "name");
+			const char *have = lua_tostring(L, -1);
+			if (have && !strcmp(have, name))
+				found = 1;
+			else if (have)
+				plua_near_try(&near, have);
+			lua_pop(L, 2); /* the list holds the name */
+		}
+		if (!found) {
+			char hint[96];
+			return luaL_error(L, "p.edit: the list has no entry named '%s'%s", name,
+			                  plua_near_hint(&near, hint, sizeof hint));
+		}
 	}
 	return 1;
 }

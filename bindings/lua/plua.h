@@ -52,6 +52,19 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 ** function. */
 void plua_check_entries(lua_State *L, int idx, const char *what, const char *at);
 
+/* "did you mean": the candidate nearest to `name`, offered when within
+** edit distance 2 of it or when one is a prefix of the other (environment,
+** environ); names longer than 64 bytes are never offered. */
+struct plua_near {
+	const char *name;
+	char best[65];
+	int dist;
+};
+void plua_near_init(struct plua_near *n, const char *name);
+void plua_near_try(struct plua_near *n, const char *cand);
+/* " (did you mean 'X'?)", or "" when nothing is near. */
+const char *plua_near_hint(const struct plua_near *n, char *buf, size_t len);
+
 /* compile.c: freeze the layout object at idx (raises a Lua error naming
 ** the declaring line on a bad tree).  Lua files become registry refs. */
 struct pl_layout *plua_compile(lua_State *L, int idx);
@@ -70,10 +83,11 @@ struct plua_limits {
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen);
 /* The same, with the stock layout (a path to proc.lua) on the module path,
-** so that a layout can `require "proc"` and edit it. */
+** so that a layout can `require "proc"` and edit it.  On failure *failed
+** says which script failed: "world" or "layout". */
 struct plua *plua_open_with(const char *script, const char *world, const char *stock,
                             struct pl_source **src, const struct plua_limits *lim,
-                            char *err, size_t errlen);
+                            char *err, size_t errlen, const char **failed);
 const struct pl_layout *plua_layout(const struct plua *p);
 /* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);

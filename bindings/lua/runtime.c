@@ -43,6 +43,9 @@ struct plua {
 	int view_select;           /* registry ref, or LUA_NOREF */
 	struct pl_task *scratch;   /* a task object's group loads land here */
 	struct pl_arena arena;     /* ... and their strings and lists */
+	size_t mem_used;           /* bytes the Lua state holds */
+	size_t mem_limit;          /* at most this many (0: no limit) */
+	int mem_refused;           /* the limit refused a block since the last arm() */
 };
 
 static void log_stderr(const char *fmt, ...)
@@ -65,6 +68,69 @@ static struct plua *runtime_of(lua_State *L)
 	struct plua *p = lua_touserdata(L, -1);
 	lua_pop(L, 1);
 	return p;
+}
+
+/* ------------------------------------------------------------------------
+** the memory limit: every block of the Lua state is counted, and one that
+** would take it past mem_limit is refused, which Lua turns into a memory
+** error (after a full collection, tried first) that a pcall cannot outlive:
+** the call or the load fails, and the state stays usable.
+*/
+
+#define DEFAULT_MEMORY_MB 256
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct plua *p = ud;
+	if (!ptr)
+		osize = 0; /* then osize is the kind of object, not a size */
+	if (nsize == 0) {
+		free(ptr);
+		p->mem_used -= osize;
+		return NULL;
+	}
+	if (p->mem_limit && nsize > osize && nsize - osize > p->mem_limit - p->mem_used) {
+		p->mem_refused = 1;
+		return NULL;
+	}
+	void *q = realloc(ptr, nsize);
+	if (q)
+		p->mem_used = p->mem_used - osize + nsize;
+	return q;
+}
+
+static int panic(lua_State *L)
+{
+	fprintf(stderr, "proclua: lua panic: %s\n", lua_tostring(L, -1));
+	return 0; /* abort() follows */
+}
+
+/* PROCLUA_LUA_MEMORY_MB: the limit in MiB (0: none); -1 if not a number. */
+static int memory_limit(size_t *bytes)
+{
+	const char *v = getenv("PROCLUA_LUA_MEMORY_MB");
+	unsigned long long mb = DEFAULT_MEMORY_MB;
+	if (v && *v) {
+		char *end;
+		errno = 0;
+		mb = strtoull(v, &end, 10);
+		if (errno || *end || *v == '-' || mb > SIZE_MAX / (1024 * 1024))
+			return -1;
+	}
+	*bytes = (size_t)mb * 1024 * 1024;
+	return 0;
+}
+
+/* The message of a failed protected call or load (rc), for `file`. */
+static void call_error(struct plua *p, int rc, const char *file, char *err, size_t errlen)
+{
+	if (rc == LUA_ERRMEM && p->mem_refused)
+		snprintf(err, errlen, "%s: Lua memory limit exceeded (%zu MiB; PROCLUA_LUA_MEMORY_MB "
+		         "sets it)", file, p->mem_limit / (1024 * 1024));
+	else if (rc == LUA_ERRMEM)
+		snprintf(err, errlen, "%s: out of memory", file);
+	else
+		snprintf(err, errlen, "%s", lua_tostring(p->L, -1));
 }
 
 /* ------------------------------------------------------------------------
@@ -100,6 +166,7 @@ static void arm(struct plua *p, double seconds)
 	p->deadline.tv_sec += (time_t)(ns / 1000000000);
 	p->deadline.tv_nsec = (long)(ns % 1000000000);
 	p->timed_out = 0;
+	p->mem_refused = 0;
 	lua_sethook(p->L, stop_hook, LUA_MASKCOUNT, 10000);
 }
 
@@ -283,6 +350,76 @@ static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
 ** load and run
 */
 
+/* ------------------------------------------------------------------------
+** the restricted environment (PROCLUA_UNRESTRICTED=1 lifts it): a layout,
+** world or Lua file may not end the daemon, run programs, load C code or
+** reach into the VM.  Reading files (io.open, io.lines), os.getenv, os.time
+** and the like stay, and so does require of Lua modules beside the script
+** and of "proclua" (preloaded) and "proc" (the stock layout).
+*/
+
+static int unavailable(lua_State *L)
+{
+	return luaL_error(L, "%s is not available to proclua scripts "
+	                  "(PROCLUA_UNRESTRICTED=1 allows it)", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* Replace lib.name (the table on the stack top) by a function that raises. */
+static void deny(lua_State *L, const char *lib, const char *name)
+{
+	lua_pushfstring(L, "%s.%s", lib, name);
+	lua_pushcclosure(L, unavailable, 1);
+	lua_setfield(L, -2, name);
+}
+
+/* debug.anything: the error at the line that asks for it. */
+static int debug_index(lua_State *L)
+{
+	return luaL_error(L, "debug.%s is not available to proclua scripts "
+	                  "(PROCLUA_UNRESTRICTED=1 allows it)", luaL_optstring(L, 2, "?"));
+}
+
+static void restrict_env(lua_State *L)
+{
+	lua_getglobal(L, "os");
+	deny(L, "os", "exit");
+	deny(L, "os", "execute");
+	lua_pop(L, 1);
+	lua_getglobal(L, "io");
+	deny(L, "io", "popen");
+	lua_pop(L, 1);
+	lua_getglobal(L, "package");
+	deny(L, "package", "loadlib");
+	lua_pushliteral(L, "");
+	lua_setfield(L, -2, "cpath");
+	/* keep the preload and Lua searchers; drop the C and all-in-one ones */
+	lua_getfield(L, -1, "searchers");
+	for (lua_Integer i = luaL_len(L, -1); i > 2; i--) {
+		lua_pushnil(L);
+		lua_rawseti(L, -2, i);
+	}
+	lua_pop(L, 1);
+	/* debug and require "debug": a table that raises on every field */
+	lua_getfield(L, -1, "loaded");
+	lua_newtable(L);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, debug_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "proclua: the debug library is not available");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, "debug");
+	lua_setglobal(L, "debug");
+	lua_pop(L, 2);
+}
+
+static int unrestricted(void)
+{
+	const char *v = getenv("PROCLUA_UNRESTRICTED");
+	return v && !strcmp(v, "1");
+}
+
 /* Let the layout require modules beside it and in the stock scripts/. */
 static void set_path(lua_State *L, const char *script)
 {
@@ -333,7 +470,7 @@ static int load_world(struct plua *p, const char *world, char *err, size_t errle
 	if (rc == LUA_OK)
 		rc = protected_call(p, 0, 1, p->lim.load_seconds);
 	if (rc != LUA_OK) {
-		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		call_error(p, rc, world, err, errlen);
 		return -1;
 	}
 	struct pl_model *m = plua_world_model(L, -1);
@@ -350,27 +487,39 @@ static int load_world(struct plua *p, const char *world, char *err, size_t errle
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen)
 {
-	return plua_open_with(script, world, NULL, src, lim, err, errlen);
+	const char *failed;
+	return plua_open_with(script, world, NULL, src, lim, err, errlen, &failed);
 }
 
 struct plua *plua_open_with(const char *script, const char *world, const char *stock,
                             struct pl_source **src, const struct plua_limits *lim,
-                            char *err, size_t errlen)
+                            char *err, size_t errlen, const char **failed)
 {
+	*failed = "layout";
 	struct plua *p = calloc(1, sizeof *p);
-	if (!p || !(p->scratch = malloc(sizeof *p->scratch)) || !(p->L = luaL_newstate())) {
+	if (p && memory_limit(&p->mem_limit) < 0) {
+		free(p);
+		snprintf(err, errlen, "PROCLUA_LUA_MEMORY_MB=%s: not a number of MiB",
+		         getenv("PROCLUA_LUA_MEMORY_MB"));
+		return NULL;
+	}
+	if (!p || !(p->scratch = malloc(sizeof *p->scratch)) ||
+	    !(p->L = lua_newstate(limited_alloc, p))) {
 		if (p)
 			free(p->scratch);
 		free(p);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	lua_atpanic(p->L, panic);
 	pthread_mutex_init(&p->lock, NULL);
 	p->view_select = LUA_NOREF;
 	p->src = *src;
 	p->lim = *lim;
 	lua_State *L = p->L;
 	luaL_openlibs(L);
+	if (!unrestricted())
+		restrict_env(L);
 	lua_pushlightuserdata(L, p);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
 	new_task_metatable(p);
@@ -383,6 +532,7 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 	if (world) {
 		set_path(L, world);
 		if (load_world(p, world, err, errlen) < 0) {
+			*failed = "world";
 			plua_close(p);
 			return NULL;
 		}
@@ -402,7 +552,7 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 		rc = protected_call(p, 3, 0, lim->load_seconds);
 	}
 	if (rc != LUA_OK) {
-		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		call_error(p, rc, script, err, errlen);
 		plua_close(p);
 		return NULL;
 	}
@@ -429,7 +579,20 @@ int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
 	pthread_mutex_lock(&p->lock);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 	push_task(L, tgid, tid);
-	if (protected_call(p, 1, 1, p->lim.call_seconds) != LUA_OK) {
+	int rc = protected_call(p, 1, 1, p->lim.call_seconds);
+	if (rc == LUA_ERRMEM) {
+		/* the stack is gone: name the function's line */
+		lua_Debug ar;
+		char where[LUA_IDSIZE + 16], msg[LUA_IDSIZE + 96];
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+		lua_getinfo(L, ">S", &ar);
+		snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.linedefined);
+		call_error(p, rc, where, msg, sizeof msg);
+		plua_log("proclua: lua file failed: %s", msg);
+		lua_settop(L, 0);
+		lua_gc(L, LUA_GCCOLLECT); /* hand back what it built */
+		result = -EIO;
+	} else if (rc != LUA_OK) {
 		plua_log("proclua: lua file failed: %s", lua_tostring(L, -1));
 		result = -EIO;
 	} else if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {

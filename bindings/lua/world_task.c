@@ -12,6 +12,7 @@
 #include "lua.h"
 
 #include "format/format.h"
+#include "plua.h"
 #include "plua_facts.h"
 #include "world_build.h"
 
@@ -118,14 +119,30 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 }
 
 /* Keys that shape the world rather than name a fact. */
+static const char *const structural_keys[] = { "pid", "tid", "threads", "argv", "env", "mem",
+                                               "unmap", "zombie", "cpus", "fds", NULL };
+
 static int structural(const char *k)
 {
-	static const char *const keys[] = { "pid", "tid", "threads", "argv", "env", "mem",
-	                                     "unmap", "zombie", "cpus", NULL };
-	for (int i = 0; keys[i]; i++)
+	const char *const *keys = structural_keys;
+	for (int i = 0; strcmp(keys[i], "fds"); i++)
 		if (strcmp(keys[i], k) == 0)
 			return 1;
 	return 0;
+}
+
+static void unknown_key(struct world_build *wb, const char *k)
+{
+	struct plua_near near;
+	char hint[96];
+	plua_near_init(&near, k);
+	for (int i = 0; structural_keys[i]; i++)
+		plua_near_try(&near, structural_keys[i]);
+	for (size_t i = 0; i < plua_nfacts; i++)
+		if (plua_facts[i].set || plua_facts[i].type != PLUA_LIST)
+			plua_near_try(&near, plua_facts[i].name);
+	luaL_error(wb->L, "%s: unknown task field '%s'%s", wb->who, k,
+	           plua_near_hint(&near, hint, sizeof hint));
 }
 
 /* One key of a task table: a fact of the table in facts.c, or a key the
@@ -141,7 +158,7 @@ static void apply_key(struct world_build *wb, const char *k, int v, struct pl_ta
 	else if ((f = plua_fact_find(k)) && (f->set || f->type != PLUA_LIST))
 		plua_fact_set(&fc, f, v, t);
 	else
-		luaL_error(wb->L, "%s: unknown task field '%s'", wb->who, k);
+		unknown_key(wb, k);
 }
 
 /* Apply every key of the task table at idx to t: uid and gid first, since
