@@ -432,6 +432,18 @@ function TestRestricted.test_os_exit_in_a_layout_fails_check()
                        :format(path))
 end
 
+-- load and loadfile take text chunks only (a crafted binary chunk can crash
+-- the VM); text chunks, names and environments work as in Lua.
+function TestRestricted.test_binary_chunks_are_refused()
+  local r = check_with("bytecode", table.concat({
+    'local f, err = load(string.dump(function() return 1 end))',
+    'assert(not f and err:match("binary"), tostring(err))',
+    'assert(load("return 41 + 1")() == 42)',
+    'assert(load("return x", "c", nil, { x = 7 })() == 7)',
+  }, "\n"))
+  lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+end
+
 function TestRestricted.test_each_denied_function_names_the_line()
   for i, c in ipairs {
     { 'os.execute("true")', "os.execute is not available" },

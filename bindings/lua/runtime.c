@@ -379,8 +379,34 @@ static int debug_index(lua_State *L)
 	                  "(PROCLUA_UNRESTRICTED=1 allows it)", luaL_optstring(L, 2, "?"));
 }
 
+/* load and loadfile (upvalue 1), text chunks only: a crafted binary chunk
+** can crash the VM.  The mode argument is overridden; env is passed on only
+** when given (a nil env would empty the chunk's _ENV). */
+static int text_only(lua_State *L)
+{
+	int mode_at = lua_tointeger(L, lua_upvalueindex(2)); /* load: 3, loadfile: 2 */
+	int nargs = lua_gettop(L) > mode_at ? lua_gettop(L) : mode_at;
+	lua_settop(L, nargs);
+	lua_pushliteral(L, "t");
+	lua_replace(L, mode_at);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, nargs, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void text_chunks_only(lua_State *L, const char *name, int mode_at)
+{
+	lua_getglobal(L, name);
+	lua_pushinteger(L, mode_at);
+	lua_pushcclosure(L, text_only, 2);
+	lua_setglobal(L, name);
+}
+
 static void restrict_env(lua_State *L)
 {
+	text_chunks_only(L, "load", 3);
+	text_chunks_only(L, "loadfile", 2);
 	lua_getglobal(L, "os");
 	deny(L, "os", "exit");
 	deny(L, "os", "execute");
