@@ -326,6 +326,34 @@ end
 -- 5. List lengths: set_groups allocated luaL_len's answer (a __len may say
 -- 2^40) and filled it; other lists looped as long.
 
+-- World fields of the wrong kind are errors at the p.world line, not
+-- dropped or left to fail every later read.
+TestWorldFields = {}
+
+local function bad_task(name, field, msg)
+  expect_error(name, ([[
+    return p.world { tasks = { { pid = 1, %s } } } -- the world
+  ]]):format(field), "-- the world", msg)
+end
+
+function TestWorldFields.test_fields_of_the_wrong_kind()
+  bad_task("argv_string", 'argv = "x"', "world task 1: field 'argv' must be a table (got a string)")
+  bad_task("threads_string", 'threads = "x"', "world task 1: field 'threads' must be a table (got a string)")
+  bad_task("zombie_yes", 'zombie = "yes"', "world task 1: field 'zombie' must be true or false (got a string)")
+  bad_task("env_number", 'env = 3', "world task 1: field 'env' must be a table (got a number)")
+  -- W, K and x are no longer shown by Linux: stat and status could not print them
+  bad_task("state_w", 'state = "W"', "world task 1: field 'state' must be one state letter")
+end
+
+function TestWorldFields.test_self_names_a_task()
+  expect_error("self_999", [[
+    return p.world { self = 999, tasks = { { pid = 1 } } } -- the world
+  ]], "-- the world", "p.world: self = 999 names no task of the world")
+  expect_ok("self_1", [[
+    return p.world { self = 1, tasks = { { pid = 1 } } } and "fine"
+  ]])
+end
+
 TestListLengths = {}
 
 -- A list of `len` entries (by its __len), each `value`.

@@ -491,7 +491,7 @@ void plua_fact_set(const struct plua_fact_ctx *c, const struct plua_fact *f, int
 	}
 	case PLUA_CHAR: {
 		const char *s = lua_tostring(L, idx);
-		if (lua_type(L, idx) != LUA_TSTRING || strlen(s) != 1 || !strchr("RSDTtXZPIWKx", s[0]))
+		if (lua_type(L, idx) != LUA_TSTRING || strlen(s) != 1 || !strchr("RSDTtXZPI", s[0]))
 			luaL_error(L, "%s: field '%s' must be one state letter (R S D T t X Z P I)",
 			           c->who, f->name);
 		t->state = s[0];

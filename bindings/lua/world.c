@@ -176,6 +176,10 @@ static int world_decl(lua_State *L)
 	char err[160];
 	if (pl_model_seal(wb.m, err, sizeof err) < 0)
 		return luaL_error(L, "world: %s", err);
+	pl_pid self = pl_model_machine(wb.m)->self_pid;
+	struct pl_source *src = pl_model_source(wb.m);
+	if (self && src->ops->task_exists(src, self, self) < 0)
+		return luaL_error(L, "p.world: self = %d names no task of the world", (int)self);
 	for (lua_Integer i = 1; i <= n; i++) { /* exited but not reaped */
 		lua_geti(L, tasks, i);
 		int task = lua_gettop(L);

@@ -145,14 +145,30 @@ static void unknown_key(struct world_build *wb, const char *k)
 	           plua_near_hint(&near, hint, sizeof hint));
 }
 
+/* A key the world loader reads itself must have its type, or a mistake
+** (argv = "x", zombie = "yes") would be dropped without a word. */
+static void check_structural(struct world_build *wb, const char *k, int v)
+{
+	int want = !strcmp(k, "zombie") ? LUA_TBOOLEAN
+	         : (!strcmp(k, "pid") || !strcmp(k, "tid") || !strcmp(k, "cpus")) ? LUA_TNUMBER
+	         : LUA_TTABLE;
+	if (lua_type(wb->L, v) != want)
+		luaL_error(wb->L, "%s: field '%s' must be %s (got a %s)", wb->who, k,
+		           want == LUA_TBOOLEAN ? "true or false" : want == LUA_TNUMBER ? "an integer"
+		                                                                     : "a table",
+		           luaL_typename(wb->L, v));
+}
+
 /* One key of a task table: a fact of the table in facts.c, or a key the
 ** world loader places itself. */
 static void apply_key(struct world_build *wb, const char *k, int v, struct pl_task *t)
 {
 	const struct plua_fact *f;
 	struct plua_fact_ctx fc = { wb->L, wb->a, wb->who };
-	if (structural(k))
+	if (structural(k)) {
+		check_structural(wb, k, v);
 		return;
+	}
 	if (!strcmp(k, "fds"))
 		read_fds(wb, v, t);
 	else if ((f = plua_fact_find(k)) && (f->set || f->type != PLUA_LIST))
