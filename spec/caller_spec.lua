@@ -277,20 +277,6 @@ end
 -- of the open.  A probe holds files of the kernel's /proc and of the mount
 -- open, as uid OTHER; then the task changes under it; then it reads.
 
-local NS_LAST_PID = "/proc/sys/kernel/ns_last_pid"
-
--- Start argv as a process whose pid is `want`, or nil (another process
--- may take the number first: a bounded number of tries, each miss reaped).
-local function spawn_as_pid(want, argv, opts)
-  for _ = 1, 50 do
-    fsx.write(NS_LAST_PID, tostring(want - 1))
-    local p = procs.spawn(argv, opts)
-    if p.pid == want then return p end
-    p:reap()
-  end
-  return nil
-end
-
 local HELD = { "environ", "auxv", "maps", "smaps", "smaps_rollup", "stat", "wchan", "status",
   "cmdline", "io", "limits", "statm" }
 
@@ -330,8 +316,8 @@ end
 
 function TestCallers.test_handles_keep_their_task_when_its_pid_is_reused()
   local F = fixture()
-  local probe_w = io.open(NS_LAST_PID, "wb")
-  if not probe_w then lu.skip(NS_LAST_PID .. " is not writable here") end
+  local probe_w = io.open(procs.NS_LAST_PID, "wb")
+  if not probe_w then lu.skip(procs.NS_LAST_PID .. " is not writable here") end
   probe_w:close()
   local child = procs.spawn(cat(as_user(OTHER), PERL), { stdout = F.work .. "/reused.out", name = "reused" })
   local successor
@@ -341,7 +327,7 @@ function TestCallers.test_handles_keep_their_task_when_its_pid_is_reused()
     held_across("reuse", pid, function()
       child:signal("KILL")
       child:reap()
-      successor = assert(spawn_as_pid(pid, PERL, { stdout = F.work .. "/successor.out", name = "successor" }),
+      successor = assert(procs.spawn_as_pid(pid, PERL, { stdout = F.work .. "/successor.out", name = "successor" }),
         "no process took the number again")
       successor:wait_output("^ready")
     end)

@@ -475,25 +475,10 @@ end
 -- daemon last saw.  Then two new processes are given those two numbers
 -- (through ns_last_pid), running as uid 65534 under another name: through
 -- the mount they are the new processes, bytes and owners.
-local NS_LAST_PID = "/proc/sys/kernel/ns_last_pid"
-
--- Start argv as a process whose pid is `want`, or return nil: another
--- process may take the number first, so it is tried a bounded number of
--- times, each miss reaped at once.
-local function spawn_as_pid(want, argv, opts)
-  for _ = 1, 50 do
-    fsx.write(NS_LAST_PID, tostring(want - 1))
-    local p = procs.spawn(argv, opts)
-    if p.pid == want then return p end
-    p:reap()
-  end
-  return nil
-end
-
 function TestHostDiff:test_a_reaped_and_reused_pid_is_served_afresh()
   local F = fixture()
-  local probe_w = io.open(NS_LAST_PID, "wb")
-  if not probe_w then lu.skip(NS_LAST_PID .. " is not writable here") end
+  local probe_w = io.open(procs.NS_LAST_PID, "wb")
+  if not probe_w then lu.skip(procs.NS_LAST_PID .. " is not writable here") end
   probe_w:close()
   local started = {}
   local ok, err = pcall(function()
@@ -554,7 +539,7 @@ function TestHostDiff:test_a_reaped_and_reused_pid_is_served_afresh()
                "perl", "-e", perl_sleeper('$0 = "' .. name .. '"; ') }
     end
     for _, n in ipairs { { pid, "new-at-pid" }, { tid, "new-at-tid" } } do
-      local p = spawn_as_pid(n[1], sleeper(n[2]), { stdout = F.work .. "/" .. n[2] .. ".out", name = n[2] })
+      local p = procs.spawn_as_pid(n[1], sleeper(n[2]), { stdout = F.work .. "/" .. n[2] .. ".out", name = n[2] })
       if not p then lu.fail("could not start a process as pid " .. n[1] .. " (50 attempts)") end
       started[#started + 1] = p
       p:wait_output("^ready")
