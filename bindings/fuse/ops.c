@@ -122,12 +122,28 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
 }
 
-/* procfs refuses chmod/chown of task entries with EPERM. */
+/*
+** procfs refuses chmod/chown of task entries with EPERM, and takes a size
+** (an open with O_TRUNC, as a shell's `>` makes) without doing anything.
+*/
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
                        struct fuse_file_info *fi)
 {
-	(void)ino, (void)attr, (void)to_set, (void)fi;
-	fuse_reply_err(req, EPERM);
+	(void)attr, (void)fi;
+	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
+	                  FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
+	if (!(to_set & FUSE_SET_ATTR_SIZE) || (to_set & ~(FUSE_SET_ATTR_SIZE | times)))
+		return (void)fuse_reply_err(req, EPERM);
+	struct pl_caller c = caller_of(req);
+	struct pl_attr a;
+	struct stat st;
+	int rc = pl_tree_truncate(tree_of(req), &c, ino_of(ino));
+	if (rc == 0)
+		rc = pl_tree_getattr(tree_of(req), ino_of(ino), &a);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	to_stat(tree_of(req), &a, &st);
+	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -189,6 +205,20 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_buf(req, data, (size_t)n);
 	if (admitted)
 		pl_slowlane_done(c.uid);
+	pl_tree_request_done();
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	struct pl_caller c = caller_of(req);
+	ssize_t n = pl_tree_write(tree_of(req), &c, f, (uint64_t)off, buf, size);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, (size_t)n);
 	pl_tree_request_done();
 }
 
@@ -264,6 +294,7 @@ const struct fuse_lowlevel_ops pl_fuse_ops = {
 	.readlink = op_readlink,
 	.open = op_open,
 	.read = op_read,
+	.write = op_write,
 	.release = op_release,
 	.opendir = op_opendir,
 	.readdir = op_readdir,

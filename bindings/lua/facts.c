@@ -429,6 +429,7 @@ const struct plua_fact plua_facts[] = {
 	U64("cancelled_write_bytes", PL_F_IO, io_cancelled_write_bytes),
 	/* oom, wchan, links, owner, id maps */
 	U32("oom_score", PL_F_OOM, oom_score), I32("oom_score_adj", PL_F_OOM, oom_score_adj),
+	I32("oom_score_adj_min", PL_F_OOM, oom_score_adj_min),
 	U32("coredump_filter", PL_F_OOM, coredump_filter), STR("wchan", PL_F_WCHAN, wchan),
 	STR("exe", PL_F_LINKS, exe), STR("cwd", PL_F_LINKS, cwd), STR("root", PL_F_LINKS, root),
 	I32("dumpable", PL_F_OWNER, dumpable),

@@ -274,6 +274,7 @@ struct pl_task {
 	/* PL_F_OOM */
 	uint32_t oom_score;
 	int32_t oom_score_adj;
+	int32_t oom_score_adj_min; /* the floor an unprivileged write may not go below */
 	uint32_t coredump_filter;  /* PL_COREDUMP_FILTER_NONE: no mm, reads empty */
 
 	/* PL_F_WCHAN */

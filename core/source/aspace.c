@@ -134,7 +134,11 @@ int pl_aspace_write(struct pl_aspace *as, uint64_t addr, const void *data, size_
 	return 0;
 }
 
-ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, size_t len)
+/* The ranges holding [addr, addr + len) from addr on, in order, up to the
+** first hole: `each` gets each piece. */
+static size_t each_mapped(const struct pl_aspace *as, uint64_t addr, size_t len,
+                          void (*each)(unsigned char *bytes, size_t done, size_t n, void *arg),
+                          void *arg)
 {
 	size_t done = 0;
 	size_t i = first_after(as, addr);
@@ -145,13 +149,33 @@ ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, siz
 			break; /* a hole */
 		uint64_t avail = r->start + r->len - a;
 		size_t n = len - done < avail ? len - done : (size_t)avail;
-		memcpy((char *)buf + done, r->bytes + (a - r->start), n);
+		each(r->bytes + (a - r->start), done, n, arg);
 		done += n;
 		i++;
 	}
-	if (done == 0 && len > 0)
-		return -EFAULT;
-	return (ssize_t)done;
+	return done;
+}
+
+static void copy_out(unsigned char *bytes, size_t done, size_t n, void *arg)
+{
+	memcpy((char *)arg + done, bytes, n);
+}
+
+static void copy_in(unsigned char *bytes, size_t done, size_t n, void *arg)
+{
+	memcpy(bytes, (const char *)arg + done, n);
+}
+
+ssize_t pl_aspace_poke(struct pl_aspace *as, uint64_t addr, const void *data, size_t len)
+{
+	size_t done = each_mapped(as, addr, len, copy_in, (void *)data);
+	return done == 0 && len > 0 ? -EFAULT : (ssize_t)done;
+}
+
+ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = each_mapped(as, addr, len, copy_out, buf);
+	return done == 0 && len > 0 ? -EFAULT : (ssize_t)done;
 }
 
 void pl_aspace_free(struct pl_aspace *as)

@@ -33,6 +33,9 @@ int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len);
 int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len);
 /* Write bytes, mapping what is not mapped yet. */
 int pl_aspace_write(struct pl_aspace *as, uint64_t addr, const void *data, size_t len);
+/* Copy-out into what is mapped, as a debugger's write: count written
+** (short at a hole), or -EFAULT if none. */
+ssize_t pl_aspace_poke(struct pl_aspace *as, uint64_t addr, const void *data, size_t len);
 /* Copy-in: count copied (short at a hole), or -EFAULT if none. */
 ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, size_t len);
 void pl_aspace_free(struct pl_aspace *as);

@@ -51,6 +51,15 @@ struct model_space {
 	struct pl_aspace as;
 };
 
+/* A user namespace whose maps or setgroups were written while mounted: it
+** holds them for every task in it, whatever the tasks' records declared. */
+struct model_userns {
+	uint64_t ino;
+	const struct pl_idmap_extent *uid_map, *gid_map;
+	size_t nuid_map, ngid_map;
+	int setgroups_allowed;
+};
+
 struct pl_model {
 	struct pl_source base;
 	struct model_task **tasks; /* sorted by tid once sealed */
@@ -59,6 +68,8 @@ struct pl_model {
 	const struct pl_task *base_rec; /* what packed records differ from */
 	struct model_space *spaces;
 	size_t nspaces, spaces_cap;
+	struct model_userns *userns; /* written namespaces, few */
+	size_t nuserns;
 	struct pl_arena arena;
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
@@ -185,18 +196,44 @@ static int model_tgid_of(struct pl_source *s, pl_pid tid, pl_pid *tgid)
 	return mt ? 0 : -ESRCH;
 }
 
+static struct model_userns *userns_of(const struct pl_model *m, uint64_t ino)
+{
+	for (size_t i = 0; i < m->nuserns; i++)
+		if (m->userns[i].ino == ino)
+			return &m->userns[i];
+	return NULL;
+}
+
+/* The record task (tgid, tid) shows, with what was written since. */
+static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_pid tid,
+                                      struct pl_task *t)
+{
+	struct model_task *mt = find_in(m, tgid, tid);
+	if (!mt && tid == 0) /* /proc/<tid> of a thread shows that thread */
+		mt = find(m, tgid);
+	if (!mt)
+		return NULL;
+	unpack(m, tid == 0 && mt->group ? mt->group : mt->rec, t);
+	const struct model_userns *u = m->nuserns ? userns_of(m, t->ns_ino[PL_NS_USER]) : NULL;
+	if (u) {
+		t->uid_map = u->uid_map;
+		t->nuid_map = u->nuid_map;
+		t->gid_map = u->gid_map;
+		t->ngid_map = u->ngid_map;
+		t->setgroups_allowed = u->setgroups_allowed;
+	}
+	return mt;
+}
+
 static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                       struct pl_arena *a, struct pl_task *t)
 {
 	(void)a;
 	struct pl_model *m = model(s);
 	pthread_rwlock_rdlock(&m->lock);
-	struct model_task *mt = find_in(m, tgid, tid);
-	if (!mt && tid == 0) /* /proc/<tid> of a thread shows that thread */
-		mt = find(m, tgid);
+	struct model_task *mt = unpack_task(m, tgid, tid, t);
 	if (mt) {
 		int group_view = tid == 0 && mt->group;
-		unpack(m, group_view ? mt->group : mt->rec, t);
 		t->have = want;
 		t->threads = mt->threads;
 		t->nthreads = mt->nthreads;
@@ -290,6 +327,162 @@ static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_
 	return rc;
 }
 
+/* ------------------------------------------------------------------------
+** writes
+*/
+
+/* Copy n extents into the model's arena (NULL for none). */
+static const struct pl_idmap_extent *keep_extents(struct pl_model *m,
+                                                  const struct pl_idmap_extent *e, size_t n,
+                                                  int *failed)
+{
+	if (!n)
+		return NULL;
+	struct pl_idmap_extent *v = pl_arena_alloc(&m->arena, n * sizeof *v);
+	if (!v) {
+		*failed = 1;
+		return NULL;
+	}
+	memcpy(v, e, n * sizeof *v);
+	return v;
+}
+
+/* The id maps and setgroups of t's namespace, as t now says. */
+static int keep_userns(struct pl_model *m, const struct pl_task *t)
+{
+	struct model_userns *u = userns_of(m, t->ns_ino[PL_NS_USER]);
+	if (!u) {
+		struct model_userns *v = realloc(m->userns, (m->nuserns + 1) * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		m->userns = v;
+		u = &v[m->nuserns++];
+		u->ino = t->ns_ino[PL_NS_USER];
+	}
+	int failed = 0;
+	struct model_userns n = *u;
+	n.uid_map = keep_extents(m, t->uid_map, t->nuid_map, &failed);
+	n.gid_map = keep_extents(m, t->gid_map, t->ngid_map, &failed);
+	if (failed)
+		return -ENOMEM;
+	n.nuid_map = t->nuid_map;
+	n.ngid_map = t->ngid_map;
+	n.setgroups_allowed = t->setgroups_allowed;
+	*u = n;
+	return 0;
+}
+
+/* Replace a packed record by itself with `set` applied. */
+static int repack(struct pl_model *m, const struct packed **rec,
+                  void (*set)(struct pl_task *t, const struct pl_task *from),
+                  const struct pl_task *from)
+{
+	struct pl_task t;
+	unpack(m, *rec, &t);
+	set(&t, from);
+	const struct packed *p = pack(m, &t);
+	if (!p)
+		return -ENOMEM;
+	*rec = p; /* the old one stays in the arena: writes are few */
+	return 0;
+}
+
+static void set_oom(struct pl_task *t, const struct pl_task *from)
+{
+	t->oom_score = from->oom_score;
+	t->oom_score_adj = from->oom_score_adj;
+	t->oom_score_adj_min = from->oom_score_adj_min;
+	t->coredump_filter = from->coredump_filter;
+}
+
+static void set_comm(struct pl_task *t, const struct pl_task *from)
+{
+	memcpy(t->comm, from->comm, sizeof t->comm);
+}
+
+static int oom_changed(const struct pl_task *a, const struct pl_task *b)
+{
+	return a->oom_score != b->oom_score || a->oom_score_adj != b->oom_score_adj ||
+	       a->oom_score_adj_min != b->oom_score_adj_min ||
+	       a->coredump_filter != b->coredump_filter;
+}
+
+static int idmap_changed(const struct pl_task *a, const struct pl_task *b)
+{
+	return a->uid_map != b->uid_map || a->nuid_map != b->nuid_map ||
+	       a->gid_map != b->gid_map || a->ngid_map != b->ngid_map ||
+	       a->setgroups_allowed != b->setgroups_allowed;
+}
+
+/* Keep what changed from `was` to `now` where Linux keeps it. */
+static int commit(struct pl_model *m, struct model_task *mt, pl_pid tid,
+                  const struct pl_task *was, const struct pl_task *now)
+{
+	int rc = 0;
+	if (idmap_changed(was, now))
+		rc = keep_userns(m, now);
+	if (rc == 0 && oom_changed(was, now)) /* the signal struct and mm: the group's */
+		for (size_t i = 0; rc == 0 && i < m->n; i++) {
+			struct model_task *x = m->tasks[i];
+			if (x->tgid != mt->tgid || x->gone)
+				continue;
+			rc = repack(m, &x->rec, set_oom, now);
+			if (rc == 0 && x->group)
+				rc = repack(m, &x->group, set_oom, now);
+		}
+	if (rc == 0 && memcmp(was->comm, now->comm, sizeof was->comm) != 0) {
+		/* the thread's; the group's view shows its leader's */
+		rc = repack(m, &mt->rec, set_comm, now);
+		if (rc == 0 && mt->group && (tid == 0 || tid == mt->tgid))
+			rc = repack(m, &mt->group, set_comm, now);
+	}
+	return rc;
+}
+
+static ssize_t model_update(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                            pl_update_fn fn, void *arg)
+{
+	struct pl_model *m = model(s);
+	struct pl_task *was = malloc(2 * sizeof *was), *now = was + 1;
+	if (!was)
+		return -ENOMEM;
+	pthread_rwlock_wrlock(&m->lock);
+	ssize_t rc = -ESRCH;
+	struct model_task *mt = unpack_task(m, tgid, tid, was);
+	if (mt) {
+		was->have = want;
+		*now = *was;
+		rc = fn(arg, now);
+		if (rc >= 0) {
+			int kept = commit(m, mt, tid, was, now);
+			if (kept < 0)
+				rc = kept;
+		}
+	}
+	pthread_rwlock_unlock(&m->lock);
+	free(was);
+	return rc;
+}
+
+/* mem: like access_remote_vm with FOLL_FORCE, into what is mapped only. */
+static ssize_t model_write_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                                  const void *buf, size_t len)
+{
+	struct pl_model *m = model(s);
+	ssize_t rc;
+	pthread_rwlock_wrlock(&m->lock);
+	struct model_task *mt = find_in(m, p->tgid, 0);
+	struct model_space *sp = mt ? space_of(m, p->tgid) : NULL;
+	if (!mt || !mt->has_mm)
+		rc = 0; /* its mm is gone */
+	else if (!sp)
+		rc = len ? -EFAULT : 0;
+	else
+		rc = pl_aspace_poke(&sp->as, addr, buf, len);
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                               struct pl_machine *out)
 {
@@ -331,6 +524,8 @@ static const struct pl_source_ops model_ops = {
 	.load_fdinfo = model_load_fdinfo,
 	.read_mem = model_read_mem,
 	.userns = model_userns,
+	.update = model_update,
+	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,
 	.destroy = model_destroy,
 };
@@ -358,6 +553,7 @@ void pl_model_free(struct pl_model *m)
 	for (size_t i = 0; i < m->nspaces; i++)
 		pl_aspace_free(&m->spaces[i].as);
 	free(m->spaces);
+	free(m->userns);
 	pl_arena_free(&m->arena);
 	pthread_rwlock_destroy(&m->lock);
 	free(m);

@@ -388,6 +388,32 @@ static void view_unpin(struct pl_source *s, struct pl_pin *p)
 	pl_source_unpin(view_of(s)->inner, p);
 }
 
+static ssize_t view_update(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+                           pl_update_fn fn, void *arg)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->update)
+		return -EACCES;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->update(w->inner, rg, rt, want, fn, arg);
+}
+
+static ssize_t view_write_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                                 const void *buf, size_t len)
+{
+	return pl_source_write_pinned(view_of(s)->inner, p, addr, buf, len);
+}
+
+static int view_open_host_file(struct pl_source *s, const struct pl_pin *p, const char *name,
+                               int flags, pl_open_fn how, void *arg)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->open_host_file ? in->ops->open_host_file(in, p, name, flags, how, arg)
+	                               : -EACCES;
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -458,6 +484,9 @@ static const struct pl_source_ops view_ops = {
 	.pin_check = view_pin_check,
 	.read_pinned = view_read_pinned,
 	.unpin = view_unpin,
+	.update = view_update,
+	.write_pinned = view_write_pinned,
+	.open_host_file = view_open_host_file,
 	.userns = view_userns,
 	.load_machine = view_load_machine,
 	.map_host_pid = view_map_host_pid,

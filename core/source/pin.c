@@ -38,3 +38,9 @@ void pl_source_unpin(struct pl_source *s, struct pl_pin *p)
 		s->ops->unpin(s, p);
 	*p = (struct pl_pin)PL_PIN_NONE;
 }
+
+ssize_t pl_source_write_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                               const void *buf, size_t len)
+{
+	return s->ops->write_pinned ? s->ops->write_pinned(s, p, addr, buf, len) : -EIO;
+}

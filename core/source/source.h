@@ -36,6 +36,14 @@ struct pl_pin {
 /* Called with each pid in ascending order; return non-zero to stop. */
 typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
 
+/* A change to a task's facts (see pl_source_ops.update): a count to keep
+** what it changed, or -errno to change nothing. */
+typedef ssize_t (*pl_update_fn)(void *arg, struct pl_task *t);
+
+/* Opens a host file for a writer (see pl_source_ops.open_host_file): an
+** fd, or -errno as the kernel gave it. */
+typedef int (*pl_open_fn)(void *arg, int dirfd, const char *path, int flags);
+
 struct pl_source_ops {
 	const char *name; /* "host", "model" */
 	/* Thread-group leaders with tgid >= from, ascending. */
@@ -74,6 +82,30 @@ struct pl_source_ops {
 	ssize_t (*read_pinned)(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
 	                       void *buf, size_t len);
 	void (*unpin)(struct pl_source *s, struct pl_pin *p);
+	/*
+	** Writes.  A world's tasks are changed here, by the rules of
+	** core/write/: update runs fn on the facts `want` of task (tgid, tid;
+	** 0: the group's view) under the source's write lock, so a reader
+	** sees the facts before or after, never a mix.  What fn changed is
+	** kept where Linux keeps it: id maps and setgroups in the task's user
+	** namespace (every task in it), oom_score, oom_score_adj(_min) and
+	** coredump_filter in its thread group, comm in the thread; other
+	** changes are dropped.  write_pinned copies into the pinned address
+	** space: the count, short at the first unwritable byte, -EFAULT if
+	** nothing could be written, 0 once it is gone.
+	**
+	** A host source's tasks are written by the kernel, not here:
+	** open_host_file calls `how` with a directory fd and a path under it
+	** naming the pinned task's own file `name`, and returns its fd, or
+	** -ESRCH if the task is no longer the pinned one.
+	** Each is NULL where a source's tasks are not written that way.
+	*/
+	ssize_t (*update)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+	                  pl_update_fn fn, void *arg);
+	ssize_t (*write_pinned)(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+	                        const void *buf, size_t len);
+	int (*open_host_file)(struct pl_source *s, const struct pl_pin *p, const char *name,
+	                      int flags, pl_open_fn how, void *arg);
 	/* Optional: the pid this source shows for a host process (a view
 	** renumbers); NULL means the host pid itself, where it exists. */
 	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
@@ -109,6 +141,8 @@ int pl_source_pin_check(struct pl_source *s, const struct pl_pin *p);
 ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
                               void *buf, size_t len);
 void pl_source_unpin(struct pl_source *s, struct pl_pin *p);
+ssize_t pl_source_write_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
+                               const void *buf, size_t len);
 
 static inline void pl_source_announce(struct pl_source *s, pl_pid tgid, pl_pid tid)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "record/scratch.h"
+#include "write/write.h"
 
 static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_stat(g->task, g->permitted, o); }
 static int g_statm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_statm(g->task, o); }
@@ -148,6 +149,10 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 
 #define FILE_(id, nm, nd, chk, fl, fn) \
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = fl, .fmt = fn }
+/* A file a write can change, and the rule a world's task is written by. */
+#define WFILE_(id, nm, nd, chk, fl, fn, wr, wopen) \
+	[id] = { .name = nm, .need = nd, .check = chk, .flags = fl, .fmt = fn, \
+	         .write = wr, .open_write = wopen }
 #define LINK_(id, nm, nd, chk, fn) \
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
 #define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
@@ -160,11 +165,15 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
 	FILE_(PL_G_CMDLINE, "cmdline", PL_F_STAT, NONE, 0, g_cmdline),
 	FILE_(PL_G_ENVIRON, "environ", PL_F_STAT, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_GONE_EOF, g_environ),
-	FILE_(PL_G_COMM, "comm", PL_F_STAT, NONE, 0, g_comm),
-	FILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_uid_map),
-	FILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_gid_map),
-	FILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_setgroups),
-	FILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_OPEN | PL_B_MM_ESRCH, NULL),
+	WFILE_(PL_G_COMM, "comm", PL_F_STAT, NONE, 0, g_comm, pl_write_comm, NULL),
+	WFILE_(PL_G_UID_MAP, "uid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_uid_map,
+	       pl_write_uid_map, NULL),
+	WFILE_(PL_G_GID_MAP, "gid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS, g_gid_map,
+	       pl_write_gid_map, NULL),
+	WFILE_(PL_G_SETGROUPS, "setgroups", PL_F_IDMAP, NONE, PL_B_AT_OPEN, g_setgroups,
+	       pl_write_setgroups, pl_write_open_setgroups),
+	WFILE_(PL_G_MEM, "mem", PL_F_STAT, PL_PTRACE_ATTACH, PL_B_MM_OPEN | PL_B_MM_ESRCH, NULL,
+	       pl_write_mem, NULL),
 	FILE_(PL_G_MAPS, "maps", PL_F_MAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_maps),
 	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_smaps),
 	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ,
@@ -176,8 +185,10 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, NONE, 0, g_limits),
 	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, NONE, 0, g_cgroup),
 	FILE_(PL_G_OOM_SCORE, "oom_score", PL_F_OOM, NONE, 0, g_oom_score),
-	FILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, NONE, 0, g_oom_adj),
-	FILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, NONE, 0, g_coredump),
+	WFILE_(PL_G_OOM_SCORE_ADJ, "oom_score_adj", PL_F_OOM, NONE, 0, g_oom_adj,
+	       pl_write_oom_score_adj, NULL),
+	WFILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, NONE, 0, g_coredump,
+	       pl_write_coredump_filter, NULL),
 	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, NONE, PL_B_MASKS, g_wchan),
 	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mounts),
 	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountinfo),

@@ -15,6 +15,8 @@
 #include "record/buf.h"
 #include "source/source.h"
 
+struct pl_write;
+
 enum pl_gen_id {
 	PL_G_NONE,
 	/* files */
@@ -70,6 +72,10 @@ struct pl_builtin {
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
 	uint16_t flags;            /* PL_B_* */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
+	/* Writable: how a world's task is written (a host task's file is
+	** written by the kernel), and the check Linux's open makes first. */
+	ssize_t (*write)(const struct pl_write *w);
+	int (*open_write)(const struct pl_write *w);
 };
 
 extern const struct pl_builtin pl_builtins[PL_G_COUNT];

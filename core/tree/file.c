@@ -9,8 +9,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "record/scratch.h"
+#include "write/write.h"
 
 
 /* The caller's access to task n through builtin gen, then the facts it needs. */
@@ -79,6 +81,7 @@ static int new_file(struct pl_file **out, pl_pid tgid)
 		return -ENOMEM;
 	f->tgid = tgid;
 	f->pin = (struct pl_pin)PL_PIN_NONE;
+	f->real_fd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	*out = f;
 	return 0;
@@ -182,6 +185,65 @@ static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 }
 
 /*
+** A host task's file is opened for real, as the opener (the kernel makes
+** its open-time checks); a world's task keeps the opener as it is now,
+** for the rules that judge the writes by who opened the file.
+*/
+static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node n,
+                            const struct pl_builtin *b, int flags, struct pl_file *f)
+{
+	if (f->pin.task_fd >= 0) {
+		int fd = pl_write_host_open(k->src, &f->pin, b->name, flags, c);
+		if (fd < 0)
+			return fd;
+		f->real_fd = fd;
+		return 0;
+	}
+	/* what the rules may ask of the opener, read now: it may change later */
+	pl_caller_load(c);
+	pl_caller_caps(c);
+	pl_caller_load_userns(c);
+	if (!(f->opener = malloc(sizeof *f->opener)))
+		return -ENOMEM;
+	*f->opener = *c;
+	if (!b->open_write)
+		return 0;
+	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
+	                      .writer = c, .opener = f->opener };
+	return b->open_write(&w);
+}
+
+ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
+                      uint64_t off, const char *buf, size_t len)
+{
+	if (!f->writable)
+		return -EBADF;
+	struct node n = decode(f->ino);
+	const struct pl_entry *e = f->entry;
+	if (e->kind == PL_K_LUA)
+		return k->lua_write ? k->lua_write(k->lua_ctx, e->wref, n.tgid, n.tid, buf, len, off,
+		                                   writer)
+		                    : -EIO;
+	const struct pl_builtin *b = &pl_builtins[e->gen];
+	if (f->real_fd >= 0)
+		return pl_write_host(f->real_fd, b->name, writer, buf, len, off);
+	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
+	                      .writer = writer, .opener = f->opener,
+	                      .buf = buf, .len = len, .off = off };
+	pl_pid self_tid;
+	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &self_tid) < 0)
+		w.writer_tgid = 0;
+	return b->write(&w);
+}
+
+/* procfs's setattr takes a size and does nothing with it (an open with
+** O_TRUNC), once the caller may write the node. */
+int pl_tree_truncate(struct pl_tree *k, struct pl_caller *c, uint64_t ino)
+{
+	return pl_tree_access(k, c, ino, PL_MAY_WRITE);
+}
+
+/*
 ** Content is made where Linux makes it: files that pin an mm or a namespace
 ** at open (auxv, mounts, id maps) and Lua files are snapshotted at open;
 ** the others (seq_files) at the first read, so a task reaped in between
@@ -194,13 +256,11 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 {
 	struct node n = decode(ino);
 	int acc = flags & O_ACCMODE;
+	int writing = acc != O_RDONLY;
 	int rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
 	                                      : PL_MAY_READ | PL_MAY_WRITE);
 	if (rc < 0)
 		return rc;
-	/* No file is writable yet: refuse as for an unprivileged writer. */
-	if (acc != O_RDONLY)
-		return -EACCES;
 	const struct pl_entry *e = NULL;
 	if (!(n.tgid && is_fd_slot(n.slot))) {
 		e = entry_of(k, n.slot);
@@ -209,6 +269,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		if (type_bits(e) != S_IFREG)
 			return -EISDIR;
 	}
+	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	/* Only files with a write method take writes, whatever a layout's mode. */
+	if (writing && !(b && b->write && n.tgid) && !(e && e->kind == PL_K_LUA && e->wref))
+		return -EACCES;
 	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
@@ -216,7 +280,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	f->ino = ino;
 	f->entry = e;
 	f->uid = c->uid;
-	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	f->writable = writing;
 	if (e && e->kind == PL_K_STUB) {
 		f->data = e->content;
 		f->len = e->content_len;
@@ -230,8 +294,12 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		}
 		f->is_mem = e->gen == PL_G_MEM;
 		f->made = f->is_mem;
+		if (rc == 0 && writing)
+			rc = open_for_writing(k, c, n, b, flags, f);
 	}
-	if (rc == 0 && !f->made && (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
+	/* a handle opened only for writing is never read: nothing to make */
+	if (rc == 0 && !f->made && acc != O_WRONLY &&
+	    (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
 		rc = make(k, f, c);
 	if (rc < 0) {
 		pl_tree_release(k, f);
@@ -277,6 +345,9 @@ void pl_tree_release(struct pl_tree *k, struct pl_file *f)
 	if (!f)
 		return;
 	pl_source_unpin(k->src, &f->pin);
+	if (f->real_fd >= 0)
+		close(f->real_fd);
+	free(f->opener);
 	if (f->made && !f->borrowed && !f->remade) {
 		pl_budget_give(f->uid, f->len);
 		free((void *)f->data);

@@ -44,6 +44,7 @@ struct pl_entry {
 	const char *content;  /* stub content or symlink target */
 	size_t content_len;
 	int ref;              /* PL_K_LUA: the binding's handle */
+	int wref;             /* PL_K_LUA: its write function's handle, 0 if none */
 };
 
 /* At most this many entries in a layout: an entry's index goes into its

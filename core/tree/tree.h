@@ -25,12 +25,17 @@
 
 /* Computes a Lua file: appends to out, returns 0 or -errno (EIO on error). */
 typedef int (*pl_lua_read_fn)(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+/* Writes a Lua file for `writer`: the count, or -errno (EIO on error). */
+typedef ssize_t (*pl_lua_write_fn)(void *ctx, int wref, pl_pid tgid, pl_pid tid,
+                                   const char *buf, size_t len, uint64_t off,
+                                   struct pl_caller *writer);
 
 struct pl_tree {
 	const struct pl_layout *layout;
 	struct pl_source *src;
 	int64_t mtime;             /* shown as every inode's times */
 	pl_lua_read_fn lua_read;
+	pl_lua_write_fn lua_write;
 	void *lua_ctx;
 	/* A world's answer to "who am I" for callers it does not contain (the
 	** callers are host processes): self resolves to this task; 0 = none. */
@@ -73,6 +78,10 @@ struct pl_file {
 	const struct pl_entry *entry; /* NULL for fdinfo/N */
 	struct pl_pin pin;         /* its task, and the address space it reads */
 	pthread_mutex_t lock;      /* reads take turns */
+	/* Opened for writing: */
+	int writable;
+	int real_fd;               /* a host task's own file, opened as the opener; -1 */
+	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
 };
 
 struct pl_dirent {
@@ -117,6 +126,12 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 ** its next request.  Returns the count or -errno. */
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data);
+/* Write len bytes at off as `writer`: the count or -errno (see core/write). */
+ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
+                      uint64_t off, const char *buf, size_t len);
+/* Truncation (an open with O_TRUNC): what procfs's setattr does with a
+** size, nothing, once the caller may write the node. */
+int pl_tree_truncate(struct pl_tree *k, struct pl_caller *c, uint64_t ino);
 void pl_tree_release(struct pl_tree *k, struct pl_file *f);
 /* Whether the next read of f copies task memory in (mem; cmdline and
 ** environ before their content is made), which may block on its pages. */

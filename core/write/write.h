@@ -1,0 +1,76 @@
+/*
+** The write layer: what a write through the mount does.
+**
+** A host task's file is written by the kernel, never by the daemon's
+** rights: host.c opens the real file as the opener (a short-lived process
+** holding the opener's credentials and user namespace, so the kernel makes
+** its open-time checks for them) and writes it as the writer, and the
+** caller gets the kernel's count or errno.
+**
+** A world's task is written by the kernel's rules, implemented here, one
+** file per family, each a second implementation checked against the
+** kernel by differential specs:
+**
+**   idmap.c    uid_map, gid_map (map_write), setgroups
+**   oom.c      oom_score_adj (and the oom_score that follows from it)
+**   comm.c     comm
+**   coredump.c coredump_filter
+**   mem.c      mem
+**
+** A rule parses and checks first, then changes the task through the
+** source's update (one transaction under the source's lock), so a
+** rejected write changes nothing and a reader sees the old or the new
+** state, never a mix.
+*/
+#ifndef PL_WRITE_H
+#define PL_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "access/access.h"
+#include "source/source.h"
+
+/* One write (or, with buf NULL, the open for writing) of a world task's file. */
+struct pl_write {
+	struct pl_source *src;
+	pl_pid tgid, tid;          /* tid 0: /proc/<tgid>/<file>, else task/<tid>/<file> */
+	const struct pl_pin *pin;  /* the task (and for mem, the address space) opened */
+	struct pl_caller *writer;  /* the process writing (Linux's current) */
+	struct pl_caller *opener;  /* who opened the handle, as it was then (f_cred) */
+	pl_pid writer_tgid;        /* the writer's own thread group here (self); 0: none */
+	const char *buf;
+	size_t len;
+	uint64_t off;              /* the file position (mem: the address) */
+};
+
+/* A rule: the count written, or -errno with nothing changed. */
+typedef ssize_t (*pl_write_rule)(const struct pl_write *w);
+/* An open-time check for writing (Linux's open method): 0 or -errno. */
+typedef int (*pl_write_open_rule)(const struct pl_write *w);
+
+ssize_t pl_write_uid_map(const struct pl_write *w);
+ssize_t pl_write_gid_map(const struct pl_write *w);
+int pl_write_open_setgroups(const struct pl_write *w);
+ssize_t pl_write_setgroups(const struct pl_write *w);
+ssize_t pl_write_oom_score_adj(const struct pl_write *w);
+ssize_t pl_write_comm(const struct pl_write *w);
+ssize_t pl_write_coredump_filter(const struct pl_write *w);
+ssize_t pl_write_mem(const struct pl_write *w);
+
+/*
+** host.c.  The pinned host task's file `name`, opened with `flags`
+** (O_WRONLY or O_RDWR) as `opener` would open it: an fd, or the kernel's
+** -errno.  mem is opened by the daemon itself: the ptrace check Linux
+** makes at its open was made for the opener already (and after it, a
+** write to mem checks nothing more).
+*/
+int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char *name,
+                       int flags, struct pl_caller *opener);
+/* Write through fd, opened by pl_write_host_open, as `writer` would:
+** the kernel's count or -errno. */
+ssize_t pl_write_host(int fd, const char *name, struct pl_caller *writer, const char *buf,
+                      size_t len, uint64_t off);
+
+#endif
