@@ -345,6 +345,62 @@ function TestWorldFields.test_fields_of_the_wrong_kind()
   bad_task("state_w", 'state = "W"', "world task 1: field 'state' must be one state letter")
 end
 
+local function bad_machine(name, field, msg)
+  expect_error(name, ([[
+    return p.world { tasks = { { pid = 1 } }, machine = { %s } } -- the world
+  ]]):format(field), "-- the world", msg)
+end
+
+function TestWorldFields.test_machine_numbers_in_range()
+  local secs = "world machine: uptime must be a number of seconds from 0 to 1e12"
+  bad_machine("uptime_nan", "uptime = 0/0", secs)
+  bad_machine("uptime_inf", "uptime = 1/0", secs)
+  bad_machine("uptime_huge", "uptime = 1e300", secs)
+  bad_machine("uptime_neg", "uptime = -1", secs)
+  bad_machine("load_nan", "loadavg = { 0/0, 1, 2 }", "world machine: loadavg[1] must be a number from 0 to 1e9")
+  bad_machine("load_huge", "loadavg = { 1, 1e300, 2 }", "world machine: loadavg[2] must be a number from 0 to 1e9")
+  bad_machine("load_two", "loadavg = { 1, 2 }", "world machine: loadavg must be three numbers or the kernel's text")
+  bad_machine("cpus_2_32", "cpus = 2^32 + 1", "world machine: cpus must be an integer from 1 to 4096")
+  bad_machine("cpus_int_2_32", "cpus = 4294967297", "world machine: cpus must be an integer from 1 to 4096")
+  bad_machine("pid_max_0", "pid_max = 0", "world machine: pid_max must be an integer from 301 to 4194304")
+  bad_machine("last_pid_neg", "last_pid = -3", "world machine: last_pid must be an integer from 0 to 4194303")
+  bad_machine("running_neg", "running = -1", "world machine: running must be an integer from 0 to 4294967295")
+  bad_machine("free_over_total", "mem_total_kb = 100, mem_free_kb = 200",
+              "world machine: mem_free_kb must be an integer from 0 to 100")
+end
+
+function TestWorldFields.test_machine_text_the_kernel_would_print()
+  bad_machine("meminfo_bad", 'meminfo = "bad"', "world machine: meminfo is not text the kernel would print")
+  bad_machine("meminfo_no_newline", 'meminfo = "MemTotal: 5 kB"',
+              "world machine: meminfo is not text the kernel would print")
+  bad_machine("meminfo_no_total", 'meminfo = "MemFree: 5 kB\\n"',
+              "world machine: meminfo is not text the kernel would print")
+  expect_ok("meminfo_ok", [[
+    return p.world { tasks = { { pid = 1 } }, machine = { meminfo = "MemTotal: 5 kB\n" } } and "fine"
+  ]])
+end
+
+function TestWorldFields.test_unknown_machine_keys()
+  bad_machine("machine_typo", "mem_total = 1", "world machine: unknown field 'mem_total' (did you mean 'mem_total_kb'?)")
+  bad_machine("machine_bogus", "bogus = 1", "world machine: unknown field 'bogus'")
+end
+
+function TestWorldFields.test_fds_are_distinct_and_in_range()
+  bad_task("fd_neg", "fds = { { fd = -1 } }", "world task 1: fd -1 is not 0 .. 1048575")
+  bad_task("fd_2_32", "fds = { { fd = 4294967297 } }", "world task 1: fd 4294967297 is not 0 .. 1048575")
+  bad_task("fd_twice", "fds = { { fd = 0 }, { fd = 2 }, { fd = 0 } }", "world task 1: fd 0 declared twice")
+end
+
+function TestWorldFields.test_parents_form_a_forest()
+  bad_task("ppid_self", "ppid = 1", "task 1: following ppid comes back to it (a cycle)")
+  expect_error("ppid_cycle", [[
+    return p.world { tasks = { { pid = 1, ppid = 3 }, { pid = 2, ppid = 1 }, { pid = 3, ppid = 2 } } } -- the world
+  ]], "-- the world", "following ppid comes back to it (a cycle)")
+  expect_ok("ppid_outside", [[
+    return p.world { tasks = { { pid = 5, ppid = 1 }, { pid = 6, ppid = 5 } } } and "fine"
+  ]])
+end
+
 function TestWorldFields.test_self_names_a_task()
   expect_error("self_999", [[
     return p.world { self = 999, tasks = { { pid = 1 } } } -- the world

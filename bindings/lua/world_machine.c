@@ -3,6 +3,7 @@
 ** the kernel's text (meminfo = [[...]]) or by its few numbers; what is left
 ** out takes the values of a small idle machine.
 */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,56 @@
 
 #include "format/format.h"
 #include "record/machine.h"
+#include "plua.h"
 #include "world_build.h"
+
+static const char *const machine_keys[] = {
+	"cpus", "uptime", "idle", "loadavg", "running", "mem_total_kb", "mem_free_kb", "meminfo",
+	"stat", "ctxt", "btime", "processes", "cpuinfo", "filesystems", "osrelease", "ostype",
+	"hostname", "version", "pid_max", "last_pid", NULL
+};
+
+/* A key no field reads is a mistake (mem_total = ..., cpu = 4). */
+static void check_keys(struct world_build *wb, int idx)
+{
+	lua_State *L = wb->L;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "world machine: keys are names, not %s", luaL_typename(L, -1));
+		const char *k = lua_tostring(L, -1);
+		int known = 0;
+		struct plua_near near;
+		plua_near_init(&near, k);
+		for (int i = 0; machine_keys[i] && !known; i++) {
+			known = strcmp(machine_keys[i], k) == 0;
+			plua_near_try(&near, machine_keys[i]);
+		}
+		if (!known) {
+			char hint[96];
+			luaL_error(L, "world machine: unknown field '%s'%s", k,
+			           plua_near_hint(&near, hint, sizeof hint));
+		}
+	}
+}
+
+/* An integer field within [lo, hi]. */
+static uint64_t int_in(struct world_build *wb, int idx, const char *key, uint64_t dflt,
+                       int64_t lo, int64_t hi)
+{
+	lua_getfield(wb->L, idx, key);
+	int given = !lua_isnil(wb->L, -1);
+	int ok = 0;
+	lua_Integer v = lua_tointegerx(wb->L, -1, &ok);
+	lua_pop(wb->L, 1);
+	if (!given)
+		return dflt;
+	if (!ok || v < lo || v > hi)
+		luaL_error(wb->L, "world machine: %s must be an integer from %I to %I", key,
+		           (lua_Integer)lo, (lua_Integer)hi);
+	return (uint64_t)v;
+}
 
 static void machine_text(struct world_build *wb, const char *what, const char *text, size_t len,
                          pl_machine_parser parse, struct pl_machine *m)
@@ -38,8 +88,10 @@ static uint64_t hundredths(struct world_build *wb, int idx, const char *key, uin
 	if (!lua_isnil(wb->L, -1)) {
 		int ok;
 		lua_Number x = lua_tonumberx(wb->L, -1, &ok);
-		if (!ok || x < 0)
-			luaL_error(wb->L, "world machine: %s must be a number of seconds", key);
+		/* NaN fails both comparisons; 1e12 s is 30,000 years */
+		if (!ok || !(x >= 0 && x <= 1e12))
+			luaL_error(wb->L, "world machine: %s must be a number of seconds from 0 to 1e12",
+			           key);
 		v = (uint64_t)(x * 100 + 0.5);
 	}
 	lua_pop(wb->L, 1);
@@ -52,9 +104,8 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	char buf[4096];
 	size_t len;
 	const char *text;
-	uint32_t ncpu = (uint32_t)plua_world_int_field(wb, idx, "cpus", 1);
-	if (ncpu < 1 || ncpu > 4096)
-		luaL_error(L, "world machine: cpus must be 1 to 4096");
+	check_keys(wb, idx);
+	uint32_t ncpu = (uint32_t)int_in(wb, idx, "cpus", 1, 1, 4096);
 
 	if ((text = opt_text(wb, idx, "uptime", &len)) && strchr(text, ' ')) {
 		machine_text(wb, "uptime", text, len, pl_parse_uptime, m);
@@ -65,18 +116,26 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	if ((text = opt_text(wb, idx, "loadavg", &len))) {
 		machine_text(wb, "loadavg", text, len, pl_parse_loadavg, m);
 	} else {
-		if (lua_getfield(L, idx, "loadavg") == LUA_TTABLE)
-			for (int i = 0; i < 3; i++) {
-				lua_geti(L, -1, i + 1);
-				m->load_x100[i] = (uint64_t)(lua_tonumber(L, -1) * 100 + 0.5);
-				lua_pop(L, 1);
-			}
+		int type = lua_getfield(L, idx, "loadavg");
+		if (type != LUA_TNIL && (type != LUA_TTABLE || luaL_len(L, -1) != 3))
+			luaL_error(L, "world machine: loadavg must be three numbers or the kernel's text");
+		for (int i = 0; type == LUA_TTABLE && i < 3; i++) {
+			lua_geti(L, -1, i + 1);
+			int ok;
+			lua_Number x = lua_tonumberx(L, -1, &ok);
+			if (!ok || !(x >= 0 && x <= 1e9))
+				luaL_error(L, "world machine: loadavg[%d] must be a number from 0 to 1e9",
+				           i + 1);
+			m->load_x100[i] = (uint64_t)(x * 100 + 0.5);
+			lua_pop(L, 1);
+		}
 		lua_pop(L, 1);
-		m->nr_running = (uint32_t)plua_world_int_field(wb, idx, "running", 1);
+		m->nr_running = (uint32_t)int_in(wb, idx, "running", 1, 0, UINT32_MAX);
 	}
-	uint64_t total_kb = plua_world_int_field(wb, idx, "mem_total_kb", 2097152);
+	/* 2^50 kB: an exabyte, and far from overflowing the sums below */
+	uint64_t total_kb = int_in(wb, idx, "mem_total_kb", 2097152, 1, 1ll << 50);
 	if (!(text = opt_text(wb, idx, "meminfo", &len))) {
-		uint64_t free_kb = plua_world_int_field(wb, idx, "mem_free_kb", total_kb / 2);
+		uint64_t free_kb = int_in(wb, idx, "mem_free_kb", total_kb / 2, 0, (int64_t)total_kb);
 		len = (size_t)snprintf(buf, sizeof buf,
 			"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
 			"Buffers:        %8llu kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
@@ -103,10 +162,10 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 			              (unsigned long long)(ticks / 20), (unsigned long long)(ticks * 9 / 10));
 		pl_buf_printf(&b, "intr 0\nctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
 		              "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-		              (unsigned long long)plua_world_int_field(wb, idx, "ctxt", 100000),
-		              (unsigned long long)plua_world_int_field(wb, idx, "btime", 1700000000),
-		              (unsigned long long)plua_world_int_field(wb, idx, "processes", 1000),
-		              (unsigned)plua_world_int_field(wb, idx, "running", 1));
+		              (unsigned long long)int_in(wb, idx, "ctxt", 100000, 0, INT64_MAX),
+		              (unsigned long long)int_in(wb, idx, "btime", 1700000000, 0, INT64_MAX),
+		              (unsigned long long)int_in(wb, idx, "processes", 1000, 0, INT64_MAX),
+		              (unsigned)int_in(wb, idx, "running", 1, 0, UINT32_MAX));
 		if (pl_buf_status(&b) == 0)
 			machine_text(wb, "stat", b.data, b.len, pl_parse_machine_stat, m);
 		pl_buf_free(&b);
@@ -147,6 +206,7 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 		version = buf;
 	}
 	m->version = pl_arena_strdup(wb->a, version);
-	m->pid_max = (uint32_t)plua_world_int_field(wb, idx, "pid_max", 4194304);
-	m->last_pid = (int32_t)plua_world_int_field(wb, idx, "last_pid", 0);
+	/* the kernel's bounds: above the reserved pids, up to PID_MAX_LIMIT */
+	m->pid_max = (uint32_t)int_in(wb, idx, "pid_max", 4194304, 301, 4194304);
+	m->last_pid = (int32_t)int_in(wb, idx, "last_pid", 0, 0, (int64_t)m->pid_max - 1);
 }

@@ -6,6 +6,7 @@
 ** override what they list.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lauxlib.h"
@@ -82,6 +83,12 @@ static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
 	set_bitmap(&t->mems_allowed, 1024, 1);
 }
 
+static int cmp_fd(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... } */
 static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 {
@@ -97,7 +104,10 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		lua_geti(L, idx, (lua_Integer)i + 1);
 		int e = lua_gettop(L);
 		luaL_checktype(L, e, LUA_TTABLE);
-		fds[i].fd = (int32_t)plua_world_int_field(wb, e, "fd", i);
+		int64_t fd = (int64_t)plua_world_int_field(wb, e, "fd", i);
+		if (fd < 0 || fd >= (1 << 20)) /* NR_OPEN */
+			luaL_error(L, "%s: fd %I is not 0 .. 1048575", wb->who, (lua_Integer)fd);
+		fds[i].fd = (int32_t)fd;
 		lua_getfield(L, e, "target");
 		fds[i].target = pl_arena_strdup(wb->a, luaL_optstring(L, -1, "/dev/null"));
 		lua_getfield(L, e, "mode");
@@ -113,6 +123,20 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		fi[i].info.extra = pl_arena_strdup(wb->a, luaL_optstring(L, -1, ""));
 		lua_pop(L, 4);
 	}
+	/* an fd is one open file: a number names at most one */
+	int32_t *seen = malloc((n ? n : 1) * sizeof *seen);
+	if (!seen)
+		luaL_error(L, "%s: out of memory", wb->who);
+	for (size_t i = 0; i < n; i++)
+		seen[i] = fds[i].fd;
+	qsort(seen, n, sizeof *seen, cmp_fd);
+	for (size_t i = 1; i < n; i++)
+		if (seen[i - 1] == seen[i]) {
+			int fd = seen[i];
+			free(seen);
+			luaL_error(L, "%s: fd %d declared twice", wb->who, fd);
+		}
+	free(seen);
 	t->fds = fds;
 	t->nfds = n;
 	pl_model_set_fdinfo(wb->m, t->tid, fi, n);

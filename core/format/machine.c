@@ -31,14 +31,17 @@ static const char *scan_hundredths(const char *p, uint64_t *v)
 	return end + 3;
 }
 
-/* Split the next line off text: returns its length, or -1 at the end. */
+/* Split the next line off text: returns its length, -1 at the end, or
+** NOT_A_LINE for text after the last newline: every line the kernel
+** prints ends in one. */
+#define NOT_A_LINE (-2)
 static long next_line(const char **p, const char *end, const char **line)
 {
 	if (*p >= end)
 		return -1;
 	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
 	if (!nl)
-		return -1; /* every line the kernel prints ends in '\n' */
+		return NOT_A_LINE;
 	*line = *p;
 	*p = nl + 1;
 	return nl - *line;
@@ -137,6 +140,9 @@ int pl_parse_meminfo(const char *text, size_t len, struct pl_arena *a, struct pl
 		v[count].kb = kb;
 		count++;
 	}
+	/* every meminfo starts with MemTotal, which free and ps divide by */
+	if (n == NOT_A_LINE || count == 0 || strcmp(v[0].name, "MemTotal") != 0)
+		return -EINVAL;
 	m->mem = v;
 	m->nmem = count;
 	m->have |= PL_M_MEMINFO;
@@ -262,6 +268,8 @@ int pl_parse_machine_stat(const char *text, size_t len, struct pl_arena *a, stru
 	}
 	if (rc)
 		return rc;
+	if (n == NOT_A_LINE)
+		return -EINVAL;
 	m->cpus = cpus;
 	m->ncpus = ncpu;
 	m->have |= PL_M_STAT;
@@ -330,6 +338,8 @@ int pl_parse_cpuinfo(const char *text, size_t len, struct pl_arena *a, struct pl
 		if (tabs != (klen < 8 ? 2u : klen < 16 ? 1u : 0u))
 			return -EINVAL;
 	}
+	if (n == NOT_A_LINE)
+		return -EINVAL;
 	m->cpuinfo = v;
 	m->ncpuinfo = count;
 	m->have |= PL_M_CPUINFO;
@@ -368,6 +378,8 @@ int pl_parse_filesystems(const char *text, size_t len, struct pl_arena *a, struc
 		v[count].name = pl_arena_strndup(a, tab + 1, (size_t)(line + n - tab - 1));
 		count++;
 	}
+	if (n == NOT_A_LINE)
+		return -EINVAL;
 	m->fs = v;
 	m->nfs = count;
 	m->have |= PL_M_FILESYSTEMS;

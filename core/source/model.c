@@ -732,6 +732,52 @@ static int index_children(struct pl_model *m, struct model_task **by)
 	return 0;
 }
 
+/*
+** Parents form a forest, as Linux's do: following ppid from any task ends
+** at 0 or at a pid the world does not hold, never back where it started
+** (pstree and ps --forest would loop).  Each task is walked once: a walk
+** stops at a task an earlier walk finished.
+*/
+static long index_of(const struct pl_model *m, pl_pid tid)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->tasks[mid]->tid == tid)
+			return (long)mid;
+		if (m->tasks[mid]->tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int check_parents(const struct pl_model *m, char *err, size_t errlen)
+{
+	enum { UNSEEN, ON_PATH, DONE };
+	unsigned char *state = calloc(m->n ? m->n : 1, 1);
+	if (!state)
+		return -ENOMEM;
+	int rc = 0;
+	for (size_t i = 0; i < m->n && rc == 0; i++) {
+		long j = (long)i;
+		while (j >= 0 && state[j] == UNSEEN) {
+			state[j] = ON_PATH;
+			j = index_of(m, m->tasks[j]->ppid);
+		}
+		if (j >= 0 && state[j] == ON_PATH) {
+			snprintf(err, errlen, "task %d: following ppid comes back to it (a cycle)",
+			         (int)m->tasks[j]->tid);
+			rc = -EINVAL;
+		}
+		for (j = (long)i; j >= 0 && state[j] == ON_PATH; j = index_of(m, m->tasks[j]->ppid))
+			state[j] = DONE;
+	}
+	free(state);
+	return rc;
+}
+
 int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 {
 	if (pack_open(m) < 0) {
@@ -748,6 +794,8 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 	if (!by)
 		return -ENOMEM;
 	int rc = index_threads(m, by, err, errlen);
+	if (rc == 0)
+		rc = check_parents(m, err, errlen);
 	if (rc == 0)
 		rc = index_children(m, by);
 	free(by);
