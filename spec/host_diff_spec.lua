@@ -554,6 +554,50 @@ function TestHostDiff:test_a_reaped_and_reused_pid_is_served_afresh()
   if not ok then error(err, 0) end
 end
 
+-- A task the daemon itself may not ptrace (here: a daemon without
+-- CAP_SYS_PTRACE, a root task holding it): what the kernel refuses the
+-- daemon reaches a reader refused the same way as the kernel's errno, never
+-- as an empty file or ENOENT; cmdline, which Linux shows everyone, is
+-- shown from the kernel's own file; fd/ is listed as the kernel lists it.
+function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
+  local F = fixture()
+  local no_ptrace = { "setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", "--" }
+  local command = { table.unpack(no_ptrace) }
+  command[#command + 1] = testenv.bin()
+  command[#command + 1] = "-f"
+  local m = mnt.start({ command = command })
+  local victim = procs.spawn({ "perl", "-e", perl_sleeper(), "--", "an", "argument" },
+                             { stdout = F.work .. "/noptrace.out", name = "noptrace" })
+  local ok, err = pcall(function()
+    victim:wait_output("^ready")
+    local pid = tostring(victim.pid)
+    local problems = {}
+    local function compare(op, rels)
+      local kp, mp = {}, {}
+      for _, rel in ipairs(rels) do
+        kp[#kp + 1] = "/proc/" .. pid .. "/" .. rel
+        mp[#mp + 1] = m:path(pid .. "/" .. rel)
+      end
+      local kr = probe.run({ op, table.unpack(kp) }, { wrap = no_ptrace })
+      local mr = probe.run({ op, table.unpack(mp) }, { wrap = no_ptrace })
+      for i, rel in ipairs(rels) do
+        if kr[i] ~= mr[i] then
+          problems[#problems + 1] = ("%s %s: kernel %s, proclua %s"):format(op, rel, kr[i], mr[i])
+        end
+      end
+      return kr
+    end
+    compare("read", { "cmdline", "environ", "maps", "auxv", "mem", "stat", "status" })
+    local kr = compare("readlink", { "exe", "cwd", "root", "ns/net", "ns/user", "fd/0" })
+    lu.assertStrContains(kr[1], "EACCES", false, "the kernel refuses exe to this reader")
+    compare("list", { "fd" })
+    fail_if_any(problems, "a task the daemon may not ptrace")
+  end)
+  victim:reap()
+  m:stop()
+  if not ok then error(err, 0) end
+end
+
 -- Every write is refused: as root with EACCES, EPERM or EINVAL (what Linux
 -- gives an unprivileged writer), leaving the task as it was; as uid 65534
 -- exactly as the kernel refuses it.  WRITES: what to write, and whether

@@ -110,6 +110,7 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		fds[i].fd = (int32_t)fd;
 		lua_getfield(L, e, "target");
 		fds[i].target = pl_arena_strdup(wb->a, luaL_optstring(L, -1, "/dev/null"));
+		fds[i].err = 0;
 		lua_getfield(L, e, "mode");
 		const char *mode = luaL_optstring(L, -1, "r");
 		fds[i].f_mode = (strchr(mode, 'r') ? 1u : 0u) | (strchr(mode, 'w') ? 2u : 0u);
@@ -313,7 +314,8 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 		t->nssid[i] = t->session;
 	}
 	if (!plua_world_has(L, idx, "fds")) {
-		static const struct pl_fd std[3] = { { 0, 1, "/dev/null" }, { 1, 2, "/dev/null" }, { 2, 2, "/dev/null" } };
+		static const struct pl_fd std[3] = { { 0, 1, "/dev/null", 0 }, { 1, 2, "/dev/null", 0 },
+		                                     { 2, 2, "/dev/null", 0 } };
 		t->fds = std;
 		t->nfds = 3;
 		pl_model_set_fdinfo(wb->m, t->tid, wb->dflt_fdinfo, 3);

@@ -41,6 +41,8 @@ enum {
 	PL_F_THREADS  = 1u << 16,
 	PL_F_CHILDREN = 1u << 17,
 	PL_F_OWNER    = 1u << 18, /* euid/egid, dumpable, has_mm */
+	PL_F_CMDLINE  = 1u << 19, /* the kernel's own cmdline, where memory is refused */
+	PL_F_ENVIRON  = 1u << 20, /* the kernel's own environ, likewise */
 };
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
@@ -160,7 +162,8 @@ struct pl_rlimit {
 struct pl_fd {
 	int32_t fd;
 	uint32_t f_mode;     /* FMODE_READ 1 | FMODE_WRITE 2: the link's mode bits */
-	const char *target;  /* readlink of fd/N */
+	const char *target;  /* readlink of fd/N; NULL: refused with `err` */
+	int32_t err;
 };
 
 /* One fdinfo file: the common lines, then the type-specific tail as the
@@ -277,14 +280,29 @@ struct pl_task {
 	int32_t oom_score_adj_min; /* the floor an unprivileged write may not go below */
 	uint32_t coredump_filter;  /* PL_COREDUMP_FILTER_NONE: no mm, reads empty */
 
+	/* PL_F_CMDLINE: cmdline as the kernel shows it to everyone, read from
+	** its file when the daemon may not copy the task's memory in (stat then
+	** masks the addresses cmdline is built from) */
+	const char *cmdline_text;
+	size_t cmdline_len;
+	/* PL_F_ENVIRON: environ as the kernel shows it to the daemon, read
+	** from its file when the daemon may not copy the memory in */
+	const char *environ_text;
+	size_t environ_len;
+
 	/* PL_F_WCHAN */
 	const char *wchan;         /* symbol name, or "0" */
 
-	/* PL_F_LINKS: NULL when the link does not resolve (ENOENT) */
+	/* PL_F_LINKS: NULL when the link does not resolve: ENOENT, or the
+	** errno in links_err ([0] exe, [1] cwd, [2] root) when the kernel refused
+	** the daemon itself (a task even root may not ptrace) */
 	const char *exe, *cwd, *root;
+	uint8_t links_err[3];
 
-	/* PL_F_NS: inode numbers; 0 when absent */
+	/* PL_F_NS: inode numbers; 0 when absent (ENOENT), or ns_err when the
+	** kernel refused the daemon */
 	uint64_t ns_ino[PL_NS_COUNT];
+	int32_t ns_err;
 
 	/* PL_F_FDS */
 	const struct pl_fd *fds;

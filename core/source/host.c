@@ -194,14 +194,23 @@ static const char *read_link(struct host_source *h, const char *dir, const char 
 	return pl_arena_strndup(a, target, (size_t)n);
 }
 
+/* The kernel refused the daemon itself: passed on as the kernel's errno. */
+static int refused(int err)
+{
+	return err == EACCES || err == EPERM;
+}
+
 static int load_links(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
 {
-	int err;
-	t->exe = read_link(h, dir, "exe", a, &err);
-	if (err == ENOENT && faccessat(h->root_fd, dir, F_OK, 0) < 0)
-		return -ESRCH;
-	t->cwd = read_link(h, dir, "cwd", a, &err);
-	t->root = read_link(h, dir, "root", a, &err);
+	static const char *const names[3] = { "exe", "cwd", "root" };
+	const char **links[3] = { &t->exe, &t->cwd, &t->root };
+	for (int i = 0; i < 3; i++) {
+		int err;
+		*links[i] = read_link(h, dir, names[i], a, &err);
+		if (i == 0 && err == ENOENT && faccessat(h->root_fd, dir, F_OK, 0) < 0)
+			return -ESRCH;
+		t->links_err[i] = refused(err) ? (uint8_t)err : 0;
+	}
 	return 0;
 }
 
@@ -209,12 +218,15 @@ static int load_ns(struct host_source *h, const char *dir, struct pl_arena *a, s
 {
 	char nsdir[80];
 	snprintf(nsdir, sizeof nsdir, "%s/ns", dir);
+	t->ns_err = 0;
 	for (int i = 0; i < PL_NS_COUNT; i++) {
 		int err;
 		const char *text = read_link(h, nsdir, pl_ns_names[i], a, &err);
 		t->ns_ino[i] = 0;
 		if (text)
 			pl_parse_ns_link(text, &t->ns_ino[i]);
+		else if (refused(err))
+			t->ns_err = err;
 	}
 	return 0;
 }
@@ -281,11 +293,14 @@ static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, 
 		const char *target = read_link(h, fddir, name, a, &err);
 		char path[96];
 		snprintf(path, sizeof path, "%s/%s", fddir, name);
-		if (!target || fstatat(h->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		/* a link the daemon may not read is still listed, as the kernel
+		** lists it to root; reading it fails as it failed for the daemon */
+		if ((!target && !refused(err)) || fstatat(h->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* closed meanwhile */
 		fds[k].fd = fdn[i];
 		fds[k].f_mode = ((st.st_mode & S_IRUSR) ? 1 : 0) | ((st.st_mode & S_IWUSR) ? 2 : 0);
 		fds[k].target = target;
+		fds[k].err = target ? 0 : err;
 		k++;
 	}
 	t->fds = fds;
@@ -354,6 +369,22 @@ static int load_owner(struct host_source *h, struct pl_hostfd_ref *ref, const ch
 	return 0;
 }
 
+/* A file's bytes, as they are, into the arena. */
+static int read_text(struct host_source *h, const char *dir, const char *name,
+                     struct pl_arena *a, const char **out, size_t *len)
+{
+	const char *text;
+	int rc = read_file(h, dir, name, &text, len);
+	char *copy = rc ? NULL : pl_arena_alloc(a, *len ? *len : 1);
+	if (rc)
+		return rc;
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, text, *len);
+	*out = copy;
+	return 0;
+}
+
 static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                      struct pl_arena *a, struct pl_task *t)
 {
@@ -412,6 +443,10 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 	}
 	if (!rc && (want & PL_F_OOM))
 		rc = load_oom(h, dir, t, tid);
+	if (!rc && (want & PL_F_CMDLINE))
+		rc = read_text(h, dir, "cmdline", a, &t->cmdline_text, &t->cmdline_len);
+	if (!rc && (want & PL_F_ENVIRON))
+		rc = read_text(h, dir, "environ", a, &t->environ_text, &t->environ_len);
 	if (!rc && (want & PL_F_WCHAN)) {
 		const char *text;
 		size_t len;
@@ -609,9 +644,13 @@ static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct
 		out->task_fd = openat(h->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out->task_fd < 0)
 		return gone(errno);
-	if (mm) { /* the daemon may be refused (a task it may not ptrace): no pin then */
+	if (mm) {
 		snprintf(path, sizeof path, "%s/mem", dir);
 		out->mm_fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+		/* the kernel refused even the daemon ATTACH (a task root may not
+		** ptrace): its mem refuses the opener as well, at the same open */
+		if (out->mm_fd < 0 && refused(errno))
+			out->mm_err = errno;
 	}
 	return 0;
 }

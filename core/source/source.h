@@ -29,9 +29,10 @@ struct pl_source;
 struct pl_pin {
 	pl_pid tgid, tid;          /* as the source that made it numbers them */
 	int task_fd, mm_fd;        /* a host source's; -1 when none */
+	int mm_err;                /* why mm_fd is -1: the kernel refused the daemon */
 };
 
-#define PL_PIN_NONE { 0, 0, -1, -1 }
+#define PL_PIN_NONE { 0, 0, -1, -1, 0 }
 
 /* Called with each pid in ascending order; return non-zero to stop. */
 typedef int (*pl_pid_cb)(void *arg, pl_pid pid);

@@ -111,14 +111,61 @@ static const struct pl_mm *task_mm(const struct pl_task *t)
 	return t->mm.env_end ? &t->mm : NULL;
 }
 
+/*
+** Where the kernel refuses the daemon a task's memory, the kernel's own
+** file is the fact: cmdline, which Linux shows everyone (stat then masks
+** the addresses it is built from: an mm, vsize > 0, without a stack
+** address), and environ, which needs only ptrace READ where the daemon's
+** copy-in needs ATTACH.
+*/
+static int masked(const struct pl_task *t)
+{
+	return t->vsize && !t->mm.start_stack && !t->mm.env_end;
+}
+
+static int kernel_text(const struct pl_gen_ctx *g, unsigned group, struct pl_buf *o)
+{
+	struct pl_task *own = calloc(1, sizeof *own);
+	struct pl_scratch *s = pl_scratch();
+	int rc = -ENOMEM;
+	if (own && s && (rc = g->src->ops->load(g->src, g->tgid, g->tid, group, &s->arena, own)) == 0) {
+		if (group == PL_F_CMDLINE && own->cmdline_text)
+			pl_buf_add(o, own->cmdline_text, own->cmdline_len);
+		else if (group == PL_F_ENVIRON && own->environ_text)
+			pl_buf_add(o, own->environ_text, own->environ_len);
+		rc = pl_buf_status(o);
+	}
+	free(own);
+	return rc;
+}
+
+static int refused(int rc)
+{
+	return rc == -EACCES || rc == -EPERM;
+}
+
 static int g_cmdline(const struct pl_gen_ctx *g, struct pl_buf *o)
 {
-	return pl_fmt_cmdline(task_mm(g->task), read_task_mem, (void *)g, o);
+	if (masked(g->task))
+		return kernel_text(g, PL_F_CMDLINE, o);
+	size_t start = o->len;
+	int rc = pl_fmt_cmdline(task_mm(g->task), read_task_mem, (void *)g, o);
+	if (!refused(rc))
+		return rc;
+	o->len = start;
+	return kernel_text(g, PL_F_CMDLINE, o);
 }
 
 static int g_environ(const struct pl_gen_ctx *g, struct pl_buf *o)
 {
-	return pl_fmt_environ(task_mm(g->task), read_task_mem, (void *)g, o);
+	if (masked(g->task))
+		return kernel_text(g, PL_F_ENVIRON, o);
+	size_t start = o->len;
+	int rc = pl_fmt_environ(task_mm(g->task), read_task_mem, (void *)g, o);
+	if (!refused(rc))
+		return rc;
+	o->len = start;
+	return kernel_text(g, PL_F_ENVIRON, o);
 }
 
 #define MACHINE_FMT(name, fn) \
@@ -135,17 +182,18 @@ MACHINE_FMT(g_osrelease, pl_fmt_osrelease)
 MACHINE_FMT(g_ostype, pl_fmt_ostype)
 MACHINE_FMT(g_hostname, pl_fmt_hostname)
 
-static int put_link(const char *target, struct pl_buf *o)
+/* No target: ENOENT, or the errno the kernel refused the daemon with. */
+static int put_link(const char *target, int err, struct pl_buf *o)
 {
 	if (!target)
-		return -ENOENT;
+		return err ? -err : -ENOENT;
 	pl_buf_puts(o, target);
 	return 0;
 }
 
-static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->exe, o); }
-static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, o); }
-static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, o); }
+static int g_exe(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->exe, g->task->links_err[0], o); }
+static int g_cwd(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->cwd, g->task->links_err[1], o); }
+static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_link(g->task->root, g->task->links_err[2], o); }
 
 #define FILE_(id, nm, nd, chk, fl, fn) \
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = fl, .fmt = fn }
@@ -288,7 +336,7 @@ static int format_ns_link(const struct pl_task *t, int gen, struct pl_buf *out)
 {
 	int ns = gen - PL_G_NS_FIRST;
 	if (!t->ns_ino[ns])
-		return -ENOENT;
+		return t->ns_err ? -t->ns_err : -ENOENT;
 	return pl_fmt_ns_link(ns, t->ns_ino[ns], out);
 }
 

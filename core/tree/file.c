@@ -53,6 +53,8 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 			return rc;
 		for (size_t i = 0; i < t->nfds; i++)
 			if (t->fds[i].fd == fd_of(n.slot)) {
+				if (!t->fds[i].target) /* the kernel refused the daemon */
+					return -t->fds[i].err;
 				pl_buf_puts(out, t->fds[i].target);
 				return pl_buf_status(out);
 			}
@@ -294,6 +296,11 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		}
 		f->is_mem = e->gen == PL_G_MEM;
 		f->made = f->is_mem;
+		/* the kernel refused the daemon the address space: mem refuses
+		** the opener alike; the others are made now from what the kernel
+		** shows, so a refusal there too is the open's, as in Linux */
+		if (rc == 0 && f->pin.mm_err)
+			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
 		if (rc == 0 && writing)
 			rc = open_for_writing(k, c, n, b, flags, f);
 	}
