@@ -220,10 +220,12 @@ static int capture_pid(lua_State *L, struct pl_source *src, const char *saved_ro
 	struct pl_arena a = PL_ARENA_INIT;
 	struct pl_task th;
 	memset(&th, 0, sizeof th);
-	if (src->ops->load(src, pid, 0, PL_F_THREADS, &a, &th) == 0 && th.nthreads > 1) {
+	if (src->ops->load(src, pid, 0, PL_F_THREADS, &a, &th) == 0 && th.nthreads > 0) {
 		lua_newtable(L);
 		int k = 0;
-		/* the leader too: its thread view differs from the group's */
+		/* the leader too, even alone: its thread view differs from the
+		** group's (a group stop's exit code, the group's io with its dead
+		** threads' counters, times and faults summed over the threads) */
 		for (size_t i = 0; i < th.nthreads; i++) {
 			if (push_task(L, src, pid, th.threads[i]) == 0)
 				lua_rawseti(L, -2, ++k);
