@@ -18,6 +18,14 @@ function TestProgram:test_help_and_version()
     lu.assertEquals(r.code, 0, flag .. " exits 0; stderr: " .. r.err)
     lu.assertNotEquals(r.out .. r.err, "", flag .. " prints something")
   end
+  -- every command and option a user has, each once
+  local help = sh.run({ testenv.bin(), "--help" }, { timeout = 60 }).out
+  for _, word in ipairs { "capture", "proclua-run", "--log=FILE", "-o layout=FILE", "-o world=FILE",
+                          "PROCLUA_HOSTFD", "share/proclua/proc.lua" } do
+    lu.assertStrContains(help, word)
+  end
+  local _, helps = help:gsub("%-%-help", "")
+  lu.assertEquals(helps, 1, "--help is listed once")
 end
 
 function TestProgram:test_a_missing_layout_file_is_an_error()
@@ -196,6 +204,34 @@ function TestProgram:test_background_mount()
     local u = sh.run({ "fusermount3", "-u", dir }, { timeout = 60 })
     lu.assertEquals(u.code, 0, u.err)
     lu.assertFalse(fsx.is_mounted(dir))
+  end)
+  if fsx.is_mounted(dir) then sh.run({ "fusermount3", "-u", "-z", dir }, { timeout = 60 }) end
+  fsx.remove_tree(work)
+  if not ok then error(err, 0) end
+end
+
+-- In the background, --log=FILE keeps what the daemon says (a Lua file's
+-- error, with the script's file and line) in FILE; the daemon serves on.
+function TestProgram:test_background_log_file()
+  local work = fsx.mktemp_dir("proclua-log")
+  local dir, log, layout = work .. "/mnt", work .. "/daemon.log", work .. "/boom.lua"
+  assert(sh.ok("mkdir " .. dir))
+  fsx.write(layout, table.concat({
+    'local p = require "proclua"',
+    'return p.layout {',
+    '  root = { p.link("self", "self"),',
+    '           p.file("boom", "0444", function() error("kaboom") end) },',
+    '  task = { p.file("status", "0444", "status") },',
+    '}', ""}, "\n"))
+  local ok, err = pcall(function()
+    local r = sh.run({ testenv.bin(), "--layout", layout, "--log=" .. log, dir }, { timeout = 60 })
+    lu.assertEquals(r.code, 0, "stderr: " .. r.err)
+    procs.wait_for(function() return fsx.is_mounted(dir) end, 30, "the background mount")
+    lu.assertEquals(probe.read({ dir .. "/boom" })[1], "open:EIO")
+    lu.assertStrContains(assert(fsx.read(dir .. "/self/status")), "Name:\t")
+    lu.assertStrContains(fsx.read(log) or "", "boom.lua:4: kaboom")
+    local u = sh.run({ "fusermount3", "-u", dir }, { timeout = 60 })
+    lu.assertEquals(u.code, 0, u.err)
   end)
   if fsx.is_mounted(dir) then sh.run({ "fusermount3", "-u", "-z", dir }, { timeout = 60 }) end
   fsx.remove_tree(work)

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -199,6 +200,10 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	char *where = realpath(opt->fuse.mountpoint, NULL);
 	dev_t ours = where ? top_mount_dev(where) : 0;
 	fuse_daemonize(opt->fuse.foreground);
+	int logged = pl_log_start(opt->log, opt->fuse.foreground);
+	if (logged < 0) /* stderr may be /dev/null now: syslog says it */
+		syslog(LOG_ERR, "proclua: --log %s: %s", opt->log ? opt->log : "(syslog)",
+		       strerror(-logged));
 	struct pl_notifier *notifier = NULL;
 	if (tree->src->announces_changes && !(notifier = start_notifier(se, tree)))
 		goto out_mount;

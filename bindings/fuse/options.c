@@ -1,7 +1,7 @@
 /*
 ** The command line: proclua's own options, then libfuse's (-f, -s, -d,
-** -o clone_fd, -o max_threads=N, MOUNTPOINT).  --layout, --world and
-** --view-root take their value as --layout=FILE or --layout FILE;
+** -o clone_fd, -o max_threads=N, MOUNTPOINT).  --layout, --world,
+** --view-root and --log take their value as --layout=FILE or --layout FILE;
 ** --layout, --world and --io-uring may also be given as -o layout=FILE,
 ** world=FILE, io_uring.
 */
@@ -125,6 +125,8 @@ static int take_long(struct fuse_args *args, struct parsed *p)
 			rc = set_string(&p->opt.layout, v);
 		} else if (!missing && (v = long_value(args, &i, "--world", &missing))) {
 			rc = set_string(&p->opt.world, v);
+		} else if (!missing && (v = long_value(args, &i, "--log", &missing))) {
+			rc = set_string(&p->opt.log, v);
 		} else if (!missing && (v = long_value(args, &i, "--view-root", &missing))) {
 			if (parse_pid(v, &p->opt.view_root) < 0) {
 				fprintf(stderr, "proclua: --view-root needs a pid (a positive integer), "
@@ -147,28 +149,47 @@ static int take_long(struct fuse_args *args, struct parsed *p)
 	return 0;
 }
 
+/* libfuse's fuse_cmdline_help would repeat -h and -V: its options we take
+** are listed here instead, then the mount options of fuse_lowlevel_help. */
 static void usage(const char *prog)
 {
-	printf("usage: %s [options] MOUNTPOINT\n\n"
-	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n\n"
+	printf("usage: %s [options] MOUNTPOINT\n"
+	       "       %s capture [--proc DIR] PID... > world.lua\n\n"
+	       "Serve an emulated Linux /proc, declared by a Lua layout, at MOUNTPOINT.\n"
+	       "`capture` writes a world that reproduces live processes (or a saved\n"
+	       "/proc tree, with --proc) as Lua; see also proclua-run, which runs a\n"
+	       "command with a proclua mount as its /proc.\n\n"
 	       "proclua options:\n"
-	       "    --layout=FILE          layout script (default: the installed scripts/proc.lua)\n"
-	       "    --world=FILE           serve the tasks a Lua world script declares, not the host's\n"
+	       "    --layout=FILE, -o layout=FILE\n"
+	       "                           layout script (default: share/proclua/proc.lua\n"
+	       "                           beside the installed program)\n"
+	       "    --world=FILE, -o world=FILE\n"
+	       "                           serve the tasks a Lua world script declares, not the host's\n"
 	       "    --view-root=PID        show only PID and its descendants, renumbered from 1\n"
 	       "    --check                load the layout (and world), report errors, do not mount\n"
+	       "    --log=FILE             in the background, append messages (a Lua file's\n"
+	       "                           errors) to FILE; without it they go to syslog\n"
 	       "    -o io_uring, --io-uring\n"
 	       "                           serve requests over FUSE-over-io_uring's per-CPU queues\n"
 	       "                           (Linux 6.14+, fuse module parameter enable_uring=Y), each\n"
 	       "                           on the CPU of the process that made it; without it, a\n"
 	       "                           notice and the classic /dev/fuse loop\n"
+	       "    -f                     stay in the foreground (messages on stderr)\n"
+	       "    -d, -o debug           print every request (implies -f)\n"
+	       "    -s                     serve with one thread\n"
+	       "    -o clone_fd            a /dev/fuse fd of its own for each worker thread\n"
+	       "    -o max_idle_threads=N  idle worker threads kept (default: -1, no limit)\n"
+	       "    -o max_threads=N       worker threads at most (default: 10)\n"
 	       "    -h, --help             this help\n"
 	       "    -V, --version          print the version\n\n"
 	       "environment:\n"
 	       "    PROCLUA_UNRESTRICTED=1 let Lua scripts use os.exit, os.execute, io.popen,\n"
 	       "                           C modules and the debug library\n"
-	       "    PROCLUA_LUA_MEMORY_MB=N the Lua state's memory limit (default 256; 0: none)\n\n",
-	       prog);
-	fuse_cmdline_help();
+	       "    PROCLUA_LUA_MEMORY_MB=N the Lua state's memory limit (default 256; 0: none)\n"
+	       "    PROCLUA_HOSTFD=0       keep no fds of host tasks open (each request walks\n"
+	       "                           /proc by path instead; for fd-starved setups)\n\n"
+	       "mount options (-o):\n",
+	       prog, prog);
 	fuse_lowlevel_help();
 }
 
@@ -198,5 +219,6 @@ void pl_options_free(struct pl_options *opt)
 {
 	free(opt->layout);
 	free(opt->world);
+	free(opt->log);
 	free(opt->fuse.mountpoint);
 }

@@ -56,6 +56,7 @@ struct pl_options {
 	int view_root;        /* --view-root: the pid shown as 1; 0 or less: not given */
 	int check;            /* --check: load, report, do not mount */
 	int io_uring;         /* --io-uring: try FUSE over io_uring */
+	char *log;            /* --log: where messages go in the background; NULL: syslog */
 	struct fuse_cmdline_opts fuse; /* libfuse's own: mount point, loop */
 };
 
@@ -69,6 +70,10 @@ enum pl_parse_result {
 ** takes (-o ...); fills opt whatever the result. */
 enum pl_parse_result pl_options_parse(struct fuse_args *args, struct pl_options *opt);
 void pl_options_free(struct pl_options *opt);
+
+/* log.c: once daemonized, stderr goes to the file at `path` (appended),
+** or with no path to syslog; in the foreground it stays.  0 or -errno. */
+int pl_log_start(const char *path, int foreground);
 
 /* served.c: what a mount serves. */
 struct plua;
