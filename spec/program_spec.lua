@@ -210,6 +210,38 @@ function TestProgram:test_background_mount()
   if not ok then error(err, 0) end
 end
 
+-- cmake --install puts the program, proclua-run, the stock layout, the
+-- man page, and for the stock lua5.4 the `proclua` module and `proc` where
+-- it looks under /usr/local (lib/lua/5.4, share/lua/5.4; installed into
+-- a temporary prefix here, the spec names that prefix's two): the
+-- installed program finds its layout, and a Lua spec requires both.
+function TestProgram:test_install()
+  local work = fsx.mktemp_dir("proclua-install")
+  local ok, err = pcall(function()
+    local build = testenv.bin():gsub("/[^/]*$", "")
+    local r = sh.run({ "cmake", "--install", build, "--prefix", work }, { timeout = 120 })
+    lu.assertEquals(r.code, 0, r.err)
+    for _, f in ipairs { "bin/proclua", "bin/proclua-run", "share/proclua/proc.lua",
+                         "share/lua/5.4/proc.lua", "lib/lua/5.4/proclua.so", "share/man/man1/proclua.1" } do
+      lu.assertTrue(fsx.exists(work .. "/" .. f), f .. " is installed")
+    end
+    r = sh.run({ work .. "/bin/proclua", "--check" }, { timeout = 60 })
+    lu.assertEquals(r.code, 0, "the installed program finds its layout: " .. r.err)
+    local script = work .. "/spec.lua"
+    fsx.write(script, table.concat({
+      ('package.path = "%s/share/lua/5.4/?.lua;" .. package.path'):format(work),
+      ('package.cpath = "%s/lib/lua/5.4/?.so;" .. package.cpath'):format(work),
+      'local p = require "proclua"',
+      'assert(require "proc")',
+      'io.write(p.world { tasks = { { pid = 7, comm = "seven" } } }:format("comm", 7))', "" }, "\n"))
+    r = sh.run(testenv.lua(script), { timeout = 60 })
+    lu.assertEquals(r.code, 0, r.err)
+    lu.assertEquals(r.out, "seven\n")
+  end)
+  fsx.remove_tree(work)
+  if not ok then error(err, 0) end
+end
+
 -- In the background, --log=FILE keeps what the daemon says (a Lua file's
 -- error, with the script's file and line) in FILE; the daemon serves on.
 function TestProgram:test_background_log_file()
