@@ -272,6 +272,32 @@ static int list_numeric(struct host_source *h, const char *dir, struct pl_arena 
 	return 0;
 }
 
+/* fd/N alone: its link and its mode, as load_fds has each. */
+static int host_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                        struct pl_arena *a, struct pl_fd *out)
+{
+	struct host_source *h = host(s);
+	char dir[64], name[16], path[96];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(name, sizeof name, "%d", fd);
+	char fddir[80];
+	snprintf(fddir, sizeof fddir, "%s/fd", dir);
+	int err;
+	const char *target = read_link(h, fddir, name, a, &err);
+	snprintf(path, sizeof path, "%s/%s", fddir, name);
+	struct stat st;
+	if ((!target && !refused(err)) || fstatat(h->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (faccessat(h->root_fd, dir, F_OK, 0) < 0)
+			return -ESRCH;
+		return -ENOENT;
+	}
+	out->fd = fd;
+	out->f_mode = ((st.st_mode & S_IRUSR) ? 1 : 0) | ((st.st_mode & S_IWUSR) ? 2 : 0);
+	out->target = target;
+	out->err = target ? 0 : err;
+	return 0;
+}
+
 static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
 {
 	char fddir[80];
@@ -763,6 +789,7 @@ static const struct pl_source_ops host_ops = {
 	.tgid_of = host_tgid_of,
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
+	.load_fd = host_load_fd,
 	.read_mem = host_read_mem,
 	.pin = host_pin,
 	.pin_check = host_pin_check,

@@ -355,6 +355,16 @@ static int view_load_fdinfo(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd
 	return w->inner->ops->load_fdinfo(w->inner, rg, rt, fd, a, fi);
 }
 
+static int view_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                        struct pl_arena *a, struct pl_fd *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return pl_source_load_fd(w->inner, rg, rt, fd, a, out);
+}
+
 static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, void *buf, size_t len)
 {
 	struct view *w = view_of(s);
@@ -479,6 +489,7 @@ static const struct pl_source_ops view_ops = {
 	.tgid_of = view_tgid_of,
 	.load = view_load,
 	.load_fdinfo = view_load_fdinfo,
+	.load_fd = view_load_fd,
 	.read_mem = view_read_mem,
 	.pin = view_pin,
 	.pin_check = view_pin_check,

@@ -1,11 +1,13 @@
 /*
-** Pins with their defaults: a source that does not pin (a world, whose
-** numbers are never reused and whose tasks do not exec) holds a task by
-** its numbers, and its task_exists says whether it lives.
+** Optional source ops with their defaults.  Pins: a source that does not
+** pin (a world, whose numbers are never reused and whose tasks do not
+** exec) holds a task by its numbers, and its task_exists says whether it
+** lives.  One fd: the whole list, searched.
 */
 #include "source/source.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out)
 {
@@ -43,4 +45,26 @@ ssize_t pl_source_write_pinned(struct pl_source *s, const struct pl_pin *p, uint
                                const void *buf, size_t len)
 {
 	return s->ops->write_pinned ? s->ops->write_pinned(s, p, addr, buf, len) : -EIO;
+}
+
+int pl_source_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                      struct pl_arena *arena, struct pl_fd *out)
+{
+	if (s->ops->load_fd)
+		return s->ops->load_fd(s, tgid, tid, fd, arena, out);
+	struct pl_task *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	int rc = s->ops->load(s, tgid, tid, PL_F_FDS, arena, t);
+	if (rc == 0) {
+		rc = -ENOENT;
+		for (size_t i = 0; i < t->nfds; i++)
+			if (t->fds[i].fd == fd) {
+				*out = t->fds[i];
+				rc = 0;
+				break;
+			}
+	}
+	free(t);
+	return rc;
 }

@@ -62,6 +62,12 @@ struct pl_source_ops {
 	            struct pl_arena *arena, struct pl_task *t);
 	int (*load_fdinfo)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	                   struct pl_arena *arena, struct pl_fdinfo *fi);
+	/* One open file of the task, as PL_F_FDS lists it: 0, -ENOENT when fd
+	** is not open, -ESRCH when the task is gone.  Optional (NULL: the
+	** whole list is loaded and searched); a lookup of fd/N costs what one
+	** fd costs, not what the task's every fd does. */
+	int (*load_fd)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+	               struct pl_arena *arena, struct pl_fd *out);
 	/*
 	** Copy len bytes of the task's memory at addr.  Returns the count copied,
 	** short at the first unreadable byte; -EFAULT if nothing could be copied,
@@ -144,6 +150,8 @@ ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint6
 void pl_source_unpin(struct pl_source *s, struct pl_pin *p);
 ssize_t pl_source_write_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
                                const void *buf, size_t len);
+int pl_source_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
+                      struct pl_arena *arena, struct pl_fd *out);
 
 static inline void pl_source_announce(struct pl_source *s, pl_pid tgid, pl_pid tid)
 {

@@ -15,15 +15,6 @@
 #include "write/write.h"
 
 
-/* The caller's access to task n through builtin gen, then the facts it needs. */
-static int load_checked(struct pl_tree *k, struct pl_caller *c, struct node n,
-                        int gen, struct pl_task **t)
-{
-	int permitted;
-	int rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, gen, &permitted);
-	return rc < 0 ? rc : load_task(k, n, pl_builtins[gen].need, t);
-}
-
 static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node n,
                             int gen, struct pl_buf *out)
 {
@@ -47,18 +38,17 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 	if (n.tgid && is_fd_slot(n.slot)) {
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
-		struct pl_task *t;
-		int rc = load_checked(k, c, n, PL_G_FD_LINK, &t);
+		int permitted;
+		int rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, PL_G_FD_LINK, &permitted);
+		struct pl_fd f;
+		if (rc == 0)
+			rc = pl_source_load_fd(k->src, n.tgid, n.tid, fd_of(n.slot), &pl_scratch()->arena, &f);
 		if (rc < 0)
 			return rc;
-		for (size_t i = 0; i < t->nfds; i++)
-			if (t->fds[i].fd == fd_of(n.slot)) {
-				if (!t->fds[i].target) /* the kernel refused the daemon */
-					return -t->fds[i].err;
-				pl_buf_puts(out, t->fds[i].target);
-				return pl_buf_status(out);
-			}
-		return -ENOENT;
+		if (!f.target) /* the kernel refused the daemon */
+			return -f.err;
+		pl_buf_puts(out, f.target);
+		return pl_buf_status(out);
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e)

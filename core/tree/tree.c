@@ -52,7 +52,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 {
 	int fd_link = is_fd_slot(n.slot) && !is_fdinfo(n.slot);
 	struct pl_task *t;
-	int rc = load_task(k, n, fd_link ? PL_F_FDS | PL_F_OWNER : PL_F_OWNER, &t);
+	int rc = load_task(k, n, PL_F_OWNER, &t);
 	if (rc < 0)
 		return rc;
 	uint64_t ino = make_ino(n.tgid, n.tid, n.slot);
@@ -71,13 +71,11 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 		/* A link's mode bits are the open file's: r-x for read, -wx for write. */
 		uint32_t mode = S_IFREG | 0444;
 		if (fd_link) {
-			const struct pl_fd *f = NULL;
-			for (size_t i = 0; i < t->nfds && !f; i++)
-				if (t->fds[i].fd == fd_of(n.slot))
-					f = &t->fds[i];
-			if (!f)
-				return -ENOENT;
-			mode = S_IFLNK | ((f->f_mode & 1) ? 0500 : 0) | ((f->f_mode & 2) ? 0300 : 0);
+			struct pl_fd f;
+			rc = pl_source_load_fd(k->src, n.tgid, n.tid, fd_of(n.slot), &pl_scratch()->arena, &f);
+			if (rc < 0)
+				return rc == -ESRCH ? -ENOENT : rc;
+			mode = S_IFLNK | ((f.f_mode & 1) ? 0500 : 0) | ((f.f_mode & 2) ? 0300 : 0);
 		}
 		pl_task_owner(t, mode & 07777, 0, &uid, &gid);
 		fill_attr(a, ino, mode, 1, uid, gid);
@@ -246,16 +244,15 @@ static int lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir, in
 	unsigned fd;
 	if (!name_to_int(name, &fd) || fd >= FD_MAX)
 		return -ENOENT;
-	struct pl_task *t;
-	rc = load_task(k, dir, PL_F_FDS, &t);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < t->nfds; i++)
-		if (t->fds[i].fd == (int32_t)fd) {
-			uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
-			return attr_task_level(k, (struct node){ dir.tgid, dir.tid, slot }, out);
-		}
-	return -ENOENT;
+	/* fd/N's attributes are found with the fd itself (fdinfo/N's with its
+	** owner, once the fd is known to be open) */
+	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
+	struct node n = { dir.tgid, dir.tid, slot };
+	if (!info)
+		return attr_task_level(k, n, out);
+	struct pl_fd f;
+	rc = pl_source_load_fd(k->src, dir.tgid, dir.tid, (int)fd, &pl_scratch()->arena, &f);
+	return rc < 0 ? rc : attr_task_level(k, n, out);
 }
 
 static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
