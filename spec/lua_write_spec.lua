@@ -161,6 +161,30 @@ function TestLuaWrite.test_a_task_file_gets_its_task()
   lu.assertEquals(read(pid .. "/task/" .. pid .. "/tag"), "red for sleep\n")
 end
 
+-- examples/layouts/notes.lua: a board anyone may write, a label per process
+-- its owner may set.
+function TestLuaWrite.test_the_notes_example()
+  local F = fixture()
+  local m = mnt.start { layout = testenv.src() .. "/examples/layouts/notes.lua",
+                        options = "allow_other" }
+  local ok, err = pcall(function()
+    local lines = writes.run(m:path("notes"), "w", { "self", "backup at 2am\n" }, { uid = USER })
+    lu.assertEquals(lines[2], "OK 14")
+    local pid = lines[1]:match("^OK (%d+)")
+    lu.assertEquals(writes.run(m:path("notes"), "w", { "a\0b" }), { "write:EINVAL" })
+    lu.assertEquals(fsx.read(m:path("notes")), ("%d %s: backup at 2am\n"):format(USER, pid))
+    local label = m:path(F.proc.pid .. "/label")
+    lu.assertEquals(fsx.read(label), "")
+    lu.assertEquals(writes.run(label, "w", { "web\n" }, { uid = USER }), { "open:EACCES" })
+    lu.assertEquals(writes.run(label, "w", { "web\n" }), { "OK 4" })
+    lu.assertEquals(fsx.read(label), "web\n")
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {}, "unmount")
+end
+
 -- Declarations: write= is a function, and only for a Lua function file.
 function TestLuaWrite.test_declarations()
   local ok, err = pcall(p.file, "x", "0644", function() return "" end, { write = "no" })
