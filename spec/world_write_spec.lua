@@ -179,6 +179,8 @@ local REFUSED = {
   { "5x", "write:EINVAL" }, { " ", "write:EINVAL" }, { "\n", "write:EINVAL" },
   { "0x", "write:EINVAL" }, { "08", "write:EINVAL" }, { "- 5", "write:EINVAL" },
   { "5 5", "write:EINVAL" }, { "-+5", "write:EINVAL" },
+  { "--5", "write:EINVAL" }, { "2147483648", "write:ERANGE" },
+  { "   100000000000000", "write:EINVAL" }, -- the first 12 bytes: 100000000, out of range
   { "99999999999", "write:ERANGE" },       -- past int
   { "7000000000000", "write:ERANGE" },     -- 13 bytes: the first 12 are past int
 }
@@ -512,6 +514,10 @@ function TestMem.test_who_may_open_it()
     lu.assertEquals(writes.run(wpath, "w", { { "x", at = 0x10000 } }, c[2])[1], "open:EACCES", c[1])
     lu.assertEquals(writes.run(kpath, "w", { { "x", at = 0x10000 } }, c[2])[1], "open:EACCES", c[1])
   end
+  -- a task without mm: ESRCH at the open
+  lu.assertEquals(writes.run(task(ZOMBIE, "mem"), "w", { { "x", at = 0 } }), { "open:ESRCH" })
+  lu.assertEquals(writes.run("/proc/" .. F.k_zombie .. "/mem", "w", { { "x", at = 0 } }),
+    { "open:ESRCH" })
   -- the owner (as Yama, if any, decides for both), and address 0 is
   -- unmapped in both
   lu.assertEquals(writes.run(wpath, "w", { { "x", at = 0 } }, { uid = OWNER }),
