@@ -5,6 +5,8 @@
 -- Lua function file.
 --
 --   p.file(name, mode, generator [, {only = "tgid" | "tid"}])
+--   p.file(name, mode, function(task) ... end
+--          [, {write = function(task, bytes, offset, caller) ... end}])
 --   p.stub(name, mode, content)         p.link(name, generator)
 --   p.dir(name, mode, {entries...} | "task" | "fd" | "fdinfo")
 --   p.symlink(name, target)

@@ -13,7 +13,8 @@
 --     pinned to a CPU is served by that CPU's queue;
 --   * the host: bytes, links, listings and modes against the kernel's, as
 --     root and as uid 65534, from a reader on each CPU;
---   * the specs that mount (host_diff, world, program, ...) pass again with
+--   * the specs that mount (host_diff, world, program, ..., and the writes
+--     of world_write and lua_write, whose bytes come in the ring) pass again with
 --     --io-uring added to every daemon (PROCLUA_TEST_MOUNT_ARGS, read by
 --     spec/support/mnt.lua);
 --   * with enable_uring N the option falls back to /dev/fuse with a
@@ -184,7 +185,7 @@ function TestUring:test_mounting_specs_over_io_uring()
   need_uring()
   local src = testenv.src() .. "/spec/"
   for _, name in ipairs { "program", "host_diff", "world", "view", "psutil", "capture",
-                          "tools_defaults", "layout" } do
+                          "tools_defaults", "layout", "world_write", "lua_write" } do
     local argv = { "env", "PROCLUA_TEST_MOUNT_ARGS=--io-uring" }
     for _, w in ipairs(testenv.lua(src .. name .. "_spec.lua")) do argv[#argv + 1] = w end
     local r = sh.run(argv, { timeout = 600 })

@@ -95,6 +95,7 @@ int pl_served_make_tree(struct pl_served *s, int cmdline_view_root)
 		.src = s->source,
 		.mtime = (int64_t)time(NULL),
 		.lua_read = plua_read,
+		.lua_write = plua_write,
 		.lua_ctx = s->lua,
 	};
 	if (s->source != s->host)

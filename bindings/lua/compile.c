@@ -161,6 +161,11 @@ static void put(lua_State *L, struct build *b, int scope, const char *what, lua_
 		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	else
 		lua_pop(L, 1);
+	lua_pushliteral(L, "wfn"); /* a registry ref is never 0, which means none */
+	if (lua_rawget(L, decl) == LUA_TFUNCTION && e->kind == PL_K_LUA)
+		e->wref = luaL_ref(L, LUA_REGISTRYINDEX);
+	else
+		lua_pop(L, 1);
 	lua_rawseti(L, b->decls, (lua_Integer)++b->n); /* keep the decl for its children */
 }
 

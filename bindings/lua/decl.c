@@ -6,7 +6,7 @@
 ** result is compiled into C tables by compile.c.
 **
 ** A declaration is a table { kind=, name=, mode=, gen=, content=, only=,
-** children=, where= } with the metatable DECL_MT; `where` ("file:line:")
+** fn=, wfn=, children=, where= } with the metatable DECL_MT; `where` ("file:line:")
 ** lets later checks point at the declaring line.
 */
 #include <limits.h>
@@ -120,16 +120,38 @@ static int finish_decl(lua_State *L, int mode, int only)
 	return 1;
 }
 
+/* opts.write: a Lua file's write function, or nil; pushes it. */
+static void check_write(lua_State *L, int arg, int lua_file)
+{
+	if (lua_isnoneornil(L, arg)) {
+		lua_pushnil(L);
+		return;
+	}
+	lua_getfield(L, arg, "write");
+	if (lua_isnil(L, -1))
+		return;
+	if (!lua_isfunction(L, -1))
+		luaL_argerror(L, arg, "write must be a function(task, bytes, offset, caller)");
+	if (!lua_file)
+		luaL_argerror(L, arg, "write= needs a Lua function file: a builtin file "
+		              "takes the writes Linux's does");
+}
+
 /* p.file(name, mode, generator [, opts]): generator is a builtin's name or
-** a function(task) returning the file's content. */
+** a function(task) returning the file's content; opts.write, for a Lua
+** function file, a function(task, bytes, offset, caller) taking writes. */
 static int decl_file(lua_State *L)
 {
 	const char *name = check_name(L, 1);
 	int mode = check_mode(L, 2);
 	int only = check_only(L, 4);
-	if (lua_type(L, 3) == LUA_TFUNCTION) {
+	int lua_file = lua_type(L, 3) == LUA_TFUNCTION;
+	check_write(L, 4, lua_file);
+	int wfn = lua_gettop(L);
+	if (lua_file) {
 		new_decl(L, PL_K_LUA, name);
 		set_arg(L, "fn", 3);
+		set_arg(L, "wfn", wfn);
 	} else {
 		const char *gen = luaL_checkstring(L, 3);
 		int id = pl_builtin_lookup(gen, 0);
@@ -286,6 +308,11 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 		decl_error(L, d->where, d->name, "field 'mode' must be an integer from 0 to 0777");
 	if (!int_in(L, idx, "only", PL_ONLY_BOTH, PL_ONLY_TID, &d->only))
 		decl_error(L, d->where, d->name, "field 'only' must be 0 (both), 1 (tgid) or 2 (tid)");
+	int wfn = raw_field(L, idx, "wfn");
+	lua_pop(L, 1);
+	if (wfn != LUA_TNIL && (wfn != LUA_TFUNCTION || d->kind != PL_K_LUA))
+		decl_error(L, d->where, d->name, "field 'wfn' must be nil or, for a Lua function "
+		           "file, its write function");
 	size_t len = 0;
 	switch (d->kind) {
 	case PL_K_FILE:

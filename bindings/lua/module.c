@@ -4,7 +4,8 @@
 **
 **   p.file / p.stub / p.link / p.symlink / p.dir / p.layout   (decl.c)
 **   p.compile(layout) -> list of { index, name, kind, mode, only, scope,
-**                        parent }: the C table the daemon would serve
+**                        parent, writable }: the C table the daemon would
+**                        serve (writable: a Lua file with a write function)
 **   p.idmap_parse(text) / p.idmap_format(list): uid_map text, Linux's rules
 **   p.world { ... } and world methods                           (world.c)
 **   p.version
@@ -29,7 +30,7 @@ static const char *const only_names[] = { "both", "tgid", "tid" };
 
 static void push_entry(lua_State *L, const struct pl_entry *e, uint32_t i, lua_Integer parent)
 {
-	lua_createtable(L, 0, 8);
+	lua_createtable(L, 0, 9);
 	lua_pushinteger(L, i);
 	lua_setfield(L, -2, "index");
 	lua_pushlstring(L, e->name, e->len);
@@ -46,6 +47,8 @@ static void push_entry(lua_State *L, const struct pl_entry *e, uint32_t i, lua_I
 	lua_setfield(L, -2, "scope");
 	lua_pushinteger(L, parent);
 	lua_setfield(L, -2, "parent");
+	lua_pushboolean(L, e->wref != 0);
+	lua_setfield(L, -2, "writable");
 }
 
 /* Compile in a scratch state-independent way and describe the result. */

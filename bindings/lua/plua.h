@@ -91,6 +91,11 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 const struct pl_layout *plua_layout(const struct plua *p);
 /* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+/* pl_lua_write_fn: run write function `wref` with (task, bytes, offset,
+** caller); its count, or -errno for an errno name it returned; nil is the
+** whole count; -EIO on error, timeout or another result (logged). */
+ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf, size_t len,
+                   uint64_t off, struct pl_caller *writer);
 void plua_close(struct plua *p);
 /* The layout's view = { root =, select = }: 1 if declared (root 0 if none). */
 int plua_view(const struct plua *p, pl_pid *root, int *has_select);

@@ -597,15 +597,11 @@ const struct pl_layout *plua_layout(const struct plua *p)
 	return p->layout;
 }
 
-int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
+/* A Lua file's function `ref` failed (rc, not LUA_OK): log it, naming the
+** script's file and line; the reader or writer gets EIO. */
+static int call_failed(struct plua *p, int rc, int ref)
 {
-	struct plua *p = ctx;
 	lua_State *L = p->L;
-	int result = 0;
-	pthread_mutex_lock(&p->lock);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	push_task(L, tgid, tid);
-	int rc = protected_call(p, 1, 1, p->lim.call_seconds);
 	if (rc == LUA_ERRMEM) {
 		/* the stack is gone: name the function's line */
 		lua_Debug ar;
@@ -617,22 +613,133 @@ int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
 		plua_log("proclua: lua file failed: %s", msg);
 		lua_settop(L, 0);
 		lua_gc(L, LUA_GCCOLLECT); /* hand back what it built */
-		result = -EIO;
-	} else if (rc != LUA_OK) {
+	} else {
 		plua_log("proclua: lua file failed: %s", lua_tostring(L, -1));
-		result = -EIO;
+	}
+	return -EIO;
+}
+
+/* The function `ref` returned what it should not (the value on the stack
+** top): log it, naming the function's line, with `why`. */
+static int bad_result(struct plua *p, int ref, const char *why)
+{
+	lua_State *L = p->L;
+	lua_Debug ar;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	lua_getinfo(L, ">S", &ar);
+	plua_log("proclua: lua file failed: %s:%d: function returned %s", ar.short_src,
+	         ar.linedefined, why);
+	return -EIO;
+}
+
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
+{
+	struct plua *p = ctx;
+	lua_State *L = p->L;
+	int result = 0;
+	pthread_mutex_lock(&p->lock);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	push_task(L, tgid, tid);
+	int rc = protected_call(p, 1, 1, p->lim.call_seconds);
+	if (rc != LUA_OK) {
+		result = call_failed(p, rc, ref);
 	} else if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
-		lua_Debug ar;
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-		lua_getinfo(L, ">S", &ar);
-		plua_log("proclua: lua file failed: %s:%d: function returned %s, not a string",
-		         ar.short_src, ar.linedefined, luaL_typename(L, -1));
-		result = -EIO;
+		char why[64];
+		snprintf(why, sizeof why, "%s, not a string", luaL_typename(L, -1));
+		result = bad_result(p, ref, why);
 	} else {
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
 		pl_buf_add(out, s, len);
 		result = pl_buf_status(out);
+	}
+	lua_settop(L, 0);
+	pthread_mutex_unlock(&p->lock);
+	return result;
+}
+
+/* The errno names a write function may return (the kernel's, as
+** strerrorname_np gives them; aliases by their usual name). */
+#define E(name) { #name, name }
+static const struct { const char *name; int value; } errnos[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
+	E(EBADF), E(ECHILD), E(EAGAIN), E(EWOULDBLOCK), E(ENOMEM), E(EACCES), E(EFAULT),
+	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
+	E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
+	E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
+	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENODATA),
+	E(ETIME), E(EOVERFLOW), E(EBADMSG), E(EILSEQ), E(EUSERS), E(EMSGSIZE),
+	E(EOPNOTSUPP), E(ENOTSUP), E(EADDRINUSE), E(ENETDOWN), E(ECONNRESET), E(ENOBUFS),
+	E(ETIMEDOUT), E(ECONNREFUSED), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT),
+	E(ECANCELED), E(ENOKEY), E(EKEYREJECTED), E(EOWNERDEAD), E(ENOTRECOVERABLE),
+};
+#undef E
+
+static int errno_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (!strcmp(errnos[i].name, name))
+			return errnos[i].value;
+	return 0;
+}
+
+/* The writer, as a table: uid, gid (its fsuid, fsgid: whom the kernel
+** checks files against), and where its status could be read pid, tid and
+** euid; pids are the daemon's (the host's) numbers. */
+static void push_caller(lua_State *L, const struct pl_caller *c)
+{
+	lua_createtable(L, 0, 5);
+	lua_pushinteger(L, c->uid);
+	lua_setfield(L, -2, "uid");
+	lua_pushinteger(L, c->gid);
+	lua_setfield(L, -2, "gid");
+	if (c->tgid > 0) {
+		lua_pushinteger(L, c->tgid);
+		lua_setfield(L, -2, "pid");
+		lua_pushinteger(L, c->pid);
+		lua_setfield(L, -2, "tid");
+		lua_pushinteger(L, c->euid);
+		lua_setfield(L, -2, "euid");
+	}
+}
+
+ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf, size_t len,
+                   uint64_t off, struct pl_caller *writer)
+{
+	struct plua *p = ctx;
+	lua_State *L = p->L;
+	ssize_t result;
+	pl_caller_load(writer); /* reads the host's /proc: before the lock */
+	pthread_mutex_lock(&p->lock);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, wref);
+	push_task(L, tgid, tid);
+	lua_pushlstring(L, buf, len);
+	lua_pushinteger(L, (lua_Integer)off);
+	push_caller(L, writer);
+	int rc = protected_call(p, 4, 1, p->lim.call_seconds);
+	int is_int = 0;
+	lua_Integer count = rc == LUA_OK && lua_type(L, -1) == LUA_TNUMBER
+	                    ? lua_tointegerx(L, -1, &is_int) : 0; /* 3.0 counts as 3 */
+	if (rc != LUA_OK) {
+		result = call_failed(p, rc, wref);
+	} else if (lua_isnil(L, -1)) {
+		result = (ssize_t)len;
+	} else if (is_int && count >= 0 && (lua_Unsigned)count <= len) {
+		result = (ssize_t)count;
+	} else if (lua_type(L, -1) == LUA_TSTRING && errno_named(lua_tostring(L, -1))) {
+		result = -errno_named(lua_tostring(L, -1));
+	} else {
+		char why[160];
+		if (lua_type(L, -1) == LUA_TSTRING)
+			snprintf(why, sizeof why, "\"%.40s\", not an errno name such as \"EINVAL\"",
+			         lua_tostring(L, -1));
+		else if (lua_type(L, -1) == LUA_TNUMBER)
+			snprintf(why, sizeof why, "%s, not a count from 0 to %zu",
+			         lua_tostring(L, -1), len);
+		else
+			snprintf(why, sizeof why, "%s, not a count, an errno name or nil",
+			         luaL_typename(L, -1));
+		result = bad_result(p, wref, why);
 	}
 	lua_settop(L, 0);
 	pthread_mutex_unlock(&p->lock);

@@ -16,8 +16,8 @@
 
 static ssize_t set_filter(void *arg, struct pl_task *t)
 {
-	if (t->coredump_filter == PL_COREDUMP_FILTER_NONE)
-		return -ESRCH; /* no mm */
+	if (!t->has_mm || t->coredump_filter == PL_COREDUMP_FILTER_NONE)
+		return -ESRCH; /* get_task_mm finds none */
 	t->coredump_filter = *(const uint32_t *)arg & ((1u << DUMP_FILTER_BITS) - 1);
 	return 0;
 }
@@ -29,6 +29,7 @@ ssize_t pl_write_coredump_filter(const struct pl_write *w)
 	if (rc < 0)
 		return rc;
 	uint32_t val = v;
-	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, PL_F_OOM, set_filter, &val);
+	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, PL_F_OOM | PL_F_STATUS,
+	                                set_filter, &val);
 	return n < 0 ? n : (ssize_t)w->len;
 }
