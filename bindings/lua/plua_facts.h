@@ -68,5 +68,10 @@ void plua_region_defaults(struct pl_arena *a, lua_State *L, struct pl_region *r)
 #define PLUA_WORLD_MT "proclua.world"
 void plua_world_register(lua_State *L);
 struct pl_model *plua_world_model(lua_State *L, int idx);
+/* The model of the world object at idx, which the caller owns from now on
+** (the object still reads it); NULL if it is not a world owning one. */
+struct pl_model *plua_world_take(lua_State *L, int idx);
+/* Push a world object on m that never frees it. */
+void plua_world_push_borrowed(lua_State *L, struct pl_model *m);
 
 #endif

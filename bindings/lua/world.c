@@ -85,21 +85,31 @@ static int leader_listed(struct world_build *wb, int threads, lua_Integer k, pl_
 	return 0;
 }
 
+/* A world object: its model, and whether the object frees it.  The world
+** a daemon mounts is taken from its object by the runtime, which shares the
+** one model among its Lua states (each gets a borrowing object). */
+struct world_obj {
+	struct pl_model *m;
+	int owns;
+};
+
 static int world_gc(lua_State *L)
 {
-	struct pl_model **m = luaL_checkudata(L, 1, PLUA_WORLD_MT);
-	pl_model_free(*m);
-	*m = NULL;
+	struct world_obj *w = luaL_checkudata(L, 1, PLUA_WORLD_MT);
+	if (w->owns)
+		pl_model_free(w->m);
+	w->m = NULL;
 	return 0;
 }
 
-/* A new, empty world object; it owns its model until taken. */
-static struct pl_model **new_world(lua_State *L)
+/* A new world object owning m (NULL: none yet). */
+static struct world_obj *new_world(lua_State *L, struct pl_model *m, int owns)
 {
-	struct pl_model **m = lua_newuserdatauv(L, sizeof *m, 0);
-	*m = NULL;
+	struct world_obj *w = lua_newuserdatauv(L, sizeof *w, 0);
+	w->m = m;
+	w->owns = owns;
 	luaL_setmetatable(L, PLUA_WORLD_MT);
-	return m;
+	return w;
 }
 
 /* p.world { tasks = { {pid = 1, ...}, ... } }: builds the model at once, so a
@@ -107,11 +117,11 @@ static struct pl_model **new_world(lua_State *L)
 static int world_decl(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	struct pl_model **owner = new_world(L);
+	struct world_obj *owner = new_world(L, NULL, 1);
 	struct world_build wb = { L, pl_model_new(), NULL, "world", NULL, NULL };
 	if (!wb.m)
 		return luaL_error(L, "out of memory");
-	*owner = wb.m; /* freed by __gc if anything below raises */
+	owner->m = wb.m; /* freed by __gc if anything below raises */
 	wb.a = pl_model_arena(wb.m);
 	if (lua_getfield(L, 1, "tasks") != LUA_TTABLE)
 		return luaL_error(L, "p.world: tasks = { {pid = 1, ...}, ... } is required");
@@ -193,14 +203,27 @@ static int world_decl(lua_State *L)
 
 struct pl_model *plua_world_model(lua_State *L, int idx)
 {
-	struct pl_model **m = luaL_testudata(L, idx, PLUA_WORLD_MT);
-	return m ? *m : NULL;
+	struct world_obj *w = luaL_testudata(L, idx, PLUA_WORLD_MT);
+	return w ? w->m : NULL;
+}
+
+struct pl_model *plua_world_take(lua_State *L, int idx)
+{
+	struct world_obj *w = luaL_testudata(L, idx, PLUA_WORLD_MT);
+	if (!w || !w->owns)
+		return NULL;
+	w->owns = 0;
+	return w->m;
+}
+
+void plua_world_push_borrowed(lua_State *L, struct pl_model *m)
+{
+	new_world(L, m, 0);
 }
 
 static struct pl_model *check_world(lua_State *L, int idx)
 {
-	struct pl_model **m = luaL_checkudata(L, idx, PLUA_WORLD_MT);
-	return *m;
+	return ((struct world_obj *)luaL_checkudata(L, idx, PLUA_WORLD_MT))->m;
 }
 
 static int push_result(lua_State *L, int rc, const struct pl_buf *out)
