@@ -410,7 +410,8 @@ static void check_view(lua_State *L, int idx)
 	}
 }
 
-/* p.layout { root = {...}, task = {...}, view = {...} }: what a layout script returns */
+/* p.layout { root = {...}, task = {...}, view = {...}, shared = bool }: what a
+** layout script returns (shared: runtime.c) */
 static int decl_layout(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -422,9 +423,15 @@ static int decl_layout(lua_State *L)
 			lua_pop(L, 1);
 			continue;
 		}
+		if (k && strcmp(k, "shared") == 0) {
+			if (!lua_isboolean(L, -1))
+				return luaL_error(L, "p.layout: shared must be true or false");
+			lua_pop(L, 1);
+			continue;
+		}
 		if (!k || (strcmp(k, "root") != 0 && strcmp(k, "task") != 0))
-			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task, view)",
-			                  k ? k : luaL_typename(L, -2));
+			return luaL_error(L, "p.layout: unknown key '%s' (expected root, task, view, "
+			                  "shared)", k ? k : luaL_typename(L, -2));
 		luaL_checktype(L, -1, LUA_TTABLE);
 		plua_check_entries(L, -1, k, NULL);
 		lua_pop(L, 1);
@@ -435,6 +442,8 @@ static int decl_layout(lua_State *L)
 	lua_setfield(L, -2, "where");
 	lua_getfield(L, 1, "view");
 	lua_setfield(L, -2, "view");
+	lua_getfield(L, 1, "shared");
+	lua_setfield(L, -2, "shared");
 	for (int i = 0; i < 2; i++) {
 		const char *k = i ? "task" : "root";
 		if (lua_getfield(L, 1, k) == LUA_TNIL) {
