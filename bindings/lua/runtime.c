@@ -1,13 +1,47 @@
 /*
-** The daemon's Lua state: a load phase that runs the layout script once
-** and compiles what it returns, and a run phase that only calls the stored
-** functions of Lua files.  Both run under a time limit enforced by a count
-** hook; a script that overstays is stopped with an error it cannot catch
-** (the hook then fires on every instruction, as Redis does for SCRIPT KILL).
-** Errors become -EIO for the reader and one log line naming file:line.
+** The daemon's Lua runtime: a load phase that runs the world script once
+** and the layout script in each Lua state, and a run phase that only calls
+** the stored functions of Lua files (and a view's select).  state.c makes
+** one state and runs one call in it; this file keeps the states and the
+** threads they run on.  Builtin files never come here.
 **
-** One state serves the daemon; FUSE worker threads take `lock` around a
-** Lua call.  Builtin files never come here.
+** Why threads.  A time limit enforced by a count hook holds only while Lua
+** runs its own instructions: inside one C function (a pattern match that
+** backtracks for minutes, a read from a pipe) no hook fires.  Nothing can
+** safely stop a thread in the middle of arbitrary C code, so the thread
+** that must answer the reader (a FUSE worker) is not the one that runs the
+** call: each state has a thread of its own, the worker hands it the call
+** and waits for it until the deadline (plus a grace in which the hook's own
+** stop arrives), and a call still running then is answered EIO and logged
+** with what the watch (watch.c) says it is stuck in.  Its state is "set
+** aside": used by nothing until that call returns (the hook then stops it
+** at once), then discarded; a fresh state is loaded in its place, so the
+** daemon keeps its number of states.  The handoff costs two thread wakeups
+** per call (a few microseconds; the README gives the measured figure).
+**
+** Why several states.  While one call is stuck, other Lua files must still
+** be served, so they cannot wait for its state: a layout's calls run in a
+** pool of POOL_STATES states, each loaded from the layout script itself
+** (as Redis and lsyncd separate loading a script from running it), taking
+** the first idle one; so calls also run in parallel.  What a function keeps
+** between calls (an upvalue, a table) then lives in the state that ran it.
+** A layout whose functions share what they keep (a write function that a
+** read function shows, examples/layouts/notes.lua) says `shared = true`,
+** the default when it has a write function: every call runs in one state,
+** one at a time, as in Redis, and a second state stands by, loaded, to take
+** over at once when that one is set aside (what the first kept is lost
+** with it, and the log says so).  A layout without Lua functions keeps one
+** state and no pool.
+**
+** Every state runs the layout script; the world script runs once, in a
+** state of its own, and its model is owned here: every state's
+** p.mounted_world() reads the one model (model.c locks it).  A layout
+** script must declare the same layout every time it runs; a state whose
+** layout differs from the first is refused.
+**
+** The memory limit (PROCLUA_LUA_MEMORY_MB) is one budget for all states
+** together: it bounds the daemon's Lua memory as the README says, however
+** many states there are or how many are set aside.
 */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +49,8 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <semaphore.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,87 +59,66 @@
 #include <string.h>
 #include <time.h>
 
-#include "lauxlib.h"
 #include "lua.h"
-#include "lualib.h"
 
 #include "plua.h"
-#include "plua_facts.h"
+#include "plua_state.h"
 
-struct plua {
-	lua_State *L;
-	pthread_mutex_t lock;
-	struct pl_layout *layout;
-	struct pl_source *src;
-	struct plua_limits lim;
-	struct timespec deadline;
-	int timed_out;
-	int has_view;              /* the layout declared view = {...} */
-	pl_pid view_root;
-	int view_select;           /* registry ref, or LUA_NOREF */
-	struct pl_task *scratch;   /* a task object's group loads land here */
-	struct pl_arena arena;     /* ... and their strings and lists */
-	size_t mem_used;           /* bytes the Lua state holds */
-	size_t mem_limit;          /* at most this many (0: no limit) */
-	int mem_refused;           /* the limit refused a block since the last arm() */
-};
+#define POOL_STATES 4   /* states of a layout whose calls may run in parallel */
+#define MAX_SLOTS 16    /* states at most, those set aside included */
+#define GRACE 0.1       /* seconds past a deadline that a caller waits for the hook's stop */
+#define DEFAULT_MEMORY_MB 256
 
 static void log_stderr(const char *fmt, ...)
 {
+	char line[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s\n", line); /* one write: threads log at once */
 }
 
 void (*plua_log)(const char *fmt, ...) = log_stderr;
 
-static const char RUNTIME_KEY = 'r'; /* registry: light userdata -> struct plua */
-static const char WORLD_KEY = 'w';   /* registry: the mounted world object */
+enum phase {
+	FREE,     /* no state */
+	LOADING,  /* its thread is loading a state */
+	IDLE,     /* a state waiting for a call */
+	BUSY,     /* running a call for a caller who waits */
+	DONE,     /* the call ended; its caller takes the result */
+	ASIDE,    /* running a call nobody waits for any more */
+};
 
-static struct plua *runtime_of(lua_State *L)
-{
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
-	struct plua *p = lua_touserdata(L, -1);
-	lua_pop(L, 1);
-	return p;
-}
+/* A state and the thread it runs on. */
+struct slot {
+	struct plua *rt;
+	pthread_t thread;
+	int started;                  /* the thread exists */
+	sem_t go;                     /* work for the thread: a load, a call, or quit */
+	sem_t done;                   /* the call is DONE */
+	enum phase phase;             /* under rt->lock */
+	struct plua_state *st;        /* while IDLE, BUSY, DONE, ASIDE */
+	struct plua_watch watch;      /* what st's thread is doing in C */
+	struct plua_call call;
+	const char *loading;          /* while LOADING: "world" or "layout" */
+	struct timespec load_deadline;
+	struct timespec aside_at;     /* when it was set aside */
+};
 
-/* ------------------------------------------------------------------------
-** the memory limit: every block of the Lua state is counted, and one that
-** would take it past mem_limit is refused, which Lua turns into a memory
-** error (after a full collection, tried first) that a pcall cannot outlive:
-** the call or the load fails, and the state stays usable.
-*/
-
-#define DEFAULT_MEMORY_MB 256
-
-static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	struct plua *p = ud;
-	if (!ptr)
-		osize = 0; /* then osize is the kind of object, not a size */
-	if (nsize == 0) {
-		free(ptr);
-		p->mem_used -= osize;
-		return NULL;
-	}
-	if (p->mem_limit && nsize > osize && nsize - osize > p->mem_limit - p->mem_used) {
-		p->mem_refused = 1;
-		return NULL;
-	}
-	void *q = realloc(ptr, nsize);
-	if (q)
-		p->mem_used = p->mem_used - osize + nsize;
-	return q;
-}
-
-static int panic(lua_State *L)
-{
-	fprintf(stderr, "proclua: lua panic: %s\n", lua_tostring(L, -1));
-	return 0; /* abort() follows */
-}
+struct plua {
+	struct plua_env env;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;       /* a slot's phase changed */
+	int waiters;                  /* callers waiting on `changed` */
+	int quit;
+	int opened;                   /* loads failing from now on are logged */
+	int want;                     /* states kept live (loading, idle or running) */
+	struct slot *serving;         /* shared: the state calls run in */
+	char load_err[1024];          /* the first failed load while opening */
+	const char *load_failed;      /* "world" or "layout" */
+	struct slot slots[MAX_SLOTS];
+};
 
 /* PROCLUA_LUA_MEMORY_MB: the limit in MiB (0: none); -1 if not a number. */
 static int memory_limit(size_t *bytes)
@@ -121,393 +136,470 @@ static int memory_limit(size_t *bytes)
 	return 0;
 }
 
-/* The message of a failed protected call or load (rc), for `file`. */
-static void call_error(struct plua *p, int rc, const char *file, char *err, size_t errlen)
+static void add_seconds(struct timespec *t, double seconds)
 {
-	if (rc == LUA_ERRMEM && p->mem_refused)
-		snprintf(err, errlen, "%s: Lua memory limit exceeded (%zu MiB; PROCLUA_LUA_MEMORY_MB "
-		         "sets it)", file, p->mem_limit / (1024 * 1024));
-	else if (rc == LUA_ERRMEM)
-		snprintf(err, errlen, "%s: out of memory", file);
-	else
-		snprintf(err, errlen, "%s", lua_tostring(p->L, -1));
+	long long ns = (long long)(seconds * 1e9) + t->tv_nsec;
+	t->tv_sec += (time_t)(ns / 1000000000);
+	t->tv_nsec = (long)(ns % 1000000000);
 }
 
-/* ------------------------------------------------------------------------
-** time limits
-*/
-
-static int past(const struct timespec *t)
+static double seconds_since(const struct timespec *t)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-static void stop_hook(lua_State *L, lua_Debug *ar)
+static void sem_wait_fully(sem_t *s)
 {
-	struct plua *p = runtime_of(L);
-	if (!p->timed_out && !past(&p->deadline))
+	while (sem_wait(s) < 0 && errno == EINTR)
+		;
+}
+
+/* ------------------------------------------------------------------------
+** a slot's thread
+*/
+
+static int live(enum phase p)
+{
+	return p == LOADING || p == IDLE || p == BUSY || p == DONE;
+}
+
+static void *slot_main(void *arg);
+
+/* Start a slot's thread, with every signal blocked: the daemon's signals
+** are for libfuse's threads. */
+static int start_thread(struct slot *sl)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&sl->thread, NULL, slot_main, sl);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		sl->started = 1;
+	return rc == 0 ? 0 : -1;
+}
+
+/* Under rt->lock: have slot sl load a fresh state. */
+static int start_load(struct plua *rt, struct slot *sl)
+{
+	sl->phase = LOADING;
+	sl->loading = "layout";
+	plua_time_after(&sl->load_deadline, rt->env.lim.load_seconds);
+	sem_post(&sl->go);
+	if (sl->started || start_thread(sl) == 0)
+		return 0;
+	sem_wait_fully(&sl->go);
+	sl->phase = FREE;
+	return -1;
+}
+
+/* Under rt->lock: load fresh states until `want` are live. */
+static void replenish(struct plua *rt)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_SLOTS; i++)
+		n += live(rt->slots[i].phase);
+	for (int i = 0; i < MAX_SLOTS && n < rt->want && !rt->quit; i++)
+		if (rt->slots[i].phase == FREE && start_load(rt, &rt->slots[i]) == 0)
+			n++;
+}
+
+static void announce(struct plua *rt)
+{
+	if (rt->waiters)
+		pthread_cond_broadcast(&rt->changed);
+}
+
+/* Load the world (the first time, when there is one) and a layout state. */
+static void load(struct slot *sl)
+{
+	struct plua *rt = sl->rt;
+	char err[sizeof rt->load_err] = "";
+	const char *what = "layout";
+	struct plua_state *st = NULL;
+	int rc = 0;
+	if (rt->env.world && !rt->env.model) { /* only the first load, while opening */
+		what = "world";
+		pthread_mutex_lock(&rt->lock);
+		sl->loading = what;
+		plua_time_after(&sl->load_deadline, rt->env.lim.load_seconds);
+		struct timespec deadline = sl->load_deadline;
+		pthread_mutex_unlock(&rt->lock);
+		struct plua_state *ws = plua_state_new(&rt->env, &sl->watch, 1);
+		rc = ws ? plua_state_load_world(ws, &deadline, err, sizeof err) : -1;
+		if (!ws)
+			snprintf(err, sizeof err, "%s: out of memory", rt->env.world);
+		plua_state_free(ws); /* the model was taken out of it */
+		pthread_mutex_lock(&rt->lock);
+		sl->loading = "layout";
+		plua_time_after(&sl->load_deadline, rt->env.lim.load_seconds);
+		pthread_mutex_unlock(&rt->lock);
+	}
+	if (rc == 0) {
+		what = "layout";
+		pthread_mutex_lock(&rt->lock);
+		struct timespec deadline = sl->load_deadline;
+		pthread_mutex_unlock(&rt->lock);
+		st = plua_state_new(&rt->env, &sl->watch, 0);
+		rc = st ? plua_state_load_layout(st, &deadline, err, sizeof err) : -1;
+		if (!st)
+			snprintf(err, sizeof err, "%s: out of memory (or the Lua memory limit)",
+			         rt->env.script);
+		if (rc < 0) {
+			plua_state_free(st);
+			st = NULL;
+		}
+	}
+	pthread_mutex_lock(&rt->lock);
+	sl->st = st;
+	sl->phase = st ? IDLE : FREE;
+	if (rc < 0 && !rt->opened && !rt->load_failed) {
+		rt->load_failed = what;
+		snprintf(rt->load_err, sizeof rt->load_err, "%s", err);
+	}
+	int opened = rt->opened;
+	pthread_cond_broadcast(&rt->changed); /* the opener may wait without counting */
+	pthread_mutex_unlock(&rt->lock);
+	if (rc < 0 && opened)
+		plua_log("proclua: a fresh Lua state did not load: %s", err);
+}
+
+/* Run the slot's call; a call set aside meanwhile takes its state along. */
+static void run(struct slot *sl)
+{
+	struct plua *rt = sl->rt;
+	plua_state_run(sl->st, &sl->call);
+	pthread_mutex_lock(&rt->lock);
+	if (sl->phase == BUSY) {
+		sl->phase = DONE;
+		pthread_mutex_unlock(&rt->lock);
+		sem_post(&sl->done);
 		return;
-	if (!p->timed_out) {
-		p->timed_out = 1;
-		/* From now on every instruction raises: a pcall in the script
-		** cannot swallow the stop. */
-		lua_sethook(L, stop_hook, LUA_MASKCOUNT, 1);
 	}
-	lua_getinfo(L, "Sl", ar);
-	luaL_error(L, "%s:%d: script stopped: time limit exceeded", ar->short_src, ar->currentline);
+	pthread_mutex_unlock(&rt->lock);
+	struct plua_call *c = &sl->call;
+	plua_log("proclua: the Lua call set aside at its time limit ended %.1f s later (%.*s); "
+	         "its Lua state is discarded%s", seconds_since(&sl->aside_at),
+	         c->msg.len ? (int)(c->msg.len > 512 ? 512 : c->msg.len) : 20,
+	         c->msg.len ? c->msg.data : "it returned normally", rt->env.shared
+	         ? ", and what its functions kept with it" : "");
+	plua_state_free(sl->st);
+	pthread_mutex_lock(&rt->lock);
+	sl->st = NULL;
+	sl->phase = FREE;
+	replenish(rt);
+	announce(rt);
+	pthread_mutex_unlock(&rt->lock);
 }
 
-static void arm(struct plua *p, double seconds)
+static void *slot_main(void *arg)
 {
-	clock_gettime(CLOCK_MONOTONIC, &p->deadline);
-	long long ns = (long long)(seconds * 1e9) + p->deadline.tv_nsec;
-	p->deadline.tv_sec += (time_t)(ns / 1000000000);
-	p->deadline.tv_nsec = (long)(ns % 1000000000);
-	p->timed_out = 0;
-	p->mem_refused = 0;
-	lua_sethook(p->L, stop_hook, LUA_MASKCOUNT, 10000);
-}
-
-static void disarm(struct plua *p)
-{
-	lua_sethook(p->L, NULL, 0, 0);
-}
-
-/* Message handler: keep the error's own "file:line:" and make it a string. */
-static int msghandler(lua_State *L)
-{
-	if (!lua_isstring(L, 1)) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			return 1;
-		lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	struct slot *sl = arg;
+	struct plua *rt = sl->rt;
+	for (;;) {
+		sem_wait_fully(&sl->go);
+		pthread_mutex_lock(&rt->lock);
+		enum phase p = sl->phase;
+		int quit = rt->quit;
+		pthread_mutex_unlock(&rt->lock);
+		if (p == LOADING)
+			load(sl);
+		else if (p == BUSY)
+			run(sl);
+		else if (quit)
+			break;
 	}
-	return 1;
-}
-
-static int protected_call(struct plua *p, int nargs, int nres, double seconds)
-{
-	lua_State *L = p->L;
-	int base = lua_gettop(L) - nargs;
-	lua_pushcfunction(L, msghandler);
-	lua_insert(L, base);
-	arm(p, seconds);
-	int rc = lua_pcall(L, nargs, nres, base);
-	disarm(p);
-	lua_remove(L, base);
-	return rc;
+	return NULL;
 }
 
 /* ------------------------------------------------------------------------
-** task objects given to Lua files: (tgid, tid), and every fact of the table
-** in facts.c, loaded on first use one PL_F_* group at a time.  A host load
-** is a /proc read (stat ~7.5 us, status ~12 us), far more than the Lua call
-** itself, so a file that reads only stat's fields must not pay for status
-** too; and a group is loaded at most once per task object (once per call).
+** calls
 */
 
-/* A task object is made for every call, so it stays small enough for
-** malloc's fast bins (a bigger one made pid-only calls ~10% slower): the
-** facts live in its user values, made at the first load.  They are values
-** copied out, not a struct pl_task (3 kB), since a script may keep the
-** object beyond its call: integers in a block (user value 1) indexed as
-** the table, strings and lists in a table (user value 2). */
-struct task_ud {
-	pl_pid tgid, tid;
-	unsigned have;                 /* groups whose integers are in the block */
-};
-
-/* The object's user value n (1: block, 2: table), made on first use. */
-static void *user_value(lua_State *L, int n)
+/* What a message about a call names: "FILE:LINE" of its function (a view
+** select has none of its own). */
+static const char *call_where(struct plua *rt, int ref)
 {
-	if (lua_getiuservalue(L, 1, n) == LUA_TNIL) {
-		lua_pop(L, 1);
-		if (n == 1)
-			lua_newuserdatauv(L, plua_nfacts * sizeof(uint64_t), 0);
-		else
-			lua_newtable(L);
-		lua_pushvalue(L, -1);
-		lua_setiuservalue(L, 1, n);
-	}
-	return lua_touserdata(L, -1);
+	return ref < 0 ? "view select" : plua_env_fn_where(&rt->env, ref);
 }
 
-/* Load one group into the runtime's scratch record; copy out its integers
-** and strings (stat's comm and state come together).  The task object is
-** at stack index 1.  Runs under p->lock (every Lua call does), which
-** guards the scratch; *t is valid until the next load. */
-static int load_group(lua_State *L, struct plua *p, struct task_ud *u, unsigned group,
-                      const struct pl_task **out)
+/* Log a call's failure (msg: len bytes): a Lua file's or a view select's. */
+static void log_failure(enum plua_call_kind kind, pl_pid tgid, const char *msg, size_t len)
 {
-	struct pl_task *t = p->scratch;
-	pl_arena_reset(&p->arena);
-	memset(t, 0, sizeof *t);
-	int rc = p->src->ops->load(p->src, u->tgid, u->tid, group, &p->arena, t);
-	if (rc < 0)
-		return rc;
-	uint64_t *val = user_value(L, 1);
-	user_value(L, 2);
-	for (size_t i = 0; i < plua_nfacts; i++) {
-		const struct plua_fact *f = &plua_facts[i];
-		if (f->group != group || f->type == PLUA_LIST)
+	int n = len > INT_MAX ? INT_MAX : (int)len;
+	if (kind == PLUA_CALL_SELECT)
+		plua_log("proclua: view select failed for task %d: %.*s", (int)tgid, n, msg);
+	else
+		plua_log("proclua: lua file failed: %.*s", n, msg);
+}
+
+/* Under rt->lock: a state for a call now, or NULL (then *none: no state
+** can come free, all being set aside or failed). */
+static struct slot *pick(struct plua *rt, int *none)
+{
+	*none = 0;
+	if (rt->env.shared) {
+		struct slot *s = rt->serving;
+		if (s && s->phase == IDLE)
+			return s;
+		if (s && (s->phase == BUSY || s->phase == DONE))
+			return NULL;
+		rt->serving = NULL; /* set aside: the state standing by takes over */
+	}
+	int waiting = 0;
+	for (int i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &rt->slots[i];
+		if (s->phase == IDLE) {
+			if (rt->env.shared)
+				rt->serving = s;
+			return s;
+		}
+		waiting |= live(s->phase);
+	}
+	*none = !waiting;
+	return NULL;
+}
+
+/* A state for a call of kind/ref, made BUSY; NULL (logged) if none comes
+** free within the time limit, or at once when every state is set aside. */
+static struct slot *begin(struct plua *rt, enum plua_call_kind kind, int ref, pl_pid tgid)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	add_seconds(&until, rt->env.lim.call_seconds + GRACE);
+	pthread_mutex_lock(&rt->lock);
+	int none, timed_out = 0;
+	struct slot *s;
+	while (!(s = pick(rt, &none)) && !none && !timed_out) {
+		rt->waiters++;
+		timed_out = pthread_cond_timedwait(&rt->changed, &rt->lock, &until) == ETIMEDOUT;
+		rt->waiters--;
+	}
+	if (s && !s->started && start_thread(s) < 0)
+		s = NULL, none = 1; /* no thread to run it on */
+	if (s)
+		s->phase = BUSY;
+	int aside = 0;
+	for (int i = 0; !s && i < MAX_SLOTS; i++)
+		aside += rt->slots[i].phase == ASIDE;
+	pthread_mutex_unlock(&rt->lock);
+	if (!s) {
+		char msg[LUA_IDSIZE + 160];
+		if (none)
+			snprintf(msg, sizeof msg, "%s: not run: every Lua state is stuck in a call past "
+			         "its time limit (%d set aside)", call_where(rt, ref), aside);
+		else
+			snprintf(msg, sizeof msg, "%s: not run: no Lua state came free within the "
+			         "time limit", call_where(rt, ref));
+		log_failure(kind, tgid, msg, strlen(msg));
+	}
+	return s;
+}
+
+/* Hand the call in s to its thread and wait for it until its deadline and
+** the grace.  0: it ended (s->call has the result); -1: it is still
+** running, so it is set aside and logged, and the caller answers EIO. */
+static int hand_over(struct plua *rt, struct slot *s)
+{
+	struct plua_call *c = &s->call;
+	plua_time_after(&c->deadline, rt->env.lim.call_seconds);
+	struct timespec until = c->deadline;
+	add_seconds(&until, GRACE);
+	sem_post(&s->go);
+	for (;;) {
+		if (sem_clockwait(&s->done, CLOCK_MONOTONIC, &until) == 0)
+			return 0;
+		if (errno != EINTR)
+			break;
+	}
+	pthread_mutex_lock(&rt->lock);
+	if (s->phase == DONE) { /* it ended as the wait did */
+		pthread_mutex_unlock(&rt->lock);
+		sem_wait_fully(&s->done);
+		return 0;
+	}
+	s->phase = ASIDE;
+	atomic_store(&s->st->set_aside, 1);
+	clock_gettime(CLOCK_MONOTONIC, &s->aside_at);
+	if (rt->serving == s)
+		rt->serving = NULL;
+	replenish(rt);
+	announce(rt);
+	pthread_mutex_unlock(&rt->lock);
+
+	char fn[64], where[LUA_IDSIZE + 16], msg[LUA_IDSIZE + 240];
+	if (!plua_watch_read(&s->watch, fn, sizeof fn, where, sizeof where)) {
+		snprintf(fn, sizeof fn, "a C function");
+		snprintf(where, sizeof where, "%s", call_where(rt, c->ref));
+	}
+	snprintf(msg, sizeof msg, "%s: time limit exceeded (stuck inside %s; its Lua state is set "
+	         "aside%s)", where, fn, rt->env.shared ? ", and what its functions kept with it" : "");
+	log_failure(c->kind, c->tgid, msg, strlen(msg));
+	return -1;
+}
+
+/* The caller has taken the result: the state is free for the next call. */
+static void finish(struct plua *rt, struct slot *s)
+{
+	if (s->call.msg.len)
+		log_failure(s->call.kind, s->call.tgid, s->call.msg.data, s->call.msg.len);
+	if (s->call.out.cap > 65536) /* keep a working size, not the largest ever */
+		pl_buf_free(&s->call.out);
+	pthread_mutex_lock(&rt->lock);
+	s->phase = IDLE;
+	announce(rt);
+	pthread_mutex_unlock(&rt->lock);
+}
+
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
+{
+	struct plua *rt = ctx;
+	struct slot *s = begin(rt, PLUA_CALL_READ, ref, tgid);
+	if (!s)
+		return -EIO;
+	struct plua_call *c = &s->call;
+	c->kind = PLUA_CALL_READ;
+	c->ref = ref;
+	c->tgid = tgid;
+	c->tid = tid;
+	if (hand_over(rt, s) < 0)
+		return -EIO;
+	int result = (int)c->result;
+	if (result == 0 && c->out.len) {
+		pl_buf_add(out, c->out.data, c->out.len);
+		result = pl_buf_status(out);
+	}
+	finish(rt, s);
+	return result;
+}
+
+ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf, size_t len,
+                   uint64_t off, struct pl_caller *writer)
+{
+	struct plua *rt = ctx;
+	pl_caller_load(writer); /* reads the host's /proc: before taking a state */
+	struct slot *s = begin(rt, PLUA_CALL_WRITE, wref, tgid);
+	if (!s)
+		return -EIO;
+	struct plua_call *c = &s->call;
+	c->kind = PLUA_CALL_WRITE;
+	c->ref = wref;
+	c->tgid = tgid;
+	c->tid = tid;
+	c->off = off;
+	c->writer.uid = writer->uid;
+	c->writer.gid = writer->gid;
+	c->writer.tgid = writer->tgid;
+	c->writer.tid = writer->pid;
+	c->writer.euid = writer->euid;
+	/* the bytes are copied: a call set aside outlives the request's buffer */
+	pl_buf_reset(&c->bytes);
+	if (len)
+		pl_buf_add(&c->bytes, buf, len);
+	if (pl_buf_status(&c->bytes) < 0) {
+		finish(rt, s);
+		return -ENOMEM;
+	}
+	if (hand_over(rt, s) < 0)
+		return -EIO;
+	ssize_t result = c->result;
+	if (c->bytes.cap > 65536)
+		pl_buf_free(&c->bytes);
+	finish(rt, s);
+	return result;
+}
+
+int plua_select(void *ctx, pl_pid pid)
+{
+	struct plua *rt = ctx;
+	struct slot *s = begin(rt, PLUA_CALL_SELECT, -1, pid);
+	if (!s)
+		return 0;
+	struct plua_call *c = &s->call;
+	c->kind = PLUA_CALL_SELECT;
+	c->ref = -1;
+	c->tgid = pid;
+	c->tid = 0;
+	if (hand_over(rt, s) < 0)
+		return 0;
+	int chosen = c->result != 0;
+	finish(rt, s);
+	return chosen;
+}
+
+/* ------------------------------------------------------------------------
+** opening and closing
+*/
+
+/* End the threads of idle and free slots (all of them, once opening has
+** loaded every state). */
+static void stop_threads(struct plua *rt)
+{
+	pthread_mutex_lock(&rt->lock);
+	rt->quit = 1;
+	pthread_mutex_unlock(&rt->lock);
+	for (int i = 0; i < MAX_SLOTS; i++)
+		if (rt->slots[i].started)
+			sem_post(&rt->slots[i].go);
+	for (int i = 0; i < MAX_SLOTS; i++)
+		if (rt->slots[i].started) {
+			pthread_join(rt->slots[i].thread, NULL);
+			rt->slots[i].started = 0;
+		}
+	rt->quit = 0;
+}
+
+/* Wait until slot s has loaded (0) or failed (-1, rt->load_err says why;
+** also when it is stuck past its load deadline in C). */
+static int wait_loaded(struct plua *rt, struct slot *s)
+{
+	pthread_mutex_lock(&rt->lock);
+	while (s->phase == LOADING) {
+		struct timespec until = s->load_deadline;
+		add_seconds(&until, GRACE);
+		int rc = pthread_cond_timedwait(&rt->changed, &rt->lock, &until);
+		if (rc != ETIMEDOUT || s->phase != LOADING || !plua_time_past(&until))
 			continue;
-		if (plua_fact_is_integer(f))
-			val[i] = plua_fact_bits(f, t);
-		else if (plua_fact_push(L, f, t))
-			lua_setfield(L, -2, f->name);
-	}
-	lua_pop(L, 2);
-	u->have |= group;
-	*out = t;
-	return 0;
-}
-
-/* __index, a closure: upvalue 1 maps a fact's name to its index in
-** plua_facts (pid, tgid, tid to -1, -1, -2), upvalue 2 is the runtime,
-** upvalue 3 the metatable (compared directly: luaL_checkudata would look
-** its name up at every access).  An unknown name is nil and loads nothing. */
-static int task_index(lua_State *L)
-{
-	lua_settop(L, 2);
-	struct task_ud *u = lua_touserdata(L, 1);
-	if (!u || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(3)))
-		return luaL_typeerror(L, 1, PLUA_TASK_MT);
-	lua_pop(L, 1);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNUMBER)
-		return 0;
-	lua_Integer i = lua_tointeger(L, 2);
-	if (i < 0) {
-		lua_pushinteger(L, i == -1 || !u->tid ? u->tgid : u->tid);
-		return 1;
-	}
-	if (u->tgid == 0)
-		return 0; /* a root-level file: no task */
-	const struct plua_fact *f = &plua_facts[i];
-	const struct pl_task *t = NULL;
-	int rc;
-	if (plua_fact_is_integer(f)) {
-		if (!(u->have & f->group) &&
-		    (rc = load_group(L, lua_touserdata(L, lua_upvalueindex(2)), u, f->group, &t)) < 0)
-			goto failed;
-		const uint64_t *val = user_value(L, 1);
-		plua_fact_push_bits(L, f, val[i]);
-		return 1;
-	}
-	user_value(L, 2);
-	if (lua_getfield(L, -1, f->name) != LUA_TNIL || (f->type != PLUA_LIST && (u->have & f->group)))
-		return 1;
-	lua_pop(L, 2);
-	if ((rc = load_group(L, lua_touserdata(L, lua_upvalueindex(2)), u, f->group, &t)) < 0)
-		goto failed;
-	if (f->type != PLUA_LIST) {
-		user_value(L, 2);
-		lua_getfield(L, -1, f->name);
-		return 1;
-	}
-	if (!plua_fact_push(L, f, t))
-		return 0;
-	user_value(L, 2);
-	lua_pushvalue(L, -2);
-	lua_setfield(L, -2, f->name); /* lists too are read once per object */
-	lua_pop(L, 1);
-	return 1;
-failed: /* level 1: the line of the script that asked */
-	return luaL_error(L, "task %d: %s", (int)u->tgid, strerror(-rc));
-}
-
-/* The metatable of task objects, made once per state. */
-static void new_task_metatable(struct plua *p)
-{
-	lua_State *L = p->L;
-	luaL_newmetatable(L, PLUA_TASK_MT);
-	lua_createtable(L, 0, (int)plua_nfacts + 3);
-	for (size_t i = 0; i < plua_nfacts; i++) {
-		lua_pushinteger(L, (lua_Integer)i);
-		lua_setfield(L, -2, plua_facts[i].name);
-	}
-	static const char *const ids[] = { "pid", "tgid", "tid" };
-	for (int i = 0; i < 3; i++) {
-		lua_pushinteger(L, i < 2 ? -1 : -2);
-		lua_setfield(L, -2, ids[i]);
-	}
-	lua_pushlightuserdata(L, p);
-	lua_pushvalue(L, -3);
-	lua_pushcclosure(L, task_index, 3);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
-}
-
-static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
-{
-	struct task_ud *u = lua_newuserdatauv(L, sizeof *u, 2);
-	u->tgid = tgid;
-	u->tid = tid;
-	u->have = 0;
-	luaL_setmetatable(L, PLUA_TASK_MT);
-}
-/* ------------------------------------------------------------------------
-** load and run
-*/
-
-/* ------------------------------------------------------------------------
-** the restricted environment (PROCLUA_UNRESTRICTED=1 lifts it): a layout,
-** world or Lua file may not end the daemon, run programs, load C code or
-** reach into the VM.  Reading files (io.open, io.lines), os.getenv, os.time
-** and the like stay, and so does require of Lua modules beside the script
-** and of "proclua" (preloaded) and "proc" (the stock layout).
-*/
-
-static int unavailable(lua_State *L)
-{
-	return luaL_error(L, "%s is not available to proclua scripts "
-	                  "(PROCLUA_UNRESTRICTED=1 allows it)", lua_tostring(L, lua_upvalueindex(1)));
-}
-
-/* Replace lib.name (the table on the stack top) by a function that raises. */
-static void deny(lua_State *L, const char *lib, const char *name)
-{
-	lua_pushfstring(L, "%s.%s", lib, name);
-	lua_pushcclosure(L, unavailable, 1);
-	lua_setfield(L, -2, name);
-}
-
-/* debug.anything: the error at the line that asks for it. */
-static int debug_index(lua_State *L)
-{
-	return luaL_error(L, "debug.%s is not available to proclua scripts "
-	                  "(PROCLUA_UNRESTRICTED=1 allows it)", luaL_optstring(L, 2, "?"));
-}
-
-/* load and loadfile (upvalue 1), text chunks only: a crafted binary chunk
-** can crash the VM.  The mode argument is overridden; env is passed on only
-** when given (a nil env would empty the chunk's _ENV). */
-static int text_only(lua_State *L)
-{
-	int mode_at = lua_tointeger(L, lua_upvalueindex(2)); /* load: 3, loadfile: 2 */
-	int nargs = lua_gettop(L) > mode_at ? lua_gettop(L) : mode_at;
-	lua_settop(L, nargs);
-	lua_pushliteral(L, "t");
-	lua_replace(L, mode_at);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, nargs, LUA_MULTRET);
-	return lua_gettop(L);
-}
-
-static void text_chunks_only(lua_State *L, const char *name, int mode_at)
-{
-	lua_getglobal(L, name);
-	lua_pushinteger(L, mode_at);
-	lua_pushcclosure(L, text_only, 2);
-	lua_setglobal(L, name);
-}
-
-static void restrict_env(lua_State *L)
-{
-	text_chunks_only(L, "load", 3);
-	text_chunks_only(L, "loadfile", 2);
-	lua_getglobal(L, "os");
-	deny(L, "os", "exit");
-	deny(L, "os", "execute");
-	lua_pop(L, 1);
-	lua_getglobal(L, "io");
-	deny(L, "io", "popen");
-	lua_pop(L, 1);
-	lua_getglobal(L, "package");
-	deny(L, "package", "loadlib");
-	lua_pushliteral(L, "");
-	lua_setfield(L, -2, "cpath");
-	/* keep the preload and Lua searchers; drop the C and all-in-one ones */
-	lua_getfield(L, -1, "searchers");
-	for (lua_Integer i = luaL_len(L, -1); i > 2; i--) {
-		lua_pushnil(L);
-		lua_rawseti(L, -2, i);
-	}
-	lua_pop(L, 1);
-	/* debug and require "debug": a table that raises on every field */
-	lua_getfield(L, -1, "loaded");
-	lua_newtable(L);
-	lua_createtable(L, 0, 2);
-	lua_pushcfunction(L, debug_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushliteral(L, "proclua: the debug library is not available");
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, -2);
-	lua_pushvalue(L, -1);
-	lua_setfield(L, -3, "debug");
-	lua_setglobal(L, "debug");
-	lua_pop(L, 2);
-}
-
-static int unrestricted(void)
-{
-	const char *v = getenv("PROCLUA_UNRESTRICTED");
-	return v && !strcmp(v, "1");
-}
-
-/* Let the layout require modules beside it and in the stock scripts/. */
-static void set_path(lua_State *L, const char *script)
-{
-	const char *slash = strrchr(script, '/');
-	int dirlen = slash ? (int)(slash - script) : 1;
-	const char *dir = slash ? script : ".";
-	lua_getglobal(L, "package");
-	lua_pushlstring(L, dir, (size_t)dirlen);
-	lua_getfield(L, -2, "path");
-	lua_pushfstring(L, "%s/?.lua;%s", lua_tostring(L, -2), lua_tostring(L, -1));
-	lua_setfield(L, -4, "path");
-	lua_pop(L, 3);
-}
-
-static int load_layout(lua_State *L)
-{
-	struct plua *p = lua_touserdata(L, 1);
-	const char *script = lua_tostring(L, 3);
-	if (!plua_is(L, 2, PLUA_LAYOUT_MT))
-		return luaL_error(L, "%s: the script returned %s; a layout script must return "
-		                  "p.layout { root = {...}, task = {...} }", script, luaL_typename(L, 2));
-	p->layout = plua_compile(L, 2);
-	if (lua_getfield(L, 2, "view") == LUA_TTABLE) {
-		lua_getfield(L, -1, "root");
-		p->view_root = (pl_pid)lua_tointeger(L, -1);
-		lua_pop(L, 1);
-		if (lua_getfield(L, -1, "select") == LUA_TFUNCTION)
-			p->view_select = luaL_ref(L, LUA_REGISTRYINDEX);
-		else
-			lua_pop(L, 1);
-		p->has_view = 1;
-	}
-	return 0;
-}
-
-/* p.mounted_world(): the world this daemon serves, or nil (serving the host). */
-static int mounted_world(lua_State *L)
-{
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &WORLD_KEY);
-	return 1;
-}
-
-/* Run the world script; its world object stays in the registry, owning the model. */
-static int load_world(struct plua *p, const char *world, char *err, size_t errlen)
-{
-	lua_State *L = p->L;
-	int rc = luaL_loadfilex(L, world, "t");
-	if (rc == LUA_OK)
-		rc = protected_call(p, 0, 1, p->lim.load_seconds);
-	if (rc != LUA_OK) {
-		call_error(p, rc, world, err, errlen);
+		const char *script = strcmp(s->loading, "world") == 0 ? rt->env.world : rt->env.script;
+		char fn[64], where[LUA_IDSIZE + 16];
+		if (!plua_watch_read(&s->watch, fn, sizeof fn, where, sizeof where)) {
+			snprintf(fn, sizeof fn, "a C function");
+			snprintf(where, sizeof where, "%s", script);
+		}
+		if (!rt->load_failed) {
+			rt->load_failed = s->loading;
+			snprintf(rt->load_err, sizeof rt->load_err, "%s: time limit exceeded "
+			         "(stuck inside %s)", where, fn);
+		}
+		pthread_mutex_unlock(&rt->lock);
 		return -1;
 	}
-	struct pl_model *m = plua_world_model(L, -1);
-	if (!m) {
-		snprintf(err, errlen, "%s: the script returned %s; a world script must return "
-		         "p.world { tasks = {...} }", world, luaL_typename(L, -1));
-		return -1;
+	int ok = s->phase == IDLE;
+	pthread_mutex_unlock(&rt->lock);
+	return ok ? 0 : -1;
+}
+
+static void free_runtime(struct plua *rt)
+{
+	for (int i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &rt->slots[i];
+		plua_state_free(s->st);
+		pl_buf_free(&s->call.bytes);
+		pl_buf_free(&s->call.out);
+		pl_buf_free(&s->call.msg);
+		sem_destroy(&s->go);
+		sem_destroy(&s->done);
+		pthread_mutex_destroy(&s->watch.lock);
 	}
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &WORLD_KEY);
-	p->src = pl_model_source(m);
-	return 0;
+	pl_layout_free(rt->env.layout);
+	free(rt->env.fn_where);
+	if (rt->env.model)
+		pl_model_free(rt->env.model);
+	pthread_cond_destroy(&rt->changed);
+	pthread_mutex_destroy(&rt->lock);
+	free(rt);
 }
 
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
@@ -522,262 +614,121 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
                             char *err, size_t errlen, const char **failed)
 {
 	*failed = "layout";
-	struct plua *p = calloc(1, sizeof *p);
-	if (p && memory_limit(&p->mem_limit) < 0) {
-		free(p);
+	struct plua *rt = calloc(1, sizeof *rt);
+	if (!rt) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (memory_limit(&rt->env.budget.limit) < 0) {
+		free(rt);
 		snprintf(err, errlen, "PROCLUA_LUA_MEMORY_MB=%s: not a number of MiB",
 		         getenv("PROCLUA_LUA_MEMORY_MB"));
 		return NULL;
 	}
-	if (!p || !(p->scratch = malloc(sizeof *p->scratch)) ||
-	    !(p->L = lua_newstate(limited_alloc, p))) {
-		if (p)
-			free(p->scratch);
-		free(p);
-		snprintf(err, errlen, "out of memory");
+	const char *u = getenv("PROCLUA_UNRESTRICTED");
+	rt->env.unrestricted = u && !strcmp(u, "1");
+	rt->env.script = script;
+	rt->env.world = world;
+	rt->env.stock = stock;
+	rt->env.lim = *lim;
+	rt->env.src = *src;
+	atomic_init(&rt->env.budget.used, 0);
+	pthread_mutex_init(&rt->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&rt->changed, &ca);
+	pthread_condattr_destroy(&ca);
+	for (int i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &rt->slots[i];
+		s->rt = rt;
+		s->phase = FREE;
+		sem_init(&s->go, 0, 0);
+		sem_init(&s->done, 0, 0);
+		plua_watch_init(&s->watch);
+	}
+	/* The first state alone (it runs the world script too): it fixes the
+	** layout the others must match and how many there are. */
+	rt->want = 1;
+	pthread_mutex_lock(&rt->lock);
+	replenish(rt);
+	pthread_mutex_unlock(&rt->lock);
+	int ok = wait_loaded(rt, &rt->slots[0]) == 0;
+	if (ok) {
+		pthread_mutex_lock(&rt->lock);
+		rt->want = !rt->env.has_functions ? 1 : rt->env.shared ? 2 : POOL_STATES;
+		replenish(rt);
+		pthread_mutex_unlock(&rt->lock);
+		for (int i = 1; ok && i < rt->want; i++)
+			ok = wait_loaded(rt, &rt->slots[i]) == 0;
+	}
+	if (!ok) {
+		pthread_mutex_lock(&rt->lock);
+		*failed = rt->load_failed ? rt->load_failed : "layout";
+		snprintf(err, errlen, "%s", rt->load_failed ? rt->load_err : "out of memory");
+		pthread_mutex_unlock(&rt->lock);
+		plua_close(rt);
 		return NULL;
 	}
-	lua_atpanic(p->L, panic);
-	pthread_mutex_init(&p->lock, NULL);
-	p->view_select = LUA_NOREF;
-	p->src = *src;
-	p->lim = *lim;
-	lua_State *L = p->L;
-	luaL_openlibs(L);
-	if (!unrestricted())
-		restrict_env(L);
-	lua_pushlightuserdata(L, p);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &RUNTIME_KEY);
-	new_task_metatable(p);
-	luaL_requiref(L, "proclua", luaopen_proclua, 0);
-	lua_pushcfunction(L, mounted_world);
-	lua_setfield(L, -2, "mounted_world");
-	lua_pop(L, 1);
-	if (stock) /* require "proc" gives the stock layout to build on */
-		set_path(L, stock);
-	if (world) {
-		set_path(L, world);
-		if (load_world(p, world, err, errlen) < 0) {
-			*failed = "world";
-			plua_close(p);
-			return NULL;
-		}
-		*src = p->src;
-	}
-	set_path(L, script);
-
-	int rc = luaL_loadfilex(L, script, "t");
-	if (rc == LUA_OK)
-		rc = protected_call(p, 0, 1, lim->load_seconds);
-	if (rc == LUA_OK) {
-		/* compile under pcall too: a bad tree raises at its declaring line */
-		lua_pushcfunction(L, load_layout);
-		lua_pushlightuserdata(L, p);
-		lua_rotate(L, -3, 2);
-		lua_pushstring(L, script);
-		rc = protected_call(p, 3, 0, lim->load_seconds);
-	}
-	if (rc != LUA_OK) {
-		call_error(p, rc, script, err, errlen);
-		plua_close(p);
-		return NULL;
-	}
-	/* The load phase is over: hand its garbage (a world script's task
-	** tables, which the model has copied) back before serving, so what
-	** the daemon keeps is what it serves. */
-	lua_gc(L, LUA_GCCOLLECT);
+	/* The loads' threads end here: the daemon may fork into the background
+** before it serves, and a child has none of its parent's threads.  Each
+** state's thread starts again at its first call. */
+	stop_threads(rt);
+	rt->opened = 1;
+	*src = rt->env.src;
 #ifdef __GLIBC__
+	/* the load phase's garbage (a world script's task tables) goes back */
 	malloc_trim(0);
 #endif
-	return p;
+	return rt;
 }
 
 const struct pl_layout *plua_layout(const struct plua *p)
 {
-	return p->layout;
-}
-
-/* A Lua file's function `ref` failed (rc, not LUA_OK): log it, naming the
-** script's file and line; the reader or writer gets EIO. */
-static int call_failed(struct plua *p, int rc, int ref)
-{
-	lua_State *L = p->L;
-	if (rc == LUA_ERRMEM) {
-		/* the stack is gone: name the function's line */
-		lua_Debug ar;
-		char where[LUA_IDSIZE + 16], msg[LUA_IDSIZE + 96];
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-		lua_getinfo(L, ">S", &ar);
-		snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.linedefined);
-		call_error(p, rc, where, msg, sizeof msg);
-		plua_log("proclua: lua file failed: %s", msg);
-		lua_settop(L, 0);
-		lua_gc(L, LUA_GCCOLLECT); /* hand back what it built */
-	} else {
-		plua_log("proclua: lua file failed: %s", lua_tostring(L, -1));
-	}
-	return -EIO;
-}
-
-/* The function `ref` returned what it should not (the value on the stack
-** top): log it, naming the function's line, with `why`. */
-static int bad_result(struct plua *p, int ref, const char *why)
-{
-	lua_State *L = p->L;
-	lua_Debug ar;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	lua_getinfo(L, ">S", &ar);
-	plua_log("proclua: lua file failed: %s:%d: function returned %s", ar.short_src,
-	         ar.linedefined, why);
-	return -EIO;
-}
-
-int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
-{
-	struct plua *p = ctx;
-	lua_State *L = p->L;
-	int result = 0;
-	pthread_mutex_lock(&p->lock);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	push_task(L, tgid, tid);
-	int rc = protected_call(p, 1, 1, p->lim.call_seconds);
-	if (rc != LUA_OK) {
-		result = call_failed(p, rc, ref);
-	} else if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
-		char why[64];
-		snprintf(why, sizeof why, "%s, not a string", luaL_typename(L, -1));
-		result = bad_result(p, ref, why);
-	} else {
-		size_t len;
-		const char *s = lua_tolstring(L, -1, &len);
-		pl_buf_add(out, s, len);
-		result = pl_buf_status(out);
-	}
-	lua_settop(L, 0);
-	pthread_mutex_unlock(&p->lock);
-	return result;
-}
-
-/* The errno names a write function may return (the kernel's, as
-** strerrorname_np gives them; aliases by their usual name). */
-#define E(name) { #name, name }
-static const struct { const char *name; int value; } errnos[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
-	E(EBADF), E(ECHILD), E(EAGAIN), E(EWOULDBLOCK), E(ENOMEM), E(EACCES), E(EFAULT),
-	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
-	E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
-	E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
-	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENODATA),
-	E(ETIME), E(EOVERFLOW), E(EBADMSG), E(EILSEQ), E(EUSERS), E(EMSGSIZE),
-	E(EOPNOTSUPP), E(ENOTSUP), E(EADDRINUSE), E(ENETDOWN), E(ECONNRESET), E(ENOBUFS),
-	E(ETIMEDOUT), E(ECONNREFUSED), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT),
-	E(ECANCELED), E(ENOKEY), E(EKEYREJECTED), E(EOWNERDEAD), E(ENOTRECOVERABLE),
-};
-#undef E
-
-static int errno_named(const char *name)
-{
-	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
-		if (!strcmp(errnos[i].name, name))
-			return errnos[i].value;
-	return 0;
-}
-
-/* The writer, as a table: uid, gid (its fsuid, fsgid: whom the kernel
-** checks files against), and where its status could be read pid, tid and
-** euid; pids are the daemon's (the host's) numbers. */
-static void push_caller(lua_State *L, const struct pl_caller *c)
-{
-	lua_createtable(L, 0, 5);
-	lua_pushinteger(L, c->uid);
-	lua_setfield(L, -2, "uid");
-	lua_pushinteger(L, c->gid);
-	lua_setfield(L, -2, "gid");
-	if (c->tgid > 0) {
-		lua_pushinteger(L, c->tgid);
-		lua_setfield(L, -2, "pid");
-		lua_pushinteger(L, c->pid);
-		lua_setfield(L, -2, "tid");
-		lua_pushinteger(L, c->euid);
-		lua_setfield(L, -2, "euid");
-	}
-}
-
-ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf, size_t len,
-                   uint64_t off, struct pl_caller *writer)
-{
-	struct plua *p = ctx;
-	lua_State *L = p->L;
-	ssize_t result;
-	pl_caller_load(writer); /* reads the host's /proc: before the lock */
-	pthread_mutex_lock(&p->lock);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, wref);
-	push_task(L, tgid, tid);
-	lua_pushlstring(L, buf, len);
-	lua_pushinteger(L, (lua_Integer)off);
-	push_caller(L, writer);
-	int rc = protected_call(p, 4, 1, p->lim.call_seconds);
-	int is_int = 0;
-	lua_Integer count = rc == LUA_OK && lua_type(L, -1) == LUA_TNUMBER
-	                    ? lua_tointegerx(L, -1, &is_int) : 0; /* 3.0 counts as 3 */
-	if (rc != LUA_OK) {
-		result = call_failed(p, rc, wref);
-	} else if (lua_isnil(L, -1)) {
-		result = (ssize_t)len;
-	} else if (is_int && count >= 0 && (lua_Unsigned)count <= len) {
-		result = (ssize_t)count;
-	} else if (lua_type(L, -1) == LUA_TSTRING && errno_named(lua_tostring(L, -1))) {
-		result = -errno_named(lua_tostring(L, -1));
-	} else {
-		char why[160];
-		if (lua_type(L, -1) == LUA_TSTRING)
-			snprintf(why, sizeof why, "\"%.40s\", not an errno name such as \"EINVAL\"",
-			         lua_tostring(L, -1));
-		else if (lua_type(L, -1) == LUA_TNUMBER)
-			snprintf(why, sizeof why, "%s, not a count from 0 to %zu",
-			         lua_tostring(L, -1), len);
-		else
-			snprintf(why, sizeof why, "%s, not a count, an errno name or nil",
-			         luaL_typename(L, -1));
-		result = bad_result(p, wref, why);
-	}
-	lua_settop(L, 0);
-	pthread_mutex_unlock(&p->lock);
-	return result;
+	return p->env.layout;
 }
 
 int plua_view(const struct plua *p, pl_pid *root, int *has_select)
 {
-	*root = p->view_root;
-	*has_select = p->view_select != LUA_NOREF;
-	return p->has_view;
+	*root = p->env.view_root;
+	*has_select = p->env.has_select;
+	return p->env.has_view;
 }
 
-int plua_select(void *ctx, pl_pid pid)
+/* Threads still in a call or a load when the daemon ends are not waited
+** for past their deadlines: what they use is then left allocated (the
+** process is ending), and each stops at its next Lua instruction. */
+void plua_close(struct plua *rt)
 {
-	struct plua *p = ctx;
-	lua_State *L = p->L;
-	pthread_mutex_lock(&p->lock);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, p->view_select);
-	push_task(L, pid, 0);
-	int chosen = 0;
-	if (protected_call(p, 1, 1, p->lim.call_seconds) != LUA_OK)
-		plua_log("proclua: view select failed for task %d: %s", (int)pid, lua_tostring(L, -1));
-	else
-		chosen = lua_toboolean(L, -1);
-	lua_settop(L, 0);
-	pthread_mutex_unlock(&p->lock);
-	return chosen;
-}
-
-void plua_close(struct plua *p)
-{
-	if (!p)
+	if (!rt)
 		return;
-	lua_close(p->L);
-	pthread_mutex_destroy(&p->lock);
-	pl_layout_free(p->layout);
-	pl_arena_free(&p->arena);
-	free(p->scratch);
-	free(p);
+	pthread_mutex_lock(&rt->lock);
+	rt->quit = 1;
+	int stuck = 0;
+	for (int i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &rt->slots[i];
+		while (s->phase == LOADING) {
+			struct timespec until = s->load_deadline;
+			add_seconds(&until, GRACE);
+			if (pthread_cond_timedwait(&rt->changed, &rt->lock, &until) == ETIMEDOUT &&
+			    s->phase == LOADING)
+				break;
+		}
+		if (s->phase != FREE && s->phase != IDLE)
+			stuck = 1;
+	}
+	pthread_mutex_unlock(&rt->lock);
+	for (int i = 0; i < MAX_SLOTS; i++)
+		if (rt->slots[i].started)
+			sem_post(&rt->slots[i].go);
+	if (stuck) {
+		for (int i = 0; i < MAX_SLOTS; i++)
+			if (rt->slots[i].started)
+				pthread_detach(rt->slots[i].thread);
+		return;
+	}
+	for (int i = 0; i < MAX_SLOTS; i++)
+		if (rt->slots[i].started)
+			pthread_join(rt->slots[i].thread, NULL);
+	free_runtime(rt);
 }
