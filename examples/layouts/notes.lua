@@ -2,7 +2,8 @@
 -- may add a line to (signed with the writer's uid and pid), and
 -- /proc/<pid>/label, a note on a process that its owner (or root) may set.
 -- What the write functions keep lives in the daemon's Lua state for the
--- mount's life; the read functions show it.
+-- mount's life; the read functions show it (shared = true, the default for
+-- a layout with write functions: every call runs in that one state).
 --
 --   proclua -o allow_other --layout examples/layouts/notes.lua MNT
 --   echo "backup at 2am" > MNT/notes; cat MNT/notes
@@ -35,4 +36,4 @@ task[#task + 1] = p.file("label", "0644", function(t) return labels[key(t)] or "
   end,
 })
 
-return p.layout { root = root, task = task }
+return p.layout { root = root, task = task, shared = true }
