@@ -314,6 +314,8 @@ local KINDS = {
     n = PER_KIND // 10 },
   { name = "user opens root's uid_map", file = "uid_map", opener = user, writer = user,
     n = PER_KIND // 20 },
+  { name = "user opens from a namespace of its own", file = "uid_map", owner = user,
+    opener = user, opener_ns = true, writer = user, n = PER_KIND // 20 },
   { name = "root writes setgroups", file = "setgroups", n = PER_KIND // 5 },
   { name = "user writes setgroups", file = "setgroups", owner = user, opener = user,
     writer = user, n = PER_KIND // 5 },
@@ -325,6 +327,8 @@ end
 
 -- Tasks for the unit specs: pid 3000000 + i (root) and 3000100 + i (the user), in namespaces of their own.
 local UNIT_FIRST, UNIT_N = 3000000, 40
+local TOP_TASK, TOP_USER_TASK = 3000300, 3000301
+local SHARED = { 3000400, 3000401, 3000402 } -- a task, its thread, another task
 
 local fixture = suite.once(function()
   local F = { work = fsx.mktemp_dir("proclua-idmapw") }
@@ -348,8 +352,17 @@ for _, g in ipairs { ]] .. table.concat(groups, ", ") .. [[ } do
                           ns = { user = 4027000000 + g[1] + i }, uid_map = "", gid_map = "" }
   end
 end
+]] .. ([[
+-- in the top namespace: its maps are the top's, fixed
+tasks[#tasks + 1] = { pid = %d, argv = { "/bin/top" } }
+tasks[#tasks + 1] = { pid = %d, argv = { "/bin/top" }, uid = %d, gid = %d }
+-- two tasks (one with a second thread) in one namespace, not yet mapped
+tasks[#tasks + 1] = { pid = %d, argv = { "/bin/a" }, ns = { user = 4029000000 },
+                      uid_map = "", gid_map = "", threads = { { tid = %d } } }
+tasks[#tasks + 1] = { pid = %d, argv = { "/bin/b" }, ns = { user = 4029000000 },
+                      uid_map = "", gid_map = "" }
 return p.world { tasks = tasks, self = false }
-]])
+]]):format(TOP_TASK, TOP_USER_TASK, USER, USER, SHARED[1], SHARED[2], SHARED[3]))
   F.mount = mnt.start { options = "allow_other", args = { "--world", F.world } }
   suite.defer("unmount " .. F.mount.dir, function() return F.mount:stop() end)
   return F
@@ -380,6 +393,7 @@ local function run_kind(F, k, inputs)
     if k[opt] then argv[#argv + 1] = "--" .. opt; argv[#argv + 1] = k[opt] end
   end
   if k.deny then argv[#argv + 1] = "--deny" end
+  if k.opener_ns then argv[#argv + 1] = "--opener-ns" end
   for _, w in ipairs { k.file, file, F.mount.dir, tostring(k.first) } do argv[#argv + 1] = w end
   local r = sh.run(argv, { timeout = 900 })
   lu.assertEquals(r.code, 0, k.name .. ": idmapw failed: " .. r.err)
@@ -454,13 +468,16 @@ local function fresh(uid)
   return fixture().mount:path(tostring(pid))
 end
 
--- One write(2) from a fresh open, as root (or, with as, as that user):
--- the count or the errno name.
-local function write(path, text, as)
-  local argv = { testenv.helper("idmapw"), "pwrite", path, "0", text }
-  if as then
-    argv = { "setpriv", "--reuid=" .. as, "--regid=" .. as, "--clear-groups", "--", table.unpack(argv) }
-  end
+local function as_user(uid, argv)
+  return { "setpriv", "--reuid=" .. uid, "--regid=" .. uid, "--clear-groups", "--",
+           table.unpack(argv) }
+end
+
+-- One write(2) from a fresh open, as root (or, with as, as that user), at
+-- offset (default 0): the count or the errno name.
+local function write(path, text, as, offset)
+  local argv = { testenv.helper("idmapw"), "write", path, tostring(offset or 0), text }
+  if as then argv = as_user(as, argv) end
   local r = sh.run(argv)
   assert(r.code == 0, r.err)
   return outcome(r.out:match("^(%-?%d+)"))
@@ -471,85 +488,198 @@ local function read(path)
   return s
 end
 
+-- A process of the host in a user namespace of its own, made by uid.
+local function host_userns(uid)
+  local argv = { "unshare", "-U", "sleep", "1000" }
+  if uid ~= 0 then argv = as_user(uid, argv) end
+  local p = procs.spawn(argv, { name = "userns sleeper" })
+  suite.defer("reap the userns sleeper " .. p.pid, function() p:reap() end)
+  local mine = sh.run({ "readlink", "/proc/self/ns/user" }).out
+  procs.wait_for(function()
+    local its = sh.run({ "readlink", "/proc/" .. p.pid .. "/ns/user" }).out
+    return its ~= "" and its ~= mine
+  end, 30, "the sleeper's user namespace")
+  return p
+end
+
+-- A fresh world task (nothing written) owned by uid, and a process of the
+-- host in a fresh user namespace uid made: each write and read goes to
+-- both, which must answer alike.
+local Pair = {}
+Pair.__index = Pair
+
+local function fresh_pair(uid)
+  local p = host_userns(uid)
+  return setmetatable({ world = fresh(uid), host = "/proc/" .. p.pid, proc = p }, Pair)
+end
+
+function Pair:write(file, text, as, offset)
+  local k = write(self.host .. "/" .. file, text, as, offset)
+  local w = write(self.world .. "/" .. file, text, as, offset)
+  lu.assertEquals(w, k, ("%s %q: the world answers as the kernel"):format(file, text))
+  return w
+end
+
+function Pair:read(file)
+  local k, w = read(self.host .. "/" .. file), read(self.world .. "/" .. file)
+  lu.assertEquals(w, k, file .. ": the world reads as the kernel")
+  return w
+end
+
+function Pair:done() self.proc:reap() end
+
 TestWorldRules = {}
 
 function TestWorldRules.test_a_map_is_written_once()
-  local t = fresh(0)
-  lu.assertEquals(write(t .. "/uid_map", "0 0 1\n"), "count 6")
-  lu.assertEquals(write(t .. "/uid_map", "0 0 1\n"), "EPERM")
-  lu.assertEquals(write(t .. "/uid_map", "garbage"), "EPERM") -- before the parser
-  lu.assertEquals(read(t .. "/uid_map"), "         0          0          1\n")
-  lu.assertEquals(write(t .. "/gid_map", "5 7 3"), "count 5")
-  lu.assertEquals(write(t .. "/gid_map", "0 0 1\n"), "EPERM")
-  lu.assertEquals(read(t .. "/gid_map"), "         5          7          3\n")
+  local t = fresh_pair(0)
+  lu.assertEquals(t:write("uid_map", "0 0 1\n"), "count 6")
+  lu.assertEquals(t:write("uid_map", "0 0 1\n"), "EPERM")
+  lu.assertEquals(t:write("uid_map", "garbage"), "EPERM") -- before the parser
+  lu.assertEquals(t:write("uid_map", string.rep(" ", 5000)), "EINVAL") -- but after the size
+  lu.assertEquals(t:read("uid_map"), "         0          0          1\n")
+  lu.assertEquals(t:write("gid_map", "5 7 3"), "count 5")
+  lu.assertEquals(t:write("gid_map", "0 0 1\n"), "EPERM")
+  lu.assertEquals(t:read("gid_map"), "         5          7          3\n")
+  t:done()
 end
 
 function TestWorldRules.test_setgroups_allow_then_deny_for_good()
-  local t = fresh(0)
-  lu.assertEquals(read(t .. "/setgroups"), "allow\n")
-  lu.assertEquals(write(t .. "/setgroups", "allow"), "count 5")
-  lu.assertEquals(write(t .. "/setgroups", "maybe"), "EINVAL")
-  lu.assertEquals(write(t .. "/setgroups", "allow\n\n"), "count 7")
-  lu.assertEquals(write(t .. "/setgroups", "allow  \n"), "EINVAL") -- 8 bytes
-  lu.assertEquals(write(t .. "/setgroups", "deny\n"), "count 5")
-  lu.assertEquals(read(t .. "/setgroups"), "deny\n")
-  lu.assertEquals(write(t .. "/setgroups", "allow"), "EPERM")
-  lu.assertEquals(write(t .. "/setgroups", "deny"), "count 4")
-  lu.assertEquals(write(t .. "/setgroups", "denied"), "EINVAL")
-  lu.assertEquals(read(t .. "/setgroups"), "deny\n")
+  local t = fresh_pair(0)
+  lu.assertEquals(t:read("setgroups"), "allow\n")
+  lu.assertEquals(t:write("setgroups", "allow"), "count 5")
+  lu.assertEquals(t:write("setgroups", "maybe"), "EINVAL")
+  lu.assertEquals(t:write("setgroups", "allow\n\n"), "count 7")
+  lu.assertEquals(t:write("setgroups", "allow  \n"), "EINVAL") -- 8 bytes
+  lu.assertEquals(t:write("setgroups", "deny\n"), "count 5")
+  lu.assertEquals(t:read("setgroups"), "deny\n")
+  lu.assertEquals(t:write("setgroups", "allow"), "EPERM")
+  lu.assertEquals(t:write("setgroups", "allow junk"), "EINVAL") -- parsed before
+  lu.assertEquals(t:write("setgroups", "deny"), "count 4")
+  lu.assertEquals(t:write("setgroups", "denied"), "EINVAL")
+  lu.assertEquals(t:read("setgroups"), "deny\n")
+  t:done()
 end
 
 function TestWorldRules.test_deny_after_gid_map_is_refused()
-  local t = fresh(0)
-  lu.assertEquals(write(t .. "/gid_map", "0 0 1\n"), "count 6")
-  lu.assertEquals(write(t .. "/setgroups", "deny"), "EPERM")
-  lu.assertEquals(write(t .. "/setgroups", "allow"), "count 5")
-  lu.assertEquals(read(t .. "/setgroups"), "allow\n")
+  local t = fresh_pair(0)
+  lu.assertEquals(t:write("gid_map", "0 0 1\n"), "count 6")
+  lu.assertEquals(t:write("setgroups", "deny"), "EPERM")
+  lu.assertEquals(t:write("setgroups", "allow"), "count 5")
+  lu.assertEquals(t:read("setgroups"), "allow\n")
+  t:done()
 end
 
 function TestWorldRules.test_an_unprivileged_gid_map_needs_setgroups_denied()
-  local t = fresh(USER)
+  local t = fresh_pair(USER)
   local own = ("0 %d 1\n"):format(USER)
-  lu.assertEquals(write(t .. "/gid_map", own, USER), "EPERM")
-  lu.assertEquals(read(t .. "/gid_map"), "")
-  lu.assertEquals(write(t .. "/setgroups", "deny", USER), "count 4")
-  lu.assertEquals(write(t .. "/gid_map", ("0 %d 2\n"):format(USER), USER), "EPERM") -- two ids
-  lu.assertEquals(write(t .. "/gid_map", own, USER), "count " .. #own)
-  lu.assertEquals(read(t .. "/gid_map"), ("         0      %d          1\n"):format(USER))
+  lu.assertEquals(t:write("gid_map", own, USER), "EPERM")
+  lu.assertEquals(t:read("gid_map"), "")
+  lu.assertEquals(t:write("setgroups", "deny", USER), "count 4")
+  lu.assertEquals(t:write("gid_map", ("0 %d 2\n"):format(USER), USER), "EPERM") -- two ids
+  lu.assertEquals(t:write("gid_map", own, USER), "count " .. #own)
+  lu.assertEquals(t:read("gid_map"), ("         0      %d          1\n"):format(USER))
   -- its uid_map: one id, its own, setgroups or not
-  lu.assertEquals(write(t .. "/uid_map", ("0 %d 1"):format(USER + 1), USER), "EPERM")
-  lu.assertEquals(write(t .. "/uid_map", own, USER), "count " .. #own)
+  lu.assertEquals(t:write("uid_map", ("0 %d 1"):format(USER + 1), USER), "EPERM")
+  lu.assertEquals(t:write("uid_map", own, USER), "count " .. #own)
+  t:done()
 end
 
 function TestWorldRules.test_setgroups_opened_without_cap_sys_admin_is_eacces()
-  local t = fresh(0)
-  lu.assertEquals(write(t .. "/setgroups", "deny", USER), "EACCES")
-  lu.assertEquals(read(t .. "/setgroups"), "allow\n")
+  -- refused by its mode already
+  local t = fresh_pair(0)
+  lu.assertEquals(t:write("setgroups", "deny", USER), "EACCES")
+  lu.assertEquals(t:read("setgroups"), "allow\n")
+  t:done()
+  -- the owner of the file, without CAP_SYS_ADMIN over its (initial) namespace
+  local host = procs.spawn(as_user(USER, { "sleep", "1000" }), { name = "user sleeper" })
+  suite.defer("reap the user sleeper", function() host:reap() end)
+  local world = fixture().mount:path(tostring(TOP_USER_TASK))
+  for _, path in ipairs { "/proc/" .. host.pid .. "/setgroups", world .. "/setgroups" } do
+    lu.assertEquals(sh.run({ "stat", "-c", "%u", path }).out, USER .. "\n", path .. "'s owner")
+  end
+  lu.assertEquals(write("/proc/" .. host.pid .. "/setgroups", "allow", USER), "EACCES")
+  lu.assertEquals(write(world .. "/setgroups", "allow", USER), "EACCES")
+  lu.assertEquals(write(world .. "/uid_map", "0 0 1\n", USER), "EPERM")
+  host:reap()
 end
 
+-- (A pwrite(2) to these files is ESPIPE on Linux, whatever the offset:
+-- seq_open takes FMODE_PWRITE away.  FUSE does not let a daemon say so;
+-- the offset comes here from a seek.)
 function TestWorldRules.test_a_write_past_offset_0_is_einval()
-  local t = fresh(0)
-  for _, f in ipairs { "uid_map", "gid_map", "setgroups" } do
-    local r = sh.run { testenv.helper("idmapw"), "pwrite", t .. "/" .. f, "1",
-      f == "setgroups" and "deny" or "0 0 1\n" }
-    lu.assertEquals(outcome(r.out:match("^(%-?%d+)")), "EINVAL", f)
+  local t = fresh_pair(0)
+  lu.assertEquals(t:write("uid_map", "0 0 1\n", nil, 1), "EINVAL")
+  lu.assertEquals(t:write("gid_map", "0 0 1\n", nil, 6), "EINVAL")
+  lu.assertEquals(t:write("setgroups", "deny", nil, 1), "EINVAL")
+  lu.assertEquals(t:read("uid_map"), "")
+  lu.assertEquals(t:read("setgroups"), "allow\n")
+  lu.assertEquals(t:write("uid_map", "0 0 1\n"), "count 6")
+  t:done()
+end
+
+-- A task in the top namespace: its maps are the top's, never written
+-- (compared with a process of the host in the initial namespace).
+function TestWorldRules.test_the_top_namespace_is_written_as_the_hosts()
+  local host = procs.spawn({ "sleep", "1000" }, { name = "sleeper" })
+  suite.defer("reap the sleeper", function() host:reap() end)
+  local top = fixture().mount:path(tostring(TOP_TASK))
+  local writes = { { "uid_map", "0 0 1\n" }, { "gid_map", "0 0 1\n" }, { "uid_map", "junk" },
+    { "setgroups", "deny" }, { "setgroups", "allow" }, { "setgroups", "junk" } }
+  for _, w in ipairs(writes) do
+    local expected = write("/proc/" .. host.pid .. "/" .. w[1], w[2])
+    lu.assertEquals(write(top .. "/" .. w[1], w[2]), expected, w[1] .. " " .. w[2])
   end
-  lu.assertEquals(read(t .. "/uid_map"), "")
-  lu.assertEquals(read(t .. "/setgroups"), "allow\n")
-  lu.assertEquals(write(t .. "/uid_map", "0 0 1\n"), "count 6")
+  lu.assertEquals(read(top .. "/uid_map"), read("/proc/" .. host.pid .. "/uid_map"))
+  lu.assertEquals(read(top .. "/setgroups"), "allow\n")
+  host:reap()
+end
+
+-- The maps belong to the namespace: a thread's file writes them, every
+-- task in the namespace shows them, and none may write them again.
+function TestWorldRules.test_maps_are_the_namespaces()
+  local m = fixture().mount
+  local a, thread, b = table.unpack(SHARED)
+  lu.assertEquals(write(m:path(("%d/task/%d/uid_map"):format(a, thread)), "0 0 5\n"), "count 6")
+  local shown = "         0          0          5\n"
+  lu.assertEquals(read(m:path(a .. "/uid_map")), shown)
+  lu.assertEquals(read(m:path(b .. "/uid_map")), shown)
+  lu.assertEquals(read(m:path(("%d/task/%d/uid_map"):format(a, a))), shown)
+  lu.assertEquals(write(m:path(b .. "/uid_map"), "0 0 5\n"), "EPERM")
+  lu.assertEquals(write(m:path(b .. "/setgroups"), "deny"), "count 4")
+  lu.assertEquals(read(m:path(a .. "/setgroups")), "deny\n")
+  lu.assertEquals(read(m:path(b .. "/gid_map")), "")
+end
+
+-- Writers racing to one map: one wins, the others get EPERM, and the map
+-- is the winner's.
+function TestWorldRules.test_racing_writers_one_wins()
+  local F = fixture()
+  local t = fresh(0)
+  local n = 16
+  local cmd = {}
+  for i = 1, n do
+    cmd[#cmd + 1] = ("%s write %s 0 %s > %s/race.%d &"):format(sh.quote(testenv.helper("idmapw")),
+      sh.quote(t .. "/uid_map"), sh.quote(("0 %d 1\n"):format(1000 + i)), sh.quote(F.work), i)
+  end
+  assert(sh.ok(table.concat(cmd, " ") .. " wait"))
+  local won = {}
+  for i = 1, n do
+    local rc = fsx.read(("%s/race.%d"):format(F.work, i))
+    local o = outcome(rc:match("^(%-?%d+)"))
+    if o ~= "EPERM" then won[#won + 1] = { i, o } end
+    os.remove(("%s/race.%d"):format(F.work, i))
+  end
+  lu.assertEquals(#won, 1, "exactly one writer succeeds")
+  local i = won[1][1]
+  lu.assertEquals(won[1][2], "count " .. #("0 %d 1\n"):format(1000 + i))
+  lu.assertEquals(read(t .. "/uid_map"), ("         0 %10d          1\n"):format(1000 + i))
 end
 
 -- A handle open for reading and writing reads what its write made, as
 -- the kernel's seq_file does (compared with a namespace of the host's).
 function TestWorldRules.test_a_read_after_a_write_on_one_handle_shows_the_new_map()
   local t = fresh(0)
-  local sleeper = procs.spawn({ "unshare", "-U", "sleep", "1000" }, { name = "userns sleeper" })
-  suite.defer("reap the userns sleeper", function() sleeper:reap() end)
-  procs.wait_for(function()
-    local mine = sh.run({ "readlink", "/proc/self/ns/user" }).out
-    local its = sh.run({ "readlink", "/proc/" .. sleeper.pid .. "/ns/user" }).out
-    return its ~= "" and its ~= mine
-  end, 30, "the sleeper's user namespace")
+  local sleeper = host_userns(0)
   local text = "0 0 10\n1000 1000 5\n"
   local k = sh.run { testenv.helper("idmapw"), "rdwr", "/proc/" .. sleeper.pid .. "/uid_map", text }
   local w = sh.run { testenv.helper("idmapw"), "rdwr", t .. "/uid_map", text }

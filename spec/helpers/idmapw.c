@@ -2,8 +2,8 @@
 ** idmapw: writes to id maps (and setgroups), by the kernel and through a
 ** proclua mount (spec/idmap_write_spec.lua).  Run as root.
 **
-**   idmapw diff [--owner U:G] [--opener U:G] [--writer U:G] [--deny]
-**               FILE INPUTS MNT FIRST
+**   idmapw diff [--owner U:G] [--opener U:G] [--opener-ns] [--writer U:G]
+**               [--deny] FILE INPUTS MNT FIRST
 **     FILE is uid_map, gid_map or setgroups.  INPUTS holds records "LEN\n"
 **     then LEN bytes.  Owner, opener and writer are root (0:0) unless
 **     given; each other one is a forked process with those ids, no
@@ -16,13 +16,17 @@
 **         write(2); the file is read back by root and by the writer, from
 **         fresh opens; then the child is killed by its pid and reaped;
 **       world: the same with MNT/(FIRST+i)/FILE.
+**     With --opener-ns the opener opens from a user namespace of its own
+**     (made after it took its ids), neither the target's nor its parent.
 **     With --deny, root first writes "deny" to setgroups on both sides.
 **     One line per input:
 **       "i kernel_rc world_rc kernel_root world_root kernel_writer world_writer"
 **     rc the count written or -errno, then each read back as hex ("-" when
 **     empty, "!errno" when unreadable).
-**   idmapw pwrite PATH OFFSET TEXT
-**     one pwrite(2) at OFFSET: prints the count or -errno.
+**   idmapw write PATH OFFSET TEXT
+**     opens PATH for writing, seeks to OFFSET (Linux's seq_files refuse
+**     pwrite(2) itself: ESPIPE) and writes TEXT with one write(2): prints
+**     the count or -errno.
 **   idmapw rdwr PATH TEXT
 **     opens PATH O_RDWR, reads it, writes TEXT, reads it again from offset
 **     0: prints "before rc after" (hex as above).
@@ -146,10 +150,11 @@ static void read_hex_as(struct ids who, const char *path, char *out, size_t size
 		snprintf(out, size, "?");
 }
 
-/* open(path, O_WRONLY) as `who`: an fd, or -errno. */
-static int open_as(struct ids who, const char *path)
+/* open(path, O_WRONLY) as `who` (in a user namespace of its own with
+** own_ns): an fd, or -errno. */
+static int open_as(struct ids who, int own_ns, const char *path)
 {
-	if (is_root(who)) {
+	if (is_root(who) && !own_ns) {
 		int fd = open(path, O_WRONLY);
 		return fd < 0 ? -errno : fd;
 	}
@@ -162,6 +167,8 @@ static int open_as(struct ids who, const char *path)
 	if (pid == 0) {
 		close(sv[0]);
 		become(who);
+		if (own_ns && unshare(CLONE_NEWUSER) < 0)
+			_exit(98);
 		int fd = open(path, O_WRONLY);
 		int err = fd < 0 ? errno : 0;
 		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
@@ -261,7 +268,8 @@ struct outcome {
 
 /* Deny, open, write, read back, for the task whose /proc directory is dir. */
 static void one_write(const char *dir, const char *file, int deny, struct ids opener,
-                      struct ids writer, const char *buf, size_t len, struct outcome *o)
+                      int opener_ns, struct ids writer, const char *buf, size_t len,
+                      struct outcome *o)
 {
 	char path[4096];
 	if (deny) {
@@ -274,7 +282,7 @@ static void one_write(const char *dir, const char *file, int deny, struct ids op
 		close(fd);
 	}
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	int fd = open_as(opener, path);
+	int fd = open_as(opener, opener_ns, path);
 	o->rc = fd;
 	if (fd >= 0) {
 		o->rc = write_as(writer, fd, buf, len);
@@ -292,11 +300,13 @@ static int ids_arg(const char *s, struct ids *out)
 static int diff(int argc, char **argv)
 {
 	struct ids owner = { 0, 0 }, opener = { 0, 0 }, writer = { 0, 0 };
-	int deny = 0;
+	int deny = 0, opener_ns = 0;
 	int i = 2;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--deny") == 0)
 			deny = 1;
+		else if (strcmp(argv[i], "--opener-ns") == 0)
+			opener_ns = 1;
 		else if (i + 1 < argc && strcmp(argv[i], "--owner") == 0 && ids_arg(argv[i + 1], &owner))
 			i++;
 		else if (i + 1 < argc && strcmp(argv[i], "--opener") == 0 && ids_arg(argv[i + 1], &opener))
@@ -324,12 +334,12 @@ static int diff(int argc, char **argv)
 		char dir[4096];
 		pid_t child = fresh_namespace(owner);
 		snprintf(dir, sizeof dir, "/proc/%d", (int)child);
-		one_write(dir, file, deny, opener, writer, buf, len, &k);
+		one_write(dir, file, deny, opener, opener_ns, writer, buf, len, &k);
 		kill(child, SIGKILL);
 		reap(child);
 
 		snprintf(dir, sizeof dir, "%s/%ld", mnt, first + n);
-		one_write(dir, file, deny, opener, writer, buf, len, &w);
+		one_write(dir, file, deny, opener, opener_ns, writer, buf, len, &w);
 		printf("%ld %ld %ld %s %s %s %s\n", n, k.rc, w.rc, k.root_hex, w.root_hex,
 		       k.writer_hex, w.writer_hex);
 	}
@@ -345,14 +355,17 @@ static void hex_of(const char *buf, size_t len, char *out, size_t size)
 		snprintf(out + 2 * i, 3, "%02x", (unsigned char)buf[i]);
 }
 
-static int do_pwrite(const char *path, const char *off, const char *text)
+static int seek_write(const char *path, const char *off, const char *text)
 {
 	int fd = open(path, O_WRONLY);
 	if (fd < 0) {
 		printf("%d\n", -errno);
 		return 0;
 	}
-	ssize_t n = pwrite(fd, text, strlen(text), atol(off));
+	long at = atol(off);
+	ssize_t n = -1;
+	if (at == 0 || lseek(fd, at, SEEK_SET) == at)
+		n = write(fd, text, strlen(text));
 	printf("%ld\n", n < 0 ? (long)-errno : (long)n);
 	close(fd);
 	return 0;
@@ -417,8 +430,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return diff(argc, argv);
-	if (argc == 5 && strcmp(argv[1], "pwrite") == 0)
-		return do_pwrite(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "write") == 0)
+		return seek_write(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "rdwr") == 0)
 		return rdwr(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "watch") == 0)
