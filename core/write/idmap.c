@@ -107,7 +107,8 @@ static void judge(const struct pl_write *w, const struct pl_userns_chain *ns,
 			break;
 		}
 
-	if (m->n == 1 && m->ext[0].count == 1 && ns->ns[0].owner == opener->euid) {
+	if (m->n == 1 && m->ext[0].count == 1 && pl_caller_load(opener) == 0 &&
+	    ns->ns[0].owner == opener->euid) {
 		uint32_t id = m->ext[0].lower_first;
 		m->own_id = pl_userns_top_names(m->gids, id, 1) &&
 		            id == (m->gids ? opener->egid : opener->euid);
