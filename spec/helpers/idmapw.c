@@ -44,6 +44,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,62 @@ struct outcome {
 	char root_hex[HEX_SIZE], writer_hex[HEX_SIZE];
 };
 
+/* Open, write and read back as `who` alone (opener and writer the same
+** user): one process instead of three. */
+static void open_write_read_as(struct ids who, const char *path, const char *buf, size_t len,
+                               struct outcome *o)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		die("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(p[0]);
+		become(who);
+		static struct outcome mine;
+		int fd = open(path, O_WRONLY);
+		mine.rc = fd < 0 ? -errno : 0;
+		if (fd >= 0) {
+			ssize_t n = write(fd, buf, len);
+			mine.rc = n < 0 ? -errno : (long)n;
+			close(fd);
+		}
+		read_hex(path, mine.writer_hex, sizeof mine.writer_hex);
+		size_t off = 0, size = offsetof(struct outcome, root_hex);
+		while (off < size) { /* rc */
+			ssize_t n = write(p[1], (char *)&mine + off, size - off);
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		size = strlen(mine.writer_hex) + 1;
+		for (off = 0; off < size;) {
+			ssize_t n = write(p[1], mine.writer_hex + off, size - off);
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	size_t off = 0, size = offsetof(struct outcome, root_hex);
+	ssize_t n = 0;
+	o->rc = -EIO;
+	while (off < size && (n = read(p[0], (char *)o + off, size - off)) > 0)
+		off += (size_t)n;
+	size_t got = 0;
+	while (got + 1 < sizeof o->writer_hex &&
+	       (n = read(p[0], o->writer_hex + got, sizeof o->writer_hex - 1 - got)) > 0)
+		got += (size_t)n;
+	o->writer_hex[got] = '\0';
+	close(p[0]);
+	reap(pid);
+	if (got == 0)
+		snprintf(o->writer_hex, sizeof o->writer_hex, "?");
+}
+
 /* Deny, open, write, read back, for the task whose /proc directory is dir. */
 static void one_write(const char *dir, const char *file, int deny, struct ids opener,
                       int opener_ns, struct ids writer, const char *buf, size_t len,
@@ -282,6 +339,11 @@ static void one_write(const char *dir, const char *file, int deny, struct ids op
 		close(fd);
 	}
 	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (!is_root(writer) && !opener_ns && opener.uid == writer.uid && opener.gid == writer.gid) {
+		open_write_read_as(writer, path, buf, len, o);
+		read_hex(path, o->root_hex, sizeof o->root_hex);
+		return;
+	}
 	int fd = open_as(opener, opener_ns, path);
 	o->rc = fd;
 	if (fd >= 0) {
