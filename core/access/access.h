@@ -24,9 +24,12 @@
 
 #define PL_CAP_DAC_OVERRIDE 1
 #define PL_CAP_DAC_READ_SEARCH 2
+#define PL_CAP_SETGID 6
+#define PL_CAP_SETUID 7
 #define PL_CAP_SYS_PTRACE 19
 #define PL_CAP_SYS_ADMIN 21
 #define PL_CAP_SYS_RESOURCE 24
+#define PL_CAP_SETFCAP 31
 #define PL_CAP_PERFMON 38
 
 enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };
@@ -37,7 +40,7 @@ enum pl_ptrace_mode { PL_PTRACE_NONE, PL_PTRACE_READ, PL_PTRACE_ATTACH };
 /* What of the caller has been read (each at most once per request). */
 enum {
 	PL_CALLER_CAPS   = 1u << 0, /* cap_eff, cap_prm */
-	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid */
+	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid, egid */
 	PL_CALLER_USERNS = 1u << 2, /* userns */
 	PL_CALLER_ROOT   = 1u << 3, /* stands for no process: passes every check */
 };
@@ -51,6 +54,7 @@ struct pl_caller {
 	pl_pid ns_tgid;            /* the group's pid in the caller's own pid namespace */
 	uint32_t uid, gid;         /* fsuid, fsgid */
 	uint32_t euid;             /* cap_capable's owner rule compares it */
+	uint32_t egid;             /* an unprivileged gid_map may map only it */
 	uint64_t cap_eff, cap_prm; /* relative to its own user namespace */
 	struct pl_userns_chain userns; /* n == 0: unknown */
 	unsigned have;             /* PL_CALLER_* */

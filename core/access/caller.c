@@ -73,11 +73,14 @@ int pl_caller_load(struct pl_caller *c)
 		return n < 0 ? (int)n : -ESRCH;
 	const char *tg = field(text, "\nTgid:\t");
 	const char *uid = field(text, "\nUid:\t");
-	if (!tg || !uid)
+	const char *gid = field(text, "\nGid:\t");
+	if (!tg || !uid || !gid)
 		return -EIO;
 	char *end;
 	strtoul(uid, &end, 10); /* real, then effective */
 	c->euid = (uint32_t)strtoul(end, NULL, 10);
+	strtoul(gid, &end, 10);
+	c->egid = (uint32_t)strtoul(end, NULL, 10);
 	c->tgid = (pl_pid)strtol(tg, NULL, 10);
 	/* NStgid ends with the caller's pid in its own namespace */
 	c->ns_tgid = c->tgid;

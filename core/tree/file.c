@@ -306,6 +306,30 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	return 0;
 }
 
+/* uid_map, gid_map and setgroups: seq_files over the namespace pinned at
+** open, which a write may change after it. */
+static int shows_writes(const struct pl_file *f)
+{
+	const struct pl_entry *e = f->entry;
+	return f->tgid && e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
+	       (pl_builtins[e->gen].flags & PL_B_AT_OPEN);
+}
+
+/* A read from the start shows what the namespace holds now, as Linux's
+** does; once the task is out of reach the handle keeps what it showed. */
+static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
+{
+	const char *old = f->data;
+	size_t old_len = f->len;
+	if (make(k, f, c) < 0) {
+		f->data = old;
+		f->len = old_len;
+		return;
+	}
+	pl_budget_give(f->uid, old_len);
+	free((void *)old);
+}
+
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data)
 {
@@ -324,6 +348,8 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	ssize_t n = 0;
 	if (!f->made || f->remade)
 		n = make(k, f, c);
+	else if (off == 0 && shows_writes(f))
+		remake(k, f, c);
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;
