@@ -27,6 +27,7 @@
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/machine.h"
+#include "record/sysctl.h"
 #include "record/task.h"
 
 /* A parser of the host kernel's text for a task's file. */
@@ -145,5 +146,45 @@ int pl_fmt_pid_max(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_osrelease(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_ostype(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_hostname(const struct pl_machine *m, struct pl_buf *out);
+/* the top-level cmdline: the boot command line */
+int pl_fmt_boot_cmdline(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_boot_cmdline(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* vmstat.c: PL_M_VMSTAT */
+int pl_fmt_vmstat(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_vmstat(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* swaps.c: PL_M_SWAPS */
+int pl_fmt_swaps(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_swaps(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* block.c: PL_M_PARTITIONS, PL_M_DISKSTATS */
+int pl_fmt_partitions(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_partitions(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_diskstats(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_diskstats(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* irq.c: PL_M_INTERRUPTS, PL_M_SOFTIRQS */
+int pl_fmt_interrupts(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_interrupts(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_softirqs(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_softirqs(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* cgroups.c: PL_M_CGROUPS */
+int pl_fmt_cgroups(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_cgroups(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* pressure.c: PL_M_PSI_* -- one resource's file */
+int pl_fmt_psi(const struct pl_psi *p, struct pl_buf *out);
+int pl_parse_psi(const char *text, size_t len, struct pl_psi *out);
+int pl_parse_psi_cpu(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_psi_memory(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_psi_io(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* sysctl.c: one sys/ setting (record/sysctl.h) */
+int pl_fmt_sysctl(int id, const struct pl_sysctl *v, struct pl_buf *out);
+int pl_parse_sysctl(int id, const char *text, size_t len, struct pl_arena *a, struct pl_sysctl *v);
+/* "8-4-4-4-12" lower-case hex [p, end) into 16 bytes */
+int pl_parse_uuid(const char *p, const char *end, uint8_t u[16]);
 
 #endif

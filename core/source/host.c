@@ -734,6 +734,33 @@ static int host_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return pl_userns_of_tid(host(s)->root_fd, tid ? tid : tgid, out);
 }
 
+/* A machine file is no task's: a kernel without it (no PSI, no swap
+** support) answers ENOENT, which read_file takes for a task gone. */
+static int machine_file(struct host_source *h, const char *dir, const char *name,
+                        const char **text, size_t *len)
+{
+	int rc = read_file(h, dir, name, text, len);
+	return rc == -ESRCH ? -ENOENT : rc;
+}
+
+/* The sys/ file of a sysctl name: its dots are the path's slashes. */
+static int host_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+{
+	char path[96];
+	int n = snprintf(path, sizeof path, "%s", pl_sysctl_defs[id].name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -ENAMETOOLONG;
+	for (char *c = path; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	const char *text;
+	size_t len;
+	int rc = machine_file(host(s), "sys", path, &text, &len);
+	if (rc == 0 && pl_parse_sysctl(id, text, len, a, out) < 0)
+		rc = -EIO;
+	return rc;
+}
+
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -744,6 +771,17 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_STAT, "stat", pl_parse_machine_stat },
 		{ PL_M_CPUINFO, "cpuinfo", pl_parse_cpuinfo },
 		{ PL_M_FILESYSTEMS, "filesystems", pl_parse_filesystems },
+		{ PL_M_VMSTAT, "vmstat", pl_parse_vmstat },
+		{ PL_M_SWAPS, "swaps", pl_parse_swaps },
+		{ PL_M_PARTITIONS, "partitions", pl_parse_partitions },
+		{ PL_M_DISKSTATS, "diskstats", pl_parse_diskstats },
+		{ PL_M_INTERRUPTS, "interrupts", pl_parse_interrupts },
+		{ PL_M_SOFTIRQS, "softirqs", pl_parse_softirqs },
+		{ PL_M_CGROUPS, "cgroups", pl_parse_cgroups },
+		{ PL_M_CMDLINE, "cmdline", pl_parse_boot_cmdline },
+		{ PL_M_PSI_CPU, "pressure/cpu", pl_parse_psi_cpu },
+		{ PL_M_PSI_MEMORY, "pressure/memory", pl_parse_psi_memory },
+		{ PL_M_PSI_IO, "pressure/io", pl_parse_psi_io },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;
@@ -752,7 +790,7 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 			continue;
 		const char *text;
 		size_t len;
-		rc = read_file(h, ".", files[i].name, &text, &len);
+		rc = machine_file(h, ".", files[i].name, &text, &len);
 		if (rc == 0 && files[i].parse(text, len, a, m) < 0)
 			rc = -EIO;
 	}
@@ -797,6 +835,7 @@ static const struct pl_source_ops host_ops = {
 	.unpin = host_unpin,
 	.userns = host_userns,
 	.load_machine = host_load_machine,
+	.load_sysctl = host_load_sysctl,
 	.destroy = host_destroy,
 };
 

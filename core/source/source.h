@@ -16,6 +16,7 @@
 
 #include "record/arena.h"
 #include "record/machine.h"
+#include "record/sysctl.h"
 #include "record/task.h"
 #include "source/userns.h"
 
@@ -122,6 +123,9 @@ struct pl_source_ops {
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);
+	/* One sys/ setting (record/sysctl.h), or -ENOENT where the machine has
+	** none; NULL: none at all. */
+	int (*load_sysctl)(struct pl_source *s, int id, struct pl_arena *arena, struct pl_sysctl *out);
 	void (*destroy)(struct pl_source *s);
 };
 

@@ -181,6 +181,17 @@ MACHINE_FMT(g_pid_max, pl_fmt_pid_max)
 MACHINE_FMT(g_osrelease, pl_fmt_osrelease)
 MACHINE_FMT(g_ostype, pl_fmt_ostype)
 MACHINE_FMT(g_hostname, pl_fmt_hostname)
+MACHINE_FMT(g_vmstat, pl_fmt_vmstat)
+MACHINE_FMT(g_swaps, pl_fmt_swaps)
+MACHINE_FMT(g_partitions, pl_fmt_partitions)
+MACHINE_FMT(g_diskstats, pl_fmt_diskstats)
+MACHINE_FMT(g_interrupts, pl_fmt_interrupts)
+MACHINE_FMT(g_softirqs, pl_fmt_softirqs)
+MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
+MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
+static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
+static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
+static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
 
 /* No target: ENOENT, or the errno the kernel refused the daemon with. */
 static int put_link(const char *target, int err, struct pl_buf *o)
@@ -205,6 +216,9 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
 #define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
 #define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
+/* A sys/ setting: named as sysctl names it, formatted by its type. */
+#define SYSCTL_(id, nm, type, n) \
+	[PL_G_SYSCTL_FIRST + PL_SYSCTL_##id] = { .name = nm, .mneed = PL_M_SYSCTL },
 
 #define NONE PL_PTRACE_NONE
 #define READ PL_PTRACE_READ
@@ -252,6 +266,19 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
 	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
 	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
+	MACHINE_(PL_G_VMSTAT, "vmstat", PL_M_VMSTAT, g_vmstat),
+	MACHINE_(PL_G_SWAPS, "swaps", PL_M_SWAPS, g_swaps),
+	MACHINE_(PL_G_PARTITIONS, "partitions", PL_M_PARTITIONS, g_partitions),
+	MACHINE_(PL_G_DISKSTATS, "diskstats", PL_M_DISKSTATS, g_diskstats),
+	MACHINE_(PL_G_INTERRUPTS, "interrupts", PL_M_INTERRUPTS, g_interrupts),
+	MACHINE_(PL_G_SOFTIRQS, "softirqs", PL_M_SOFTIRQS, g_softirqs),
+	MACHINE_(PL_G_CGROUPS, "cgroups", PL_M_CGROUPS, g_cgroups),
+	/* the top-level cmdline; "cmdline" is the task's */
+	MACHINE_(PL_G_BOOT_CMDLINE, "boot_cmdline", PL_M_CMDLINE, g_boot_cmdline),
+	MACHINE_(PL_G_PSI_CPU, "pressure_cpu", PL_M_PSI_CPU, g_psi_cpu),
+	MACHINE_(PL_G_PSI_MEMORY, "pressure_memory", PL_M_PSI_MEMORY, g_psi_memory),
+	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
+	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
 	LINK_(PL_G_ROOT, "root", PL_F_LINKS, READ, g_root),
@@ -317,12 +344,23 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 	return 0;
 }
 
+/* A sys/ setting: loaded on its own, one file on the host. */
+static int format_sysctl(struct pl_source *src, int id, struct pl_arena *a, struct pl_buf *out)
+{
+	struct pl_sysctl v;
+	memset(&v, 0, sizeof v);
+	int rc = src->ops->load_sysctl ? src->ops->load_sysctl(src, id, a, &v) : -ENOENT;
+	return rc < 0 ? rc : pl_fmt_sysctl(id, &v, out);
+}
+
 static int format_machine(struct pl_source *src, const struct pl_builtin *b, struct pl_buf *out)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
 		return -ENOMEM;
 	pl_arena_reset(&s->arena);
+	if (b->mneed == PL_M_SYSCTL)
+		return format_sysctl(src, (int)(b - pl_builtins) - PL_G_SYSCTL_FIRST, &s->arena, out);
 	memset(&s->machine, 0, sizeof s->machine);
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)

@@ -29,9 +29,12 @@ enum pl_gen_id {
 	/* machine-wide files of the top level */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
 	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
-	PL_G_HOSTNAME,
+	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
+	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
+	PL_G_PSI_MEMORY, PL_G_PSI_IO,
+	PL_G_SYSCTL_FIRST, /* + PL_SYSCTL_*: named by their sysctl names */
 	/* links */
-	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
+	PL_G_EXE = PL_G_SYSCTL_FIRST + PL_SYSCTL_COUNT, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
 	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
 	/* not nameable in a layout: the checks of fd/N links and fdinfo/ */
