@@ -33,6 +33,19 @@ static void parse(struct world_build *wb, const char *what, const char *text, si
 		luaL_error(wb->L, "world machine: %s is not text the kernel would print", what);
 }
 
+/* A default built in b: moved into the arena and b freed before it is
+** parsed, so that no buffer is left behind if an error unwinds. */
+static void parse_built(struct world_build *wb, const char *what, struct pl_buf *b,
+                        pl_machine_parser fn, struct pl_machine *m)
+{
+	char *text = pl_buf_status(b) == 0 ? pl_arena_strndup(wb->a, b->data, b->len) : NULL;
+	size_t len = b->len;
+	pl_buf_free(b);
+	if (!text)
+		luaL_error(wb->L, "world machine: out of memory");
+	parse(wb, what, text, len, fn, m);
+}
+
 static void cpu_header(struct pl_buf *b, int indent, uint32_t ncpu)
 {
 	pl_buf_printf(b, "%*s", indent, "");
@@ -78,9 +91,7 @@ void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, str
 		row(&b, 3, "RES", ncpu, secs * 10, secs * 10, "   Rescheduling interrupts");
 		row(&b, 3, "ERR", 1, 0, 0, "");
 		row(&b, 3, "MIS", 1, 0, 0, "");
-		if (pl_buf_status(&b) == 0)
-			parse(wb, "interrupts", b.data, b.len, pl_parse_interrupts, m);
-		pl_buf_reset(&b);
+		parse_built(wb, "interrupts", &b, pl_parse_interrupts, m);
 	}
 	if ((text = opt_text(wb, idx, "softirqs", &len))) {
 		parse(wb, "softirqs", text, len, pl_parse_softirqs, m);
@@ -94,18 +105,14 @@ void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, str
 			/* the disk's completions run on cpu0 */
 			row(&b, 12, names[i], ncpu, n + (!strcmp(names[i], "BLOCK") ? DISK_IOS : 0), n, "");
 		}
-		if (pl_buf_status(&b) == 0)
-			parse(wb, "softirqs", b.data, b.len, pl_parse_softirqs, m);
-		pl_buf_reset(&b);
+		parse_built(wb, "softirqs", &b, pl_parse_softirqs, m);
 	}
 	if ((text = opt_text(wb, idx, "diskstats", &len))) {
 		parse(wb, "diskstats", text, len, pl_parse_diskstats, m);
 	} else {
 		pl_buf_printf(&b, " 254       0 vda %u 300 %u 6000 %u 900 %u 9000 0 12000 15000 0 0 0 0 0 0\n",
 		              DISK_IOS * 3 / 5, DISK_SECTORS_READ, DISK_IOS * 2 / 5, DISK_SECTORS_WRITTEN);
-		if (pl_buf_status(&b) == 0)
-			parse(wb, "diskstats", b.data, b.len, pl_parse_diskstats, m);
-		pl_buf_reset(&b);
+		parse_built(wb, "diskstats", &b, pl_parse_diskstats, m);
 	}
 	if ((text = opt_text(wb, idx, "partitions", &len))) {
 		parse(wb, "partitions", text, len, pl_parse_partitions, m);
@@ -113,5 +120,4 @@ void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, str
 		static const char parts[] = "major minor  #blocks  name\n\n 254        0   20971520 vda\n";
 		parse(wb, "partitions", parts, sizeof parts - 1, pl_parse_partitions, m);
 	}
-	pl_buf_free(&b);
 }

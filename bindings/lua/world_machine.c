@@ -254,9 +254,13 @@ static void read_vmstat(struct world_build *wb, int idx, struct pl_machine *m)
 	lua_pop(wb->L, 1);
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
 		pl_buf_printf(&b, "%s %llu\n", c[i].name, (unsigned long long)v[i]);
-	if (pl_buf_status(&b) == 0)
-		machine_text(wb, "vmstat", b.data, b.len, pl_parse_vmstat, m);
+	/* into the arena first: nothing to free if the parse unwinds */
+	char *made = pl_buf_status(&b) == 0 ? pl_arena_strndup(wb->a, b.data, b.len) : NULL;
+	size_t made_len = b.len;
 	pl_buf_free(&b);
+	if (!made)
+		luaL_error(wb->L, "world machine: out of memory");
+	machine_text(wb, "vmstat", made, made_len, pl_parse_vmstat, m);
 }
 
 /* pressure = { cpu = text, memory = text, io = text } (a resource left out
@@ -369,7 +373,13 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	if ((text = opt_text(wb, idx, "stat", &len))) {
 		machine_text(wb, "stat", text, len, pl_parse_machine_stat, m);
 	} else {
-		/* idle machine: the cpu lines share the uptime, mostly idle */
+		/* idle machine: the cpu lines share the uptime, mostly idle; the
+		** numbers checked before the buffer holds anything an error
+		** would leave behind */
+		uint64_t ctxt = int_in(wb, idx, "ctxt", 100000, 0, INT64_MAX);
+		uint64_t btime = int_in(wb, idx, "btime", 1700000000, 0, INT64_MAX);
+		uint64_t processes = int_in(wb, idx, "processes", 1000, 0, INT64_MAX);
+		unsigned running = (unsigned)int_in(wb, idx, "running", 1, 0, UINT32_MAX);
 		struct pl_buf b = PL_BUF_INIT;
 		uint64_t ticks = m->uptime_cs; /* USER_HZ 100: hundredths are ticks */
 		pl_buf_printf(&b, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long)(ticks * ncpu / 20),
@@ -378,16 +388,16 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 			pl_buf_printf(&b, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", i, (unsigned long long)(ticks / 20),
 			              (unsigned long long)(ticks / 20), (unsigned long long)(ticks * 9 / 10));
 		put_intr(&b, m);
-		pl_buf_printf(&b, "ctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
-		              "procs_blocked 0\n",
-		              (unsigned long long)int_in(wb, idx, "ctxt", 100000, 0, INT64_MAX),
-		              (unsigned long long)int_in(wb, idx, "btime", 1700000000, 0, INT64_MAX),
-		              (unsigned long long)int_in(wb, idx, "processes", 1000, 0, INT64_MAX),
-		              (unsigned)int_in(wb, idx, "running", 1, 0, UINT32_MAX));
+		pl_buf_printf(&b, "ctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\nprocs_blocked 0\n",
+		              (unsigned long long)ctxt, (unsigned long long)btime,
+		              (unsigned long long)processes, running);
 		put_softirq(&b, m);
-		if (pl_buf_status(&b) == 0)
-			machine_text(wb, "stat", b.data, b.len, pl_parse_machine_stat, m);
+		char *made = pl_buf_status(&b) == 0 ? pl_arena_strndup(wb->a, b.data, b.len) : NULL;
+		size_t made_len = b.len;
 		pl_buf_free(&b);
+		if (!made)
+			luaL_error(L, "world machine: out of memory");
+		machine_text(wb, "stat", made, made_len, pl_parse_machine_stat, m);
 	}
 	if ((text = opt_text(wb, idx, "cpuinfo", &len))) {
 		machine_text(wb, "cpuinfo", text, len, pl_parse_cpuinfo, m);
