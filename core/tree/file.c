@@ -225,8 +225,12 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		                                   writer)
 		                    : -EIO;
 	const struct pl_builtin *b = &pl_builtins[e->gen];
-	if (f->real_fd >= 0)
-		return pl_write_host(f->real_fd, b->name, writer, buf, len, off);
+	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
+		pthread_mutex_lock(&f->lock);
+		ssize_t n = pl_write_host(&f->pin, f->real_fd, b->name, writer, buf, len, off);
+		pthread_mutex_unlock(&f->lock);
+		return n;
+	}
 	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
 	                      .writer = writer, .opener = f->opener,
 	                      .buf = buf, .len = len, .off = off };
@@ -286,7 +290,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		f->len = e->content_len;
 		f->borrowed = 1;
 		f->made = 1;
-	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid, pins_mm(b), &f->pin)) &&
+	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid,
+	                                         !pins_mm(b) ? PL_PIN_TASK
+	                                         : writing   ? PL_PIN_MM_WRITE : PL_PIN_MM,
+	                                         &f->pin)) &&
 	           b && !b->mneed) {
 		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
 			rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
