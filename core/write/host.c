@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -249,8 +250,46 @@ static void report(int sock, long long result, int pass_fd)
 	syscall(SYS_sendmsg, sock, &msg, MSG_NOSIGNAL);
 }
 
+/* Close every fd but the `n` of keep (ascending; negative ones skipped). */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned first = 0;
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first)
+			syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
+		first = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, first, ~0u, 0);
+}
+
+static void sort3(int *v)
+{
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 2 - i; k++)
+			if (v[k] > v[k + 1]) {
+				int t = v[k];
+				v[k] = v[k + 1];
+				v[k + 1] = t;
+			}
+}
+
+/*
+** The child holds only what it needs: its copy of the daemon's fds is
+** closed (but the file it opens under or writes through, the caller's
+** namespace and its socket), and it is not dumpable before its ids become
+** the caller's (commit_creds makes it so anyway, fs.suid_dumpable 0 or 2
+** provided): a caller may not ptrace it, read its memory (a copy of the
+** daemon's) or take its fds.  It may signal it, being its owner: a stop
+** costs the daemon the wait's bound, no more (run_child).
+*/
 static void child(const struct job *j, int sock)
 {
+	int keep[3] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd };
+	sort3(keep);
+	close_all_but(keep, 3);
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
 	long long rc = j->cr->self ? 0 : become(j->cr);
 	if (rc == 0 && j->path) {
 		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
@@ -265,25 +304,45 @@ static void child(const struct job *j, int sock)
 	syscall(SYS_exit_group, 0);
 }
 
+/* How long a child may take: opening or writing a task's file takes no
+** time to speak of; a child that has not answered by then was stopped
+** (by its caller, who may signal it) and is ended. */
+#define CHILD_TIMEOUT_MS 5000
+
 /*
-** Run j in a child and collect its result.  The child is made by the raw
-** clone system call, as fork makes it but without the C library's fork
-** handlers (it runs no library code); every signal stays blocked in it,
-** so none of the daemon's handlers runs there.
+** fs.suid_dumpable 1 ("debug") leaves a process dumpable through changes
+** of its ids: the child would be open to its caller's ptrace, with a copy
+** of the daemon's memory.  No child then.
+*/
+static int children_safe(void)
+{
+	char text[8];
+	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text);
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && (text[0] == '0' || text[0] == '2');
+}
+
+/*
+** Run j in a child and collect its result (and, for an open, the fd).  The
+** child is made by the raw clone system call, as fork makes it but
+** without the C library's fork handlers (it runs no library code); every
+** signal stays blocked in it, so none of the daemon's handlers runs there.
 */
 static long long run_child(const struct job *j, int *fd_out)
 {
 	int sv[2];
+	if (!children_safe())
+		return -EACCES;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
-	if (pid == 0) {
-		syscall(SYS_close, sv[0]);
+	if (pid == 0)
 		child(j, sv[1]);
-	}
 	int err = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	close(sv[1]);
@@ -299,10 +358,19 @@ static long long run_child(const struct job *j, int *fd_out)
 	struct iovec iov = { &result, sizeof result };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 	                      .msg_control = u.space, .msg_controllen = sizeof u.space };
-	ssize_t n;
-	while ((n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+	struct pollfd pfd = { sv[0], POLLIN, 0 };
+	int ready;
+	while ((ready = poll(&pfd, 1, CHILD_TIMEOUT_MS)) < 0 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof result)
+	ssize_t n = -1;
+	if (ready > 0) {
+		while ((n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+			;
+	} else {
+		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
+		result = -EINTR;
+	}
+	if (ready > 0 && n != (ssize_t)sizeof result)
 		result = -EIO;
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	int fd = -1;
