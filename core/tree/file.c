@@ -216,8 +216,8 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
-	if (!f->writable)
-		return -EBADF;
+	if (!f->writable) /* no write method (opened for writing all the same) */
+		return -EINVAL;
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
 	if (e->kind == PL_K_LUA)
@@ -274,9 +274,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
-	/* Only files with a write method take writes, whatever a layout's mode. */
-	if (writing && !(b && b->write && n.tgid) && !(e && e->kind == PL_K_LUA && e->wref))
-		return -EACCES;
+	/* Only files with a write method take writes, whatever a layout's mode;
+	** the others open for writing once the mode bits allow it (root's
+	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
+	int takes_writes = (b && b->write && n.tgid) || (e && e->kind == PL_K_LUA && e->wref);
 	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
@@ -284,7 +285,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	f->ino = ino;
 	f->entry = e;
 	f->uid = c->uid;
-	f->writable = writing;
+	f->writable = writing && takes_writes;
 	if (e && e->kind == PL_K_STUB) {
 		f->data = e->content;
 		f->len = e->content_len;
@@ -301,7 +302,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		}
 		f->is_mem = e->gen == PL_G_MEM;
 		f->made = f->is_mem;
-		if (rc == 0 && writing)
+		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
 	}
 	/* a handle opened only for writing is never read: nothing to make */

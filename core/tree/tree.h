@@ -79,7 +79,7 @@ struct pl_file {
 	struct pl_pin pin;         /* its task, and the address space it reads */
 	pthread_mutex_t lock;      /* reads take turns */
 	/* Opened for writing: */
-	int writable;
+	int writable;              /* opened for writing, and the file takes writes */
 	int real_fd;               /* a host task's own file, opened as the opener; -1 */
 	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
 };
