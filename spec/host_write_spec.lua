@@ -31,17 +31,18 @@ local testenv = require "testenv"
 
 local USER, NOBODY = 40001, 65534
 
--- Run with P (the probe helper), M (selfmem), S (nswrite), A, U, N (target
--- pids).
+-- Run with P (the probe helper), M (selfmem), S (nswrite), A, U, N, Z (a
+-- zombie), T (two threads) and W (T's second thread): target pids.
 -- `line LABEL CMD...` prints "LABEL => " and CMD's output on one line ('|' for
 -- newlines), target pids replaced by their names.
 local SCRIPT = [=[
 set -u
-export P M S A U N
+export P M S A U N Z T W
 as() { u=$1; shift; setpriv --reuid=$u --regid=$u --clear-groups -- "$@"; }
 line() {
   label=$1; shift
   out=$("$@" 2>&1 | sed -e "s/\b$A\b/<A>/g" -e "s/\b$U\b/<U>/g" -e "s/\b$N\b/<N>/g" \
+                       -e "s/\b$Z\b/<Z>/g" -e "s/\b$T\b/<T>/g" -e "s/\b$W\b/<W>/g" \
                        -e 's/^\(sh\|bash\): [^:]*: //' | tr '\n' '|')
   printf '%s => %s\n' "$label" "$out"
 }
@@ -117,6 +118,16 @@ line "root: A's task comm" w /proc/$A/task/$A/comm renamed
 line "nobody: U's comm" as 65534 "$P" write /proc/$U/comm renamed
 line "root: A's comm after" cat /proc/$A/comm
 
+# a zombie; a thread of another group
+for f in oom_score_adj coredump_filter comm mem uid_map setgroups; do
+  line "root: Z's $f" w /proc/$Z/$f 1
+done
+line "root: W's oom_score_adj" w /proc/$T/task/$W/oom_score_adj 77
+line "root: T's oom_score_adj after" cat /proc/$T/oom_score_adj
+line "root: W's comm" w /proc/$T/task/$W/comm renamed
+line "root: W's comm after" cat /proc/$T/task/$W/comm
+line "root: W's coredump_filter (none in task/)" w /proc/$T/task/$W/coredump_filter 1
+
 # mem
 line "root: its own mem" "$M"
 line "user: its own mem" as 40001 "$M"
@@ -153,11 +164,26 @@ local function start_targets()
     A = procs.spawn({ "sleep", "1000" }, { name = "root's" }),
     U = procs.spawn(as_user(USER, { "sleep", "1000" }), { name = "user's" }),
     N = procs.spawn(as_user(USER, { "unshare", "-U", "sleep", "1000" }), { name = "in a userns" }),
+    Zp = procs.spawn({ "sh", "-c", "sleep 0 & exec sleep 1000" }, { name = "a zombie's parent" }),
+    T = procs.spawn({ testenv.helper("threads"), fixture().work }, { name = "threads",
+      stdout = fixture().work .. "/threads" .. os.time() .. math.random(1e6) .. ".out" }),
   }
-  suite.defer("reap the targets", function() for _, p in pairs(T) do p:reap() end end)
+  suite.defer("reap the targets", function()
+    for _, p in pairs(T) do if type(p) == "table" then p:reap() end end
+  end)
   for _, p in pairs(T) do
-    procs.wait_for(function() return comm_of(p.pid) == "sleep\n" end, 30, p.name .. " target")
-    p:stop_and_wait()
+    if p ~= T.T then
+      procs.wait_for(function() return comm_of(p.pid) == "sleep\n" end, 30, p.name .. " target")
+    end
+  end
+  T.worker = math.tointeger(tonumber(T.T:wait_output("^ready (%d+)")))
+  T.Z = procs.wait_for(function()
+    for _, c in ipairs(procs.children(T.Zp.pid)) do
+      if procs.state(c) == "Z" then return c end
+    end
+  end, 30, "the zombie")
+  for _, p in pairs(T) do
+    if type(p) == "table" then p:stop_and_wait() end
   end
   return T
 end
@@ -170,7 +196,8 @@ local function run(T, on_mount)
   local r = sh.run({ "unshare", "-m", "--propagation", "private", "env",
                      "P=" .. testenv.helper("probe"), "M=" .. testenv.helper("selfmem"),
                      "S=" .. testenv.helper("nswrite"),
-                     "A=" .. T.A.pid, "U=" .. T.U.pid, "N=" .. T.N.pid,
+                     "A=" .. T.A.pid, "U=" .. T.U.pid, "N=" .. T.N.pid, "Z=" .. T.Z,
+                     "T=" .. T.T.pid, "W=" .. T.worker,
                      "sh", "-c", inner }, { timeout = 300 })
   lu.assertEquals(r.code, 0, r.err)
   local fstype, out = r.out:match("^(%S+)\n(.*)$")
@@ -205,6 +232,7 @@ local results = suite.once(function()
   for run, T in pairs { kernel = R.kernel_targets, mount = R.mount_targets } do
     local h = {}
     for name, p in pairs(T) do
+      if type(p) == "number" then p = { pid = p } end
       h[name] = {}
       for _, file in ipairs { "oom_score_adj", "coredump_filter", "comm", "uid_map", "gid_map",
                               "setgroups" } do
@@ -214,7 +242,7 @@ local results = suite.once(function()
     R.held[run] = h
   end
   for _, T in ipairs { R.kernel_targets, R.mount_targets } do
-    for _, p in pairs(T) do p:reap() end
+    for _, p in pairs(T) do if type(p) == "table" then p:reap() end end
   end
   return R
 end)

@@ -183,7 +183,7 @@ static int read_map(struct pl_caller *c, const char *file, struct pl_idmap_exten
 	struct pl_arena a = PL_ARENA_INIT;
 	const struct pl_idmap_extent *v;
 	int rc = pl_parse_idmap(text, (size_t)len, &a, &v, n);
-	if (rc == 0 && *n <= PL_IDMAP_MAX_EXTENTS)
+	if (rc == 0 && *n > 0 && *n <= PL_IDMAP_MAX_EXTENTS) /* an empty map has no array */
 		memcpy(e, v, *n * sizeof *e);
 	pl_arena_free(&a);
 	return rc;
