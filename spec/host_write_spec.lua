@@ -339,4 +339,58 @@ function TestComm.test_own_comm_is_refused_not_pretended()
   lu.assertEquals(run_on(true), "write:EOPNOTSUPP\nwrite:EOPNOTSUPP\ncat\n")
 end
 
+TestStuck = {}
+
+-- A write into a page that never faults in (a mapping of a FUSE file whose
+-- server never answers) waits as long as the page does.  Writes to one
+-- file take turns in the kernel, so writers of 8 processes' mem files:
+-- they hold up only their own uid's share of the daemon (two of its
+-- threads, not one each), and root's reads and writes through the mount
+-- are answered.
+function TestStuck.test_stuck_mem_writes_hold_up_only_their_caller()
+  local F = fixture()
+  local dir = F.work .. "/stuck"
+  assert(sh.ok("mkdir -p " .. dir))
+  local stuck = procs.spawn({ testenv.helper("stuckfs"), "-f", dir }, { stdout = F.work .. "/stuckfs.out", name = "stuckfs" })
+  local mappers, writers, root_target = {}, {}, nil
+  local ok, err = pcall(function()
+    stuck:wait_output("^ready")
+    for i = 1, 8 do -- all mapped before the first fault takes stuckfs's thread
+      mappers[i] = procs.spawn(as_user(USER, { testenv.helper("mapper"), dir .. "/f" }),
+        { stdout = ("%s/mapper-%d.out"):format(F.work, i), name = "mapper" })
+      mappers[i]:wait_output("^ready")
+    end
+    for i, m in ipairs(mappers) do
+      local addr = tonumber(m:wait_output("^ready 0x(%x+)"), 16)
+      local mem = ("%s/%d/mem"):format(F.mount.dir, m.pid)
+      writers[i] = procs.spawn(as_user(USER, { "sh", "-c", ("printf x | dd of=%s bs=1 seek=%d conv=notrunc status=none")
+        :format(sh.quote(mem), addr) }), { name = "stuck-writer" })
+    end
+    sh.run({ "sleep", "1" })
+    for _, w in ipairs(writers) do lu.assertTrue(w:alive(), "a writer of the stuck page finished") end
+    -- the daemon's threads waiting on the page (uninterruptibly: D)
+    local waiting = 0
+    for _, tid in ipairs(procs.tids(F.mount.proc.pid)) do
+      if procs.state(F.mount.proc.pid, tid) == "D" then waiting = waiting + 1 end
+    end
+    lu.assertTrue(waiting <= 2, waiting .. " of the daemon's threads wait on the stuck page")
+    root_target = procs.spawn({ "sleep", "1000" }, { name = "root's" })
+    procs.wait_for(function() return comm_of(root_target.pid) == "sleep\n" end, 30, "root's target")
+    local r = sh.run({ testenv.helper("probe"), "write",
+                       F.mount:path(root_target.pid .. "/oom_score_adj"), "300" }, { timeout = 20 })
+    lu.assertEquals(r.out, "OK 3\n")
+    lu.assertEquals(fsx.read("/proc/" .. root_target.pid .. "/oom_score_adj"), "300\n")
+    r = sh.run({ testenv.helper("probe"), "read", F.mount:path(mappers[1].pid .. "/status") }, { timeout = 20 })
+    lu.assertStrMatches(r.out, "OK .*")
+  end)
+  stuck:signal("TERM") -- its death lets the stuck faults fail
+  stuck:wait_exit(30)
+  stuck:reap()
+  if fsx.is_mounted(dir) then sh.run({ "fusermount3", "-u", "-z", dir }, { timeout = 60 }) end
+  for _, w in ipairs(writers) do w:wait_exit(30); w:reap() end
+  for _, m in ipairs(mappers) do m:reap() end
+  if root_target then root_target:reap() end
+  if not ok then error(err, 0) end
+end
+
 suite.run()

@@ -371,3 +371,8 @@ int pl_tree_read_copies_in(const struct pl_file *f)
 	int gen = f->entry && f->entry->kind == PL_K_FILE ? f->entry->gen : PL_G_NONE;
 	return (!f->made || f->remade) && (gen == PL_G_CMDLINE || gen == PL_G_ENVIRON);
 }
+
+int pl_tree_write_copies_out(const struct pl_file *f)
+{
+	return f->is_mem && f->real_fd >= 0;
+}
