@@ -5,7 +5,8 @@
 **
 **   writes [-n ITER] [-w WARMUP] PATH...
 **
-** For each PATH, two cases, each ITER timed operations after WARMUP:
+** For each PATH, two cases, each ITER timed operations after WARMUP (the
+** ratio is to the first PATH of the same kind: mem or not):
 **   write   one open(O_WRONLY) kept, then a pwrite at offset 0 per
 **           operation: "100" and "200" in turn (oom_score_adj of the
 **           process itself: allowed to any owner, either way), or for a
@@ -13,7 +14,7 @@
 **   echo    open(O_WRONLY|O_TRUNC) + write + close per operation, as a
 **           shell's `echo 100 > PATH`
 ** Output: a Markdown table, one row per path and case:
-**   | path | case | median µs | mean µs | × the first path |
+**   | path | case | median µs | mean µs | × the first path of its kind |
 ** Exit status 1 on any failed operation (the message says which).
 */
 #ifndef _GNU_SOURCE
@@ -122,18 +123,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uint64_t *ns = malloc((size_t)iters * sizeof *ns);
-	struct result first[2];
+	struct result base[2][2]; /* [mem][echo]: the first path of each kind */
+	int have[2] = { 0, 0 };
 	if (!ns)
 		return 1;
-	printf("| path | case | median µs | mean µs | × first path (median) |\n|---|---|---|---|---|\n");
-	for (int p = optind; p < argc; p++)
+	printf("| path | case | median µs | mean µs | × the first path of its kind (median) |\n"
+	       "|---|---|---|---|---|\n");
+	for (int p = optind; p < argc; p++) {
+		int mem = is_mem(argv[p]);
 		for (int echo = 0; echo < 2; echo++) {
 			struct result r = run(argv[p], echo, iters, warmup, ns);
-			if (p == optind)
-				first[echo] = r;
+			if (!have[mem])
+				base[mem][echo] = r;
 			printf("| %s | %s | %.1f | %.1f | %.1f |\n", argv[p], echo ? "echo" : "write",
-			       r.median, r.mean, r.median / first[echo].median);
+			       r.median, r.mean, r.median / base[mem][echo].median);
 		}
+		have[mem] = 1;
+	}
 	free(ns);
 	return 0;
 }

@@ -23,7 +23,8 @@
 ** A caller whose credentials are the daemon's own (root of the top
 ** namespace with every capability, as most of the daemon's root callers
 ** are) needs no child: the daemon opens and writes itself, with exactly
-** those credentials.  comm always takes a child (see write_comm).
+** those credentials.  comm always takes a child: the daemon writing its
+** own comm would rename itself where Linux refuses the caller (below).
 **
 ** mem is opened by the daemon: the ptrace ATTACH check Linux's mem_open
 ** makes was made for the opener by the tree (pl_builtin_decide, before
