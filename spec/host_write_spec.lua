@@ -101,6 +101,9 @@ line "user in a namespace of its own: U's" as 40001 unshare -U -r "$P" write /pr
 line "user in a namespace of its own: its own" \
   as 40001 unshare -U -r sh -c '"$P" write /proc/self/oom_score_adj 250; cat /proc/self/oom_score_adj'
 line "root in a namespace of its own: A's" unshare -U -r "$P" write /proc/$A/oom_score_adj 5
+line "root without CAP_SYS_RESOURCE: A to -500" setpriv --bounding-set=-sys_resource -- "$P" write /proc/$A/oom_score_adj -500
+line "root without CAP_DAC_OVERRIDE: U's" setpriv --bounding-set=-dac_override -- "$P" write /proc/$U/oom_score_adj 10
+line "user, no_new_privs: its own" as 40001 setpriv --no-new-privs -- sh -c '"$P" write /proc/self/oom_score_adj 50'
 line "bash: echo > its own" bash -c 'echo 500 > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj'
 line "user bash: echo > its own" as 40001 bash -c 'echo 600 > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj'
 line "user bash: echo > A's" as 40001 bash -c "echo 600 > /proc/$A/oom_score_adj"
@@ -293,6 +296,9 @@ function TestHostWrite.test_the_script_exercises_the_kernel()
   lu.assertEquals(k["nobody: U's oom_score_adj"], "open:EACCES|")
   lu.assertEquals(k["nobody: U's coredump_filter"], "open:EACCES|")
   lu.assertEquals(k["user in a namespace of its own: U's"], "OK 3|")
+  lu.assertEquals(k["root without CAP_SYS_RESOURCE: A to -500"], "write:EACCES|")
+  lu.assertEquals(k["root without CAP_DAC_OVERRIDE: U's"], "open:EACCES|")
+  lu.assertEquals(k["user, no_new_privs: its own"], "OK 2|")
   lu.assertEquals(k["bash: echo > its own"], "500|")
   lu.assertEquals(k["user bash: echo > its own"], "600|")
   lu.assertStrContains(k["user bash: echo > A's"], "Permission denied")
