@@ -229,6 +229,7 @@ local results = suite.once(function()
   R.kernel, R.kernel_text = run(R.kernel_targets, false)
   R.mount_targets = start_targets()
   R.mount, R.mount_text = run(R.mount_targets, true)
+  -- HW_DUMP=1 in the environment: both runs' lines on stderr (ctest -V)
   if os.getenv("HW_DUMP") then io.stderr:write(R.kernel_text, "---\n", R.mount_text) end
   -- what the kernel holds after each run, read here, from the real /proc
   R.held = {}
