@@ -293,7 +293,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		f->made = 1;
 	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid,
 	                                         !pins_mm(b) ? PL_PIN_TASK
-	                                         : writing   ? PL_PIN_MM_WRITE : PL_PIN_MM,
+	                                         : f->writable ? PL_PIN_MM_WRITE : PL_PIN_MM,
 	                                         &f->pin)) &&
 	           b && !b->mneed) {
 		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
