@@ -4,7 +4,8 @@
 ** must never lend that to a caller (no confused deputy).
 **
 **   caller.c      the caller's facts, read on demand from the host, and the
-**                 capabilities it holds in a user namespace (cap_capable)
+**                 capabilities it holds in a user namespace (cap_capable),
+**                 and its credentials whole for acting as it (pl_creds)
 **   permission.c  generic_permission: mode bits and the DAC capabilities
 **   ptrace.c      ptrace_may_access (commoncap, Yama), task_dump_owner
 **
@@ -89,6 +90,29 @@ uint32_t pl_idview_map(const struct pl_idmap_extent *e, size_t n, uint32_t id, u
 /* CAP_SYS_PTRACE in the top namespace: every ptrace check but Yama's
 ** scope 3 passes, so the target's facts need not be read. */
 int pl_caller_ptraces_all(struct pl_caller *c, int mode);
+
+/*
+** The caller's credentials whole, for a process that is to act as the
+** caller (core/write/host.c): ids as the daemon's user namespace names
+** them (as kernel ids, when that is the initial one), its supplementary
+** groups, its capability sets (relative to its own user namespace) and
+** that namespace.
+*/
+struct pl_creds {
+	uint32_t uid[4], gid[4];   /* real, effective, saved, filesystem */
+	uint32_t *groups;          /* supplementary groups (malloc'd; NULL when none) */
+	size_t ngroups;
+	uint64_t cap_inh, cap_prm, cap_eff;
+	int userns_fd;             /* its user namespace; -1: the daemon's own */
+	int self;                  /* a caller standing for no process: this one's own */
+};
+
+/* Read them for caller c (release with pl_creds_release): 0 or -errno
+** (-ESRCH: the caller is gone).  A caller the daemon cannot name gets its
+** fsuid and fsgid for every id, no group, no capability, the daemon's
+** user namespace: a stranger. */
+int pl_caller_creds(struct pl_caller *c, struct pl_creds *out);
+void pl_creds_release(struct pl_creds *cr);
 
 /* permission.c: the mode grants mask to owner, group and others alike, so
 ** no need to know who asks. */

@@ -672,7 +672,8 @@ static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct
 		return gone(errno);
 	if (mm) {
 		snprintf(path, sizeof path, "%s/mem", dir);
-		out->mm_fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+		out->mm_fd = openat(h->root_fd, path,
+		                    (mm == PL_PIN_MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		/* the kernel refused even the daemon ATTACH (a task root may not
 		** ptrace): its mem refuses the opener as well, at the same open */
 		if (out->mm_fd < 0 && refused(errno))
@@ -712,6 +713,26 @@ static void host_unpin(struct pl_source *s, struct pl_pin *p)
 		close(p->task_fd);
 	if (p->mm_fd >= 0)
 		close(p->mm_fd);
+}
+
+/*
+** The pinned task's own file, opened by `how` (as a writer would open it):
+** the path names the task by number, so once opened the pin says whether
+** that number still meant the pinned task.
+*/
+static int host_open_host_file(struct pl_source *s, const struct pl_pin *p, const char *name,
+                               int flags, pl_open_fn how, void *arg)
+{
+	char dir[64], path[96];
+	task_dir(dir, sizeof dir, p->tgid, p->tid);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = how(arg, host(s)->root_fd, path, flags);
+	if (host_pin_check(s, p) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -ESRCH;
+	}
+	return fd;
 }
 
 /* One line of text without its newline, into the arena. */
@@ -833,6 +854,7 @@ static const struct pl_source_ops host_ops = {
 	.pin_check = host_pin_check,
 	.read_pinned = host_read_pinned,
 	.unpin = host_unpin,
+	.open_host_file = host_open_host_file,
 	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
