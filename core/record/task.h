@@ -345,6 +345,11 @@ struct pl_task {
 	uint32_t euid, egid;       /* owner of 0555 directories */
 	int dumpable;              /* 0 none, 1 user, 2 root (SUID_DUMP_*) */
 	uint32_t mm_root_uid, mm_root_gid; /* uid/gid 0 of mm->user_ns */
+	/* Entries of the task's directory it does not have, as the tree's
+	** builtin ids name them (bit g: builtin g, tree/builtin.h): a world's
+	** task saved with some files only.  Loaded with the owner, which the
+	** tree asks for at every lookup, so it costs nothing; 0 for the host. */
+	uint64_t absent;
 };
 
 #endif

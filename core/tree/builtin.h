@@ -36,8 +36,21 @@ enum pl_gen_id {
 	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
 	/* not nameable in a layout: the checks of fd/N links and fdinfo/ */
 	PL_G_FD_LINK, PL_G_FDINFO,
+	/* not a generator: task/ itself, as a task's absent entry */
+	PL_G_TASK_DIR,
 	PL_G_COUNT
 };
+_Static_assert(PL_G_COUNT <= 64, "a task's absent entries are a 64-bit mask of builtin ids");
+
+/*
+** A task's absent entries (pl_task.absent): bit g for builtin g, fd/ and
+** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR.  Names
+** as the task's directory has them: a file or link ("maps", "exe",
+** "ns/net"), "ns" (every ns link), "fd", "fdinfo", "task".  The bits of a
+** name, 0 for none; the name of bit g into buf, NULL for none.
+*/
+uint64_t pl_builtin_absent_bits(const char *name);
+const char *pl_builtin_absent_name(int g, char *buf, size_t len);
 
 /* What a builtin's formatter is given. */
 struct pl_gen_ctx {
