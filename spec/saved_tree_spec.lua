@@ -328,6 +328,10 @@ function TestSavedTrees.test_shapes_as_world_facts()
     .. "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t1\n")
   lu.assertEquals(w:format("smaps", 3), "00400000-00401000 r-xp 00000000 08:01 7                                  /bin/true\n"
     .. "Size:                  4 kB\nRss:                   4 kB\n")
+  -- task states of kernels before 4.14
+  local old = p.world { tasks = { { pid = 4, state = "K" } } }
+  lu.assertStrContains(old:format("status", 4), "\nState:\tK (wakekill)\n")
+  lu.assertStrMatches(old:format("stat", 4), "4 %(task%) K .*")
   lu.assertErrorMsgContains("stat_fields is 41, 42, 44, 47 (older kernels) or 52", p.world,
     { tasks = { { pid = 3, stat_fields = 45 } } })
   lu.assertErrorMsgContains("status_lines[2] names no status line", p.world,
