@@ -6,6 +6,7 @@
 #include "tree/builtin.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,6 +301,49 @@ int pl_builtin_lookup(const char *name, int want_link)
 		    strcmp(pl_builtins[i].name, name) == 0)
 			return i;
 	return PL_G_NONE;
+}
+
+static int task_entry(int g)
+{
+	const struct pl_builtin *b = &pl_builtins[g];
+	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF;
+}
+
+uint64_t pl_builtin_absent_bits(const char *name)
+{
+	static const struct { const char *name; int gen; } dirs[] = {
+		{ "fd", PL_G_FD_LINK }, { "fdinfo", PL_G_FDINFO }, { "task", PL_G_TASK_DIR },
+	};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strcmp(name, dirs[i].name) == 0)
+			return 1ull << dirs[i].gen;
+	uint64_t ns = 0;
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		ns |= 1ull << (PL_G_NS_FIRST + i);
+	if (strcmp(name, "ns") == 0)
+		return ns;
+	char buf[40];
+	for (int g = 1; g <= PL_G_TASK_DIR; g++)
+		if (task_entry(g) && strcmp(pl_builtin_absent_name(g, buf, sizeof buf), name) == 0)
+			return 1ull << g;
+	return 0;
+}
+
+const char *pl_builtin_absent_name(int g, char *buf, size_t len)
+{
+	if (g == PL_G_FD_LINK)
+		return "fd";
+	if (g == PL_G_FDINFO)
+		return "fdinfo";
+	if (g == PL_G_TASK_DIR)
+		return "task";
+	if (g <= PL_G_NONE || g >= PL_G_COUNT || !task_entry(g))
+		return NULL;
+	if (g >= PL_G_NS_FIRST && g < PL_G_NS_FIRST + PL_NS_COUNT) {
+		snprintf(buf, len, "ns/%s", pl_ns_names[g - PL_G_NS_FIRST]);
+		return buf;
+	}
+	return pl_builtins[g].name;
 }
 
 int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,

@@ -97,6 +97,7 @@ struct pl_dir {
 	struct pl_dirent *ents;
 	size_t n;
 	int listed;
+	uint64_t absent;           /* its task's absent entries, from opendir */
 	struct pl_arena arena;
 };
 
