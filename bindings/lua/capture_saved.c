@@ -206,7 +206,7 @@ static uint64_t ns_present(int dir)
 static uint64_t expected(int tid_dir)
 {
 	uint64_t all = 0;
-	for (int g = 1; g < PL_G_COUNT; g++) {
+	for (int g = 1; g <= PL_G_TASK_DIR; g++) {
 		char buf[40];
 		if (pl_builtin_absent_name(g, buf, sizeof buf))
 			all |= 1ull << g;
@@ -623,7 +623,7 @@ static int remember(struct plua_saved *s, const struct reader *r, uint64_t check
 static uint64_t formatted_files(void)
 {
 	uint64_t m = 0;
-	for (int g = 1; g < PL_G_COUNT; g++) {
+	for (int g = 1; g <= PL_G_TASK_DIR; g++) {
 		char buf[40];
 		if (pl_builtin_absent_name(g, buf, sizeof buf) && pl_builtins[g].fmt &&
 		    !(pl_builtins[g].flags & PL_B_LINK))
@@ -797,7 +797,7 @@ int plua_saved_verify(lua_State *L, struct plua_saved *s, const char *world, siz
 	}
 	int w = lua_gettop(L);
 	for (size_t i = 0; i < s->n; i++)
-		for (int g = 1; g < PL_G_COUNT; g++)
+		for (int g = 1; g <= PL_G_TASK_DIR; g++)
 			if (s->tasks[i].check >> g & 1)
 				compare_file(L, s, w, &s->tasks[i], g);
 	lua_settop(L, top);
