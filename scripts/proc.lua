@@ -19,21 +19,76 @@ local tid = { only = "tid" }     -- only in /proc/<pid>/task/<tid>/
 
 return p.layout {
   root = {                     -- in Linux's order (proc_root's entries, then self)
+    -- sys/: the settings programs read at start (core/record/sysctl.h says
+    -- who reads which), in sysctl's order.  A layout may add any other
+    -- setting that table names, e.g. kernel/yama/ptrace_scope where the
+    -- host has Yama: p.file("ptrace_scope", "0644", "kernel.yama.ptrace_scope")
     p.dir("sys", "0555", {
+      p.dir("fs", "0555", {
+        p.file("file-max", "0644", "fs.file-max"),
+        p.file("file-nr", "0444", "fs.file-nr"),
+        p.dir("inotify", "0555", {
+          p.file("max_user_instances", "0644", "fs.inotify.max_user_instances"),
+          p.file("max_user_watches", "0644", "fs.inotify.max_user_watches"),
+        }),
+        p.file("nr_open", "0644", "fs.nr_open"),
+      }),
       p.dir("kernel", "0555", {
+        p.file("cap_last_cap", "0444", "kernel.cap_last_cap"),
+        p.file("core_pattern", "0644", "kernel.core_pattern"),
         p.file("hostname", "0644", "hostname"),
+        p.file("ngroups_max", "0444", "kernel.ngroups_max"),
         p.file("osrelease", "0444", "osrelease"),
         p.file("ostype", "0444", "ostype"),
+        p.file("perf_event_paranoid", "0644", "kernel.perf_event_paranoid"),
         p.file("pid_max", "0644", "pid_max"),
+        p.dir("random", "0555", {
+          p.file("boot_id", "0444", "kernel.random.boot_id"),
+          p.file("entropy_avail", "0444", "kernel.random.entropy_avail"),
+          p.file("poolsize", "0444", "kernel.random.poolsize"),
+          p.file("uuid", "0444", "kernel.random.uuid"),
+        }),
+        p.file("threads-max", "0644", "kernel.threads-max"),
+      }),
+      p.dir("net", "0555", {
+        p.dir("core", "0555", {
+          p.file("somaxconn", "0644", "net.core.somaxconn"),
+        }),
+        p.dir("ipv4", "0555", {
+          p.file("ip_forward", "0644", "net.ipv4.ip_forward"),
+          p.file("ip_local_port_range", "0644", "net.ipv4.ip_local_port_range"),
+        }),
+      }),
+      p.dir("user", "0555", {
+        p.file("max_user_namespaces", "0644", "user.max_user_namespaces"),
+      }),
+      p.dir("vm", "0555", {
+        p.file("max_map_count", "0644", "vm.max_map_count"),
+        p.file("overcommit_memory", "0644", "vm.overcommit_memory"),
+        p.file("swappiness", "0644", "vm.swappiness"),
       }),
     }),
     p.file("stat", "0444", "system_stat"),
+    p.file("swaps", "0444", "swaps"),
     p.symlink("mounts", "self/mounts"),
     p.file("uptime", "0444", "uptime"),
+    p.file("vmstat", "0444", "vmstat"),
+    p.file("cgroups", "0444", "cgroups"),
+    p.file("cmdline", "0444", "boot_cmdline"),
     p.file("cpuinfo", "0444", "cpuinfo"),
     p.file("loadavg", "0444", "loadavg"),
     p.file("meminfo", "0444", "meminfo"),
     p.file("version", "0444", "version"),
+    -- written to, these register PSI triggers: not served (EACCES)
+    p.dir("pressure", "0555", {
+      p.file("io", "0666", "pressure_io"),
+      p.file("cpu", "0666", "pressure_cpu"),
+      p.file("memory", "0666", "pressure_memory"),
+    }),
+    p.file("softirqs", "0444", "softirqs"),
+    p.file("diskstats", "0444", "diskstats"),
+    p.file("interrupts", "0444", "interrupts"),
+    p.file("partitions", "0444", "partitions"),
     p.file("filesystems", "0444", "filesystems"),
     p.link("self", "self"),
     p.link("thread-self", "thread_self"),

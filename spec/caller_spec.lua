@@ -228,10 +228,69 @@ local function check(caller, wrap, mount_dir, kernel_wrap)
   end
 end
 
+-- Writes, as the same matrix: every caller writes every writable file of
+-- every target, through the kernel's /proc and through the mount, and the
+-- outcomes must be the same.  What is written changes nothing a later look
+-- could see: each file's own content as the kernel shows it now (a value
+-- written back, a comm renamed to itself, "allow" for a setgroups that
+-- allows), "0 0 1" to id maps already written (EPERM), one byte to mem at
+-- address 0 (never mapped: EIO), so the kernel's side and proclua's judge
+-- the same state.  Files that take no writes (status, stat) are in too.
+local WRITABLE = { "comm", "oom_score_adj", "coredump_filter", "uid_map", "gid_map",
+  "setgroups", "mem", "status", "stat" }
+
+-- A file's content as the kernel shows it, or "0" where it shows none (a
+-- task without mm: coredump_filter): an empty write never reaches a FUSE
+-- daemon (the kernel answers 0 for it), where procfs parses it.
+local function current(path)
+  local text = fsx.read(path)
+  text = text and text:gsub("\n$", "")
+  return (text and text ~= "") and text or "0"
+end
+
+local function write_data(pid, name)
+  if name == "uid_map" or name == "gid_map" then return "0 0 1" end
+  if name == "mem" or name == "status" or name == "stat" then return "x" end
+  return current(("/proc/%d/%s"):format(pid, name))
+end
+
+local function check_writes(caller, wrap, mount_dir)
+  local F = fixture()
+  local kinds = {}
+  for kind in pairs(F.targets) do kinds[#kinds + 1] = kind end
+  table.sort(kinds)
+  local args, names = {}, {}
+  for _, kind in ipairs(kinds) do
+    local pid = F.targets[kind].pid
+    for _, name in ipairs(WRITABLE) do
+      local data = write_data(pid, name)
+      for _, base in ipairs { "/proc", mount_dir } do
+        args[#args + 1] = ("%s/%d/%s"):format(base, pid, name)
+        args[#args + 1] = data
+      end
+      names[#names + 1] = kind .. " " .. name
+    end
+  end
+  local r = probe.run(cat({ "write" }, args), { wrap = wrap })
+  local bad = {}
+  for i, name in ipairs(names) do
+    local k, o = r[2 * i - 1], r[2 * i]
+    if k ~= o and not KNOWN[caller .. " write " .. name] then
+      bad[#bad + 1] = ("%s write %s: kernel %s, proclua %s"):format(caller, name, k, o)
+    end
+  end
+  if #bad > 0 then
+    lu.fail(#bad .. " differences from the kernel:\n  " .. table.concat(bad, "\n  "))
+  end
+end
+
 TestCallers = {}
 for caller, wrap in pairs(CALLERS) do
   TestCallers["test_" .. caller] = function()
     check(caller, wrap, fixture().mount.dir)
+  end
+  TestCallers["test_writes_" .. caller] = function()
+    check_writes(caller, wrap, fixture().mount.dir)
   end
 end
 

@@ -2,7 +2,7 @@
 ** proclua: serve an emulated /proc through FUSE.
 **
 **   proclua [options] MOUNTPOINT
-**   proclua capture [--proc DIR] PID...
+**   proclua capture [--proc DIR [--fill]] PID...
 **
 ** main's steps follow libfuse's example/hello_ll.c: parse the command line
 ** (options.c), load what to serve (served.c), then mount, serve until

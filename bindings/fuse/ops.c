@@ -187,7 +187,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	** caller uid, the rest queued (a ring thread replies itself) */
 	int admitted = 0;
 	if (pl_tree_read_copies_in(f) && !pl_uring_thread()) {
-		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size);
+		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size, NULL);
 		if (rc == 0)
 			return;
 		if (rc < 0)
@@ -214,11 +214,24 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
 	struct pl_caller c = caller_of(req);
+	/* a copy into another process's memory may block on its pages: as reads
+	** that copy in, a few at a time per caller uid */
+	int admitted = 0;
+	if (pl_tree_write_copies_out(f) && !pl_uring_thread()) {
+		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size, buf);
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			return (void)fuse_reply_err(req, -rc);
+		admitted = 1;
+	}
 	ssize_t n = pl_tree_write(tree_of(req), &c, f, (uint64_t)off, buf, size);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_write(req, (size_t)n);
+	if (admitted)
+		pl_slowlane_done(c.uid);
 	pl_tree_request_done();
 }
 

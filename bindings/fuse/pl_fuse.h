@@ -27,13 +27,15 @@ struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_t
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
 
-/* slowlane.c: reads that copy another process's memory in, a few at a time
-** per caller uid (see there).  admit: 1 when the caller may serve the read
-** now (then pl_slowlane_done(uid) after its reply), 0 when it was queued
-** (the pool replies), -errno when it could not be (the caller replies). */
+/* slowlane.c: reads that copy another process's memory in, and writes that
+** copy into it, a few at a time per caller uid (see there).  admit (data:
+** a write's size bytes, NULL for a read): 1 when the caller may serve the
+** request now (then pl_slowlane_done(uid) after its reply), 0 when it was
+** queued (the pool replies), -errno when it could not be (the caller
+** replies). */
 int pl_slowlane_start(void);
 int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
-                      const struct pl_caller *c, uint64_t off, size_t size);
+                      const struct pl_caller *c, uint64_t off, size_t size, const char *data);
 void pl_slowlane_done(uint32_t uid);
 void pl_slowlane_stop(void);
 

@@ -1,8 +1,9 @@
 /*
 ** The slow lane: reads whose work copies another process's memory in (mem,
-** and the first read of cmdline and environ) can block for as long as that
-** memory takes to fault in, which a page backed by a FUSE file that never
-** answers makes for ever.  At most PER_UID such reads run at a time for one
+** and the first read of cmdline and environ), and writes that copy into it
+** (a host task's mem), can block for as long as that memory takes to fault
+** in, which a page backed by a FUSE file that never answers makes for
+** ever.  At most PER_UID such reads run at a time for one
 ** caller uid: the worker that took a read serves it at once while its uid
 ** has a share free (no hand-off: a wake-up of another thread costs more
 ** than the read); past that the read waits in a queue that a pool of its
@@ -31,6 +32,7 @@ struct job {
 	struct pl_caller caller;
 	uint64_t off;
 	size_t size;
+	char *data;                /* a write's bytes (size of them); NULL: a read */
 	int interrupted;
 };
 
@@ -86,6 +88,15 @@ static struct job *next_job(void)
 
 static void serve(struct job *j)
 {
+	if (j->data) {
+		ssize_t n = pl_tree_write(j->tree, &j->caller, j->f, j->off, j->data, j->size);
+		if (n < 0)
+			fuse_reply_err(j->req, (int)-n);
+		else
+			fuse_reply_write(j->req, (size_t)n);
+		pl_tree_request_done();
+		return;
+	}
 	struct pl_buf *b = pl_tree_reply_buffer(j->size);
 	if (!b) {
 		fuse_reply_err(j->req, ENOMEM);
@@ -114,6 +125,7 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&lane.lock);
 			fuse_req_interrupt_func(j->req, NULL, NULL); /* waits out a callback */
 			fuse_reply_err(j->req, EINTR);
+			free(j->data);
 			free(j);
 			pthread_mutex_lock(&lane.lock);
 			continue;
@@ -128,6 +140,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&lane.lock);
 		if (n)
 			--*n;
+		free(j->data);
 		free(j);
 		if (lane.head) /* a uid's share may have freed */
 			pthread_cond_broadcast(&lane.work);
@@ -158,7 +171,7 @@ int pl_slowlane_start(void)
 }
 
 int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
-                      const struct pl_caller *c, uint64_t off, size_t size)
+                      const struct pl_caller *c, uint64_t off, size_t size, const char *data)
 {
 	if (!lane.nthreads)
 		return 1;
@@ -171,13 +184,20 @@ int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
 	if (now)
 		return 1;
 	struct job *j = calloc(1, sizeof *j);
-	if (!j)
+	char *copy = data ? malloc(size ? size : 1) : NULL; /* the request's buffer goes with its callback */
+	if (!j || (data && !copy)) {
+		free(j);
+		free(copy);
 		return -ENOMEM;
-	*j = (struct job){ NULL, req, tree, f, *c, off, size, 0 };
+	}
+	if (data && size)
+		memcpy(copy, data, size);
+	*j = (struct job){ NULL, req, tree, f, *c, off, size, copy, 0 };
 	pthread_mutex_lock(&lane.lock);
 	int full = lane.queued >= QUEUE_MAX || lane.stopping;
 	pthread_mutex_unlock(&lane.lock);
 	if (full) {
+		free(j->data);
 		free(j);
 		return -EAGAIN;
 	}

@@ -1,11 +1,20 @@
 /*
-** proclua capture [--proc DIR] PID... : write a world that reproduces live
-** processes (or a saved /proc-like tree) as Lua on stdout.
+** proclua capture [--proc DIR [--fill]] PID... : write a world that
+** reproduces live processes (or a saved /proc tree, capture_saved.c) as
+** Lua on stdout.
 **
-** Facts are loaded through the host source, the same parsers the mount
-** uses; list facts are written back as the kernel's text via the core's
-** formatters, and memory as the bytes of the argv and environment areas.
-** Mounting the result serves the captured files byte for byte.
+** Facts of live processes are loaded through the host source, the same
+** parsers the mount uses; list facts are written back as the kernel's text
+** via the core's formatters, and memory as the bytes of the argv and
+** environment areas.  Mounting the result serves the captured files byte
+** for byte.
+**
+** Exit status: 0 when every pid was captured (and, for a saved tree, every
+** saved file is served as saved: files the tree lacks are reported and
+** absent, not errors); 1 when a pid could not be captured at all (the
+** others are still written); 3 when every pid was, but a saved file could
+** not be parsed or would not be served as saved (each reported with its
+** path and line); 2 for a usage error.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +28,7 @@
 #include "lualib.h"
 
 #include "format/format.h"
+#include "capture.h"
 #include "plua.h"
 #include "plua_facts.h"
 
@@ -38,6 +48,22 @@ static const char serializer[] =
 	"  return table.concat(out) .. ind .. '}'\n"
 	"end\n"
 	"return ser\n";
+
+void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
+{
+	static const char *const keys[] = { "stat_fields", "status_lines", "absent", "pmd_kb" };
+	int drop[] = {
+		!t->stat_fields || t->stat_fields == 52,
+		!t->status_lines || t->status_lines == pl_status_lines_default(t),
+		!t->absent,
+		!t->mm.pmd_kb,
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (drop[i]) {
+			lua_pushnil(L);
+			lua_setfield(L, -2, keys[i]);
+		}
+}
 
 static const unsigned SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN |
                                 PL_F_LINKS | PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP |
@@ -62,6 +88,7 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 	}
 	lua_newtable(L);
 	plua_facts_push(L, t, SCALARS);
+	plua_capture_drop_defaults(L, t);
 	lua_pushinteger(L, tid ? tid : tgid);
 	lua_setfield(L, -2, tid ? "tid" : "pid");
 	/* Groups of facts a zombie's kernel refuses: take each where it answers. */
@@ -159,49 +186,7 @@ static void push_mem(lua_State *L, struct pl_source *src, pl_pid tgid)
 	lua_setfield(L, -2, "mem");
 }
 
-/* A saved tree has no memory to copy: its cmdline and environ files are the
-** bytes that were at arg_start and env_start. */
-static void push_saved_mem(lua_State *L, const char *root, pl_pid pid)
-{
-	static const char *const files[] = { "cmdline", "environ" };
-	static const char *const starts[] = { "arg_start", "env_start" };
-	int n = 0;
-	lua_newtable(L);
-	for (int i = 0; i < 2; i++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%d/%s", root, (int)pid, files[i]);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		luaL_Buffer b;
-		luaL_buffinit(L, &b);
-		size_t got;
-		char *p;
-		do {
-			p = luaL_prepbuffer(&b);
-			got = fread(p, 1, LUAL_BUFFERSIZE, f);
-			luaL_addsize(&b, got);
-		} while (got == LUAL_BUFFERSIZE);
-		fclose(f);
-		luaL_pushresult(&b);
-		lua_getfield(L, -3, starts[i]);
-		lua_Integer at = lua_tointeger(L, -1);
-		lua_pop(L, 1);
-		if (at == 0 || lua_rawlen(L, -1) == 0) {
-			lua_pop(L, 1);
-			continue;
-		}
-		lua_createtable(L, 0, 2);
-		lua_insert(L, -2);
-		lua_setfield(L, -2, "bytes");
-		lua_pushinteger(L, at);
-		lua_setfield(L, -2, "addr");
-		lua_rawseti(L, -2, ++n);
-	}
-	lua_setfield(L, -2, "mem");
-}
-
-static int capture_pid(lua_State *L, struct pl_source *src, const char *saved_root, pl_pid pid)
+static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 {
 	int rc = push_task(L, src, pid, 0);
 	if (rc < 0)
@@ -213,10 +198,7 @@ static int capture_pid(lua_State *L, struct pl_source *src, const char *saved_ro
 	}
 	lua_pop(L, 1);
 	push_fds(L, src, pid);
-	if (saved_root)
-		push_saved_mem(L, saved_root, pid);
-	else
-		push_mem(L, src, pid);
+	push_mem(L, src, pid);
 	struct pl_arena a = PL_ARENA_INIT;
 	struct pl_task th;
 	memset(&th, 0, sizeof th);
@@ -236,21 +218,31 @@ static int capture_pid(lua_State *L, struct pl_source *src, const char *saved_ro
 	return 0;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: proclua capture PID... > world.lua\n"
+	                "       proclua capture --proc DIR [--fill] PID... > world.lua\n");
+	return 2;
+}
+
 int plua_capture(int argc, char **argv)
 {
-	const char *root = "/proc";
-	int first = 1;
-	if (argc > 2 && strcmp(argv[1], "--proc") == 0) {
-		root = argv[2];
-		first = 3;
+	const char *root = NULL;
+	int fill = 0, first = 1;
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (strcmp(argv[first], "--proc") == 0 && first + 1 < argc)
+			root = argv[++first];
+		else if (strcmp(argv[first], "--fill") == 0)
+			fill = 1;
+		else
+			return usage();
 	}
-	if (first >= argc) {
-		fprintf(stderr, "usage: proclua capture [--proc DIR] PID... > world.lua\n");
-		return 2;
-	}
-	struct pl_source *src = pl_host_source_new(root);
-	if (!src) {
-		fprintf(stderr, "proclua capture: %s: %s\n", root, strerror(errno));
+	if (first >= argc || (fill && !root))
+		return usage();
+	struct pl_source *src = root ? NULL : pl_host_source_new("/proc");
+	struct plua_saved *saved = root ? plua_saved_open(root, fill) : NULL;
+	if (!src && !saved) {
+		fprintf(stderr, "proclua capture: %s: %s\n", root ? root : "/proc", strerror(errno));
 		return 1;
 	}
 	lua_State *L = luaL_newstate();
@@ -265,10 +257,13 @@ int plua_capture(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		char *end;
 		long pid = strtol(argv[i], &end, 10);
-		int rc = (*end || pid <= 0) ? -EINVAL
-		         : capture_pid(L, src, first == 3 ? root : NULL, (pl_pid)pid);
+		int bad = *end || end == argv[i] || pid <= 0 || pid > INT32_MAX;
+		int rc = bad ? -EINVAL
+		         : saved ? plua_saved_capture(L, saved, (pl_pid)pid)
+		                 : capture_pid(L, src, (pl_pid)pid);
 		if (rc < 0) {
-			fprintf(stderr, "proclua capture: %s: %s\n", argv[i], strerror(-rc));
+			if (bad || !saved) /* a saved tree's reader said why */
+				fprintf(stderr, "proclua capture: %s: %s\n", argv[i], strerror(-rc));
 			status = 1;
 			continue;
 		}
@@ -278,9 +273,20 @@ int plua_capture(int argc, char **argv)
 	lua_pushvalue(L, tasks);
 	lua_pushliteral(L, "");
 	lua_call(L, 2, 1);
-	printf("-- captured by proclua %s from %s\nlocal p = require \"proclua\"\nreturn p.world {\ntasks = %s,\n}\n",
-	       PROCLUA_VERSION, root, lua_tostring(L, -1));
+	lua_pushfstring(L, "-- captured by proclua %s from %s\nlocal p = require \"proclua\"\n"
+	                   "return p.world {\ntasks = %s,\n}\n",
+	                PROCLUA_VERSION, root ? root : "/proc", lua_tostring(L, -1));
+	size_t len;
+	const char *world = lua_tolstring(L, -1, &len);
+	fwrite(world, 1, len, stdout);
+	if (saved) {
+		plua_saved_verify(L, saved, world, len);
+		if (status == 0 && plua_saved_problems(saved))
+			status = 3;
+		plua_saved_close(saved);
+	}
 	lua_close(L);
-	src->ops->destroy(src);
-	return status;
+	if (src)
+		src->ops->destroy(src);
+	return fflush(stdout) == 0 ? status : 1;
 }

@@ -16,6 +16,7 @@
 #include "lua.h"
 
 #include "format/format.h"
+#include "tree/builtin.h"
 #include "plua_facts.h"
 
 /* ------------------------------------------------------------------------
@@ -178,6 +179,8 @@ static void set_nspid(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 }
 static int push_nspid(lua_State *L, const struct pl_task *t)
 {
+	if (t->ns_levels < 1) /* a status from before 4.1 (no NSpid): a world's default */
+		return 0;
 	return push_u32s(L, (const uint32_t *)t->nspid, (size_t)t->ns_levels);
 }
 
@@ -345,6 +348,125 @@ static int push_fds(lua_State *L, const struct pl_task *t)
 	return 1;
 }
 
+/* ------------------------------------------------------------------------
+** shapes: what an older kernel's files print, for a saved tree's world
+*/
+
+/* stat_fields = 44: stat as a kernel of before 3.3 printed it (52, the
+** default, is this kernel's) */
+static void set_stat_fields(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	uint64_t n = int_at(c, idx, "stat_fields");
+	if (n != 41 && n != 42 && n != 44 && n != 47 && n != 52)
+		luaL_error(c->L, "%s: stat_fields is 41, 42, 44, 47 (older kernels) or 52", c->who);
+	t->stat_fields = (uint8_t)n;
+}
+static int push_stat_fields(lua_State *L, const struct pl_task *t)
+{
+	lua_pushinteger(L, t->stat_fields ? t->stat_fields : 52);
+	return 1;
+}
+
+/* A list of names into a mask by `bits` (0: no such name). */
+static uint64_t names_mask(const struct plua_fact_ctx *c, int idx, const char *what,
+                           uint64_t (*bits)(const char *))
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = plua_list_len(L, idx, 128, c->who, what);
+	uint64_t mask = 0;
+	for (size_t i = 1; i <= n; i++) {
+		lua_geti(L, idx, (lua_Integer)i);
+		const char *name = lua_tostring(L, -1);
+		uint64_t b = name && lua_type(L, -1) == LUA_TSTRING ? bits(name) : 0;
+		if (!b)
+			luaL_error(L, "%s: %s[%d] names no %s", c->who, what, (int)i,
+			           strcmp(what, "absent") ? "status line" : "file of a task");
+		mask |= b;
+		lua_pop(L, 1);
+	}
+	return mask;
+}
+
+/* status_lines = { "Name", "State", ... }: the lines an older kernel's
+** status printed (default: this kernel's for the task) */
+static void set_status_lines(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	t->status_lines = names_mask(c, idx, "status_lines", pl_status_line_bit);
+	if (!t->status_lines)
+		luaL_error(c->L, "%s: status_lines names no line", c->who);
+}
+static int push_status_lines(lua_State *L, const struct pl_task *t)
+{
+	uint64_t lines = t->status_lines ? t->status_lines : pl_status_lines_default(t);
+	lua_newtable(L);
+	int n = 0;
+	for (unsigned i = 0; pl_status_line_name(i); i++)
+		if (lines >> i & 1) {
+			lua_pushstring(L, pl_status_line_name(i));
+			lua_rawseti(L, -2, ++n);
+		}
+	return 1;
+}
+
+/* absent = { "maps", "environ", "ns", ... }: what the task's directory
+** does not have (a saved tree's partial task) */
+static void set_absent(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	t->absent = names_mask(c, idx, "absent", pl_builtin_absent_bits);
+}
+static int push_absent(lua_State *L, const struct pl_task *t)
+{
+	lua_newtable(L);
+	int n = 0;
+	uint64_t ns = pl_builtin_absent_bits("ns");
+	if ((t->absent & ns) == ns) { /* the whole of ns/ */
+		lua_pushliteral(L, "ns");
+		lua_rawseti(L, -2, ++n);
+	}
+	for (int g = 0; g < 64; g++) {
+		char buf[40];
+		const char *name = (t->absent >> g & 1) && !((t->absent & ns) == ns && (ns >> g & 1))
+		                   ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;
+		if (name) {
+			lua_pushstring(L, name);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+	return 1;
+}
+
+/* cmdline_text, environ_text: the kernel's own files, bytes as they are,
+** served where the task's stat masks the addresses they are read from */
+static void set_bytes(const struct plua_fact_ctx *c, int idx, const char *what,
+                      const char **text, size_t *len)
+{
+	size_t n;
+	const char *s = text_at(c, idx, what, &n);
+	char *copy = alloc_or_raise(c, n ? n : 1);
+	memcpy(copy, s, n);
+	*text = copy;
+	*len = n;
+}
+static void set_cmdline_text(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	set_bytes(c, idx, "cmdline_text", &t->cmdline_text, &t->cmdline_len);
+}
+static void set_environ_text(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	set_bytes(c, idx, "environ_text", &t->environ_text, &t->environ_len);
+}
+static int push_cmdline_text(lua_State *L, const struct pl_task *t)
+{
+	lua_pushlstring(L, t->cmdline_text ? t->cmdline_text : "", t->cmdline_len);
+	return 1;
+}
+static int push_environ_text(lua_State *L, const struct pl_task *t)
+{
+	lua_pushlstring(L, t->environ_text ? t->environ_text : "", t->environ_len);
+	return 1;
+}
+
 static int push_threads(lua_State *L, const struct pl_task *t)
 {
 	return push_u32s(L, (const uint32_t *)t->threads, t->nthreads);
@@ -401,6 +523,7 @@ const struct plua_fact plua_facts[] = {
 	U64("data_vm", SU, mm.data_vm), U64("stack_vm", SU, mm.stack_vm), U64("exec_vm", SU, mm.exec_vm),
 	U64("vm_exe_kb", SU, mm.vm_exe_kb), U64("vm_lib_kb", SU, mm.vm_lib_kb),
 	U64("pte_kb", SU, mm.pte_kb), U64("swap", SU, mm.swap), U64("hugetlb_kb", SU, mm.hugetlb_kb),
+	U64("pmd_kb", SU, mm.pmd_kb),
 	/* status; uid and gid take all four ids at once, so a world sets them
 	** before euid, suid, ... (see world_task.c) */
 	{ "uid", SU, PLUA_U32, T(cred.uid[0]), set_uid, NULL }, U32("euid", SU, cred.uid[1]),
@@ -433,6 +556,12 @@ const struct plua_fact plua_facts[] = {
 	U32("coredump_filter", PL_F_OOM, coredump_filter), STR("wchan", PL_F_WCHAN, wchan),
 	STR("exe", PL_F_LINKS, exe), STR("cwd", PL_F_LINKS, cwd), STR("root", PL_F_LINKS, root),
 	I32("dumpable", PL_F_OWNER, dumpable),
+	LIST("absent", PL_F_OWNER, set_absent, push_absent),
+	/* the shape of an older kernel's files */
+	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
+	LIST("status_lines", SU, set_status_lines, push_status_lines),
+	LIST("cmdline_text", PL_F_CMDLINE, set_cmdline_text, push_cmdline_text),
+	LIST("environ_text", PL_F_ENVIRON, set_environ_text, push_environ_text),
 	I32("setgroups_allowed", PL_F_IDMAP, setgroups_allowed),
 	LIST("setgroups", PL_F_IDMAP, set_setgroups, push_setgroups),
 	LIST("uid_map", PL_F_IDMAP, set_uid_map, push_uid_map),
@@ -492,8 +621,9 @@ void plua_fact_set(const struct plua_fact_ctx *c, const struct plua_fact *f, int
 	}
 	case PLUA_CHAR: {
 		const char *s = lua_tostring(L, idx);
-		if (lua_type(L, idx) != LUA_TSTRING || strlen(s) != 1 || !strchr("RSDTtXZPI", s[0]))
-			luaL_error(L, "%s: field '%s' must be one state letter (R S D T t X Z P I)",
+		/* x, K and W: kernels before 4.14 */
+		if (lua_type(L, idx) != LUA_TSTRING || strlen(s) != 1 || !strchr("RSDTtXZPIxKW", s[0]))
+			luaL_error(L, "%s: field '%s' must be one state letter (R S D T t X Z P I x K W)",
 			           c->who, f->name);
 		t->state = s[0];
 		return;

@@ -51,5 +51,11 @@ void plua_world_default_regions(struct world_build *wb, struct pl_task *t);
 
 /* world_machine.c: the machine = { ... } table at idx into m. */
 void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine *m);
+/* world_devices.c: interrupts, softirqs, diskstats, partitions (before
+** the stat and vmstat they feed). */
+void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, struct pl_machine *m);
+/* world_sysctl.c: machine.sysctl, over the defaults of a machine with
+** total_kb of memory. */
+void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, struct pl_machine *m);
 
 #endif

@@ -89,7 +89,8 @@ static int cmp_fd(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... } */
+/* fds = { { fd = 0, target = "/dev/null", mode = "r", pos =, flags =, mnt_id =, ino = }, ... }
+** (mnt_id = false, ino = false: fdinfo without that line, as before 3.15 and 5.14) */
 static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 {
 	lua_State *L = wb->L;
@@ -118,8 +119,14 @@ static void read_fds(struct world_build *wb, int idx, struct pl_task *t)
 		fi[i].fd = fds[i].fd;
 		fi[i].info.pos = plua_world_int_field(wb, e, "pos", 0);
 		fi[i].info.flags = (uint32_t)plua_world_int_field(wb, e, "flags", 0100000 | acc); /* O_LARGEFILE */
-		fi[i].info.mnt_id = (uint32_t)plua_world_int_field(wb, e, "mnt_id", 1);
-		fi[i].info.ino = plua_world_int_field(wb, e, "ino", 0);
+		/* mnt_id = false, ino = false: an older kernel's fdinfo without the line */
+		fi[i].info.no_mnt_id = lua_getfield(L, e, "mnt_id") == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+		fi[i].info.no_ino = lua_getfield(L, e, "ino") == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+		lua_pop(L, 2);
+		if (!fi[i].info.no_mnt_id)
+			fi[i].info.mnt_id = (uint32_t)plua_world_int_field(wb, e, "mnt_id", 1);
+		if (!fi[i].info.no_ino)
+			fi[i].info.ino = plua_world_int_field(wb, e, "ino", 0);
 		lua_getfield(L, e, "extra");
 		fi[i].info.extra = pl_arena_strdup(wb->a, luaL_optstring(L, -1, ""));
 		lua_pop(L, 4);
@@ -240,7 +247,7 @@ static const struct pl_task *defaults_of(struct world_build *wb)
 	pl_parse_gid_map(default_idmap, sizeof default_idmap - 1, wb->a, d);
 	plua_world_default_regions(wb, d);
 	for (int i = 0; i < 3; i++)
-		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "" } };
+		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "", 0, 0 } };
 	wb->dflt_fdinfo = fi;
 	return wb->dflt = d;
 }

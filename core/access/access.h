@@ -4,7 +4,8 @@
 ** must never lend that to a caller (no confused deputy).
 **
 **   caller.c      the caller's facts, read on demand from the host, and the
-**                 capabilities it holds in a user namespace (cap_capable)
+**                 capabilities it holds in a user namespace (cap_capable),
+**                 and its credentials whole for acting as it (pl_creds)
 **   permission.c  generic_permission: mode bits and the DAC capabilities
 **   ptrace.c      ptrace_may_access (commoncap, Yama), task_dump_owner
 **
@@ -24,9 +25,12 @@
 
 #define PL_CAP_DAC_OVERRIDE 1
 #define PL_CAP_DAC_READ_SEARCH 2
+#define PL_CAP_SETGID 6
+#define PL_CAP_SETUID 7
 #define PL_CAP_SYS_PTRACE 19
 #define PL_CAP_SYS_ADMIN 21
 #define PL_CAP_SYS_RESOURCE 24
+#define PL_CAP_SETFCAP 31
 #define PL_CAP_PERFMON 38
 
 enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };
@@ -37,7 +41,7 @@ enum pl_ptrace_mode { PL_PTRACE_NONE, PL_PTRACE_READ, PL_PTRACE_ATTACH };
 /* What of the caller has been read (each at most once per request). */
 enum {
 	PL_CALLER_CAPS   = 1u << 0, /* cap_eff, cap_prm */
-	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid */
+	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid, egid */
 	PL_CALLER_USERNS = 1u << 2, /* userns */
 	PL_CALLER_ROOT   = 1u << 3, /* stands for no process: passes every check */
 };
@@ -51,6 +55,7 @@ struct pl_caller {
 	pl_pid ns_tgid;            /* the group's pid in the caller's own pid namespace */
 	uint32_t uid, gid;         /* fsuid, fsgid */
 	uint32_t euid;             /* cap_capable's owner rule compares it */
+	uint32_t egid;             /* an unprivileged gid_map may map only it */
 	uint64_t cap_eff, cap_prm; /* relative to its own user namespace */
 	struct pl_userns_chain userns; /* n == 0: unknown */
 	unsigned have;             /* PL_CALLER_* */
@@ -85,6 +90,29 @@ uint32_t pl_idview_map(const struct pl_idmap_extent *e, size_t n, uint32_t id, u
 /* CAP_SYS_PTRACE in the top namespace: every ptrace check but Yama's
 ** scope 3 passes, so the target's facts need not be read. */
 int pl_caller_ptraces_all(struct pl_caller *c, int mode);
+
+/*
+** The caller's credentials whole, for a process that is to act as the
+** caller (core/write/host.c): ids as the daemon's user namespace names
+** them (as kernel ids, when that is the initial one), its supplementary
+** groups, its capability sets (relative to its own user namespace) and
+** that namespace.
+*/
+struct pl_creds {
+	uint32_t uid[4], gid[4];   /* real, effective, saved, filesystem */
+	uint32_t *groups;          /* supplementary groups (malloc'd; NULL when none) */
+	size_t ngroups;
+	uint64_t cap_inh, cap_prm, cap_eff;
+	int userns_fd;             /* its user namespace; -1: the daemon's own */
+	int self;                  /* a caller standing for no process: this one's own */
+};
+
+/* Read them for caller c (release with pl_creds_release): 0 or -errno
+** (-ESRCH: the caller is gone).  A caller the daemon cannot name gets its
+** fsuid and fsgid for every id, no group, no capability, the daemon's
+** user namespace: a stranger. */
+int pl_caller_creds(struct pl_caller *c, struct pl_creds *out);
+void pl_creds_release(struct pl_creds *cr);
 
 /* permission.c: the mode grants mask to owner, group and others alike, so
 ** no need to know who asks. */

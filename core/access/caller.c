@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,11 +74,14 @@ int pl_caller_load(struct pl_caller *c)
 		return n < 0 ? (int)n : -ESRCH;
 	const char *tg = field(text, "\nTgid:\t");
 	const char *uid = field(text, "\nUid:\t");
-	if (!tg || !uid)
+	const char *gid = field(text, "\nGid:\t");
+	if (!tg || !uid || !gid)
 		return -EIO;
 	char *end;
 	strtoul(uid, &end, 10); /* real, then effective */
 	c->euid = (uint32_t)strtoul(end, NULL, 10);
+	strtoul(gid, &end, 10);
+	c->egid = (uint32_t)strtoul(end, NULL, 10);
 	c->tgid = (pl_pid)strtol(tg, NULL, 10);
 	/* NStgid ends with the caller's pid in its own namespace */
 	c->ns_tgid = c->tgid;
@@ -182,7 +186,7 @@ static int read_map(struct pl_caller *c, const char *file, struct pl_idmap_exten
 	struct pl_arena a = PL_ARENA_INIT;
 	const struct pl_idmap_extent *v;
 	int rc = pl_parse_idmap(text, (size_t)len, &a, &v, n);
-	if (rc == 0 && *n <= PL_IDMAP_MAX_EXTENTS)
+	if (rc == 0 && *n > 0 && *n <= PL_IDMAP_MAX_EXTENTS) /* an empty map has no array */
 		memcpy(e, v, *n * sizeof *e);
 	pl_arena_free(&a);
 	return rc;
@@ -221,4 +225,173 @@ int pl_caller_capable_wrt(struct pl_caller *c, int cap, uint32_t uid, uint32_t g
 	              pl_idview_map(v->gid, v->ngid, gid, UINT32_MAX) != UINT32_MAX);
 	free(v);
 	return mapped;
+}
+
+/* ------------------------------------------------------------------------
+** The caller's credentials whole (pl_creds).
+*/
+
+/* A file of the task whole (a status's Groups: line may be long):
+** malloc'd and NUL-terminated, or NULL with *err set. */
+static char *read_whole(int dirfd, const char *name, int *err)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return NULL;
+	}
+	size_t cap = 4096, len = 0;
+	char *text = malloc(cap);
+	while (text) {
+		if (cap - len < 1024) {
+			char *more = realloc(text, cap * 2);
+			if (!more)
+				break;
+			text = more;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, text + len, cap - len - 1);
+		if (n <= 0) {
+			if (n == 0) {
+				text[len] = '\0';
+				close(fd);
+				return text;
+			}
+			*err = errno;
+			close(fd);
+			free(text);
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	*err = ENOMEM;
+	close(fd);
+	free(text);
+	return NULL;
+}
+
+/* The four ids of a Uid: or Gid: line (real, effective, saved, fs). */
+static int scan_ids(const char *text, const char *key, uint32_t ids[4])
+{
+	const char *p = field(text, key);
+	for (int i = 0; i < 4; i++) {
+		char *end;
+		if (!p)
+			return -EIO;
+		unsigned long v = strtoul(p, &end, 10);
+		if (end == p)
+			return -EIO;
+		ids[i] = (uint32_t)v;
+		p = end;
+	}
+	return 0;
+}
+
+static int scan_cap(const char *text, const char *key, uint64_t *out)
+{
+	const char *p = field(text, key);
+	char *end;
+	if (!p)
+		return -EIO;
+	*out = strtoull(p, &end, 16);
+	return end == p ? -EIO : 0;
+}
+
+static int scan_groups(const char *text, struct pl_creds *cr)
+{
+	const char *g = field(text, "\nGroups:\t");
+	if (!g)
+		return -EIO;
+	size_t n = 0;
+	for (const char *p = g; *p && *p != '\n'; p++)
+		if (*p >= '0' && *p <= '9' && (p == g || p[-1] == ' ' || p[-1] == '\t'))
+			n++;
+	if (n == 0)
+		return 0;
+	if (!(cr->groups = malloc(n * sizeof *cr->groups)))
+		return -ENOMEM;
+	while (cr->ngroups < n) {
+		char *end;
+		unsigned long v = strtoul(g, &end, 10);
+		if (end == g)
+			return -EIO;
+		cr->groups[cr->ngroups++] = (uint32_t)v;
+		g = end;
+	}
+	return 0;
+}
+
+/*
+** Everything is read through the caller's /proc/<tid> directory, which
+** names that task and no later one under its number: a lookup in it fails
+** once the task is gone.  So the ids, groups, capabilities and namespace
+** all are the caller's.  (A FUSE request's thread cannot be reaped under
+** it anyway: once the daemon has read the request, its caller waits for
+** the reply uninterruptibly.)  The request's fsuid and fsgid are the
+** kernel's own record of the request; they stand over the status's.
+*/
+int pl_caller_creds(struct pl_caller *c, struct pl_creds *out)
+{
+	memset(out, 0, sizeof *out);
+	out->userns_fd = -1;
+	if (c->have & PL_CALLER_ROOT) {
+		out->self = 1;
+		return 0;
+	}
+	if (c->pid <= 0) { /* no process to read: a stranger */
+		for (int i = 0; i < 4; i++) {
+			out->uid[i] = c->uid;
+			out->gid[i] = c->gid;
+		}
+		return 0;
+	}
+	char path[32];
+	snprintf(path, sizeof path, "/proc/%d", (int)c->pid);
+	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	int err = 0;
+	char *text = read_whole(dir, "status", &err);
+	int rc = text ? 0 : (err == ENOENT ? -ESRCH : -err);
+	if (rc == 0)
+		rc = scan_ids(text, "\nUid:", out->uid);
+	if (rc == 0)
+		rc = scan_ids(text, "\nGid:", out->gid);
+	if (rc == 0)
+		rc = scan_groups(text, out);
+	if (rc == 0)
+		rc = scan_cap(text, "\nCapInh:\t", &out->cap_inh);
+	if (rc == 0)
+		rc = scan_cap(text, "\nCapPrm:\t", &out->cap_prm);
+	if (rc == 0)
+		rc = scan_cap(text, "\nCapEff:\t", &out->cap_eff);
+	free(text);
+	if (rc == 0) {
+		struct stat st;
+		out->userns_fd = openat(dir, "ns/user", O_RDONLY | O_CLOEXEC);
+		if (out->userns_fd < 0)
+			rc = errno == ENOENT ? -ESRCH : -errno;
+		else if (fstat(out->userns_fd, &st) < 0)
+			rc = -errno;
+		else if ((uint64_t)st.st_ino == pl_userns_top()) {
+			close(out->userns_fd);
+			out->userns_fd = -1;
+		}
+	}
+	close(dir);
+	out->uid[3] = c->uid;
+	out->gid[3] = c->gid;
+	if (rc < 0)
+		pl_creds_release(out);
+	return rc;
+}
+
+void pl_creds_release(struct pl_creds *cr)
+{
+	free(cr->groups);
+	cr->groups = NULL;
+	cr->ngroups = 0;
+	if (cr->userns_fd >= 0)
+		close(cr->userns_fd);
+	cr->userns_fd = -1;
 }

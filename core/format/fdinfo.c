@@ -12,9 +12,12 @@
 int pl_fmt_fdinfo(const struct pl_fdinfo *fi, struct pl_buf *out)
 {
 	/* f_pos is a loff_t: /proc/<pid>/mem positions above 2^63 print negative. */
-	pl_buf_printf(out, "pos:\t%lli\nflags:\t0%o\nmnt_id:\t%i\nino:\t%llu\n",
-	              (long long)(int64_t)fi->pos, (unsigned)fi->flags,
-	              (int)(int32_t)fi->mnt_id, (unsigned long long)fi->ino);
+	pl_buf_printf(out, "pos:\t%lli\nflags:\t0%o\n", (long long)(int64_t)fi->pos,
+	              (unsigned)fi->flags);
+	if (!fi->no_mnt_id)
+		pl_buf_printf(out, "mnt_id:\t%i\n", (int)(int32_t)fi->mnt_id);
+	if (!fi->no_ino)
+		pl_buf_printf(out, "ino:\t%llu\n", (unsigned long long)fi->ino);
 	pl_buf_puts(out, fi->extra ? fi->extra : "");
 	return pl_buf_status(out);
 }
@@ -61,12 +64,17 @@ static int line(const char **p, const char *end, const char *tag, unsigned base,
 int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_fdinfo *fi)
 {
 	const char *p = text, *end = text + len;
-	uint64_t pos, flags, mnt, ino;
+	uint64_t pos, flags, mnt = 0, ino = 0;
 	if (line(&p, end, "pos:\t", 10, 1, &pos) ||
-	    line(&p, end, "flags:\t0", 8, 0, &flags) || flags > UINT32_MAX ||
-	    line(&p, end, "mnt_id:\t", 10, 1, &mnt) ||
-	    (int64_t)mnt < INT32_MIN || (int64_t)mnt > INT32_MAX ||
-	    line(&p, end, "ino:\t", 10, 0, &ino))
+	    line(&p, end, "flags:\t0", 8, 0, &flags) || flags > UINT32_MAX)
+		return -EINVAL;
+	/* mnt_id came with Linux 3.15, ino with 5.14 */
+	int no_mnt_id = !field(&(const char *){ p }, end, "mnt_id:\t");
+	if (!no_mnt_id && (line(&p, end, "mnt_id:\t", 10, 1, &mnt) ||
+	                   (int64_t)mnt < INT32_MIN || (int64_t)mnt > INT32_MAX))
+		return -EINVAL;
+	int no_ino = !field(&(const char *){ p }, end, "ino:\t");
+	if (!no_ino && line(&p, end, "ino:\t", 10, 0, &ino))
 		return -EINVAL;
 	char *extra = pl_arena_strndup(a, p, (size_t)(end - p));
 	if (!extra)
@@ -76,5 +84,7 @@ int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_
 	fi->mnt_id = (uint32_t)mnt;
 	fi->ino = ino;
 	fi->extra = extra;
+	fi->no_mnt_id = (uint8_t)no_mnt_id;
+	fi->no_ino = (uint8_t)no_ino;
 	return 0;
 }

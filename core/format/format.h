@@ -27,6 +27,7 @@
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/machine.h"
+#include "record/sysctl.h"
 #include "record/task.h"
 
 /* A parser of the host kernel's text for a task's file. */
@@ -34,15 +35,28 @@ typedef int (*pl_task_parser)(const char *text, size_t len, struct pl_arena *a, 
 /* A parser of the host kernel's text for a top-level file. */
 typedef int (*pl_machine_parser)(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
 
-/* stat.c: PL_F_STAT */
+/* stat.c: PL_F_STAT; stat_fields says how many fields to print (an older
+** kernel's stat), and a parse accepts those counts */
 int pl_fmt_stat(const struct pl_task *t, int permitted, struct pl_buf *out);
 int pl_parse_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
-/* statm.c: PL_F_STATUS (mm counters) + PL_F_STAT (code range); has_mm */
+/* statm.c: PL_F_STATUS (mm counters) + PL_F_STAT (code range); has_mm.
+** Its parser fills only what stat and status, parsed first, did not give
+** (a saved tree with statm but not status, or a status older than 4.5
+** without the RssFile split). */
 int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_statm(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
 /* status.c: PL_F_STATUS */
 int pl_fmt_status(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* The lines status prints for t by this kernel's rules (status_lines 0),
+** as status_lines bits; and the lines by name, for a world: a line's key,
+** or "Groups (a space after each)" for the older form of Groups, which
+** prints nothing for an empty list.  Name NULL past the last line; bit 0
+** for a name no line has. */
+uint64_t pl_status_lines_default(const struct pl_task *t);
+const char *pl_status_line_name(unsigned i);
+uint64_t pl_status_line_bit(const char *name);
 
 /* bitmap.c: Cpus_allowed-style bitmaps (%*pb), for worlds and captures */
 int pl_parse_bitmap(const char *text, size_t len, struct pl_bitmap *m);
@@ -50,6 +64,7 @@ int pl_fmt_bitmap(const struct pl_bitmap *m, struct pl_buf *out);
 
 /* comm.c: PL_F_STAT */
 int pl_fmt_comm(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_comm(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
 /* io.c: PL_F_IO */
 int pl_fmt_io(const struct pl_task *t, struct pl_buf *out);
@@ -98,10 +113,14 @@ int pl_parse_auxv(const char *data, size_t len, struct pl_arena *a, struct pl_ta
 /* oom.c: PL_F_OOM */
 int pl_fmt_oom_score(const struct pl_task *t, struct pl_buf *out);
 int pl_fmt_oom_score_adj(const struct pl_task *t, struct pl_buf *out);
-/* coredump_filter.c: PL_F_OOM */
+int pl_parse_oom_score(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_oom_score_adj(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* coredump_filter.c: PL_F_OOM (empty text: a task without mm) */
 int pl_fmt_coredump_filter(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_coredump_filter(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 /* wchan.c: PL_F_WCHAN */
 int pl_fmt_wchan(const struct pl_task *t, int permitted, struct pl_buf *out);
+int pl_parse_wchan(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
 /* children.c: PL_F_CHILDREN */
 int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
@@ -145,5 +164,45 @@ int pl_fmt_pid_max(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_osrelease(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_ostype(const struct pl_machine *m, struct pl_buf *out);
 int pl_fmt_hostname(const struct pl_machine *m, struct pl_buf *out);
+/* the top-level cmdline: the boot command line */
+int pl_fmt_boot_cmdline(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_boot_cmdline(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* vmstat.c: PL_M_VMSTAT */
+int pl_fmt_vmstat(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_vmstat(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* swaps.c: PL_M_SWAPS */
+int pl_fmt_swaps(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_swaps(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* block.c: PL_M_PARTITIONS, PL_M_DISKSTATS */
+int pl_fmt_partitions(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_partitions(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_diskstats(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_diskstats(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* irq.c: PL_M_INTERRUPTS, PL_M_SOFTIRQS */
+int pl_fmt_interrupts(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_interrupts(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_softirqs(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_softirqs(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* cgroups.c: PL_M_CGROUPS */
+int pl_fmt_cgroups(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_cgroups(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* pressure.c: PL_M_PSI_* -- one resource's file */
+int pl_fmt_psi(const struct pl_psi *p, struct pl_buf *out);
+int pl_parse_psi(const char *text, size_t len, struct pl_psi *out);
+int pl_parse_psi_cpu(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_psi_memory(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_psi_io(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* sysctl.c: one sys/ setting (record/sysctl.h) */
+int pl_fmt_sysctl(int id, const struct pl_sysctl *v, struct pl_buf *out);
+int pl_parse_sysctl(int id, const char *text, size_t len, struct pl_arena *a, struct pl_sysctl *v);
+/* "8-4-4-4-12" lower-case hex [p, end) into 16 bytes */
+int pl_parse_uuid(const char *p, const char *end, uint8_t u[16]);
 
 #endif

@@ -9,6 +9,7 @@
 ** is already translated into the reader's view by whoever filled the task.
 */
 #include "format/format.h"
+#include "format/scan.h"
 
 #include <errno.h>
 #include <string.h>
@@ -76,15 +77,18 @@ static int parse_line(const char *p, struct pl_idmap_extent *e)
 int pl_parse_idmap(const char *text, size_t len, struct pl_arena *a,
                    const struct pl_idmap_extent **out, size_t *n)
 {
-	if (len % LINE_LEN)
-		return -EINVAL;
 	size_t k = len / LINE_LEN;
+	for (size_t i = 0; i < k; i++) /* every line a whole LINE_LEN */
+		if (text[i * LINE_LEN + LINE_LEN - 1] != '\n')
+			return pl_parse_fail(a, text, text + i * LINE_LEN);
+	if (len % LINE_LEN)
+		return pl_parse_fail(a, text, text + k * LINE_LEN);
 	struct pl_idmap_extent *v = NULL;
 	if (k && !(v = pl_arena_alloc(a, k * sizeof *v)))
 		return -ENOMEM;
 	for (size_t i = 0; i < k; i++)
 		if (parse_line(text + i * LINE_LEN, &v[i]))
-			return -EINVAL;
+			return pl_parse_fail(a, text, text + i * LINE_LEN);
 	*out = v;
 	*n = k;
 	return 0;
@@ -120,13 +124,12 @@ int pl_fmt_setgroups(const struct pl_task *t, struct pl_buf *out)
 
 int pl_parse_setgroups(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	(void)a; /* one word */
 	if (len == 6 && memcmp(text, "allow\n", 6) == 0)
 		t->setgroups_allowed = 1;
 	else if (len == 5 && memcmp(text, "deny\n", 5) == 0)
 		t->setgroups_allowed = 0;
 	else
-		return -EINVAL;
+		return pl_parse_fail(a, text, text);
 	return 0;
 }
 

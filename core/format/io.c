@@ -63,15 +63,15 @@ static const char *parse_io_line(const char *p, const char *end,
 /* Fill PL_F_IO from the host's io: the same seven lines, in order. */
 int pl_parse_io(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	(void)a; /* io has no strings or lists */
 	const char *p = text, *end = text + len;
 	for (size_t i = 0; i < NIO; i++) {
+		const char *line = p;
 		p = parse_io_line(p, end, &io_lines[i], io_field(t, &io_lines[i]));
 		if (!p)
-			return -EINVAL;
+			return pl_parse_fail(a, text, line);
 	}
 	if (p != end)
-		return -EINVAL;
+		return pl_parse_fail(a, text, p);
 	t->have |= PL_F_IO;
 	return 0;
 }

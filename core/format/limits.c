@@ -129,19 +129,18 @@ static int parse_limit_line(const char *p, const char *end, int i, struct pl_tas
 /* Fill PL_F_LIMITS from the host's limits: header, then RLIM_NLIMITS rows. */
 int pl_parse_limits(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	(void)a; /* limits has a fixed table */
 	const char *p = text, *end = text + len;
 	if (len < sizeof header - 1 || memcmp(p, header, sizeof header - 1))
-		return -EINVAL;
+		return pl_parse_fail(a, text, text);
 	p += sizeof header - 1;
 	for (int i = 0; i < PL_RLIM_NLIMITS; i++) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol || parse_limit_line(p, eol, i, t) < 0)
-			return -EINVAL;
+			return pl_parse_fail(a, text, p);
 		p = eol + 1;
 	}
 	if (p != end)
-		return -EINVAL;
+		return pl_parse_fail(a, text, p);
 	t->have |= PL_F_LIMITS;
 	return 0;
 }

@@ -402,3 +402,19 @@ static int put_line(const char *s, struct pl_buf *out)
 int pl_fmt_osrelease(const struct pl_machine *m, struct pl_buf *out) { return put_line(m->osrelease, out); }
 int pl_fmt_ostype(const struct pl_machine *m, struct pl_buf *out) { return put_line(m->ostype, out); }
 int pl_fmt_hostname(const struct pl_machine *m, struct pl_buf *out) { return put_line(m->hostname, out); }
+
+/* cmdline: fs/proc/cmdline.c, the boot command line and a newline */
+int pl_fmt_boot_cmdline(const struct pl_machine *m, struct pl_buf *out)
+{
+	return put_line(m->boot_cmdline, out);
+}
+
+int pl_parse_boot_cmdline(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
+{
+	if (len == 0 || text[len - 1] != '\n' || memchr(text, '\n', len - 1) || memchr(text, '\0', len))
+		return -EINVAL;
+	if (!(m->boot_cmdline = pl_arena_strndup(a, text, len - 1)))
+		return -ENOMEM;
+	m->have |= PL_M_CMDLINE;
+	return 0;
+}

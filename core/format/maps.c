@@ -15,11 +15,18 @@
 ** smaps follows each header with one "Label:   value kB" line per counter,
 ** THPeligible, an optional ProtectionKey and VmFlags.  smaps_rollup has a
 ** single synthetic header ending in "[rollup]" and its own counter set.
+**
+** Older kernels print fewer lines, and some in another order (before 4.14
+** KernelPageSize and MMUPageSize came after SwapPss; THPeligible, from 5.0,
+** was "%d" until 6.x; VmFlags came with 3.8): a region parsed from such a
+** block keeps its lines in smaps_keys and is printed with them.
 */
 #include "format/format.h"
 
 #include <errno.h>
 #include <string.h>
+
+#include "format/scan.h"
 
 /*
 ** Linux pads the header to 25 + 6 * sizeof(void *) - 1 columns, room for
@@ -218,20 +225,45 @@ int pl_fmt_maps(const struct pl_task *t, struct pl_buf *out)
 	return pl_buf_status(out);
 }
 
+static void put_vmflags(struct pl_buf *out, const struct pl_region *r)
+{
+	pl_buf_puts(out, VMF_LABEL);
+	pl_buf_puts(out, r->vmflags ? r->vmflags : "");
+	pl_buf_putc(out, '\n');
+}
+
+/* A block with the lines an older kernel printed, in its order. */
+static void put_keyed_lines(struct pl_buf *out, const struct pl_region *r, const uint64_t *kb)
+{
+	for (unsigned i = 1; i <= r->smaps_keys[0]; i++) {
+		unsigned k = r->smaps_keys[i];
+		if (k < PL_SMAPS_NFIELDS)
+			put_line(out, smaps_fields[k].label, smaps_fields[k].width, kb[k], " kB");
+		else if (k == PL_SMK_THP || k == PL_SMK_THP_UNPADDED)
+			put_line(out, THP_LABEL, k == PL_SMK_THP ? 8 : 0, r->thp_eligible, "");
+		else if (k == PL_SMK_PKEY)
+			put_line(out, PKEY_LABEL, 8, (uint64_t)(uint32_t)r->protection_key, "");
+		else
+			put_vmflags(out, r);
+	}
+}
+
 static void put_smaps_block(struct pl_buf *out, const struct pl_region *r)
 {
 	static const uint64_t zero[PL_SMAPS_NFIELDS];
 	const uint64_t *kb = r->kb ? r->kb : zero;
 
 	put_region_header(out, r);
+	if (r->smaps_keys) {
+		put_keyed_lines(out, r, kb);
+		return;
+	}
 	put_counters(out, smaps_fields, kb, 0, PL_SMAPS_NFIELDS);
 	put_line(out, THP_LABEL, 8, r->thp_eligible, "");
 	/* Only on machines with memory protection keys (arch_pkeys_enabled). */
 	if (r->protection_key >= 0)
 		put_line(out, PKEY_LABEL, 8, (uint64_t)r->protection_key, "");
-	pl_buf_puts(out, VMF_LABEL);
-	pl_buf_puts(out, r->vmflags ? r->vmflags : "");
-	pl_buf_putc(out, '\n');
+	put_vmflags(out, r);
 }
 
 /* smaps: PL_F_SMAPS */
@@ -255,7 +287,11 @@ int pl_fmt_smaps_rollup(const struct pl_task *t, struct pl_buf *out)
 		return -ESRCH;
 	put_header(out, t->rollup.start, t->rollup.end, "---p", 0, 0, 0, 0,
 	           ROLLUP_NAME);
-	put_counters(out, rollup_fields, t->rollup.kb, 0, PL_ROLLUP_NFIELDS);
+	const uint8_t *keys = t->rollup.keys;
+	if (!keys)
+		put_counters(out, rollup_fields, t->rollup.kb, 0, PL_ROLLUP_NFIELDS);
+	for (unsigned i = 1; keys && i <= keys[0]; i++)
+		put_counters(out, rollup_fields, t->rollup.kb, keys[i], keys[i] + 1u);
 	return pl_buf_status(out);
 }
 
@@ -450,13 +486,13 @@ int pl_parse_maps(const char *text, size_t len, struct pl_arena *a, struct pl_ta
 	while ((rc = next_line(&cur, end, &ls, &le)) > 0) {
 		struct header h;
 		if (get_header(ls, le, &h) < 0)
-			return -EINVAL;
+			return pl_parse_fail(a, text, ls);
 		if (set_region(a, &h, prev, &rs[n]) < 0)
 			return -ENOMEM;
 		prev = rs[n++].name;
 	}
 	if (rc < 0)
-		return rc;
+		return pl_parse_fail(a, text, cur);
 	t->regions = rs;
 	t->nregions = n;
 	t->have |= PL_F_MAPS;
@@ -493,7 +529,7 @@ static int get_value(const char *ls, const char *le, const char *tail, uint64_t 
 	return 0;
 }
 
-/* A counter line of smaps or smaps_rollup into kb[]. */
+/* A counter line of smaps or smaps_rollup into kb[]: its index, or -EINVAL. */
 static int get_counter(const struct sm_field *f, size_t nf, size_t *hint,
                        const char *ls, const char *le, uint64_t *kb)
 {
@@ -501,7 +537,7 @@ static int get_counter(const struct sm_field *f, size_t nf, size_t *hint,
 	if (i < 0 || get_value(ls, le, " kB", &kb[i]) < 0)
 		return -EINVAL;
 	*hint = (size_t)i + 1;
-	return 0;
+	return i;
 }
 
 static int starts(const char *ls, const char *le, const char *s)
@@ -510,7 +546,7 @@ static int starts(const char *ls, const char *le, const char *s)
 	return (size_t)(le - ls) >= n && memcmp(ls, s, n) == 0;
 }
 
-/* One non-header smaps line: 1 when it ended the block (VmFlags). */
+/* One non-header smaps line: the PL_SM_* or PL_SMK_* id of what it was. */
 static int smaps_line(struct pl_arena *a, struct pl_region *r, uint64_t *kb,
                       const char *prev_vmf, size_t *hint, const char *ls,
                       const char *le)
@@ -521,24 +557,34 @@ static int smaps_line(struct pl_arena *a, struct pl_region *r, uint64_t *kb,
 		if (memchr(ls + off, '\0', (size_t)(le - ls) - off))
 			return -EINVAL; /* as a name: the kernel prints none */
 		r->vmflags = intern(a, prev_vmf, ls + off, (size_t)(le - ls) - off);
-		return r->vmflags ? 1 : -ENOMEM;
+		return r->vmflags ? PL_SMK_VMFLAGS : -ENOMEM;
 	}
 	if (starts(ls, le, "THPeligible:")) {
 		if (get_value(ls, le, "", &v) < 0 || v > UINT32_MAX)
 			return -EINVAL;
 		r->thp_eligible = (uint32_t)v;
-		return 0;
+		/* "%8u" now, "%d" from 5.0 until 6.x: a short line is the latter */
+		return (size_t)(le - ls) >= sizeof THP_LABEL - 1 + 8 ? PL_SMK_THP : PL_SMK_THP_UNPADDED;
 	}
 	if (starts(ls, le, "ProtectionKey:")) {
 		if (get_value(ls, le, "", &v) < 0 || v > INT32_MAX)
 			return -EINVAL;
 		r->protection_key = (int32_t)v;
-		return 0;
+		return PL_SMK_PKEY;
 	}
 	return get_counter(smaps_fields, PL_SMAPS_NFIELDS, hint, ls, le, kb);
 }
 
-/* The text's block count: every block ends with exactly one VmFlags line. */
+/* A counter's label starts with a capital, a header with a hex digit. */
+static int is_header(const char *ls, const char *le)
+{
+	return ls < le && (unsigned char)(*ls - 'A') >= 26u;
+}
+
+/*
+** Blocks to allocate for: each ends with one VmFlags line (3.8 and
+** later); an older smaps has none, and then every header line counts.
+*/
 static size_t count_blocks(const char *text, size_t len)
 {
 	size_t n = 0;
@@ -547,7 +593,49 @@ static size_t count_blocks(const char *text, size_t len)
 		n++;
 		p++;
 	}
+	if (n || !len)
+		return n;
+	n = hexval(text[0]) >= 0;
+	for (p = text; (p = memchr(p, '\n', (size_t)(e - p))); )
+		if (++p < e && hexval(*p) >= 0)
+			n++;
 	return n;
+}
+
+/* This kernel's lines, with and without ProtectionKey (whose value says). */
+#define TODAYS_COUNTERS 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
+static const uint8_t todays[] = { TODAYS_COUNTERS, PL_SMK_THP, PL_SMK_VMFLAGS };
+static const uint8_t todays_pkey[] = { TODAYS_COUNTERS, PL_SMK_THP, PL_SMK_PKEY, PL_SMK_VMFLAGS };
+_Static_assert(PL_SMAPS_NFIELDS == 22, "todays lists every counter");
+
+static int todays_block(const uint8_t *k, size_t n)
+{
+	return (n == sizeof todays && memcmp(k, todays, n) == 0) ||
+	       (n == sizeof todays_pkey && memcmp(k, todays_pkey, n) == 0);
+}
+
+/* A key list ([0] = count) shared with the previous block when the same. */
+static const uint8_t *keep_keys(struct pl_arena *a, const uint8_t *prev, const uint8_t *k, size_t n)
+{
+	if (prev && prev[0] == n && memcmp(prev + 1, k, n) == 0)
+		return prev;
+	uint8_t *c = pl_arena_alloc(a, n + 1);
+	if (c) {
+		c[0] = (uint8_t)n;
+		memcpy(c + 1, k, n);
+	}
+	return c;
+}
+
+/* The block of r ends with lines k[0..n): what shape it keeps. */
+static int end_block(struct pl_arena *a, struct pl_region *r, const uint8_t *k, size_t n,
+                     const uint8_t **prev_keys)
+{
+	if (todays_block(k, n))
+		return 0;
+	r->smaps_keys = keep_keys(a, *prev_keys, k, n);
+	*prev_keys = r->smaps_keys;
+	return r->smaps_keys ? 0 : -ENOMEM;
 }
 
 int pl_parse_smaps(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
@@ -563,34 +651,39 @@ int pl_parse_smaps(const char *text, size_t len, struct pl_arena *a, struct pl_t
 	}
 	const char *cur = text, *end = text + len, *ls, *le;
 	const char *prev_name = NULL, *prev_vmf = NULL;
-	struct pl_region *r = NULL; /* block being read, NULL between blocks */
-	size_t n = 0, hint = 0;
+	const uint8_t *prev_keys = NULL;
+	struct pl_region *r = NULL; /* block being read */
+	uint8_t keys[2 * PL_SMK_COUNT]; /* its lines' ids; a line twice is kept twice */
+	size_t n = 0, nkeys = 0, hint = 0;
 	int rc;
 	while ((rc = next_line(&cur, end, &ls, &le)) > 0) {
-		if (!r) {
+		if (is_header(ls, le)) {
 			struct header h;
-			if (n == cap || get_header(ls, le, &h) < 0)
-				return -EINVAL;
+			if ((r && (!nkeys || end_block(a, r, keys, nkeys, &prev_keys) < 0)) ||
+			    n == cap || get_header(ls, le, &h) < 0)
+				return pl_parse_fail(a, text, ls);
 			r = &rs[n];
 			r->kb = kb + n * PL_SMAPS_NFIELDS;
 			if (set_region(a, &h, prev_name, r) < 0)
 				return -ENOMEM;
 			prev_name = r->name;
-			hint = 0;
+			n++;
+			nkeys = hint = 0;
 			continue;
 		}
-		rc = smaps_line(a, r, kb + n * PL_SMAPS_NFIELDS, prev_vmf, &hint,
-		                ls, le);
+		if (!r || nkeys == sizeof keys)
+			return pl_parse_fail(a, text, ls);
+		rc = smaps_line(a, r, (uint64_t *)r->kb, prev_vmf, &hint, ls, le);
 		if (rc < 0)
-			return rc;
-		if (rc == 1) {
+			return rc == -ENOMEM ? rc : pl_parse_fail(a, text, ls);
+		keys[nkeys++] = (uint8_t)rc;
+		if (rc == PL_SMK_VMFLAGS)
 			prev_vmf = r->vmflags;
-			r = NULL;
-			n++;
-		}
 	}
-	if (rc < 0 || r)
-		return -EINVAL;
+	if (rc < 0)
+		return pl_parse_fail(a, text, cur);
+	if (r && (!nkeys || end_block(a, r, keys, nkeys, &prev_keys) < 0))
+		return nkeys ? -ENOMEM : pl_parse_fail(a, text, end);
 	t->regions = rs;
 	t->nregions = n;
 	t->have |= PL_F_MAPS | PL_F_SMAPS;
@@ -603,29 +696,40 @@ int pl_parse_smaps(const char *text, size_t len, struct pl_arena *a, struct pl_t
 */
 int pl_parse_smaps_rollup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	(void)a; /* the rollup is counters only */
 	const char *cur = text, *end = text + len, *ls, *le;
 	struct header h;
-	size_t hint = 0;
-	int rc;
+	size_t hint = 0, n = 0;
+	uint8_t keys[PL_ROLLUP_NFIELDS];
+	uint32_t seen = 0;
+	int rc, todays = 1;
+	_Static_assert(PL_ROLLUP_NFIELDS <= 32, "the rollup's lines fit a 32-bit mask");
 
 	memset(&t->rollup, 0, sizeof t->rollup);
 	t->has_rollup = 0;
 	t->have |= PL_F_ROLLUP;
 	rc = next_line(&cur, end, &ls, &le);
 	if (rc <= 0)
-		return rc;
+		return rc < 0 ? pl_parse_fail(a, text, text) : 0;
 	if (get_header(ls, le, &h) < 0 || h.nlen != strlen(ROLLUP_NAME) ||
 	    memcmp(h.name, ROLLUP_NAME, h.nlen) != 0)
-		return -EINVAL;
+		return pl_parse_fail(a, text, ls);
 	t->rollup.start = h.start;
 	t->rollup.end = h.end;
-	while ((rc = next_line(&cur, end, &ls, &le)) > 0)
-		if (get_counter(rollup_fields, PL_ROLLUP_NFIELDS, &hint, ls, le,
-		                t->rollup.kb) < 0)
-			return -EINVAL;
+	while ((rc = next_line(&cur, end, &ls, &le)) > 0) {
+		int i = get_counter(rollup_fields, PL_ROLLUP_NFIELDS, &hint, ls, le, t->rollup.kb);
+		if (i < 0 || (seen >> i & 1))
+			return pl_parse_fail(a, text, ls);
+		seen |= 1u << i;
+		todays &= i == (int)n;
+		keys[n++] = (uint8_t)i;
+	}
 	if (rc < 0)
-		return rc;
+		return pl_parse_fail(a, text, cur);
+	if (!todays || n != PL_ROLLUP_NFIELDS) {
+		t->rollup.keys = keep_keys(a, NULL, keys, n);
+		if (!t->rollup.keys)
+			return -ENOMEM;
+	}
 	t->has_rollup = 1;
 	return 0;
 }

@@ -22,6 +22,15 @@ const char *pl_scan_u64(const char *p, const char *end, uint64_t *v)
 	return p > s ? p : NULL;
 }
 
+int pl_parse_fail(struct pl_arena *a, const char *text, const char *at)
+{
+	unsigned line = 1;
+	for (const char *p = text; (p = memchr(p, '\n', (size_t)(at - p))); p++)
+		line++;
+	a->fail_line = line;
+	return -EINVAL;
+}
+
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n)
 {
@@ -36,10 +45,10 @@ int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
-			return -EINVAL;
+			return pl_parse_fail(a, text, p);
 		int rc = fn(a, p, nl, v + k * elem_size);
 		if (rc < 0)
-			return rc;
+			return rc == -EINVAL ? pl_parse_fail(a, text, p) : rc;
 		k++;
 		p = nl + 1;
 	}

@@ -14,12 +14,21 @@
 ** overflow of 64 bits. */
 const char *pl_scan_u64(const char *p, const char *end, uint64_t *v);
 
+/*
+** A parser's failure at `at`, a byte of `text`: records the 1-based line
+** of `at` in a->fail_line (for a caller that says where a file could not
+** be read, as a capture of a saved tree does) and returns -EINVAL.  The
+** line is counted only here, on the failing path.
+*/
+int pl_parse_fail(struct pl_arena *a, const char *text, const char *at);
+
 /* Parse one line [line, nl) into *elem; 0 or -errno. */
 typedef int (*pl_line_fn)(struct pl_arena *a, const char *line, const char *nl, void *elem);
 
 /*
 ** Text of '\n'-terminated lines into an arena array of one element a line
-** (elem_size bytes each); -EINVAL when the last line has no newline.
+** (elem_size bytes each); -EINVAL when the last line has no newline or fn
+** refuses a line (whose number it records: pl_parse_fail).
 */
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n);

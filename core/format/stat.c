@@ -25,8 +25,12 @@
 /* stat prints sig[0] & 0x7fffffff "for Linux 2.0 compatibility". */
 #define STAT_SIG_MASK 0x7fffffffull
 
-/* The letters of task_state_array; anything else is a broken record. */
-#define STATE_LETTERS "RSDTtXZPI"
+/* The letters of task_state_array (x, K and W: before Linux 4.14); anything
+** else is a broken record. */
+#define STATE_LETTERS "RSDTtXZPIxKW"
+
+/* Fields since Linux 3.5. */
+#define STAT_FIELDS 52
 
 /* pid + " (" + comm + ") S" + 50 fields of at most 20 digits and a sign. */
 #define STAT_MAX (20 + 2 + PL_COMM_MAX + 3 + 50 * 22 + 1)
@@ -142,6 +146,23 @@ static char *stat_tail(char *p, const struct pl_task *t, int mm, int permitted)
 }
 
 /*
+** An older kernel's stat: the line ends after its last field.  Every
+** field after the comm follows one space, and the comm ends at the last
+** ')' (the fields after it hold none).
+*/
+static char *stat_cut(char *start, char *end, unsigned fields)
+{
+	char *q = memrchr(start, ')', (size_t)(end - start));
+	uint32_t n = 2; /* pid and comm */
+	for (q = q ? q + 1 : end; q < end; q++)
+		if (*q == ' ' && ++n > fields) {
+			*q = '\n';
+			return q + 1;
+		}
+	return end;
+}
+
+/*
 ** PL_F_STAT.  t->tid is the pid printed first: the source sets it to the
 ** tgid for /proc/<tgid>/stat.  The values that whole-group reads sum or
 ** suppress (times, faults, wchan 0 with several threads) are the source's.
@@ -157,6 +178,8 @@ int pl_fmt_stat(const struct pl_task *t, int permitted, struct pl_buf *out)
 	char *p = stat_head(start, t, mm);
 	p = stat_middle(p, t, mm, permitted);
 	p = stat_tail(p, t, mm, permitted);
+	if (t->stat_fields - 1u < STAT_FIELDS - 1u) /* 1 .. 51: an older kernel's */
+		p = stat_cut(start, p, t->stat_fields);
 	out->len += (size_t)(p - start);
 	return 0;
 }
@@ -206,6 +229,30 @@ static const struct stat_field stat_fields[] = {
 
 #undef F
 #undef SKIP
+
+/*
+** Where an older kernel's stat ended: after policy (41 fields, 2.5.19),
+** delayacct_blkio_ticks (42, 2.6.18), cguest_time (44, 2.6.24) or
+** start_brk (47, 3.3); 3.5 added arg_start to exit_code.
+*/
+static int older_kernel_fields(size_t n)
+{
+	return n == 41 || n == 42 || n == 44 || n == 47;
+}
+
+/* The newline ending text, if text has `fields` fields and an older
+** kernel printed that many (fields after the comm follow one space each). */
+static const char *older_kernel_end(const char *text, const char *end, size_t fields)
+{
+	const char *close = memrchr(text, ')', (size_t)(end - text));
+	const char *nl = close ? memchr(close, '\n', (size_t)(end - close)) : NULL;
+	size_t n = 2;
+	if (!nl || !older_kernel_fields(fields))
+		return NULL;
+	for (const char *q = close + 1; q < nl; q++)
+		n += *q == ' ';
+	return n == fields ? nl : NULL;
+}
 
 /* Decimal with an optional '-' into *v; NULL if p does not start one. */
 static const char *scan_i(const char *p, const char *end, int *neg, uint64_t *v)
@@ -302,14 +349,17 @@ static const char *parse_pid_comm(const char *text, const char *end, struct pl_t
 */
 int pl_parse_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
-	(void)a; /* stat has no strings or lists */
 	const char *end = text + len;
 	const char *p = parse_pid_comm(text, end, t);
-	size_t i;
-	for (i = 0; p && i < sizeof stat_fields / sizeof stat_fields[0]; i++)
-		p = parse_field(p, end, &stat_fields[i], t);
+	const struct stat_field *f = stat_fields;
+	for (; p && f < stat_fields + sizeof stat_fields / sizeof stat_fields[0]; f++)
+		p = parse_field(p, end, f, t);
+	size_t fields = STAT_FIELDS;
+	if (!p) /* the field before f could not be read: an older kernel's end? */
+		p = older_kernel_end(text, end, fields = (size_t)(f - stat_fields) + 1);
 	if (!p || (p < end && *p != '\n'))
-		return -EINVAL;
+		return pl_parse_fail(a, text, text); /* one line: line 1 */
+	t->stat_fields = (uint8_t)fields;
 	t->have |= PL_F_STAT;
 	return 0;
 }

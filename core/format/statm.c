@@ -6,6 +6,7 @@
 
 #include "format/format.h"
 #include "format/digits.h"
+#include "format/scan.h"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  ((uint64_t)1 << PAGE_SHIFT)
@@ -39,5 +40,42 @@ int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out)
 	p = sp_u(p, 0);             /* dirty: always 0 */
 	*p++ = '\n';
 	out->len += (size_t)(p - start);
+	return 0;
+}
+
+/*
+** The seven numbers back into what stat and status, parsed before it into
+** the same record, did not give (statm repeats them): without status, the
+** size, the data and the rss split; with a status older than Linux 4.5
+** (VmRSS without RssFile), the split of VmRSS into file and anon pages
+** (shared counted file pages then, shmem among them); without stat, a code
+** range of `text` pages.  lib and dirty are always 0.
+*/
+int pl_parse_statm(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	uint64_t v[7];
+	const char *p = text, *end = text + len;
+	for (int i = 0; i < 7; i++) {
+		if (i && (p >= end || *p++ != ' '))
+			return pl_parse_fail(a, text, text);
+		if (!(p = pl_scan_u64(p, end, &v[i])))
+			return pl_parse_fail(a, text, text);
+	}
+	if (end - p != 1 || *p != '\n' || v[4] || v[6] || v[2] > v[1])
+		return pl_parse_fail(a, text, text);
+	int status = (t->have & PL_F_STATUS) != 0;
+	if (!status) {
+		t->mm.total_vm = v[0];
+		t->mm.data_vm = v[5] >= t->mm.stack_vm ? v[5] - t->mm.stack_vm : 0;
+	}
+	if (!status || !(t->status_lines & pl_status_line_bit("RssFile"))) {
+		t->mm.rss_file = v[2];
+		t->mm.rss_shmem = 0;
+		t->mm.rss_anon = v[1] - v[2];
+	}
+	if (!(t->have & PL_F_STAT)) {
+		t->mm.start_code = 0;
+		t->mm.end_code = v[3] << PAGE_SHIFT;
+	}
 	return 0;
 }

@@ -28,6 +28,7 @@ enum kind {
 	S_INT,      /* int flags and counts */
 	S_CRED,     /* four uint32_t, tab separated */
 	S_GROUPS,
+	S_GROUPS_SPACED, /* each id followed by a space: nothing for none */
 	S_NS,       /* ns_levels pl_pids, each after a tab */
 	S_PAGES,    /* uint64_t pages, "%8lu kB" */
 	S_KB,       /* uint64_t kB, "%8lu kB" */
@@ -42,8 +43,12 @@ enum kind {
 	S_BITLIST,  /* %*pbl of the S_BITMAP before it */
 };
 
-/* A line is printed only if its condition holds. */
-enum { C_ALWAYS, C_UMASK, C_MM };
+/*
+** A line is printed only if its condition holds: always, with an fs
+** (Umask), with an mm (the task_mem block), or never but where a record's
+** status_lines says an older kernel printed it.
+*/
+enum { C_ALWAYS, C_UMASK, C_MM, C_OLDER };
 
 struct line {
 	const char *key;
@@ -67,6 +72,9 @@ static const struct line lines[] = {
 	L("Gid", S_CRED, C_ALWAYS, cred.gid),
 	L("FDSize", S_U32, C_ALWAYS, fd_size),
 	L("Groups", S_GROUPS, C_ALWAYS, groups),
+	/* before "Trailing space shouldn't have been added" (array.c): "%d "
+	** per group, so an empty list is "Groups:\t" */
+	L("Groups", S_GROUPS_SPACED, C_OLDER, groups),
 	L("NStgid", S_NS, C_ALWAYS, nstgid),
 	L("NSpid", S_NS, C_ALWAYS, nspid),
 	L("NSpgid", S_NS, C_ALWAYS, nspgid),
@@ -86,6 +94,7 @@ static const struct line lines[] = {
 	L("VmExe", S_KB, C_MM, mm.vm_exe_kb),
 	L("VmLib", S_KB, C_MM, mm.vm_lib_kb),
 	L("VmPTE", S_KB, C_MM, mm.pte_kb),
+	L("VmPMD", S_KB, C_OLDER, mm.pmd_kb), /* Linux 4.0 to 4.14 */
 	L("VmSwap", S_PAGES, C_MM, mm.swap),
 	L("HugetlbPages", S_KB, C_MM, mm.hugetlb_kb),
 	L("CoreDumping", S_INT, C_MM, core_dumping),
@@ -119,11 +128,15 @@ static const struct line lines[] = {
 #undef L
 
 #define NLINES (sizeof lines / sizeof lines[0])
+_Static_assert(NLINES <= 64, "a record's status_lines has a bit a line");
+#define LINE_BIT(l) (1ull << ((l) - lines))
 
 /* task_state_array, by the letter stat prints. */
 static const char *const state_names[] = {
 	"R (running)", "S (sleeping)", "D (disk sleep)", "T (stopped)",
 	"t (tracing stop)", "X (dead)", "Z (zombie)", "P (parked)", "I (idle)",
+	/* before Linux 4.14 */
+	"x (dead)", "K (wakekill)", "W (waking)",
 };
 
 /* arch_prctl_spec_ctrl_get's words for both speculation lines. */
@@ -231,6 +244,15 @@ static const char *state_name(char state)
 	return NULL;
 }
 
+static char *put_groups_spaced(char *p, const uint32_t *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		p = put_u(p, g[i]);
+		*p++ = ' ';
+	}
+	return p;
+}
+
 static char *put_groups(char *p, const uint32_t *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -321,7 +343,8 @@ static size_t value_bound(const struct pl_task *t, const struct line *l)
 	case S_NAME:    return 2 * PL_COMM_MAX;
 	case S_STATE:   return 32;
 	case S_CRED:    return 4 * 11;
-	case S_GROUPS:  return t->ngroups * 11 + 1;
+	case S_GROUPS:
+	case S_GROUPS_SPACED: return t->ngroups * 11 + 1;
 	case S_NS:      return PL_NSPID_MAX * 11;
 	case S_SIGQ:    return 11 + 1 + 20;
 	case S_STR:     return strlen(spec_word(t, l));
@@ -348,6 +371,7 @@ static char *put_value(char *p, const struct pl_task *t, const struct line *l)
 	case S_INT:     return put_i(p, *(const int *)f);
 	case S_CRED:    return put_cred(p, f);
 	case S_GROUPS:  return put_groups(p, t->groups, t->ngroups);
+	case S_GROUPS_SPACED: return put_groups_spaced(p, t->groups, t->ngroups);
 	case S_NS:      return put_ns(p, f, ns_levels(t));
 	case S_HEXL:    return put_hexl(p, *(const uint64_t *)f);
 	case S_SIGQ:    return put_sigq(p, t);
@@ -361,13 +385,39 @@ static char *put_value(char *p, const struct pl_task *t, const struct line *l)
 	}
 }
 
-static int line_shown(const struct pl_task *t, const struct line *l)
+/* Whether line l shows for t by its condition alone (status_lines 0). */
+static int line_shown_now(const struct pl_task *t, const struct line *l)
 {
-	if (l->cond == C_UMASK)
-		return t->umask >= 0;
-	if (l->cond == C_MM)
-		return t->has_mm;
-	return 1;
+	switch (l->cond) {
+	case C_UMASK: return t->umask >= 0;
+	case C_MM:    return t->has_mm;
+	case C_OLDER: return 0;
+	default:      return 1;
+	}
+}
+
+uint64_t pl_status_lines_default(const struct pl_task *t)
+{
+	uint64_t bits = 0;
+	for (size_t i = 0; i < NLINES; i++)
+		if (line_shown_now(t, &lines[i]))
+			bits |= LINE_BIT(&lines[i]);
+	return bits;
+}
+
+const char *pl_status_line_name(unsigned i)
+{
+	if (i >= NLINES)
+		return NULL;
+	return lines[i].kind == S_GROUPS_SPACED ? "Groups (a space after each)" : lines[i].key;
+}
+
+uint64_t pl_status_line_bit(const char *name)
+{
+	for (unsigned i = 0; i < NLINES; i++)
+		if (strcmp(pl_status_line_name(i), name) == 0)
+			return 1ull << i;
+	return 0;
 }
 
 /* "Key:\tvalue\n" */
@@ -394,8 +444,9 @@ static int put_line(struct pl_buf *b, const struct pl_task *t, const struct line
 */
 int pl_fmt_status(const struct pl_task *t, struct pl_buf *out)
 {
+	uint64_t shown = t->status_lines ? t->status_lines : pl_status_lines_default(t);
 	for (size_t i = 0; i < NLINES; i++) {
-		if (!line_shown(t, &lines[i]))
+		if (!(shown >> i & 1))
 			continue;
 		int rc = put_line(out, t, &lines[i]);
 		if (rc < 0)
@@ -549,9 +600,16 @@ static int parse_kb(const char *p, const char *end, const struct line *l,
 	}
 	if (kb % PAGE_KB)
 		return -EINVAL;
-	/* VmRSS only duplicates stat's rss; stat's own reading wins */
-	if (l->kind != S_RSS || !(t->have & PL_F_STAT))
-		*(uint64_t *)wfield(t, l) = kb / PAGE_KB;
+	if (l->kind == S_RSS) {
+		/* VmRSS is anon + file + shmem, which RssAnon, RssFile and
+		** RssShmem (4.5 and later) print after it; an older status has
+		** only VmRSS, which then stands as anon (statm may split it) */
+		t->mm.rss_anon = kb / PAGE_KB;
+		t->mm.rss_file = t->mm.rss_shmem = 0;
+		if (t->have & PL_F_STAT) /* it also repeats stat's rss: stat's reading wins */
+			return 0;
+	}
+	*(uint64_t *)wfield(t, l) = kb / PAGE_KB;
 	return 0;
 }
 
@@ -631,6 +689,7 @@ static int parse_value(const char *p, const char *end, const struct line *l,
 	case S_INT:     return parse_int(p, end, f);
 	case S_CRED:    return parse_cred(p, end, f);
 	case S_GROUPS:  return parse_groups(p, end, a, t);
+	case S_GROUPS_SPACED: return -EINVAL; /* taken for an empty Groups only */
 	case S_NS:      return parse_ns(p, end, l, t);
 	case S_HEXL:    return parse_hexl(p, end, f);
 	case S_SIGQ:    return parse_sigq(p, end, t);
@@ -642,7 +701,8 @@ static int parse_value(const char *p, const char *end, const struct line *l,
 	}
 }
 
-/* Lines come in table order, so the search starts after the last match. */
+/* Lines come in table order, so the search starts after the last match;
+** *cursor is left after the line found. */
 static const struct line *find_line(const char *key, size_t n, size_t *cursor)
 {
 	for (size_t k = 0; k < NLINES; k++) {
@@ -677,12 +737,13 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 	const char *p = text, *end = text + len;
 	size_t cursor = 0;
 	int seen_last = 0, seen_state = 0;
+	uint64_t seen = 0;
 	status_reset(t);
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *colon = memchr(p, ':', (size_t)((eol ? eol : end) - p));
 		if (!eol || !colon || colon + 1 == eol || colon[1] != '\t')
-			return -EINVAL;
+			return pl_parse_fail(a, text, p);
 		const struct line *l = find_line(p, (size_t)(colon - p), &cursor);
 		if (!l && seen_last) {
 			t->arch_lines = pl_arena_strndup(a, p, (size_t)(end - p));
@@ -691,17 +752,26 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 			break;
 		}
 		if (!l)
-			return -EINVAL;
+			return pl_parse_fail(a, text, p);
 		int rc = parse_value(colon + 2, eol, l, a, t);
+		if (rc == -EINVAL && l->kind == S_GROUPS && colon + 2 == eol) {
+			l++; /* an empty list as kernels before the trailing space printed it */
+			cursor++;
+			t->groups = NULL;
+			t->ngroups = 0;
+			rc = 0;
+		}
 		if (rc < 0)
-			return rc;
+			return rc == -EINVAL ? pl_parse_fail(a, text, p) : rc;
+		seen |= 1ull << (cursor - 1);
 		t->has_mm |= l->cond == C_MM;
 		seen_state |= l->kind == S_STATE;
-		seen_last = l == &lines[NLINES - 1];
+		seen_last = cursor == NLINES;
 		p = eol + 1;
 	}
 	if (!seen_state)
-		return -EINVAL;
+		return pl_parse_fail(a, text, end);
+	t->status_lines = seen;
 	t->have |= PL_F_STATUS;
 	return 0;
 }

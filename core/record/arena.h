@@ -16,9 +16,14 @@ struct pl_arena_chunk;
 
 struct pl_arena {
 	struct pl_arena_chunk *head; /* current chunk; older ones chained */
+	/* Set by a parser of the kernel's text that fails (-EINVAL) while
+	** filling records from this arena: the 1-based line it could not read,
+	** 0 when it names none (format/scan.h, pl_parse_fail).  Only a failure
+	** writes it, so a source's parses pay nothing for it. */
+	unsigned fail_line;
 };
 
-#define PL_ARENA_INIT { NULL }
+#define PL_ARENA_INIT { NULL, 0 }
 
 void *pl_arena_alloc(struct pl_arena *a, size_t n);   /* 16-byte aligned, zeroed */
 char *pl_arena_strndup(struct pl_arena *a, const char *s, size_t n);

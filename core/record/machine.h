@@ -12,6 +12,8 @@
 
 #include "record/arena.h"
 
+struct pl_sysctl;
+
 enum {
 	PL_M_UPTIME      = 1u << 0,
 	PL_M_LOADAVG     = 1u << 1,
@@ -21,6 +23,18 @@ enum {
 	PL_M_VERSION     = 1u << 5,
 	PL_M_FILESYSTEMS = 1u << 6,
 	PL_M_SYSKERNEL   = 1u << 7,
+	PL_M_VMSTAT      = 1u << 8,
+	PL_M_SYSCTL      = 1u << 9,  /* one sys/ setting: load_sysctl, not load_machine */
+	PL_M_SWAPS       = 1u << 10,
+	PL_M_PARTITIONS  = 1u << 11,
+	PL_M_DISKSTATS   = 1u << 12,
+	PL_M_INTERRUPTS  = 1u << 13,
+	PL_M_SOFTIRQS    = 1u << 14,
+	PL_M_CGROUPS     = 1u << 15,
+	PL_M_CMDLINE     = 1u << 16,
+	PL_M_PSI_CPU     = 1u << 17,
+	PL_M_PSI_MEMORY  = 1u << 18,
+	PL_M_PSI_IO      = 1u << 19,
 };
 
 struct pl_meminfo_line {
@@ -43,6 +57,56 @@ struct pl_cpuinfo_field {
 struct pl_fs_type {
 	const char *name;
 	int nodev;
+};
+
+/* "name value" lines (vmstat): the kernel's counters, in its order */
+struct pl_counter {
+	const char *name;
+	uint64_t value;
+};
+
+/* swaps: one active swap area */
+struct pl_swap {
+	const char *path;          /* as the kernel names the file, unescaped */
+	int partition;             /* a block device, else a file */
+	uint64_t size_kb, used_kb;
+	int32_t prio;
+};
+
+/* partitions and diskstats: one block device */
+struct pl_block_dev {
+	uint32_t major, minor;
+	const char *name;
+	uint64_t blocks;           /* partitions: 1 KiB blocks */
+#define PL_DISK_FIELDS 17      /* diskstats since Linux 5.5 */
+	uint64_t stat[PL_DISK_FIELDS];
+	uint8_t nstat;             /* diskstats: how many the kernel printed */
+};
+
+/* interrupts and softirqs: a row of per-cpu counts */
+struct pl_irq_row {
+	const char *label;         /* "24", "NMI", "TIMER" */
+	const uint64_t *count;
+	size_t ncount;             /* one per cpu, or fewer (ERR, MIS: one) */
+	const char *desc;          /* interrupts: the text after the counts, as
+	                              the kernel composes it from chip, hwirq,
+	                              trigger and the handlers' names */
+};
+
+/* cgroups: one controller */
+struct pl_cgroup_subsys {
+	const char *name;
+	int32_t hierarchy, num_cgroups, enabled;
+};
+
+/* pressure/{cpu,memory,io}: some and full */
+struct pl_psi_line {
+	uint64_t avg_x100[3];      /* avg10, avg60, avg300 in hundredths of a percent */
+	uint64_t total_us;
+};
+struct pl_psi {
+	struct pl_psi_line some, full;
+	int has_full;
 };
 
 struct pl_machine {
@@ -80,6 +144,36 @@ struct pl_machine {
 	/* PL_M_SYSKERNEL */
 	uint32_t pid_max;
 	const char *osrelease, *ostype, *hostname;
+	/* PL_M_VMSTAT */
+	const struct pl_counter *vmstat;
+	size_t nvmstat;
+	/* PL_M_SWAPS */
+	const struct pl_swap *swaps;
+	size_t nswaps;
+	/* PL_M_PARTITIONS, PL_M_DISKSTATS: one list each, as the kernel lists them */
+	const struct pl_block_dev *parts, *disks;
+	size_t nparts, ndisks;
+	/* PL_M_INTERRUPTS: the online cpus' numbers, the label column's width */
+	const uint32_t *irq_cpus;
+	size_t nirq_cpus;
+	uint32_t irq_label_width;
+	const struct pl_irq_row *irqs;
+	size_t nirqs;
+	/* PL_M_SOFTIRQS: the possible cpus' numbers */
+	const uint32_t *softirq_cpus;
+	size_t nsoftirq_cpus;
+	const struct pl_irq_row *softirqs;
+	size_t nsoftirqs;
+	/* PL_M_CGROUPS */
+	const struct pl_cgroup_subsys *cgroups;
+	size_t ncgroups;
+	/* PL_M_CMDLINE: the kernel's boot command line, without its newline */
+	const char *boot_cmdline;
+	/* PL_M_PSI_*: absent where the kernel has no PSI (have says) */
+	struct pl_psi psi_cpu, psi_memory, psi_io;
+	/* the sys/ settings (sysctl.h) a world declares; the host reads each
+	** on its own */
+	struct pl_sysctl *sysctl;  /* PL_SYSCTL_COUNT, or NULL */
 };
 
 #endif

@@ -63,6 +63,7 @@ struct pl_mm {
 	uint64_t data_vm, stack_vm, exec_vm; /* VmData, VmStk, exec_vm */
 	uint64_t vm_exe_kb, vm_lib_kb;  /* VmExe, VmLib as Linux computes them */
 	uint64_t pte_kb;                /* VmPTE */
+	uint64_t pmd_kb;                /* VmPMD: printed by 4.0 to 4.14 only */
 	uint64_t swap;                  /* VmSwap */
 	uint64_t hugetlb_kb;            /* HugetlbPages */
 	uint64_t start_code, end_code, start_stack;
@@ -91,6 +92,10 @@ struct pl_region {
 	uint32_t thp_eligible;
 	int32_t protection_key;      /* -1: line absent */
 	const char *vmflags;         /* "rd wr mr mw me ac " */
+	/* The lines of its smaps block as an older kernel printed them: [0]
+	** is their count, then PL_SM_* and PL_SMK_* ids in order; NULL: as
+	** this kernel prints them. */
+	const uint8_t *smaps_keys;
 };
 
 /* smaps fields after the header line, in Linux's order (up to Locked). */
@@ -102,6 +107,14 @@ enum {
 	PL_SM_SHMEMPMDMAPPED, PL_SM_FILEPMDMAPPED, PL_SM_SHARED_HUGETLB,
 	PL_SM_PRIVATE_HUGETLB, PL_SM_SWAP, PL_SM_SWAPPSS, PL_SM_LOCKED,
 	PL_SMAPS_NFIELDS
+};
+/* The other lines of an smaps block, for a region's smaps_keys. */
+enum {
+	PL_SMK_THP = PL_SMAPS_NFIELDS, /* "THPeligible:    %8u" (6.x) */
+	PL_SMK_THP_UNPADDED,           /* "THPeligible:    %d" (5.0 to 6.x) */
+	PL_SMK_PKEY,                   /* ProtectionKey */
+	PL_SMK_VMFLAGS,                /* VmFlags (3.8 and later) */
+	PL_SMK_COUNT
 };
 
 /* smaps_rollup: header range plus its own counters (summed before rounding). */
@@ -117,6 +130,9 @@ enum {
 struct pl_rollup {
 	uint64_t start, end;         /* first vma start, last vma end */
 	uint64_t kb[PL_ROLLUP_NFIELDS];
+	/* The counter lines an older kernel printed ([0] their count, then
+	** PL_RU_* ids in order); NULL: this kernel's. */
+	const uint8_t *keys;
 };
 
 /* A mount as mountinfo describes it; mounts is derived from the same record. */
@@ -174,6 +190,8 @@ struct pl_fdinfo {
 	uint32_t mnt_id;
 	uint64_t ino;
 	const char *extra;   /* lines after ino:, or "" */
+	/* lines an older kernel did not print: mnt_id before 3.15, ino before 5.14 */
+	uint8_t no_mnt_id, no_ino;
 };
 
 /* Namespace links of ns/, in Linux's order. */
@@ -194,6 +212,9 @@ struct pl_task {
 	/* PL_F_STAT (and the identity part of PL_F_STATUS) */
 	char comm[PL_COMM_MAX + 1];
 	char state;                /* 'R', 'S', ... */
+	/* How many fields the kernel's stat printed: 52 since Linux 3.5;
+	** 47 (3.3, 3.4), 44 (2.6.24 to 3.2), 42 or 41 before.  0 reads as 52. */
+	uint8_t stat_fields;
 	pl_pid ppid, pgrp, session, tpgid;
 	int32_t tty_nr;
 	uint32_t flags;            /* PF_* */
@@ -217,6 +238,10 @@ struct pl_task {
 	struct pl_mm mm;           /* stat fills the address fields and rss */
 
 	/* PL_F_STATUS */
+	/* Which lines status printed, bit i for line i of status.c's table,
+	** where an older kernel printed fewer or others; 0: the lines this
+	** kernel prints for the record (Umask with an fs, Vm* with an mm). */
+	uint64_t status_lines;
 	int32_t umask;             /* -1: task has no fs, no Umask line */
 	pl_pid ngid, tracer_pid;
 	struct pl_cred cred;
@@ -320,6 +345,11 @@ struct pl_task {
 	uint32_t euid, egid;       /* owner of 0555 directories */
 	int dumpable;              /* 0 none, 1 user, 2 root (SUID_DUMP_*) */
 	uint32_t mm_root_uid, mm_root_gid; /* uid/gid 0 of mm->user_ns */
+	/* Entries of the task's directory it does not have, as the tree's
+	** builtin ids name them (bit g: builtin g, tree/builtin.h): a world's
+	** task saved with some files only.  Loaded with the owner, which the
+	** tree asks for at every lookup, so it costs nothing; 0 for the host. */
+	uint64_t absent;
 };
 
 #endif

@@ -672,7 +672,8 @@ static int host_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct
 		return gone(errno);
 	if (mm) {
 		snprintf(path, sizeof path, "%s/mem", dir);
-		out->mm_fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+		out->mm_fd = openat(h->root_fd, path,
+		                    (mm == PL_PIN_MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		/* the kernel refused even the daemon ATTACH (a task root may not
 		** ptrace): its mem refuses the opener as well, at the same open */
 		if (out->mm_fd < 0 && refused(errno))
@@ -714,6 +715,26 @@ static void host_unpin(struct pl_source *s, struct pl_pin *p)
 		close(p->mm_fd);
 }
 
+/*
+** The pinned task's own file, opened by `how` (as a writer would open it):
+** the path names the task by number, so once opened the pin says whether
+** that number still meant the pinned task.
+*/
+static int host_open_host_file(struct pl_source *s, const struct pl_pin *p, const char *name,
+                               int flags, pl_open_fn how, void *arg)
+{
+	char dir[64], path[96];
+	task_dir(dir, sizeof dir, p->tgid, p->tid);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = how(arg, host(s)->root_fd, path, flags);
+	if (host_pin_check(s, p) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
 /* One line of text without its newline, into the arena. */
 static int read_line(struct host_source *h, const char *dir, const char *name,
                      struct pl_arena *a, const char **out)
@@ -734,6 +755,33 @@ static int host_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return pl_userns_of_tid(host(s)->root_fd, tid ? tid : tgid, out);
 }
 
+/* A machine file is no task's: a kernel without it (no PSI, no swap
+** support) answers ENOENT, which read_file takes for a task gone. */
+static int machine_file(struct host_source *h, const char *dir, const char *name,
+                        const char **text, size_t *len)
+{
+	int rc = read_file(h, dir, name, text, len);
+	return rc == -ESRCH ? -ENOENT : rc;
+}
+
+/* The sys/ file of a sysctl name: its dots are the path's slashes. */
+static int host_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+{
+	char path[96];
+	int n = snprintf(path, sizeof path, "%s", pl_sysctl_defs[id].name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -ENAMETOOLONG;
+	for (char *c = path; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	const char *text;
+	size_t len;
+	int rc = machine_file(host(s), "sys", path, &text, &len);
+	if (rc == 0 && pl_parse_sysctl(id, text, len, a, out) < 0)
+		rc = -EIO;
+	return rc;
+}
+
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -744,6 +792,17 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_STAT, "stat", pl_parse_machine_stat },
 		{ PL_M_CPUINFO, "cpuinfo", pl_parse_cpuinfo },
 		{ PL_M_FILESYSTEMS, "filesystems", pl_parse_filesystems },
+		{ PL_M_VMSTAT, "vmstat", pl_parse_vmstat },
+		{ PL_M_SWAPS, "swaps", pl_parse_swaps },
+		{ PL_M_PARTITIONS, "partitions", pl_parse_partitions },
+		{ PL_M_DISKSTATS, "diskstats", pl_parse_diskstats },
+		{ PL_M_INTERRUPTS, "interrupts", pl_parse_interrupts },
+		{ PL_M_SOFTIRQS, "softirqs", pl_parse_softirqs },
+		{ PL_M_CGROUPS, "cgroups", pl_parse_cgroups },
+		{ PL_M_CMDLINE, "cmdline", pl_parse_boot_cmdline },
+		{ PL_M_PSI_CPU, "pressure/cpu", pl_parse_psi_cpu },
+		{ PL_M_PSI_MEMORY, "pressure/memory", pl_parse_psi_memory },
+		{ PL_M_PSI_IO, "pressure/io", pl_parse_psi_io },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;
@@ -752,7 +811,7 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 			continue;
 		const char *text;
 		size_t len;
-		rc = read_file(h, ".", files[i].name, &text, &len);
+		rc = machine_file(h, ".", files[i].name, &text, &len);
 		if (rc == 0 && files[i].parse(text, len, a, m) < 0)
 			rc = -EIO;
 	}
@@ -795,8 +854,10 @@ static const struct pl_source_ops host_ops = {
 	.pin_check = host_pin_check,
 	.read_pinned = host_read_pinned,
 	.unpin = host_unpin,
+	.open_host_file = host_open_host_file,
 	.userns = host_userns,
 	.load_machine = host_load_machine,
+	.load_sysctl = host_load_sysctl,
 	.destroy = host_destroy,
 };
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define REC_WORDS (sizeof(struct pl_task) / 8)
 #define MASK_WORDS ((REC_WORDS + 63) / 64)
@@ -488,6 +489,9 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 {
 	(void)a;
 	struct pl_model *m = model(s);
+	/* a world whose kernel has no PSI has no pressure/ files */
+	if (want & (PL_M_PSI_CPU | PL_M_PSI_MEMORY | PL_M_PSI_IO) & ~m->machine.have)
+		return -ENOENT;
 	pthread_rwlock_rdlock(&m->lock);
 	*out = m->machine;
 	/* loadavg's thread count and last pid follow the world as it is now */
@@ -502,6 +506,33 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 		out->nr_threads = threads;
 	out->have = want;
 	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
+/* A world's setting as declared; kernel.random.uuid, unless the world pins
+** it, is a new random UUID each read (version 4, RFC 4122 variant), as
+** the kernel's proc_do_uuid makes one. */
+static int model_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+{
+	(void)a; /* the world's strings live as long as it does */
+	struct pl_model *m = model(s);
+	const struct pl_sysctl *v = m->machine.sysctl ? &m->machine.sysctl[id] : NULL;
+	if (v && v->set) {
+		*out = *v;
+		return 0;
+	}
+	if (pl_sysctl_defs[id].type != PL_SYSCTL_FRESH_UUID)
+		return -ENOENT;
+	memset(out, 0, sizeof *out);
+	for (size_t got = 0; got < sizeof out->uuid;) {
+		ssize_t n = getrandom(out->uuid + got, sizeof out->uuid - got, 0);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	out->uuid[6] = (uint8_t)((out->uuid[6] & 0x0F) | 0x40);
+	out->uuid[8] = (uint8_t)((out->uuid[8] & 0x3F) | 0x80);
+	out->set = 1;
 	return 0;
 }
 
@@ -527,6 +558,7 @@ static const struct pl_source_ops model_ops = {
 	.update = model_update,
 	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,
+	.load_sysctl = model_load_sysctl,
 	.destroy = model_destroy,
 };
 

@@ -16,6 +16,7 @@
 
 #include "record/arena.h"
 #include "record/machine.h"
+#include "record/sysctl.h"
 #include "record/task.h"
 #include "source/userns.h"
 
@@ -33,6 +34,11 @@ struct pl_pin {
 };
 
 #define PL_PIN_NONE { 0, 0, -1, -1, 0 }
+
+/* What a pin holds (pl_source_ops.pin's `mm`): the task only, its address
+** space too, or the address space opened for writing as well (a host
+** source's mem fd, which a write through the mount then goes through). */
+enum { PL_PIN_TASK = 0, PL_PIN_MM = 1, PL_PIN_MM_WRITE = 2 };
 
 /* Called with each pid in ascending order; return non-zero to stop. */
 typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
@@ -76,8 +82,8 @@ struct pl_source_ops {
 	ssize_t (*read_mem)(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	                    void *buf, size_t len);
 	/*
-	** Pin task tid of tgid (0: the leader), and with `mm` its address
-	** space; 0 or -errno (-ESRCH: gone).  pin_check: 0 while the task and
+	** Pin task tid of tgid (0: the leader), and with `mm` (PL_PIN_*) its
+	** address space; 0 or -errno (-ESRCH: gone).  pin_check: 0 while the task and
 	** the pinned address space live, 1 once the address space is gone (an
 	** exec or the exit: it reads as empty), -ESRCH once the task is gone.
 	** read_pinned copies from the pinned address space as read_mem does,
@@ -103,8 +109,8 @@ struct pl_source_ops {
 	**
 	** A host source's tasks are written by the kernel, not here:
 	** open_host_file calls `how` with a directory fd and a path under it
-	** naming the pinned task's own file `name`, and returns its fd, or
-	** -ESRCH if the task is no longer the pinned one.
+	** naming the pinned task's own file `name`, and returns its fd (or
+	** how's -errno), or -ESRCH if the task is no longer the pinned one.
 	** Each is NULL where a source's tasks are not written that way.
 	*/
 	ssize_t (*update)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
@@ -122,6 +128,9 @@ struct pl_source_ops {
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);
+	/* One sys/ setting (record/sysctl.h), or -ENOENT where the machine has
+	** none; NULL: none at all. */
+	int (*load_sysctl)(struct pl_source *s, int id, struct pl_arena *arena, struct pl_sysctl *out);
 	void (*destroy)(struct pl_source *s);
 };
 

@@ -32,6 +32,38 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static uint64_t top_ino;
 
+/* The ids the top names: the `first` and `count` columns of its own maps. */
+struct top_map {
+	size_t n;                  /* 0: unread, taken as every id but (u32)-1 */
+	struct { uint32_t first, count; } e[PL_IDMAP_MAX_EXTENTS];
+};
+static struct top_map top_maps[2];
+
+/* One "%10u %10u %10u\n" line per extent, as uid_m_show prints them. */
+static void read_top_map(const char *path, struct top_map *m)
+{
+	char text[PL_IDMAP_MAX_EXTENTS * 33 + 1];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	size_t len = 0;
+	ssize_t r;
+	while (len < sizeof text - 1 && (r = read(fd, text + len, sizeof text - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	text[len] = '\0';
+	const char *p = text;
+	unsigned first, lower, count;
+	int used;
+	while (m->n < PL_IDMAP_MAX_EXTENTS &&
+	       sscanf(p, "%u %u %u\n%n", &first, &lower, &count, &used) == 3) {
+		m->e[m->n].first = first;
+		m->e[m->n].count = count;
+		m->n++;
+		p += used;
+	}
+}
+
 static void init(void)
 {
 	struct stat st;
@@ -39,6 +71,23 @@ static void init(void)
 		cache[i].fd = -1;
 	if (stat("/proc/self/ns/user", &st) == 0)
 		top_ino = st.st_ino;
+	read_top_map("/proc/self/uid_map", &top_maps[0]);
+	read_top_map("/proc/self/gid_map", &top_maps[1]);
+}
+
+int pl_userns_top_names(int gids, uint32_t id, uint32_t count)
+{
+	pthread_once(&once, init);
+	const struct top_map *m = &top_maps[gids != 0];
+	uint32_t last = id + count - 1;
+	if (m->n == 0)
+		return id <= last && last != UINT32_MAX;
+	for (size_t i = 0; i < m->n; i++) {
+		uint32_t lo = m->e[i].first, hi = m->e[i].first + m->e[i].count - 1;
+		if (id >= lo && id <= hi && last >= lo && last <= hi)
+			return 1;
+	}
+	return 0;
 }
 
 uint64_t pl_userns_top(void)

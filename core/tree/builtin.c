@@ -6,6 +6,7 @@
 #include "tree/builtin.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,17 @@ MACHINE_FMT(g_pid_max, pl_fmt_pid_max)
 MACHINE_FMT(g_osrelease, pl_fmt_osrelease)
 MACHINE_FMT(g_ostype, pl_fmt_ostype)
 MACHINE_FMT(g_hostname, pl_fmt_hostname)
+MACHINE_FMT(g_vmstat, pl_fmt_vmstat)
+MACHINE_FMT(g_swaps, pl_fmt_swaps)
+MACHINE_FMT(g_partitions, pl_fmt_partitions)
+MACHINE_FMT(g_diskstats, pl_fmt_diskstats)
+MACHINE_FMT(g_interrupts, pl_fmt_interrupts)
+MACHINE_FMT(g_softirqs, pl_fmt_softirqs)
+MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
+MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
+static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
+static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
+static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
 
 /* No target: ENOENT, or the errno the kernel refused the daemon with. */
 static int put_link(const char *target, int err, struct pl_buf *o)
@@ -205,6 +217,9 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
 #define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
 #define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
+/* A sys/ setting: named as sysctl names it, formatted by its type. */
+#define SYSCTL_(id, nm, type, n) \
+	[PL_G_SYSCTL_FIRST + PL_SYSCTL_##id] = { .name = nm, .mneed = PL_M_SYSCTL },
 
 #define NONE PL_PTRACE_NONE
 #define READ PL_PTRACE_READ
@@ -252,6 +267,19 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
 	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
 	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
+	MACHINE_(PL_G_VMSTAT, "vmstat", PL_M_VMSTAT, g_vmstat),
+	MACHINE_(PL_G_SWAPS, "swaps", PL_M_SWAPS, g_swaps),
+	MACHINE_(PL_G_PARTITIONS, "partitions", PL_M_PARTITIONS, g_partitions),
+	MACHINE_(PL_G_DISKSTATS, "diskstats", PL_M_DISKSTATS, g_diskstats),
+	MACHINE_(PL_G_INTERRUPTS, "interrupts", PL_M_INTERRUPTS, g_interrupts),
+	MACHINE_(PL_G_SOFTIRQS, "softirqs", PL_M_SOFTIRQS, g_softirqs),
+	MACHINE_(PL_G_CGROUPS, "cgroups", PL_M_CGROUPS, g_cgroups),
+	/* the top-level cmdline; "cmdline" is the task's */
+	MACHINE_(PL_G_BOOT_CMDLINE, "boot_cmdline", PL_M_CMDLINE, g_boot_cmdline),
+	MACHINE_(PL_G_PSI_CPU, "pressure_cpu", PL_M_PSI_CPU, g_psi_cpu),
+	MACHINE_(PL_G_PSI_MEMORY, "pressure_memory", PL_M_PSI_MEMORY, g_psi_memory),
+	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
+	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
 	LINK_(PL_G_ROOT, "root", PL_F_LINKS, READ, g_root),
@@ -273,6 +301,49 @@ int pl_builtin_lookup(const char *name, int want_link)
 		    strcmp(pl_builtins[i].name, name) == 0)
 			return i;
 	return PL_G_NONE;
+}
+
+static int task_entry(int g)
+{
+	const struct pl_builtin *b = &pl_builtins[g];
+	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF;
+}
+
+uint64_t pl_builtin_absent_bits(const char *name)
+{
+	static const struct { const char *name; int gen; } dirs[] = {
+		{ "fd", PL_G_FD_LINK }, { "fdinfo", PL_G_FDINFO }, { "task", PL_G_TASK_DIR },
+	};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strcmp(name, dirs[i].name) == 0)
+			return 1ull << dirs[i].gen;
+	uint64_t ns = 0;
+	for (int i = 0; i < PL_NS_COUNT; i++)
+		ns |= 1ull << (PL_G_NS_FIRST + i);
+	if (strcmp(name, "ns") == 0)
+		return ns;
+	char buf[40];
+	for (int g = 1; g <= PL_G_TASK_DIR; g++)
+		if (task_entry(g) && strcmp(pl_builtin_absent_name(g, buf, sizeof buf), name) == 0)
+			return 1ull << g;
+	return 0;
+}
+
+const char *pl_builtin_absent_name(int g, char *buf, size_t len)
+{
+	if (g == PL_G_FD_LINK)
+		return "fd";
+	if (g == PL_G_FDINFO)
+		return "fdinfo";
+	if (g == PL_G_TASK_DIR)
+		return "task";
+	if (g <= PL_G_NONE || g >= PL_G_COUNT || !task_entry(g))
+		return NULL;
+	if (g >= PL_G_NS_FIRST && g < PL_G_NS_FIRST + PL_NS_COUNT) {
+		snprintf(buf, len, "ns/%s", pl_ns_names[g - PL_G_NS_FIRST]);
+		return buf;
+	}
+	return pl_builtins[g].name;
 }
 
 int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
@@ -317,12 +388,23 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 	return 0;
 }
 
+/* A sys/ setting: loaded on its own, one file on the host. */
+static int format_sysctl(struct pl_source *src, int id, struct pl_arena *a, struct pl_buf *out)
+{
+	struct pl_sysctl v;
+	memset(&v, 0, sizeof v);
+	int rc = src->ops->load_sysctl ? src->ops->load_sysctl(src, id, a, &v) : -ENOENT;
+	return rc < 0 ? rc : pl_fmt_sysctl(id, &v, out);
+}
+
 static int format_machine(struct pl_source *src, const struct pl_builtin *b, struct pl_buf *out)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
 		return -ENOMEM;
 	pl_arena_reset(&s->arena);
+	if (b->mneed == PL_M_SYSCTL)
+		return format_sysctl(src, (int)(b - pl_builtins) - PL_G_SYSCTL_FIRST, &s->arena, out);
 	memset(&s->machine, 0, sizeof s->machine);
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)

@@ -26,18 +26,35 @@ enum pl_gen_id {
 	PL_G_LIMITS, PL_G_CGROUP, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
 	PL_G_COREDUMP_FILTER, PL_G_WCHAN, PL_G_MOUNTS, PL_G_MOUNTINFO,
 	PL_G_CHILDREN,
-	/* machine-wide files of the top level */
-	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
-	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
-	PL_G_HOSTNAME,
 	/* links */
 	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
 	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
 	/* not nameable in a layout: the checks of fd/N links and fdinfo/ */
 	PL_G_FD_LINK, PL_G_FDINFO,
-	PL_G_COUNT
+	/* not a generator: task/ itself, as a task's absent entry */
+	PL_G_TASK_DIR,
+	/* machine-wide files of the top level (after every per-task id: those
+	** are the bits of a task's absent mask) */
+	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
+	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
+	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
+	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
+	PL_G_PSI_MEMORY, PL_G_PSI_IO,
+	PL_G_SYSCTL_FIRST, /* + PL_SYSCTL_*: named by their sysctl names */
+	PL_G_COUNT = PL_G_SYSCTL_FIRST + PL_SYSCTL_COUNT
 };
+_Static_assert(PL_G_TASK_DIR < 64, "a task's absent entries are a 64-bit mask of per-task builtin ids");
+
+/*
+** A task's absent entries (pl_task.absent): bit g for builtin g, fd/ and
+** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR.  Names
+** as the task's directory has them: a file or link ("maps", "exe",
+** "ns/net"), "ns" (every ns link), "fd", "fdinfo", "task".  The bits of a
+** name, 0 for none; the name of bit g into buf, NULL for none.
+*/
+uint64_t pl_builtin_absent_bits(const char *name);
+const char *pl_builtin_absent_name(int g, char *buf, size_t len);
 
 /* What a builtin's formatter is given. */
 struct pl_gen_ctx {

@@ -39,11 +39,11 @@ static void add_ent(struct lister *ls, uint64_t ino, uint64_t next_off, uint32_t
 }
 
 static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t first,
-                        uint32_t n, pl_pid tgid, pl_pid tid)
+                        uint32_t n, pl_pid tgid, pl_pid tid, uint64_t absent)
 {
 	for (uint32_t i = first; i < first + n; i++) {
 		const struct pl_entry *e = &l->entries[i];
-		if (tgid && !pl_entry_visible(e, tid != 0))
+		if (tgid && (!pl_entry_visible(e, tid != 0) || tree_entry_absent(l, e, absent)))
 			continue;
 		add_ent(ls, make_ino(tgid, tid, i + 2), i - first + 3, dtype(e), e->name);
 	}
@@ -73,13 +73,13 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 	add_ent(&ls, d->ino, 1, DT_DIR, ".");
 	add_ent(&ls, n.tgid ? make_ino(n.tgid, 0, 0) : PL_ROOT_INO, 2, DT_DIR, "..");
 	if (n.tgid == 0 && n.slot == ROOT_SLOT) {
-		add_entries(&ls, l, l->root_first, l->root_n, 0, 0);
+		add_entries(&ls, l, l->root_first, l->root_n, 0, 0, 0);
 		struct pid_lister pl = { &ls, PID_OFF, 0 };
 		int rc = k->src->ops->each_tgid(k->src, 1, add_pid, &pl);
 		return rc < 0 ? rc : ls.err;
 	}
 	if (n.tgid && n.slot == 0) {
-		add_entries(&ls, l, l->task_first, l->task_n, n.tgid, n.tid);
+		add_entries(&ls, l, l->task_first, l->task_n, n.tgid, n.tid, d->absent);
 		return ls.err;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
@@ -89,7 +89,7 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 	int rc;
 	switch (e->kind) {
 	case PL_K_DIR:
-		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid);
+		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid, d->absent);
 		return ls.err;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
@@ -124,7 +124,8 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out)
 {
 	struct pl_attr a;
-	int rc = pl_tree_getattr(k, ino, &a);
+	uint64_t absent;
+	int rc = tree_getattr_absent(k, ino, &a, &absent);
 	if (rc < 0)
 		return rc;
 	if (!S_ISDIR(a.mode))
@@ -139,6 +140,7 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 	if (!d)
 		return -ENOMEM;
 	d->ino = ino;
+	d->absent = absent;
 	*out = d;
 	return 0;
 }

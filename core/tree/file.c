@@ -208,8 +208,8 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
-	if (!f->writable)
-		return -EBADF;
+	if (!f->writable) /* no write method (opened for writing all the same) */
+		return -EINVAL;
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
 	if (e->kind == PL_K_LUA)
@@ -217,8 +217,12 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		                                   writer)
 		                    : -EIO;
 	const struct pl_builtin *b = &pl_builtins[e->gen];
-	if (f->real_fd >= 0)
-		return pl_write_host(f->real_fd, b->name, writer, buf, len, off);
+	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
+		pthread_mutex_lock(&f->lock);
+		ssize_t n = pl_write_host(&f->pin, f->real_fd, b->name, writer, buf, len, off);
+		pthread_mutex_unlock(&f->lock);
+		return n;
+	}
 	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
 	                      .writer = writer, .opener = f->opener,
 	                      .buf = buf, .len = len, .off = off };
@@ -262,9 +266,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
-	/* Only files with a write method take writes, whatever a layout's mode. */
-	if (writing && !(b && b->write && n.tgid) && !(e && e->kind == PL_K_LUA && e->wref))
-		return -EACCES;
+	/* Only files with a write method take writes, whatever a layout's mode;
+	** the others open for writing once the mode bits allow it (root's
+	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
+	int takes_writes = (b && b->write && n.tgid) || (e && e->kind == PL_K_LUA && e->wref);
 	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
@@ -272,13 +277,16 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	f->ino = ino;
 	f->entry = e;
 	f->uid = c->uid;
-	f->writable = writing;
+	f->writable = writing && takes_writes;
 	if (e && e->kind == PL_K_STUB) {
 		f->data = e->content;
 		f->len = e->content_len;
 		f->borrowed = 1;
 		f->made = 1;
-	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid, pins_mm(b), &f->pin)) &&
+	} else if (n.tgid && !(rc = pl_source_pin(k->src, n.tgid, n.tid,
+	                                         !pins_mm(b) ? PL_PIN_TASK
+	                                         : f->writable ? PL_PIN_MM_WRITE : PL_PIN_MM,
+	                                         &f->pin)) &&
 	           b && !b->mneed) {
 		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
 			rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
@@ -291,7 +299,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		** shows, so a refusal there too is the open's, as in Linux */
 		if (rc == 0 && f->pin.mm_err)
 			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
-		if (rc == 0 && writing)
+		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
 	}
 	/* a handle opened only for writing is never read: nothing to make */
@@ -304,6 +312,30 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	}
 	*out = f;
 	return 0;
+}
+
+/* uid_map, gid_map and setgroups: seq_files over the namespace pinned at
+** open, which a write may change after it. */
+static int shows_writes(const struct pl_file *f)
+{
+	const struct pl_entry *e = f->entry;
+	return f->tgid && e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
+	       (pl_builtins[e->gen].flags & PL_B_AT_OPEN);
+}
+
+/* A read from the start shows what the namespace holds now, as Linux's
+** does; once the task is out of reach the handle keeps what it showed. */
+static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
+{
+	const char *old = f->data;
+	size_t old_len = f->len;
+	if (make(k, f, c) < 0) {
+		f->data = old;
+		f->len = old_len;
+		return;
+	}
+	pl_budget_give(f->uid, old_len);
+	free((void *)old);
 }
 
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
@@ -324,6 +356,8 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	ssize_t n = 0;
 	if (!f->made || f->remade)
 		n = make(k, f, c);
+	else if (off == 0 && shows_writes(f))
+		remake(k, f, c);
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;
@@ -359,4 +393,9 @@ int pl_tree_read_copies_in(const struct pl_file *f)
 		return 1;
 	int gen = f->entry && f->entry->kind == PL_K_FILE ? f->entry->gen : PL_G_NONE;
 	return (!f->made || f->remade) && (gen == PL_G_CMDLINE || gen == PL_G_ENVIRON);
+}
+
+int pl_tree_write_copies_out(const struct pl_file *f)
+{
+	return f->is_mem && f->real_fd >= 0;
 }

@@ -96,6 +96,13 @@ void pl_budget_give(uint32_t uid, size_t n);
 /* tree.c: who the caller is in this tree (its pids, renumbered by a pid
 ** view, or a world's self task); 0 or -ENOENT. */
 int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid);
+/* tree.c: whether entry e is missing from a task whose absent entries
+** (pl_task.absent) are `absent`: a builtin named there, fd/, fdinfo/ or
+** task/ named there, a static directory whose every builtin is missing. */
+int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint64_t absent);
+/* tree.c: pl_tree_getattr, and the absent entries of the node's task (0 at
+** the root level), loaded with its owner. */
+int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent);
 /* tree.c: fdinfo/ itself asks for ptrace read access (proc_fdinfo_permission). */
 int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n);
 

@@ -48,13 +48,44 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	return 0;
 }
 
-static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
+int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint64_t absent)
+{
+	if (!absent)
+		return 0;
+	switch (e->kind) {
+	case PL_K_FILE: case PL_K_LINK:
+		return e->gen <= PL_G_TASK_DIR && ((absent >> e->gen) & 1);
+	case PL_K_FDDIR:
+		return (absent >> PL_G_FD_LINK) & 1;
+	case PL_K_FDINFODIR:
+		return (absent >> PL_G_FDINFO) & 1;
+	case PL_K_TASKDIR:
+		return (absent >> PL_G_TASK_DIR) & 1;
+	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
+		int builtins = 0;
+		for (uint32_t i = e->first; i < e->first + e->n; i++) {
+			const struct pl_entry *c = &l->entries[i];
+			int builtin = c->kind != PL_K_STUB && c->kind != PL_K_LUA && c->kind != PL_K_SYMLINK;
+			if (!builtin || !tree_entry_absent(l, c, absent))
+				return 0;
+			builtins++;
+		}
+		return builtins > 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, uint64_t *absent)
 {
 	int fd_link = is_fd_slot(n.slot) && !is_fdinfo(n.slot);
 	struct pl_task *t;
 	int rc = load_task(k, n, PL_F_OWNER, &t);
 	if (rc < 0)
 		return rc;
+	if (absent)
+		*absent = t->absent;
 	uint64_t ino = make_ino(n.tgid, n.tid, n.slot);
 	uint32_t uid, gid;
 	/* a source that announces its changes lets the kernel keep what it
@@ -68,6 +99,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 		return 0;
 	}
 	if (is_fd_slot(n.slot)) {
+		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
+			return -ENOENT;
 		/* A link's mode bits are the open file's: r-x for read, -wx for write. */
 		uint32_t mode = S_IFREG | 0444;
 		if (fd_link) {
@@ -84,7 +117,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
-	if (!e || e->scope != PL_SCOPE_TASK)
+	if (!e || e->scope != PL_SCOPE_TASK || tree_entry_absent(k->layout, e, t->absent))
 		return -ENOENT;
 	uint32_t type = type_bits(e);
 	pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
@@ -113,7 +146,14 @@ void pl_tree_each_task_ino(const struct pl_tree *k, pl_pid tgid, pl_pid tid,
 int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)
 {
 	struct node n = decode(ino);
-	return n.tgid ? attr_task_level(k, n, out) : attr_root_level(k, n, out);
+	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
+}
+
+int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent)
+{
+	struct node n = decode(ino);
+	*absent = 0;
+	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, n, out);
 }
 
 static int caller_tgid(struct pl_caller *c, pl_pid *tgid)
@@ -249,10 +289,10 @@ static int lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir, in
 	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
 	struct node n = { dir.tgid, dir.tid, slot };
 	if (!info)
-		return attr_task_level(k, n, out);
+		return attr_task_level(k, n, out, NULL);
 	struct pl_fd f;
 	rc = pl_source_load_fd(k->src, dir.tgid, dir.tid, (int)fd, &pl_scratch()->arena, &f);
-	return rc < 0 ? rc : attr_task_level(k, n, out);
+	return rc < 0 ? rc : attr_task_level(k, n, out, NULL);
 }
 
 static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
@@ -264,7 +304,7 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		int i = pl_layout_find(l, l->task_first, l->task_n, name, len, dir.tid != 0);
 		if (i < 0)
 			return -ENOENT;
-		return attr_task_level(k, (struct node){ dir.tgid, dir.tid, (uint32_t)i + 2 }, out);
+		return attr_task_level(k, (struct node){ dir.tgid, dir.tid, (uint32_t)i + 2 }, out, NULL);
 	}
 	switch (parent->kind) {
 	case PL_K_DIR: {
@@ -272,7 +312,7 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
-		return n.tgid ? attr_task_level(k, n, out) : attr_root_level(k, n, out);
+		return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
 	}
 	case PL_K_TASKDIR: {
 		pl_pid tid;
@@ -281,7 +321,7 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		int rc = k->src->ops->task_exists(k->src, dir.tgid, tid);
 		if (rc < 0)
 			return rc == -ESRCH ? -ENOENT : rc;
-		return attr_task_level(k, (struct node){ dir.tgid, tid, 0 }, out);
+		return attr_task_level(k, (struct node){ dir.tgid, tid, 0 }, out, NULL);
 	}
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
@@ -313,7 +353,7 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 				rc = 0, pid = me, mine = 1;
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;
-			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out);
+			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out, NULL);
 			if (mine) /* the name means this task to this caller only */
 				out->cache = PL_CACHE_NONE;
 			return rc;

@@ -79,7 +79,7 @@ struct pl_file {
 	struct pl_pin pin;         /* its task, and the address space it reads */
 	pthread_mutex_t lock;      /* reads take turns */
 	/* Opened for writing: */
-	int writable;
+	int writable;              /* opened for writing, and the file takes writes */
 	int real_fd;               /* a host task's own file, opened as the opener; -1 */
 	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
 };
@@ -97,6 +97,7 @@ struct pl_dir {
 	struct pl_dirent *ents;
 	size_t n;
 	int listed;
+	uint64_t absent;           /* its task's absent entries, from opendir */
 	struct pl_arena arena;
 };
 
@@ -136,6 +137,9 @@ void pl_tree_release(struct pl_tree *k, struct pl_file *f);
 /* Whether the next read of f copies task memory in (mem; cmdline and
 ** environ before their content is made), which may block on its pages. */
 int pl_tree_read_copies_in(const struct pl_file *f);
+/* Whether a write to f copies into another process's memory (a host
+** task's mem), which may block on its pages. */
+int pl_tree_write_copies_out(const struct pl_file *f);
 
 int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
 /* The entries after offset off, or -errno. */

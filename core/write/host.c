@@ -1,18 +1,476 @@
-/* A host task's file, written by the kernel.  (Being written: refuses.) */
+/*
+** A host task's file, written by the kernel.
+**
+** The daemon runs as root; a write through the mount may do only what the
+** kernel lets the caller do.  So the real file is opened by a short-lived
+** child process holding the opener's credentials whole, and written by
+** one holding the writer's: the kernel makes every check it makes (the
+** mode bits at open, the ptrace and namespace checks of the open and write
+** methods, the capability a value needs) for them, and its count or errno
+** goes back to the caller unchanged.  Linux judges an open by the
+** opener's credentials and a write by the writer's (`current`) and by the
+** opener's kept with the file (f_cred): the child that writes is `current`,
+** the fd it writes through carries the opener's child's f_cred.
+**
+** The credentials are the caller's as pl_caller_creds reads them: real,
+** effective, saved and filesystem ids, supplementary groups, the
+** inheritable, permitted and effective capabilities, and the user
+** namespace.  Securebits, no_new_privs, seccomp and the bounding and
+** ambient sets are not taken: they change what exec and later credential
+** changes do, not what an open or a write is allowed.  Neither is the
+** caller's LSM label (AppArmor, SELinux): the child keeps the daemon's.
+**
+** A caller whose credentials are the daemon's own (root of the top
+** namespace with every capability, as most of the daemon's root callers
+** are) needs no child: the daemon opens and writes itself, with exactly
+** those credentials.  comm always takes a child: the daemon writing its
+** own comm would rename itself where Linux refuses the caller (below).
+**
+** mem is opened by the daemon: the ptrace ATTACH check Linux's mem_open
+** makes was made for the opener by the tree (pl_builtin_decide, before
+** the open for writing goes on), and Linux's mem_rw checks nothing of the
+** writer: it writes the address space the open took.  The daemon's fd is
+** the pin's own (pl_pin with PL_PIN_MM_WRITE), opened before that
+** decision: an exec between the two leaves the fd on the old address
+** space, which then takes no more writes, so the decision can never cover
+** an address space that came after it.
+*/
 #include "write/write.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* 32-bit ABIs keep 16-bit ids under the old names. */
+#ifdef SYS_setresuid32
+#define NR_SETGROUPS SYS_setgroups32
+#define NR_SETRESUID SYS_setresuid32
+#define NR_SETRESGID SYS_setresgid32
+#define NR_SETFSUID SYS_setfsuid32
+#define NR_SETFSGID SYS_setfsgid32
+#else
+#define NR_SETGROUPS SYS_setgroups
+#define NR_SETRESUID SYS_setresuid
+#define NR_SETRESGID SYS_setresgid
+#define NR_SETFSUID SYS_setfsuid
+#define NR_SETFSGID SYS_setfsgid
+#endif
+
+/* ------------------------------------------------------------------------
+** Capabilities, raw (the child calls nothing but system calls).
+*/
+
+struct capsets {
+	uint64_t inh, prm, eff;
+};
+
+static int get_caps(struct capsets *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	c->inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	c->prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	c->eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	return 0;
+}
+
+static int set_caps(const struct capsets *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = {
+		{ (uint32_t)c->eff, (uint32_t)c->prm, (uint32_t)c->inh },
+		{ (uint32_t)(c->eff >> 32), (uint32_t)(c->prm >> 32), (uint32_t)(c->inh >> 32) },
+	};
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
+/* ------------------------------------------------------------------------
+** The daemon's own credentials, read once: a caller holding exactly these
+** is served by the daemon itself.
+*/
+
+static struct {
+	uint32_t uid[4], gid[4];
+	struct capsets caps;
+	gid_t *groups;
+	int ngroups;
+	int ok;
+} me;
+static pthread_once_t me_once = PTHREAD_ONCE_INIT;
+
+static void read_me(void)
+{
+	uid_t u[3];
+	gid_t g[3];
+	if (getresuid(&u[0], &u[1], &u[2]) < 0 || getresgid(&g[0], &g[1], &g[2]) < 0 ||
+	    get_caps(&me.caps) < 0)
+		return;
+	for (int i = 0; i < 3; i++) {
+		me.uid[i] = u[i];
+		me.gid[i] = g[i];
+	}
+	me.uid[3] = (uint32_t)syscall(NR_SETFSUID, -1); /* an invalid id: answers the current */
+	me.gid[3] = (uint32_t)syscall(NR_SETFSGID, -1);
+	int n = getgroups(0, NULL);
+	if (n < 0 || !(me.groups = calloc((size_t)n + 1, sizeof *me.groups)) ||
+	    (n = getgroups(n, me.groups)) < 0)
+		return;
+	me.ngroups = n;
+	me.ok = 1;
+}
+
+static int is_me(const struct pl_creds *cr)
+{
+	if (cr->self)
+		return 1;
+	pthread_once(&me_once, read_me);
+	if (!me.ok || cr->userns_fd >= 0 || memcmp(cr->uid, me.uid, sizeof me.uid) ||
+	    memcmp(cr->gid, me.gid, sizeof me.gid) || cr->cap_inh != me.caps.inh ||
+	    cr->cap_prm != me.caps.prm || cr->cap_eff != me.caps.eff ||
+	    cr->ngroups != (size_t)me.ngroups)
+		return 0;
+	for (size_t i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] != me.groups[i])
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------------
+** The child.  Forked from a multithreaded daemon, it makes system calls
+** only (no allocation, no lock, no stdio), and reports once.
+*/
+
+/*
+** Take cr whole.  As root of the top namespace it sets the groups (a
+** user namespace may deny setgroups to its own, not to the top), then
+** the gids and, keeping its capabilities across the change of uid, the
+** uids; with those capabilities raised again it sets the filesystem uid
+** and enters the caller's user namespace (which wants CAP_SYS_ADMIN over
+** it, and a single-threaded process: a forked one, never a CLONE_VM one).
+** Entering gives every capability in that namespace; the caller's sets
+** are then taken exactly.  Ids unmapped in the caller's namespace (one
+** made by unshare -U whose maps are not written yet) are set while in the
+** top, where every id is mapped, and kept as they are on entering.
+*/
+static int become(const struct pl_creds *cr)
+{
+	struct capsets now, want = { cr->cap_inh, cr->cap_prm, cr->cap_eff };
+	if (syscall(NR_SETGROUPS, cr->ngroups, cr->groups) < 0 ||
+	    syscall(NR_SETRESGID, cr->gid[0], cr->gid[1], cr->gid[2]) < 0)
+		return -errno;
+	syscall(NR_SETFSGID, cr->gid[3]);
+	if ((uint32_t)syscall(NR_SETFSGID, -1) != cr->gid[3])
+		return -EPERM;
+	if (syscall(SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    syscall(NR_SETRESUID, cr->uid[0], cr->uid[1], cr->uid[2]) < 0)
+		return -errno;
+	int rc = get_caps(&now);
+	if (rc < 0)
+		return rc;
+	now.eff = now.prm; /* the change of uid cleared the effective set */
+	if ((rc = set_caps(&now)) < 0)
+		return rc;
+	syscall(NR_SETFSUID, cr->uid[3]);
+	if ((uint32_t)syscall(NR_SETFSUID, -1) != cr->uid[3])
+		return -EPERM;
+	if (cr->userns_fd >= 0 && syscall(SYS_setns, cr->userns_fd, CLONE_NEWUSER) < 0)
+		return -errno;
+	rc = set_caps(&want);
+	if (rc < 0 && cr->userns_fd < 0) {
+		/* the daemon holds less than the caller: what of the caller's
+		** it holds, never more */
+		want.prm &= now.prm;
+		want.eff &= want.prm;
+		want.inh &= now.inh | now.prm;
+		rc = set_caps(&want);
+	}
+	return rc;
+}
+
+/*
+** A write at off, as the caller's write at its file position is.  A
+** seq_file (comm, uid_map, gid_map, setgroups) takes no pwrite (ESPIPE):
+** its position is set, then written at (the tree serializes the writes
+** of one handle, as Linux's f_pos lock does).
+*/
+static long long write_at(int fd, const char *buf, size_t len, off_t off)
+{
+	long rc = syscall(SYS_pwrite64, fd, buf, len, off);
+	if (rc < 0 && errno == ESPIPE) {
+		rc = syscall(SYS_lseek, fd, off, SEEK_SET);
+		if (rc >= 0)
+			rc = syscall(SYS_write, fd, buf, len);
+	}
+	return rc < 0 ? -errno : rc;
+}
+
+struct job {
+	const struct pl_creds *cr;
+	/* an open of path under dirfd, or a write through fd */
+	int dirfd;
+	const char *path;
+	int flags;
+	int fd;
+	const char *buf;
+	size_t len;
+	off_t off;
+};
+
+/* The result, a count or -errno; with pass_fd >= 0, that fd too
+** (SCM_RIGHTS). */
+static void report(int sock, long long result, int pass_fd)
+{
+	struct iovec iov = { &result, sizeof result };
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pass_fd >= 0) {
+		msg.msg_control = u.space;
+		msg.msg_controllen = sizeof u.space;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		*(int *)(void *)CMSG_DATA(c) = pass_fd;
+	}
+	syscall(SYS_sendmsg, sock, &msg, MSG_NOSIGNAL);
+}
+
+/* Close every fd but the `n` of keep (ascending; negative ones skipped). */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned first = 0;
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first)
+			syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
+		first = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, first, ~0u, 0);
+}
+
+static void sort3(int *v)
+{
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 2 - i; k++)
+			if (v[k] > v[k + 1]) {
+				int t = v[k];
+				v[k] = v[k + 1];
+				v[k + 1] = t;
+			}
+}
+
+/*
+** The child holds only what it needs: its copy of the daemon's fds is
+** closed (but the file it opens under or writes through, the caller's
+** namespace and its socket), and it is not dumpable before its ids become
+** the caller's (commit_creds makes it so anyway, fs.suid_dumpable 0 or 2
+** provided): a caller may not ptrace it, read its memory (a copy of the
+** daemon's) or take its fds.  It may signal it, being its owner: a stop
+** costs the daemon the wait's bound, no more (run_child).
+*/
+static void child(const struct job *j, int sock)
+{
+	int keep[3] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd };
+	sort3(keep);
+	close_all_but(keep, 3);
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+	long long rc = j->cr->self ? 0 : become(j->cr);
+	if (rc == 0 && j->path) {
+		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
+		if (rc < 0)
+			rc = -errno;
+		report(sock, rc < 0 ? rc : 0, rc < 0 ? -1 : (int)rc);
+	} else if (rc == 0) {
+		report(sock, write_at(j->fd, j->buf, j->len, j->off), -1);
+	} else {
+		report(sock, -EACCES, -1); /* could not be the caller: refused, as a stranger */
+	}
+	syscall(SYS_exit_group, 0);
+}
+
+/* How long a child may take: opening or writing a task's file takes no
+** time to speak of; a child that has not answered by then was stopped
+** (by its caller, who may signal it) and is ended. */
+#define CHILD_TIMEOUT_MS 5000
+
+/*
+** fs.suid_dumpable 1 ("debug") leaves a process dumpable through changes
+** of its ids: the child would be open to its caller's ptrace, with a copy
+** of the daemon's memory.  No child then.
+*/
+static int children_safe(void)
+{
+	char text[8];
+	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text);
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && (text[0] == '0' || text[0] == '2');
+}
+
+/*
+** Run j in a child and collect its result (and, for an open, the fd).  The
+** child is made by the raw clone system call, as fork makes it but
+** without the C library's fork handlers (it runs no library code); every
+** signal stays blocked in it, so none of the daemon's handlers runs there.
+*/
+static long long run_child(const struct job *j, int *fd_out)
+{
+	int sv[2];
+	if (!children_safe())
+		return -EACCES;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
+	if (pid == 0)
+		child(j, sv[1]);
+	int err = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return -err;
+	}
+	long long result = -EIO; /* the child died without a word */
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { &result, sizeof result };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	                      .msg_control = u.space, .msg_controllen = sizeof u.space };
+	struct pollfd pfd = { sv[0], POLLIN, 0 };
+	int ready;
+	while ((ready = poll(&pfd, 1, CHILD_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	ssize_t n = -1;
+	if (ready > 0) {
+		while ((n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+			;
+	} else {
+		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
+		result = -EINTR;
+	}
+	if (ready > 0 && n != (ssize_t)sizeof result)
+		result = -EIO;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	int fd = -1;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		fd = *(int *)(void *)CMSG_DATA(c);
+	close(sv[0]);
+	while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (fd_out)
+		*fd_out = fd;
+	else if (fd >= 0)
+		close(fd);
+	return result;
+}
+
+/* ------------------------------------------------------------------------
+** Opening and writing.
+*/
+
+static int open_as(void *arg, int dirfd, const char *path, int flags)
+{
+	const struct pl_creds *cr = arg;
+	if (is_me(cr)) {
+		int fd = openat(dirfd, path, flags);
+		return fd < 0 ? -errno : fd;
+	}
+	struct job j = { .cr = cr, .dirfd = dirfd, .path = path, .flags = flags, .fd = -1 };
+	int fd = -1;
+	long long rc = run_child(&j, &fd);
+	if (rc < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rc < 0 ? (int)rc : -EIO;
+	}
+	return fd;
+}
 
 int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char *name,
                        int flags, struct pl_caller *opener)
 {
-	(void)src, (void)p, (void)name, (void)flags, (void)opener;
-	return -EACCES;
+	if (strcmp(name, "mem") == 0) {
+		/* the pin's own fd, opened for writing before the decision (above);
+		** none: the daemon itself was refused the address space */
+		if (p->mm_fd < 0)
+			return -EACCES;
+		int fd = fcntl(p->mm_fd, F_DUPFD_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!src->ops->open_host_file)
+		return -EACCES;
+	struct pl_creds cr;
+	int rc = pl_caller_creds(opener, &cr);
+	if (rc < 0)
+		return rc;
+	/* the access mode, and O_TRUNC for what the kernel does with it (procfs's
+	** setattr); the caller's other flags act on its own file, not this one */
+	flags = (flags & (O_ACCMODE | O_TRUNC)) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+	rc = src->ops->open_host_file(src, p, name, flags, open_as, &cr);
+	pl_creds_release(&cr);
+	return rc;
 }
 
-ssize_t pl_write_host(int fd, const char *name, struct pl_caller *writer, const char *buf,
-                      size_t len, uint64_t off)
+/*
+** comm: Linux's comm_write renames the task only for a writer of its own
+** thread group (same_thread_group(current, task)), which a child never is,
+** and root has no other way to set another process's name (prctl's
+** PR_SET_NAME names the caller itself; only ptrace could make the task
+** rename itself).  So a writer of the task's own group, which the kernel
+** would let rename it, gets EOPNOTSUPP: the write cannot be carried out,
+** and is not pretended.  Any other writer gets what the kernel gives it
+** (EINVAL), from a child as for every file.
+*/
+static int writes_own_comm(const struct pl_pin *p, const char *name, struct pl_caller *writer)
 {
-	(void)fd, (void)name, (void)writer, (void)buf, (void)len, (void)off;
-	return -EIO;
+	return strcmp(name, "comm") == 0 && pl_caller_load(writer) == 0 && writer->tgid == p->tgid;
+}
+
+ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
+                      struct pl_caller *writer, const char *buf, size_t len, uint64_t off)
+{
+	if (strcmp(name, "mem") == 0) {
+		/* mem_rw: the count, short at the first page it cannot write, EIO
+		** if that is the first, 0 once the address space is gone */
+		ssize_t n = pwrite(fd, buf, len, (off_t)off);
+		return n < 0 ? -errno : n;
+	}
+	if (writes_own_comm(p, name, writer))
+		return -EOPNOTSUPP;
+	struct pl_creds cr;
+	int rc = pl_caller_creds(writer, &cr);
+	if (rc < 0)
+		return rc;
+	ssize_t n;
+	if (is_me(&cr) && strcmp(name, "comm") != 0) {
+		n = (ssize_t)write_at(fd, buf, len, (off_t)off);
+	} else {
+		struct job j = { .cr = &cr, .fd = fd, .buf = buf, .len = len, .off = (off_t)off };
+		n = (ssize_t)run_child(&j, NULL);
+	}
+	pl_creds_release(&cr);
+	return n;
 }

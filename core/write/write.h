@@ -61,16 +61,17 @@ ssize_t pl_write_mem(const struct pl_write *w);
 
 /*
 ** host.c.  The pinned host task's file `name`, opened with `flags`
-** (O_WRONLY or O_RDWR) as `opener` would open it: an fd, or the kernel's
-** -errno.  mem is opened by the daemon itself: the ptrace check Linux
-** makes at its open was made for the opener already (and after it, a
-** write to mem checks nothing more).
+** (O_WRONLY or O_RDWR, perhaps O_TRUNC) as `opener` would open it: an fd,
+** or the kernel's -errno.  mem is the pin's own fd (PL_PIN_MM_WRITE): the
+** ptrace check Linux makes at its open was made for the opener already,
+** and after it a write to mem checks nothing more.
 */
 int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char *name,
                        int flags, struct pl_caller *opener);
-/* Write through fd, opened by pl_write_host_open, as `writer` would:
-** the kernel's count or -errno. */
-ssize_t pl_write_host(int fd, const char *name, struct pl_caller *writer, const char *buf,
-                      size_t len, uint64_t off);
+/* Write through fd, opened by pl_write_host_open for pinned task p, as
+** `writer` would: the kernel's count or -errno.  (comm of a writer's own
+** thread group: -EOPNOTSUPP, see host.c.) */
+ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
+                      struct pl_caller *writer, const char *buf, size_t len, uint64_t off);
 
 #endif

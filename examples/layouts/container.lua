@@ -1,14 +1,17 @@
 -- A container-like /proc: what a process inside a container may see of the
 -- machine, and nothing that names the host.
 --
---   kept      cpuinfo, meminfo, stat, uptime, loadavg (tools such as top,
---             free and uptime need them), sys/kernel/{ostype,osrelease,
---             pid_max}, self, thread-self, and per task everything ps, top,
---             pgrep, pmap and psutil read
+--   kept      cpuinfo, meminfo, stat, uptime, loadavg, vmstat, softirqs,
+--             pressure/ (tools such as top, free, uptime, vmstat and PSI
+--             monitors need them), sys/kernel as the stock layout has it,
+--             self, thread-self, and per task everything ps, top, pgrep,
+--             pmap and psutil read
 --   stubbed   sys/kernel/hostname reads "container"; each task's cgroup is
 --             the root of the cgroup tree ("0::/"), not the host's path
---   dropped   version (the host kernel's build string), filesystems, the
---             mounts link and each task's mounts and mountinfo (the host's
+--   dropped   version (the host kernel's build string), filesystems,
+--             cmdline (the host's boot line), swaps, partitions, diskstats,
+--             interrupts and cgroups (the host's devices and controllers),
+--             sys/ outside kernel/, the mounts link and each task's mounts and mountinfo (the host's
 --             mount table and paths), ns/ (namespace inode numbers identify
 --             the host's namespaces)
 --
@@ -39,7 +42,8 @@ end
 return p.layout {
   root = p.edit(stock.root, {
     sys = sys(named(stock.root, "sys")),
-    version = false, filesystems = false, mounts = false,
+    version = false, filesystems = false, mounts = false, cmdline = false, swaps = false,
+    partitions = false, diskstats = false, interrupts = false, cgroups = false,
   }),
   task = p.edit(stock.task, {
     cgroup = p.stub("cgroup", "0444", "0::/\n"),

@@ -8,7 +8,7 @@
 **   probe lstat PATH...             OK <type> <mode> <uid> <gid> | lstat:E
 **   probe list DIR...               OK name/name/...    | open:E | readdir:E
 **   probe pread PATH OFFSET LEN     OK <n> <hex> [then pread:E] | open:E | pread:E
-**   probe write PATH DATA           OK <n>              | open:E | write:E
+**   probe write PATH DATA...        OK <n>              | open:E | write:E  (per pair)
 **   probe hold GOFILE PATH[@ADDR]...
 **       opens each PATH, prints "ready", waits until GOFILE exists, then
 **       reads each open file whole (or, with @ADDR, 64 bytes at ADDR) and
@@ -368,7 +368,7 @@ static int usage(void)
 {
 	fputs("usage: probe read|readlink|lstat|list PATH...\n"
 	      "       probe pread PATH OFFSET LEN\n"
-	      "       probe write PATH DATA\n"
+	      "       probe write PATH DATA [PATH DATA]...\n"
 	      "       probe hold GOFILE PATH[@ADDR]...\n"
 	      "       probe nibble GOFILE PATH...\n"
 	      "       probe held GOFILE DIR OP:NAME...\n", stderr);
@@ -386,9 +386,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "pread")) {
 		rc = argc == 5 ? op_pread(argv[2], argv[3], argv[4]) : 2;
 	} else if (!strcmp(argv[1], "write")) {
-		if (argc != 4)
+		if (argc < 4 || argc % 2)
 			return usage();
-		op_write(argv[2], argv[3]);
+		for (int i = 2; i + 1 < argc; i += 2) /* one result line per pair */
+			op_write(argv[i], argv[i + 1]);
 	} else if (!strcmp(argv[1], "nibble")) {
 		rc = argc >= 4 ? nibble(argc - 2, argv + 2) : 2;
 	} else if (!strcmp(argv[1], "hold")) {
