@@ -380,6 +380,19 @@ function TestWorldFields.test_machine_text_the_kernel_would_print()
   ]])
 end
 
+-- The kernel prints no NUL in these files; a record keeps C strings, so
+-- one would cut a name or path short and the file would show less than
+-- the world gave (cpuinfo's key padding then no longer what it printed).
+function TestWorldFields.test_text_with_a_nul()
+  bad_machine("cpuinfo_nul", 'cpuinfo = "processor\\0\\0\\0\\0\\0\\0\\0: 0\\n"',
+              "world machine: cpuinfo is not text the kernel would print")
+  bad_machine("filesystems_nul", 'filesystems = "nodev\\tproc\\0x\\n"',
+              "world machine: filesystems is not text the kernel would print")
+  bad_task("cgroup_nul", 'cgroup = "0::/a\\0b\\n"', "world task 1: cgroup is not text the kernel would print")
+  bad_task("mountinfo_nul", 'mountinfo = "1 1 0:1 / / rw shared:1\\0 - rootfs rootfs rw\\n"',
+           "world task 1: mountinfo is not text the kernel would print")
+end
+
 function TestWorldFields.test_unknown_machine_keys()
   bad_machine("machine_typo", "mem_total = 1", "world machine: unknown field 'mem_total' (did you mean 'mem_total_kb'?)")
   bad_machine("machine_bogus", "bogus = 1", "world machine: unknown field 'bogus'")

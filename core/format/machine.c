@@ -4,6 +4,7 @@
 ** stat,version,filesystems}.c and arch/x86/kernel/cpu/proc.c.
 */
 #include "format/format.h"
+#include "format/scan.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -120,6 +121,8 @@ int pl_fmt_meminfo(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_meminfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;
@@ -220,6 +223,8 @@ static int starts(const char *line, long n, const char *word)
 
 int pl_parse_machine_stat(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t ncpu = 0, cap = 0;
@@ -305,6 +310,8 @@ int pl_fmt_cpuinfo(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_cpuinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;
@@ -364,6 +371,8 @@ int pl_fmt_filesystems(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_filesystems(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;

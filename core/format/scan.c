@@ -22,9 +22,16 @@ const char *pl_scan_u64(const char *p, const char *end, uint64_t *v)
 	return p > s ? p : NULL;
 }
 
+int pl_has_nul(const char *text, size_t len)
+{
+	return len && memchr(text, '\0', len) != NULL;
+}
+
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	size_t cap = 0;
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';

@@ -302,6 +302,8 @@ static const char *parse_pid_comm(const char *text, const char *end, struct pl_t
 */
 int pl_parse_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	(void)a; /* stat has no strings or lists */
 	const char *end = text + len;
 	const char *p = parse_pid_comm(text, end, t);

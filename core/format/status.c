@@ -687,6 +687,8 @@ static void status_reset(struct pl_task *t)
 */
 int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len;
 	size_t cursor = 0;
 	int seen_last = 0, seen_state = 0;
