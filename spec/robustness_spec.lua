@@ -380,6 +380,27 @@ function TestWorldFields.test_machine_text_the_kernel_would_print()
   ]])
 end
 
+-- uptime and loadavg as text: the kernel's digits, one line, nothing after.
+-- strtoull took a sign, blanks and overflow (-1.00 became 184467440737095515.16
+-- s) and ignored what followed the line.
+function TestWorldFields.test_uptime_and_loadavg_text()
+  local uptime = "world machine: uptime is not text the kernel would print"
+  bad_machine("uptime_text_neg", 'uptime = "-1.00 2.00\\n"', uptime)
+  bad_machine("uptime_text_blank", 'uptime = " 1.00 2.00\\n"', uptime)
+  bad_machine("uptime_text_huge", 'uptime = "999999999999999999999.00 1.00\\n"', uptime)
+  bad_machine("uptime_text_after", 'uptime = "1.00 2.00\\nmore"', uptime)
+  local loadavg = "world machine: loadavg is not text the kernel would print"
+  bad_machine("loadavg_text_sign", 'loadavg = "0.00 0.01 0.05 +1/99 42\\n"', loadavg)
+  bad_machine("loadavg_text_after", 'loadavg = "0.00 0.01 0.05 1/99 42\\n\\n"', loadavg)
+  bad_machine("loadavg_text_huge", 'loadavg = "0.00 0.01 0.05 1/4294967296 42\\n"', loadavg)
+  -- (the last pid is the world's own, whatever the text says)
+  lu.assertEquals(expect_ok("uptime_text_ok", [[
+    local w = p.world { tasks = { { pid = 1 } }, machine = { uptime = "12.34 5.60\n",
+                        loadavg = "0.50 0.25 0.10 2/300 -1\n" } }
+    return w:format("uptime") .. w:format("loadavg"):match("^.* ")
+  ]]), "12.34 5.60\n0.50 0.25 0.10 2/300 ")
+end
+
 -- The kernel prints no NUL in these files; a record keeps C strings, so
 -- one would cut a name or path short and the file would show less than
 -- the world gave (cpuinfo's key padding then no longer what it printed).
