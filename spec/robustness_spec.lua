@@ -155,6 +155,19 @@ function TestMemory.test_empty_mem_writes_map_nothing()
   ]]), "abc|")
 end
 
+-- argv and env are placed one string at a time into the range mapped for
+-- them, and each placement copied the whole range (100,000 strings took
+-- three minutes); so did each piece of mem given in address order.
+function TestMemory.test_many_strings_and_pieces_load_at_once()
+  lu.assertEquals(expect_ok("argv_200k", [[
+    local argv, mem, total = {}, {}, 0
+    for i = 1, 200000 do argv[i] = "a" .. i; total = total + #argv[i] + 1 end
+    for i = 1, 100000 do mem[i] = { addr = 0x10000 + 16 * (i - 1), bytes = ("%016x"):format(i) } end
+    local w = p.world { tasks = { { pid = 1, argv = argv, mem = mem } } }
+    return (#w:format("cmdline", 1) == total) and w:read_mem(1, 0x10000 + 16 * 99999, 16)
+  ]]), ("%016x"):format(100000))
+end
+
 function TestMemory.test_empty_unmap_punches_nothing()
   lu.assertEquals(expect_ok("unmap0", [[
     local w = p.world { tasks = { { pid = 1, argv = { "abc" },
