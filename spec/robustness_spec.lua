@@ -422,6 +422,10 @@ function TestWorldFields.test_text_with_a_nul()
               "world machine: cpuinfo is not text the kernel would print")
   bad_machine("filesystems_nul", 'filesystems = "nodev\\tproc\\0x\\n"',
               "world machine: filesystems is not text the kernel would print")
+  bad_machine("interrupts_nul", 'interrupts = "           \\n\\0AI:\\n"',
+              "world machine: interrupts is not text the kernel would print")
+  bad_machine("core_pattern_nul", 'sysctl = { ["kernel.core_pattern"] = "core\\0x\\n" }',
+              "world machine: sysctl kernel.core_pattern is not text the kernel would print")
   bad_task("cgroup_nul", 'cgroup = "0::/a\\0b\\n"', "world task 1: cgroup is not text the kernel would print")
   bad_task("mountinfo_nul", 'mountinfo = "1 1 0:1 / / rw shared:1\\0 - rootfs rootfs rw\\n"',
            "world task 1: mountinfo is not text the kernel would print")
