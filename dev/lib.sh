@@ -93,7 +93,7 @@ run_fuzz() {
     mkdir -p "build-fuzz/corpus/$t"
     echo "== fuzz $t: ${seconds} s"
     if ! "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-         -print_final_stats=1 "${dict[@]}" -artifact_prefix="build-fuzz/crashes/$t-" \
+         -verbosity=0 -print_final_stats=1 "${dict[@]}" -artifact_prefix="build-fuzz/crashes/$t-" \
          "build-fuzz/corpus/$t" "fuzz/corpus/$t" </dev/null; then
       failed+=("$t")
     fi
