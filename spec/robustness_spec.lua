@@ -155,6 +155,19 @@ function TestMemory.test_empty_mem_writes_map_nothing()
   ]]), "abc|")
 end
 
+-- argv and env are placed one string at a time into the range mapped for
+-- them, and each placement copied the whole range (100,000 strings took
+-- three minutes); so did each piece of mem given in address order.
+function TestMemory.test_many_strings_and_pieces_load_at_once()
+  lu.assertEquals(expect_ok("argv_200k", [[
+    local argv, mem, total = {}, {}, 0
+    for i = 1, 200000 do argv[i] = "a" .. i; total = total + #argv[i] + 1 end
+    for i = 1, 100000 do mem[i] = { addr = 0x10000 + 16 * (i - 1), bytes = ("%016x"):format(i) } end
+    local w = p.world { tasks = { { pid = 1, argv = argv, mem = mem } } }
+    return (#w:format("cmdline", 1) == total) and w:read_mem(1, 0x10000 + 16 * 99999, 16)
+  ]]), ("%016x"):format(100000))
+end
+
 function TestMemory.test_empty_unmap_punches_nothing()
   lu.assertEquals(expect_ok("unmap0", [[
     local w = p.world { tasks = { { pid = 1, argv = { "abc" },
@@ -378,6 +391,44 @@ function TestWorldFields.test_machine_text_the_kernel_would_print()
   expect_ok("meminfo_ok", [[
     return p.world { tasks = { { pid = 1 } }, machine = { meminfo = "MemTotal: 5 kB\n" } } and "fine"
   ]])
+end
+
+-- uptime and loadavg as text: the kernel's digits, one line, nothing after.
+-- strtoull took a sign, blanks and overflow (-1.00 became 184467440737095515.16
+-- s) and ignored what followed the line.
+function TestWorldFields.test_uptime_and_loadavg_text()
+  local uptime = "world machine: uptime is not text the kernel would print"
+  bad_machine("uptime_text_neg", 'uptime = "-1.00 2.00\\n"', uptime)
+  bad_machine("uptime_text_blank", 'uptime = " 1.00 2.00\\n"', uptime)
+  bad_machine("uptime_text_huge", 'uptime = "999999999999999999999.00 1.00\\n"', uptime)
+  bad_machine("uptime_text_after", 'uptime = "1.00 2.00\\nmore"', uptime)
+  local loadavg = "world machine: loadavg is not text the kernel would print"
+  bad_machine("loadavg_text_sign", 'loadavg = "0.00 0.01 0.05 +1/99 42\\n"', loadavg)
+  bad_machine("loadavg_text_after", 'loadavg = "0.00 0.01 0.05 1/99 42\\n\\n"', loadavg)
+  bad_machine("loadavg_text_huge", 'loadavg = "0.00 0.01 0.05 1/4294967296 42\\n"', loadavg)
+  -- (the last pid is the world's own, whatever the text says)
+  lu.assertEquals(expect_ok("uptime_text_ok", [[
+    local w = p.world { tasks = { { pid = 1 } }, machine = { uptime = "12.34 5.60\n",
+                        loadavg = "0.50 0.25 0.10 2/300 -1\n" } }
+    return w:format("uptime") .. w:format("loadavg"):match("^.* ")
+  ]]), "12.34 5.60\n0.50 0.25 0.10 2/300 ")
+end
+
+-- The kernel prints no NUL in these files; a record keeps C strings, so
+-- one would cut a name or path short and the file would show less than
+-- the world gave (cpuinfo's key padding then no longer what it printed).
+function TestWorldFields.test_text_with_a_nul()
+  bad_machine("cpuinfo_nul", 'cpuinfo = "processor\\0\\0\\0\\0\\0\\0\\0: 0\\n"',
+              "world machine: cpuinfo is not text the kernel would print")
+  bad_machine("filesystems_nul", 'filesystems = "nodev\\tproc\\0x\\n"',
+              "world machine: filesystems is not text the kernel would print")
+  bad_machine("interrupts_nul", 'interrupts = "           \\n\\0AI:\\n"',
+              "world machine: interrupts is not text the kernel would print")
+  bad_machine("core_pattern_nul", 'sysctl = { ["kernel.core_pattern"] = "core\\0x\\n" }',
+              "world machine: sysctl kernel.core_pattern is not text the kernel would print")
+  bad_task("cgroup_nul", 'cgroup = "0::/a\\0b\\n"', "world task 1: cgroup is not text the kernel would print")
+  bad_task("mountinfo_nul", 'mountinfo = "1 1 0:1 / / rw shared:1\\0 - rootfs rootfs rw\\n"',
+           "world task 1: mountinfo is not text the kernel would print")
 end
 
 function TestWorldFields.test_unknown_machine_keys()

@@ -227,6 +227,16 @@ function TestDeclare.test_thread_twice_is_refused()
   lu.assertStrContains(err, "declared twice")
 end
 
+-- A world of no tasks loads and has none; sealing it once sorted and
+-- copied a NULL array of none, which UBSan (the sanitizer pass) refuses.
+function TestDeclare.test_a_world_of_no_tasks()
+  local w = p.world { tasks = {} }
+  local s, _, errno = w:format("status", 1)
+  lu.assertNil(s)
+  lu.assertEquals(errno, 3) -- ESRCH
+  lu.assertStrContains(w:format("loadavg"), "/")
+end
+
 function TestDeclare.test_examples_load()
   for _, name in ipairs { "minimal", "container", "edge_cases" } do
     local w = dofile(testenv.src() .. "/examples/worlds/" .. name .. ".lua")

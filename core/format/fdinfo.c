@@ -5,6 +5,7 @@
 ** kernel objects proclua does not model, so it is kept as text.
 */
 #include "format/format.h"
+#include "format/scan.h"
 
 #include <errno.h>
 #include <string.h>
@@ -63,6 +64,8 @@ static int line(const char **p, const char *end, const char *tag, unsigned base,
 
 int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_fdinfo *fi)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len;
 	uint64_t pos, flags, mnt = 0, ino = 0;
 	if (line(&p, end, "pos:\t", 10, 1, &pos) ||

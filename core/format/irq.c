@@ -142,6 +142,8 @@ static int scan_rows(struct pl_arena *a, const char *p, const char *end, unsigne
 
 int pl_parse_interrupts(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *end = text + len, *nl = memchr(text, '\n', len);
 	size_t indent;
 	if (!nl)
@@ -160,6 +162,8 @@ int pl_parse_interrupts(const char *text, size_t len, struct pl_arena *a, struct
 
 int pl_parse_softirqs(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *end = text + len, *nl = memchr(text, '\n', len);
 	size_t indent;
 	if (!nl)

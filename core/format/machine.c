@@ -4,6 +4,7 @@
 ** stat,version,filesystems}.c and arch/x86/kernel/cpu/proc.c.
 */
 #include "format/format.h"
+#include "format/scan.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,15 +21,31 @@ static void put_hundredths(struct pl_buf *out, uint64_t v)
 	pl_buf_printf(out, "%llu.%02llu", (unsigned long long)(v / 100), (unsigned long long)(v % 100));
 }
 
-/* Parse "123.45" into hundredths; returns the end or NULL. */
-static const char *scan_hundredths(const char *p, uint64_t *v)
+/* Parse "123.45" in [p, end) into hundredths; returns the end or NULL.
+** Digits only, as the kernel prints them (no sign, no blank), and a value
+** that fits. */
+static const char *scan_hundredths(const char *p, const char *end, uint64_t *v)
 {
-	char *end;
-	unsigned long long whole = strtoull(p, &end, 10);
-	if (end == p || end[0] != '.' || end[1] < '0' || end[1] > '9' || end[2] < '0' || end[2] > '9')
+	uint64_t whole;
+	p = p ? pl_scan_u64(p, end, &whole) : NULL;
+	if (!p || end - p < 3 || p[0] != '.' || p[1] < '0' || p[1] > '9' || p[2] < '0' ||
+	    p[2] > '9' || whole > (UINT64_MAX - 99) / 100)
 		return NULL;
-	*v = whole * 100 + (uint64_t)(end[1] - '0') * 10 + (uint64_t)(end[2] - '0');
-	return end + 3;
+	*v = whole * 100 + (uint64_t)(p[1] - '0') * 10 + (uint64_t)(p[2] - '0');
+	return p + 3;
+}
+
+/* Unsigned decimal in [p, end) no larger than max; the end or NULL. */
+static const char *scan_max(const char *p, const char *end, uint64_t max, uint64_t *v)
+{
+	p = p ? pl_scan_u64(p, end, v) : NULL;
+	return p && *v <= max ? p : NULL;
+}
+
+/* The character at p, if p is before end; else NUL. */
+static char at(const char *p, const char *end)
+{
+	return p && p < end ? *p : '\0';
 }
 
 /* Split the next line off text: returns its length, -1 at the end, or
@@ -61,9 +78,10 @@ int pl_fmt_uptime(const struct pl_machine *m, struct pl_buf *out)
 int pl_parse_uptime(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
 	(void)a; /* two numbers */
-	(void)len;
-	const char *p = scan_hundredths(text, &m->uptime_cs);
-	if (!p || *p++ != ' ' || !(p = scan_hundredths(p, &m->idle_cs)) || *p != '\n')
+	const char *end = text + len;
+	const char *p = scan_hundredths(text, end, &m->uptime_cs);
+	if (at(p, end) != ' ' || !(p = scan_hundredths(p + 1, end, &m->idle_cs)) ||
+	    at(p, end) != '\n' || p + 1 != end)
 		return -EINVAL;
 	m->have |= PL_M_UPTIME;
 	return 0;
@@ -82,22 +100,28 @@ int pl_fmt_loadavg(const struct pl_machine *m, struct pl_buf *out)
 int pl_parse_loadavg(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
 	(void)a; /* numbers only */
-	(void)len;
-	const char *p = text;
+	const char *p = text, *end = text + len;
+	uint64_t running, threads, last;
 	for (int i = 0; i < 3; i++) {
-		if (!(p = scan_hundredths(p, &m->load_x100[i])) || *p++ != ' ')
+		p = scan_hundredths(p, end, &m->load_x100[i]);
+		if (at(p, end) != ' ')
 			return -EINVAL;
+		p++;
 	}
-	char *end;
-	m->nr_running = (uint32_t)strtoul(p, &end, 10);
-	if (*end != '/')
+	p = scan_max(p, end, UINT32_MAX, &running);
+	if (at(p, end) != '/')
 		return -EINVAL;
-	m->nr_threads = (uint32_t)strtoul(end + 1, &end, 10);
-	if (*end != ' ')
+	p = scan_max(p + 1, end, UINT32_MAX, &threads);
+	if (at(p, end) != ' ')
 		return -EINVAL;
-	m->last_pid = (int32_t)strtol(end + 1, &end, 10);
-	if (*end != '\n')
+	/* last_pid is "%d" */
+	int neg = at(p + 1, end) == '-';
+	p = scan_max(p + 1 + neg, end, (uint64_t)INT32_MAX + (uint64_t)neg, &last);
+	if (at(p, end) != '\n' || p + 1 != end)
 		return -EINVAL;
+	m->nr_running = (uint32_t)running;
+	m->nr_threads = (uint32_t)threads;
+	m->last_pid = (int32_t)(neg ? -(int64_t)last : (int64_t)last);
 	m->have |= PL_M_LOADAVG;
 	return 0;
 }
@@ -120,6 +144,8 @@ int pl_fmt_meminfo(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_meminfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;
@@ -220,6 +246,8 @@ static int starts(const char *line, long n, const char *word)
 
 int pl_parse_machine_stat(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t ncpu = 0, cap = 0;
@@ -305,6 +333,8 @@ int pl_fmt_cpuinfo(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_cpuinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;
@@ -364,6 +394,8 @@ int pl_fmt_filesystems(const struct pl_machine *m, struct pl_buf *out)
 
 int pl_parse_filesystems(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len, *line;
 	long n;
 	size_t count = 0, cap = 0;

@@ -31,9 +31,16 @@ int pl_parse_fail(struct pl_arena *a, const char *text, const char *at)
 	return -EINVAL;
 }
 
+int pl_has_nul(const char *text, size_t len)
+{
+	return len && memchr(text, '\0', len) != NULL;
+}
+
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	size_t cap = 0;
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';

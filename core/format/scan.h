@@ -22,13 +22,22 @@ const char *pl_scan_u64(const char *p, const char *end, uint64_t *v);
 */
 int pl_parse_fail(struct pl_arena *a, const char *text, const char *at);
 
+/*
+** Whether text holds a NUL byte.  No file the kernel prints as text does,
+** and a record keeps the strings it parses as C strings, which a NUL would
+** cut short (the formatter would then print less than was read): parsers
+** refuse such text.
+*/
+int pl_has_nul(const char *text, size_t len);
+
 /* Parse one line [line, nl) into *elem; 0 or -errno. */
 typedef int (*pl_line_fn)(struct pl_arena *a, const char *line, const char *nl, void *elem);
 
 /*
 ** Text of '\n'-terminated lines into an arena array of one element a line
 ** (elem_size bytes each); -EINVAL when the last line has no newline or fn
-** refuses a line (whose number it records: pl_parse_fail).
+** refuses a line (whose number it records: pl_parse_fail), or the
+** text holds a NUL.
 */
 int pl_parse_lines(const char *text, size_t len, struct pl_arena *a, size_t elem_size,
                    pl_line_fn fn, void **out, size_t *n);

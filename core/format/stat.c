@@ -349,6 +349,8 @@ static const char *parse_pid_comm(const char *text, const char *end, struct pl_t
 */
 int pl_parse_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *end = text + len;
 	const char *p = parse_pid_comm(text, end, t);
 	const struct stat_field *f = stat_fields;

@@ -562,14 +562,16 @@ static int parse_groups(const char *p, const char *end, struct pl_arena *a,
 	return 0;
 }
 
-/* NStgid fixes ns_levels; the three later lines must agree with it. */
+/* NStgid fixes ns_levels; the three later lines must agree with it.  No
+** level at all is what the formatter prints of a status that had no NS
+** lines (a host before Linux 4.1): it reads back as that. */
 static int parse_ns(const char *p, const char *end, const struct line *l,
                     struct pl_task *t)
 {
 	size_t n;
 	uint32_t tmp[PL_NSPID_MAX];
 	int rc = parse_list(p, end, '\t', 0, tmp, PL_NSPID_MAX, &n);
-	if (rc < 0 || n == 0)
+	if (rc < 0)
 		return -EINVAL;
 	if (l->off == offsetof(struct pl_task, nstgid))
 		t->ns_levels = (int)n;
@@ -665,6 +667,17 @@ static int parse_str(const char *p, const char *end, struct pl_arena *a,
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* An empty mask is what the formatter prints of a status that had no
+** Cpus_allowed (or Mems_allowed) line: it reads back as that. */
+static int parse_bitmap(const char *p, const char *end, struct pl_bitmap *m)
+{
+	if (p == end) {
+		memset(m, 0, sizeof *m);
+		return 0;
+	}
+	return pl_scan_bitmap(p, end, m);
+}
+
 /* One value, [p, end) after "Key:\t", into the field its line names. */
 static int parse_value(const char *p, const char *end, const struct line *l,
                        struct pl_arena *a, struct pl_task *t)
@@ -695,7 +708,7 @@ static int parse_value(const char *p, const char *end, const struct line *l,
 	case S_SIGQ:    return parse_sigq(p, end, t);
 	case S_MASK:    return parse_mask(p, end, f);
 	case S_STR:     return parse_str(p, end, a, f);
-	case S_BITMAP:  return pl_scan_bitmap(p, end, f);
+	case S_BITMAP:  return parse_bitmap(p, end, f);
 	case S_BITLIST: return pl_scan_bitlist(p, end, f);
 	default:        return parse_kb(p, end, l, t);
 	}
@@ -734,6 +747,8 @@ static void status_reset(struct pl_task *t)
 */
 int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const char *p = text, *end = text + len;
 	size_t cursor = 0;
 	int seen_last = 0, seen_state = 0;

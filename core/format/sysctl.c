@@ -92,6 +92,8 @@ int pl_parse_uuid(const char *p, const char *end, uint8_t u[16])
 
 int pl_parse_sysctl(int id, const char *text, size_t len, struct pl_arena *a, struct pl_sysctl *v)
 {
+	if (pl_has_nul(text, len))
+		return -EINVAL;
 	const struct pl_sysctl_def *d = &pl_sysctl_defs[id];
 	if (len == 0 || text[len - 1] != '\n' || memchr(text, '\n', len - 1))
 		return -EINVAL;

@@ -1,6 +1,10 @@
 /*
 ** pl_aspace: sorted disjoint ranges with their bytes.  Worlds are small
-** (a few ranges per task), so maps rebuild arrays plainly.
+** (a few ranges per task), so maps rebuild arrays plainly; but a world
+** places its argv and env one string at a time into a range mapped whole
+** first, and may give its memory as many pieces one after another, so
+** writing into what is mapped copies only the bytes written, and a range
+** grown at its end keeps its bytes where they are.
 */
 #include "source/aspace.h"
 
@@ -22,12 +26,23 @@ static size_t first_after(const struct pl_aspace *as, uint64_t addr)
 	return lo;
 }
 
+/* The range holding all of [start, start + len), len > 0; or NULL. */
+static struct pl_aspace_range *holding(const struct pl_aspace *as, uint64_t start, uint64_t len)
+{
+	size_t i = first_after(as, start);
+	if (i < as->n && as->r[i].start <= start && start + len - as->r[i].start <= as->r[i].len)
+		return &as->r[i];
+	return NULL;
+}
+
 int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
 {
 	if (len == 0)
 		return 0;
 	if (start + len < start)
 		return -EINVAL;
+	if (holding(as, start, len))
+		return 0; /* mapped already */
 	uint64_t end = start + len;
 	/* ranges that overlap or touch [start, end) merge into one */
 	size_t i = first_after(as, start > 0 ? start - 1 : 0);
@@ -42,6 +57,18 @@ int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
 	}
 	if (ne - ns > SIZE_MAX)
 		return -ENOMEM;
+	if (j == i + 1 && as->r[i].start == ns) {
+		/* one range grown at its end: realloc keeps its bytes in place
+		** when it can, where a new block would copy them all */
+		struct pl_aspace_range *r = &as->r[i];
+		unsigned char *bytes = realloc(r->bytes, (size_t)(ne - ns));
+		if (!bytes)
+			return -ENOMEM;
+		memset(bytes + r->len, 0, (size_t)(ne - ns - r->len));
+		r->bytes = bytes;
+		r->len = ne - ns;
+		return 0;
+	}
 	unsigned char *bytes = calloc(1, (size_t)(ne - ns));
 	if (!bytes)
 		return -ENOMEM;
@@ -126,10 +153,15 @@ int pl_aspace_write(struct pl_aspace *as, uint64_t addr, const void *data, size_
 	** one would index past the ranges. */
 	if (len == 0)
 		return 0;
-	int rc = pl_aspace_map(as, addr, len);
-	if (rc < 0)
-		return rc;
-	struct pl_aspace_range *r = &as->r[first_after(as, addr)];
+	if (addr + len < addr)
+		return -EINVAL;
+	struct pl_aspace_range *r = holding(as, addr, len);
+	if (!r) {
+		int rc = pl_aspace_map(as, addr, len);
+		if (rc < 0)
+			return rc;
+		r = &as->r[first_after(as, addr)];
+	}
 	memcpy(r->bytes + (addr - r->start), data, len);
 	return 0;
 }

@@ -710,6 +710,8 @@ static int cmp_parent(const void *a, const void *b)
 ** one sort by group, then each run of a group shares one list. */
 static int index_threads(struct pl_model *m, struct model_task **by, char *err, size_t errlen)
 {
+	if (m->n == 0) /* a world of no tasks: m->tasks is NULL, which memcpy may not get */
+		return 0;
 	memcpy(by, m->tasks, m->n * sizeof *by);
 	qsort(by, m->n, sizeof *by, cmp_group);
 	for (size_t i = 0; i < m->n;) {
@@ -816,7 +818,9 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
+	/* no tasks (tasks = {}): no array, which qsort may not be given */
+	if (m->n > 1)
+		qsort(m->tasks, m->n, sizeof *m->tasks, cmp_task);
 	for (size_t i = 1; i < m->n; i++)
 		if (m->tasks[i]->tid == m->tasks[i - 1]->tid) {
 			snprintf(err, errlen, "task %d declared twice", (int)m->tasks[i]->tid);
@@ -834,7 +838,8 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	if (rc == 0) {
-		qsort(m->spaces, m->nspaces, sizeof *m->spaces, cmp_space);
+		if (m->nspaces > 1)
+			qsort(m->spaces, m->nspaces, sizeof *m->spaces, cmp_space);
 		m->sealed = 1;
 	}
 	return rc;

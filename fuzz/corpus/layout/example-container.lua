@@ -1,0 +1,48 @@
+-- A container-like /proc: what a process inside a container may see of the
+-- machine, and nothing that names the host.
+--
+--   kept      cpuinfo, meminfo, stat, uptime, loadavg (tools such as top,
+--             free and uptime need them), sys/kernel/{ostype,osrelease,
+--             pid_max}, self, thread-self, and per task everything ps, top,
+--             pgrep, pmap and psutil read
+--   stubbed   sys/kernel/hostname reads "container"; each task's cgroup is
+--             the root of the cgroup tree ("0::/"), not the host's path
+--   dropped   version (the host kernel's build string), filesystems, the
+--             mounts link and each task's mounts and mountinfo (the host's
+--             mount table and paths), ns/ (namespace inode numbers identify
+--             the host's namespaces)
+--
+-- Combine with a world (--world) for a container whose tasks are declared,
+-- or use it as is over the host's tasks.
+--
+--   proclua --layout examples/layouts/container.lua MNT
+--   proclua-run --layout examples/layouts/container.lua -- ps -ef
+local p = require "proclua"
+local stock = require "proc" -- the default layout, scripts/proc.lua
+
+local function named(list, name)
+  for _, e in ipairs(list) do
+    if e.name == name then return e end
+  end
+end
+
+-- sys/kernel as the stock layout has it, with a hostname of our own
+local function sys(stock_sys)
+  local kernel = named(stock_sys.children, "kernel")
+  return p.dir("sys", "0555", {
+    p.dir("kernel", "0555", p.edit(kernel.children, {
+      hostname = p.stub("hostname", "0444", "container\n"),
+    })),
+  })
+end
+
+return p.layout {
+  root = p.edit(stock.root, {
+    sys = sys(named(stock.root, "sys")),
+    version = false, filesystems = false, mounts = false,
+  }),
+  task = p.edit(stock.task, {
+    cgroup = p.stub("cgroup", "0444", "0::/\n"),
+    mounts = false, mountinfo = false, ns = false,
+  }),
+}

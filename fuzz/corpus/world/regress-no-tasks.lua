@@ -1,0 +1,2 @@
+local p = require "proclua"
+return p.world { tasks = {} }
