@@ -29,16 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-	static char buf[32];
-	const char *n = strerrorname_np(e);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof buf, "E%d", e);
-	return buf;
-}
+#include "errname.h"
 
 static int hexval(int c)
 {
