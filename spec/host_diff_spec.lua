@@ -570,6 +570,7 @@ function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
                              { stdout = F.work .. "/noptrace.out", name = "noptrace" })
   local ok, err = pcall(function()
     victim:wait_output("^ready")
+    victim:stop_and_wait() -- its files hold still
     local pid = tostring(victim.pid)
     local problems = {}
     local function compare(op, rels)
