@@ -145,7 +145,8 @@ static int check_mountpoint(const char *path)
 		return -1;
 	}
 	if (stat(path, &st) != 0) {
-		if (errno == ENOTCONN || errno == ECONNABORTED) /* over io_uring: aborted */
+		/* over io_uring the connection is aborted, or its requests cancelled */
+		if (errno == ENOTCONN || errno == ECONNABORTED || errno == ECANCELED)
 			fprintf(stderr, "proclua: %s is a mount whose daemon is gone; unmount it first: "
 			        "fusermount3 -u %s\n", path, path);
 		else
