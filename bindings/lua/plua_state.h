@@ -16,7 +16,6 @@
 
 #include "lua.h"
 
-#include "access/access.h"
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/task.h"
@@ -129,8 +128,8 @@ void plua_watch_init(struct plua_watch *w);
 /* Record that the code at stack level 1 of L calls fn / that it returned. */
 void plua_watch_enter(struct plua_watch *w, lua_State *L, const char *fn);
 void plua_watch_clear(struct plua_watch *w);
-/* What w says, for a message: "string.find at FILE:LINE" or "" (nothing
-** recorded); *where gets "FILE:LINE" when known. */
+/* What w says, for a message: 1 with the function's name in fn and the
+** calling line in where ("FILE:LINE", or "?"); 0 when none is recorded. */
 int plua_watch_read(struct plua_watch *w, char *fn, size_t fnlen, char *where, size_t wlen);
 
 /* Times: now, now + seconds, whether t has passed. */

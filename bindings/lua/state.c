@@ -12,8 +12,6 @@
 ** loaded, and the budget, which is atomic.
 */
 #include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -208,7 +206,7 @@ static void *user_value(lua_State *L, int n)
 	return lua_touserdata(L, -1);
 }
 
-/* Load one group into the runtime's scratch record; copy out its integers
+/* Load one group into the state's scratch record; copy out its integers
 ** and strings (stat's comm and state come together).  The task object is
 ** at stack index 1.  The state's scratch is its own (one call at a time);
 ** *t is valid until the next load.  A call set aside at its time limit
