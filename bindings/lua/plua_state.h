@@ -57,6 +57,7 @@ struct plua_env {
 	int shared;                           /* every call in one state (runtime.c) */
 	int has_functions;                    /* the layout has a Lua file or a select */
 	char (*fn_where)[LUA_IDSIZE + 16];    /* "file:line" each served ref's function is at */
+	char select_where[LUA_IDSIZE + 16];   /* and view.select's */
 	size_t nrefs;
 };
 

@@ -627,6 +627,13 @@ static int load_layout(lua_State *L)
 		view_root = (pl_pid)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 		if (lua_getfield(L, -1, "select") == LUA_TFUNCTION) {
+			lua_Debug ar;
+			lua_pushvalue(L, -1);
+			if (!env->layout && lua_getinfo(L, ">S", &ar)) /* pops the copy */
+				snprintf(env->select_where, sizeof env->select_where, "%s:%d",
+				         ar.short_src, ar.linedefined);
+			else if (env->layout)
+				lua_pop(L, 1);
 			s->select_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 			has_select = 1;
 		} else {
