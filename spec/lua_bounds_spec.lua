@@ -106,6 +106,7 @@ local function with_mount(path, body, opts)
   local log = m:log()
   local problems, how, code = m:stop()
   if not ok then error(err, 0) end
+  lu.assertNotStrContains(log, "did not load")
   lu.assertEquals(problems, {})
   lu.assertEquals(tostring(how) .. " " .. tostring(code), "exit 0",
                   "the daemon's stderr before the unmount:\n" .. log)
@@ -120,6 +121,7 @@ end
 -- A layout without write functions: its Lua files run in a pool of states.
 local POOL = {
   'local p = require "proclua"',
+  'local stock = require "proc" -- a state loaded while serving finds it too',
   'local id = tostring({}):match("0x%x+") -- this Lua state',
   'local function mark(name) assert(io.open("%MARK%." .. name, "w")):close() end',
   'local function spin(s) local t = os.clock() + s while os.clock() < t do end end',
@@ -313,6 +315,35 @@ function TestStuckInC.test_a_shared_layout()
     lu.assertEquals(read(m:path("note")), "again")
     m:check()
   end)
+end
+
+-- A view's select stuck in C: the listing goes on without that task
+-- (a failing select chooses nothing), and the log says where.
+function TestStuckInC.test_a_view_select_stuck()
+  local path, src = layout("view", {
+    'local p = require "proclua"',
+    'local stock = require "proc"',
+    'return p.layout { root = stock.root, task = stock.task, view = { select = function(t)',
+    '  if t.pid == 3 then return ("a"):rep(1e5):find((".-"):rep(8) .. "b") end -- STUCK',
+    '  return true',
+    'end } }',
+  })
+  local world = tmp() .. "/three.lua"
+  fsx.write(world, 'local p = require "proclua"\n'
+    .. 'return p.world { tasks = { { pid = 1 }, { pid = 2, ppid = 1, comm = "two" }, { pid = 3, ppid = 1 } } }\n')
+  with_mount(path, function(m)
+    local r = reader(m:path("2/comm"), true)
+    lu.assertEquals(r.result(), "two\n")
+    local l = procs.spawn({ testenv.helper("probe"), "list", m:path() }, { stdout = tmp() .. "/list" })
+    lu.assertTrue(l:wait_exit(30), "no answer to a listing within 30 s")
+    l:reap()
+    local names = fsx.read(tmp() .. "/list") or ""
+    lu.assertStrMatches(names, "OK .*/1/2\n") -- 3 is not there
+    lu.assertStrContains(m:log(), ("proclua: view select failed for task 3: %s:%d: time limit "
+      .. "exceeded (stuck inside string.find; its Lua state is set aside)\n")
+      :format(path, line_of(src, "-- STUCK")))
+    m:check()
+  end, { args = { "--world", world } })
 end
 
 TestLoad = {}

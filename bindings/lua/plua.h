@@ -1,7 +1,8 @@
 /*
 ** plua: the Lua side of proclua.  decl.c records declarations, compile.c
-** freezes a declared layout into a struct pl_layout, runtime.c owns the
-** daemon's Lua state (load phase, Lua file calls, time limits, errors).
+** freezes a declared layout into a struct pl_layout, runtime.c keeps the
+** daemon's Lua states and the threads Lua file calls run on (state.c: one
+** state, its time and memory limits and errors).
 */
 #ifndef PLUA_H
 #define PLUA_H
@@ -77,8 +78,9 @@ struct plua_limits {
 };
 /*
 ** Load a world script (if `world`; *src then becomes the world's model,
-** owned by the Lua state) and a layout script.  On failure returns NULL with
-** a message ("FILE:LINE: ...") in err.
+** owned by the runtime) and a layout script, into every Lua state the
+** layout needs.  On failure returns NULL with a message ("FILE:LINE: ...")
+** in err.
 */
 struct plua *plua_open(const char *script, const char *world, struct pl_source **src,
                        const struct plua_limits *lim, char *err, size_t errlen);
@@ -89,7 +91,8 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
                             struct pl_source **src, const struct plua_limits *lim,
                             char *err, size_t errlen, const char **failed);
 const struct pl_layout *plua_layout(const struct plua *p);
-/* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout (logged). */
+/* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout
+** (logged), also when it is stuck in C: answered by the time limit. */
 int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
 /* pl_lua_write_fn: run write function `wref` with (task, bytes, offset,
 ** caller); its count, or -errno for an errno name it returned; nil is the

@@ -16,7 +16,6 @@
 
 #include "lua.h"
 
-#include "access/access.h"
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/task.h"
@@ -58,6 +57,7 @@ struct plua_env {
 	int shared;                           /* every call in one state (runtime.c) */
 	int has_functions;                    /* the layout has a Lua file or a select */
 	char (*fn_where)[LUA_IDSIZE + 16];    /* "file:line" each served ref's function is at */
+	char select_where[LUA_IDSIZE + 16];   /* and view.select's */
 	size_t nrefs;
 };
 
@@ -129,8 +129,8 @@ void plua_watch_init(struct plua_watch *w);
 /* Record that the code at stack level 1 of L calls fn / that it returned. */
 void plua_watch_enter(struct plua_watch *w, lua_State *L, const char *fn);
 void plua_watch_clear(struct plua_watch *w);
-/* What w says, for a message: "string.find at FILE:LINE" or "" (nothing
-** recorded); *where gets "FILE:LINE" when known. */
+/* What w says, for a message: 1 with the function's name in fn and the
+** calling line in where ("FILE:LINE", or "?"); 0 when none is recorded. */
 int plua_watch_read(struct plua_watch *w, char *fn, size_t fnlen, char *where, size_t wlen);
 
 /* Times: now, now + seconds, whether t has passed. */

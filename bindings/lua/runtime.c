@@ -117,6 +117,7 @@ struct plua {
 	struct slot *serving;         /* shared: the state calls run in */
 	char load_err[1024];          /* the first failed load while opening */
 	const char *load_failed;      /* "world" or "layout" */
+	char *script, *world, *stock; /* env's paths, owned */
 	struct slot slots[MAX_SLOTS];
 };
 
@@ -318,11 +319,11 @@ static void *slot_main(void *arg)
 ** calls
 */
 
-/* What a message about a call names: "FILE:LINE" of its function (a view
-** select has none of its own). */
+/* What a message about a call names: "FILE:LINE" of its function (ref -1:
+** the view's select). */
 static const char *call_where(struct plua *rt, int ref)
 {
-	return ref < 0 ? "view select" : plua_env_fn_where(&rt->env, ref);
+	return ref < 0 ? rt->env.select_where : plua_env_fn_where(&rt->env, ref);
 }
 
 /* Log a call's failure (msg: len bytes): a Lua file's or a view select's. */
@@ -387,9 +388,12 @@ static struct slot *begin(struct plua *rt, enum plua_call_kind kind, int ref, pl
 	pthread_mutex_unlock(&rt->lock);
 	if (!s) {
 		char msg[LUA_IDSIZE + 160];
-		if (none)
+		if (none && aside)
 			snprintf(msg, sizeof msg, "%s: not run: every Lua state is stuck in a call past "
 			         "its time limit (%d set aside)", call_where(rt, ref), aside);
+		else if (none)
+			snprintf(msg, sizeof msg, "%s: not run: no Lua state is loaded (a fresh one "
+			         "failed to load or to start: see above)", call_where(rt, ref));
 		else
 			snprintf(msg, sizeof msg, "%s: not run: no Lua state came free within the "
 			         "time limit", call_where(rt, ref));
@@ -599,6 +603,9 @@ static void free_runtime(struct plua *rt)
 		pl_model_free(rt->env.model);
 	pthread_cond_destroy(&rt->changed);
 	pthread_mutex_destroy(&rt->lock);
+	free(rt->script);
+	free(rt->world);
+	free(rt->stock);
 	free(rt);
 }
 
@@ -627,9 +634,19 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 	}
 	const char *u = getenv("PROCLUA_UNRESTRICTED");
 	rt->env.unrestricted = u && !strcmp(u, "1");
-	rt->env.script = script;
-	rt->env.world = world;
-	rt->env.stock = stock;
+	/* the paths are copied: states are loaded again while serving, when
+	** the caller's strings may be gone */
+	rt->env.script = rt->script = strdup(script);
+	rt->env.world = rt->world = world ? strdup(world) : NULL;
+	rt->env.stock = rt->stock = stock ? strdup(stock) : NULL;
+	if (!rt->script || (world && !rt->world) || (stock && !rt->stock)) {
+		free(rt->script);
+		free(rt->world);
+		free(rt->stock);
+		free(rt);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	rt->env.lim = *lim;
 	rt->env.src = *src;
 	atomic_init(&rt->env.budget.used, 0);

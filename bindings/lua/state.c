@@ -12,8 +12,6 @@
 ** loaded, and the budget, which is atomic.
 */
 #include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -208,7 +206,7 @@ static void *user_value(lua_State *L, int n)
 	return lua_touserdata(L, -1);
 }
 
-/* Load one group into the runtime's scratch record; copy out its integers
+/* Load one group into the state's scratch record; copy out its integers
 ** and strings (stat's comm and state come together).  The task object is
 ** at stack index 1.  The state's scratch is its own (one call at a time);
 ** *t is valid until the next load.  A call set aside at its time limit
@@ -629,6 +627,13 @@ static int load_layout(lua_State *L)
 		view_root = (pl_pid)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 		if (lua_getfield(L, -1, "select") == LUA_TFUNCTION) {
+			lua_Debug ar;
+			lua_pushvalue(L, -1);
+			if (!env->layout && lua_getinfo(L, ">S", &ar)) /* pops the copy */
+				snprintf(env->select_where, sizeof env->select_where, "%s:%d",
+				         ar.short_src, ar.linedefined);
+			else if (env->layout)
+				lua_pop(L, 1);
 			s->select_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 			has_select = 1;
 		} else {
