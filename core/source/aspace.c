@@ -58,14 +58,21 @@ int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
 	if (ne - ns > SIZE_MAX)
 		return -ENOMEM;
 	if (j == i + 1 && as->r[i].start == ns) {
-		/* one range grown at its end: realloc keeps its bytes in place
-		** when it can, where a new block would copy them all */
+		/* one range grown at its end: its room grows by doubling, so a
+		** range built piece by piece in address order is copied a few
+		** times in all, not once a piece (an allocator that always moves
+		** a block, as ASan's does, would make that quadratic) */
 		struct pl_aspace_range *r = &as->r[i];
-		unsigned char *bytes = realloc(r->bytes, (size_t)(ne - ns));
-		if (!bytes)
-			return -ENOMEM;
-		memset(bytes + r->len, 0, (size_t)(ne - ns - r->len));
-		r->bytes = bytes;
+		size_t need = (size_t)(ne - ns);
+		if (need > r->room) {
+			size_t room = r->room > need / 2 && r->room <= SIZE_MAX / 2 ? 2 * r->room : need;
+			unsigned char *bytes = realloc(r->bytes, room);
+			if (!bytes)
+				return -ENOMEM;
+			r->bytes = bytes;
+			r->room = room;
+		}
+		memset(r->bytes + r->len, 0, need - (size_t)r->len);
 		r->len = ne - ns;
 		return 0;
 	}
@@ -91,7 +98,7 @@ int pl_aspace_map(struct pl_aspace *as, uint64_t start, uint64_t len)
 		as->n++;
 		j = i + 1;
 	}
-	as->r[i] = (struct pl_aspace_range){ ns, ne - ns, bytes };
+	as->r[i] = (struct pl_aspace_range){ ns, ne - ns, bytes, (size_t)(ne - ns) };
 	memmove(as->r + i + 1, as->r + j, (as->n - j) * sizeof *as->r);
 	as->n -= j - i - 1;
 	return 0;
@@ -109,7 +116,8 @@ int pl_aspace_unmap(struct pl_aspace *as, uint64_t start, uint64_t len)
 		struct pl_aspace_range *r = &as->r[i];
 		uint64_t rs = r->start, re = r->start + r->len;
 		if (start > rs && end < re) { /* a hole in the middle: split */
-			struct pl_aspace_range tail = { end, re - end, malloc((size_t)(re - end)) };
+			struct pl_aspace_range tail = { end, re - end, malloc((size_t)(re - end)),
+			                                (size_t)(re - end) };
 			if (!tail.bytes)
 				return -ENOMEM;
 			memcpy(tail.bytes, r->bytes + (end - rs), (size_t)(re - end));

@@ -16,6 +16,7 @@
 struct pl_aspace_range {
 	uint64_t start, len;
 	unsigned char *bytes;
+	size_t room;                /* bytes allocated: len, or more once grown */
 };
 
 struct pl_aspace {
