@@ -106,11 +106,17 @@ struct slot {
 	struct timespec aside_at;     /* when it was set aside */
 };
 
+/* A caller waiting for a state, in the queue of them. */
+struct waiter {
+	struct waiter *next;
+};
+
 struct plua {
 	struct plua_env env;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;       /* a slot's phase changed */
 	int waiters;                  /* callers waiting on `changed` */
+	struct waiter *queue;         /* callers waiting for a state, first come first */
 	int quit;
 	int opened;                   /* loads failing from now on are logged */
 	int want;                     /* states kept live (loading, idle or running) */
@@ -371,12 +377,35 @@ static struct slot *begin(struct plua *rt, enum plua_call_kind kind, int ref, pl
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	add_seconds(&until, rt->env.lim.call_seconds + GRACE);
 	pthread_mutex_lock(&rt->lock);
-	int none, timed_out = 0;
-	struct slot *s;
-	while (!(s = pick(rt, &none)) && !none && !timed_out) {
+	/* Callers that must wait take states in the order they came: a caller
+	** that calls again at once (a reader of a file that always runs out
+	** its time) does not pass those already waiting. */
+	struct waiter me = { NULL }, **at;
+	int none = 0, queued = 0, timed_out = 0;
+	struct slot *s = NULL;
+	for (;;) {
+		if (!rt->queue || rt->queue == &me) { /* nobody waits ahead of this call */
+			s = pick(rt, &none);
+			if (s || none)
+				break;
+		}
+		if (timed_out)
+			break;
+		if (!queued) {
+			for (at = &rt->queue; *at; at = &(*at)->next)
+				;
+			*at = &me;
+			queued = 1;
+		}
 		rt->waiters++;
 		timed_out = pthread_cond_timedwait(&rt->changed, &rt->lock, &until) == ETIMEDOUT;
 		rt->waiters--;
+	}
+	if (queued) { /* leave the queue; the next in it may find a state free */
+		for (at = &rt->queue; *at != &me; at = &(*at)->next)
+			;
+		*at = me.next;
+		announce(rt);
 	}
 	if (s && !s->started && start_thread(s) < 0)
 		s = NULL, none = 1; /* no thread to run it on */
@@ -412,16 +441,21 @@ static int hand_over(struct plua *rt, struct slot *s)
 	struct timespec until = c->deadline;
 	add_seconds(&until, GRACE);
 	sem_post(&s->go);
-	for (;;) {
+	int ended = 0;
+	while (!ended) {
 		if (sem_clockwait(&s->done, CLOCK_MONOTONIC, &until) == 0)
-			return 0;
-		if (errno != EINTR)
+			ended = 1;
+		else if (errno != EINTR)
 			break;
 	}
+	/* The lock orders the thread's writes of the result before the
+	** caller's reads (the semaphore does as well, but not for every
+	** checker: ThreadSanitizer does not know sem_clockwait). */
 	pthread_mutex_lock(&rt->lock);
-	if (s->phase == DONE) { /* it ended as the wait did */
+	if (ended || s->phase == DONE) {
 		pthread_mutex_unlock(&rt->lock);
-		sem_wait_fully(&s->done);
+		if (!ended) /* it ended as the wait did */
+			sem_wait_fully(&s->done);
 		return 0;
 	}
 	s->phase = ASIDE;
