@@ -12,8 +12,10 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +29,18 @@
 #include "source/hostfd.h"
 #include "record/machine.h"
 #include "record/scratch.h"
+#include "record/sysctl.h"
 #include "source/source.h"
 
 struct host_source {
 	struct pl_source base;
 	int root_fd;             /* the host's /proc */
 	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
+	/* Each sys/ setting's fd, opened at its first read and kept (fd + 1;
+	** 0: not yet): a setting counting open files (fs/file-nr) then
+	** counts the daemon's handle in the kernel's reading too, and a
+	** read costs one pread. */
+	_Atomic int sysctl_fd[PL_SYSCTL_COUNT];
 };
 
 static struct host_source *host(struct pl_source *s)
@@ -59,40 +67,44 @@ static int gone(int err)
 ** Read dir/name whole into the thread's buffer (NUL-terminated).  procfs
 ** files report size 0, so read until EOF.
 */
-static int read_file(struct host_source *h, const char *dir, const char *name,
-                     const char **text, size_t *len)
+/* The whole of an open file into the per-thread buffer: from where it
+** stands, or (kept fds) from offset 0 by pread. */
+static int read_fd(int fd, bool from_start, const char **text, size_t *len)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
 		return -ENOMEM;
 	struct pl_buf *readbuf = &s->read;
+	pl_buf_reset(readbuf);
+	for (;;) {
+		char *w = pl_buf_reserve(readbuf, 4096);
+		if (!w)
+			return -ENOMEM;
+		size_t room = readbuf->cap - readbuf->len - 1;
+		ssize_t n = from_start ? pread(fd, w, room, (off_t)readbuf->len) : read(fd, w, room);
+		if (n < 0)
+			return gone(errno);
+		if (n == 0)
+			break;
+		readbuf->len += (size_t)n;
+	}
+	readbuf->data[readbuf->len] = '\0';
+	*text = readbuf->data;
+	*len = readbuf->len;
+	return 0;
+}
+
+static int read_file(struct host_source *h, const char *dir, const char *name,
+                     const char **text, size_t *len)
+{
 	char path[96];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gone(errno);
-	pl_buf_reset(readbuf);
-	for (;;) {
-		char *w = pl_buf_reserve(readbuf, 4096);
-		if (!w) {
-			close(fd);
-			return -ENOMEM;
-		}
-		ssize_t n = read(fd, w, readbuf->cap - readbuf->len - 1);
-		if (n < 0) {
-			int err = errno;
-			close(fd);
-			return gone(err);
-		}
-		if (n == 0)
-			break;
-		readbuf->len += (size_t)n;
-	}
+	int rc = read_fd(fd, false, text, len);
 	close(fd);
-	readbuf->data[readbuf->len] = '\0';
-	*text = readbuf->data;
-	*len = readbuf->len;
-	return 0;
+	return rc;
 }
 
 /*
@@ -764,19 +776,40 @@ static int machine_file(struct host_source *h, const char *dir, const char *name
 	return rc == -ESRCH ? -ENOENT : rc;
 }
 
-/* The sys/ file of a sysctl name: its dots are the path's slashes. */
-static int host_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+/* The kept fd of a sys/ setting, its dots the path's slashes. */
+static int sysctl_fd(struct host_source *h, int id)
 {
+	int kept = atomic_load(&h->sysctl_fd[id]);
+	if (kept)
+		return kept - 1;
 	char path[96];
-	int n = snprintf(path, sizeof path, "%s", pl_sysctl_defs[id].name);
+	int n = snprintf(path, sizeof path, "sys/%s", pl_sysctl_defs[id].name);
 	if (n < 0 || (size_t)n >= sizeof path)
 		return -ENAMETOOLONG;
-	for (char *c = path; *c; c++)
+	for (char *c = path + 4; *c; c++)
 		if (*c == '.')
 			*c = '/';
+	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&h->sysctl_fd[id], &none, fd + 1)) {
+		close(fd);     /* another thread kept one first */
+		return none - 1;
+	}
+	return fd;
+}
+
+static int host_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+{
+	int fd = sysctl_fd(host(s), id);
+	if (fd < 0)
+		return fd;
 	const char *text;
 	size_t len;
-	int rc = machine_file(host(s), "sys", path, &text, &len);
+	int rc = read_fd(fd, true, &text, &len);
+	if (rc == -ESRCH)
+		rc = -ENOENT;
 	if (rc == 0 && pl_parse_sysctl(id, text, len, a, out) < 0)
 		rc = -EIO;
 	return rc;
@@ -837,6 +870,9 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
+	for (int id = 0; id < PL_SYSCTL_COUNT; id++)
+		if (host(s)->sysctl_fd[id])
+			close(host(s)->sysctl_fd[id] - 1);
 	close(host(s)->root_fd);
 	free(s);
 }
