@@ -378,7 +378,8 @@ static int c_lua(void *a)
 {
 	struct lua_arg *x = a;
 	pl_buf_reset(&x->buf);
-	return plua_read(x->lua, x->ref, x->pid, 0, &x->buf);
+	struct pl_caller c = fresh_caller();
+	return plua_read(x->lua, x->ref, x->pid, 0, &c, &x->buf);
 }
 
 static int read_text(const char *path, struct text_arg *x)

@@ -66,7 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e->kind != PL_K_LUA)
 			continue;
 		struct pl_buf out = PL_BUF_INIT;
-		plua_read(p, e->ref, e->scope == PL_SCOPE_TASK ? getpid() : 0, 0, &out);
+		struct pl_caller root;
+		pl_caller_init_root(&root);
+		plua_read(p, e->ref, e->scope == PL_SCOPE_TASK ? getpid() : 0, 0, &root, &out);
 		pl_buf_free(&out);
 		run++;
 	}

@@ -161,6 +161,13 @@ static void put(lua_State *L, struct build *b, int scope, const char *what, lua_
 		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	else
 		lua_pop(L, 1);
+	lua_pushliteral(L, "check");
+	if (lua_rawget(L, decl) == LUA_TNUMBER && e->kind == PL_K_LUA) {
+		lua_Integer g = lua_tointeger(L, -1);
+		if (g == PL_G_ENVIRON || g == PL_G_MEM) /* what p.file gives: a tampered one is none */
+			e->check = (uint16_t)g;
+	}
+	lua_pop(L, 1);
 	lua_pushliteral(L, "wfn"); /* a registry ref is never 0, which means none */
 	if (lua_rawget(L, decl) == LUA_TFUNCTION && e->kind == PL_K_LUA)
 		e->wref = luaL_ref(L, LUA_REGISTRYINDEX);

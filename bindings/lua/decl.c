@@ -137,21 +137,89 @@ static void check_write(lua_State *L, int arg, int lua_file)
 		              "takes the writes Linux's does");
 }
 
+/* A function file guarded by a check function: upvalue 1 the check, 2 the
+** content function.  The check says true (go on), false or nil (EACCES)
+** or an errno name; the content function then runs as if alone. */
+static int checked_read(lua_State *L)
+{
+	lua_settop(L, 2); /* task, caller */
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_call(L, 2, 1);
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		lua_pushnil(L);
+		lua_insert(L, -2);
+		return 2; /* nil, "EPERM" */
+	}
+	if (!lua_toboolean(L, -1)) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "EACCES");
+		return 2;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	lua_call(L, 2, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* opts.check of a function file: Linux's check of a builtin it stands
+** for ("ptrace_read": environ's, "ptrace_attach": mem's), made by the C
+** core before the function runs; or a function(task, caller) deciding.
+** A function replaces the content function (argument 3) by the guarded
+** one.  The builtin whose check is made, or PL_G_NONE. */
+static int check_check(lua_State *L, int arg, int lua_file)
+{
+	if (lua_isnoneornil(L, arg))
+		return PL_G_NONE;
+	int type = lua_getfield(L, arg, "check");
+	if (type == LUA_TNIL) {
+		lua_pop(L, 1);
+		return PL_G_NONE;
+	}
+	if (!lua_file)
+		luaL_argerror(L, arg, "check= needs a Lua function file: a builtin file "
+		              "makes the check Linux's does");
+	if (type == LUA_TFUNCTION) {
+		lua_pushvalue(L, 3);
+		lua_pushcclosure(L, checked_read, 2);
+		lua_replace(L, 3);
+		lua_pop(L, 1);
+		return PL_G_NONE;
+	}
+	static const char *const names[] = { "ptrace_read", "ptrace_attach", NULL };
+	static const int stands_for[] = { PL_G_ENVIRON, PL_G_MEM };
+	const char *s = lua_tostring(L, -1);
+	int i = 0;
+	while (type == LUA_TSTRING && names[i] && strcmp(names[i], s) != 0)
+		i++;
+	if (type != LUA_TSTRING || !names[i])
+		luaL_argerror(L, arg, "check must be \"ptrace_read\", \"ptrace_attach\" "
+		              "or a function(task, caller)");
+	lua_pop(L, 1);
+	return stands_for[i];
+}
+
 /* p.file(name, mode, generator [, opts]): generator is a builtin's name or
-** a function(task) returning the file's content; opts.write, for a Lua
-** function file, a function(task, bytes, offset, caller) taking writes. */
+** a function(task, caller) returning the file's content; opts.write, for a
+** Lua function file, a function(task, bytes, offset, caller) taking
+** writes; opts.check, the check its open makes (check_check). */
 static int decl_file(lua_State *L)
 {
 	const char *name = check_name(L, 1);
 	int mode = check_mode(L, 2);
 	int only = check_only(L, 4);
 	int lua_file = lua_type(L, 3) == LUA_TFUNCTION;
+	int check = check_check(L, 4, lua_file);
 	check_write(L, 4, lua_file);
 	int wfn = lua_gettop(L);
 	if (lua_file) {
 		new_decl(L, PL_K_LUA, name);
 		set_arg(L, "fn", 3);
 		set_arg(L, "wfn", wfn);
+		if (check != PL_G_NONE)
+			set_int(L, "check", check);
 	} else {
 		const char *gen = luaL_checkstring(L, 3);
 		int id = pl_builtin_lookup(gen, 0);

@@ -91,9 +91,11 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
                             struct pl_source **src, const struct plua_limits *lim,
                             char *err, size_t errlen, const char **failed);
 const struct pl_layout *plua_layout(const struct plua *p);
-/* pl_lua_read_fn: run Lua file `ref` for a task; -EIO on error or timeout
+/* pl_lua_read_fn: run Lua file `ref` with (task, caller); its content, or
+** -errno for nil and an errno name it returned; -EIO on error or timeout
 ** (logged), also when it is stuck in C: answered by the time limit. */
-int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_caller *reader,
+              struct pl_buf *out);
 /* pl_lua_write_fn: run write function `wref` with (task, bytes, offset,
 ** caller); its count, or -errno for an errno name it returned; nil is the
 ** whole count; -EIO on error, timeout or another result (logged). */

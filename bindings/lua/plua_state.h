@@ -70,12 +70,8 @@ struct plua_call {
 	pl_pid tgid, tid;
 	struct pl_buf bytes;       /* a write's bytes (copied) */
 	uint64_t off;
-	struct {                   /* the writer, as push_caller shows it */
-		uid_t uid;
-		gid_t gid;
-		pid_t tgid, tid;
-		uid_t euid;
-	} writer;
+	struct pl_caller caller;   /* the reader or writer (a copy: the call may
+	                              outlive the request, set aside) */
 	struct timespec deadline;
 	ssize_t result;            /* read: 0 or -errno; write: count or -errno; select: 0/1 */
 	struct pl_buf out;         /* a read's content */
@@ -93,8 +89,10 @@ struct plua_state {
 	int *refs;                 /* the served layout's ref -> this state's registry ref */
 	size_t nrefs;
 	int select_ref;            /* view.select, or LUA_NOREF */
+	struct plua_call *running; /* the call being run, for task:read; or NULL */
 	struct pl_task *scratch;   /* a task object's group loads land here */
 	struct pl_arena arena;     /* ... and their strings and lists */
+	struct pl_buf read_buf;    /* task:read's content */
 };
 
 /* A new state (libraries, restrictions, watch wrappers, task objects, the
@@ -117,6 +115,11 @@ int plua_state_load_layout(struct plua_state *s, const struct timespec *deadline
 
 /* Run call c in s: c->result, c->out, and c->msg when it failed. */
 void plua_state_run(struct plua_state *s, struct plua_call *c);
+
+/* caller.c: push the caller object of c (a copy); capability names. */
+void plua_push_caller(lua_State *L, const struct pl_caller *c);
+const char *plua_cap_name(int cap);
+int plua_cap_number(const char *name);
 
 /* "FILE:LINE" where the function of served ref `ref` is defined ("?" if none). */
 const char *plua_state_fn_where(const struct plua_state *s, int ref);

@@ -491,7 +491,8 @@ static void finish(struct plua *rt, struct slot *s)
 	pthread_mutex_unlock(&rt->lock);
 }
 
-int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
+int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_caller *reader,
+              struct pl_buf *out)
 {
 	struct plua *rt = ctx;
 	struct slot *s = begin(rt, PLUA_CALL_READ, ref, tgid);
@@ -502,6 +503,7 @@ int plua_read(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out)
 	c->ref = ref;
 	c->tgid = tgid;
 	c->tid = tid;
+	c->caller = *reader;
 	if (hand_over(rt, s) < 0)
 		return -EIO;
 	int result = (int)c->result;
@@ -517,7 +519,6 @@ ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf
                    uint64_t off, struct pl_caller *writer)
 {
 	struct plua *rt = ctx;
-	pl_caller_load(writer); /* reads the host's /proc: before taking a state */
 	struct slot *s = begin(rt, PLUA_CALL_WRITE, wref, tgid);
 	if (!s)
 		return -EIO;
@@ -527,11 +528,7 @@ ssize_t plua_write(void *ctx, int wref, pl_pid tgid, pl_pid tid, const char *buf
 	c->tgid = tgid;
 	c->tid = tid;
 	c->off = off;
-	c->writer.uid = writer->uid;
-	c->writer.gid = writer->gid;
-	c->writer.tgid = writer->tgid;
-	c->writer.tid = writer->pid;
-	c->writer.euid = writer->euid;
+	c->caller = *writer;
 	/* the bytes are copied: a call set aside outlives the request's buffer */
 	pl_buf_reset(&c->bytes);
 	if (len)

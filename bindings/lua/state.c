@@ -23,6 +23,7 @@
 #include "lua.h"
 #include "lualib.h"
 
+#include "tree/builtin.h"
 #include "plua_facts.h"
 #include "plua_state.h"
 
@@ -240,10 +241,75 @@ static int load_group(lua_State *L, struct plua_state *s, struct task_ud *u, uns
 	return 0;
 }
 
+static const char *errno_name(int e);
+
+/* What builtin gen of the task shows the reader of the running call, into
+** the state's buffer; 0 or -errno.  Raises when no call is running (a
+** view's select, the load phase: no one reads). */
+static int read_builtin(lua_State *L, struct plua_state *s, const struct task_ud *u, int gen,
+                        struct pl_buf *out)
+{
+	if (!s->running)
+		return luaL_error(L, "task:read needs a reader: it works in a file's function, "
+		                  "not in a view's select or while the layout loads");
+	if (atomic_load_explicit(&s->set_aside, memory_order_relaxed))
+		return luaL_error(L, "script stopped: time limit exceeded");
+	pl_buf_reset(out);
+	int rc = pl_builtin_read(s->env->src, &s->running->caller, u->tgid, u->tid, gen, out);
+	return rc < 0 ? rc : pl_buf_status(out);
+}
+
+/* task:read(name): the builtin file or link `name` (a generator's name, as
+** p.file and p.link take them) as the reader of the running call would
+** read it through the mount: its bytes, or nil and an errno name
+** ("EACCES", "ESRCH", ...).  Upvalue 1: the state. */
+static int task_read(lua_State *L)
+{
+	struct plua_state *s = lua_touserdata(L, lua_upvalueindex(1));
+	struct task_ud *u = luaL_checkudata(L, 1, PLUA_TASK_MT);
+	const char *name = luaL_checkstring(L, 2);
+	int gen = pl_builtin_lookup(name, 0);
+	if (gen == PL_G_NONE)
+		gen = pl_builtin_lookup(name, 1);
+	if (gen == PL_G_NONE)
+		return luaL_argerror(L, 2, lua_pushfstring(L, "no builtin file or link '%s'", name));
+	if (gen == PL_G_MEM)
+		return luaL_argerror(L, 2, "mem has no content of its own: it is the task's memory");
+	if (!u->tgid && !pl_builtins[gen].mneed)
+		return luaL_argerror(L, 2, "a root-level file's task object has no task files");
+	int rc = read_builtin(L, s, u, gen, &s->read_buf);
+	if (rc < 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, errno_name(-rc));
+		return 2;
+	}
+	lua_pushlstring(L, s->read_buf.data ? s->read_buf.data : "", s->read_buf.len);
+	return 1;
+}
+
+/* task.argv, task.environ: cmdline's or environ's strings as a list, as
+** the reader may read them; nil when refused. */
+static int push_strings(lua_State *L, struct plua_state *s, const struct task_ud *u, int gen)
+{
+	if (read_builtin(L, s, u, gen, &s->read_buf) < 0)
+		return 0;
+	lua_newtable(L);
+	const char *p = s->read_buf.data, *end = p + s->read_buf.len;
+	for (lua_Integer i = 1; p && p < end; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		size_t len = nul ? (size_t)(nul - p) : (size_t)(end - p);
+		lua_pushlstring(L, p, len);
+		lua_rawseti(L, -2, i);
+		p += len + 1;
+	}
+	return 1;
+}
+
 /* __index, a closure: upvalue 1 maps a fact's name to its index in
-** plua_facts (pid, tgid, tid to -1, -1, -2), upvalue 2 is the state,
-** upvalue 3 the metatable (compared directly: luaL_checkudata would look
-** its name up at every access).  An unknown name is nil and loads nothing. */
+** plua_facts (pid, tgid, tid to -1, -1, -2; argv, environ to -3, -4) and
+** a method's name to its function, upvalue 2 is the state, upvalue 3 the
+** metatable (compared directly: luaL_checkudata would look its name up at
+** every access).  An unknown name is nil and loads nothing. */
 static int task_index(lua_State *L)
 {
 	lua_settop(L, 2);
@@ -251,15 +317,21 @@ static int task_index(lua_State *L)
 	if (!u || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(3)))
 		return luaL_typeerror(L, 1, PLUA_TASK_MT);
 	lua_pop(L, 1);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNUMBER)
+	int type = lua_rawget(L, lua_upvalueindex(1));
+	if (type == LUA_TFUNCTION)
+		return 1;
+	if (type != LUA_TNUMBER)
 		return 0;
 	lua_Integer i = lua_tointeger(L, 2);
-	if (i < 0) {
+	if (i < 0 && i >= -2) {
 		lua_pushinteger(L, i == -1 || !u->tid ? u->tgid : u->tid);
 		return 1;
 	}
 	if (u->tgid == 0)
 		return 0; /* a root-level file: no task */
+	if (i < 0)
+		return push_strings(L, lua_touserdata(L, lua_upvalueindex(2)), u,
+		                    i == -3 ? PL_G_CMDLINE : PL_G_ENVIRON);
 	const struct plua_fact *f = &plua_facts[i];
 	const struct pl_task *t = NULL;
 	int rc;
@@ -297,16 +369,21 @@ failed: /* level 1: the line of the script that asked */
 static void new_task_metatable(lua_State *L, struct plua_state *s)
 {
 	luaL_newmetatable(L, PLUA_TASK_MT);
-	lua_createtable(L, 0, (int)plua_nfacts + 3);
+	lua_createtable(L, 0, (int)plua_nfacts + 6);
 	for (size_t i = 0; i < plua_nfacts; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_setfield(L, -2, plua_facts[i].name);
 	}
-	static const char *const ids[] = { "pid", "tgid", "tid" };
-	for (int i = 0; i < 3; i++) {
-		lua_pushinteger(L, i < 2 ? -1 : -2);
-		lua_setfield(L, -2, ids[i]);
+	static const struct { const char *name; int index; } ids[] = {
+		{ "pid", -1 }, { "tgid", -1 }, { "tid", -2 }, { "argv", -3 }, { "environ", -4 },
+	};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		lua_pushinteger(L, ids[i].index);
+		lua_setfield(L, -2, ids[i].name);
 	}
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, task_read, 1);
+	lua_setfield(L, -2, "read");
 	lua_pushlightuserdata(L, s);
 	lua_pushvalue(L, -3);
 	lua_pushcclosure(L, task_index, 3);
@@ -502,6 +579,7 @@ void plua_state_free(struct plua_state *s)
 	if (s->L)
 		lua_close(s->L);
 	pl_arena_free(&s->arena);
+	pl_buf_free(&s->read_buf);
 	free(s->scratch);
 	free(s->refs);
 	free(s);
@@ -550,7 +628,7 @@ static const char *layout_differs(const struct pl_layout *a, const struct pl_lay
 			return "another name";
 		if (x->kind != y->kind || x->mode != y->mode || x->only != y->only ||
 		    x->scope != y->scope || x->gen != y->gen || x->first != y->first ||
-		    x->n != y->n || x->nsubdirs != y->nsubdirs)
+		    x->n != y->n || x->nsubdirs != y->nsubdirs || x->check != y->check)
 			return "another kind, mode or place";
 		if (x->content_len != y->content_len ||
 		    (x->content_len && memcmp(x->content, y->content, x->content_len) != 0))
@@ -758,18 +836,29 @@ static int bad_result(struct plua_state *s, struct plua_call *c, const char *why
 	return -EIO;
 }
 
+static int errno_named(const char *name);
+
 static void run_read(struct plua_state *s, struct plua_call *c)
 {
 	lua_State *L = s->L;
 	push_task(L, c->tgid, c->tid);
-	int rc = protected_call(s, 1, 1, &c->deadline);
+	plua_push_caller(L, &c->caller);
+	int rc = protected_call(s, 2, 2, &c->deadline);
 	if (rc != LUA_OK) {
 		c->result = call_failed(s, rc, c);
-	} else if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
-		char why[64];
-		snprintf(why, sizeof why, "%s, not a string", luaL_typename(L, -1));
+	} else if (lua_isnil(L, -2) && lua_type(L, -1) == LUA_TSTRING &&
+	           errno_named(lua_tostring(L, -1))) { /* nil, "EACCES": refused */
+		c->result = -errno_named(lua_tostring(L, -1));
+	} else if (lua_type(L, -2) != LUA_TSTRING && lua_type(L, -2) != LUA_TNUMBER) {
+		char why[96];
+		if (lua_isnil(L, -2) && !lua_isnil(L, -1))
+			snprintf(why, sizeof why, "nil and %s, not an errno name such as \"EACCES\"",
+			         luaL_typename(L, -1));
+		else
+			snprintf(why, sizeof why, "%s, not a string", luaL_typename(L, -2));
 		c->result = bad_result(s, c, why);
 	} else {
+		lua_pop(L, 1);
 		size_t len;
 		const char *str = lua_tolstring(L, -1, &len);
 		pl_buf_add(&c->out, str, len);
@@ -794,32 +883,20 @@ static const struct { const char *name; int value; } errnos[] = {
 };
 #undef E
 
+static const char *errno_name(int e)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (errnos[i].value == e)
+			return errnos[i].name;
+	return "EIO";
+}
+
 static int errno_named(const char *name)
 {
 	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
 		if (!strcmp(errnos[i].name, name))
 			return errnos[i].value;
 	return 0;
-}
-
-/* The writer, as a table: uid, gid (its fsuid, fsgid: whom the kernel
-** checks files against), and where its status could be read pid, tid and
-** euid; pids are the daemon's (the host's) numbers. */
-static void push_caller(lua_State *L, const struct plua_call *c)
-{
-	lua_createtable(L, 0, 5);
-	lua_pushinteger(L, c->writer.uid);
-	lua_setfield(L, -2, "uid");
-	lua_pushinteger(L, c->writer.gid);
-	lua_setfield(L, -2, "gid");
-	if (c->writer.tgid > 0) {
-		lua_pushinteger(L, c->writer.tgid);
-		lua_setfield(L, -2, "pid");
-		lua_pushinteger(L, c->writer.tid);
-		lua_setfield(L, -2, "tid");
-		lua_pushinteger(L, c->writer.euid);
-		lua_setfield(L, -2, "euid");
-	}
 }
 
 static void run_write(struct plua_state *s, struct plua_call *c)
@@ -829,7 +906,7 @@ static void run_write(struct plua_state *s, struct plua_call *c)
 	push_task(L, c->tgid, c->tid);
 	lua_pushlstring(L, c->bytes.data ? c->bytes.data : "", len);
 	lua_pushinteger(L, (lua_Integer)c->off);
-	push_caller(L, c);
+	plua_push_caller(L, &c->caller);
 	int rc = protected_call(s, 4, 1, &c->deadline);
 	int is_int = 0;
 	lua_Integer count = rc == LUA_OK && lua_type(L, -1) == LUA_TNUMBER
@@ -881,11 +958,14 @@ void plua_state_run(struct plua_state *s, struct plua_call *c)
 		pl_buf_printf(&c->msg, "no Lua function %d", c->ref);
 		c->result = c->kind == PLUA_CALL_SELECT ? 0 : -EIO;
 	} else if (c->kind == PLUA_CALL_READ) {
+		s->running = c;
 		run_read(s, c);
 	} else if (c->kind == PLUA_CALL_WRITE) {
+		s->running = c;
 		run_write(s, c);
 	} else {
 		run_select(s, c);
 	}
+	s->running = NULL;
 	lua_settop(L, 0);
 }

@@ -106,7 +106,7 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, int permitted, struct pl_buf *out)
 {
 	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
-		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, out) : -EIO;
+		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, c, out) : -EIO;
 	int rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
@@ -301,6 +301,13 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
 		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
+	}
+	/* a Lua file declared with Linux's check for what it shows (check =
+	** "ptrace_read": environ's; "ptrace_attach": mem's) is refused where
+	** that file is */
+	if (rc == 0 && e && e->kind == PL_K_LUA && e->check && n.tgid) {
+		int permitted;
+		rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->check, &permitted);
 	}
 	/* a handle opened only for writing is never read: nothing to make */
 	if (rc == 0 && !f->made && acc != O_WRONLY &&

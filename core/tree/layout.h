@@ -45,6 +45,8 @@ struct pl_entry {
 	size_t content_len;
 	int ref;              /* PL_K_LUA: the binding's handle */
 	int wref;             /* PL_K_LUA: its write function's handle, 0 if none */
+	uint16_t check;       /* PL_K_LUA: the builtin whose open-time check it
+	                         makes (environ's, mem's), PL_G_NONE for none */
 };
 
 /* At most this many entries in a layout: an entry's index goes into its

@@ -23,8 +23,10 @@
 
 #define PL_ROOT_INO 1
 
-/* Computes a Lua file: appends to out, returns 0 or -errno (EIO on error). */
-typedef int (*pl_lua_read_fn)(void *ctx, int ref, pl_pid tgid, pl_pid tid, struct pl_buf *out);
+/* Computes a Lua file for `reader` (at open): appends to out, returns 0 or
+** -errno (EIO on error). */
+typedef int (*pl_lua_read_fn)(void *ctx, int ref, pl_pid tgid, pl_pid tid,
+                              struct pl_caller *reader, struct pl_buf *out);
 /* Writes a Lua file for `writer`: the count, or -errno (EIO on error). */
 typedef ssize_t (*pl_lua_write_fn)(void *ctx, int wref, pl_pid tgid, pl_pid tid,
                                    const char *buf, size_t len, uint64_t off,
