@@ -45,16 +45,28 @@ static void fix_mmap_threshold(void)
 /* A world's tasks may be cached by the kernel until it announces a change
 ** (the tree gives them long timeouts); the notifier drops them.  NULL after
 ** saying why. */
-static struct pl_notifier *start_notifier(struct fuse_session *se, struct pl_tree *tree)
+static struct pl_notifier *start_notifier(struct fuse_session *se, struct pl_served *s)
 {
-	struct pl_notifier *notifier = pl_notifier_start(se, tree);
+	struct pl_notifier *notifier = pl_notifier_start(se, s);
 	if (!notifier) {
 		perror("proclua: notifier thread");
 		return NULL;
 	}
-	tree->src->changed = pl_notifier_changed;
-	tree->src->changed_arg = notifier;
+	s->changed = pl_notifier_changed; /* for the generations reloads make */
+	s->changed_arg = notifier;
+	struct pl_generation *g = pl_served_enter(s);
+	g->tree.src->changed = pl_notifier_changed;
+	g->tree.src->changed_arg = notifier;
+	pl_served_leave(g);
 	return notifier;
+}
+
+static void stop_notifier(struct pl_served *s, struct pl_notifier *notifier)
+{
+	struct pl_generation *g = pl_served_enter(s);
+	g->tree.src->changed = NULL;
+	pl_served_leave(g);
+	pl_notifier_stop(notifier);
 }
 
 /* Serve requests until the session ends, on this thread (-s) or a pool of
@@ -180,7 +192,7 @@ static int connection_gone(struct fuse_session *se)
 
 /* Mount the tree at the mount point, serve it until unmounted or signalled, then
 ** unmount: the exit status. */
-static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl_tree *tree)
+static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl_served *served)
 {
 	int status = 1;
 	/* No default_permissions: the tree checks mode bits itself, for the
@@ -190,7 +202,7 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	** owners cannot be cached); the tree knows most modes without I/O. */
 	fuse_opt_add_arg(args, "-ofsname=proclua,subtype=proclua");
 
-	struct fuse_session *se = fuse_session_new(args, &pl_fuse_ops, sizeof pl_fuse_ops, tree);
+	struct fuse_session *se = fuse_session_new(args, &pl_fuse_ops, sizeof pl_fuse_ops, served);
 	if (!se)
 		return status;
 	if (fuse_set_signal_handlers(se) != 0)
@@ -206,22 +218,29 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 		syslog(LOG_ERR, "proclua: --log %s: %s", opt->log ? opt->log : "(syslog)",
 		       strerror(-logged));
 	struct pl_notifier *notifier = NULL;
-	if (tree->src->announces_changes && !(notifier = start_notifier(se, tree)))
+	struct pl_generation *first = pl_served_enter(served);
+	int announces = first->tree.src->announces_changes;
+	pl_served_leave(first);
+	if (announces && !(notifier = start_notifier(se, served)))
 		goto out_mount;
+	/* SIGHUP reloads (no longer ends the loop), as does a changed script
+	** with --watch */
+	struct pl_reloader *reloader = pl_reloader_start(se, served, opt->watch);
 	/* Before the loop reads INIT: the transport asks for io_uring in the
 	** INIT reply. */
 	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
 	if (pl_slowlane_start() != 0)
 		fprintf(stderr, "proclua: no copy-in threads; copy-ins are served by the workers\n");
-	/* a signal (SIGTERM, SIGINT, SIGHUP) ends the loop as asked: success */
+	/* a signal (SIGTERM, SIGINT) ends the loop as asked: success */
 	int ended = run_loop(se, &opt->fuse);
 	status = ended == 0 || ended == SIGTERM || ended == SIGINT || ended == SIGHUP ? 0 : 1;
 	/* The ring threads serve until joined here: before the notifier they
 	** may announce to goes. */
 	pl_uring_stop(uring);
 	pl_slowlane_stop();
-	tree->src->changed = NULL;
-	pl_notifier_stop(notifier);
+	pl_reloader_stop(reloader);
+	if (notifier)
+		stop_notifier(served, notifier);
 out_mount:
 	/* unmount only our own mount: a path can name another by now */
 	if ((ours && where && top_mount_dev(where) == ours) || connection_gone(se))
@@ -264,9 +283,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: %s [options] MOUNTPOINT (see --help)\n", argv[0]);
 		goto out_served;
 	}
-	if (pl_served_make_tree(&served, opt.view_root) != 0)
-		goto out_served;
-	status = serve(&args, &opt, &served.tree);
+	status = serve(&args, &opt, &served);
 out_served:
 	pl_served_free(&served);
 out_options:

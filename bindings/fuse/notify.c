@@ -29,7 +29,7 @@ struct change {
 
 struct pl_notifier {
 	struct fuse_session *se;
-	const struct pl_tree *tree;
+	struct pl_served *served;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake, sent;
@@ -55,7 +55,9 @@ static void drop(struct pl_notifier *nt, struct change c)
 	** /proc/<tid>): the kernel forgets every name beneath it too */
 	fuse_lowlevel_notify_inval_entry(nt->se, FUSE_ROOT_ID, name, (size_t)len);
 	/* attributes of inodes still held open */
-	pl_tree_each_task_ino(nt->tree, c.tgid, c.tid, inval_inode, nt);
+	struct pl_generation *g = pl_served_enter(nt->served);
+	pl_tree_each_task_ino(&g->tree, c.tgid, c.tid, inval_inode, nt);
+	pl_served_leave(g);
 }
 
 static void *run(void *arg)
@@ -84,13 +86,13 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_tree *k)
+struct pl_notifier *pl_notifier_start(struct fuse_session *se, struct pl_served *s)
 {
 	struct pl_notifier *nt = calloc(1, sizeof *nt);
 	if (!nt)
 		return NULL;
 	nt->se = se;
-	nt->tree = k;
+	nt->served = s;
 	pthread_mutex_init(&nt->lock, NULL);
 	pthread_cond_init(&nt->wake, NULL);
 	pthread_condattr_t ca;

@@ -1,7 +1,9 @@
 /*
 ** The FUSE low-level operations: each turns one request into one tree
 ** call and sends exactly one reply.  The caller's identity comes from
-** fuse_req_ctx and travels into every permission decision.
+** fuse_req_ctx and travels into every permission decision.  A request on
+** an inode works in the generation current when it came; one on an open
+** handle in the generation that opened it (served.c).
 **
 ** Timeouts follow what can change (see entry_ttl below).
 */
@@ -16,9 +18,14 @@
 
 #include "tree/tree.h"
 
-static struct pl_tree *tree_of(fuse_req_t req)
+static struct pl_generation *enter(fuse_req_t req)
 {
-	return fuse_req_userdata(req);
+	return pl_served_enter(fuse_req_userdata(req));
+}
+
+static struct pl_tree *file_tree(const struct pl_file *f)
+{
+	return &((struct pl_generation *)f->owner)->tree;
 }
 
 /*
@@ -98,16 +105,20 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = pl_tree_lookup(tree_of(req), &c, ino_of(parent), name, &a);
-	if (rc < 0)
-		return (void)fuse_reply_err(req, -rc);
-	struct fuse_entry_param e;
-	memset(&e, 0, sizeof e);
-	e.ino = pl_fuse_node(a.ino);
-	e.entry_timeout = entry_ttl[a.cache];
-	e.attr_timeout = attr_ttl[a.cache];
-	to_stat(tree_of(req), &a, &e.attr);
-	fuse_reply_entry(req, &e);
+	struct pl_generation *g = enter(req);
+	int rc = pl_tree_lookup(&g->tree, &c, ino_of(parent), name, &a);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+	} else {
+		struct fuse_entry_param e;
+		memset(&e, 0, sizeof e);
+		e.ino = pl_fuse_node(a.ino);
+		e.entry_timeout = entry_ttl[a.cache];
+		e.attr_timeout = attr_ttl[a.cache];
+		to_stat(&g->tree, &a, &e.attr);
+		fuse_reply_entry(req, &e);
+	}
+	pl_served_leave(g);
 }
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -115,11 +126,15 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	(void)fi;
 	struct pl_attr a;
 	struct stat st;
-	int rc = pl_tree_getattr(tree_of(req), ino_of(ino), &a);
-	if (rc < 0)
-		return (void)fuse_reply_err(req, -rc);
-	to_stat(tree_of(req), &a, &st);
-	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
+	struct pl_generation *g = enter(req);
+	int rc = pl_tree_getattr(&g->tree, ino_of(ino), &a);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+	} else {
+		to_stat(&g->tree, &a, &st);
+		fuse_reply_attr(req, &st, attr_ttl[a.cache]);
+	}
+	pl_served_leave(g);
 }
 
 /*
@@ -137,13 +152,17 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct stat st;
-	int rc = pl_tree_truncate(tree_of(req), &c, ino_of(ino));
+	struct pl_generation *g = enter(req);
+	int rc = pl_tree_truncate(&g->tree, &c, ino_of(ino));
 	if (rc == 0)
-		rc = pl_tree_getattr(tree_of(req), ino_of(ino), &a);
-	if (rc < 0)
-		return (void)fuse_reply_err(req, -rc);
-	to_stat(tree_of(req), &a, &st);
-	fuse_reply_attr(req, &st, attr_ttl[a.cache]);
+		rc = pl_tree_getattr(&g->tree, ino_of(ino), &a);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+	} else {
+		to_stat(&g->tree, &a, &st);
+		fuse_reply_attr(req, &st, attr_ttl[a.cache]);
+	}
+	pl_served_leave(g);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -152,7 +171,9 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct pl_buf *b = pl_tree_reply_buffer(256);
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
-	int rc = pl_tree_readlink(tree_of(req), &c, ino_of(ino), b);
+	struct pl_generation *g = enter(req);
+	int rc = pl_tree_readlink(&g->tree, &c, ino_of(ino), b);
+	pl_served_leave(g);
 	if (rc == 0) {
 		pl_buf_putc(b, '\0');
 		rc = pl_buf_status(b);
@@ -166,14 +187,20 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_file *f;
-	int rc = pl_tree_open(tree_of(req), &c, ino_of(ino), fi->flags, &f);
-	if (rc < 0)
+	struct pl_generation *g = enter(req); /* the handle's, until released */
+	int rc = pl_tree_open(&g->tree, &c, ino_of(ino), fi->flags, &f);
+	if (rc < 0) {
+		pl_served_leave(g);
 		return (void)fuse_reply_err(req, -rc);
+	}
+	f->owner = g;
 	fi->fh = (uint64_t)(uintptr_t)f;
 	fi->direct_io = 1; /* size 0 on stat, content from the snapshot */
 	fi->keep_cache = 0;
-	if (fuse_reply_open(req, fi) == -ENOENT) /* the opener was interrupted */
-		pl_tree_release(tree_of(req), f);
+	if (fuse_reply_open(req, fi) == -ENOENT) { /* the opener was interrupted */
+		pl_tree_release(&g->tree, f);
+		pl_served_leave(g);
+	}
 	pl_tree_request_done();
 }
 
@@ -187,7 +214,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	** caller uid, the rest queued (a ring thread replies itself) */
 	int admitted = 0;
 	if (pl_tree_read_copies_in(f) && !pl_uring_thread()) {
-		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size, NULL);
+		int rc = pl_slowlane_admit(req, file_tree(f), f, &c, (uint64_t)off, size, NULL);
 		if (rc == 0)
 			return;
 		if (rc < 0)
@@ -198,7 +225,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
 	const char *data;
-	ssize_t n = pl_tree_read(tree_of(req), &c, f, (uint64_t)off, size, b->data, &data);
+	ssize_t n = pl_tree_read(file_tree(f), &c, f, (uint64_t)off, size, b->data, &data);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
@@ -218,14 +245,14 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	** that copy in, a few at a time per caller uid */
 	int admitted = 0;
 	if (pl_tree_write_copies_out(f) && !pl_uring_thread()) {
-		int rc = pl_slowlane_admit(req, tree_of(req), f, &c, (uint64_t)off, size, buf);
+		int rc = pl_slowlane_admit(req, file_tree(f), f, &c, (uint64_t)off, size, buf);
 		if (rc == 0)
 			return;
 		if (rc < 0)
 			return (void)fuse_reply_err(req, -rc);
 		admitted = 1;
 	}
-	ssize_t n = pl_tree_write(tree_of(req), &c, f, (uint64_t)off, buf, size);
+	ssize_t n = pl_tree_write(file_tree(f), &c, f, (uint64_t)off, buf, size);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
@@ -238,7 +265,10 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pl_tree_release(tree_of(req), (struct pl_file *)(uintptr_t)fi->fh);
+	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	struct pl_generation *g = f->owner;
+	pl_tree_release(&g->tree, f);
+	pl_served_leave(g);
 	fuse_reply_err(req, 0);
 }
 
@@ -246,12 +276,18 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_dir *d;
-	int rc = pl_tree_opendir(tree_of(req), &c, ino_of(ino), &d);
-	if (rc < 0)
+	struct pl_generation *g = enter(req); /* the handle's, until released */
+	int rc = pl_tree_opendir(&g->tree, &c, ino_of(ino), &d);
+	if (rc < 0) {
+		pl_served_leave(g);
 		return (void)fuse_reply_err(req, -rc);
+	}
+	d->owner = g;
 	fi->fh = (uint64_t)(uintptr_t)d;
-	if (fuse_reply_open(req, fi) == -ENOENT)
+	if (fuse_reply_open(req, fi) == -ENOENT) {
 		pl_tree_releasedir(d);
+		pl_served_leave(g);
+	}
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -261,7 +297,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct pl_dir *d = (struct pl_dir *)(uintptr_t)fi->fh;
 	const struct pl_dirent *ents;
 	size_t n;
-	int rc = pl_tree_readdir(tree_of(req), d, (uint64_t)off, &ents, &n);
+	int rc = pl_tree_readdir(&((struct pl_generation *)d->owner)->tree, d, (uint64_t)off,
+	                         &ents, &n);
 	if (rc < 0)
 		return (void)fuse_reply_err(req, -rc);
 	struct pl_buf *b = pl_tree_reply_buffer(size);
@@ -286,7 +323,10 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pl_tree_releasedir((struct pl_dir *)(uintptr_t)fi->fh);
+	struct pl_dir *d = (struct pl_dir *)(uintptr_t)fi->fh;
+	struct pl_generation *g = d->owner;
+	pl_tree_releasedir(d);
+	pl_served_leave(g);
 	fuse_reply_err(req, 0);
 }
 
@@ -294,8 +334,10 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
-	int rc = mask == F_OK ? pl_tree_getattr(tree_of(req), ino_of(ino), &a)
-	                      : pl_tree_access(tree_of(req), &c, ino_of(ino), mask & 7);
+	struct pl_generation *g = enter(req);
+	int rc = mask == F_OK ? pl_tree_getattr(&g->tree, ino_of(ino), &a)
+	                      : pl_tree_access(&g->tree, &c, ino_of(ino), mask & 7);
+	pl_served_leave(g);
 	fuse_reply_err(req, -rc);
 }
 

@@ -31,6 +31,8 @@ static const struct fuse_opt option_spec[] = {
 	FUSE_OPT_KEY("world=", KEY_WORLD),
 	OPT("--check", opt.check),
 	OPT("--io-uring", opt.io_uring),
+	OPT("--watch", opt.watch),
+	OPT("watch", opt.watch),
 	OPT("io_uring", opt.io_uring),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
@@ -169,6 +171,8 @@ static void usage(const char *prog)
 	       "    --check                load the layout (and world), report errors, do not mount\n"
 	       "    --log=FILE             in the background, append messages (a Lua file's\n"
 	       "                           errors) to FILE; without it they go to syslog\n"
+	       "    --watch, -o watch      reload the layout (and world) when a .lua file in\n"
+	       "                           their directories changes; SIGHUP always reloads\n"
 	       "    -o io_uring, --io-uring\n"
 	       "                           serve requests over FUSE-over-io_uring's per-CPU queues\n"
 	       "                           (Linux 6.14+, fuse module parameter enable_uring=Y), each\n"
@@ -187,7 +191,11 @@ static void usage(const char *prog)
 	       "                           C modules and the debug library\n"
 	       "    PROCLUA_LUA_MEMORY_MB=N the Lua state's memory limit (default 256; 0: none)\n"
 	       "    PROCLUA_HOSTFD=0       keep no fds of host tasks open (each request walks\n"
-	       "                           /proc by path instead; for fd-starved setups)\n\n"
+	       "                           /proc by path instead; for fd-starved setups)\n\n"	       "signals:\n"
+	       "    SIGHUP                 load the layout (and world) again and serve the new tree;\n"
+	       "                           open files keep what they showed; a script with an error\n"
+	       "                           is logged (FILE:LINE) and the old tree serves on\n"
+	       "    SIGTERM, SIGINT        unmount and exit\n\n"
 	       "mount options (-o):\n",
 	       prog, prog);
 	fuse_lowlevel_help();

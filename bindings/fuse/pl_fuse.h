@@ -11,6 +11,8 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "tree/tree.h"
@@ -23,7 +25,8 @@ fuse_ino_t pl_fuse_node(uint64_t ino);
 /* notify.c: drops what the kernel caches of tasks the source announces as
 ** changed, from a thread of its own. */
 struct pl_notifier;
-struct pl_notifier *pl_notifier_start(struct fuse_session *se, const struct pl_tree *k);
+struct pl_served;
+struct pl_notifier *pl_notifier_start(struct fuse_session *se, struct pl_served *s);
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
 
@@ -58,6 +61,7 @@ struct pl_options {
 	int view_root;        /* --view-root: the pid shown as 1; 0 or less: not given */
 	int check;            /* --check: load, report, do not mount */
 	int io_uring;         /* --io-uring: try FUSE over io_uring */
+	int watch;            /* --watch: reload when a script file changes */
 	char *log;            /* --log: where messages go in the background; NULL: syslog */
 	struct fuse_cmdline_opts fuse; /* libfuse's own: mount point, loop */
 };
@@ -77,23 +81,57 @@ void pl_options_free(struct pl_options *opt);
 ** or with no path to syslog; in the foreground it stays.  0 or -errno. */
 int pl_log_start(const char *path, int foreground);
 
-/* served.c: what a mount serves. */
+/*
+** served.c: what a mount serves.  Each load of the layout (and world) is a
+** generation; a reload makes a new one current.  A request works in the
+** generation current when it came (enter, then leave when answered); an
+** open file or directory in the one it was opened in until released, so a
+** reload never changes what an open handle shows.  A generation's layout,
+** Lua states and world go once nothing is left in it.
+*/
 struct plua;
-struct pl_served {
-	struct pl_source *host;   /* the host's /proc: a world's callers' own facts too */
+struct pl_generation {
+	struct pl_tree tree;      /* what the FUSE operations answer from */
 	struct pl_source *source; /* the tasks served: host, a world's, or view */
 	struct pl_source *view;   /* a pid view over the host's or world's tasks, or NULL */
-	struct plua *lua;         /* the layout's Lua state; owns a world's source */
-	struct pl_tree tree;      /* what the FUSE operations answer from */
+	struct plua *lua;         /* the layout's Lua states; own a world's source */
+	atomic_long refs;         /* requests in it, open handles, 1 while current */
+	atomic_int freed;         /* what it served is gone (the struct stays) */
+	struct pl_generation *older; /* retired ones, freed with the pl_served */
 };
 
-/* Load the layout (and the world) opt names: 0, or -1 after saying why on
-** stderr.  Free s with pl_served_free either way. */
+struct pl_served {
+	struct pl_source *host;   /* the host's /proc: a world's callers' own facts too */
+	char *layout, *world, *stock; /* the scripts each generation loads */
+	int view_root;            /* --view-root, or 0 */
+	_Atomic(struct pl_generation *) current;
+	pthread_mutex_t reload_lock;
+	/* a world's announcements of changed tasks (set by main, given to
+	** every generation's source) */
+	void (*changed)(void *arg, pl_pid tgid, pl_pid tid);
+	void *changed_arg;
+};
+
+/* Load the layout (and the world) opt names and make the first generation
+** (with the pid view: opt's view root, else the layout's view = { root =,
+** select = }): 0, or -1 after saying why on stderr.  Free s with
+** pl_served_free either way. */
 int pl_served_load(struct pl_served *s, const struct pl_options *opt);
-/* Put the pid view over the tasks (cmdline_view_root if > 0, else the
-** layout's view = { root =, select = }, if any) and fill s->tree: 0, or -1
-** after saying why on stderr. */
-int pl_served_make_tree(struct pl_served *s, int cmdline_view_root);
+/* The generation a request works in, until pl_served_leave. */
+struct pl_generation *pl_served_enter(struct pl_served *s);
+void pl_served_leave(struct pl_generation *g);
+/* Load the scripts again into a new generation and make it current: 0 and
+** *old the one it replaced (entered: leave it once done with it), or -1
+** with why ("layout error: FILE:LINE: ...") in err, and the current one
+** unchanged. */
+int pl_served_reload(struct pl_served *s, struct pl_generation **old, char *err, size_t errlen);
 void pl_served_free(struct pl_served *s);
+
+/* reload.c: reloads on SIGHUP, and with `watch` when a script file
+** changes, from a thread of its own; drops what the kernel caches of the
+** tree replaced.  NULL after saying why. */
+struct pl_reloader;
+struct pl_reloader *pl_reloader_start(struct fuse_session *se, struct pl_served *s, int watch);
+void pl_reloader_stop(struct pl_reloader *r);
 
 #endif

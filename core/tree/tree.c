@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,6 +142,59 @@ void pl_tree_each_task_ino(const struct pl_tree *k, pl_pid tgid, pl_pid tid,
 		if (tid != tgid) /* a thread's hidden /proc/<tid>/ */
 			cb(arg, make_ino(tid, 0, slot));
 	}
+}
+
+struct pid_list {
+	pl_pid *v;
+	size_t n, cap;
+};
+
+static int collect_pid(void *arg, pl_pid pid)
+{
+	struct pid_list *l = arg;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		pl_pid *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return 1; /* stop: what was collected is still named */
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = pid;
+	return 0;
+}
+
+static void name_task(pl_pid pid, void (*cb)(void *, const char *, size_t, uint64_t), void *arg)
+{
+	char name[16];
+	int len = snprintf(name, sizeof name, "%d", (int)pid);
+	cb(arg, name, (size_t)len, make_ino(pid, 0, 0));
+}
+
+void pl_tree_each_root_name(const struct pl_tree *k,
+                            void (*cb)(void *arg, const char *name, size_t len, uint64_t ino),
+                            void *arg)
+{
+	const struct pl_layout *l = k->layout;
+	for (uint32_t i = l->root_first; i < l->root_first + l->root_n; i++)
+		cb(arg, l->entries[i].name, l->entries[i].len, make_ino(0, 0, i + 2));
+	/* the tasks listed first: a source may hold a lock while it lists */
+	struct pid_list tgids = { NULL, 0, 0 };
+	k->src->ops->each_tgid(k->src, 1, collect_pid, &tgids);
+	for (size_t i = 0; i < tgids.n; i++) {
+		name_task(tgids.v[i], cb, arg);
+		struct pl_task *t;
+		if (pl_builtin_load(k->src, tgids.v[i], 0, PL_F_THREADS, &t) < 0)
+			continue;
+		struct pid_list tids = { NULL, 0, 0 }; /* the scratch is reused below */
+		for (size_t j = 0; j < t->nthreads; j++)
+			if (t->threads[j] != tgids.v[i])
+				collect_pid(&tids, t->threads[j]);
+		for (size_t j = 0; j < tids.n; j++)
+			name_task(tids.v[j], cb, arg);
+		free(tids.v);
+	}
+	free(tgids.v);
 }
 
 int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)

@@ -84,6 +84,7 @@ struct pl_file {
 	int writable;              /* opened for writing, and the file takes writes */
 	int real_fd;               /* a host task's own file, opened as the opener; -1 */
 	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
+	void *owner;               /* the front end's: what served the open */
 };
 
 struct pl_dirent {
@@ -101,6 +102,7 @@ struct pl_dir {
 	int listed;
 	uint64_t absent;           /* its task's absent entries, from opendir */
 	struct pl_arena arena;
+	void *owner;               /* the front end's: what served the open */
 };
 
 /* The front end's buffer for one reply (a link, memory, dirents): the
@@ -148,6 +150,13 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 int pl_tree_readdir(struct pl_tree *k, struct pl_dir *d, uint64_t off,
                     const struct pl_dirent **first, size_t *count);
 void pl_tree_releasedir(struct pl_dir *d);
+
+/* Each name the root of k holds that the kernel may cache, with its inode
+** number: the layout's root entries, every task's number (a thread's
+** hidden /proc/<tid> too).  What a front end forgets when k is replaced. */
+void pl_tree_each_root_name(const struct pl_tree *k,
+                            void (*cb)(void *arg, const char *name, size_t len, uint64_t ino),
+                            void *arg);
 
 /* What the kernel may cache of task tid of group tgid (tid == tgid: the
 ** leader), for dropping it when the source announces a change: cb gets the
