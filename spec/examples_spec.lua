@@ -3,6 +3,7 @@
 -- do what their comments say, through proclua-run.
 local lu = require "luaunit"
 local fsx = require "fsx"
+local mnt = require "mnt"
 local procs = require "procs"
 local prun = require "prun"
 local sh = require "sh"
@@ -134,6 +135,61 @@ function TestContainer.test_container_view()
   lu.assertEquals(tonumber(out[1]), pid)
   lu.assertStrContains(out[2], "total")
   lu.assertEquals(out[3], "Tasks:")
+end
+
+TestRedact = {}
+
+-- cmdline loses the password, environ the named secrets, for every reader
+-- that may read them; environ is still refused to another user.
+function TestRedact.test_secrets_are_redacted_for_whoever_may_read()
+  local f = F()
+  local work = f.work .. "/redact"
+  assert(sh.ok("mkdir -p " .. work))
+  local proc = procs.spawn({ "env", "-i", "GITHUB_TOKEN=ghp_x", "KEEP=1", "perl", "-e",
+                             '$| = 1; print "ready\\n"; sleep 1000 while 1', "--", "--password=hunter2", "y" },
+                           { stdout = work .. "/out", name = "password-holder" })
+  local m
+  local ok, err = pcall(function()
+    proc:wait_output("^ready")
+    proc:stop_and_wait()
+    local pid = math.tointeger(proc.pid)
+    m = mnt.start { layout = layout("redact.lua"), options = "allow_other" }
+    lu.assertEquals(fsx.read(m:path(pid .. "/cmdline")),
+      'perl\0-e\0$| = 1; print "ready\\n"; sleep 1000 while 1\0--\0--password=***\0y\0')
+    lu.assertEquals(fsx.read(m:path(pid .. "/environ")), "KEEP=1\0")
+    lu.assertEquals(fsx.read(m:path(pid .. "/task/" .. pid .. "/environ")), "KEEP=1\0")
+    local r = sh.run({ "setpriv", "--reuid=40021", "--regid=40021", "--clear-groups", "cat",
+                       m:path(pid .. "/cmdline"), m:path(pid .. "/environ") })
+    lu.assertStrContains(r.out, "--password=***")
+    lu.assertStrContains(r.err, "Permission denied")
+    m:check()
+  end)
+  local problems = m and m:stop() or {}
+  proc:reap()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
+TestAccessLog = {}
+
+function TestAccessLog.test_who_read_what()
+  local f = F()
+  local pid = math.tointeger(f.proc.pid)
+  local m = mnt.start { layout = layout("access-log.lua"), options = "allow_other" }
+  local ok, err = pcall(function()
+    local status = fsx.read(m:path(pid .. "/status"))
+    lu.assertStrContains(status, "Name:\tperl\n")
+    local r = sh.run({ "setpriv", "--reuid=40022", "--regid=40022", "--clear-groups", "sh", "-c",
+                       "echo $$; exec cat " .. m:path(pid .. "/status") .. " > /dev/null" })
+    local cat_pid = r.out:match("^(%d+)")
+    local self = fsx.read("/proc/self/stat"):match("^(%d+)")
+    lu.assertEquals(fsx.read(m:path("access-log")),
+      ("lua5.4 %s uid=0 read %d/status\ncat %s uid=40022 read %d/status\n"):format(self, pid, cat_pid, pid))
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
 end
 
 suite.run()
