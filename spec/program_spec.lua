@@ -26,6 +26,17 @@ function TestProgram:test_help_and_version()
   end
   local _, helps = help:gsub("%-%-help", "")
   lu.assertEquals(helps, 1, "--help is listed once")
+  for _, word in ipairs { "--watch", "SIGHUP" } do lu.assertStrContains(help, word) end
+  -- every subcommand has its own
+  local r = sh.run({ testenv.bin(), "capture", "--help" }, { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.err, "")
+  for _, word in ipairs { "usage: proclua capture", "--proc DIR", "--fill", "Exit status" } do
+    lu.assertStrContains(r.out, word)
+  end
+  r = sh.run({ testenv.src() .. "/bindings/fuse/proclua-run", "--help" }, { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertStrContains(r.out .. r.err, "proclua-run [--layout FILE]")
 end
 
 function TestProgram:test_a_missing_layout_file_is_an_error()

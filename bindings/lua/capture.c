@@ -218,11 +218,35 @@ static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 	return 0;
 }
 
+static const char usage_text[] =
+	"usage: proclua capture PID... > world.lua\n"
+	"       proclua capture --proc DIR [--fill] PID... > world.lua\n";
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: proclua capture PID... > world.lua\n"
-	                "       proclua capture --proc DIR [--fill] PID... > world.lua\n");
+	fputs(usage_text, stderr);
 	return 2;
+}
+
+static int help(void)
+{
+	printf("%s\n"
+	       "Write a world script (Lua, on standard output) whose tasks are the given\n"
+	       "processes as they are now: every fact proclua serves, their threads each\n"
+	       "as its own view, so that `proclua --world world.lua MNT` shows them as\n"
+	       "the kernel did.\n\n"
+	       "    --proc DIR   read a saved /proc tree at DIR instead of the live one\n"
+	       "                 (a support bundle, a test fixture, an older kernel's\n"
+	       "                 formats); a file it lacks is absent from the task, a file\n"
+	       "                 it cannot parse is reported as DIR/PID/FILE:LINE\n"
+	       "    --fill       with --proc: give the missing files a world's defaults\n"
+	       "                 instead of leaving them absent\n"
+	       "    -h, --help   this help\n\n"
+	       "Exit status: 0 when every process was captured; 1 when one could not be\n"
+	       "(the others are still written); 3 when a saved file could not be parsed\n"
+	       "or would not be served as saved (each reported with its path and line);\n"
+	       "2 for a usage error.\n", usage_text);
+	return 0;
 }
 
 int plua_capture(int argc, char **argv)
@@ -230,6 +254,8 @@ int plua_capture(int argc, char **argv)
 	const char *root = NULL;
 	int fill = 0, first = 1;
 	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0)
+			return help();
 		if (strcmp(argv[first], "--proc") == 0 && first + 1 < argc)
 			root = argv[++first];
 		else if (strcmp(argv[first], "--fill") == 0)
