@@ -501,7 +501,14 @@ int main(int argc, char **argv)
 		char err[1024];
 		struct plua_limits lim = { .load_seconds = 5.0, .call_seconds = 1.0 };
 		struct pl_source *lsrc = src; /* no world: the layout reads the host */
-		struct plua *lua = plua_open(layout, NULL, &lsrc, &lim, err, sizeof err);
+		/* bench/layout.lua requires the stock layout, beside it in ../scripts */
+		char stock[4096];
+		const char *slash = strrchr(layout, '/');
+		snprintf(stock, sizeof stock, "%.*s/../scripts/proc.lua",
+		         slash ? (int)(slash - layout) : 1, slash ? layout : ".");
+		const char *failed;
+		struct plua *lua = plua_open_with(layout, NULL, stock, &lsrc, &lim, err, sizeof err,
+		                                  &failed);
 		if (!lua) {
 			fprintf(stderr, "genbench: layout: %s\n", err);
 			return 1;
