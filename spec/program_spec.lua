@@ -253,6 +253,60 @@ function TestProgram:test_install()
   if not ok then error(err, 0) end
 end
 
+-- The Debian package CPack makes installs into a fresh root (dpkg --root:
+-- a dpkg database of its own, with nothing else installed) and works from
+-- there: the program finds its layout and mounts, the stock lua5.4 finds the
+-- module and the stock layout where Debian's interpreter looks under /usr,
+-- man renders the page.  Its dependencies are the packages this machine
+-- runs it with.
+function TestProgram:test_debian_package()
+  local work = fsx.mktemp_dir("proclua-deb")
+  local m
+  local ok, err = pcall(function()
+    local build = testenv.bin():gsub("/[^/]*$", "")
+    local r = sh.run({ "cpack", "--config", build .. "/CPackConfig.cmake", "-G", "DEB", "-B", work .. "/pkg" },
+                     { timeout = 300 })
+    lu.assertEquals(r.code, 0, r.out .. r.err)
+    local deb = r.out:match("package: (%S+%.deb) generated")
+    lu.assertNotNil(deb, r.out)
+    local root = work .. "/root"
+    assert(sh.ok("mkdir -p " .. root .. "/var/lib/dpkg/info " .. root .. "/var/lib/dpkg/updates && touch "
+                 .. root .. "/var/lib/dpkg/status"))
+    r = sh.run({ "dpkg", "--root=" .. root, "--force-depends", "--log=/dev/null", "-i", deb }, { timeout = 120 })
+    lu.assertEquals(r.code, 0, r.err)
+    lu.assertStrContains(sh.run({ "dpkg", "--root=" .. root, "-s", "proclua" }).out, "Status: install ok installed")
+    for _, f in ipairs { "bin/proclua", "bin/proclua-run", "share/proclua/proc.lua", "share/lua/5.4/proc.lua",
+                         "lib/lua/5.4/proclua.so", "share/man/man1/proclua.1" } do
+      lu.assertTrue(fsx.exists(root .. "/usr/" .. f), f .. " is in the package")
+    end
+    -- every dependency is a package installed here
+    local depends = sh.run({ "dpkg-deb", "-f", deb, "Depends" }).out
+    for name in depends:gmatch("([%w%.%+%-]+)[^,]*") do
+      lu.assertStrContains(sh.run({ "dpkg-query", "-W", "-f=${Status}", name }).out, "installed", name)
+    end
+    -- the installed program, run from elsewhere, uses the installed layout
+    r = sh.run({ "sh", "-c", "cd / && " .. root .. "/usr/bin/proclua --check" })
+    lu.assertEquals(r.code, 0, r.err)
+    m = mnt.start { command = { root .. "/usr/bin/proclua", "-f" } }
+    lu.assertStrContains(fsx.read(m:path("self/status")), "Name:\tlua5.4\n")
+    local script = work .. "/use.lua"
+    fsx.write(script, table.concat({
+      ('package.path = "%s/usr/share/lua/5.4/?.lua;" .. package.path'):format(root),
+      ('package.cpath = "%s/usr/lib/lua/5.4/?.so;" .. package.cpath'):format(root),
+      'local p = require "proclua"',
+      'assert(require "proc")',
+      'io.write(p.world { tasks = { { pid = 7, comm = "seven" } } }:format("comm", 7))', "" }, "\n"))
+    r = sh.run(testenv.lua(script), { timeout = 60 })
+    lu.assertEquals(r.out, "seven\n", r.err)
+    r = sh.run({ "sh", "-c", "MANWIDTH=80 man -l " .. root .. "/usr/share/man/man1/proclua.1 | head -5" })
+    lu.assertStrContains(r.out, "proclua")
+  end)
+  local problems = m and m:stop() or {}
+  fsx.remove_tree(work)
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
 -- In the background, --log=FILE keeps what the daemon says (a Lua file's
 -- error, with the script's file and line) in FILE; the daemon serves on.
 function TestProgram:test_background_log_file()
