@@ -593,6 +593,9 @@ function TestWorldRules.test_setgroups_opened_without_cap_sys_admin_is_eacces()
   -- the owner of the file, without CAP_SYS_ADMIN over its (initial) namespace
   local host = procs.spawn(as_user(USER, { "sleep", "1000" }), { name = "user sleeper" })
   suite.defer("reap the user sleeper", function() host:reap() end)
+  -- past setpriv's setuid and exec (before them its files are root's)
+  procs.wait_for(function() return fsx.read("/proc/" .. host.pid .. "/comm") == "sleep\n" end, 30,
+                 "the user sleeper's exec")
   local world = fixture().mount:path(tostring(TOP_USER_TASK))
   for _, path in ipairs { "/proc/" .. host.pid .. "/setgroups", world .. "/setgroups" } do
     lu.assertEquals(sh.run({ "stat", "-c", "%u", path }).out, USER .. "\n", path .. "'s owner")
