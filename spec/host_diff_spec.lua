@@ -554,20 +554,20 @@ function TestHostDiff:test_a_reaped_and_reused_pid_is_served_afresh()
   if not ok then error(err, 0) end
 end
 
--- A task the daemon itself may not ptrace (here: a daemon without
--- CAP_SYS_PTRACE, a root task holding it): what the kernel refuses the
+-- A task the daemon itself may not ptrace: what the kernel refuses the
 -- daemon reaches a reader refused the same way as the kernel's errno, never
--- as an empty file or ENOENT; cmdline, which Linux shows everyone, is
--- shown from the kernel's own file; fd/ is listed as the kernel lists it.
-function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
+-- as an empty file or ENOENT; cmdline, which Linux shows everyone, is shown
+-- from the kernel's own file; fd/ is listed as the kernel lists it.  The
+-- daemon and the reader are confined alike (`wrap`), so the kernel refuses
+-- the reader what it refuses the daemon.
+local function compare_confined(wrap, what)
   local F = fixture()
-  local no_ptrace = { "setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", "--" }
-  local command = { table.unpack(no_ptrace) }
+  local command = { table.unpack(wrap) }
   command[#command + 1] = testenv.bin()
   command[#command + 1] = "-f"
   local m = mnt.start({ command = command })
   local victim = procs.spawn({ "perl", "-e", perl_sleeper(), "--", "an", "argument" },
-                             { stdout = F.work .. "/noptrace.out", name = "noptrace" })
+                             { stdout = F.work .. "/confined.out", name = "confined" })
   local ok, err = pcall(function()
     victim:wait_output("^ready")
     victim:stop_and_wait() -- its files hold still
@@ -579,8 +579,8 @@ function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
         kp[#kp + 1] = "/proc/" .. pid .. "/" .. rel
         mp[#mp + 1] = m:path(pid .. "/" .. rel)
       end
-      local kr = probe.run({ op, table.unpack(kp) }, { wrap = no_ptrace })
-      local mr = probe.run({ op, table.unpack(mp) }, { wrap = no_ptrace })
+      local kr = probe.run({ op, table.unpack(kp) }, { wrap = wrap })
+      local mr = probe.run({ op, table.unpack(mp) }, { wrap = wrap })
       for i, rel in ipairs(rels) do
         if kr[i] ~= mr[i] then
           problems[#problems + 1] = ("%s %s: kernel %s, proclua %s"):format(op, rel, kr[i], mr[i])
@@ -588,15 +588,82 @@ function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
       end
       return kr
     end
-    compare("read", { "cmdline", "environ", "maps", "auxv", "mem", "stat", "status" })
-    local kr = compare("readlink", { "exe", "cwd", "root", "ns/net", "ns/user", "fd/0" })
+    compare("read", { "cmdline", "environ", "maps", "auxv", "mem", "stat",
+                      "status", "statm", "io", "limits", "wchan", "mounts", "mountinfo", "cgroup",
+                      "oom_score", "uid_map", "comm" })
+    local kr = compare("readlink", { "exe", "cwd", "root", "ns/net", "ns/user", "ns/pid", "fd/0" })
     lu.assertStrContains(kr[1], "EACCES", false, "the kernel refuses exe to this reader")
-    compare("list", { "fd" })
-    fail_if_any(problems, "a task the daemon may not ptrace")
+    compare("list", { "fd", "fdinfo", "task" })
+    fail_if_any(problems, what)
   end)
   victim:reap()
   m:stop()
   if not ok then error(err, 0) end
+end
+
+-- A daemon without CAP_SYS_PTRACE, a root task holding it.
+function TestHostDiff:test_a_task_the_daemon_may_not_ptrace()
+  compare_confined({ "setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", "--" },
+                   "a task the daemon may not ptrace")
+end
+
+-- A daemon in a Landlock domain: the kernel refuses it ptrace access to
+-- every process outside its domain, capabilities or not (mem, the links),
+-- and with it the caller's ns/user, so the daemon cannot know in which user
+-- namespace a caller holds its capabilities.  It fails closed: a reader
+-- gets what Linux shows without a check exactly as the kernel shows it, and
+-- never more than the kernel gives it where Linux checks (EACCES where the
+-- daemon cannot decide).  A domain may not mount: the helper mounts, the
+-- daemon serves /dev/fd/N.
+function TestHostDiff:test_a_task_outside_the_daemons_landlock_domain()
+  local ll = testenv.helper("landlocked")
+  local probe_ll = sh.run({ ll, "true" })
+  if probe_ll.code == 2 then lu.skip("no Landlock in this kernel: " .. probe_ll.err) end
+  local F = fixture()
+  local m = mnt.start({ command = { ll, "--fuse", testenv.bin(), "-f" } })
+  local victim = procs.spawn({ "perl", "-e", perl_sleeper(), "--", "an", "argument" },
+                             { stdout = F.work .. "/landlock.out", name = "landlock-victim" })
+  local ok, err = pcall(function()
+    victim:wait_output("^ready")
+    victim:stop_and_wait()
+    local pid = tostring(victim.pid)
+    local problems = {}
+    local function compare(op, rels, unchecked)
+      local kp, mp = {}, {}
+      for _, rel in ipairs(rels) do
+        kp[#kp + 1] = "/proc/" .. pid .. "/" .. rel
+        mp[#mp + 1] = m:path(pid .. "/" .. rel)
+      end
+      local kr, mr = probe.run({ op, table.unpack(kp) }), probe.run({ op, table.unpack(mp) })
+      for i, rel in ipairs(rels) do
+        local refused = mr[i]:match("^%a+:EACCES$")
+        if kr[i] ~= mr[i] and (unchecked or not refused) then
+          problems[#problems + 1] = ("%s %s: kernel %s, proclua %s"):format(op, rel, kr[i], mr[i])
+        end
+      end
+    end
+    -- no check in Linux: exactly the kernel's
+    compare("read", { "cmdline", "status", "statm", "limits", "cgroup", "comm", "oom_score",
+                      "uid_map", "mountinfo" }, true)
+    -- checked: the kernel's, or refused
+    compare("read", { "environ", "maps", "auxv", "mem", "io" })
+    -- stat and wchan mask what the reader may not see: at most what the
+    -- kernel shows a reader without ptrace rights over the task
+    for _, rel in ipairs { "stat", "wchan" } do
+      local ours = probe.read({ m:path(pid .. "/" .. rel) })[1]
+      local full = probe.read({ "/proc/" .. pid .. "/" .. rel })[1]
+      local masked = probe.read({ "/proc/" .. pid .. "/" .. rel }, { uid = NOBODY })[1]
+      if ours ~= full and ours ~= masked then
+        problems[#problems + 1] = ("read %s: kernel %s (masked: %s), proclua %s"):format(rel, full, masked, ours)
+      end
+    end
+    compare("readlink", { "exe", "cwd", "root", "ns/net", "fd/0" })
+    fail_if_any(problems, "a task outside the daemon's Landlock domain")
+  end)
+  victim:reap()
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
 end
 
 -- Writes are the kernel's: each file written as root through the mount

@@ -151,6 +151,12 @@ static void top_mount_type(const char *path, char *type, size_t size)
 static int check_mountpoint(const char *path)
 {
 	struct stat st;
+	int fd;
+	char end;
+	/* /dev/fd/N: a FUSE connection someone mounted for us (libfuse takes
+	** it as it is), as a confined daemon that may not mount is given one */
+	if (sscanf(path, "/dev/fd/%d%c", &fd, &end) == 1)
+		return 0;
 	if (access("/dev/fuse", F_OK) != 0) {
 		fprintf(stderr, "proclua: FUSE is not available: /dev/fuse is missing (modprobe fuse; in a "
 		        "container, run it with --device /dev/fuse --cap-add SYS_ADMIN)\n");

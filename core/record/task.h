@@ -67,6 +67,9 @@ struct pl_mm {
 	uint64_t swap;                  /* VmSwap */
 	uint64_t hugetlb_kb;            /* HugetlbPages */
 	uint64_t start_code, end_code, start_stack;
+	/* statm's text pages where the code range above is stat's masked one
+	** (the kernel refused the daemon ptrace READ: 1 and 1); 0: from it */
+	uint64_t code_pages;
 	uint64_t start_data, end_data, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
 };

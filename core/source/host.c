@@ -423,6 +423,21 @@ static int read_text(struct host_source *h, const char *dir, const char *name,
 	return 0;
 }
 
+/* stat's code range masked for the daemon (it may not ptrace READ the
+** task): statm, which everyone may read, still counts the code's pages. */
+static int load_code_pages(struct host_source *h, const char *dir, struct pl_task *t)
+{
+	const char *text;
+	size_t len;
+	int rc = read_file(h, dir, "statm", &text, &len);
+	if (rc < 0)
+		return rc;
+	unsigned long long v[4];
+	if (sscanf(text, "%llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3]) == 4)
+		t->mm.code_pages = v[3];
+	return 0;
+}
+
 static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                      struct pl_arena *a, struct pl_task *t)
 {
@@ -446,6 +461,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 	if (!rc && (want & PL_F_STATUS))
 		rc = parse_task_file(h, &ref, PL_HF_STATUS, dir, "status", pl_parse_status, a, t);
 	pl_hostfd_put(&ref);
+	if (!rc && (want & PL_F_STAT) && t->mm.start_code == 1 && t->mm.end_code == 1)
+		rc = load_code_pages(h, dir, t);
 	if (!rc && (want & PL_F_IO))
 		rc = parse_file(h, dir, "io", pl_parse_io, a, t);
 	if (!rc && (want & PL_F_LIMITS))
