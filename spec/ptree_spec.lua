@@ -375,6 +375,34 @@ function TestCustomLayout.test_a_failing_lua_file_is_eio_with_its_line()
   lu.assertEquals(t:read("/motd"), "welcome\n")
 end
 
+-- A layout's pid view: the tasks under root that select chooses (select
+-- sees the world's own numbers), renumbered from 1; Lua files see the
+-- tree's numbers.
+function TestCustomLayout.test_a_view()
+  local w = p.world { tasks = {
+    { pid = 1, argv = { "/sbin/init" } },
+    { pid = 10, ppid = 1, argv = { "box" } },
+    { pid = 11, ppid = 10, argv = { "inside" } },
+    { pid = 12, ppid = 10, argv = { "hidden" } },
+    { pid = 13, ppid = 11, argv = { "deeper" } },
+  } }
+  local seen = {}
+  local t = p.tree { world = w, layout = p.layout {
+    root = { p.link("self", "self") },
+    task = { p.file("who", "0444", function(task) return task.pid .. " " .. task.comm .. "\n" end) },
+    view = { root = 10, select = function(task)
+      seen[#seen + 1] = task.pid
+      return task.comm ~= "hidden"
+    end },
+  } }
+  lu.assertEquals(t:list("/"), { "self", "1", "2", "3" })
+  lu.assertEquals(t:read("/1/who"), "1 box\n")
+  lu.assertEquals(t:read("/2/who"), "2 inside\n")
+  lu.assertEquals(t:read("/3/who"), "3 deeper\n")
+  lu.assertEquals({ t:read("/4/who") }, { nil, "ENOENT" })
+  lu.assertTableContains(seen, 12)
+end
+
 -- A layout script by path: what the daemon's --layout takes.
 function TestCustomLayout.test_a_layout_script_by_path()
   local path = os.tmpname()

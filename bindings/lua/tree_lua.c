@@ -143,7 +143,7 @@ static ssize_t call(struct call *c, int tasks)
 	struct plua_tree *t = c->t;
 	lua_State *L = t->L;
 	pl_buf_reset(&t->lua_error);
-	if (!L) { /* not within a method: nothing may run */
+	if (!L || lua_touserdata(L, 1) != t) { /* not within one of its methods: nothing runs */
 		pl_buf_puts(&t->lua_error, "p.tree: a Lua file was asked for outside a method");
 		return -EIO;
 	}
