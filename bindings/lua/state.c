@@ -294,11 +294,10 @@ failed: /* level 1: the line of the script that asked */
 }
 
 /* Fill the metatable of task objects on the stack top, whose objects load
-** from s; with `keep` (a stack index; 0: none), its __index keeps that
-** value alive. */
+** from s; with `keep` (an absolute stack index; 0: none), its __index keeps
+** that value alive. */
 static void fill_task_metatable(lua_State *L, struct plua_state *s, int keep)
 {
-	keep = keep ? lua_absindex(L, keep) : 0;
 	lua_createtable(L, 0, (int)plua_nfacts + 3);
 	for (size_t i = 0; i < plua_nfacts; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
@@ -377,6 +376,7 @@ void plua_state_unborrow(struct plua_state *s)
 	free(s->scratch);
 	free(s);
 }
+
 /* ------------------------------------------------------------------------
 ** the restricted environment (PROCLUA_UNRESTRICTED=1 lifts it): a layout,
 ** world or Lua file may not end the daemon, run programs, load C code or
