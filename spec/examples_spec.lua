@@ -1,6 +1,7 @@
 -- The examples: every layout in examples/layouts/ and every world in
--- examples/worlds/ loads (`proclua --check`), and the two example layouts
--- do what their comments say, through proclua-run.
+-- examples/worlds/ loads (`proclua --check`), the two example layouts
+-- do what their comments say, through proclua-run, and every spec in
+-- examples/specs/ passes.
 local lu = require "luaunit"
 local fsx = require "fsx"
 local mnt = require "mnt"
@@ -190,6 +191,24 @@ function TestAccessLog.test_who_read_what()
   local problems = m:stop()
   if not ok then error(err, 0) end
   lu.assertEquals(problems, {})
+end
+
+TestSpecs = {}
+
+-- Every example spec passes as a user runs it: the stock interpreter, the
+-- module found through LUA_CPATH alone (no LUA_PATH to scripts/), from
+-- another directory, as nobody: p.tree needs neither root nor FUSE.
+function TestSpecs.test_every_example_spec_passes_unprivileged()
+  local specs = examples("specs")
+  lu.assertTrue(#specs >= 1, "examples/specs/ has no specs")
+  for _, path in ipairs(specs) do
+    local argv = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                   "env", "-u", "LUA_PATH", "LUA_CPATH=" .. os.getenv("LUA_CPATH") }
+    for _, w in ipairs(testenv.lua(path)) do argv[#argv + 1] = w end
+    local r = sh.run(argv)
+    lu.assertEquals(r.code, 0, path .. ":\n" .. r.out .. r.err)
+    lu.assertStrContains(r.out, "OK", path)
+  end
 end
 
 suite.run()

@@ -85,6 +85,16 @@ static void push_status_list(lua_State *L, const struct pl_caller *c, const char
 	}
 }
 
+/* A declared caller's (p.tree's): nothing of it is read from the host. */
+static void push_declared_groups(lua_State *L, const struct pl_caller *c)
+{
+	lua_createtable(L, (int)c->ngroups, 0);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		lua_pushinteger(L, c->groups[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
 static void push_comm(lua_State *L, const struct pl_caller *c)
 {
 	char path[64], text[64];
@@ -140,9 +150,11 @@ static int caller_index(lua_State *L)
 		lua_pushinteger(L, c->tgid);
 	else if (!strcmp(k, "ns_pid"))
 		lua_pushinteger(L, c->ns_tgid);
+	else if (!strcmp(k, "groups") && (c->have & PL_CALLER_DECLARED))
+		push_declared_groups(L, c);
 	else if (!strcmp(k, "groups"))
 		push_status_list(L, c, "\nGroups:\t");
-	else if (!strcmp(k, "comm"))
+	else if (!strcmp(k, "comm") && !(c->have & PL_CALLER_DECLARED))
 		push_comm(L, c);
 	else if (!strcmp(k, "caps") || !strcmp(k, "cap_eff")) {
 		if (pl_caller_caps(c) < 0 && !(c->have & PL_CALLER_ROOT))
