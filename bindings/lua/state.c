@@ -454,6 +454,7 @@ void plua_state_unborrow(struct plua_state *s)
 	if (!s)
 		return;
 	pl_arena_free(&s->arena);
+	pl_buf_free(&s->read_buf);
 	free(s->scratch);
 	free(s);
 }
