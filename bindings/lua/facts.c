@@ -17,6 +17,7 @@
 
 #include "format/format.h"
 #include "tree/builtin.h"
+#include "plua.h"
 #include "plua_facts.h"
 
 /* ------------------------------------------------------------------------
@@ -388,6 +389,66 @@ static uint64_t names_mask(const struct plua_fact_ctx *c, int idx, const char *w
 	return mask;
 }
 
+/* rates = { utime = 50, ... }: what the counters gain a second (pl_rates) */
+#define RATE(name, field) { name, offsetof(struct pl_rates, field) }
+static const struct { const char *name; size_t off; } rate_fields[] = {
+	RATE("utime", utime), RATE("stime", stime), RATE("minflt", minflt), RATE("majflt", majflt),
+	RATE("nvcsw", nvcsw), RATE("nivcsw", nivcsw), RATE("rchar", io_rchar),
+	RATE("wchar", io_wchar), RATE("syscr", io_syscr), RATE("syscw", io_syscw),
+	RATE("read_bytes", io_read_bytes), RATE("write_bytes", io_write_bytes),
+};
+#undef RATE
+#define NRATES (sizeof rate_fields / sizeof rate_fields[0])
+
+static void set_rates(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	if (lua_isnil(L, idx)) {
+		t->rates = NULL;
+		return;
+	}
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: rates must be a table such as { utime = 50, stime = 5 }", c->who);
+	struct pl_rates *r = pl_arena_alloc(c->a, sizeof *r);
+	if (!r)
+		luaL_error(L, "%s: out of memory", c->who);
+	memset(r, 0, sizeof *r);
+	idx = lua_absindex(L, idx);
+	for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		struct plua_near near;
+		plua_near_init(&near, k);
+		size_t i = 0;
+		for (; i < NRATES && strcmp(rate_fields[i].name, k) != 0; i++)
+			plua_near_try(&near, rate_fields[i].name);
+		if (i == NRATES) {
+			char hint[96];
+			luaL_error(L, "%s: rates.%s is no counter%s", c->who, k,
+			           plua_near_hint(&near, hint, sizeof hint));
+		}
+		int ok;
+		lua_Integer v = lua_tointegerx(L, -1, &ok);
+		if (!ok || v < 0 || v > (lua_Integer)1 << 40)
+			luaL_error(L, "%s: rates.%s must be an integer from 0 to 2^40 a second", c->who, k);
+		*(uint64_t *)((char *)r + rate_fields[i].off) = (uint64_t)v;
+	}
+	t->rates = r;
+}
+static int push_rates(lua_State *L, const struct pl_task *t)
+{
+	if (!t->rates)
+		return 0;
+	lua_createtable(L, 0, (int)NRATES);
+	for (size_t i = 0; i < NRATES; i++) {
+		uint64_t v = *(const uint64_t *)((const char *)t->rates + rate_fields[i].off);
+		if (v) {
+			lua_pushinteger(L, (lua_Integer)v);
+			lua_setfield(L, -2, rate_fields[i].name);
+		}
+	}
+	return 1;
+}
+
 /* status_lines = { "Name", "State", ... }: the lines an older kernel's
 ** status printed (default: this kernel's for the task) */
 static void set_status_lines(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
@@ -557,6 +618,7 @@ const struct plua_fact plua_facts[] = {
 	STR("exe", PL_F_LINKS, exe), STR("cwd", PL_F_LINKS, cwd), STR("root", PL_F_LINKS, root),
 	I32("dumpable", PL_F_OWNER, dumpable),
 	LIST("absent", PL_F_OWNER, set_absent, push_absent),
+	LIST("rates", ST, set_rates, push_rates),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),

@@ -208,6 +208,15 @@ extern const char *const pl_ns_types[PL_NS_COUNT];   /* "net", "uts", ..., "pid"
 
 #define PL_NSPID_MAX 32 /* nesting depth of pid namespaces (MAX_PID_NS_LEVEL) */
 
+/* A world task's activity: what each counter gains a second since the
+** world was loaded (utime and stime in clock ticks, USER_HZ = 100 a second
+** of CPU), so that tools sampling twice (top, psutil's cpu_percent) see it
+** busy.  Applied where the counters are loaded (model.c). */
+struct pl_rates {
+	uint64_t utime, stime, minflt, majflt, nvcsw, nivcsw;
+	uint64_t io_rchar, io_wchar, io_syscr, io_syscw, io_read_bytes, io_write_bytes;
+};
+
 struct pl_task {
 	unsigned have;             /* PL_F_* groups filled */
 	pl_pid tgid, tid;
@@ -353,6 +362,8 @@ struct pl_task {
 	** task saved with some files only.  Loaded with the owner, which the
 	** tree asks for at every lookup, so it costs nothing; 0 for the host. */
 	uint64_t absent;
+	/* A world's: what its counters gain a second; NULL (the host's: none) */
+	const struct pl_rates *rates;
 };
 
 #endif

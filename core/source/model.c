@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #define REC_WORDS (sizeof(struct pl_task) / 8)
 #define MASK_WORDS ((REC_WORDS + 63) / 64)
@@ -75,6 +76,7 @@ struct pl_model {
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
 	int sealed;
+	struct timespec born;      /* when it was made: where rates count from */
 };
 
 static struct pl_model *model(struct pl_source *s)
@@ -226,6 +228,41 @@ static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_
 	return mt;
 }
 
+/* Seconds since the world was made, in hundredths (its rates' clock). */
+static uint64_t age_cs(const struct pl_model *m)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t cs = (int64_t)(now.tv_sec - m->born.tv_sec) * 100 +
+	             (now.tv_nsec - m->born.tv_nsec) / 10000000;
+	return cs > 0 ? (uint64_t)cs : 0;
+}
+
+/* What a rate of r a second has added after cs hundredths of a second. */
+static uint64_t gained(uint64_t r, uint64_t cs)
+{
+	return r * (cs / 100) + r * (cs % 100) / 100;
+}
+
+/* The counters a task's rates move, as they stand now. */
+static void apply_rates(const struct pl_model *m, struct pl_task *t)
+{
+	const struct pl_rates *r = t->rates;
+	uint64_t cs = age_cs(m);
+	t->utime += gained(r->utime, cs);
+	t->stime += gained(r->stime, cs);
+	t->minflt += gained(r->minflt, cs);
+	t->majflt += gained(r->majflt, cs);
+	t->nvcsw += gained(r->nvcsw, cs);
+	t->nivcsw += gained(r->nivcsw, cs);
+	t->io_rchar += gained(r->io_rchar, cs);
+	t->io_wchar += gained(r->io_wchar, cs);
+	t->io_syscr += gained(r->io_syscr, cs);
+	t->io_syscw += gained(r->io_syscw, cs);
+	t->io_read_bytes += gained(r->io_read_bytes, cs);
+	t->io_write_bytes += gained(r->io_write_bytes, cs);
+}
+
 static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                       struct pl_arena *a, struct pl_task *t)
 {
@@ -243,6 +280,8 @@ static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned wan
 		/* stat's wchan flag: a whole group of several threads shows 0 */
 		if (!group_view && tid == 0 && t->num_threads > 1)
 			t->wchan_flag = 0;
+		if (t->rates && t->state != 'Z' && t->state != 'X')
+			apply_rates(m, t);
 	}
 	pthread_rwlock_unlock(&m->lock);
 	return mt ? 0 : -ESRCH;
@@ -484,10 +523,35 @@ static ssize_t model_write_pinned(struct pl_source *s, const struct pl_pin *p, u
 	return rc;
 }
 
+/* A world whose clock runs: uptime, idle and the cpu lines of stat as
+** they stand now (the lines copied into the request's arena). */
+static int run_clock(const struct pl_model *m, struct pl_arena *a, struct pl_machine *out)
+{
+	uint64_t cs = age_cs(m);
+	const uint64_t *r = out->cpu_rates;
+	size_t nper = out->ncpus - (out->ncpus > 0); /* the lines after the total */
+	out->uptime_cs += cs;
+	out->idle_cs += gained(r[3], cs); /* idle ticks are hundredths */
+	if (!out->ncpus)
+		return 0;
+	struct pl_cpu_times *c = pl_arena_alloc(a, out->ncpus * sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	/* each cpu a share, the total their sum, as the kernel sums them */
+	for (size_t i = 0; i < out->ncpus; i++) {
+		c[i] = out->cpus[i];
+		for (int f = 0; f < PL_CPU_FIELDS; f++) {
+			uint64_t share = nper ? gained(r[f], cs) / nper : 0;
+			c[i].t[f] += i == 0 ? (nper ? share * nper : gained(r[f], cs)) : share;
+		}
+	}
+	out->cpus = c;
+	return 0;
+}
+
 static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                               struct pl_machine *out)
 {
-	(void)a;
 	struct pl_model *m = model(s);
 	/* a world whose kernel has no PSI has no pressure/ files */
 	if (want & (PL_M_PSI_CPU | PL_M_PSI_MEMORY | PL_M_PSI_IO) & ~m->machine.have)
@@ -506,7 +570,7 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 		out->nr_threads = threads;
 	out->have = want;
 	pthread_rwlock_unlock(&m->lock);
-	return 0;
+	return m->machine.cpu_rates ? run_clock(m, a, out) : 0;
 }
 
 /* A world's setting as declared; kernel.random.uuid, unless the world pins
@@ -570,6 +634,7 @@ struct pl_model *pl_model_new(void)
 	m->base.ops = &model_ops;
 	m->base.announces_changes = 1; /* only zombify and vanish change a world */
 	pthread_rwlock_init(&m->lock, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &m->born);
 	return m;
 }
 

@@ -321,17 +321,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	return 0;
 }
 
-/* uid_map, gid_map and setgroups: seq_files over the namespace pinned at
-** open, which a write may change after it. */
-static int shows_writes(const struct pl_file *f)
-{
-	const struct pl_entry *e = f->entry;
-	return f->tgid && e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
-	       (pl_builtins[e->gen].flags & PL_B_AT_OPEN);
-}
-
-/* A read from the start shows what the namespace holds now, as Linux's
-** does; once the task is out of reach the handle keeps what it showed. */
+/* A read from the start, after one that was answered, shows the file as it
+** is now, as Linux's seq_files do (top and psutil read /proc/stat and a
+** task's stat again through one fd, from offset 0, each time they sample);
+** once the task is out of reach the handle keeps what it showed. */
 static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
 {
 	const char *old = f->data;
@@ -363,8 +356,9 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	ssize_t n = 0;
 	if (!f->made || f->remade)
 		n = make(k, f, c);
-	else if (off == 0 && shows_writes(f))
+	else if (off == 0 && f->served && !f->borrowed)
 		remake(k, f, c);
+	f->served = 1;
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;
