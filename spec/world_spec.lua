@@ -380,7 +380,7 @@ return p.world { tasks = {
     argv = { "facts" }, threads = { { tid = 41, comm = "helper" } },
     exe = "/opt/facts", cwd = "/srv", cap_eff = "0x8000000000000001", wchan = "do_wait",
     rchar = 4242, oom_score_adj = -500, groups = { 4, 27 }, ns = { net = 4026532000 },
-    rates = { syscw = 0 },
+    rates = { syscw = 0 }, status_extra = { { after = "Gid", line = "Vendor:\t1" } },
     cpus_allowed = "f", maps = "00400000-00401000 r-xp 00000000 08:01 12                                 /opt/facts\n" },
   { pid = 50, ppid = 1, argv = { "doomed" } },
 } }

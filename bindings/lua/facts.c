@@ -449,6 +449,67 @@ static int push_rates(lua_State *L, const struct pl_task *t)
 	return 1;
 }
 
+/* status_extra = { { after = "Gid", line = "Utrace:\t0" }, ... }: lines no
+** mainline kernel prints, each after the known line named (none: first) */
+static void set_status_extra(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	size_t n = plua_list_len(L, idx, 16, c->who, "status_extra");
+	struct pl_status_extra *x = n ? pl_arena_alloc(c->a, n * sizeof *x) : NULL;
+	if (n && !x)
+		luaL_error(L, "%s: out of memory", c->who);
+	idx = lua_absindex(L, idx);
+	unsigned last = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (lua_geti(L, idx, (lua_Integer)i + 1) != LUA_TTABLE)
+			luaL_error(L, "%s: status_extra[%d] must be { after = \"Gid\", line = \"Key:\\tvalue\" }",
+			           c->who, (int)i + 1);
+		lua_getfield(L, -1, "after");
+		unsigned before = 0;
+		if (!lua_isnil(L, -1)) {
+			uint64_t bit = lua_type(L, -1) == LUA_TSTRING ? pl_status_line_bit(lua_tostring(L, -1)) : 0;
+			if (!bit)
+				luaL_error(L, "%s: status_extra[%d].after names no status line", c->who, (int)i + 1);
+			before = (unsigned)__builtin_ctzll(bit) + 1;
+		}
+		lua_getfield(L, -2, "line");
+		size_t len;
+		const char *line = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+		const char *tab = line ? memchr(line, '\t', len) : NULL;
+		if (!line || !tab || tab == line || tab[-1] != ':' || memchr(line, '\n', len) ||
+		    memchr(line, '\0', len))
+			luaL_error(L, "%s: status_extra[%d].line must be one line \"Key:\\tvalue\"",
+			           c->who, (int)i + 1);
+		if (before < last)
+			luaL_error(L, "%s: status_extra[%d] comes before the one ahead of it", c->who, (int)i + 1);
+		last = before;
+		x[i].before = (uint8_t)before;
+		x[i].line = pl_arena_strndup(c->a, line, len);
+		if (!x[i].line)
+			luaL_error(L, "%s: out of memory", c->who);
+		lua_pop(L, 3);
+	}
+	t->status_extra = x;
+	t->nstatus_extra = n;
+}
+static int push_status_extra(lua_State *L, const struct pl_task *t)
+{
+	if (!t->nstatus_extra)
+		return 0;
+	lua_createtable(L, (int)t->nstatus_extra, 0);
+	for (size_t i = 0; i < t->nstatus_extra; i++) {
+		lua_createtable(L, 0, 2);
+		if (t->status_extra[i].before) {
+			lua_pushstring(L, pl_status_line_name(t->status_extra[i].before - 1u));
+			lua_setfield(L, -2, "after");
+		}
+		lua_pushstring(L, t->status_extra[i].line);
+		lua_setfield(L, -2, "line");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
 /* status_lines = { "Name", "State", ... }: the lines an older kernel's
 ** status printed (default: this kernel's for the task) */
 static void set_status_lines(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
@@ -622,6 +683,7 @@ const struct plua_fact plua_facts[] = {
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),
+	LIST("status_extra", SU, set_status_extra, push_status_extra),
 	LIST("cmdline_text", PL_F_CMDLINE, set_cmdline_text, push_cmdline_text),
 	LIST("environ_text", PL_F_ENVIRON, set_environ_text, push_environ_text),
 	I32("setgroups_allowed", PL_F_IDMAP, setgroups_allowed),

@@ -208,6 +208,13 @@ extern const char *const pl_ns_types[PL_NS_COUNT];   /* "net", "uts", ..., "pid"
 
 #define PL_NSPID_MAX 32 /* nesting depth of pid namespaces (MAX_PID_NS_LEVEL) */
 
+/* A status line no mainline kernel prints (a vendor's: RHEL's "Utrace:",
+** 2.6's "SleepAVG:"), kept verbatim with the place it stood at. */
+struct pl_status_extra {
+	uint8_t before;            /* the index of the known line it came before */
+	const char *line;          /* "Utrace:\t0", without its newline */
+};
+
 /* A world task's activity: what each counter gains a second since the
 ** world was loaded (utime and stime in clock ticks, USER_HZ = 100 a second
 ** of CPU), so that tools sampling twice (top, psutil's cpu_percent) see it
@@ -277,6 +284,8 @@ struct pl_task {
 	struct pl_bitmap cpus_allowed, mems_allowed;
 	uint64_t nvcsw, nivcsw;
 	const char *arch_lines;    /* x86_Thread_features..., each ending '\n', or "" */
+	const struct pl_status_extra *status_extra; /* in order; NULL: none */
+	size_t nstatus_extra;
 
 	/* PL_F_IO */
 	uint64_t io_rchar, io_wchar, io_syscr, io_syscw;
