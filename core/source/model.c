@@ -907,6 +907,12 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	t.no_mnt_ns = 1;
 	t.coredump_filter = PL_COREDUMP_FILTER_NONE;
 	t.nauxv = 0;
+	/* its kernel stack is freed: no call, no frames */
+	t.syscall_running = 0;
+	t.syscall_nr = -1;
+	memset(t.syscall_args, 0, sizeof t.syscall_args);
+	t.syscall_sp = t.syscall_pc = 0;
+	t.stack = "";
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);

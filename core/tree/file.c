@@ -110,8 +110,11 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	int rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
-	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted,
-	                         pl_builtin_ids(c, e->gen), out);
+	/* a task reading its own stat or status runs while it reads */
+	int runs = (pl_builtins[e->gen].flags & PL_B_SHOWS_RUNNING) &&
+	           pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
+	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, permitted,
+	                            pl_builtin_ids(c, e->gen), runs, out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
