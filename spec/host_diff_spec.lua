@@ -639,6 +639,9 @@ local WRITES = {
   uid_map = { "0 0 1", true }, gid_map = { "0 0 1", true }, setgroups = { "deny", true },
   mem = { "x", false }, status = { "x", false }, cmdline = { "x", false }, environ = { "x", false },
   stat = { "x", false }, limits = { "x", false },
+  oom_adj = { "5", true }, loginuid = { "1000", true }, timerslack_ns = { "100000", true },
+  -- the nice the victims' autogroup (the spec's session's) already has
+  autogroup = { "0", false }, sched = { "0", false }, ["attr/current"] = { "x", false },
 }
 
 function TestHostDiff:test_writes_are_the_kernels()

@@ -303,7 +303,8 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 #define ATTACH PL_PTRACE_ATTACH
 /* An attr/ file: open to all (proc_pid_attr_open's check is only for the
 ** writes), the security module's answer at read. */
-#define ATTR_(i, nm) FILE_(PL_G_ATTR_FIRST + i, "attr_" nm, PL_F_ATTR, NONE, 0, g_attr_##i)
+#define ATTR_(i, nm) WFILE_(PL_G_ATTR_FIRST + i, "attr_" nm, PL_F_ATTR, NONE, 0, g_attr_##i, \
+                            pl_write_attr, NULL)
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
@@ -337,20 +338,23 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mounts),
 	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountinfo),
 	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, NONE, 0, g_children),
-	FILE_(PL_G_LOGINUID, "loginuid", PL_F_AUDIT, NONE, PL_B_NAMES_IDS, g_loginuid),
+	WFILE_(PL_G_LOGINUID, "loginuid", PL_F_AUDIT, NONE, PL_B_NAMES_IDS, g_loginuid,
+	       pl_write_loginuid, NULL),
 	FILE_(PL_G_SESSIONID, "sessionid", PL_F_AUDIT, NONE, 0, g_sessionid),
 	/* lock_trace: PTRACE_MODE_ATTACH_FSCREDS at read, EPERM */
 	FILE_(PL_G_PERSONALITY, "personality", PL_F_PERSONALITY, ATTACH, PL_B_EPERM, g_personality),
-	FILE_(PL_G_OOM_ADJ, "oom_adj", PL_F_OOM, NONE, 0, g_oom_adj_legacy),
-	FILE_(PL_G_TIMERSLACK_NS, "timerslack_ns", PL_F_TIMERSLACK, NONE, PL_B_SELF_OR_NICE, g_timerslack),
+	WFILE_(PL_G_OOM_ADJ, "oom_adj", PL_F_OOM, NONE, 0, g_oom_adj_legacy, pl_write_oom_adj, NULL),
+	WFILE_(PL_G_TIMERSLACK_NS, "timerslack_ns", PL_F_TIMERSLACK, NONE, PL_B_SELF_OR_NICE,
+	       g_timerslack, pl_write_timerslack_ns, NULL),
 	FILE_(PL_G_SCHEDSTAT, "schedstat", PL_F_SCHEDSTAT, NONE, 0, g_schedstat),
-	FILE_(PL_G_AUTOGROUP, "autogroup", PL_F_AUTOGROUP, NONE, 0, g_autogroup),
+	WFILE_(PL_G_AUTOGROUP, "autogroup", PL_F_AUTOGROUP, NONE, 0, g_autogroup,
+	       pl_write_autogroup, NULL),
 	FILE_(PL_G_CPUSET, "cpuset", PL_F_CPUSET, NONE, 0, g_cpuset),
 	ATTR_(0, "current"), ATTR_(1, "prev"), ATTR_(2, "exec"), ATTR_(3, "fscreate"),
 	ATTR_(4, "keycreate"), ATTR_(5, "sockcreate"),
 	FILE_(PL_G_STACK, "stack", PL_F_STACK, ATTACH, PL_B_EPERM | PL_B_ADMIN, g_stack),
 	FILE_(PL_G_SYSCALL, "syscall", PL_F_SYSCALL, ATTACH, PL_B_EPERM, g_syscall),
-	FILE_(PL_G_SCHED, "sched", PL_F_SCHED, NONE, 0, g_sched),
+	WFILE_(PL_G_SCHED, "sched", PL_F_SCHED, NONE, 0, g_sched, pl_write_sched, NULL),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
