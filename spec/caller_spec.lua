@@ -238,8 +238,12 @@ end
 -- allows), "0 0 1" to id maps already written (EPERM), one byte to mem at
 -- address 0 (never mapped: EIO), so the kernel's side and proclua's judge
 -- the same state.  Files that take no writes (status, stat) are in too.
+-- (autogroup is not among them: a change of an autogroup's nice shuts out
+-- the next for 100 ms machine-wide, so the kernel's write would refuse the
+-- mount's twin, or the other way round)
 local WRITABLE = { "comm", "oom_score_adj", "coredump_filter", "uid_map", "gid_map",
-  "setgroups", "mem", "status", "stat" }
+  "setgroups", "mem", "status", "stat", "oom_adj", "loginuid", "timerslack_ns", "sched",
+  "attr/current" }
 
 -- A file's content as the kernel shows it, or "0" where it shows none (a
 -- task without mm: coredump_filter): an empty write never reaches a FUSE
@@ -252,7 +256,9 @@ end
 
 local function write_data(pid, name)
   if name == "uid_map" or name == "gid_map" then return "0 0 1" end
-  if name == "mem" or name == "status" or name == "stat" then return "x" end
+  if name == "mem" or name == "status" or name == "stat" or name == "sched" or name == "attr/current" then
+    return "x"
+  end
   return current(("/proc/%d/%s"):format(pid, name))
 end
 
