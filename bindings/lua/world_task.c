@@ -89,52 +89,6 @@ static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
 	t->stack = "";
 }
 
-/* The scheduler's debug lines of a task that declares none, from its
-** facts: its run time, switches, weight, policy and priority as
-** proc_sched_show_task prints them, the times it keeps a world does not
-** (vruntime, the load averages) 0. */
-static void derive_sched(struct world_build *wb, struct pl_task *t)
-{
-	/* sched_prio_to_weight, nice -20 .. 19 */
-	static const uint32_t weight[40] = {
-		88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-		9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-		1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-		110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
-	};
-	int nice = t->nice < -20 ? -20 : t->nice > 19 ? 19 : t->nice;
-	char v[8][32];
-	snprintf(v[0], sizeof v[0], "%llu.%06llu", (unsigned long long)(t->sched_runtime / 1000000),
-	         (unsigned long long)(t->sched_runtime % 1000000));
-	snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)(t->nvcsw + t->nivcsw));
-	snprintf(v[2], sizeof v[2], "%llu", (unsigned long long)t->nvcsw);
-	snprintf(v[3], sizeof v[3], "%llu", (unsigned long long)t->nivcsw);
-	snprintf(v[4], sizeof v[4], "%u", weight[nice + 20] << 10); /* scale_load, 64-bit */
-	snprintf(v[5], sizeof v[5], "%u", t->policy);
-	snprintf(v[6], sizeof v[6], "%d", t->priority + 100);
-	const struct { const char *key, *value; } lines[] = {
-		{ "se.exec_start", "0.000000" }, { "se.vruntime", "0.000000" },
-		{ "se.sum_exec_runtime", v[0] }, { "se.nr_migrations", "0" },
-		{ "nr_switches", v[1] }, { "nr_voluntary_switches", v[2] },
-		{ "nr_involuntary_switches", v[3] }, { "se.load.weight", v[4] },
-		{ "se.avg.load_sum", "0" }, { "se.avg.runnable_sum", "0" }, { "se.avg.util_sum", "0" },
-		{ "se.avg.load_avg", "0" }, { "se.avg.runnable_avg", "0" }, { "se.avg.util_avg", "0" },
-		{ "se.avg.last_update_time", "0" }, { "se.avg.util_est", "0" },
-		{ "policy", v[5] }, { "prio", v[6] }, { "clock-delta", "0" },
-	};
-	size_t n = sizeof lines / sizeof lines[0];
-	struct pl_sched_line *l = pl_arena_alloc(wb->a, n * sizeof *l);
-	if (!l)
-		luaL_error(wb->L, "%s: out of memory", wb->who);
-	for (size_t i = 0; i < n; i++) {
-		l[i].key = lines[i].key; /* static */
-		if (!(l[i].value = pl_arena_strdup(wb->a, lines[i].value)))
-			luaL_error(wb->L, "%s: out of memory", wb->who);
-	}
-	t->sched_lines = l;
-	t->nsched_lines = n;
-}
-
 static int cmp_fd(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -390,8 +344,8 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 /* The facts the scheduler and ptrace show, from the others, where neither
 ** the task's table nor (for a thread) its leader's says: run time from the
 ** cpu times (USER_HZ ticks of 10 ms), a run for each switch, no timer
-** slack for a realtime or deadline task (6.x), the debug lines; the
-** syscall "running" on a cpu, for a kernel thread its zeroed registers
+** slack for a realtime or deadline task (6.x) (the debug file sched, not
+** declared, is made from these at each read); the syscall "running" on a cpu, for a kernel thread its zeroed registers
 ** (nr 0), for another task none it is inside (-1). */
 static void derive_sched_facts(struct world_build *wb, int task, int leader, struct pl_task *t)
 {
@@ -403,8 +357,6 @@ static void derive_sched_facts(struct world_build *wb, int task, int leader, str
 		t->sched_pcount = t->nvcsw + t->nivcsw;
 	if (!HAS("timerslack_ns"))
 		t->timerslack_ns = t->policy == 1 || t->policy == 2 || t->policy == 6 ? 0 : 50000;
-	if (!HAS("sched"))
-		derive_sched(wb, t);
 	if (!HAS("syscall")) {
 		t->syscall_running = t->state == 'R';
 		t->syscall_nr = t->kthread || (t->flags & 0x00200000u) ? 0 : -1; /* PF_KTHREAD */

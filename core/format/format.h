@@ -132,7 +132,9 @@ int pl_fmt_sessionid(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_loginuid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 int pl_parse_sessionid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
-/* sched.c: PL_F_SCHEDSTAT, PL_F_TIMERSLACK, PL_F_AUTOGROUP, PL_F_SCHED */
+/* sched.c: PL_F_SCHEDSTAT, PL_F_TIMERSLACK, PL_F_AUTOGROUP, PL_F_SCHED (and
+** for a record without the kernel's sched lines, sched_comm NULL, the lines
+** made from PL_F_STAT, PL_F_STATUS and PL_F_SCHEDSTAT) */
 int pl_fmt_schedstat(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_schedstat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 int pl_fmt_timerslack_ns(const struct pl_task *t, struct pl_buf *out);

@@ -5,6 +5,8 @@
 ** debug file sched (proc_sched_show_task, kernel/sched/debug.c).
 */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "format/format.h"
@@ -84,7 +86,8 @@ int pl_parse_autogroup(const char *text, size_t len, struct pl_arena *a, struct 
 ** sched: PL_F_SCHED.  "comm (pid, #threads: n)", a line of 67 dashes,
 ** then the lines: "%-45s:%21s" for a key and its value (the kernel's
 ** "%-45s:%21Ld" and "%-45s:%14Ld.%06ld" both give a 21-column value), other
-** lines as they are.  The pid is the task's as the reader numbers it.
+** lines as they are.  The pid is the task's as the reader numbers it.  A
+** record that has no header of the kernel's gets lines made from its facts.
 */
 static const char dashes[] =
 	"-------------------------------------------------------------------\n";
@@ -97,12 +100,66 @@ static void put_line(struct pl_buf *out, const struct pl_sched_line *l)
 		pl_buf_printf(out, "%s\n", l->key);
 }
 
+/* sched_prio_to_weight, nice -20 .. 19 */
+static const uint32_t prio_weight[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+static void put_value(struct pl_buf *out, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void put_value(struct pl_buf *out, const char *key, const char *fmt, ...)
+{
+	char v[32];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof v, fmt, ap);
+	va_end(ap);
+	pl_buf_printf(out, "%-45s:%21s\n", key, v);
+}
+
+/*
+** The lines of a record that has none of the kernel's (a world's task that
+** declares no sched): what proclua keeps of the scheduler, as
+** proc_sched_show_task prints it (PN: "%Ld.%06ld" ms of a ns count), the
+** clocks and load averages a world does not run 0.  Needs PL_F_STAT
+** (nice, policy, priority), PL_F_STATUS (the switches), PL_F_SCHEDSTAT.
+*/
+static void derived_lines(const struct pl_task *t, struct pl_buf *out)
+{
+	int nice = t->nice < -20 ? -20 : t->nice > 19 ? 19 : t->nice;
+	static const char *const zero_clocks[] = { "se.exec_start", "se.vruntime" };
+	static const char *const zero_avgs[] = {
+		"se.avg.load_sum", "se.avg.runnable_sum", "se.avg.util_sum", "se.avg.load_avg",
+		"se.avg.runnable_avg", "se.avg.util_avg", "se.avg.last_update_time", "se.avg.util_est",
+	};
+	for (size_t i = 0; i < sizeof zero_clocks / sizeof zero_clocks[0]; i++)
+		put_value(out, zero_clocks[i], "0.000000");
+	put_value(out, "se.sum_exec_runtime", "%llu.%06llu",
+	          (unsigned long long)(t->sched_runtime / 1000000),
+	          (unsigned long long)(t->sched_runtime % 1000000));
+	put_value(out, "se.nr_migrations", "0");
+	put_value(out, "nr_switches", "%llu", (unsigned long long)(t->nvcsw + t->nivcsw));
+	put_value(out, "nr_voluntary_switches", "%llu", (unsigned long long)t->nvcsw);
+	put_value(out, "nr_involuntary_switches", "%llu", (unsigned long long)t->nivcsw);
+	put_value(out, "se.load.weight", "%u", prio_weight[nice + 20] << 10); /* scale_load, 64-bit */
+	for (size_t i = 0; i < sizeof zero_avgs / sizeof zero_avgs[0]; i++)
+		put_value(out, zero_avgs[i], "0");
+	put_value(out, "policy", "%u", t->policy);
+	put_value(out, "prio", "%d", t->priority + 100);
+	put_value(out, "clock-delta", "0");
+}
+
 int pl_fmt_sched(const struct pl_task *t, struct pl_buf *out)
 {
 	/* a record that names no header's comm (a world's) shows its own */
 	pl_buf_printf(out, "%s (%d, #threads: %d)\n", t->sched_comm ? t->sched_comm : t->comm,
 	              (int)t->tid, (int)(t->sched_comm ? t->sched_threads : t->num_threads));
 	pl_buf_puts(out, dashes);
+	if (!t->sched_comm)
+		derived_lines(t, out);
 	for (size_t i = 0; i < t->nsched_lines; i++)
 		put_line(out, &t->sched_lines[i]);
 	return pl_buf_status(out);

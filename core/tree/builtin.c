@@ -213,7 +213,24 @@ static int g_sessionid(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl
 static int g_schedstat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_schedstat(g->task, o); }
 static int g_autogroup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_autogroup(g->task, o); }
 static int g_cpuset(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_cpuset(g->task, o); }
-static int g_sched(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_sched(g->task, o); }
+
+/* sched: the kernel's lines, or for a record without them (a world's task
+** that declares none) lines made from its scheduler facts, loaded then */
+static int g_sched(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	if (g->task->sched_comm)
+		return pl_fmt_sched(g->task, o);
+	struct pl_task *t = calloc(1, sizeof *t);
+	struct pl_scratch *s = pl_scratch();
+	int rc = t && s ? g->src->ops->load(g->src, g->tgid, g->tid,
+	                                    PL_F_SCHED | PL_F_STAT | PL_F_STATUS | PL_F_SCHEDSTAT,
+	                                    &s->arena, t)
+	                : -ENOMEM;
+	if (rc == 0)
+		rc = pl_fmt_sched(t, o);
+	free(t);
+	return rc;
+}
 
 /* loginuid is shown as the reader's namespace names it (from_kuid on the
 ** opener's namespace): an id it does not map prints as (u32)-1. */
