@@ -193,7 +193,7 @@ static uint64_t sub_present(int dir, const char *sub)
 		return 0;
 	}
 	while ((de = readdir(d))) {
-		char name[300];
+		char name[2 * sizeof de->d_name + 2]; /* sub is a directory's name too */
 		snprintf(name, sizeof name, "%s/%s", sub, de->d_name);
 		if (de->d_name[0] != '.')
 			b |= bit(name);
