@@ -36,7 +36,7 @@ function TestProgram:test_help_and_version()
   end
   r = sh.run({ testenv.src() .. "/bindings/fuse/proclua-run", "--help" }, { timeout = 60 })
   lu.assertEquals(r.code, 0, r.err)
-  lu.assertStrContains(r.out .. r.err, "proclua-run [--layout FILE]")
+  lu.assertStrContains(r.out .. r.err, "proclua-run [--pid] [--layout FILE]")
 end
 
 function TestProgram:test_a_missing_layout_file_is_an_error()

@@ -232,7 +232,8 @@ function TestSavedTrees.test_the_report_names_files_and_lines()
   lu.assertStrContains(r.err, "proclua capture: " .. root .. "/2204/status:3: cannot parse \"State:\\tS (sleep\" (absent from the world)\n")
   lu.assertNotStrContains(r.err, "/2202/status")
   lu.assertStrContains(r.err, "proclua capture: " .. root .. "/2201: not saved: auxv, mem, smaps_rollup, mounts, "
-    .. "ns/pid_for_children, ns/time, ns/time_for_children (absent from the world)\n")
+    .. "loginuid, sessionid, personality, oom_adj, timerslack_ns, schedstat, autogroup, cpuset, attr, "
+    .. "stack, syscall, sched, ns/pid_for_children, ns/time, ns/time_for_children (absent from the world)\n")
   local old = f.runs["linux-2.6.32"].err
   lu.assertStrContains(old, "proclua capture: " .. fixture("linux-2.6.32") .. "/1300: not saved: ns, auxv, environ,")
   -- one line per directory, nothing else
@@ -247,12 +248,12 @@ function TestSavedTrees.test_a_pid_with_no_file_fails_alone()
   local f = F()
   local tree = f.work .. "/sparse"
   assert(sh.ok("mkdir -p " .. sh.quote(tree .. "/7") .. " " .. sh.quote(tree .. "/8") .. " " .. sh.quote(tree .. "/9")))
-  fsx.write(tree .. "/8/sched", "sleep (8, #threads: 1)\n")
+  fsx.write(tree .. "/8/numa_maps", "00400000 default file=/bin/sleep mapped=1\n")
   fsx.write(tree .. "/9/cmdline", "sleep\0001000\0")
   local r = sh.run { testenv.bin(), "capture", "--proc", tree, "7", "8", "9", "10" }
   lu.assertEquals(r.code, 1)
   lu.assertStrContains(r.err, tree .. "/7: no file proclua reads; not captured\n")
-  lu.assertStrContains(r.err, tree .. "/8: not captured, proclua serves no such file: sched\n")
+  lu.assertStrContains(r.err, tree .. "/8: not captured, proclua serves no such file: numa_maps\n")
   lu.assertStrContains(r.err, tree .. "/8: no file proclua reads; not captured\n")
   lu.assertStrContains(r.err, tree .. "/10: No such file or directory; not captured\n")
   lu.assertStrContains(r.out, "pid = 9,")

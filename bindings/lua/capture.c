@@ -51,12 +51,16 @@ static const char serializer[] =
 
 void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
 {
-	static const char *const keys[] = { "stat_fields", "status_lines", "absent", "pmd_kb" };
+	static const char *const keys[] = { "stat_fields", "status_lines", "absent", "pmd_kb", "attr" };
+	int no_lsm = 1; /* every attr/ file answers as a kernel without a module */
+	for (int i = 0; i < PL_ATTR_COUNT; i++)
+		no_lsm &= t->attr[i].err == EINVAL;
 	int drop[] = {
 		!t->stat_fields || t->stat_fields == 52,
 		!t->status_lines || t->status_lines == pl_status_lines_default(t),
 		!t->absent,
 		!t->mm.pmd_kb,
+		no_lsm,
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (drop[i]) {
@@ -65,9 +69,14 @@ void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
 		}
 }
 
-static const unsigned SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN |
-                                PL_F_LINKS | PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP |
-                                PL_F_LIMITS | PL_F_CGROUP;
+enum {
+	SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN | PL_F_LINKS |
+	          PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP | PL_F_LIMITS | PL_F_CGROUP |
+	          PL_F_AUDIT | PL_F_PERSONALITY | PL_F_TIMERSLACK | PL_F_SCHEDSTAT |
+	          PL_F_AUTOGROUP | PL_F_CPUSET | PL_F_ATTR | PL_F_STACK | PL_F_SYSCALL | PL_F_SCHED
+};
+/* push_task walks SCALARS bit by bit, up to the highest */
+_Static_assert((unsigned)SCALARS < 1u << 31, "a bit past the top would end the walk only by wrapping");
 
 static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
 {

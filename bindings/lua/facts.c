@@ -541,15 +541,18 @@ static int push_absent(lua_State *L, const struct pl_task *t)
 {
 	lua_newtable(L);
 	int n = 0;
-	uint64_t ns = pl_builtin_absent_bits("ns");
+	uint64_t ns = pl_builtin_absent_bits("ns"), attr = pl_builtin_absent_bits("attr");
 	if ((t->absent & ns) == ns) { /* the whole of ns/ */
 		lua_pushliteral(L, "ns");
 		lua_rawseti(L, -2, ++n);
 	}
+	int whole_attr = (t->absent & attr) == attr;
 	for (int g = 0; g < 64; g++) {
 		char buf[40];
 		const char *name = (t->absent >> g & 1) && !((t->absent & ns) == ns && (ns >> g & 1))
 		                   ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;
+		if (name && whole_attr && (attr >> g & 1)) /* the whole of attr/, once */
+			name = g == PL_G_ATTR_FIRST ? "attr" : NULL;
 		if (name) {
 			lua_pushstring(L, name);
 			lua_rawseti(L, -2, ++n);
@@ -597,6 +600,94 @@ static int push_threads(lua_State *L, const struct pl_task *t)
 static int push_children(lua_State *L, const struct pl_task *t)
 {
 	return push_u32s(L, (const uint32_t *)t->children, t->nchildren);
+}
+
+/* ------------------------------------------------------------------------
+** the files the scheduler, audit, trace and security module show
+*/
+
+/* Facts the kernel may refuse the daemon (a task even root may not
+** ptrace): not pushed then, as it has none to show. */
+#define REFUSABLE_INT(fn, field, err) \
+	static void set_##fn(const struct plua_fact_ctx *c, int idx, struct pl_task *t) \
+	{ t->field = int_at(c, idx, #fn); t->err = 0; } \
+	static int push_##fn(lua_State *L, const struct pl_task *t) \
+	{ if (t->err) return 0; push_u64(L, t->field); return 1; }
+REFUSABLE_INT(personality, personality, personality_err)
+REFUSABLE_INT(timerslack_ns, timerslack_ns, timerslack_err)
+
+/* stack = "[<0>] do_wait+0x53/0x120\n...", syscall = "running\n" or as the
+** kernel's file prints it */
+static void set_stack(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	parse_text(c, idx, "stack", pl_parse_stack, t);
+	t->stack_err = 0;
+}
+static int push_stack(lua_State *L, const struct pl_task *t)
+{
+	return !t->stack_err && push_text(L, pl_fmt_stack, t);
+}
+static void set_syscall(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	parse_text(c, idx, "syscall", pl_parse_syscall, t);
+	t->syscall_err = 0;
+}
+static int push_syscall(lua_State *L, const struct pl_task *t)
+{
+	return !t->syscall_err && push_text(L, pl_fmt_syscall, t);
+}
+
+/* sched = the kernel's file whole ("comm (pid, #threads: n)\n---...\n"
+** and its lines); the pid it shows is always the task's own */
+TEXT_FACT(sched, "sched", pl_parse_sched, pl_fmt_sched)
+
+/* attr = { current = "unconfined\n", exec = false, ... }: each file of
+** attr/ by name, its bytes, false for what a kernel without a security
+** module answers (EINVAL, the default), or the errno its read fails with */
+static void set_attr(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		int i = 0;
+		while (k && i < PL_ATTR_COUNT && strcmp(pl_attr_names[i], k) != 0)
+			i++;
+		if (!k || i == PL_ATTR_COUNT)
+			luaL_error(L, "%s: attr has files current, prev, exec, fscreate, keycreate, sockcreate",
+			           c->who);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *v = lua_tolstring(L, -1, &len);
+			if (pl_parse_attr(i, v, len, c->a, t) < 0)
+				luaL_error(L, "%s: out of memory", c->who);
+		} else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, EINVAL };
+		} else {
+			uint64_t e;
+			if (!to_u64(L, -1, &e) || e == 0 || e > 4095)
+				luaL_error(L, "%s: attr.%s must be its bytes (a string), false or an errno",
+				           c->who, k);
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, (int32_t)e };
+		}
+		lua_pop(L, 1);
+	}
+}
+static int push_attr(lua_State *L, const struct pl_task *t)
+{
+	lua_newtable(L);
+	for (int i = 0; i < PL_ATTR_COUNT; i++) {
+		const struct pl_lsm_attr *v = &t->attr[i];
+		if (v->err == EINVAL)
+			continue;
+		if (v->err)
+			lua_pushinteger(L, v->err);
+		else
+			lua_pushlstring(L, v->text ? v->text : "", v->len);
+		lua_setfield(L, -2, pl_attr_names[i]);
+	}
+	return 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -680,6 +771,19 @@ const struct plua_fact plua_facts[] = {
 	I32("dumpable", PL_F_OWNER, dumpable),
 	LIST("absent", PL_F_OWNER, set_absent, push_absent),
 	LIST("rates", ST, set_rates, push_rates),
+	/* audit, trace, scheduler, cpuset, security module */
+	U32("loginuid", PL_F_AUDIT, loginuid), U32("sessionid", PL_F_AUDIT, sessionid),
+	LIST("personality", PL_F_PERSONALITY, set_personality, push_personality),
+	LIST("timerslack_ns", PL_F_TIMERSLACK, set_timerslack_ns, push_timerslack_ns),
+	U64("sum_exec_runtime", PL_F_SCHEDSTAT, sched_runtime),
+	U64("run_delay", PL_F_SCHEDSTAT, sched_run_delay), U64("pcount", PL_F_SCHEDSTAT, sched_pcount),
+	I64("autogroup_id", PL_F_AUTOGROUP, autogroup_id),
+	I32("autogroup_nice", PL_F_AUTOGROUP, autogroup_nice),
+	STR("cpuset", PL_F_CPUSET, cpuset),
+	LIST("attr", PL_F_ATTR, set_attr, push_attr),
+	LIST("stack", PL_F_STACK, set_stack, push_stack),
+	LIST("syscall", PL_F_SYSCALL, set_syscall, push_syscall),
+	LIST("sched", PL_F_SCHED, set_sched, push_sched),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),

@@ -122,6 +122,44 @@ int pl_parse_coredump_filter(const char *text, size_t len, struct pl_arena *a, s
 int pl_fmt_wchan(const struct pl_task *t, int permitted, struct pl_buf *out);
 int pl_parse_wchan(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
+/* oom.c: oom_adj, the legacy scale of oom_score_adj (PL_F_OOM) */
+int pl_fmt_oom_adj(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_oom_adj(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* audit.c: PL_F_AUDIT */
+int pl_fmt_loginuid(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_sessionid(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_loginuid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_sessionid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* sched.c: PL_F_SCHEDSTAT, PL_F_TIMERSLACK, PL_F_AUTOGROUP, PL_F_SCHED (and
+** for a record without the kernel's sched lines, sched_comm NULL, the lines
+** made from PL_F_STAT, PL_F_STATUS and PL_F_SCHEDSTAT) */
+int pl_fmt_schedstat(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_schedstat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_timerslack_ns(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_timerslack_ns(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_autogroup(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_autogroup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_sched(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_sched(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* trace.c: PL_F_PERSONALITY, PL_F_STACK, PL_F_SYSCALL */
+int pl_fmt_personality(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_personality(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_stack(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_stack(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_syscall(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_syscall(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* attr.c: PL_F_ATTR, file i (PL_ATTR_*) of attr/ */
+int pl_fmt_attr(const struct pl_task *t, int i, struct pl_buf *out);
+int pl_parse_attr(int i, const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* cgroup.c: cpuset (PL_F_CPUSET) */
+int pl_fmt_cpuset(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_cpuset(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
 /* children.c: PL_F_CHILDREN */
 int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
 

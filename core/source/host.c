@@ -192,6 +192,51 @@ static int load_oom(struct host_source *h, const char *dir, struct pl_task *t, p
 	return 0;
 }
 
+/* A file the kernel may refuse even the daemon (lock_trace's EPERM): the
+** refusal is kept as the fact, for the tree to pass on to the reader. */
+static int parse_refusable(struct host_source *h, const char *dir, const char *name,
+                           pl_task_parser parse, struct pl_arena *a, struct pl_task *t,
+                           uint8_t *err)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(h, dir, name, &text, &len);
+	*err = 0;
+	if (rc == -EPERM || rc == -EACCES) {
+		*err = (uint8_t)-rc;
+		return 0;
+	}
+	return parse_text(rc, text, len, parse, a, t);
+}
+
+/* attr/: each file as the security module answers the daemon, its bytes
+** or the errno its read fails with (EINVAL: no module). */
+static int load_attr(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
+{
+	for (int i = 0; i < PL_ATTR_COUNT; i++) {
+		char name[32];
+		const char *text;
+		size_t len;
+		snprintf(name, sizeof name, "attr/%s", pl_attr_names[i]);
+		int rc = read_file(h, dir, name, &text, &len);
+		if (rc == -ESRCH)
+			return rc;
+		if (rc < 0)
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, -rc };
+		else if ((rc = pl_parse_attr(i, text, len, a, t)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The facts of the task directory Linux has only for the thread group
+** (autogroup, timerslack_ns): a thread's own are read from /proc/<tid>,
+** which shows that thread. */
+static void group_dir(char *out, size_t n, pl_pid tgid, pl_pid tid)
+{
+	snprintf(out, n, "%d", (int)(tid ? tid : tgid));
+}
+
 static const char *read_link(struct host_source *h, const char *dir, const char *name,
                              struct pl_arena *a, int *err)
 {
@@ -509,6 +554,35 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		if (!rc)
 			t->wchan = pl_arena_strndup(a, text, len);
 	}
+	if (!rc && (want & PL_F_AUDIT)) {
+		rc = parse_file(h, dir, "loginuid", pl_parse_loginuid, a, t);
+		if (!rc)
+			rc = parse_file(h, dir, "sessionid", pl_parse_sessionid, a, t);
+	}
+	if (!rc && (want & PL_F_PERSONALITY))
+		rc = parse_refusable(h, dir, "personality", pl_parse_personality, a, t,
+		                     &t->personality_err);
+	if (!rc && (want & (PL_F_TIMERSLACK | PL_F_AUTOGROUP))) {
+		char gdir[32];
+		group_dir(gdir, sizeof gdir, tgid, tid);
+		if (want & PL_F_TIMERSLACK)
+			rc = parse_refusable(h, gdir, "timerslack_ns", pl_parse_timerslack_ns, a, t,
+			                     &t->timerslack_err);
+		if (!rc && (want & PL_F_AUTOGROUP))
+			rc = parse_file(h, gdir, "autogroup", pl_parse_autogroup, a, t);
+	}
+	if (!rc && (want & PL_F_SCHEDSTAT))
+		rc = parse_file(h, dir, "schedstat", pl_parse_schedstat, a, t);
+	if (!rc && (want & PL_F_CPUSET))
+		rc = parse_file(h, dir, "cpuset", pl_parse_cpuset, a, t);
+	if (!rc && (want & PL_F_ATTR))
+		rc = load_attr(h, dir, a, t);
+	if (!rc && (want & PL_F_STACK))
+		rc = parse_refusable(h, dir, "stack", pl_parse_stack, a, t, &t->stack_err);
+	if (!rc && (want & PL_F_SYSCALL))
+		rc = parse_refusable(h, dir, "syscall", pl_parse_syscall, a, t, &t->syscall_err);
+	if (!rc && (want & PL_F_SCHED))
+		rc = parse_file(h, dir, "sched", pl_parse_sched, a, t);
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))

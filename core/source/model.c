@@ -440,6 +440,46 @@ static void set_comm(struct pl_task *t, const struct pl_task *from)
 	memcpy(t->comm, from->comm, sizeof t->comm);
 }
 
+/* What Linux keeps in the task_struct: each thread its own. */
+static void set_thread_own(struct pl_task *t, const struct pl_task *from)
+{
+	t->loginuid = from->loginuid;
+	t->sessionid = from->sessionid;
+	t->timerslack_ns = from->timerslack_ns;
+}
+
+static int thread_own_changed(const struct pl_task *a, const struct pl_task *b)
+{
+	return a->loginuid != b->loginuid || a->sessionid != b->sessionid ||
+	       a->timerslack_ns != b->timerslack_ns;
+}
+
+static void set_autogroup_nice(struct pl_task *t, const struct pl_task *from)
+{
+	t->autogroup_nice = from->autogroup_nice;
+}
+
+/* An autogroup's nice: every record of that group shows it. */
+static int keep_autogroup_nice(struct pl_model *m, const struct pl_task *now)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < m->n; i++) {
+		struct model_task *x = m->tasks[i];
+		struct pl_task t;
+		if (x->gone)
+			continue;
+		unpack(m, x->rec, &t);
+		if (t.autogroup_id == now->autogroup_id)
+			rc = repack(m, &x->rec, set_autogroup_nice, now);
+		if (rc == 0 && x->group) {
+			unpack(m, x->group, &t);
+			if (t.autogroup_id == now->autogroup_id)
+				rc = repack(m, &x->group, set_autogroup_nice, now);
+		}
+	}
+	return rc;
+}
+
 static int oom_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->oom_score != b->oom_score || a->oom_score_adj != b->oom_score_adj ||
@@ -470,6 +510,13 @@ static int commit(struct pl_model *m, struct model_task *mt, pl_pid tid,
 			if (rc == 0 && x->group)
 				rc = repack(m, &x->group, set_oom, now);
 		}
+	if (rc == 0 && thread_own_changed(was, now)) {
+		rc = repack(m, &mt->rec, set_thread_own, now);
+		if (rc == 0 && mt->group && (tid == 0 || tid == mt->tgid))
+			rc = repack(m, &mt->group, set_thread_own, now);
+	}
+	if (rc == 0 && now->autogroup_id && was->autogroup_nice != now->autogroup_nice)
+		rc = keep_autogroup_nice(m, now);
 	if (rc == 0 && memcmp(was->comm, now->comm, sizeof was->comm) != 0) {
 		/* the thread's; the group's view shows its leader's */
 		rc = repack(m, &mt->rec, set_comm, now);
@@ -972,6 +1019,12 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	t.no_mnt_ns = 1;
 	t.coredump_filter = PL_COREDUMP_FILTER_NONE;
 	t.nauxv = 0;
+	/* its kernel stack is freed: no call, no frames */
+	t.syscall_running = 0;
+	t.syscall_nr = -1;
+	memset(t.syscall_args, 0, sizeof t.syscall_args);
+	t.syscall_sp = t.syscall_pc = 0;
+	t.stack = "";
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);

@@ -102,8 +102,9 @@ struct pl_source_ops {
 	** sees the facts before or after, never a mix.  What fn changed is
 	** kept where Linux keeps it: id maps and setgroups in the task's user
 	** namespace (every task in it), oom_score, oom_score_adj(_min) and
-	** coredump_filter in its thread group, comm in the thread; other
-	** changes are dropped.  write_pinned copies into the pinned address
+	** coredump_filter in its thread group, comm, loginuid, sessionid and
+	** timerslack_ns in the thread, an autogroup's nice in every task of
+	** that autogroup; other changes are dropped.  write_pinned copies into the pinned address
 	** space: the count, short at the first unwritable byte, -EFAULT if
 	** nothing could be written, 0 once it is gone.
 	**

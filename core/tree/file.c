@@ -110,8 +110,11 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	int rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
-	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted,
-	                         pl_builtin_ids(c, e->gen), out);
+	/* a task reading its own stat or status runs while it reads */
+	int runs = (pl_builtins[e->gen].flags & PL_B_SHOWS_RUNNING) &&
+	           pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
+	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, permitted,
+	                            pl_builtin_ids(c, e->gen), runs, out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
@@ -185,7 +188,9 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
                             const struct pl_builtin *b, int flags, struct pl_file *f)
 {
 	if (f->pin.task_fd >= 0) {
-		int fd = pl_write_host_open(k->src, &f->pin, b->name, flags, c);
+		char buf[40]; /* the file's path in the task's directory: "attr/current" */
+		const char *path = pl_builtin_absent_name((int)(b - pl_builtins), buf, sizeof buf);
+		int fd = pl_write_host_open(k->src, &f->pin, path ? path : b->name, flags, c);
 		if (fd < 0)
 			return fd;
 		f->real_fd = fd;
@@ -219,16 +224,17 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 	const struct pl_builtin *b = &pl_builtins[e->gen];
 	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
 		pthread_mutex_lock(&f->lock);
-		ssize_t n = pl_write_host(&f->pin, f->real_fd, b->name, writer, buf, len, off);
+		char name[40];
+		const char *path = pl_builtin_absent_name(e->gen, name, sizeof name);
+		ssize_t n = pl_write_host(&f->pin, f->real_fd, path ? path : b->name, writer, buf, len, off);
 		pthread_mutex_unlock(&f->lock);
 		return n;
 	}
 	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
 	                      .writer = writer, .opener = f->opener,
 	                      .buf = buf, .len = len, .off = off };
-	pl_pid self_tid;
-	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &self_tid) < 0)
-		w.writer_tgid = 0;
+	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &w.writer_tid) < 0)
+		w.writer_tgid = w.writer_tid = 0;
 	return b->write(&w);
 }
 

@@ -128,6 +128,16 @@ int pl_kstrtouint_from_user(const char *buf, size_t count, unsigned base, unsign
 	return pl_kstrtouint(s, base, res);
 }
 
+int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigned long long *res)
+{
+	char s[1 + sizeof(unsigned long long) * 8 + 1 + 1];
+	if (count > sizeof s - 1)
+		count = sizeof s - 1;
+	memcpy(s, buf, count);
+	s[count] = '\0';
+	return pl_kstrtoull(s, base, res);
+}
+
 /* The kernel's isspace: \t \n \v \f \r, space, and 0xa0 (Latin-1 NBSP). */
 static int is_space(unsigned char c)
 {

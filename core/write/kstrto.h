@@ -16,6 +16,8 @@ int pl_kstrtoint(const char *s, unsigned base, int *res);
 int pl_kstrtouint(const char *s, unsigned base, unsigned *res);
 /* kstrtouint_from_user: the first 34 bytes of a write at most. */
 int pl_kstrtouint_from_user(const char *buf, size_t count, unsigned base, unsigned *res);
+/* kstrtoull_from_user: the first 66 bytes of a write at most. */
+int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigned long long *res);
 /* strstrip: the string without leading and trailing whitespace (isspace
 ** as the kernel's ctype has it), trimmed in place. */
 char *pl_strstrip(char *s);
