@@ -365,6 +365,18 @@ static int view_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	return pl_source_load_fd(w->inner, rg, rt, fd, a, out);
 }
 
+static int view_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+                          const char *target, struct pl_object *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->stat_link)
+		return -ENOSYS;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->stat_link(w->inner, rg, rt, link, target, out);
+}
+
 static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, void *buf, size_t len)
 {
 	struct view *w = view_of(s);
@@ -489,6 +501,7 @@ static const struct pl_source_ops view_ops = {
 	.tgid_of = view_tgid_of,
 	.load = view_load,
 	.load_fdinfo = view_load_fdinfo,
+	.stat_link = view_stat_link,
 	.load_fd = view_load_fd,
 	.read_mem = view_read_mem,
 	.pin = view_pin,
