@@ -77,6 +77,7 @@ static pl_pid outside_self(struct pl_source *src)
 
 int pl_served_make_tree(struct pl_served *s, int cmdline_view_root)
 {
+	int world = s->source != s->host;
 	/* A pid view: --view-root, or the layout's view = { root =, select = } */
 	pl_pid view_root;
 	int has_select, has_view = plua_view(s->lua, &view_root, &has_select);
@@ -100,6 +101,8 @@ int pl_served_make_tree(struct pl_served *s, int cmdline_view_root)
 	};
 	if (s->source != s->host)
 		s->tree.self_fallback = outside_self(s->source);
+	if (world) /* a world's callers' own open files are real ones */
+		s->tree.host = s->host;
 	return 0;
 }
 

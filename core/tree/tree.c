@@ -29,6 +29,9 @@ static void fill_attr(struct pl_attr *a, uint64_t ino, uint32_t mode, uint32_t n
 	a->gid = gid;
 	a->size = 0;
 	a->cache = PL_CACHE_NONE;
+	a->shown_ino = 0;
+	a->blksize = 0;
+	a->has_times = 0;
 }
 
 static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
@@ -146,6 +149,8 @@ void pl_tree_each_task_ino(const struct pl_tree *k, pl_pid tgid, pl_pid tid,
 int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)
 {
 	struct node n = decode(ino);
+	if (is_object(n))
+		return tree_object_getattr(k, n, out);
 	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
 }
 
@@ -153,6 +158,8 @@ int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, ui
 {
 	struct node n = decode(ino);
 	*absent = 0;
+	if (is_object(n))
+		return tree_object_getattr(k, n, out);
 	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, n, out);
 }
 
@@ -199,6 +206,8 @@ int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl
 ** follows the open file). */
 static int node_mode(const struct pl_tree *k, struct node n, uint32_t *mode)
 {
+	if (is_object(n))
+		return -1;
 	if ((n.tgid == 0 && n.slot == ROOT_SLOT) || (n.tgid && n.slot == 0)) {
 		*mode = 0555;
 		return 0;
@@ -267,6 +276,12 @@ static int parse_pid(const char *name, pl_pid *pid)
 	return 1;
 }
 
+pl_pid tree_own_fd_dir(struct pl_tree *k, struct pl_caller *c, struct node n)
+{
+	const struct pl_entry *e = n.tgid && !is_object(n) ? entry_of(k, n.slot) : NULL;
+	return e && e->kind == PL_K_FDDIR ? tree_object_own_fds(k, c, n) : 0;
+}
+
 int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n)
 {
 	int permitted;
@@ -282,8 +297,13 @@ static int lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir, in
 	if (info && (rc = tree_fdinfo_allowed(k, c, dir)) < 0)
 		return rc;
 	unsigned fd;
+	if (!info && !name_to_int(name, &fd)) /* what a link names: pipe:[N], ... */
+		return tree_object_lookup_fd(k, c, dir, name, out);
 	if (!name_to_int(name, &fd) || fd >= FD_MAX)
 		return -ENOENT;
+	pl_pid own = info ? 0 : tree_object_own_fds(k, c, dir);
+	if (own) /* a world's caller's own fd/: its real files */
+		return tree_object_lookup_own_fd(k, own, (int)fd, out);
 	/* fd/N's attributes are found with the fd itself (fdinfo/N's with its
 	** owner, once the fd is known to be open) */
 	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
@@ -302,13 +322,15 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 	size_t len = strlen(name);
 	if (!parent) { /* a task's own directory */
 		int i = pl_layout_find(l, l->task_first, l->task_n, name, len, dir.tid != 0);
-		if (i < 0)
-			return -ENOENT;
+		if (i < 0) /* what an ns link here names */
+			return tree_object_lookup_ns(k, c, dir, l->task_first, l->task_n, name, out);
 		return attr_task_level(k, (struct node){ dir.tgid, dir.tid, (uint32_t)i + 2 }, out, NULL);
 	}
 	switch (parent->kind) {
 	case PL_K_DIR: {
 		int i = pl_layout_find(l, parent->first, parent->n, name, len, dir.tid != 0);
+		if (i < 0 && dir.tgid) /* what an ns link here names */
+			return tree_object_lookup_ns(k, c, dir, parent->first, parent->n, name, out);
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
@@ -335,6 +357,8 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
                        const char *name, struct pl_attr *out)
 {
 	const struct pl_layout *l = k->layout;
+	if (is_object(dir))
+		return -ENOTDIR;
 	if (dir.tgid == 0) {
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
@@ -375,12 +399,15 @@ int pl_tree_lookup(struct pl_tree *k, struct pl_caller *c, uint64_t parent,
 	struct node dir = decode(parent);
 	int anyone_may_search = anyone_may(k, dir, PL_MAY_EXEC);
 	int denied = anyone_may_search ? 0 : access_by_owner(k, c, parent, PL_MAY_EXEC);
+	if (denied && tree_own_fd_dir(k, c, dir)) /* a world's caller's own fd/ */
+		denied = 0;
 	if (denied)
 		return denied;
 	int rc = lookup_node(k, c, dir, name, out);
 	/* The kernel walks cached entries without asking again, for any caller:
-	** what lies behind a directory not everyone may search is not cached. */
-	if (rc == 0 && !anyone_may_search)
+	** what lies behind a directory not everyone may search is not cached
+	** (an object's name never is; its attributes are the object's). */
+	if (rc == 0 && !anyone_may_search && out->cache != PL_CACHE_OBJECT)
 		out->cache = PL_CACHE_NONE;
 	return rc;
 }
