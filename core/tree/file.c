@@ -23,6 +23,8 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 		int rc = tree_caller_in_tree(k, c, &tgid, &tid);
 		if (rc < 0)
 			return rc;
+		if (k->host) /* a world: the walk goes on to the caller's own (object.c) */
+			tree_object_note_self(c->pid, 1);
 		if (gen == PL_G_SELF)
 			pl_buf_printf(out, "%d", (int)tgid);
 		else
@@ -35,6 +37,8 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_buf *out)
 {
 	struct node n = decode(ino);
+	if (k->host) /* a world: a link other than self ends a walk through it */
+		tree_object_note_self(c->pid, 0);
 	if (is_object(n))
 		return tree_object_readlink(k, c, n, out);
 	if (n.tgid && is_fd_slot(n.slot)) {
@@ -51,7 +55,7 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 			return -f.err;
 		/* the walk following it looks up what it names next (object.c) */
 		if (pl_link_names_object(f.target))
-			tree_object_note_fd(c->pid, fd_of(n.slot));
+			tree_object_note_fd(c->pid, fd_of(n.slot), 0);
 		pl_buf_puts(out, f.target);
 		return pl_buf_status(out);
 	}
@@ -260,6 +264,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	struct node n = decode(ino);
 	struct pl_file *f;
 	int rc;
+	if (k->host) /* a world: a walk through self ends at an open (object.c) */
+		tree_object_note_self(c->pid, 0);
 	if (is_object(n)) { /* what a magic link leads to: its checks are its own */
 		if ((rc = new_file(&f, 0)) < 0)
 			return rc;

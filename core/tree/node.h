@@ -130,14 +130,16 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent);
 /*
 ** object.c: what the magic links of ns/ and fd/ lead to (object nodes).
-** note_fd: caller just read fd link `fd`.  lookup_fd: a name in fd/ of
+** note_fd: caller just read fd link `fd` (own: a world's caller's own).  lookup_fd: a name in fd/ of
 ** task dir that is no number; lookup_ns: a name in a directory of task dir
 ** holding ns links [first, first + n) that is none of its entries.
 ** own_fds: in a world, the host pid of the caller whose own fd/ the task
 ** directory's is, else 0; lookup_own_fd: fd/N of that caller.  The rest
 ** serve object nodes (is_object).
 */
-void tree_object_note_fd(pl_pid caller, int fd);
+void tree_object_note_fd(pl_pid caller, int fd, int own);
+/* caller read the self link (through 1), or opened a file (0): see object.c */
+void tree_object_note_self(pl_pid caller, int through);
 int tree_object_lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir,
                           const char *name, struct pl_attr *out);
 int tree_object_lookup_ns(struct pl_tree *k, struct pl_caller *c, struct node dir,

@@ -32,9 +32,16 @@
 ** the kernel would let it (the pipe inode's mode bits), and relayed:
 ** reads and writes go through the daemon's own open of the pipe.
 **
-** In a world, a caller's own fd/ (that of the task it is to the world,
-** its self) lists its real open files from the host, so that /dev/stdout
-** is its own standard output, not the world's declared one.
+** In a world, a caller's own fd/ lists its real open files from the
+** host, so that /dev/stdout is its own standard output, not the world's
+** declared one.  Its own is the fd/ of the task it is to the world (its
+** self) when reached through the self link: the kernel reads that link
+** (READLINK) at every walk through it, and the names after it, which the
+** kernel caches for a world, do not reach the daemon; so each caller's
+** reading of self is remembered until it reads another link or opens a
+** file, for a second at most, and a lookup or listing in its self task's
+** fd/ meanwhile is its own.  Reached by number (/proc/1/fd), the task's
+** fd/ is the world's, as a tool listing every task (lsof) must see it.
 */
 #include "tree/node.h"
 
@@ -46,40 +53,89 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "record/scratch.h"
 
 /* ------------------------------------------------------------------------
-** the last fd link each caller read
+** what each caller's walk just went through: the last fd link it read
+** (and whether that was its own, in a world), and in a world whether it
+** came through self
 */
 
 #define MEMO_SLOTS 256
+#define SELF_WALK_NS 1000000000ll /* a walk through self takes microseconds */
 
-static struct {
+static struct memo {
 	pl_pid caller;
-	int fd;
+	int fd, fd_own;
+	int64_t self_at;           /* when it read self (CLOCK_MONOTONIC ns); 0: not */
 } memo[MEMO_SLOTS];
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void tree_object_note_fd(pl_pid caller, int fd)
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* The caller's slot, taken over from whoever held it; memo_lock held. */
+static struct memo *slot(pl_pid caller)
+{
+	struct memo *m = &memo[(unsigned)caller % MEMO_SLOTS];
+	if (m->caller != caller)
+		*m = (struct memo){ caller, -1, 0, 0 };
+	return m;
+}
+
+void tree_object_note_fd(pl_pid caller, int fd, int own)
 {
 	if (caller <= 0)
 		return;
 	pthread_mutex_lock(&memo_lock);
-	memo[(unsigned)caller % MEMO_SLOTS].caller = caller;
-	memo[(unsigned)caller % MEMO_SLOTS].fd = fd;
+	struct memo *m = slot(caller);
+	m->fd = fd;
+	m->fd_own = own;
+	m->self_at = 0; /* a link other than self: the walk is elsewhere */
 	pthread_mutex_unlock(&memo_lock);
 }
 
-static int memo_fd(pl_pid caller)
+void tree_object_note_self(pl_pid caller, int through)
+{
+	if (caller <= 0)
+		return;
+	pthread_mutex_lock(&memo_lock);
+	struct memo *m = &memo[(unsigned)caller % MEMO_SLOTS];
+	if (through)
+		slot(caller)->self_at = now_ns();
+	else if (m->caller == caller)
+		m->self_at = 0;
+	pthread_mutex_unlock(&memo_lock);
+}
+
+static int memo_fd(pl_pid caller, int *own)
 {
 	int fd = -1;
+	*own = 0;
 	pthread_mutex_lock(&memo_lock);
-	if (caller > 0 && memo[(unsigned)caller % MEMO_SLOTS].caller == caller)
+	if (caller > 0 && memo[(unsigned)caller % MEMO_SLOTS].caller == caller) {
 		fd = memo[(unsigned)caller % MEMO_SLOTS].fd;
+		*own = memo[(unsigned)caller % MEMO_SLOTS].fd_own;
+	}
 	pthread_mutex_unlock(&memo_lock);
 	return fd;
+}
+
+static int came_through_self(pl_pid caller)
+{
+	int64_t at = 0;
+	pthread_mutex_lock(&memo_lock);
+	if (caller > 0 && memo[(unsigned)caller % MEMO_SLOTS].caller == caller)
+		at = memo[(unsigned)caller % MEMO_SLOTS].self_at;
+	pthread_mutex_unlock(&memo_lock);
+	return at && now_ns() - at < SELF_WALK_NS;
 }
 
 /* ------------------------------------------------------------------------
@@ -188,14 +244,16 @@ static pl_pid pid_of(struct node dir)
 }
 
 /*
-** In a world, the host pid of the caller whose own fd/ the task directory
-** `dir` is (the world task it is: its self), else 0.  Such a directory
-** holds the caller's real open files.
+** In a world, the host pid of the caller when the fd/ of task directory
+** `dir` is its own (the world task it is, reached through self in this
+** walk), else 0: that fd/ holds the caller's real open files.  Reached by
+** its number (/proc/1/fd), the task's fd/ is the world's.
 */
 pl_pid tree_object_own_fds(struct pl_tree *k, struct pl_caller *c, struct node dir)
 {
 	pl_pid me, me_tid;
-	if (!k->host || tree_caller_in_tree(k, c, &me, &me_tid) < 0 || me != dir.tgid)
+	if (!k->host || !came_through_self(c->pid) || tree_caller_in_tree(k, c, &me, &me_tid) < 0 ||
+	    me != dir.tgid)
 		return 0;
 	return c->tgid > 0 ? c->tgid : 0;
 }
@@ -245,8 +303,12 @@ int tree_object_lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node di
 {
 	if (!pl_link_names_object(name))
 		return -ENOENT;
-	pl_pid host_pid = tree_object_own_fds(k, c, dir);
-	int own = host_pid || own_task(k, c, dir);
+	/* in a world, its own when the link it just read was its own */
+	int fd_own, fd = memo_fd(c->pid, &fd_own);
+	pl_pid me, me_tid;
+	pl_pid host_pid = k->host && fd_own && tree_caller_in_tree(k, c, &me, &me_tid) == 0 &&
+	                  me == dir.tgid ? c->tgid : 0;
+	int own = host_pid || (!k->host && own_task(k, c, dir));
 	struct pl_source *src = host_pid ? k->host : k->src;
 	pl_pid tgid = host_pid ? host_pid : dir.tgid, tid = host_pid ? 0 : dir.tid;
 	/* the check readlink makes (a process passes it for its own) */
@@ -254,7 +316,6 @@ int tree_object_lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node di
 	if (!host_pid && (rc = pl_builtin_decide(src, c, tgid, tid, PL_G_FD_LINK, &permitted)) < 0)
 		return rc;
 	struct pl_object obj;
-	int fd = memo_fd(c->pid);
 	rc = fd >= 0 ? stat_object(src, tgid, tid, -1, fd, name, &obj) : -ENOENT;
 	if (rc == -ENOENT) { /* not the fd last read: the first that names it */
 		struct pl_task *t;
@@ -348,7 +409,7 @@ int tree_object_readlink(struct pl_tree *k, struct pl_caller *c, struct node n, 
 		return rc == -ESRCH ? -ENOENT : rc;
 	if (!f.target)
 		return -f.err;
-	tree_object_note_fd(c->pid, obj_arg(n));
+	tree_object_note_fd(c->pid, obj_arg(n), 1);
 	pl_buf_puts(out, f.target);
 	return pl_buf_status(out);
 }
