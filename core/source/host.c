@@ -357,6 +357,22 @@ static int host_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const ch
 	return 0;
 }
 
+/* fd/'s names alone: one listing, no link read (source.h). */
+static int host_list_fds(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *a,
+                         int32_t **out, size_t *n)
+{
+	char dir[64], fddir[80];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(fddir, sizeof fddir, "%s/fd", dir);
+	pl_pid *fds;
+	int rc = list_numeric(host(s), fddir, a, &fds, n, 1, 1);
+	if (rc < 0)
+		return rc;
+	_Static_assert(sizeof(pl_pid) == sizeof(int32_t), "fd numbers are listed as pids are");
+	*out = (int32_t *)fds;
+	return 0;
+}
+
 static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
 {
 	char fddir[80];
@@ -932,6 +948,7 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.load_fd = host_load_fd,
+	.list_fds = host_list_fds,
 	.stat_link = host_stat_link,
 	.read_mem = host_read_mem,
 	.pin = host_pin,

@@ -120,6 +120,11 @@ struct pl_source_ops {
 	                        const void *buf, size_t len);
 	int (*open_host_file)(struct pl_source *s, const struct pl_pin *p, const char *name,
 	                      int flags, pl_open_fn how, void *arg);
+	/* Optional: the numbers of the task's open fds, ascending (what its
+	** fd/ lists), without reading what each is: 0, -ESRCH when the task
+	** is gone.  NULL: PL_F_FDS is loaded instead. */
+	int (*list_fds)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *arena,
+	                int32_t **out, size_t *n);
 	/*
 	** Optional: what stat(2) following the task's link `link` ("fd/5",
 	** "ns/net"; tid 0: the group's) shows, while the link's target is
