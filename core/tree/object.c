@@ -289,7 +289,7 @@ static int own_link_attr(struct pl_tree *k, pl_pid host_pid, int fd, struct pl_a
 	out->uid = uid;
 	out->gid = gid;
 	out->size = 64;
-	out->cache = PL_CACHE_NONE;
+	out->cache = PL_CACHE_OBJECT; /* as fd/N's: never held open */
 	return 0;
 }
 

@@ -115,8 +115,11 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		}
 		pl_task_owner(t, mode & 07777, 0, &uid, &gid);
 		fill_attr(a, ino, mode, 1, uid, gid);
-		if (S_ISLNK(mode))
+		if (S_ISLNK(mode)) {
 			a->size = 64; /* as proc_fd_link's inodes report */
+			/* never held open: its attributes come anew with each walk */
+			a->cache = PL_CACHE_OBJECT;
+		}
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);

@@ -55,11 +55,11 @@ enum pl_cache {
 	PL_CACHE_ALL,    /* fixed until announced: the root and its static entries
 	                    (the mount's life), the tasks of a source that
 	                    announces its changes (pl_source.announces_changes) */
-	PL_CACHE_OBJECT, /* what a magic link leads to (object.c): its name is
-	                    asked for at every walk, as for PL_CACHE_NONE; the
-	                    object's attributes, which that lookup brings anew
-	                    each time, are kept a moment (a stat after the walk
-	                    needs no second round trip) */
+	PL_CACHE_OBJECT, /* fd/N, and what a magic link leads to (object.c):
+	                    its name is asked for at every walk, as for
+	                    PL_CACHE_NONE; its attributes, which that lookup
+	                    brings anew each time, are kept a moment (a stat
+	                    after the walk needs no second round trip) */
 };
 
 struct pl_attr {
