@@ -11,7 +11,8 @@
 ** is interrupted (a signal: EINTR, or the count a write had made).  A
 ** write to a pipe with no reader fails EPIPE and, as Linux's pipe_write
 ** does, sends the writing thread SIGPIPE.  A caller that opened the file
-** O_NONBLOCK is never made to wait: EAGAIN.
+** O_NONBLOCK is never made to wait: EAGAIN.  The thread starts with the
+** first wait (until then the daemon has one task fewer for lsof to list).
 */
 #include "pl_fuse.h"
 
@@ -45,7 +46,7 @@ static struct {
 	size_t n;
 	int wake;                  /* eventfd: a wait came or was interrupted */
 	pthread_t thread;
-	int running, stopping;
+	int enabled, running, stopping;
 } relay = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = -1 };
 
 static void poke(void)
@@ -215,6 +216,9 @@ static int queue(fuse_req_t req, int fd, int writing, char *data, size_t size, s
 		return -ENOMEM;
 	*w = (struct wait){ NULL, req, fd, writing, data, size, done, tgid, tid, 0 };
 	pthread_mutex_lock(&relay.lock);
+	if (relay.enabled && !relay.running && !relay.stopping &&
+	    pthread_create(&relay.thread, NULL, run, NULL) == 0)
+		relay.running = 1;
 	int full = !relay.running || relay.stopping || relay.n >= WAITING_MAX;
 	if (!full) {
 		w->next = relay.head;
@@ -278,25 +282,22 @@ int pl_relay_start(void)
 	relay.wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (relay.wake < 0)
 		return -1;
-	if (pthread_create(&relay.thread, NULL, run, NULL) != 0) {
-		close(relay.wake);
-		relay.wake = -1;
-		return -1;
-	}
-	relay.running = 1;
+	relay.enabled = 1;
 	return 0;
 }
 
 void pl_relay_stop(void)
 {
-	if (!relay.running)
+	if (!relay.enabled)
 		return;
 	pthread_mutex_lock(&relay.lock);
 	relay.stopping = 1;
+	int running = relay.running;
 	pthread_mutex_unlock(&relay.lock);
 	poke();
-	pthread_join(relay.thread, NULL);
-	relay.running = 0;
+	if (running)
+		pthread_join(relay.thread, NULL);
+	relay.running = relay.enabled = 0;
 	close(relay.wake);
 	relay.wake = -1;
 }
