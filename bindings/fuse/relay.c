@@ -28,13 +28,17 @@
 #include <unistd.h>
 
 #define WAITING_MAX 1024   /* waits at once, for all callers; past it: EAGAIN */
+#define WAITING_PER_UID 64 /* and for one caller uid: a waiting write holds its
+                              bytes (at most max_write, 1 MiB), a waiting read
+                              nothing until there is data */
 
 struct wait {
 	struct wait *next;
 	fuse_req_t req;
 	int fd;
 	int writing;
-	char *data;                /* a read's room, a write's bytes */
+	uint32_t uid;              /* the caller's, whose waits are counted */
+	char *data;                /* a write's bytes; a read's room once it can read */
 	size_t size, done;         /* what is asked; what a write has made */
 	pl_pid tgid, tid;          /* the writer, for SIGPIPE */
 	int interrupted;
@@ -114,6 +118,10 @@ static int retry(struct wait *w, short revents)
 		if (rc == 0 && w->done < w->size)
 			return 0;
 		reply_write(w->req, w->done, rc, w->tgid, w->tid);
+		return 1;
+	}
+	if (!w->data && !(w->data = malloc(w->size ? w->size : 1))) {
+		fuse_reply_err(w->req, ENOMEM);
 		return 1;
 	}
 	ssize_t n = read(w->fd, w->data, w->size);
@@ -207,6 +215,15 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* Waits of uid; relay.lock held. */
+static unsigned waits_of(uint32_t uid)
+{
+	unsigned n = 0;
+	for (const struct wait *w = relay.head; w; w = w->next)
+		n += w->uid == uid;
+	return n;
+}
+
 /* Queue a wait: 0, or -errno when it cannot wait (the caller answers). */
 static int queue(fuse_req_t req, int fd, int writing, char *data, size_t size, size_t done,
                  pl_pid tgid, pl_pid tid)
@@ -214,12 +231,14 @@ static int queue(fuse_req_t req, int fd, int writing, char *data, size_t size, s
 	struct wait *w = calloc(1, sizeof *w);
 	if (!w)
 		return -ENOMEM;
-	*w = (struct wait){ NULL, req, fd, writing, data, size, done, tgid, tid, 0 };
+	uint32_t uid = fuse_req_ctx(req)->uid;
+	*w = (struct wait){ NULL, req, fd, writing, uid, data, size, done, tgid, tid, 0 };
 	pthread_mutex_lock(&relay.lock);
 	if (relay.enabled && !relay.running && !relay.stopping &&
 	    pthread_create(&relay.thread, NULL, run, NULL) == 0)
 		relay.running = 1;
-	int full = !relay.running || relay.stopping || relay.n >= WAITING_MAX;
+	int full = !relay.running || relay.stopping || relay.n >= WAITING_MAX ||
+	           waits_of(uid) >= WAITING_PER_UID;
 	if (!full) {
 		w->next = relay.head;
 		relay.head = w;
@@ -239,23 +258,21 @@ static int queue(fuse_req_t req, int fd, int writing, char *data, size_t size, s
 void pl_relay_read(fuse_req_t req, struct pl_file *f, size_t size, int nonblock)
 {
 	int fd = pl_tree_relay_fd(f);
-	char *buf = malloc(size ? size : 1);
-	if (!buf)
+	struct pl_buf *b = pl_tree_reply_buffer(size); /* the worker's own */
+	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ssize_t n = read(fd, buf, size);
+	ssize_t n = read(fd, b->data, size);
 	if (n >= 0 || errno != EAGAIN || nonblock || pl_uring_thread()) {
 		if (n < 0)
 			fuse_reply_err(req, errno);
 		else
-			fuse_reply_buf(req, buf, (size_t)n);
-		free(buf);
+			fuse_reply_buf(req, b->data, (size_t)n);
+		pl_tree_request_done();
 		return;
 	}
-	int rc = queue(req, fd, 0, buf, size, 0, 0, 0);
-	if (rc < 0) {
-		free(buf);
+	int rc = queue(req, fd, 0, NULL, size, 0, 0, 0);
+	if (rc < 0)
 		fuse_reply_err(req, -rc);
-	}
 }
 
 void pl_relay_write(fuse_req_t req, struct pl_file *f, struct pl_caller *c, const char *buf,
