@@ -317,6 +317,41 @@ function TestHost.test_a_relayed_pipe_is_not_opened_again()
   lu.assertStrMatches(m.err, "cat: /proc/self/fd/3: No such file or directory\n")
 end
 
+-- Readers waiting on their own empty pipes through the mount hold no
+-- worker: with 40 of them waiting, another caller's read is answered at
+-- once; killed, they go (the daemon answers their interrupted reads).
+local WAITERS = [[
+import os, sys, threading
+mnt = sys.argv[1]
+fds = []
+for i in range(40):
+    r, w = os.pipe()
+    fds.append((os.open("%s/%d/fd/%d" % (mnt, os.getpid(), r), os.O_RDONLY), w))
+for fd, w in fds:
+    threading.Thread(target=os.read, args=(fd, 1), daemon=True).start()
+print("ready", flush=True)
+threading.Event().wait()
+]]
+
+function TestHost.test_waiting_readers_hold_no_worker()
+  local f = F()
+  fsx.write(f.work .. "/waiters.py", WAITERS)
+  local p = procs.spawn({ "python3", f.work .. "/waiters.py", f.m.dir },
+                        { stdout = f.work .. "/waiters.out", stderr = f.work .. "/waiters.err", name = "waiters" })
+  local ok, err = pcall(function()
+    p:wait_output("^ready")
+    sh.sleep(0.5)
+    local t = os.time()
+    for _ = 1, 20 do lu.assertNotNil(fsx.read(f.m:path(f.pid .. "/stat"))) end
+    lu.assertTrue(os.time() - t <= 2, "reads through the mount waited for the pipes' readers")
+  end)
+  p:reap()
+  if not ok then error(err, 0) end
+  f.m:check()
+  local r = through_mount(f.m, { "bash", "-c", "echo again | cat /dev/stdin" })
+  lu.assertEquals(r.out, "again\n")
+end
+
 local WORLD = [[
 local p = require "proclua"
 return p.world { self = 1, tasks = {
