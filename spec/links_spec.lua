@@ -423,6 +423,11 @@ function TestWorld.test_own_fds_through_self()
                          "readlink /proc/self/fd/0 /proc/1/fd/0 /proc/1/fd/1; " ..
                          "ls /proc/1/fd | tr '\\n' ' '; echo" }
   lu.assertEquals(out, "hi\nsame\n/dev/null\n/dev/null\n/dev/null\n0 1 2 \n")
+  -- its own links read through a handle on its fd/, then the self task's
+  -- by number
+  out = in_world { "bash", "-c", "python3 -c 'import os; d = os.open(\"/proc/self/fd\", os.O_RDONLY); " ..
+                   "print(os.readlink(\"1\", dir_fd=d)[:6], os.readlink(\"/proc/1/fd/1\"))' | cat" }
+  lu.assertEquals(out, "pipe:[ /dev/null\n")
 end
 
 suite.run()

@@ -138,8 +138,10 @@ int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, ui
 ** serve object nodes (is_object).
 */
 void tree_object_note_fd(pl_pid caller, int fd, int own);
-/* caller read the self link (through 1), or opened a file (0): see object.c */
+/* caller read the self link (through 1), or opened a file (0); looked
+** up a world's self task by its name: see object.c */
 void tree_object_note_self(pl_pid caller, int through);
+void tree_object_note_self_name(pl_pid caller);
 int tree_object_lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir,
                           const char *name, struct pl_attr *out);
 int tree_object_lookup_ns(struct pl_tree *k, struct pl_caller *c, struct node dir,

@@ -40,8 +40,11 @@
 ** kernel caches for a world, do not reach the daemon; so each caller's
 ** reading of self is remembered until it reads another link or opens a
 ** file, for a second at most, and a lookup or listing in its self task's
-** fd/ meanwhile is its own.  Reached by number (/proc/1/fd), the task's
-** fd/ is the world's, as a tool listing every task (lsof) must see it.
+** fd/ meanwhile is its own (and stays so while it reads its own links,
+** through a handle on that fd/, say).  The name of the self task in the
+** root is never cached, so that a walk to it by number (/proc/1/fd) is
+** seen and ends the memo: that way the task's fd/ is the world's, as a
+** tool listing every task (lsof) must see it.
 */
 #include "tree/node.h"
 
@@ -71,6 +74,7 @@ static struct memo {
 	pl_pid caller;
 	int fd, fd_own;
 	int64_t self_at;           /* when it read self (CLOCK_MONOTONIC ns); 0: not */
+	int self_fresh;            /* read self, its task's name not yet looked up */
 } memo[MEMO_SLOTS];
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -86,7 +90,7 @@ static struct memo *slot(pl_pid caller)
 {
 	struct memo *m = &memo[(unsigned)caller % MEMO_SLOTS];
 	if (m->caller != caller)
-		*m = (struct memo){ caller, -1, 0, 0 };
+		*m = (struct memo){ caller, -1, 0, 0, 0 };
 	return m;
 }
 
@@ -98,7 +102,10 @@ void tree_object_note_fd(pl_pid caller, int fd, int own)
 	struct memo *m = slot(caller);
 	m->fd = fd;
 	m->fd_own = own;
-	m->self_at = 0; /* a link other than self: the walk is elsewhere */
+	/* a link other than self: the walk is elsewhere, unless it is one of
+	** its own fd/ (read through a handle on that directory, say) */
+	m->self_at = own ? now_ns() : 0;
+	m->self_fresh = 0;
 	pthread_mutex_unlock(&memo_lock);
 }
 
@@ -108,10 +115,27 @@ void tree_object_note_self(pl_pid caller, int through)
 		return;
 	pthread_mutex_lock(&memo_lock);
 	struct memo *m = &memo[(unsigned)caller % MEMO_SLOTS];
-	if (through)
-		slot(caller)->self_at = now_ns();
-	else if (m->caller == caller)
+	if (through) {
+		m = slot(caller);
+		m->self_at = now_ns();
+		m->self_fresh = 1;
+	} else if (m->caller == caller) {
 		m->self_at = 0;
+	}
+	pthread_mutex_unlock(&memo_lock);
+}
+
+void tree_object_note_self_name(pl_pid caller)
+{
+	if (caller <= 0)
+		return;
+	pthread_mutex_lock(&memo_lock);
+	struct memo *m = &memo[(unsigned)caller % MEMO_SLOTS];
+	if (m->caller == caller) {
+		if (!m->self_fresh) /* by its number, not through self */
+			m->self_at = 0;
+		m->self_fresh = 0;
+	}
 	pthread_mutex_unlock(&memo_lock);
 }
 

@@ -383,6 +383,10 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out, NULL);
 			if (mine) /* the name means this task to this caller only */
 				out->cache = PL_CACHE_NONE;
+			if (k->host && pid == k->self_fallback) { /* a world's self (object.c) */
+				out->cache = PL_CACHE_NONE;
+				tree_object_note_self_name(c->pid);
+			}
 			return rc;
 		}
 		const struct pl_entry *e = entry_of(k, dir.slot);
