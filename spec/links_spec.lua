@@ -280,6 +280,20 @@ function TestHost.test_nsenter_is_refused()
   lu.assertEquals(m.err, "nsenter: reassociate to namespace 'ns/uts' failed: Invalid argument\n")
 end
 
+-- Why the daemon relays a process's own pipes rather than hand them over:
+-- FUSE passthrough takes a regular file only (fs/fuse/passthrough.c since
+-- Linux 6.16), and a namespace, which it takes, would still be the FUSE
+-- file to setns.  (Should a kernel take pipes, this fails: look again.)
+function TestHost.test_passthrough_takes_no_pipe()
+  local f = F()
+  local dir = f.work .. "/backing"
+  assert(sh.ok("mkdir -p " .. sh.quote(dir)))
+  local r = sh.run({ "unshare", "-m", "--propagation", "private", testenv.helper("backing"), dir },
+                   { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, "offered yes\npipe EINVAL\nsocket EINVAL\nnsfs OK\nregular OK\n")
+end
+
 -- A process's own pipes through the mount: read and written through the
 -- daemon, with the kernel's results.
 local OWN_PIPES = [[
