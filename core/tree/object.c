@@ -483,13 +483,17 @@ int tree_object_open(struct pl_tree *k, struct pl_caller *c, struct node n, int 
 		return rc;
 	if (!src->ops->open_host_file)
 		return -ENXIO;
-	if ((rc = pl_source_pin(src, tgid, tid, PL_PIN_TASK, &f->pin)) < 0)
+	/* the pin is the task's only while its fd is opened (it is the source's
+	** own, a world's host one: the handle keeps none) */
+	struct pl_pin pin;
+	if ((rc = pl_source_pin(src, tgid, tid, PL_PIN_TASK, &pin)) < 0)
 		return rc == -ESRCH ? -ENOENT : rc;
 	char name[32];
 	snprintf(name, sizeof name, "fd/%d", obj_arg(n));
-	int fd = src->ops->open_host_file(src, &f->pin, name,
+	int fd = src->ops->open_host_file(src, &pin, name,
 	                                  (flags & O_ACCMODE) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
 	                                  open_pipe, NULL);
+	pl_source_unpin(src, &pin);
 	if (fd < 0)
 		return fd == -ESRCH ? -ENOENT : fd;
 	struct stat st;
