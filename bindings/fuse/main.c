@@ -237,6 +237,9 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
 	if (pl_slowlane_start() != 0)
 		fprintf(stderr, "proclua: no copy-in threads; copy-ins are served by the workers\n");
+	if (pl_relay_start() != 0)
+		fprintf(stderr, "proclua: no relay thread; a process's own pipes opened through the "
+		        "mount do not wait (EAGAIN)\n");
 	/* a signal (SIGTERM, SIGINT) ends the loop as asked: success */
 	int ended = run_loop(se, &opt->fuse);
 	status = ended == 0 || ended == SIGTERM || ended == SIGINT || ended == SIGHUP ? 0 : 1;
@@ -244,6 +247,7 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	** may announce to goes. */
 	pl_uring_stop(uring);
 	pl_slowlane_stop();
+	pl_relay_stop();
 	pl_reloader_stop(reloader);
 	if (notifier)
 		stop_notifier(served, notifier);

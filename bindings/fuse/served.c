@@ -88,6 +88,7 @@ static struct pl_generation *load(struct pl_served *s, char *err, size_t errlen,
 		free(g);
 		return NULL;
 	}
+	int world = g->source != s->host;
 	/* A pid view: --view-root, or the layout's view = { root =, select = } */
 	pl_pid view_root;
 	int has_select, has_view = plua_view(g->lua, &view_root, &has_select);
@@ -114,6 +115,8 @@ static struct pl_generation *load(struct pl_served *s, char *err, size_t errlen,
 	};
 	if (g->source != s->host)
 		g->tree.self_fallback = outside_self(g->source);
+	if (world) /* a world's callers' own open files are real ones */
+		g->tree.host = s->host;
 	if (g->source->announces_changes) {
 		g->source->changed = s->changed;
 		g->source->changed_arg = s->changed_arg;

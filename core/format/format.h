@@ -27,6 +27,7 @@
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/machine.h"
+#include "record/object.h"
 #include "record/sysctl.h"
 #include "record/task.h"
 
@@ -166,6 +167,21 @@ int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
 /* fdinfo.c */
 int pl_fmt_fdinfo(const struct pl_fdinfo *fi, struct pl_buf *out);
 int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_fdinfo *fi);
+
+/*
+** object.c: a magic link's target that is no path but the name of the
+** object it leads to (record/object.h).  pl_link_names_object: whether a
+** target is such a name, which the kernel resolves, through FUSE, as a
+** relative path inside the link's own directory (a name with no '/', not
+** "." or "..").  pl_object_of_name: the object such a name declares, as
+** Linux's filesystems make it, for a world: "pipe:[N]" (a FIFO 0600, inode
+** N), "socket:[N]" (0777), a namespace "type:[N]" (a regular file 0444 of
+** root's), "anon_inode:..." (0600, no type; inode `anon_ino`); pipes and
+** sockets owned by uid/gid (their creator).  -ENOENT for anything else.
+*/
+int pl_link_names_object(const char *target);
+int pl_object_of_name(const char *name, uint64_t anon_ino, uint32_t uid, uint32_t gid,
+                      struct pl_object *out);
 
 /*
 ** cmdline.c: Linux's get_mm_cmdline and environ_read over a memory reader.

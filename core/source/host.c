@@ -355,6 +355,69 @@ static int host_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	return 0;
 }
 
+/*
+** A link's object (source.h): the link is read again and followed only
+** while it names `target`; and followed with AT_STATX_DONT_SYNC, so that
+** a link changed in between to a file of a network or FUSE filesystem
+** gives what its inode holds without the daemon waiting on that
+** filesystem's server.  (A pipe, socket, namespace or anonymous inode has
+** nothing to sync.)
+*/
+static int host_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+                          const char *target, struct pl_object *out)
+{
+	struct host_source *h = host(s);
+	char dir[64], path[128], now[256];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(path, sizeof path, "%s/%s", dir, link);
+	ssize_t n = readlinkat(h->root_fd, path, now, sizeof now);
+	if (n < 0) {
+		if (refused(errno))
+			return -errno;
+		return faccessat(h->root_fd, dir, F_OK, 0) < 0 ? -ESRCH : -ENOENT;
+	}
+	if ((size_t)n >= sizeof now)
+		return -ENOENT;
+	now[n] = '\0';
+	if (target ? strcmp(now, target) != 0 : !pl_link_names_object(now))
+		return -ENOENT;
+	struct statx stx;
+	if (statx(h->root_fd, path, AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &stx) < 0)
+		return refused(errno) ? -errno : -ENOENT;
+	memset(out, 0, sizeof *out);
+	out->ino = stx.stx_ino;
+	out->mode = stx.stx_mode;
+	out->nlink = stx.stx_nlink;
+	out->uid = stx.stx_uid;
+	out->gid = stx.stx_gid;
+	out->size = stx.stx_size;
+	out->blksize = stx.stx_blksize;
+	out->has_times = 1;
+	out->atime = stx.stx_atime.tv_sec;
+	out->atime_ns = stx.stx_atime.tv_nsec;
+	out->mtime = stx.stx_mtime.tv_sec;
+	out->mtime_ns = stx.stx_mtime.tv_nsec;
+	out->ctime = stx.stx_ctime.tv_sec;
+	out->ctime_ns = stx.stx_ctime.tv_nsec;
+	return 0;
+}
+
+/* fd/'s names alone: one listing, no link read (source.h). */
+static int host_list_fds(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *a,
+                         int32_t **out, size_t *n)
+{
+	char dir[64], fddir[80];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(fddir, sizeof fddir, "%s/fd", dir);
+	pl_pid *fds;
+	int rc = list_numeric(host(s), fddir, a, &fds, n, 1, 1);
+	if (rc < 0)
+		return rc;
+	_Static_assert(sizeof(pl_pid) == sizeof(int32_t), "fd numbers are listed as pids are");
+	*out = (int32_t *)fds;
+	return 0;
+}
+
 static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
 {
 	char fddir[80];
@@ -976,6 +1039,8 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.load_fd = host_load_fd,
+	.list_fds = host_list_fds,
+	.stat_link = host_stat_link,
 	.read_mem = host_read_mem,
 	.pin = host_pin,
 	.pin_check = host_pin_check,

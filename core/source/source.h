@@ -16,6 +16,7 @@
 
 #include "record/arena.h"
 #include "record/machine.h"
+#include "record/object.h"
 #include "record/sysctl.h"
 #include "record/task.h"
 #include "source/userns.h"
@@ -120,6 +121,22 @@ struct pl_source_ops {
 	                        const void *buf, size_t len);
 	int (*open_host_file)(struct pl_source *s, const struct pl_pin *p, const char *name,
 	                      int flags, pl_open_fn how, void *arg);
+	/* Optional: the numbers of the task's open fds, ascending (what its
+	** fd/ lists), without reading what each is: 0, -ESRCH when the task
+	** is gone.  NULL: PL_F_FDS is loaded instead. */
+	int (*list_fds)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *arena,
+	                int32_t **out, size_t *n);
+	/*
+	** Optional: what stat(2) following the task's link `link` ("fd/5",
+	** "ns/net"; tid 0: the group's) shows, while the link's target is
+	** still `target` (NULL: while it names an object, pl_link_names_object):
+	** 0; -ENOENT when the link is gone or names something else by now; the kernel's -errno when it refused the daemon; -ESRCH
+	** when the task is gone.  NULL (or -ENOSYS, from a view over such a
+	** source) for a source whose links lead nowhere real: a world, whose
+	** objects the tree makes from what the target names.
+	*/
+	int (*stat_link)(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+	                 const char *target, struct pl_object *out);
 	/* Optional: the pid this source shows for a host process (a view
 	** renumbers); NULL means the host pid itself, where it exists. */
 	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);

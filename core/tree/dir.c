@@ -65,6 +65,17 @@ static int add_pid(void *arg, pl_pid pid)
 	return pl->ls->err != 0;
 }
 
+/* fd/N or fdinfo/N: its entry. */
+static void add_fd(struct lister *ls, struct node n, int info, int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return;
+	char name[16];
+	snprintf(name, sizeof name, "%d", fd);
+	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (uint32_t)info;
+	add_ent(ls, make_ino(n.tgid, n.tid, slot), (uint64_t)fd + 3, info ? DT_REG : DT_LNK, name);
+}
+
 static int list_dir(struct pl_tree *k, struct pl_dir *d)
 {
 	struct node n = decode(d->ino);
@@ -102,19 +113,32 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		return ls.err;
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
+		if (d->own_fds) { /* a world's caller's own: its real files */
+			if ((rc = pl_builtin_load(k->host, d->own_fds, 0, PL_F_FDS, &t)) < 0)
+				return rc;
+			for (size_t i = 0; i < t->nfds; i++) {
+				int fd = t->fds[i].fd;
+				char name[16];
+				snprintf(name, sizeof name, "%d", fd);
+				if (fd < FD_MAX)
+					add_ent(&ls, make_obj_ino(d->own_fds, OBJ_OWN_LINK, fd), (uint64_t)fd + 3,
+					        DT_LNK, name);
+			}
+			return ls.err;
+		}
+		if (k->src->ops->list_fds) { /* the names alone, as the kernel lists them */
+			int32_t *fds;
+			size_t nfds;
+			if ((rc = k->src->ops->list_fds(k->src, n.tgid, n.tid, &d->arena, &fds, &nfds)) < 0)
+				return rc;
+			for (size_t i = 0; i < nfds; i++)
+				add_fd(&ls, n, e->kind == PL_K_FDINFODIR, fds[i]);
+			return ls.err;
+		}
 		if ((rc = load_task(k, n, PL_F_FDS, &t)) < 0)
 			return rc;
-		for (size_t i = 0; i < t->nfds; i++) {
-			int fd = t->fds[i].fd;
-			if (fd >= FD_MAX)
-				continue;
-			char name[16];
-			snprintf(name, sizeof name, "%d", fd);
-			int info = e->kind == PL_K_FDINFODIR;
-			uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (uint32_t)info;
-			add_ent(&ls, make_ino(n.tgid, n.tid, slot), (uint64_t)fd + 3,
-			        info ? DT_REG : DT_LNK, name);
-		}
+		for (size_t i = 0; i < t->nfds; i++)
+			add_fd(&ls, n, e->kind == PL_K_FDINFODIR, t->fds[i].fd);
 		return ls.err;
 	default:
 		return -ENOTDIR;
@@ -130,9 +154,10 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 		return rc;
 	if (!S_ISDIR(a.mode))
 		return -ENOTDIR;
-	if ((rc = pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
-		return rc;
 	struct node n = decode(ino);
+	pl_pid own_fds = tree_own_fd_dir(k, c, n);
+	if (!own_fds && (rc = pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
+		return rc;
 	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
 	if (e && e->kind == PL_K_FDINFODIR && (rc = tree_fdinfo_allowed(k, c, n)) < 0)
 		return rc;
@@ -141,6 +166,7 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 		return -ENOMEM;
 	d->ino = ino;
 	d->absent = absent;
+	d->own_fds = own_fds;
 	*out = d;
 	return 0;
 }

@@ -23,6 +23,8 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 		int rc = tree_caller_in_tree(k, c, &tgid, &tid);
 		if (rc < 0)
 			return rc;
+		if (k->host) /* a world: the walk goes on to the caller's own (object.c) */
+			tree_object_note_self(c->pid, 1);
 		if (gen == PL_G_SELF)
 			pl_buf_printf(out, "%d", (int)tgid);
 		else
@@ -35,6 +37,10 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_buf *out)
 {
 	struct node n = decode(ino);
+	if (k->host) /* a world: a link other than self ends a walk through it */
+		tree_object_note_self(c->pid, 0);
+	if (is_object(n))
+		return tree_object_readlink(k, c, n, out);
 	if (n.tgid && is_fd_slot(n.slot)) {
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
@@ -47,6 +53,9 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 			return rc;
 		if (!f.target) /* the kernel refused the daemon */
 			return -f.err;
+		/* the walk following it looks up what it names next (object.c) */
+		if (pl_link_names_object(f.target))
+			tree_object_note_fd(c->pid, fd_of(n.slot), 0);
 		pl_buf_puts(out, f.target);
 		return pl_buf_status(out);
 	}
@@ -213,6 +222,8 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
+	if (f->object)
+		return tree_object_write(f, buf, len);
 	if (!f->writable) /* no write method (opened for writing all the same) */
 		return -EINVAL;
 	struct node n = decode(f->ino);
@@ -257,9 +268,25 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
                 struct pl_file **out)
 {
 	struct node n = decode(ino);
+	struct pl_file *f;
+	int rc;
+	if (k->host) /* a world: a walk through self ends at an open (object.c) */
+		tree_object_note_self(c->pid, 0);
+	if (is_object(n)) { /* what a magic link leads to: its checks are its own */
+		if ((rc = new_file(&f, 0)) < 0)
+			return rc;
+		f->ino = ino;
+		f->uid = c->uid;
+		if ((rc = tree_object_open(k, c, n, flags, f)) < 0) {
+			pl_tree_release(k, f);
+			return rc;
+		}
+		*out = f;
+		return 0;
+	}
 	int acc = flags & O_ACCMODE;
 	int writing = acc != O_RDONLY;
-	int rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
+	rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
 	                                      : PL_MAY_READ | PL_MAY_WRITE);
 	if (rc < 0)
 		return rc;
@@ -276,7 +303,6 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
 	int takes_writes = (b && b->write && n.tgid) || (e && e->kind == PL_K_LUA && e->wref);
-	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
@@ -347,6 +373,10 @@ static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data)
 {
+	if (f->object) {
+		*data = buf;
+		return tree_object_read(f, buf, size);
+	}
 	if (f->is_mem) {
 		/* Linux's mem_rw: an unreadable first page is EIO, a later one
 		** ends the read short; a task without mm reads as empty. */
@@ -405,4 +435,15 @@ int pl_tree_read_copies_in(const struct pl_file *f)
 int pl_tree_write_copies_out(const struct pl_file *f)
 {
 	return f->is_mem && f->real_fd >= 0;
+}
+
+int pl_tree_ioctl(struct pl_tree *k, struct pl_file *f, unsigned cmd)
+{
+	(void)k;
+	return f->object ? tree_object_ioctl(f, cmd) : -ENOTTY;
+}
+
+int pl_tree_relay_fd(const struct pl_file *f)
+{
+	return f->object == PL_OBJECT_RELAY ? f->real_fd : -1;
 }
