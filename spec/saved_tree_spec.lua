@@ -228,7 +228,7 @@ function TestSavedTrees.test_the_report_names_files_and_lines()
   local root = fixture("linux-4.9")
   lu.assertStrContains(r.err, "proclua capture: " .. root .. "/2202/status:11: cannot parse \"Utrace:\\t0\" (absent from the world)\n")
   lu.assertStrContains(r.err, "proclua capture: " .. root .. "/2201: not saved: auxv, mem, smaps_rollup, mounts, "
-    .. "ns/pid_for_children, ns/time, ns/time_for_children (absent from the world)\n")
+    .. "ns/pid_for_children, ns/time, ns/time_for_children, net (absent from the world)\n")
   local old = f.runs["linux-2.6.32"].err
   lu.assertStrContains(old, "proclua capture: " .. fixture("linux-2.6.32") .. "/1300: not saved: ns, auxv, environ,")
   -- one line per directory, nothing else
