@@ -268,12 +268,11 @@ static int push_nets(lua_State *L, struct pl_source *src, int tasks, int n)
 		if (lua_getfield(L, -2, "ns") == LUA_TTABLE && lua_getfield(L, -1, "net") == LUA_TNUMBER)
 			ino = lua_tointeger(L, -1);
 		lua_settop(L, nets);
-		if (!ino || lua_geti(L, nets, ino) != LUA_TNIL) {
-			lua_pop(L, 1);
+		if (!ino) /* a zombie has no namespace */
 			continue;
-		}
+		int seen = lua_geti(L, nets, ino) != LUA_TNIL;
 		lua_pop(L, 1);
-		if (push_netns(L, src, pid)) {
+		if (!seen && push_netns(L, src, pid)) {
 			lua_seti(L, nets, ino);
 			any = 1;
 		}
