@@ -59,7 +59,7 @@ local LINKS = { "exe", "cwd", "root" }
 -- serve.  The kernel's listing of a task directory, less exactly these
 -- names, must be proclua's listing, in the same order.
 local NOT_SERVED = {}
-for name in ([[map_files net personality sched autogroup timens_offsets syscall
+for name in ([[map_files personality sched autogroup timens_offsets syscall
   numa_maps mountstats clear_refs pagemap attr stack schedstat latency cpuset
   cpu_resctrl_groups oom_adj loginuid sessionid make-it-fail fail-nth projid_map
   timers timerslack_ns patch_state stack_depth arch_status seccomp_cache
