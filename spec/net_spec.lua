@@ -59,6 +59,32 @@ local own_ns = suite.once(function()
   return spawn({ "unshare", "-n", "sleep", "600" }, "own-netns")
 end)
 
+-- Files of a world as world:format makes them, in a child interpreter:
+-- { ["net_tcp 80"] = bytes or "<message>" }.
+local function formats(world_path, wants)
+  local script = F().work .. "/fmt.lua"
+  local lines = {}
+  for _, w in ipairs(wants) do lines[#lines + 1] = ("{ %q, %d }"):format(w[1], w[2]) end
+  fsx.write(script, ([[
+local w = dofile(%q)
+for _, x in ipairs { %s } do
+  local out, err = w:format(x[1], x[2])
+  io.write("== ", x[1], " ", x[2], "\n", out or ("<" .. tostring(err) .. ">\n"))
+end
+]]):format(world_path, table.concat(lines, ", ")))
+  local r = sh.run(testenv.lua(script), { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  local out, pos = {}, 1
+  while true do
+    local s, e, name = r.out:find("== ([^\n]+)\n", pos)
+    if not s then break end
+    local nexts = r.out:find("\n== ", e, true)
+    out[name] = r.out:sub(e + 1, nexts or #r.out)
+    pos = nexts and nexts + 1 or #r.out + 1
+  end
+  return out
+end
+
 ------------------------------------------------------------------------------
 -- Host: bytes against the kernel's.
 
@@ -293,6 +319,24 @@ function TestHostNet.test_a_zombies_net()
   lu.assertStrContains(oe, "Invalid argument")
 end
 
+-- proclua capture records a task's namespace once, as the kernel's text:
+-- the captured world serves every file of a namespace of its own (which
+-- nothing else moves) as the kernel does.
+function TestHostNet.test_capture_records_the_namespace()
+  local p = own_ns()
+  local world = F().work .. "/captured.lua"
+  assert(sh.ok(sh.join { testenv.bin(), "capture", tostring(p.pid) } .. " > " .. sh.quote(world)))
+  local wants = {}
+  for _, f in ipairs(FILES) do wants[#wants + 1] = { "net_" .. f, p.pid } end
+  local got = formats(world, wants)
+  for _, f in ipairs(FILES) do
+    lu.assertEquals(got["net_" .. f .. " " .. p.pid], fsx.outcome(("/proc/%d/net/%s"):format(p.pid, f)), f)
+  end
+  local text = fsx.read(world)
+  local _, n = text:gsub("\n  %[%d+%] = {\n", "")
+  lu.assertEquals(n, 1, "one namespace")
+end
+
 ------------------------------------------------------------------------------
 -- A world: exact bytes.
 
@@ -337,32 +381,6 @@ local world_file = suite.once(function()
   fsx.write(path, WORLD)
   return path
 end)
-
--- Files of a world as world:format makes them, in a child interpreter:
--- { ["net_tcp 80"] = bytes or "<message>" }.
-local function formats(world_path, wants)
-  local script = F().work .. "/fmt.lua"
-  local lines = {}
-  for _, w in ipairs(wants) do lines[#lines + 1] = ("{ %q, %d }"):format(w[1], w[2]) end
-  fsx.write(script, ([[
-local w = dofile(%q)
-for _, x in ipairs { %s } do
-  local out, err = w:format(x[1], x[2])
-  io.write("== ", x[1], " ", x[2], "\n", out or ("<" .. tostring(err) .. ">\n"))
-end
-]]):format(world_path, table.concat(lines, ", ")))
-  local r = sh.run(testenv.lua(script), { timeout = 60 })
-  lu.assertEquals(r.code, 0, r.err)
-  local out, pos = {}, 1
-  while true do
-    local s, e, name = r.out:find("== ([^\n]+)\n", pos)
-    if not s then break end
-    local nexts = r.out:find("\n== ", e, true)
-    out[name] = r.out:sub(e + 1, nexts or #r.out)
-    pos = nexts and nexts + 1 or #r.out + 1
-  end
-  return out
-end
 
 local function pad(line, width) return line .. (" "):rep(width - #line) .. "\n" end
 local TCP_HEAD = pad("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", 149)
