@@ -38,79 +38,82 @@ static const struct inet_shape *shape(int f)
 	}
 }
 
-static void end_line(struct pl_buf *out, size_t start, const struct inet_shape *s)
-{
-	if (s->pad)
-		pl_net_pad(out, start, s->pad);
-	else
-		pl_buf_putc(out, '\n');
-}
-
 static void header(int f, const struct pl_net *net, struct pl_buf *out)
 {
 	(void)net;
 	const struct inet_shape *s = shape(f);
 	size_t start = out->len;
 	pl_buf_puts(out, s->header);
-	end_line(out, start, s);
+	if (s->pad)
+		pl_net_pad(out, start, s->pad);
+	else
+		pl_buf_putc(out, '\n');
 }
 
-static void put_addr(struct pl_buf *out, const uint32_t *a, uint16_t port, int v6)
+/* The longest line: tcp6's, with every number at its widest. */
+#define LINE_MAX 320
+
+static char *w_addr(char *p, const uint32_t *a, uint16_t port, int v6)
 {
 	for (int i = 0; i < (v6 ? 4 : 1); i++)
-		pl_net_put_hex(out, a[i], 8, 1);
-	pl_buf_putc(out, ':');
-	pl_net_put_hex(out, port, 4, 1);
+		p = w_hex(p, a[i], 8, 1);
+	*p++ = ':';
+	return w_hex(p, port, 4, 1);
 }
 
 static void record(int f, const void *rec, const struct pl_net_view *v, struct pl_buf *out)
 {
 	const struct inet_shape *s = shape(f);
 	const struct pl_inet_sock *k = rec;
-	size_t start = out->len;
-	put_u(out, k->sl, s->sl_width);
-	pl_buf_puts(out, ": ");
-	put_addr(out, k->local, k->lport, s->v6);
-	pl_buf_putc(out, ' ');
-	put_addr(out, k->remote, k->rport, s->v6);
-	pl_buf_putc(out, ' ');
-	pl_net_put_hex(out, k->state, 2, 1);
-	pl_buf_putc(out, ' ');
-	pl_net_put_hex(out, k->tx_queue, 8, 1);
-	pl_buf_putc(out, ':');
-	pl_net_put_hex(out, k->rx_queue, 8, 1);
-	pl_buf_putc(out, ' ');
-	pl_net_put_hex(out, k->timer, 2, 1);
-	pl_buf_putc(out, ':');
-	pl_net_put_hex(out, k->when, 8, 1);
-	pl_buf_putc(out, ' ');
-	pl_net_put_hex(out, k->retrnsmt, 8, 1);
-	pl_buf_putc(out, ' ');
-	put_u(out, pl_net_uid(k->uid, v), 5);
-	pl_buf_putc(out, ' ');
-	put_d(out, k->timeout, 8);
-	pl_buf_putc(out, ' ');
-	put_u(out, k->inode, 0);
-	pl_buf_putc(out, ' ');
-	put_d(out, k->refcnt, 0);
-	pl_buf_putc(out, ' ');
-	pl_net_put_ptr(out, k->sk, v);
+	char *start = pl_buf_reserve(out, LINE_MAX + s->pad);
+	if (!start)
+		return;
+	char *p = w_dec(start, k->sl, 0, s->sl_width);
+	*p++ = ':', *p++ = ' ';
+	p = w_addr(p, k->local, k->lport, s->v6);
+	*p++ = ' ';
+	p = w_addr(p, k->remote, k->rport, s->v6);
+	*p++ = ' ';
+	p = w_hex(p, k->state, 2, 1);
+	*p++ = ' ';
+	p = w_hex(p, k->tx_queue, 8, 1);
+	*p++ = ':';
+	p = w_hex(p, k->rx_queue, 8, 1);
+	*p++ = ' ';
+	p = w_hex(p, k->timer, 2, 1);
+	*p++ = ':';
+	p = w_hex(p, k->when, 8, 1);
+	*p++ = ' ';
+	p = w_hex(p, k->retrnsmt, 8, 1);
+	*p++ = ' ';
+	p = w_dec(p, pl_net_uid(k->uid, v), 0, 5);
+	*p++ = ' ';
+	p = w_i(p, k->timeout, 8);
+	*p++ = ' ';
+	p = w_dec(p, k->inode, 0, 0);
+	*p++ = ' ';
+	p = w_i(p, k->refcnt, 0);
+	*p++ = ' ';
+	p = w_hex(p, v->pointers ? k->sk : 0, 16, 0);
 	if (s->tcp && k->full) {
-		pl_buf_putc(out, ' ');
-		put_u(out, k->rto, 0);
-		pl_buf_putc(out, ' ');
-		put_u(out, k->ato, 0);
-		pl_buf_putc(out, ' ');
-		put_u(out, k->quick, 0);
-		pl_buf_putc(out, ' ');
-		put_u(out, k->cwnd, 0);
-		pl_buf_putc(out, ' ');
-		put_d(out, k->ssthresh, 0);
+		*p++ = ' ';
+		p = w_dec(p, k->rto, 0, 0);
+		*p++ = ' ';
+		p = w_dec(p, k->ato, 0, 0);
+		*p++ = ' ';
+		p = w_dec(p, k->quick, 0, 0);
+		*p++ = ' ';
+		p = w_dec(p, k->cwnd, 0, 0);
+		*p++ = ' ';
+		p = w_i(p, k->ssthresh, 0);
 	} else if (!s->tcp) {
-		pl_buf_putc(out, ' ');
-		put_u(out, k->drops, 0);
+		*p++ = ' ';
+		p = w_dec(p, k->drops, 0, 0);
 	}
-	end_line(out, start, s);
+	for (; p - start < s->pad; p++) /* seq_pad */
+		*p = ' ';
+	*p++ = '\n';
+	out->len += (size_t)(p - start);
 }
 
 static void scan_addr(struct cur *c, uint32_t *a, uint16_t *port, int v6)

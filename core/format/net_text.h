@@ -193,6 +193,43 @@ uint32_t pl_net_uid(uint32_t uid, const struct pl_net_view *v);
 /* %pi6: 32 lower-case hex digits. */
 void pl_net_put_in6(struct pl_buf *out, const uint8_t a[16]);
 
+/* The same, written in place at p (room reserved by the caller); each
+** returns the end.  The socket tables' lines are written this way: a
+** busy machine's tcp has hundreds of thousands. */
+static inline char *w_hex(char *p, uint64_t v, int digits, int upper)
+{
+	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	int n = 1;
+	for (uint64_t x = v >> 4; x; x >>= 4)
+		n++;
+	if (n < digits)
+		n = digits;
+	for (int i = n - 1; i >= 0; i--, v >>= 4)
+		p[i] = dig[v & 15];
+	return p + n;
+}
+
+static inline char *w_dec(char *p, uint64_t v, int neg, int width)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		digits[sizeof digits - 1 - n++] = '-';
+	for (; width > n; width--)
+		*p++ = ' ';
+	memcpy(p, digits + sizeof digits - n, (size_t)n);
+	return p + n;
+}
+
+static inline char *w_i(char *p, int64_t v, int width)
+{
+	return w_dec(p, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, width);
+}
+
 /* A string of the line into the arena (NULL: out of memory). */
 static inline const char *net_str(struct pl_net_parse *p, const char *s, size_t n)
 {
