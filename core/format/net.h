@@ -43,7 +43,8 @@ struct pl_net_parse {
 	unsigned line;             /* lines taken */
 	void *v;                   /* the list being built */
 	size_t n, cap;
-	/* across lines: snmp's names line, igmp's interface, unix's last path */
+	/* across lines: a line that waits for the next (snmp's names, igmp's
+	** interface: the parse may not end there), igmp's interface */
 	const char *section;
 	size_t nnames;
 	const char **names;

@@ -165,8 +165,10 @@ static int snmp6_parse(struct pl_net_parse *p, const char *line, const char *nl,
 	struct cur c = { line, tab };
 	size_t len;
 	const char *name = cur_word(&c, &len);
-	if (!c.p || !(x->name = net_str(p, name, len)))
-		return c.p ? -ENOMEM : -EINVAL;
+	if (!c.p)
+		return -EINVAL;
+	if (!(x->name = net_str(p, name, len)))
+		return -ENOMEM;
 	c.p = tab + 1;
 	c.end = nl;
 	return scan_value(&c, x) == 0 && c.p == nl ? 0 : -EINVAL;

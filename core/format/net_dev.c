@@ -51,8 +51,10 @@ static int dev_parse(struct pl_net_parse *p, const char *line, const char *nl, v
 	struct cur c = { line, colon };
 	size_t len;
 	const char *name = cur_word(&c, &len);
-	if (!c.p || c.p != colon || !(d->name = net_str(p, name, len)))
-		return c.p ? -ENOMEM : -EINVAL;
+	if (!c.p || c.p != colon)
+		return -EINVAL;
+	if (!(d->name = net_str(p, name, len)))
+		return -ENOMEM;
 	c.p = colon + 1;
 	c.end = nl;
 	for (int i = 0; i < PL_NETDEV_FIELDS; i++)

@@ -343,20 +343,24 @@ static void igmp_header(int f, const struct pl_net *net, struct pl_buf *out)
 	pl_buf_puts(out, "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n");
 }
 
+static void igmp_dev_line(const struct pl_igmp *g, struct pl_buf *out)
+{
+	put_d(out, g->ifindex, 0);
+	pl_buf_putc(out, '\t');
+	pl_net_put_str(out, g->dev, 10, 1);
+	pl_buf_puts(out, ": ");
+	put_d(out, g->count, 5);
+	pl_buf_putc(out, ' ');
+	pl_net_put_str(out, g->querier, 7, 0);
+	pl_buf_putc(out, '\n');
+}
+
 static void igmp_record(int f, const void *rec, const struct pl_net_view *v, struct pl_buf *out)
 {
 	(void)f, (void)v;
 	const struct pl_igmp *g = rec;
-	if (g->first) {
-		put_d(out, g->ifindex, 0);
-		pl_buf_putc(out, '\t');
-		pl_net_put_str(out, g->dev, 10, 1);
-		pl_buf_puts(out, ": ");
-		put_d(out, g->count, 5);
-		pl_buf_putc(out, ' ');
-		pl_net_put_str(out, g->querier, 7, 0);
-		pl_buf_putc(out, '\n');
-	}
+	if (g->first)
+		igmp_dev_line(g, out);
 	pl_buf_puts(out, "\t\t\t\t");
 	pl_net_put_hex(out, g->group, 8, 1);
 	pl_buf_putc(out, ' ');
@@ -374,7 +378,9 @@ static int igmp_parse(struct pl_net_parse *p, const char *line, const char *nl, 
 {
 	struct pl_igmp *g = rec;
 	struct cur c = { line, nl };
-	if (!cur_at(&c, '\t')) { /* an interface */
+	if (!cur_at(&c, '\t')) { /* an interface, printed before its first group */
+		if (p->section)
+			return -EINVAL;
 		struct pl_igmp *d = &p->dev;
 		memset(d, 0, sizeof *d);
 		d->ifindex = (int32_t)cur_i(&c);
@@ -391,8 +397,16 @@ static int igmp_parse(struct pl_net_parse *p, const char *line, const char *nl, 
 			return -EINVAL;
 		if (!(d->querier = net_str(p, q, len)))
 			return -ENOMEM;
+		/* the line is printed with the interface's first group: checked now */
+		pl_buf_reset(&p->check);
+		igmp_dev_line(d, &p->check);
+		if (pl_buf_status(&p->check) < 0)
+			return -ENOMEM;
+		if (p->check.len != (size_t)(nl - line) + 1 || memcmp(p->check.data, line, p->check.len))
+			return -EINVAL;
 		p->have_dev = 1;
 		d->first = 1;
+		p->section = d->dev; /* a group must follow */
 		return 1;
 	}
 	if (!p->have_dev)
@@ -413,6 +427,7 @@ static int igmp_parse(struct pl_net_parse *p, const char *line, const char *nl, 
 	if (!c.p || c.p != c.end)
 		return -EINVAL;
 	p->dev.first = 0;
+	p->section = NULL;
 	return 0;
 }
 
