@@ -299,6 +299,37 @@ function TestHostNet.test_modes_and_owners()
   lu.assertEquals(st(host_mount():path(p.pid .. "/net/tcp")), "444 0 0 regular empty file\n")
 end
 
+-- Writes: the seq_file ones refuse even root's open (EACCES), the
+-- single_open ones (snmp, netstat, sockstat...) open and refuse each write.
+function TestHostNet.test_writes_are_refused_as_the_kernel_refuses_them()
+  local script = F().work .. "/write.py"
+  fsx.write(script, [[
+import os, sys
+for path in sys.argv[1:]:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as e:
+        print("open", e.errno)
+        continue
+    try:
+        print("write", os.write(fd, b"1\n"))
+    except OSError as e:
+        print("write", e.errno)
+    os.close(fd)
+]])
+  local pid = sleeper().pid
+  local kernel, ours = { PYTHON, script }, { PYTHON, script }
+  for _, f in ipairs(FILES) do
+    kernel[#kernel + 1] = ("/proc/%d/net/%s"):format(pid, f)
+    ours[#ours + 1] = host_mount():path(("%d/net/%s"):format(pid, f))
+  end
+  local k, o = sh.run(kernel), sh.run(ours)
+  lu.assertEquals(k.code, 0, k.err)
+  lu.assertStrContains(k.out, "open 13\n")
+  lu.assertStrContains(k.out, "write 13\n")
+  lu.assertEquals(o.out, k.out)
+end
+
 -- A zombie has no namespace: its files are ENOENT, its net/ unlistable.
 function TestHostNet.test_a_zombies_net()
   local p = spawn({ PYTHON, "-c", "import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\n"

@@ -55,6 +55,12 @@ static const struct net_family *family(int f)
 	}
 }
 
+int pl_net_single(int f)
+{
+	return f == PL_NET_SNMP || f == PL_NET_SNMP6 || f == PL_NET_NETSTAT ||
+	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6;
+}
+
 int pl_net_names_ids(int f)
 {
 	const struct net_family *fam = family(f);

@@ -29,6 +29,12 @@ struct pl_net_view {
 /* File f of net as the reader `v` sees it (NULL: the top, pointers shown). */
 int pl_fmt_net(int f, const struct pl_net *net, const struct pl_net_view *v, struct pl_buf *out);
 
+/* Whether the kernel makes file f with single_open_net (snmp, snmp6,
+** netstat, sockstat, sockstat6): such a file opens for writing (root's
+** CAP_DAC_OVERRIDE) and refuses each write with EACCES, where the others
+** (seq_open_net) refuse the open itself, even root's. */
+int pl_net_single(int f);
+
 /* Which files print uids (from_kuid_munged of the opener's namespace)
 ** and kernel pointers (%pK). */
 int pl_net_names_ids(int f);
