@@ -19,6 +19,7 @@ local tid = { only = "tid" }     -- only in /proc/<pid>/task/<tid>/
 
 return p.layout {
   root = {                     -- in Linux's order (proc_root's entries, then self)
+    p.symlink("net", "self/net"),
     -- sys/: the settings programs read at start (core/record/sysctl.h says
     -- who reads which), in sysctl's order.  A layout may add any other
     -- setting that table names, e.g. kernel/yama/ptrace_scope where the
@@ -108,6 +109,34 @@ return p.layout {
       p.link("cgroup", "ns_cgroup"),
       p.link("time", "ns_time"),
       p.link("time_for_children", "ns_time_for_children"),
+    }),
+    -- net/: the task's network namespace, in Linux's order (by length,
+    -- then name); the directory is the task's, its files root's
+    p.dir("net", "0555", {
+      p.file("arp", "0444", "net_arp"),
+      p.file("dev", "0444", "net_dev"),
+      p.file("raw", "0444", "net_raw"),
+      p.file("tcp", "0444", "net_tcp"),
+      p.file("udp", "0444", "net_udp"),
+      p.file("igmp", "0444", "net_igmp"),
+      p.file("raw6", "0444", "net_raw6"),
+      p.file("snmp", "0444", "net_snmp"),
+      p.file("tcp6", "0444", "net_tcp6"),
+      p.file("udp6", "0444", "net_udp6"),
+      p.file("unix", "0444", "net_unix"),
+      p.file("route", "0444", "net_route"),
+      p.file("snmp6", "0444", "net_snmp6"),
+      p.file("packet", "0444", "net_packet"),
+      p.file("netlink", "0444", "net_netlink"),
+      p.file("netstat", "0444", "net_netstat"),
+      p.file("udplite", "0444", "net_udplite"),
+      p.file("if_inet6", "0444", "net_if_inet6"),
+      p.file("sockstat", "0444", "net_sockstat"),
+      p.file("udplite6", "0444", "net_udplite6"),
+      p.file("dev_mcast", "0444", "net_dev_mcast"),
+      p.file("protocols", "0444", "net_protocols"),
+      p.file("sockstat6", "0444", "net_sockstat6"),
+      p.file("ipv6_route", "0444", "net_ipv6_route"),
     }),
     p.file("environ", "0400", "environ"),
     p.file("auxv", "0400", "auxv"),

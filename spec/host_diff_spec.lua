@@ -62,7 +62,7 @@ local LINKS = { "exe", "cwd", "root" }
 -- serve.  The kernel's listing of a task directory, less exactly these
 -- names, must be proclua's listing, in the same order.
 local NOT_SERVED = {}
-for name in ([[map_files net timens_offsets numa_maps mountstats clear_refs pagemap
+for name in ([[map_files timens_offsets numa_maps mountstats clear_refs pagemap
   latency cpu_resctrl_groups make-it-fail fail-nth projid_map timers patch_state
   stack_depth arch_status seccomp_cache ksm_merging_pages ksm_stat]]):gmatch("%S+") do
   NOT_SERVED[name] = true

@@ -28,6 +28,7 @@
 #include "lualib.h"
 
 #include "format/format.h"
+#include "format/net.h"
 #include "capture.h"
 #include "plua.h"
 #include "plua_facts.h"
@@ -44,6 +45,10 @@ static const char serializer[] =
 	"  for k in pairs(v) do if type(k) == 'string' then keys[#keys + 1] = k end end\n"
 	"  table.sort(keys)\n"
 	"  for i = 1, #v do out[#out + 1] = ind .. '  ' .. ser(v[i], ind .. '  ') .. ',\\n' end\n"
+	"  local ints = {}\n"
+	"  for k in pairs(v) do if math.type(k) == 'integer' and (k < 1 or k > #v) then ints[#ints + 1] = k end end\n"
+	"  table.sort(ints)\n"
+	"  for _, k in ipairs(ints) do out[#out + 1] = ind .. '  [' .. k .. '] = ' .. ser(v[k], ind .. '  ') .. ',\\n' end\n"
 	"  for _, k in ipairs(keys) do out[#out + 1] = ind .. '  ' .. key(k) .. ' = ' .. ser(v[k], ind .. '  ') .. ',\\n' end\n"
 	"  return table.concat(out) .. ind .. '}'\n"
 	"end\n"
@@ -227,6 +232,65 @@ static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 	return 0;
 }
 
+/* One network namespace's files as the kernel's text, from a task in it. */
+static int push_netns(lua_State *L, struct pl_source *src, pl_pid pid)
+{
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_buf text = PL_BUF_INIT;
+	int files = 0;
+	lua_newtable(L);
+	for (int f = 0; f < PL_NET_COUNT && src->ops->load_net; f++) {
+		struct pl_net net;
+		memset(&net, 0, sizeof net);
+		pl_buf_reset(&text);
+		if (src->ops->load_net(src, pid, 0, f, &a, &net) < 0 ||
+		    pl_fmt_net(f, &net, NULL, &text) < 0)
+			continue;
+		lua_pushlstring(L, text.data ? text.data : "", text.len);
+		lua_setfield(L, -2, pl_net_names[f]);
+		if (!files++ && (net.uid || net.gid)) {
+			lua_pushinteger(L, net.uid);
+			lua_setfield(L, -2, "uid");
+			lua_pushinteger(L, net.gid);
+			lua_setfield(L, -2, "gid");
+		}
+		pl_arena_reset(&a);
+	}
+	pl_buf_free(&text);
+	pl_arena_free(&a);
+	if (!files)
+		lua_pop(L, 1);
+	return files;
+}
+
+/* net = { [ino] = { tcp = "...", ... } }: each network namespace of the
+** captured tasks, once, read through its first task. */
+static int push_nets(lua_State *L, struct pl_source *src, int tasks, int n)
+{
+	lua_newtable(L);
+	int nets = lua_gettop(L), any = 0;
+	for (int i = 1; i <= n; i++) {
+		lua_geti(L, tasks, i);
+		lua_getfield(L, -1, "pid");
+		pl_pid pid = (pl_pid)lua_tointeger(L, -1);
+		lua_Integer ino = 0;
+		if (lua_getfield(L, -2, "ns") == LUA_TTABLE && lua_getfield(L, -1, "net") == LUA_TNUMBER)
+			ino = lua_tointeger(L, -1);
+		lua_settop(L, nets);
+		if (!ino) /* a zombie has no namespace */
+			continue;
+		int seen = lua_geti(L, nets, ino) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (!seen && push_netns(L, src, pid)) {
+			lua_seti(L, nets, ino);
+			any = 1;
+		}
+	}
+	if (!any)
+		lua_pop(L, 1);
+	return any;
+}
+
 static const char usage_text[] =
 	"usage: proclua capture PID... > world.lua\n"
 	"       proclua capture --proc DIR [--fill] PID... > world.lua\n";
@@ -304,13 +368,25 @@ int plua_capture(int argc, char **argv)
 		}
 		lua_rawseti(L, tasks, ++n);
 	}
+	/* the tasks' network namespaces, each once (a saved tree has none) */
+	int has_net = src && push_nets(L, src, tasks, n);
+	if (has_net) {
+		lua_pushvalue(L, ser);
+		lua_insert(L, -2);
+		lua_pushliteral(L, "");
+		lua_call(L, 2, 1);
+	} else {
+		lua_pushliteral(L, "");
+	}
+	const char *net = lua_tostring(L, -1);
 	lua_pushvalue(L, ser);
 	lua_pushvalue(L, tasks);
 	lua_pushliteral(L, "");
 	lua_call(L, 2, 1);
 	lua_pushfstring(L, "-- captured by proclua %s from %s\nlocal p = require \"proclua\"\n"
-	                   "return p.world {\ntasks = %s,\n}\n",
-	                PROCLUA_VERSION, root ? root : "/proc", lua_tostring(L, -1));
+	                   "return p.world {\ntasks = %s,\n%s%s%s}\n",
+	                PROCLUA_VERSION, root ? root : "/proc", lua_tostring(L, -1),
+	                has_net ? "net = " : "", net, has_net ? ",\n" : "");
 	size_t len;
 	const char *world = lua_tolstring(L, -1, &len);
 	fwrite(world, 1, len, stdout);

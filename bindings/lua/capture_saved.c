@@ -212,6 +212,7 @@ static uint64_t expected(int tid_dir)
 		if (pl_builtin_absent_name(g, buf, sizeof buf))
 			all |= 1ull << g;
 	}
+	all |= 1ull << PL_G_NET_DIR;
 	if (tid_dir)
 		return all & ~(bit("task") | bit("coredump_filter"));
 	return all & ~bit("children");

@@ -34,6 +34,7 @@
 #define PL_CAP_SYS_NICE 23
 #define PL_CAP_SYS_RESOURCE 24
 #define PL_CAP_SETFCAP 31
+#define PL_CAP_SYSLOG 34
 #define PL_CAP_PERFMON 38
 
 enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };

@@ -27,6 +27,7 @@
 #include "record/buf.h"
 #include "format/format.h"
 #include "source/hostfd.h"
+#include "source/hostnet.h"
 #include "record/machine.h"
 #include "record/scratch.h"
 #include "record/sysctl.h"
@@ -1021,6 +1022,22 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 	return rc;
 }
 
+static int host_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                         struct pl_net *out)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_load(host(s)->root_fd, dir, f, a, out);
+}
+
+static int host_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                         uint32_t *gid)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_stat(host(s)->root_fd, dir, f, uid, gid);
+}
+
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
@@ -1050,6 +1067,8 @@ static const struct pl_source_ops host_ops = {
 	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
+	.load_net = host_load_net,
+	.stat_net = host_stat_net,
 	.destroy = host_destroy,
 };
 

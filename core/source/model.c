@@ -62,6 +62,12 @@ struct model_userns {
 	int setgroups_allowed;
 };
 
+/* A network namespace a world declared: its net/ files' records. */
+struct model_netns {
+	uint64_t ino;              /* 0: every namespace not declared by its inode */
+	struct pl_net net;
+};
+
 struct pl_model {
 	struct pl_source base;
 	struct model_task **tasks; /* sorted by tid once sealed */
@@ -72,6 +78,8 @@ struct pl_model {
 	size_t nspaces, spaces_cap;
 	struct model_userns *userns; /* written namespaces, few */
 	size_t nuserns;
+	struct model_netns *netns; /* declared network namespaces, few */
+	size_t nnetns;
 	struct pl_arena arena;
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
@@ -652,6 +660,74 @@ struct pl_machine *pl_model_machine(struct pl_model *m)
 	return &m->machine;
 }
 
+struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino)
+{
+	for (size_t i = 0; i < m->nnetns; i++)
+		if (m->netns[i].ino == ino)
+			return &m->netns[i].net;
+	struct model_netns *v = realloc(m->netns, (m->nnetns + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	m->netns = v;
+	memset(&v[m->nnetns], 0, sizeof v[m->nnetns]);
+	v[m->nnetns].ino = ino;
+	return &v[m->nnetns++].net;
+}
+
+/* The namespace task (tgid, tid) is in: declared by its inode, else the
+** world's other namespaces' record; NULL for a task without one (a
+** zombie) or a world that declares none. */
+static const struct pl_net *netns_of(const struct pl_model *m, pl_pid tgid, pl_pid tid, int *err)
+{
+	struct pl_task t;
+	if (!unpack_task(m, tgid, tid, &t)) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	*err = -ENOENT;
+	uint64_t ino = t.ns_ino[PL_NS_NET];
+	const struct pl_net *other = NULL;
+	for (size_t i = 0; ino && i < m->nnetns; i++) {
+		if (m->netns[i].ino == ino)
+			return &m->netns[i].net;
+		if (!m->netns[i].ino)
+			other = &m->netns[i].net;
+	}
+	return other;
+}
+
+static int model_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                          struct pl_net *out)
+{
+	(void)a; /* the world's records live as long as it does */
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && (net->have >> f & 1)) {
+		*out = *net;
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static int model_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                          uint32_t *gid)
+{
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && (net->have >> f & 1)) {
+		*uid = net->uid;
+		*gid = net->gid;
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static void model_destroy(struct pl_source *s)
 {
 	pl_model_free(model(s));
@@ -670,6 +746,8 @@ static const struct pl_source_ops model_ops = {
 	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,
 	.load_sysctl = model_load_sysctl,
+	.load_net = model_load_net,
+	.stat_net = model_stat_net,
 	.destroy = model_destroy,
 };
 
@@ -698,6 +776,7 @@ void pl_model_free(struct pl_model *m)
 		pl_aspace_free(&m->spaces[i].as);
 	free(m->spaces);
 	free(m->userns);
+	free(m->netns);
 	pl_arena_free(&m->arena);
 	pthread_rwlock_destroy(&m->lock);
 	free(m);

@@ -481,6 +481,30 @@ static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 	return rc;
 }
 
+static int view_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                         struct pl_net *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->load_net)
+		return -ENOENT;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->load_net(w->inner, rg, rt, f, a, out);
+}
+
+static int view_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                         uint32_t *gid)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->stat_net)
+		return -ENOENT;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->stat_net(w->inner, rg, rt, f, uid, gid);
+}
+
 static int view_map_host_pid(struct pl_source *s, pl_pid host, pl_pid *out)
 {
 	struct view *w = view_of(s);
@@ -538,6 +562,8 @@ static const struct pl_source_ops view_ops = {
 	.open_host_file = view_open_host_file,
 	.userns = view_userns,
 	.load_machine = view_load_machine,
+	.load_net = view_load_net,
+	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,
 	.destroy = view_destroy,
 };

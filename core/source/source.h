@@ -17,6 +17,7 @@
 #include "record/arena.h"
 #include "record/machine.h"
 #include "record/object.h"
+#include "record/net.h"
 #include "record/sysctl.h"
 #include "record/task.h"
 #include "source/userns.h"
@@ -149,6 +150,17 @@ struct pl_source_ops {
 	/* One sys/ setting (record/sysctl.h), or -ENOENT where the machine has
 	** none; NULL: none at all. */
 	int (*load_sysctl)(struct pl_source *s, int id, struct pl_arena *arena, struct pl_sysctl *out);
+	/*
+	** The network namespace of task tid of tgid (0: the group's view):
+	** load_net fills file f (PL_NET_*) of out, with the files' owner;
+	** stat_net says only whether the task has file f and its owner.
+	** -ENOENT where it has none (a zombie has no namespace; a kernel
+	** may lack a file), -ESRCH once the task is gone.  NULL: no net/.
+	*/
+	int (*load_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *arena,
+	                struct pl_net *out);
+	int (*stat_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+	                uint32_t *gid);
 	void (*destroy)(struct pl_source *s);
 };
 

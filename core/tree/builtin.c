@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/net.h"
 #include "record/scratch.h"
 #include "write/write.h"
 
@@ -315,6 +316,13 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 #define SYSCTL_(id, nm, type, n) \
 	[PL_G_SYSCTL_FIRST + PL_SYSCTL_##id] = { .name = nm, .mneed = PL_M_SYSCTL },
 
+/* A net/ file: its namespace's, fixed at open (seq_open_net pins the
+** namespace; the text is made whole for each reader), uids named as the
+** opener's namespace names them where it prints them. */
+#define NET_(f, nm, fl) \
+	[PL_G_NET_FIRST + PL_NET_##f] = { .name = "net_" nm, .flags = PL_B_AT_OPEN | (fl) }
+#define IDS PL_B_NAMES_IDS
+
 #define NONE PL_PTRACE_NONE
 #define READ PL_PTRACE_READ
 #define ATTACH PL_PTRACE_ATTACH
@@ -395,6 +403,15 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_CPU, "pressure_cpu", PL_M_PSI_CPU, g_psi_cpu),
 	MACHINE_(PL_G_PSI_MEMORY, "pressure_memory", PL_M_PSI_MEMORY, g_psi_memory),
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
+	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
+	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
+	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),
+	NET_(UNIX, "unix", 0), NET_(ROUTE, "route", 0), NET_(SNMP6, "snmp6", 0),
+	NET_(PACKET, "packet", IDS), NET_(NETLINK, "netlink", 0), NET_(NETSTAT, "netstat", 0),
+	NET_(UDPLITE, "udplite", IDS), NET_(IF_INET6, "if_inet6", 0),
+	NET_(SOCKSTAT, "sockstat", 0), NET_(UDPLITE6, "udplite6", IDS),
+	NET_(DEV_MCAST, "dev_mcast", 0), NET_(PROTOCOLS, "protocols", 0),
+	NET_(SOCKSTAT6, "sockstat6", 0), NET_(IPV6_ROUTE, "ipv6_route", 0),
 	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
@@ -422,13 +439,24 @@ int pl_builtin_lookup(const char *name, int want_link)
 static int task_entry(int g)
 {
 	const struct pl_builtin *b = &pl_builtins[g];
-	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF;
+	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF &&
+	       pl_builtin_net_file(g) < 0;
+}
+
+int pl_builtin_absent_bit(int gen)
+{
+	if (pl_builtin_net_file(gen) >= 0)
+		return PL_G_NET_DIR;
+	if (gen == PL_G_FD_LINK || gen == PL_G_FDINFO || gen == PL_G_TASK_DIR || gen == PL_G_NET_DIR)
+		return gen;
+	return gen > PL_G_NONE && gen < PL_G_TASK_DIR && task_entry(gen) ? gen : -1;
 }
 
 uint64_t pl_builtin_absent_bits(const char *name)
 {
 	static const struct { const char *name; int gen; } dirs[] = {
 		{ "fd", PL_G_FD_LINK }, { "fdinfo", PL_G_FDINFO }, { "task", PL_G_TASK_DIR },
+		{ "net", PL_G_NET_DIR },
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		if (strcmp(name, dirs[i].name) == 0)
@@ -455,6 +483,8 @@ const char *pl_builtin_absent_name(int g, char *buf, size_t len)
 		return "fdinfo";
 	if (g == PL_G_TASK_DIR)
 		return "task";
+	if (g == PL_G_NET_DIR)
+		return "net";
 	if (g <= PL_G_NONE || g >= PL_G_COUNT || !task_entry(g))
 		return NULL;
 	if (g >= PL_G_NS_FIRST && g < PL_G_NS_FIRST + PL_NS_COUNT) {
@@ -503,12 +533,33 @@ static int self_or_nice(struct pl_source *src, struct pl_caller *c, pl_pid tgid,
 	return pl_caller_ns_capable(c, &ns, PL_CAP_SYS_NICE) ? 0 : -EPERM;
 }
 
+/*
+** Whether c sees the kernel pointers (%pK) a net/ file prints where
+** kernel.kptr_restrict is 1 (lib/vsprintf.c restricted_pointer):
+** CAP_SYSLOG, with its effective ids its real ones (the request's fsuid
+** and fsgid stand for those).
+*/
+static int sees_kernel_pointers(struct pl_caller *c)
+{
+	if (c->have & PL_CALLER_ROOT)
+		return 1;
+	return pl_caller_load(c) == 0 && c->euid == c->uid && c->egid == c->gid &&
+	       pl_caller_capable(c, PL_CAP_SYSLOG);
+}
+
 /* A caller holding CAP_SYS_PTRACE passes every ptrace check, so the task's
-** creds are loaded only when the answer depends on them. */
+** creds are loaded only when the answer depends on them.  A net/ file asks
+** nothing of the reader but, for its pointers, `permitted` says whether it
+** sees them. */
 int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
                       int gen, int *permitted)
 {
 	const struct pl_builtin *b = &pl_builtins[gen];
+	int net = pl_builtin_net_file(gen);
+	if (net >= 0) {
+		*permitted = !pl_net_shows_pointers(net) || sees_kernel_pointers(c);
+		return 0;
+	}
 	int mm_rule = b->flags & (PL_B_MM_ESRCH | PL_B_MM_SKIP);
 	int ptrace = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
 	*permitted = 1;
@@ -564,6 +615,27 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, str
 	return b->fmt(&g, out);
 }
 
+/* A net/ file of the task's namespace; pointers hidden from a reader not
+** `permitted` where kptr_restrict is 1 (at 2 the kernel hid them from the
+** daemon too). */
+static int format_net(struct pl_source *src, pl_pid tgid, pl_pid tid, int f, int permitted,
+                      const struct pl_idview *ids, struct pl_buf *out)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	if (!src->ops->load_net)
+		return -ENOENT;
+	pl_arena_reset(&s->arena);
+	struct pl_net net;
+	memset(&net, 0, sizeof net);
+	int rc = src->ops->load_net(src, tgid, tid, f, &s->arena, &net);
+	if (rc < 0)
+		return rc;
+	struct pl_net_view v = { ids, permitted || net.kptr_restrict != 1 };
+	return pl_fmt_net(f, &net, &v, out);
+}
+
 /* ns links print the namespace's inode; the other links are the task's. */
 static int format_ns_link(const struct pl_task *t, int gen, struct pl_buf *out)
 {
@@ -592,6 +664,10 @@ int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen
 {
 	const struct pl_builtin *b = &pl_builtins[gen];
 	int rc;
+	if (pl_builtin_net_file(gen) >= 0) {
+		rc = format_net(src, tgid, tid, pl_builtin_net_file(gen), permitted, ids, out);
+		return rc < 0 ? rc : pl_buf_status(out);
+	}
 	if (b->mneed) {
 		rc = format_machine(src, b, out);
 		return rc < 0 ? rc : pl_buf_status(out);

@@ -13,6 +13,7 @@
 #include "access/access.h"
 #include "format/format.h"
 #include "record/buf.h"
+#include "record/net.h"
 #include "source/source.h"
 
 struct pl_write;
@@ -38,6 +39,9 @@ enum pl_gen_id {
 	PL_G_FD_LINK, PL_G_FDINFO,
 	/* not a generator: task/ itself, as a task's absent entry */
 	PL_G_TASK_DIR,
+	/* not a generator: net/ (its files, PL_G_NET_FIRST on, are one
+	** absent entry: a task has its namespace's files or none) */
+	PL_G_NET_DIR,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
@@ -45,21 +49,34 @@ enum pl_gen_id {
 	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
 	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
 	PL_G_PSI_MEMORY, PL_G_PSI_IO,
-	PL_G_SYSCTL_FIRST, /* + PL_SYSCTL_*: named by their sysctl names */
+	/* net/'s files (+ PL_NET_*, record/net.h): a task's, named "net_" and
+	** the file's name; they need the task's network namespace, not its
+	** facts, so they are no bits of its absent mask but PL_G_NET_DIR */
+	PL_G_NET_FIRST,
+	PL_G_SYSCTL_FIRST = PL_G_NET_FIRST + PL_NET_COUNT, /* + PL_SYSCTL_*: named by their sysctl names */
 	PL_G_COUNT = PL_G_SYSCTL_FIRST + PL_SYSCTL_COUNT
 };
-_Static_assert(PL_G_TASK_DIR < 64, "a task's absent entries are a 64-bit mask of per-task builtin ids");
+_Static_assert(PL_G_TASK_DIR < 64 && PL_G_NET_DIR < 64,
+               "a task's absent entries are a 64-bit mask of per-task builtin ids");
+
+/* A file of net/: which (PL_NET_*), or -1. */
+static inline int pl_builtin_net_file(int gen)
+{
+	return gen >= PL_G_NET_FIRST && gen < PL_G_NET_FIRST + PL_NET_COUNT ? gen - PL_G_NET_FIRST : -1;
+}
 
 /*
 ** A task's absent entries (pl_task.absent): bit g for builtin g, fd/ and
-** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR.  Names
-** as the task's directory has them: a file or link ("maps", "exe",
-** "ns/net", "attr/current"), "ns" (every ns link), "attr" (every attr/
-** file), "fd", "fdinfo", "task".  The bits of a name, 0 for none; the name
-** of bit g into buf, NULL for none.
+** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR, net/
+** and its files by PL_G_NET_DIR.  Names as the task's directory has them:
+** a file or link ("maps", "exe", "ns/net", "attr/current"), "ns" (every ns
+** link), "attr" (every attr/ file), "fd", "fdinfo", "task", "net".  The
+** bits of a name, 0 for none; the name of bit g into buf, NULL for none.
 */
 uint64_t pl_builtin_absent_bits(const char *name);
 const char *pl_builtin_absent_name(int g, char *buf, size_t len);
+/* The bit of a task's absent mask that builtin gen is missing by, or -1. */
+int pl_builtin_absent_bit(int gen);
 
 /* What a builtin's formatter is given. */
 struct pl_gen_ctx {

@@ -21,6 +21,8 @@ struct lister {
 	struct pl_dir *d;
 	size_t cap;
 	int err;
+	struct pl_tree *k;
+	unsigned nets, have_nets;  /* net/ files listed, and those the task has */
 };
 
 static void add_ent(struct lister *ls, uint64_t ino, uint64_t next_off, uint32_t type,
@@ -45,6 +47,16 @@ static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t f
 		const struct pl_entry *e = &l->entries[i];
 		if (tgid && (!pl_entry_visible(e, tid != 0) || tree_entry_absent(l, e, absent)))
 			continue;
+		/* a net/ file its namespace has not (a kernel without IPv6) */
+		int net = tgid && e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+		if (net >= 0) {
+			uint32_t uid, gid;
+			struct pl_source *src = ls->k->src;
+			ls->nets++;
+			if (!src->ops->stat_net || src->ops->stat_net(src, tgid, tid, net, &uid, &gid) < 0)
+				continue;
+			ls->have_nets++;
+		}
 		add_ent(ls, make_ino(tgid, tid, i + 2), i - first + 3, dtype(e), e->name);
 	}
 }
@@ -80,7 +92,7 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 {
 	struct node n = decode(d->ino);
 	const struct pl_layout *l = k->layout;
-	struct lister ls = { d, 0, 0 };
+	struct lister ls = { d, 0, 0, k, 0, 0 };
 	add_ent(&ls, d->ino, 1, DT_DIR, ".");
 	add_ent(&ls, n.tgid ? make_ino(n.tgid, 0, 0) : PL_ROOT_INO, 2, DT_DIR, "..");
 	if (n.tgid == 0 && n.slot == ROOT_SLOT) {
@@ -101,7 +113,9 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 	switch (e->kind) {
 	case PL_K_DIR:
 		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid, d->absent);
-		return ls.err;
+		/* net/ of a task without a network namespace (a zombie):
+		** proc_tgid_net_readdir's EINVAL */
+		return ls.err ? ls.err : ls.nets && !ls.have_nets ? -EINVAL : 0;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
 			return rc;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format/net.h"
 #include "record/scratch.h"
 #include "write/write.h"
 
@@ -224,8 +225,10 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 {
 	if (f->object)
 		return tree_object_write(f, buf, len);
-	if (!f->writable) /* no write method (opened for writing all the same) */
-		return -EINVAL;
+	if (!f->writable) { /* no write method (opened for writing all the same) */
+		int net = f->entry && f->entry->kind == PL_K_FILE ? pl_builtin_net_file(f->entry->gen) : -1;
+		return net >= 0 ? -EACCES : -EINVAL; /* a single_open_net file's answer */
+	}
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
 	if (e->kind == PL_K_LUA)
@@ -299,6 +302,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	/* seq_open_net refuses any opener for writing, root too */
+	int net = b ? pl_builtin_net_file(e->gen) : -1;
+	if (writing && net >= 0 && !pl_net_single(net))
+		return -EACCES;
 	/* Only files with a write method take writes, whatever a layout's mode;
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */

@@ -57,8 +57,10 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	if (!absent)
 		return 0;
 	switch (e->kind) {
-	case PL_K_FILE: case PL_K_LINK:
-		return e->gen <= PL_G_TASK_DIR && ((absent >> e->gen) & 1);
+	case PL_K_FILE: case PL_K_LINK: {
+		int bit = pl_builtin_absent_bit(e->gen);
+		return bit >= 0 && ((absent >> bit) & 1);
+	}
 	case PL_K_FDDIR:
 		return (absent >> PL_G_FD_LINK) & 1;
 	case PL_K_FDINFODIR:
@@ -127,7 +129,15 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	if (!e || e->scope != PL_SCOPE_TASK || tree_entry_absent(k->layout, e, t->absent))
 		return -ENOENT;
 	uint32_t type = type_bits(e);
-	pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
+	int net = e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+	if (net >= 0) { /* the namespace's file, owned by root of its user namespace */
+		rc = k->src->ops->stat_net ? k->src->ops->stat_net(k->src, n.tgid, n.tid, net, &uid, &gid)
+		                           : -ENOENT;
+		if (rc < 0)
+			return rc;
+	} else {
+		pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
+	}
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, uid, gid);
 	a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NAME;
 	return 0;
