@@ -144,6 +144,15 @@ static int is_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
 
+long pl_proc_numbuf_int(const char *buf, size_t len, int *res)
+{
+	char copy[PL_PROC_NUMBUF] = { 0 };
+	size_t count = len < sizeof copy - 1 ? len : sizeof copy - 1;
+	memcpy(copy, buf, count);
+	int rc = pl_kstrtoint(pl_strstrip(copy), 0, res);
+	return rc < 0 ? rc : (long)count;
+}
+
 char *pl_strstrip(char *s)
 {
 	size_t n = strlen(s);

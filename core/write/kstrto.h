@@ -21,5 +21,10 @@ int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigne
 /* strstrip: the string without leading and trailing whitespace (isspace
 ** as the kernel's ctype has it), trimmed in place. */
 char *pl_strstrip(char *s);
+/* What base.c's small number files take (oom_score_adj, oom_adj,
+** autogroup): the first PROC_NUMBUF - 1 bytes of a write, stripped, by
+** kstrtoint in any base.  The count of bytes taken, or -errno. */
+#define PL_PROC_NUMBUF 13
+long pl_proc_numbuf_int(const char *buf, size_t len, int *res);
 
 #endif

@@ -28,7 +28,6 @@
 #include "record/machine.h"
 #include "write/kstrto.h"
 
-#define PROC_NUMBUF 13
 #define OOM_SCORE_ADJ_MIN (-1000)
 #define OOM_SCORE_ADJ_MAX 1000
 #define PF_KTHREAD 0x00200000u
@@ -86,13 +85,10 @@ static ssize_t set_adj(void *arg, struct pl_task *t)
 
 ssize_t pl_write_oom_score_adj(const struct pl_write *w)
 {
-	char buf[PROC_NUMBUF] = { 0 };
-	size_t count = w->len < sizeof buf - 1 ? w->len : sizeof buf - 1;
-	memcpy(buf, w->buf, count);
 	int adj;
-	int rc = pl_kstrtoint(pl_strstrip(buf), 0, &adj);
-	if (rc < 0)
-		return rc;
+	long count = pl_proc_numbuf_int(w->buf, w->len, &adj);
+	if (count < 0)
+		return count;
 	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
 		return -EINVAL;
 	/* decided before the update: fn runs under the source's lock */
@@ -109,13 +105,10 @@ ssize_t pl_write_oom_score_adj(const struct pl_write *w)
 
 ssize_t pl_write_oom_adj(const struct pl_write *w)
 {
-	char buf[PROC_NUMBUF] = { 0 };
-	size_t count = w->len < sizeof buf - 1 ? w->len : sizeof buf - 1;
-	memcpy(buf, w->buf, count);
 	int adj;
-	int rc = pl_kstrtoint(pl_strstrip(buf), 0, &adj);
-	if (rc < 0)
-		return rc;
+	long count = pl_proc_numbuf_int(w->buf, w->len, &adj);
+	if (count < 0)
+		return count;
 	if ((adj < OOM_ADJUST_MIN || adj > OOM_ADJUST_MAX) && adj != OOM_DISABLE)
 		return -EINVAL;
 	/* the maximum stays attainable */

@@ -28,7 +28,6 @@
 #include "record/arena.h"
 #include "write/kstrto.h"
 
-#define PROC_NUMBUF 13
 #define DEFAULT_TIMER_SLACK_NS 50000
 #define SCHED_FIFO 1
 #define SCHED_RR 2
@@ -89,17 +88,14 @@ static ssize_t set_nice(void *arg, struct pl_task *t)
 
 ssize_t pl_write_autogroup(const struct pl_write *w)
 {
-	char buf[PROC_NUMBUF] = { 0 };
-	size_t count = w->len < sizeof buf - 1 ? w->len : sizeof buf - 1;
-	memcpy(buf, w->buf, count);
 	int nice;
-	int rc = pl_kstrtoint(pl_strstrip(buf), 0, &nice);
-	if (rc < 0)
-		return rc;
+	long count = pl_proc_numbuf_int(w->buf, w->len, &nice);
+	if (count < 0)
+		return count;
 	/* the task first (get_proc_task), then proc_sched_autogroup_set_nice */
 	struct pl_task *t = calloc(1, sizeof *t);
 	struct pl_arena a = PL_ARENA_INIT;
-	rc = t ? w->src->ops->load(w->src, w->tgid, w->tid, PL_F_AUTOGROUP, &a, t) : -ENOMEM;
+	int rc = t ? w->src->ops->load(w->src, w->tgid, w->tid, PL_F_AUTOGROUP, &a, t) : -ENOMEM;
 	struct nice_change c = { nice, t ? t->autogroup_id : 0 };
 	free(t);
 	pl_arena_free(&a);
