@@ -38,6 +38,11 @@ static const char *const cap_names[] = {
 };
 #define NCAPS (int)(sizeof cap_names / sizeof cap_names[0])
 
+int plua_cap_count(void)
+{
+	return NCAPS;
+}
+
 const char *plua_cap_name(int cap)
 {
 	return cap >= 0 && cap < NCAPS ? cap_names[cap] : NULL;

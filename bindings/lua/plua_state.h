@@ -133,7 +133,8 @@ void plua_state_run(struct plua_state *s, struct plua_call *c);
 
 /* caller.c: push the caller object of c (a copy); capability names. */
 void plua_push_caller(lua_State *L, const struct pl_caller *c);
-const char *plua_cap_name(int cap);
+const char *plua_cap_name(int cap);   /* "CAP_CHOWN" for 0; NULL past the last */
+int plua_cap_count(void);
 int plua_cap_number(const char *name);
 
 /* "FILE:LINE" where the function of served ref `ref` is defined ("?" if none). */

@@ -520,20 +520,6 @@ static void run_script(lua_State *L, const char *path)
 	lua_settop(L, base + 1);
 }
 
-/* The task a world shows its outside callers as: its `self` (served.c's
-** outside_self, for the same answer a mount gives). */
-static pl_pid outside_self(struct pl_source *src)
-{
-	struct pl_machine m;
-	struct pl_arena a = PL_ARENA_INIT;
-	memset(&m, 0, sizeof m);
-	pl_pid self = 0;
-	if (src->ops->load_machine(src, 0, &a, &m) == 0)
-		self = m.self_pid;
-	pl_arena_free(&a);
-	return self;
-}
-
 static void check_args(lua_State *L)
 {
 	lua_pushnil(L);
@@ -636,7 +622,7 @@ static int tree_new(lua_State *L)
 		.lua_read = plua_tree_lua_read,
 		.lua_write = plua_tree_lua_write,
 		.lua_ctx = t,
-		.self_fallback = m ? outside_self(src) : 0,
+		.self_fallback = m ? pl_source_self(src) : 0,
 	};
 	return 1;
 }

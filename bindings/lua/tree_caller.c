@@ -30,20 +30,9 @@
 #include "plua.h"
 #include "plua_facts.h"
 #include "plua_tree.h"
+#include "plua_state.h"
 
-/* capabilities(7), by number. */
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
-#define NCAPS (sizeof cap_names / sizeof cap_names[0])
+#define NCAPS ((size_t)plua_cap_count())
 #define ALL_CAPS ((UINT64_C(1) << NCAPS) - 1) /* a root process's CapEff */
 #define MAX_GROUPS 65536                       /* Linux's NGROUPS_MAX */
 
@@ -68,9 +57,9 @@ static uint64_t cap_named(lua_State *L, int arg, const char *name)
 	struct plua_near near;
 	plua_near_init(&near, name);
 	for (size_t i = 0; i < NCAPS; i++) {
-		if (strcmp(cap_names[i], name) == 0)
+		if (strcmp(plua_cap_name((int)i), name) == 0)
 			return UINT64_C(1) << i;
-		plua_near_try(&near, cap_names[i]);
+		plua_near_try(&near, plua_cap_name((int)i));
 	}
 	char hint[96];
 	luaL_argerror(L, arg, lua_pushfstring(L, "caller.caps: unknown capability '%s'%s", name,

@@ -184,6 +184,10 @@ struct pl_source {
 /* The ops above, with their defaults for a source that leaves them out. */
 int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out);
 int pl_source_pin_check(struct pl_source *s, const struct pl_pin *p);
+/* The task a world names as the one its outside callers (host processes)
+** are (its `self`, through a view over it if any); 0: none, and for the
+** host. */
+pl_pid pl_source_self(struct pl_source *s);
 ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
                               void *buf, size_t len);
 void pl_source_unpin(struct pl_source *s, struct pl_pin *p);
