@@ -1,6 +1,7 @@
 -- The machine-wide files of the top level beyond uptime, meminfo and stat:
 -- vmstat, swaps, partitions, diskstats, interrupts, softirqs, cgroups,
--- cmdline, pressure/ and the sys/ settings of the stock layout.
+-- cmdline, pressure/, locks, tty/drivers and the sys/ settings of the
+-- stock layout.
 --
 --   * Host: each file's bytes equal the kernel's.  Counters move between
 --     two reads (vmstat, interrupts, softirqs, diskstats, pressure,
@@ -11,8 +12,9 @@
 --     race does not.  kernel/random/uuid is a new UUID each read, on both.
 --     Every sys/ entry the layout lists exists on the host with its mode.
 --   * Tools over the host, in a private mount namespace (proclua-run):
---     vmstat, sysctl, cat /proc/swaps, psutil's swap_memory say what they
---     say on the kernel's /proc.
+--     vmstat, sysctl, cat /proc/swaps, psutil's swap_memory, lslocks (over
+--     a process holding flock, POSIX, OFD locks and one blocked on another)
+--     say what they say on the kernel's /proc.
 --   * A world: the defaults of a small idle machine, exactly, consistent
 --     with its meminfo, stat and disks; the keys that give each file; and
 --     vmstat, free -w, sysctl and psutil over it.
@@ -20,6 +22,7 @@ local lu = require "luaunit"
 local compare = require "compare"
 local fsx = require "fsx"
 local mnt = require "mnt"
+local procs = require "procs"
 local prun = require "prun"
 local sh = require "sh"
 local suite = require "suite"
@@ -152,6 +155,73 @@ return p.layout { root = { p.dir("sys", "0555", { p.dir("kernel", "0555", {
   lu.assertEquals(ours, kernel)
 end
 
+-- A process of this spec holding each kind of lock: flock on a, a POSIX
+-- write lock on bytes 5-14 of b, a POSIX read lock on all of c, an OFD
+-- lock on d; and another blocked on a's flock (a "->" line).  Their stdio
+-- is /dev/null, so every fd of theirs names a file that exists.
+local lock_holders = suite.once(function()
+  local dir = F().work .. "/locks"
+  assert(sh.ok("mkdir -p " .. sh.quote(dir)))
+  local holder = procs.spawn({ PYTHON, "-c", ([[
+import fcntl, struct, sys, time
+d = %q
+a = open(d + "/a", "w"); fcntl.flock(a, fcntl.LOCK_EX)
+b = open(d + "/b", "w"); fcntl.lockf(b, fcntl.LOCK_EX, 10, 5)
+c = open(d + "/c", "a+"); fcntl.lockf(c, fcntl.LOCK_SH)
+o = open(d + "/d", "a+"); fcntl.fcntl(o, 37, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
+print("ready", flush=True)
+time.sleep(600)
+]]):format(dir) }, { stdout = dir .. "/holder.out", name = "lock holder" })
+  suite.defer("end the lock holder", function() holder:reap() end)
+  holder:wait_output("ready", 30)
+  local waiter = procs.spawn({ PYTHON, "-c", ([[
+import fcntl
+fcntl.flock(open(%q + "/a", "w"), fcntl.LOCK_EX)
+]]):format(dir) }, { name = "lock waiter" })
+  suite.defer("end the lock waiter", function() waiter:reap() end)
+  procs.wait_for(function()
+    return (fsx.read("/proc/locks") or ""):find("%d+: %-> FLOCK  ADVISORY  WRITE " .. waiter.pid .. " ")
+  end, 30, "the waiter blocked on the flock")
+  return { holder = holder, waiter = waiter }
+end)
+
+-- locks moves with every process on the machine that locks a file: read
+-- the kernel, ours, the kernel again; ours must be one of the two.
+function TestHostMachine.test_locks_are_the_kernels()
+  local h = lock_holders()
+  local k1, ours
+  for attempt = 1, 20 do
+    if attempt > 1 then sh.sleep(0.05) end
+    k1 = fsx.outcome("/proc/locks")
+    ours = fsx.outcome(host_mount():path("locks"))
+    local k2 = fsx.outcome("/proc/locks")
+    if ours == k1 or ours == k2 then
+      -- each kind was there to be compared
+      for _, want in ipairs { "FLOCK  ADVISORY  WRITE " .. h.holder.pid .. " ",
+                              "-> FLOCK  ADVISORY  WRITE " .. h.waiter.pid .. " ",
+                              "POSIX  ADVISORY  WRITE " .. h.holder.pid .. " ",
+                              "POSIX  ADVISORY  READ " .. h.holder.pid .. " ",
+                              "OFDLCK ADVISORY  WRITE -1 " } do
+        lu.assertStrContains(ours, want)
+      end
+      lu.assertStrContains(ours, " 5 14\n")
+      return
+    end
+  end
+  lu.fail("locks: " .. compare.describe(k1, ours))
+end
+
+function TestHostMachine.test_tty_drivers_are_the_kernels()
+  assert_as_kernel("tty/drivers", 3)
+end
+
+function TestHostMachine.test_modes_of_locks_and_tty_are_the_kernels()
+  for _, rel in ipairs { "locks", "tty", "tty/drivers" } do
+    lu.assertEquals(sh.run({ "stat", "-c", "%a %F", host_mount():path(rel) }).out,
+                    sh.run({ "stat", "-c", "%a %F", "/proc/" .. rel }).out, rel .. ": mode")
+  end
+end
+
 ------------------------------------------------------------------------------
 -- Tools over the host, in a private mount namespace, against the same tool
 -- on the kernel's /proc.
@@ -187,6 +257,18 @@ function TestHostTools.test_cat_swaps_and_psutil_swap_memory()
   local want, got = native(argv), prun.tool(F().rundir, {}, argv)
   lu.assertEquals(got.code, 0, got.err)
   lu.assertEquals(got.out, want.out)
+end
+
+-- lslocks names each lock's command and path (from the holder's fd/ and
+-- comm) as it does on the kernel's /proc; -p keeps to this spec's holders,
+-- the machine's other locks come and go.
+function TestHostTools.test_lslocks()
+  local h = lock_holders()
+  for _, pid in ipairs { h.holder.pid, h.waiter.pid } do
+    same_as_native { "lslocks", "-p", tostring(pid) }
+  end
+  local got = prun.tool(F().rundir, {}, { "lslocks", "-p", tostring(h.holder.pid) }).out
+  lu.assertStrContains(got, F().work .. "/locks/b\n")
 end
 
 -- vmstat's header, and a line of its numbers (they move: only the shape)
