@@ -72,7 +72,7 @@ static void read_dev(lua_State *L, int rec, int i, struct pl_file_lock *l)
 	lua_pop(L, 1);
 	if (t == LUA_TNIL)
 		return;
-	unsigned major, minor;
+	unsigned major = 0, minor = 0;
 	int n = -1;
 	if (!s || sscanf(s, "%x:%x%n", &major, &minor, &n) != 2 || s[n] || major > 0xfff ||
 	    minor > 0xfffff)
