@@ -212,6 +212,29 @@ function TestHostMachine.test_locks_are_the_kernels()
   lu.fail("locks: " .. compare.describe(k1, ours))
 end
 
+-- Through --view-root (a pid namespace of the holder's subtree), as Linux
+-- shows locks to a reader in such a namespace: the holder's are its own
+-- pid (1), the request blocked on them from outside shows 0, a lock of an
+-- owner outside is left out, OFD locks (-1) are everyone's.
+function TestHostMachine.test_locks_through_a_pid_view()
+  local h = lock_holders()
+  local m = mnt.start { args = { "--view-root=" .. h.holder.pid } }
+  local ours = fsx.read(m:path("locks"))
+  m:stop()
+  lu.assertStrContains(ours, ": FLOCK  ADVISORY  WRITE 1 ")
+  lu.assertStrContains(ours, ": -> FLOCK  ADVISORY  WRITE 0 ")
+  lu.assertStrContains(ours, ": POSIX  ADVISORY  WRITE 1 ")
+  lu.assertStrContains(ours, ": POSIX  ADVISORY  READ 1 ")
+  lu.assertStrContains(ours, ": OFDLCK ADVISORY  WRITE -1 ")
+  for line in ours:gmatch("[^\n]+") do
+    local depth, pid = line:match("^%d+: ( *%-?>? ?)%u+ +%S+ +%u+ (%-?%d+) ")
+    lu.assertNotNil(pid, line)
+    if depth == "" then
+      lu.assertTrue(pid == "1" or tonumber(pid) < 0, "a holder outside the view: " .. line)
+    end
+  end
+end
+
 function TestHostMachine.test_tty_drivers_are_the_kernels()
   assert_as_kernel("tty/drivers", 3)
 end
