@@ -108,6 +108,8 @@ static const struct file files[] = {
 	{ "pressure/memory", pl_parse_psi_memory, fmt_psi_memory },
 	{ "pressure/io", pl_parse_psi_io, fmt_psi_io },
 	{ "sys/ setting", parse_sysctl, fmt_sysctl },
+	{ "locks", pl_parse_locks, pl_fmt_locks },
+	{ "tty/drivers", pl_parse_tty_drivers, pl_fmt_tty_drivers },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

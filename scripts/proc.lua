@@ -69,7 +69,11 @@ return p.layout {
         p.file("swappiness", "0644", "vm.swappiness"),
       }),
     }),
+    p.dir("tty", "0555", {
+      p.file("drivers", "0444", "tty_drivers"),
+    }),
     p.file("stat", "0444", "system_stat"),
+    p.file("locks", "0444", "locks"),
     p.file("swaps", "0444", "swaps"),
     p.symlink("mounts", "self/mounts"),
     p.file("uptime", "0444", "uptime"),

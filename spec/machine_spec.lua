@@ -1,6 +1,7 @@
 -- The machine-wide files of the top level beyond uptime, meminfo and stat:
 -- vmstat, swaps, partitions, diskstats, interrupts, softirqs, cgroups,
--- cmdline, pressure/ and the sys/ settings of the stock layout.
+-- cmdline, pressure/, locks, tty/drivers and the sys/ settings of the
+-- stock layout.
 --
 --   * Host: each file's bytes equal the kernel's.  Counters move between
 --     two reads (vmstat, interrupts, softirqs, diskstats, pressure,
@@ -11,15 +12,18 @@
 --     race does not.  kernel/random/uuid is a new UUID each read, on both.
 --     Every sys/ entry the layout lists exists on the host with its mode.
 --   * Tools over the host, in a private mount namespace (proclua-run):
---     vmstat, sysctl, cat /proc/swaps, psutil's swap_memory say what they
---     say on the kernel's /proc.
+--     vmstat, sysctl, cat /proc/swaps, psutil's swap_memory, lslocks (over
+--     a process holding flock, POSIX, OFD locks and one blocked on another)
+--     say what they say on the kernel's /proc.
 --   * A world: the defaults of a small idle machine, exactly, consistent
 --     with its meminfo, stat and disks; the keys that give each file; and
---     vmstat, free -w, sysctl and psutil over it.
+--     vmstat, free -w, sysctl and psutil over it; lslocks over declared
+--     locks, ps naming ttys through tty/drivers (with none: "?").
 local lu = require "luaunit"
 local compare = require "compare"
 local fsx = require "fsx"
 local mnt = require "mnt"
+local procs = require "procs"
 local prun = require "prun"
 local sh = require "sh"
 local suite = require "suite"
@@ -152,6 +156,96 @@ return p.layout { root = { p.dir("sys", "0555", { p.dir("kernel", "0555", {
   lu.assertEquals(ours, kernel)
 end
 
+-- A process of this spec holding each kind of lock: flock on a, a POSIX
+-- write lock on bytes 5-14 of b, a POSIX read lock on all of c, an OFD
+-- lock on d; and another blocked on a's flock (a "->" line).  Their stdio
+-- is /dev/null, so every fd of theirs names a file that exists.
+local lock_holders = suite.once(function()
+  local dir = F().work .. "/locks"
+  assert(sh.ok("mkdir -p " .. sh.quote(dir)))
+  local holder = procs.spawn({ PYTHON, "-c", ([[
+import fcntl, struct, sys, time
+d = %q
+a = open(d + "/a", "w"); fcntl.flock(a, fcntl.LOCK_EX)
+b = open(d + "/b", "w"); fcntl.lockf(b, fcntl.LOCK_EX, 10, 5)
+c = open(d + "/c", "a+"); fcntl.lockf(c, fcntl.LOCK_SH)
+o = open(d + "/d", "a+"); fcntl.fcntl(o, 37, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
+print("ready", flush=True)
+time.sleep(600)
+]]):format(dir) }, { stdout = dir .. "/holder.out", name = "lock holder" })
+  suite.defer("end the lock holder", function() holder:reap() end)
+  holder:wait_output("ready", 30)
+  local waiter = procs.spawn({ PYTHON, "-c", ([[
+import fcntl
+fcntl.flock(open(%q + "/a", "w"), fcntl.LOCK_EX)
+]]):format(dir) }, { name = "lock waiter" })
+  suite.defer("end the lock waiter", function() waiter:reap() end)
+  procs.wait_for(function()
+    return (fsx.read("/proc/locks") or ""):find("%d+: %-> FLOCK  ADVISORY  WRITE " .. waiter.pid .. " ")
+  end, 30, "the waiter blocked on the flock")
+  return { holder = holder, waiter = waiter }
+end)
+
+-- locks moves with every process on the machine that locks a file: read
+-- the kernel, ours, the kernel again; ours must be one of the two.
+function TestHostMachine.test_locks_are_the_kernels()
+  local h = lock_holders()
+  local k1, ours
+  for attempt = 1, 20 do
+    if attempt > 1 then sh.sleep(0.05) end
+    k1 = fsx.outcome("/proc/locks")
+    ours = fsx.outcome(host_mount():path("locks"))
+    local k2 = fsx.outcome("/proc/locks")
+    if ours == k1 or ours == k2 then
+      -- each kind was there to be compared
+      for _, want in ipairs { "FLOCK  ADVISORY  WRITE " .. h.holder.pid .. " ",
+                              "-> FLOCK  ADVISORY  WRITE " .. h.waiter.pid .. " ",
+                              "POSIX  ADVISORY  WRITE " .. h.holder.pid .. " ",
+                              "POSIX  ADVISORY  READ " .. h.holder.pid .. " ",
+                              "OFDLCK ADVISORY  WRITE -1 " } do
+        lu.assertStrContains(ours, want)
+      end
+      lu.assertStrContains(ours, " 5 14\n")
+      return
+    end
+  end
+  lu.fail("locks: " .. compare.describe(k1, ours))
+end
+
+-- Through --view-root (a pid namespace of the holder's subtree), as Linux
+-- shows locks to a reader in such a namespace: the holder's are its own
+-- pid (1), the request blocked on them from outside shows 0, a lock of an
+-- owner outside is left out, OFD locks (-1) are everyone's.
+function TestHostMachine.test_locks_through_a_pid_view()
+  local h = lock_holders()
+  local m = mnt.start { args = { "--view-root=" .. h.holder.pid } }
+  local ours = fsx.read(m:path("locks"))
+  m:stop()
+  lu.assertStrContains(ours, ": FLOCK  ADVISORY  WRITE 1 ")
+  lu.assertStrContains(ours, ": -> FLOCK  ADVISORY  WRITE 0 ")
+  lu.assertStrContains(ours, ": POSIX  ADVISORY  WRITE 1 ")
+  lu.assertStrContains(ours, ": POSIX  ADVISORY  READ 1 ")
+  lu.assertStrContains(ours, ": OFDLCK ADVISORY  WRITE -1 ")
+  for line in ours:gmatch("[^\n]+") do
+    local depth, pid = line:match("^%d+: ( *%-?>? ?)%u+ +%S+ +%u+ (%-?%d+) ")
+    lu.assertNotNil(pid, line)
+    if depth == "" then
+      lu.assertTrue(pid == "1" or tonumber(pid) < 0, "a holder outside the view: " .. line)
+    end
+  end
+end
+
+function TestHostMachine.test_tty_drivers_are_the_kernels()
+  assert_as_kernel("tty/drivers", 3)
+end
+
+function TestHostMachine.test_modes_of_locks_and_tty_are_the_kernels()
+  for _, rel in ipairs { "locks", "tty", "tty/drivers" } do
+    lu.assertEquals(sh.run({ "stat", "-c", "%a %F", host_mount():path(rel) }).out,
+                    sh.run({ "stat", "-c", "%a %F", "/proc/" .. rel }).out, rel .. ": mode")
+  end
+end
+
 ------------------------------------------------------------------------------
 -- Tools over the host, in a private mount namespace, against the same tool
 -- on the kernel's /proc.
@@ -187,6 +281,18 @@ function TestHostTools.test_cat_swaps_and_psutil_swap_memory()
   local want, got = native(argv), prun.tool(F().rundir, {}, argv)
   lu.assertEquals(got.code, 0, got.err)
   lu.assertEquals(got.out, want.out)
+end
+
+-- lslocks names each lock's command and path (from the holder's fd/ and
+-- comm) as it does on the kernel's /proc; -p keeps to this spec's holders,
+-- the machine's other locks come and go.
+function TestHostTools.test_lslocks()
+  local h = lock_holders()
+  for _, pid in ipairs { h.holder.pid, h.waiter.pid } do
+    same_as_native { "lslocks", "-p", tostring(pid) }
+  end
+  local got = prun.tool(F().rundir, {}, { "lslocks", "-p", tostring(h.holder.pid) }).out
+  lu.assertStrContains(got, F().work .. "/locks/b\n")
 end
 
 -- vmstat's header, and a line of its numbers (they move: only the shape)
@@ -312,6 +418,76 @@ function TestWorldMachine.test_keys_give_each_file()
   lu.assertEquals(g.pressure_cpu, "<No such file or directory>\n")
 end
 
+-- locks: none by default; records made into the kernel's lines (holders
+-- numbered from 1, a waiter under its holder, the mode from the kind and
+-- whether a file is named, OFD locks pid -1); text kept as given.
+-- tty/drivers: a plain Debian VM's by default, records or text.
+local DEBIAN_TTY_DRIVERS = table.concat({
+  "/dev/tty             /dev/tty        5       0 system:/dev/tty",
+  "/dev/console         /dev/console    5       1 system:console",
+  "/dev/ptmx            /dev/ptmx       5       2 system",
+  "/dev/vc/0            /dev/vc/0       4       0 system:vtmaster",
+  "serial               /dev/ttyS       4 64-67 serial",
+  "pty_slave            /dev/pts      136 0-1048575 pty:slave",
+  "pty_master           /dev/ptm      128 0-1048575 pty:master",
+  "unknown              /dev/tty        4 1-63 console", "" }, "\n")
+
+function TestWorldMachine.test_locks_and_tty_drivers_defaults()
+  local f = formats("{}", { "locks", "tty_drivers" })
+  lu.assertEquals(f.locks, "")
+  lu.assertEquals(f.tty_drivers, DEBIAN_TTY_DRIVERS)
+end
+
+function TestWorldMachine.test_locks_and_tty_drivers_as_records()
+  local f = formats([[{
+    locks = {
+      { kind = "POSIX", mode = "ADVISORY", type = "WRITE", pid = 7, dev = "08:01", ino = 1234,
+        start = 0, ["end"] = "EOF" },
+      { kind = "POSIX", type = "READ", pid = 8, dev = "fe:00", ino = 99, start = 5, ["end"] = 14 },
+      { kind = "POSIX", type = "WRITE", pid = 9, dev = "fe:00", ino = 99, start = 5, depth = 1 },
+      { kind = "POSIX", type = "WRITE", pid = 10, dev = "fe:00", ino = 99, depth = 2 },
+      { kind = "FLOCK", type = "WRITE", pid = 11, dev = "00:2a", ino = 5, id = 7 },
+      { kind = "OFDLCK", type = "READ", dev = "08:01", ino = 6 },
+      { kind = "LEASE", type = "READ", pid = 12, dev = "08:01", ino = 8 },
+      { kind = "DELEG", mode = "BREAKER", type = "UNLCK", pid = 13 },
+      { kind = "POSIX", type = "WRITE", pid = -1 },
+    },
+    tty_drivers = {
+      { driver = "/dev/tty", name = "tty", major = 5, type = "system:/dev/tty" },
+      { driver = "serial", name = "ttyS", major = 4, minor = 64, minors = 32, type = "serial" },
+      { name = "tty", major = 4, minor = 1, minors = 63, type = "console" },
+      { driver = "a_driver_name_longer_than_20", name = "ttylonger9", major = 204, minor = 3,
+        type = "type:3.1" },
+    },
+  }]], { "locks", "tty_drivers" })
+  lu.assertEquals(f.locks, table.concat({
+    "1: POSIX  ADVISORY  WRITE 7 08:01:1234 0 EOF",
+    "2: POSIX  ADVISORY  READ 8 fe:00:99 5 14",
+    "2: -> POSIX  ADVISORY  WRITE 9 fe:00:99 5 EOF",
+    "2:  -> POSIX  ADVISORY  WRITE 10 fe:00:99 0 EOF",
+    "7: FLOCK  ADVISORY  WRITE 11 00:2a:5 0 EOF",
+    "8: OFDLCK ADVISORY  READ -1 08:01:6 0 EOF",
+    "9: LEASE  ACTIVE    READ 12 08:01:8 0 EOF",
+    "10: DELEG  BREAKER   UNLCK 13 <none>:0 0 EOF",
+    "11: POSIX  *NOINODE* WRITE -1 <none>:0 0 EOF", "" }, "\n"))
+  lu.assertEquals(f.tty_drivers, table.concat({
+    "/dev/tty             /dev/tty        5       0 system:/dev/tty",
+    "serial               /dev/ttyS       4 64-95 serial",
+    "unknown              /dev/tty        4 1-63 console",
+    "a_driver_name_longer_than_20 /dev/ttylonger9 204       3 type:3.1", "" }, "\n"))
+end
+
+function TestWorldMachine.test_locks_and_tty_drivers_as_text()
+  local locks = "3: FLOCK  ADVISORY  READ 20 fe:00:10952997 0 EOF\n"
+             .. "3: -> FLOCK  ADVISORY  WRITE 21 fe:00:10952997 0 EOF\n"
+             .. "5: OFDLCK *NOINODE* WRITE -1 <none>:0 100 199\n"
+  local f = formats(("{ locks = %q, tty_drivers = %q }"):format(locks, DEBIAN_TTY_DRIVERS:match("^[^\n]*\n")),
+                    { "locks", "tty_drivers" })
+  lu.assertEquals(f.locks, locks)
+  lu.assertEquals(f.tty_drivers, "/dev/tty             /dev/tty        5       0 system:/dev/tty\n")
+  lu.assertEquals(formats('{ tty_drivers = "" }', { "tty_drivers" }).tty_drivers, "")
+end
+
 -- A world's random uuid: new each read, version 4
 function TestWorldMachine.test_random_uuid_is_new_each_read()
   local f, all = formats("{}", { "kernel.random.uuid", "kernel.random.uuid" })
@@ -355,6 +531,49 @@ function TestWorldMachine.test_bad_values_are_refused()
   -- a bad number found while a default is being built leaves nothing behind (ASan)
   refused('{ ctxt = -1 }', "world machine: ctxt must be an integer from 0")
   refused('{ cgroups = "memory\\t1\\t1\\t1\\n" }', "world machine: cgroups is not text the kernel would print")
+  -- locks: the kernel's columns, a known kind with a mode it prints with,
+  -- a waiter under its holder, holders numbered upwards, never pid 0
+  refused('{ locks = "1: POSIX ADVISORY WRITE 7 08:01:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "1: FLOCK  ACTIVE    WRITE 7 08:01:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "1: OFDLCK ADVISORY  WRITE 7 08:01:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "1: POSIX  ADVISORY  WRITE 0 08:01:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "2: POSIX  ADVISORY  WRITE 7 08:01:1 0 EOF\\n1: POSIX  ADVISORY  WRITE 7 08:01:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "1: POSIX  ADVISORY  WRITE 7 08:01:1 9 3\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = "1: POSIX  ADVISORY  WRITE 7 8:1:1 0 EOF\\n" }',
+          "world machine: locks is not text the kernel would print")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE", pid = 7, depth = 1 } } }',
+          "world machine: locks[1] is no lock the kernel would show")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE", pid = 7 }, { kind = "POSIX", type = "WRITE", pid = 8, depth = 2 } } }',
+          "world machine: locks[2] is no lock the kernel would show")
+  refused('{ locks = { { kind = "posix", type = "WRITE", pid = 7 } } }',
+          "world machine: locks[1].kind must be one of POSIX, ACCESS...")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE" } } }', "world machine: locks[1] needs the owner's pid")
+  refused('{ locks = { { kind = "OFDLCK", type = "WRITE", pid = 7 } } }',
+          "world machine: locks[1].pid must be an integer from -1 to -1")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE", pid = 7, dev = "sda" } } }',
+          "world machine: locks[1].dev must be \"major:minor\" in hex")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE", pid = 7, start = 5, ["end"] = 4 } } }',
+          "world machine: locks[1].end must be an integer from 5 to")
+  refused('{ locks = { { kind = "POSIX", type = "WRITE", pid = 7, owner = 1 } } }',
+          "world machine: locks[1] has no field 'owner'")
+  refused('{ locks = 5 }', "world machine: locks must be a list of locks or the kernel's text")
+  -- tty/drivers: the kernel's columns and the types it names
+  refused('{ tty_drivers = "serial /dev/ttyS 4 64 serial\\n" }',
+          "world machine: tty_drivers is not text the kernel would print")
+  refused('{ tty_drivers = { { name = "ttyS", major = 4, type = "modem" } } }',
+          "world machine: tty_drivers[1] is no driver the kernel would show")
+  refused('{ tty_drivers = { { name = "tty S", major = 4, type = "serial" } } }',
+          "world machine: tty_drivers[1].name must be a word")
+  refused('{ tty_drivers = { { name = "ttyS", type = "serial" } } }',
+          "world machine: tty_drivers[1].major must be an integer from 0 to 4095")
+  refused('{ tty_drivers = { { name = "ttyS", major = 4, minor = 1048575, minors = 2, type = "serial" } } }',
+          "world machine: tty_drivers[1].minors must be an integer from 1 to 1")
 end
 
 TestWorldTools = {}
@@ -386,6 +605,61 @@ function TestWorldTools.test_sysctl_and_swaps()
     "kernel.cap_last_cap = 40\nvm.overcommit_memory = 0\nnet.core.somaxconn = 4096\n", "sysctl")
   prun.assert_text(in_world { "cat", "/proc/swaps" }, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n",
                    "cat /proc/swaps")
+end
+
+-- A world of its own for locks and ttys: tasks on pts/0, tty1, ttyS0 and
+-- the console, and locks held by two of them and one OFD lock.
+local function tty_world(path, drivers)
+  fsx.write(path, ([[
+local p = require "proclua"
+return p.world { tasks = { { pid = 1, comm = "init" },
+  { pid = 42, ppid = 1, comm = "bash", tty_nr = 34816, session = 42, pgrp = 42 },
+  { pid = 43, ppid = 1, comm = "getty", tty_nr = 1025, session = 43, pgrp = 43 },
+  { pid = 44, ppid = 1, comm = "serial", tty_nr = 1088, session = 44, pgrp = 44 },
+  { pid = 45, ppid = 1, comm = "ctl", tty_nr = 1281, session = 45, pgrp = 45 } },
+  machine = { tty_drivers = %s, locks = {
+    { kind = "POSIX", type = "WRITE", pid = 42, dev = "08:01", ino = 1234 },
+    { kind = "FLOCK", type = "READ", pid = 1, dev = "fe:00", ino = 99 },
+    { kind = "FLOCK", type = "WRITE", pid = 42, dev = "fe:00", ino = 99, depth = 1 },
+    { kind = "OFDLCK", type = "READ", dev = "08:01", ino = 7, start = 10, ["end"] = 19 } } } }
+]]):format(drivers))
+  return path
+end
+
+-- lslocks lists the declared locks with the world's commands (no fd of
+-- theirs names the files: no path), newest first as it lists the kernel's.
+function TestWorldTools.test_lslocks_shows_the_declared_locks()
+  local r = prun.tool(F().rundir, { "--world", tty_world(F().work .. "/ttyw.lua", "nil") }, { "lslocks" })
+  lu.assertEquals(r.code, 0, r.err)
+  prun.assert_text(r.out, table.concat({
+    "COMMAND         PID   TYPE SIZE MODE   M START END PATH",
+    "(undefined)      -1 OFDLCK      READ   0    10  19 ",
+    "bash             42  FLOCK      WRITE* 0     0   0 ",
+    "init              1  FLOCK      READ   0     0   0 ",
+    "bash             42  POSIX      WRITE  0     0   0 ", "" }, "\n"), "lslocks")
+end
+
+-- ps names a task's tty from tty_nr through /proc/tty/drivers (the name it
+-- builds must be the node in /dev with that number, as natively): the
+-- console (5:1) has no other way to a name, so with no drivers it is "?".
+function TestWorldTools.test_ps_names_ttys_through_tty_drivers()
+  local function node(path, hex, name)
+    return sh.run({ "stat", "-c", "%t:%T", path }).out == hex .. "\n" and name or "?"
+  end
+  local pts0, tty1 = node("/dev/pts/0", "88:0", "pts/0"), node("/dev/tty1", "4:1", "tty1")
+  local ttyS0, console = node("/dev/ttyS0", "4:40", "ttyS0"), node("/dev/console", "5:1", "console")
+  local function ps(world)
+    local r = prun.tool(F().rundir, { "--world", world }, { "ps", "-e", "-o", "pid,tty,comm" })
+    lu.assertEquals(r.code, 0, r.err)
+    return r.out
+  end
+  local function table_of(console_name)
+    return ("    PID TT       COMMAND\n      1 ?        init\n     42 %-8s bash\n     43 %-8s getty\n"
+            .. "     44 %-8s serial\n     45 %-8s ctl\n"):format(pts0, tty1, ttyS0, console_name)
+  end
+  prun.assert_text(ps(tty_world(F().work .. "/ttyw.lua", "nil")), table_of(console), "ps (Debian's drivers)")
+  prun.assert_text(ps(tty_world(F().work .. "/ttyw0.lua", '""')), table_of("?"), "ps (no drivers)")
+  lu.assertEquals(console, "console", "this host has no /dev/console 5:1: the spec proves less")
 end
 
 function TestWorldTools.test_psutil_swap_and_disks()

@@ -54,6 +54,10 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 /* world_devices.c: interrupts, softirqs, diskstats, partitions (before
 ** the stat and vmstat they feed). */
 void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, struct pl_machine *m);
+/* world_locks.c: machine.locks (records or text; none by default). */
+void plua_world_read_locks(struct world_build *wb, int idx, struct pl_machine *m);
+/* world_tty.c: machine.tty_drivers (records or text; a Debian VM's by default). */
+void plua_world_read_tty_drivers(struct world_build *wb, int idx, struct pl_machine *m);
 /* world_sysctl.c: machine.sysctl, over the defaults of a machine with
 ** total_kb of memory. */
 void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, struct pl_machine *m);

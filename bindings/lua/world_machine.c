@@ -20,7 +20,8 @@ static const char *const machine_keys[] = {
 	"cpus", "uptime", "idle", "loadavg", "running", "mem_total_kb", "mem_free_kb", "meminfo",
 	"stat", "ctxt", "btime", "processes", "cpuinfo", "filesystems", "osrelease", "ostype",
 	"hostname", "version", "pid_max", "last_pid", "vmstat", "swaps", "partitions", "diskstats",
-	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", NULL
+	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", "locks",
+	"tty_drivers", NULL
 };
 
 /* A key no field reads is a mistake (mem_total = ..., cpu = 4). */
@@ -505,5 +506,7 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	snprintf(buf, sizeof buf, "BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vda ro quiet", m->osrelease);
 	m->boot_cmdline = line_text(wb, idx, "cmdline", buf);
 	read_pressure(wb, idx, m);
+	plua_world_read_locks(wb, idx, m);
+	plua_world_read_tty_drivers(wb, idx, m);
 	plua_world_read_sysctl(wb, idx, total_kb, m);
 }

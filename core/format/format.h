@@ -242,6 +242,14 @@ int pl_parse_interrupts(const char *text, size_t len, struct pl_arena *a, struct
 int pl_fmt_softirqs(const struct pl_machine *m, struct pl_buf *out);
 int pl_parse_softirqs(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
 
+/* locks.c: PL_M_LOCKS */
+int pl_fmt_locks(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_locks(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* tty_drivers.c: PL_M_TTY_DRIVERS */
+int pl_fmt_tty_drivers(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_tty_drivers(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 /* cgroups.c: PL_M_CGROUPS */
 int pl_fmt_cgroups(const struct pl_machine *m, struct pl_buf *out);
 int pl_parse_cgroups(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);

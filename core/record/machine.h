@@ -35,6 +35,8 @@ enum {
 	PL_M_PSI_CPU     = 1u << 17,
 	PL_M_PSI_MEMORY  = 1u << 18,
 	PL_M_PSI_IO      = 1u << 19,
+	PL_M_LOCKS       = 1u << 20,
+	PL_M_TTY_DRIVERS = 1u << 21,
 };
 
 struct pl_meminfo_line {
@@ -109,6 +111,34 @@ struct pl_psi {
 	int has_full;
 };
 
+/* locks: one lock, or a request blocked on one (fs/locks.c) */
+enum { PL_LOCK_POSIX, PL_LOCK_ACCESS, PL_LOCK_OFDLCK, PL_LOCK_FLOCK, PL_LOCK_LEASE,
+       PL_LOCK_DELEG, PL_LOCK_UNKNOWN };
+enum { PL_LOCK_ADVISORY, PL_LOCK_NOINODE, PL_LOCK_ACTIVE, PL_LOCK_BREAKING, PL_LOCK_BREAKER,
+       PL_LOCK_MODE_UNKNOWN };
+enum { PL_LOCK_READ, PL_LOCK_WRITE, PL_LOCK_UNLCK };
+struct pl_file_lock {
+	int64_t id;                /* the holder's place in the kernel's list; its
+	                              waiters repeat it */
+	uint32_t depth;            /* 0: held; n: a request blocked n deep ("-> ") */
+	uint8_t kind, mode, type;  /* PL_LOCK_* */
+	int32_t pid;               /* as the reader's pid namespace sees the owner;
+	                              -1 for OFD locks */
+	int has_inode;             /* else "<none>:0" */
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	int64_t start, end;        /* end -1: to EOF; the POSIX kinds only */
+};
+
+/* tty/drivers: one range of device numbers of a tty driver */
+struct pl_tty_driver {
+	const char *driver;        /* driver_name, or "unknown" */
+	const char *name;          /* the device's name under /dev */
+	uint32_t major, minor, minor_last;
+	int ranged;                /* the driver has more than one minor: "first-last" */
+	const char *type;          /* "system:/dev/tty", "serial", "pty:slave", "type:N.M" */
+};
+
 struct pl_machine {
 	unsigned have;
 	/* PL_M_UPTIME: hundredths of a second */
@@ -176,6 +206,12 @@ struct pl_machine {
 	const char *boot_cmdline;
 	/* PL_M_PSI_*: absent where the kernel has no PSI (have says) */
 	struct pl_psi psi_cpu, psi_memory, psi_io;
+	/* PL_M_LOCKS, as the kernel lists them */
+	const struct pl_file_lock *locks;
+	size_t nlocks;
+	/* PL_M_TTY_DRIVERS */
+	const struct pl_tty_driver *tty_drivers;
+	size_t ntty_drivers;
 	/* the sys/ settings (sysctl.h) a world declares; the host reads each
 	** on its own */
 	struct pl_sysctl *sysctl;  /* PL_SYSCTL_COUNT, or NULL */

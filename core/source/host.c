@@ -991,6 +991,8 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_PSI_CPU, "pressure/cpu", pl_parse_psi_cpu },
 		{ PL_M_PSI_MEMORY, "pressure/memory", pl_parse_psi_memory },
 		{ PL_M_PSI_IO, "pressure/io", pl_parse_psi_io },
+		{ PL_M_LOCKS, "locks", pl_parse_locks },
+		{ PL_M_TTY_DRIVERS, "tty/drivers", pl_parse_tty_drivers },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;

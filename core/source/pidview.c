@@ -469,6 +469,39 @@ static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return w->inner->ops->userns(w->inner, rg, rt, out);
 }
 
+/*
+** locks as a reader in the view's pid namespace sees them (fs/locks.c
+** locks_translate_pid): a lock whose owner is outside is left out with the
+** requests blocked on it; a blocked request of an owner outside shows pid
+** 0; OFD locks (-1) and remote ones (below 1) print as they are.  The
+** kernel's numbering, gaps and all, stays.
+*/
+static int view_locks(struct view *w, struct pl_arena *a, struct pl_machine *m)
+{
+	if (!m->nlocks)
+		return 0;
+	int rc = refresh(w);
+	struct pl_file_lock *v = rc == 0 ? pl_arena_alloc(a, m->nlocks * sizeof *v) : NULL;
+	if (!v)
+		return rc < 0 ? rc : -ENOMEM;
+	size_t n = 0;
+	int hidden = 0;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < m->nlocks; i++) {
+		struct pl_file_lock l = m->locks[i];
+		if (l.pid > 0)
+			l.pid = to_virt_locked(w, l.pid);
+		if (!l.depth)
+			hidden = l.pid == 0;
+		if (!hidden)
+			v[n++] = l;
+	}
+	pthread_mutex_unlock(&w->lock);
+	m->locks = v;
+	m->nlocks = n;
+	return 0;
+}
+
 static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -478,6 +511,8 @@ static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 	if (m->last_pid)
 		m->last_pid = w->next_virt; /* the view's newest pid */
 	pthread_mutex_unlock(&w->lock);
+	if (rc == 0 && (want & PL_M_LOCKS))
+		rc = view_locks(w, a, m);
 	return rc;
 }
 

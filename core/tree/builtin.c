@@ -285,6 +285,8 @@ MACHINE_FMT(g_interrupts, pl_fmt_interrupts)
 MACHINE_FMT(g_softirqs, pl_fmt_softirqs)
 MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
 MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
+MACHINE_FMT(g_locks, pl_fmt_locks)
+MACHINE_FMT(g_tty_drivers, pl_fmt_tty_drivers)
 static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
 static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
 static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
@@ -403,6 +405,8 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_CPU, "pressure_cpu", PL_M_PSI_CPU, g_psi_cpu),
 	MACHINE_(PL_G_PSI_MEMORY, "pressure_memory", PL_M_PSI_MEMORY, g_psi_memory),
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
+	MACHINE_(PL_G_LOCKS, "locks", PL_M_LOCKS, g_locks),
+	MACHINE_(PL_G_TTY_DRIVERS, "tty_drivers", PL_M_TTY_DRIVERS, g_tty_drivers),
 	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
 	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
 	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),

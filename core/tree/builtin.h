@@ -48,7 +48,7 @@ enum pl_gen_id {
 	PL_G_VERSION, PL_G_FILESYSTEMS, PL_G_PID_MAX, PL_G_OSRELEASE, PL_G_OSTYPE,
 	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
 	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
-	PL_G_PSI_MEMORY, PL_G_PSI_IO,
+	PL_G_PSI_MEMORY, PL_G_PSI_IO, PL_G_LOCKS, PL_G_TTY_DRIVERS,
 	/* net/'s files (+ PL_NET_*, record/net.h): a task's, named "net_" and
 	** the file's name; they need the task's network namespace, not its
 	** facts, so they are no bits of its absent mask but PL_G_NET_DIR */

@@ -11,7 +11,8 @@
 --             the root of the cgroup tree ("0::/"), not the host's path
 --   dropped   version (the host kernel's build string), filesystems,
 --             cmdline (the host's boot line), swaps, partitions, diskstats,
---             interrupts and cgroups (the host's devices and controllers),
+--             interrupts, tty/ and cgroups (the host's devices and
+--             controllers), locks (the host's processes and files),
 --             sys/ outside kernel/, the mounts link and each task's mounts and mountinfo (the host's
 --             mount table and paths), ns/ (namespace inode numbers identify
 --             the host's namespaces)
@@ -44,7 +45,8 @@ return p.layout {
   root = p.edit(stock.root, {
     sys = sys(named(stock.root, "sys")),
     version = false, filesystems = false, mounts = false, cmdline = false, swaps = false,
-    partitions = false, diskstats = false, interrupts = false, cgroups = false,
+    partitions = false, diskstats = false, interrupts = false, cgroups = false, tty = false,
+    locks = false,
   }),
   task = p.edit(stock.task, {
     cgroup = p.stub("cgroup", "0444", "0::/\n"),
