@@ -205,6 +205,32 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 	return b->open_write(&w);
 }
 
+/*
+** A sys/ setting opened for writing: a host's is the kernel's own file,
+** opened as the opener and in its namespaces (write/host.c); a world's
+** keeps the opener, as a world task's file does.
+*/
+static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int setting, int flags,
+                                    struct pl_file *f)
+{
+	if (k->src->ops->open_host_file) {
+		char path[96];
+		int rc = pl_sysctl_path(setting, path, sizeof path);
+		int fd = rc < 0 ? rc : pl_write_host_open(k->src, NULL, path, flags, c);
+		if (fd < 0)
+			return fd;
+		f->real_fd = fd;
+		return 0;
+	}
+	pl_caller_load(c);
+	pl_caller_caps(c);
+	pl_caller_load_userns(c);
+	if (!(f->opener = malloc(sizeof *f->opener)))
+		return -ENOMEM;
+	*f->opener = *c;
+	return 0;
+}
+
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
@@ -219,13 +245,15 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 	const struct pl_builtin *b = &pl_builtins[e->gen];
 	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
 		pthread_mutex_lock(&f->lock);
-		ssize_t n = pl_write_host(&f->pin, f->real_fd, b->name, writer, buf, len, off);
+		ssize_t done = pl_write_host(n.tgid ? &f->pin : NULL, f->real_fd, b->name, writer, buf,
+		                             len, off);
 		pthread_mutex_unlock(&f->lock);
-		return n;
+		return done;
 	}
 	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
 	                      .writer = writer, .opener = f->opener,
-	                      .buf = buf, .len = len, .off = off };
+	                      .buf = buf, .len = len, .off = off,
+	                      .sysctl = n.tgid ? -1 : pl_builtin_sysctl(e->gen) };
 	pl_pid self_tid;
 	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &self_tid) < 0)
 		w.writer_tgid = 0;
@@ -266,10 +294,12 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	int setting = b && !n.tgid ? pl_builtin_sysctl(e->gen) : -1;
 	/* Only files with a write method take writes, whatever a layout's mode;
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
-	int takes_writes = (b && b->write && n.tgid) || (e && e->kind == PL_K_LUA && e->wref);
+	int takes_writes = (b && b->write && (n.tgid || setting >= 0)) ||
+	                   (e && e->kind == PL_K_LUA && e->wref);
 	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
@@ -301,6 +331,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
 		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
+	} else if (setting >= 0 && f->writable) {
+		rc = open_setting_for_writing(k, c, setting, flags, f);
 	}
 	/* a Lua file declared with Linux's check for what it shows (check =
 	** "ptrace_read": environ's; "ptrace_attach": mem's) is refused where
@@ -322,11 +354,14 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 }
 
 /* uid_map, gid_map and setgroups: seq_files over the namespace pinned at
-** open, which a write may change after it. */
+** open, which a write may change after it; and the sys/ settings, whose
+** handlers print the value as it is at each read. */
 static int shows_writes(const struct pl_file *f)
 {
 	const struct pl_entry *e = f->entry;
-	return f->tgid && e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
+	if (!f->tgid)
+		return e && e->kind == PL_K_FILE && pl_builtin_sysctl(e->gen) >= 0;
+	return e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
 	       (pl_builtins[e->gen].flags & PL_B_AT_OPEN);
 }
 
