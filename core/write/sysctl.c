@@ -3,8 +3,8 @@
 ** who may write them (fs/proc/proc_sysctl.c: proc_sys_permission and
 ** sysctl_perm at open, sysctl_perm again at each write), how a write's
 ** bytes become a value (kernel/sysctl.c: proc_dointvec_minmax,
-** proc_doulongvec_minmax, proc_dostring with sysctl_writes_strict = 1, the
-** default), and what each setting's own handler adds (the ranges of its
+** proc_douintvec_minmax, proc_doulongvec_minmax, proc_dostring with
+** sysctl_writes_strict = 1, the default), and what each setting's own handler adds (the ranges of its
 ** table entry, Yama's CAP_SYS_PTRACE and lock at its maximum, ip_forward's
 ** CAP_NET_ADMIN, ip_local_port_range's order and privileged-port floor,
 ** core_pattern's coredump-socket form).  A refused or malformed write
@@ -34,6 +34,7 @@ enum { MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4 };
 /* How the kernel's handler takes a write. */
 enum handler {
 	H_INT,        /* proc_dointvec_minmax (proc_dointvec: no bounds) */
+	H_UINT,       /* proc_douintvec_minmax: one value, the whole count */
 	H_ULONG,      /* proc_doulongvec_minmax */
 	H_STRING,     /* proc_dostring (proc_do_uts_string copies in and out) */
 	H_NONE,       /* a read-only entry: no write reaches a handler */
@@ -107,7 +108,8 @@ static const struct rule rules[PL_SYSCTL_COUNT] = {
 	[PL_SYSCTL_FILE_NR] = RO,
 	[PL_SYSCTL_INOTIFY_MAX_USER_INSTANCES] = ULONG(R_SYSCTL, 0, INT_MAX),
 	[PL_SYSCTL_INOTIFY_MAX_USER_WATCHES] = ULONG(R_SYSCTL, 0, INT_MAX),
-	[PL_SYSCTL_NR_OPEN] = MINMAX(R_SYSCTL, X_NONE, 64, NR_OPEN_MAX),
+	[PL_SYSCTL_NR_OPEN] = { .mode = 0644, .handler = H_UINT, .has_min = 1, .has_max = 1,
+	                        .min = 64, .max = NR_OPEN_MAX },
 	[PL_SYSCTL_SOMAXCONN] = MIN_ONLY(R_NET, 0),
 	[PL_SYSCTL_IP_FORWARD] = INTVEC(R_NET, X_FORWARD),
 	[PL_SYSCTL_IP_LOCAL_PORT_RANGE] = MINMAX(R_NET, X_PORT_RANGE, 1, 65535),
@@ -300,6 +302,30 @@ static ssize_t parse_vector(const struct rule *r, const int64_t *min, conv_fn co
 	return err ? err : (ssize_t)(count - left);
 }
 
+/*
+** do_proc_douintvec_w: one unsigned value, its bounds (an int's range),
+** whatever follows it after whitespace ignored; the count is the whole
+** write's.  (The kernel leaves the file position where it was after such
+** a write; through FUSE the position moves by the count, as for any
+** write, so a second write(2) on the handle is one at an offset here.)
+*/
+static ssize_t parse_uint(const struct rule *r, const char *buf, size_t count, uint64_t off,
+                          uint64_t *val)
+{
+	if (count == 0 || off)
+		return (ssize_t)count;
+	size_t left = count < PAGE_SIZE - 1 ? count : PAGE_SIZE - 1;
+	const char *p = buf;
+	skip_spaces(&p, &left);
+	unsigned long long x;
+	int neg;
+	if (!left || get_long(&p, &left, &x, &neg) < 0 || neg || x > UINT_MAX ||
+	    (r->has_min && x < (uint64_t)r->min) || (r->has_max && x > (uint64_t)r->max))
+		return -EINVAL;
+	*val = x;
+	return (ssize_t)count;
+}
+
 /* ------------------------------------------------------------------------
 ** Strings: _proc_do_string, and core_pattern's check.
 */
@@ -379,6 +405,12 @@ static ssize_t apply(void *arg, struct pl_sysctl *v)
 	unsigned n = v->n ? v->n : 1;
 	uint64_t vals[PL_SYSCTL_MAX_NUMBERS];
 	memcpy(vals, v->v, sizeof vals);
+	if (r->handler == H_UINT) {
+		ssize_t count = parse_uint(r, ch->buf, ch->len, ch->off, &vals[0]);
+		if (count > 0)
+			memcpy(v->v, vals, sizeof vals);
+		return count;
+	}
 	int64_t min = ch->min;
 	/* Yama: once at its maximum, it stays there */
 	if (r->extra == X_YAMA && (int64_t)v->v[0] == r->max)
