@@ -779,22 +779,34 @@ local function H(rel) return host_fixture().mount:path("sys/" .. rel) end
 local function native(rel) return "/proc/sys/" .. rel end
 
 -- The same cases by the same kind of writer in fresh namespaces: once
--- through the mount (read back from its own /proc), once to its /proc.
+-- through the mount (reset and read back through it too: a reader in
+-- namespaces of its own reads its own), once to its /proc.
 local function host_pair(ns, rel, reset, cases, wrap)
-  local function run(write_path)
+  local function run(path)
     local argv = { "unshare" }
     for _, o in ipairs(ns) do argv[#argv + 1] = o end
     for _, w in ipairs(wrap or {}) do argv[#argv + 1] = w end
-    return sysctlw(argv, write_path, native(rel), reset, cases)
+    return sysctlw(argv, path, path, reset, cases)
   end
   return run(H(rel)), run(native(rel))
 end
 
+-- A setting as the daemon's own namespaces hold it.
+local function daemon_reads(rel)
+  local r = sh.run({ "nsenter", "-t", tostring(host_fixture().mount.proc.pid), "-n", "-u",
+                     "cat", native(rel) })
+  assert(r.code == 0, r.err)
+  return r.out
+end
+
 function TestHost.test_root_in_fresh_namespaces_gets_the_kernels_answers()
-  local daemon_view = {}
+  local daemon_view, host_view = {}, {}
   for _, rel in ipairs { "net/core/somaxconn", "net/ipv4/ip_forward",
                          "net/ipv4/ip_local_port_range", "kernel/hostname" } do
-    daemon_view[rel] = fsx.read(H(rel))
+    daemon_view[rel] = daemon_reads(rel)
+    host_view[rel] = fsx.read(native(rel))
+    -- this spec's namespaces are the host's: it reads the host's
+    lu.assertEquals(fsx.read(H(rel)), host_view[rel], rel .. " through the mount")
   end
   local n = 0
   for _, s in ipairs {
@@ -808,9 +820,10 @@ function TestHost.test_root_in_fresh_namespaces_gets_the_kernels_answers()
     n = n + same_answers("host " .. s[1], cases, ours, kernel)
   end
   count("host writes in fresh namespaces", n)
-  -- none landed in the daemon's namespaces
+  -- none landed in the daemon's namespaces, or the host's
   for rel, before in pairs(daemon_view) do
-    lu.assertEquals(fsx.read(H(rel)), before, rel .. " of the daemon's namespaces")
+    lu.assertEquals(daemon_reads(rel), before, rel .. " of the daemon's namespaces")
+    lu.assertEquals(fsx.read(native(rel)), host_view[rel], rel .. " of the host's")
   end
 end
 

@@ -101,6 +101,26 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 	return 0;
 }
 
+/*
+** A host's setting kept per namespace (net.*, kernel.hostname,
+** kernel.pid_max, user.*) as a reader in a namespace of its own sees it:
+** the kernel's own bytes, read in that namespace (write/host.c).
+** -EAGAIN where the reader shares the daemon's.
+*/
+static int read_setting_as(struct pl_tree *k, struct pl_caller *c, int setting, struct pl_buf *out)
+{
+	int ns = pl_sysctl_namespace(setting);
+	if (ns == PL_SYSCTL_NS_NONE || !k->src->ops->open_host_file)
+		return -EAGAIN;
+	char path[96], text[4096];
+	int rc = pl_sysctl_path(setting, path, sizeof path);
+	ssize_t n = rc < 0 ? rc : pl_host_read_setting(k->src, path, ns, c, text, sizeof text);
+	if (n < 0)
+		return (int)n;
+	pl_buf_add(out, text, (size_t)n);
+	return pl_buf_status(out);
+}
+
 /* A file's content; permitted < 0: the access decision is still to make. */
 static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, int permitted, struct pl_buf *out)
@@ -108,6 +128,9 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
 		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, c, out) : -EIO;
 	int rc;
+	int setting = n.tgid ? -1 : pl_builtin_sysctl(e->gen);
+	if (setting >= 0 && (rc = read_setting_as(k, c, setting, out)) != -EAGAIN)
+		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
 	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted,
@@ -398,8 +421,9 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	ssize_t n = 0;
 	if (!f->made || f->remade)
 		n = make(k, f, c);
-	else if (off == 0 && shows_writes(f))
-		remake(k, f, c);
+	else if (off == 0 && shows_writes(f) && (f->tgid || f->read_once))
+		remake(k, f, c); /* (a setting's first read is its open's snapshot) */
+	f->read_once = 1;
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;

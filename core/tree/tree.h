@@ -74,6 +74,7 @@ struct pl_file {
 	int is_mem;                /* reads go to the task's memory */
 	int decided, permitted;    /* the access decision made at open */
 	int remade;                /* over its opener's budget: made anew at each read */
+	int read_once;             /* read at least once */
 	uint32_t uid;              /* the opener's, whose budget the snapshot counts in */
 	pl_pid tgid;
 	uint64_t ino;

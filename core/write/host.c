@@ -299,9 +299,15 @@ static long long write_at(int fd, const char *buf, size_t len, off_t off)
 	return rc < 0 ? -errno : rc;
 }
 
+/* What a child reads of a sys/ setting for its caller, at most: the
+** longest setting's text is a page. */
+#define READ_MAX 4096
+
 struct job {
 	const struct pl_creds *cr;
 	const struct nsfds *ns;    /* namespaces to enter first; NULL: none */
+	char *out;                 /* an open that reads: what was read, into out */
+	size_t out_cap;
 	/* an open of path under dirfd, or a write through fd */
 	int dirfd;
 	const char *path;
@@ -312,16 +318,16 @@ struct job {
 	off_t off;
 };
 
-/* The result, a count or -errno; with pass_fd >= 0, that fd too
-** (SCM_RIGHTS). */
-static void report(int sock, long long result, int pass_fd)
+/* The result, a count or -errno, and len bytes of data; with pass_fd >=
+** 0, that fd too (SCM_RIGHTS). */
+static void report(int sock, long long result, int pass_fd, const void *data, size_t len)
 {
-	struct iovec iov = { &result, sizeof result };
+	struct iovec iov[2] = { { &result, sizeof result }, { (void *)data, len } };
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	if (pass_fd >= 0) {
 		msg.msg_control = u.space;
 		msg.msg_controllen = sizeof u.space;
@@ -407,15 +413,31 @@ static void child(const struct job *j, int sock)
 		syscall(SYS_exit_group, 0);
 	if (rc == 0 && !j->cr->self)
 		rc = become(j->cr);
-	if (rc == 0 && j->path) {
+	if (rc == 0 && j->path && j->out) {
+		char data[READ_MAX];
+		long long n = 0;
+		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
+		while (rc >= 0 && n < (long long)sizeof data) {
+			long got = syscall(SYS_read, (int)rc, data + n, sizeof data - (size_t)n);
+			if (got < 0)
+				n = -errno;
+			if (got <= 0)
+				break;
+			n += got;
+		}
+		if (rc < 0)
+			n = -errno;
+		report(sock, n, -1, data, n > 0 ? (size_t)n : 0);
+	} else if (rc == 0 && j->path) {
 		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
 		if (rc < 0)
 			rc = -errno;
-		report(sock, rc < 0 ? rc : 0, rc < 0 ? -1 : (int)rc);
+		report(sock, rc < 0 ? rc : 0, rc < 0 ? -1 : (int)rc, NULL, 0);
 	} else if (rc == 0) {
-		report(sock, write_at(j->fd, j->buf, j->len, j->off), -1);
+		report(sock, write_at(j->fd, j->buf, j->len, j->off), -1, NULL, 0);
 	} else {
-		report(sock, -EACCES, -1); /* could not be the caller: refused, as a stranger */
+		/* could not be the caller: refused, as a stranger */
+		report(sock, -EACCES, -1, NULL, 0);
 	}
 	syscall(SYS_exit_group, 0);
 }
@@ -471,8 +493,8 @@ static long long run_child(const struct job *j, int *fd_out)
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct iovec iov = { &result, sizeof result };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct iovec iov[2] = { { &result, sizeof result }, { j->out, j->out_cap } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = j->out ? 2 : 1,
 	                      .msg_control = u.space, .msg_controllen = sizeof u.space };
 	struct pollfd pfd = { sv[0], POLLIN, 0 };
 	int ready;
@@ -486,7 +508,9 @@ static long long run_child(const struct job *j, int *fd_out)
 		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
 		result = -EINTR;
 	}
-	if (ready > 0 && n != (ssize_t)sizeof result)
+	if (ready > 0 && (n < (ssize_t)sizeof result ||
+	                  (result >= 0 && j->out ? n != (ssize_t)sizeof result + result
+	                                         : n != (ssize_t)sizeof result)))
 		result = -EIO;
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	int fd = -1;
@@ -605,6 +629,55 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 		struct job j = { .cr = &cr, .ns = p ? NULL : &ns, .fd = fd, .buf = buf, .len = len,
 		                 .off = (off_t)off };
 		n = (ssize_t)run_child(&j, NULL);
+	}
+	nsfds_close(&ns);
+	pl_creds_release(&cr);
+	return n;
+}
+
+/* ------------------------------------------------------------------------
+** Reading a sys/ setting as a caller in namespaces of its own sees it.
+*/
+
+struct reader {
+	const struct pl_creds *cr;
+	const struct nsfds *ns;
+	char *buf;
+	size_t cap;
+};
+
+static int read_as(void *arg, int dirfd, const char *path, int flags)
+{
+	const struct reader *r = arg;
+	struct job j = { .cr = r->cr, .ns = r->ns, .dirfd = dirfd, .path = path, .flags = flags,
+	                 .fd = -1, .out = r->buf, .out_cap = r->cap };
+	long long n = run_child(&j, NULL);
+	return n < 0 ? (int)n : (int)(n < (long long)r->cap ? n : (long long)r->cap);
+}
+
+ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
+                             struct pl_caller *reader, char *buf, size_t cap)
+{
+	if (!src->ops->open_host_file || reader->pid <= 0 || ns_kind == PL_SYSCTL_NS_NONE)
+		return -EAGAIN;
+	struct pl_creds cr;
+	int rc = pl_caller_creds(reader, &cr);
+	if (rc < 0)
+		return rc;
+	struct nsfds ns = NS_NONE;
+	if ((rc = caller_nsfds(reader, 1, &ns)) < 0) {
+		pl_creds_release(&cr);
+		return rc;
+	}
+	int own = ns_kind == PL_SYSCTL_NS_NET ? ns.net >= 0
+	        : ns_kind == PL_SYSCTL_NS_UTS ? ns.uts >= 0
+	        : ns_kind == PL_SYSCTL_NS_PID ? ns.pid >= 0
+	        : cr.userns_fd >= 0;
+	ssize_t n = -EAGAIN;
+	if (own) {
+		struct reader r = { &cr, &ns, buf, cap < READ_MAX ? cap : READ_MAX };
+		n = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, read_as,
+		                             &r);
 	}
 	nsfds_close(&ns);
 	pl_creds_release(&cr);

@@ -468,6 +468,22 @@ ssize_t pl_write_sysctl(const struct pl_write *w)
 	return w->src->ops->update_sysctl(w->src, w->sysctl, apply, &ch);
 }
 
+int pl_sysctl_namespace(int id)
+{
+	if (id == PL_SYSCTL_HOSTNAME)
+		return PL_SYSCTL_NS_UTS;
+	switch (rules[id].root) {
+	case R_NET:
+		return PL_SYSCTL_NS_NET;
+	case R_USER:
+		return PL_SYSCTL_NS_USER;
+	case R_PID:
+		return PL_SYSCTL_NS_PID;
+	default:
+		return PL_SYSCTL_NS_NONE;
+	}
+}
+
 int pl_sysctl_path(int id, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "sys/%s", pl_sysctl_defs[id].name);

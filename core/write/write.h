@@ -75,6 +75,11 @@ int pl_sysctl_permission(struct pl_source *src, struct pl_caller *c, int id, uns
                          int mask);
 /* The setting's path under /proc ("sys/vm/swappiness"). */
 int pl_sysctl_path(int id, char *buf, size_t len);
+/* The namespace a setting is kept in: Linux shows a process the one of
+** its own namespace of that kind. */
+enum { PL_SYSCTL_NS_NONE, PL_SYSCTL_NS_NET, PL_SYSCTL_NS_UTS, PL_SYSCTL_NS_PID,
+       PL_SYSCTL_NS_USER };
+int pl_sysctl_namespace(int id);
 
 /*
 ** host.c.  The pinned host task's file `name`, opened with `flags`
@@ -91,5 +96,15 @@ int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char
 ** thread group: -EOPNOTSUPP, see host.c.) */
 ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
                       struct pl_caller *writer, const char *buf, size_t len, uint64_t off);
+
+/*
+** host.c.  A host's sys/ setting (path under /proc) as `reader` reads it
+** when the namespace that keeps it (PL_SYSCTL_NS_*) is one of the
+** reader's own: read in a child holding the reader's credentials and
+** namespaces, into buf (the bytes, or -errno).  -EAGAIN where the reader
+** shares that namespace with the daemon, which reads it the cheap way.
+*/
+ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
+                             struct pl_caller *reader, char *buf, size_t cap);
 
 #endif
