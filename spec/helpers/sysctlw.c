@@ -198,8 +198,10 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
-		if (run_case(argv[1], line) < 0)
+		if (run_case(argv[1], line) < 0) {
+			free(line);
 			return 2;
+		}
 		read_back(argv[2]);
 	}
 	free(line);
