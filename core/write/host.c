@@ -660,6 +660,15 @@ ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kin
 {
 	if (!src->ops->open_host_file || reader->pid <= 0 || ns_kind == PL_SYSCTL_NS_NONE)
 		return -EAGAIN;
+	/* most readers share the daemon's namespaces: one look says so */
+	const char *kind = ns_kind == PL_SYSCTL_NS_NET ? "net" : ns_kind == PL_SYSCTL_NS_UTS ? "uts"
+	                 : ns_kind == PL_SYSCTL_NS_PID ? "pid" : "user";
+	int own = caller_ns(reader->pid, kind);
+	if (own < -1)
+		return own;
+	if (own == -1)
+		return -EAGAIN;
+	close(own);
 	struct pl_creds cr;
 	int rc = pl_caller_creds(reader, &cr);
 	if (rc < 0)
@@ -669,16 +678,9 @@ ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kin
 		pl_creds_release(&cr);
 		return rc;
 	}
-	int own = ns_kind == PL_SYSCTL_NS_NET ? ns.net >= 0
-	        : ns_kind == PL_SYSCTL_NS_UTS ? ns.uts >= 0
-	        : ns_kind == PL_SYSCTL_NS_PID ? ns.pid >= 0
-	        : cr.userns_fd >= 0;
-	ssize_t n = -EAGAIN;
-	if (own) {
-		struct reader r = { &cr, &ns, buf, cap < READ_MAX ? cap : READ_MAX };
-		n = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, read_as,
-		                             &r);
-	}
+	struct reader r = { &cr, &ns, buf, cap < READ_MAX ? cap : READ_MAX };
+	ssize_t n = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+	                                     read_as, &r);
 	nsfds_close(&ns);
 	pl_creds_release(&cr);
 	return n;

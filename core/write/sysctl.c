@@ -168,10 +168,13 @@ static int test_perm(int mode, int op, struct pl_caller *c)
 
 static int sysctl_perm(const struct rule *r, int mode, int op, struct pl_caller *c)
 {
-	pl_caller_load(c); /* euid, egid; a caller with no process has 0s: root's
-	                   ** only when it stands for the daemon (PL_CALLER_ROOT) */
-	if (c->pid <= 0 && !(c->have & PL_CALLER_ROOT))
-		c->euid = c->egid = c->uid;
+	/* the effective ids; a caller whose status cannot be read (no process
+	** the daemon can name, or one gone) is judged by the ids its request
+	** carries, as a stranger, never as root by default */
+	if (pl_caller_load(c) < 0 && !(c->have & PL_CALLER_ROOT)) {
+		c->euid = c->uid;
+		c->egid = c->gid;
+	}
 	return test_perm(root_mode(r, mode, c), op, c);
 }
 
@@ -181,6 +184,10 @@ int pl_sysctl_permission(struct pl_source *src, struct pl_caller *c, int id, uns
 	const struct rule *r = &rules[id];
 	if (mask & MAY_EXEC) /* executable files are not allowed under /proc/sys */
 		return -EACCES;
+	/* readable by every class: no root's permissions op takes reading
+	** away, so no need to know who asks */
+	if (mask == MAY_READ && (r->mode & layout_mode & 0444) == 0444)
+		return 0;
 	/* the host's kernel judges its own opens for writing (host.c opens the
 	** file as the caller), unless the layout takes away what the kernel's
 	** entry grants */
