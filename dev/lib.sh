@@ -66,7 +66,7 @@ build_sanitized() {
 }
 
 # The fuzz targets (fuzz/), built with clang's libFuzzer in build-fuzz/.
-PROCLUA_FUZZ_TARGETS=(task_parsers machine_parsers kstrto aspace layout world writes)
+PROCLUA_FUZZ_TARGETS=(task_parsers machine_parsers net_parsers kstrto aspace layout world writes)
 
 build_fuzz() {
   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -5,8 +5,8 @@
 # every spec once more on that build.  A spec that fails is run once more
 # before it counts as failed (a race with the rest of the machine does not
 # repeat; a defect does).  Last, the fuzz targets (fuzz/) are built with
-# clang (build-fuzz/) and each runs for 15 s over its corpus (seven
-# targets: about two minutes and a quarter with the build, on 2 cores); any
+# clang (build-fuzz/) and each runs for 15 s over its corpus (eight
+# targets: about two minutes and a half with the build, on 2 cores); any
 # crash, sanitizer report, leak or hang fails the command.
 #
 #   sudo bash dev/test.sh              (or as root: bash dev/test.sh)

@@ -29,6 +29,16 @@ static int parse_wchan(const char *text, size_t len, struct pl_arena *a, struct 
 	return t->wchan ? 0 : -ENOMEM;
 }
 
+/* attr/current: the others parse and print the same way */
+static int parse_attr_current(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	return pl_parse_attr(PL_ATTR_CURRENT, text, len, a, t);
+}
+static int fmt_attr_current(const struct pl_task *t, struct pl_buf *out)
+{
+	return pl_fmt_attr(t, PL_ATTR_CURRENT, out);
+}
+
 #define MAX_FMTS 3
 
 /* A file: its parser, and the formatters of the group it fills; the first
@@ -55,6 +65,19 @@ static const struct file files[] = {
 	{ "setgroups", pl_parse_setgroups, { pl_fmt_setgroups }, 1 },
 	{ "auxv", pl_parse_auxv, { pl_fmt_auxv }, 0 },
 	{ "wchan", parse_wchan, { wchan_permitted, wchan_masked }, 0 },
+	{ "loginuid", pl_parse_loginuid, { pl_fmt_loginuid }, 1 },
+	{ "sessionid", pl_parse_sessionid, { pl_fmt_sessionid }, 1 },
+	{ "personality", pl_parse_personality, { pl_fmt_personality }, 1 },
+	{ "oom_adj", pl_parse_oom_adj, { pl_fmt_oom_adj, pl_fmt_oom_score_adj }, 1 },
+	{ "timerslack_ns", pl_parse_timerslack_ns, { pl_fmt_timerslack_ns }, 1 },
+	{ "schedstat", pl_parse_schedstat, { pl_fmt_schedstat }, 1 },
+	{ "autogroup", pl_parse_autogroup, { pl_fmt_autogroup }, 1 },
+	{ "cpuset", pl_parse_cpuset, { pl_fmt_cpuset }, 1 },
+	{ "attr/current", parse_attr_current, { fmt_attr_current }, 1 },
+	{ "stack", pl_parse_stack, { pl_fmt_stack }, 1 },
+	{ "syscall", pl_parse_syscall, { pl_fmt_syscall }, 1 },
+	/* the header's pid is the record's, not the text's */
+	{ "sched", pl_parse_sched, { pl_fmt_sched }, 0 },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

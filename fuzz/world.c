@@ -69,9 +69,12 @@ static void read_one(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl
 {
 	struct pl_buf out = PL_BUF_INIT;
 	int rc = pl_builtin_read(src, c, tgid, tid, gen, &out);
-	/* what a model source may answer: content, or an errno a reader gets */
+	/* what a model source may answer: content, or an errno a reader gets
+	** (EPERM: lock_trace, timerslack_ns); an attr/ file, the errno its
+	** world declares */
+	int attr = gen >= PL_G_ATTR_FIRST && gen < PL_G_ATTR_FIRST + PL_ATTR_COUNT;
 	FUZZ_CHECK(rc == 0 || rc == -ESRCH || rc == -ENOENT || rc == -EACCES || rc == -EINVAL ||
-	           rc == -EIO || rc == -ENOMEM,
+	           rc == -EIO || rc == -ENOMEM || rc == -EPERM || (attr && rc < 0 && rc >= -4095),
 	           "%s of %d/%d: %d", pl_builtins[gen].name, (int)tgid, (int)tid, rc);
 	pl_buf_free(&out);
 }

@@ -10,8 +10,9 @@
 **    every task and thread, reads as before;
 **  - a write taken shows as Linux shows it: comm the first 15 bytes up to
 **    a NUL, coredump_filter the value's low 9 bits, oom_score_adj the
-**    value, setgroups the word, a map the extents written (each map once:
-**    the next write is refused);
+**    value, oom_adj its scaled value, timerslack_ns the value (0: the
+**    default), autogroup the group's nice, setgroups the word, a map the
+**    extents written (each map once: the next write is refused);
 **  - every file still reads.
 */
 #include <errno.h>
@@ -34,10 +35,10 @@ static const char world[] =
 	"return p.world { tasks = {\n"
 	"  { pid = 1, argv = { '/sbin/init' } },\n"
 	"  { pid = 100, ppid = 1, uid = 1000, gid = 1000, argv = { 'sh' }, env = { 'A=1' },\n"
-	"    ns = { user = 4026532900 }, uid_map = '', gid_map = '',\n"
+	"    ns = { user = 4026532900 }, uid_map = '', gid_map = '', autogroup_id = 3,\n"
 	"    threads = { { tid = 101, comm = 'worker' } } },\n"
 	"  { pid = 102, ppid = 100, uid = 1000, gid = 1000, ns = { user = 4026532900 },\n"
-	"    uid_map = '', gid_map = '' },\n"
+	"    uid_map = '', gid_map = '', autogroup_id = 3 },\n"
 	"  { pid = 200, ppid = 1, uid = 1000, gid = 1000, argv = { 'app', '-v' }, env = { 'B=2' },\n"
 	"    oom_score_adj = 100, oom_score_adj_min = 50 },\n"
 	"  { pid = 300, ppid = 1, zombie = true },\n"
@@ -53,10 +54,14 @@ static const struct { pl_pid tgid, tid; } tasks[] = {
 
 /* The files a write can change, and the ones read after each write. */
 static const int written[] = { PL_G_COMM, PL_G_UID_MAP, PL_G_GID_MAP, PL_G_SETGROUPS,
-                               PL_G_OOM_SCORE_ADJ, PL_G_COREDUMP_FILTER, PL_G_MEM };
+                               PL_G_OOM_SCORE_ADJ, PL_G_COREDUMP_FILTER, PL_G_MEM,
+                               PL_G_OOM_ADJ, PL_G_LOGINUID, PL_G_TIMERSLACK_NS, PL_G_AUTOGROUP,
+                               PL_G_SCHED, PL_G_ATTR_FIRST };
 static const int watched[] = { PL_G_COMM, PL_G_STAT, PL_G_STATUS, PL_G_UID_MAP, PL_G_GID_MAP,
                                PL_G_SETGROUPS, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
-                               PL_G_COREDUMP_FILTER, PL_G_CMDLINE, PL_G_ENVIRON };
+                               PL_G_COREDUMP_FILTER, PL_G_CMDLINE, PL_G_ENVIRON, PL_G_OOM_ADJ,
+                               PL_G_LOGINUID, PL_G_SESSIONID, PL_G_TIMERSLACK_NS,
+                               PL_G_AUTOGROUP };
 #define NWATCHED (sizeof watched / sizeof watched[0])
 
 static char layout_path[PATH_MAX], world_path[PATH_MAX];
@@ -179,6 +184,41 @@ static void check_taken(struct pl_source *src, int gen, pl_pid tgid, pl_pid tid,
 		FUZZ_SAME(out.data, out.len, want.data, want.len, "oom_score_adj after a write");
 		break;
 	}
+	case PL_G_OOM_ADJ: { /* the adjustment, scaled */
+		int v;
+		s[n < 12 ? n : 12] = '\0';
+		FUZZ_CHECK(pl_kstrtoint(pl_strstrip(s), 0, &v) == 0, "oom_adj taken");
+		FUZZ_CHECK(read_file(src, tgid, tid, PL_G_OOM_SCORE_ADJ, &out) == 0, "oom_score_adj unreadable");
+		pl_buf_printf(&want, "%d\n", v == 15 ? 1000 : v * 1000 / 17);
+		FUZZ_SAME(out.data, out.len, want.data, want.len, "oom_score_adj after oom_adj");
+		break;
+	}
+	case PL_G_TIMERSLACK_NS: { /* no task of the world is realtime */
+		unsigned long long v;
+		FUZZ_CHECK(pl_kstrtoull_from_user(buf, len, 10, &v) == 0, "timerslack_ns taken");
+		FUZZ_CHECK(read_file(src, tgid, tid, gen, &out) == 0, "timerslack_ns unreadable");
+		pl_buf_printf(&want, "%llu\n", v ? v : 50000);
+		FUZZ_SAME(out.data, out.len, want.data, want.len, "timerslack_ns after a write");
+		break;
+	}
+	case PL_G_AUTOGROUP: {
+		int v;
+		s[n < 12 ? n : 12] = '\0';
+		FUZZ_CHECK(pl_kstrtoint(pl_strstrip(s), 0, &v) == 0, "autogroup taken");
+		FUZZ_CHECK(read_file(src, tgid, tid, gen, &out) == 0, "autogroup unreadable");
+		pl_buf_printf(&want, "/autogroup-3 nice %d\n", v);
+		FUZZ_SAME(out.data, out.len, want.data, want.len, "autogroup after a write");
+		break;
+	}
+	case PL_G_LOGINUID: { /* unset, or a uid the opener named */
+		unsigned v;
+		FUZZ_CHECK(pl_kstrtouint_from_user(buf, len, 10, &v) == 0, "loginuid taken");
+		FUZZ_CHECK(off == 0, "loginuid taken at offset %llu", (unsigned long long)off);
+		FUZZ_CHECK(read_file(src, tgid, tid, gen, &out) == 0, "loginuid unreadable");
+		if (v == UINT32_MAX)
+			FUZZ_SAME(out.data, out.len, "4294967295", 10, "loginuid unset");
+		break;
+	}
 	case PL_G_MEM: { /* what was written reads back */
 		char *back = malloc(len ? len : 1);
 		FUZZ_CHECK(back, "out of memory");
@@ -285,6 +325,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		w.writer_tgid = writer_tgid;
+		w.writer_tid = writer_tgid; /* a host process is the world's self's leader */
 		w.buf = buf;
 		w.len = len;
 		w.off = off;

@@ -25,6 +25,11 @@ local function without_pss(text)
     if PSS_LINES[name] then return "" end
   end))
 end
+-- Also excluded, by name: sched's clock-delta, two reads of the cpu clock
+-- in a row made afresh at each read of the file (proc_sched_show_task).
+local function without_clock_delta(text)
+  return (text:gsub("\nclock%-delta +: *%d+\n", "\n"))
+end
 local lu = require "luaunit"
 local compare = require "compare"
 local fsx = require "fsx"
@@ -36,7 +41,10 @@ local testenv = require "testenv"
 
 local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "setgroups", "maps",
   "smaps", "smaps_rollup", "stat", "statm", "status", "io", "limits", "cgroup", "oom_score",
-  "oom_score_adj", "coredump_filter", "wchan", "mounts", "mountinfo" }
+  "oom_score_adj", "coredump_filter", "wchan", "mounts", "mountinfo", "loginuid", "sessionid",
+  "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "stack",
+  "syscall", "sched", "attr/current", "attr/prev", "attr/exec", "attr/fscreate",
+  "attr/keycreate", "attr/sockcreate" }
 local LINKS = { "exe", "cwd", "root", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
   "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time", "ns/time_for_children" }
 
@@ -60,6 +68,7 @@ local function snapshot(dir)
   local s = {}
   for _, f in ipairs(FILES) do s[f] = fsx.outcome(dir .. "/" .. f) end
   s.smaps, s.smaps_rollup = without_pss(s.smaps), without_pss(s.smaps_rollup)
+  s.sched = without_clock_delta(s.sched)
   for _, l in ipairs(LINKS) do s[l] = readlink(dir .. "/" .. l) end
   for _, fd in ipairs(list(dir .. "/fd")) do
     s["fd/" .. fd] = readlink(dir .. "/fd/" .. fd)

@@ -1,6 +1,7 @@
 -- The examples: every layout in examples/layouts/ and every world in
--- examples/worlds/ loads (`proclua --check`), and the two example layouts
--- do what their comments say, through proclua-run.
+-- examples/worlds/ loads (`proclua --check`), the two example layouts
+-- do what their comments say, through proclua-run, and every spec in
+-- examples/specs/ passes.
 local lu = require "luaunit"
 local fsx = require "fsx"
 local mnt = require "mnt"
@@ -120,7 +121,7 @@ function TestContainer.test_container_view()
   local lines = fsx.lines(r.out)
   lu.assertEquals(lines[1], "container")
   lu.assertEquals(lines[2], "0::/")
-  lu.assertEquals(lines[3], "cpuinfo loadavg meminfo pressure self softirqs stat sys thread-self uptime vmstat ")
+  lu.assertEquals(lines[3], "cpuinfo loadavg meminfo net pressure self softirqs stat sys thread-self uptime vmstat ")
   for _, gone in ipairs { "mounts", "mountinfo", "ns" } do
     lu.assertNotStrContains(" " .. lines[4], " " .. gone .. " ")
   end
@@ -190,6 +191,64 @@ function TestAccessLog.test_who_read_what()
   local problems = m:stop()
   if not ok then error(err, 0) end
   lu.assertEquals(problems, {})
+end
+
+TestWorlds = {}
+
+-- The monitoring world: what an agent reads is what it declares.
+function TestWorlds.test_monitoring_world()
+  local f = F()
+  local world = testenv.src() .. "/examples/worlds/monitoring.lua"
+  local r = prun.tool(f.rundir, { "--world", world }, { "sh", "-c",
+    "ps -eo pid=,stat=,comm= | awk '{print $1, substr($2, 1, 1), $3}'; cat /proc/loadavg; "
+    .. "cat /proc/sys/vm/overcommit_memory; grep -E '^(VmRSS|Threads)' /proc/500/status; "
+    .. "cat /proc/600/oom_score_adj; wc -c < /proc/2/cmdline" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, table.concat({
+    "1 S init", "2 S kthreadd", "400 R burn", "410 D rsync", "420 S bash", "421 Z worker",
+    "430 T vim", "500 S java", "600 S cache-warmer",
+    "3.50 2.75 1.25 2/11 600", "2", "VmRSS:\t 3750016 kB", "Threads:\t3", "1000", "0", "" }, "\n"))
+end
+
+-- The world captured from a saved tree: it is what capture makes of the
+-- fixture today, and its mount serves the saved files byte for byte.
+function TestWorlds.test_saved_tree_world()
+  local fixture = testenv.src() .. "/spec/fixtures/saved/linux-4.9"
+  local example = testenv.src() .. "/examples/worlds/saved-nginx-4.9.lua"
+  local r = sh.run({ testenv.bin(), "capture", "--proc", fixture, "2201" })
+  lu.assertEquals(r.code, 0, r.err)
+  local body = fsx.read(example):gsub("^.-\nlocal p = require", "local p = require")
+  lu.assertEquals(body, (r.out:gsub("^[^\n]*\n", "")))
+  local m = mnt.start { args = { "--world", example } }
+  local ok, err = pcall(function()
+    for _, rel in ipairs { "stat", "status", "cmdline", "environ", "maps", "smaps", "io", "limits",
+                           "cgroup", "mountinfo", "task/2203/stat", "task/2203/status" } do
+      lu.assertEquals(fsx.read(m:path("2201/" .. rel)), fsx.read(fixture .. "/2201/" .. rel), rel)
+    end
+    lu.assertNil(fsx.read(m:path("2201/smaps_rollup")), "not saved, absent")
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
+TestSpecs = {}
+
+-- Every example spec passes as a user runs it: the stock interpreter, the
+-- module found through LUA_CPATH alone (no LUA_PATH to scripts/), from
+-- another directory, as nobody: p.tree needs neither root nor FUSE.
+function TestSpecs.test_every_example_spec_passes_unprivileged()
+  local specs = examples("specs")
+  lu.assertTrue(#specs >= 1, "examples/specs/ has no specs")
+  for _, path in ipairs(specs) do
+    local argv = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                   "env", "-u", "LUA_PATH", "LUA_CPATH=" .. os.getenv("LUA_CPATH") }
+    for _, w in ipairs(testenv.lua(path)) do argv[#argv + 1] = w end
+    local r = sh.run(argv)
+    lu.assertEquals(r.code, 0, path .. ":\n" .. r.out .. r.err)
+    lu.assertStrContains(r.out, "OK", path)
+  end
 end
 
 suite.run()

@@ -395,4 +395,35 @@ function TestWorldTools.test_psutil_swap_and_disks()
     "psutil")
 end
 
+-- One fd read again from offset 0 shows the file anew, as a seq_file does:
+-- top and psutil sample /proc/stat and /proc/uptime that way, and with a
+-- snapshot kept per open, top showed 100% idle whatever ran.
+function TestHostMachine.test_a_reread_from_offset_0_is_fresh()
+  for _, rel in ipairs { "uptime", "stat" } do
+    local f = assert(io.open(host_mount():path(rel)))
+    local a = f:read("a")
+    sh.sleep(0.3)
+    f:seek("set", 0)
+    local b = f:read("a")
+    f:close()
+    lu.assertNotEquals(a, b, rel .. " read again from 0 through one fd")
+  end
+  local f = assert(io.open(host_mount():path("uptime")))
+  local up0 = tonumber(f:read("a"):match("^(%S+)"))
+  sh.sleep(0.5)
+  f:seek("set", 0)
+  lu.assertTrue(tonumber(f:read("a"):match("^(%S+)")) >= up0 + 0.4)
+  f:close()
+end
+
+-- top over the host's /proc, with a busy loop running: not all idle.
+function TestHostMachine.test_top_sees_a_busy_cpu()
+  local r = prun.tool(F().rundir, {}, { "sh", "-c",
+    "sh -c 'while :; do :; done' & busy=$!; top -b -n 2 -d 0.5 | grep '^%Cpu' | tail -1; kill $busy" })
+  lu.assertEquals(r.code, 0, r.err)
+  local idle = tonumber(r.out:match("([%d%.]+) id"))
+  lu.assertNotNil(idle, r.out)
+  lu.assertTrue(idle < 100, r.out)
+end
+
 suite.run()

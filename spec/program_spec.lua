@@ -36,7 +36,7 @@ function TestProgram:test_help_and_version()
   end
   r = sh.run({ testenv.src() .. "/bindings/fuse/proclua-run", "--help" }, { timeout = 60 })
   lu.assertEquals(r.code, 0, r.err)
-  lu.assertStrContains(r.out .. r.err, "proclua-run [--layout FILE]")
+  lu.assertStrContains(r.out .. r.err, "proclua-run [--pid] [--layout FILE]")
 end
 
 function TestProgram:test_a_missing_layout_file_is_an_error()
@@ -242,12 +242,15 @@ function TestProgram:test_install()
     fsx.write(script, table.concat({
       ('package.path = "%s/share/lua/5.4/?.lua;" .. package.path'):format(work),
       ('package.cpath = "%s/lib/lua/5.4/?.so;" .. package.cpath'):format(work),
+      'local stock = require "proclua.stock"', -- from proclua.so itself
       'local p = require "proclua"',
       'assert(require "proc")',
-      'io.write(p.world { tasks = { { pid = 7, comm = "seven" } } }:format("comm", 7))', "" }, "\n"))
+      'local w = p.world { tasks = { { pid = 7, comm = "seven" } } }',
+      'io.write(w:format("comm", 7))',
+      'io.write(p.tree { layout = stock, world = w }:read("/7/comm"))', "" }, "\n"))
     r = sh.run(testenv.lua(script), { timeout = 60 })
     lu.assertEquals(r.code, 0, r.err)
-    lu.assertEquals(r.out, "seven\n")
+    lu.assertEquals(r.out, "seven\nseven\n")
   end)
   fsx.remove_tree(work)
   if not ok then error(err, 0) end

@@ -61,6 +61,30 @@ function TestRun.test_exit_status_is_the_commands()
   lu.assertEquals(r.code, 127)
 end
 
+-- --pid: the command has a pid namespace of its own, so a signal to a pid
+-- it read from a world reaches no process of the machine (here a host
+-- process holds the world task's number); proclua still knows its caller.
+function TestRun.test_pid_namespace_keeps_signals_in()
+  local host = procs.spawn({ "sleep", "300" }, { name = "holder of a world pid" })
+  local ok, err = pcall(function()
+    local world = F().work .. "/pid-world.lua"
+    fsx.write(world, ([[
+local p = require "proclua"
+return p.world { tasks = { { pid = 1, argv = { "init" } }, { pid = %d, ppid = 1, argv = { "victim" } } } }
+]]):format(host.pid))
+    local probe = ("kill -0 %d 2>/dev/null; echo $?; cat /proc/%d/cmdline | tr '\\0' ' '; echo; "
+                   .. "cat /proc/self/stat | cut -d' ' -f1"):format(host.pid, host.pid)
+    local plain = run({ "--world", world }, { "sh", "-c", probe })
+    lu.assertEquals(fsx.lines(plain.out)[1], "0", "without --pid the world's pid is the host's process")
+    local r = run({ "--pid", "--world", world }, { "sh", "-c", probe })
+    lu.assertEquals(r.code, 0, r.err)
+    lu.assertEquals(fsx.lines(r.out), { "1", "victim ", "1" })
+    lu.assertTrue(host:alive())
+  end)
+  host:reap()
+  if not ok then error(err, 0) end
+end
+
 -- Options before `--` reach proclua as words, whatever they contain; the
 -- command's arguments reach the command the same way; a TMPDIR with odd
 -- characters still gets its mount point found and removed.

@@ -380,6 +380,7 @@ return p.world { tasks = {
     argv = { "facts" }, threads = { { tid = 41, comm = "helper" } },
     exe = "/opt/facts", cwd = "/srv", cap_eff = "0x8000000000000001", wchan = "do_wait",
     rchar = 4242, oom_score_adj = -500, groups = { 4, 27 }, ns = { net = 4026532000 },
+    rates = { syscw = 0 }, status_extra = { { after = "Gid", line = "Vendor:\t1" } },
     cpus_allowed = "f", maps = "00400000-00401000 r-xp 00000000 08:01 12                                 /opt/facts\n" },
   { pid = 50, ppid = 1, argv = { "doomed" } },
 } }
@@ -464,6 +465,85 @@ function TestLuaFacts.test_a_fact_of_a_vanished_task_fails_at_the_script_line()
   end
   lu.assertStrContains(m:log(),
     ("proclua: lua file failed: %s/facts_layout.lua:%d: task 50: No such process\n"):format(tmp(), line))
+end
+
+-- Rates: a world's counters move on as time passes, and a reader that
+-- reads one fd again from offset 0 (as top and psutil do) sees them move,
+-- as Linux's seq_files show a file anew at each read from the start.
+TestRates = {}
+
+local function monotonic()
+  local f = assert(io.open("/proc/uptime"))
+  local up = tonumber(f:read("a"):match("^(%S+)"))
+  f:close()
+  return up
+end
+
+function TestRates.test_counters_move_at_their_rates_and_a_reread_shows_it()
+  local world = write_temp("rates_world.lua", [[
+local p = require "proclua"
+return p.world {
+  machine = { cpus = 2, uptime = 1000, rates = { user = 120, system = 30 } },
+  tasks = { { pid = 1, argv = { "init" } },
+            { pid = 5, ppid = 1, argv = { "burn" }, state = "R", utime = 100,
+              rates = { utime = 90, stime = 10, rchar = 1000 } },
+            { pid = 6, ppid = 1, argv = { "zombie" }, zombie = true, utime = 7, rates = { utime = 50 } } } }
+]])
+  local m = mnt.start { args = { "--world", world } }
+  local ok, err = pcall(function()
+    local function fields(text, a, b)
+      local f = {}
+      for w in text:gmatch("%S+") do f[#f + 1] = w end
+      return tonumber(f[a]), tonumber(f[b])
+    end
+    local stat = assert(io.open(m:path("5/stat")))
+    local mstat = assert(io.open(m:path("stat")))
+    local t0 = monotonic()
+    local u0, s0 = fields(stat:read("a"), 14, 15)
+    local cpu0 = mstat:read("l")
+    lu.assertTrue(u0 >= 100)
+    sh.sleep(1.0)
+    stat:seek("set", 0)
+    mstat:seek("set", 0)
+    local u1, s1 = fields(stat:read("a"), 14, 15)
+    local lines = {}
+    for l in mstat:read("a"):gmatch("[^\n]+") do lines[#lines + 1] = l end
+    local dt = monotonic() - t0
+    stat:close()
+    mstat:close()
+    -- 90 and 10 ticks a second, give or take the reads' own time
+    lu.assertTrue(u1 - u0 >= math.floor(90 * (dt - 0.1)) and u1 - u0 <= math.ceil(90 * (dt + 0.1)),
+      ("utime %d -> %d in %.2f s"):format(u0, u1, dt))
+    lu.assertTrue(s1 - s0 >= math.floor(10 * (dt - 0.1)) and s1 - s0 <= math.ceil(10 * (dt + 0.1)))
+    -- the cpu total is its cpus' sum; idle gains what user and system leave
+    local function nums(l) local t = {} for n in l:gmatch("%d+") do t[#t + 1] = tonumber(n) end return t end
+    local total, c0, c1 = nums(lines[1]), nums(lines[2]), nums(lines[3])
+    for f = 1, 10 do lu.assertEquals(total[f], c0[f + 1] + c1[f + 1], "field " .. f) end
+    local before = nums(cpu0)
+    lu.assertTrue(total[1] - before[1] >= math.floor(120 * (dt - 0.1)), "user moves")
+    lu.assertTrue(total[4] - before[4] >= math.floor(50 * (dt - 0.1)), "idle moves by what is left")
+    lu.assertTrue(tonumber(fsx.read(m:path("uptime")):match("^(%S+)")) >= 1000 + dt - 0.2)
+    -- a zombie's counters stand still
+    lu.assertEquals(select(1, fields(fsx.read(m:path("6/stat")), 14, 15)), 7)
+    lu.assertStrMatches(fsx.read(m:path("5/io")), "^rchar: %d+\n.*")
+    m:check()
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
+function TestRates.test_declarations()
+  local function fails(tasks, machine)
+    local ok, e = pcall(p.world, { tasks = tasks, machine = machine })
+    lu.assertFalse(ok)
+    return e
+  end
+  lu.assertStrContains(fails({ { pid = 1, rates = { utme = 5 } } }), "rates.utme is no counter (did you mean 'utime'?)")
+  lu.assertStrContains(fails({ { pid = 1, rates = { utime = -1 } } }), "rates.utime must be an integer")
+  lu.assertStrContains(fails({ { pid = 1 } }, { cpus = 1, rates = { user = 90, system = 20 } }),
+    "rates add up to 110 ticks a second, more than cpus * 100 (100)")
+  lu.assertStrContains(fails({ { pid = 1 } }, { rates = { idle = 5 } }), "rates.idle is no cpu field")
 end
 
 suite.run()

@@ -151,6 +151,12 @@ static void top_mount_type(const char *path, char *type, size_t size)
 static int check_mountpoint(const char *path)
 {
 	struct stat st;
+	int fd;
+	char end;
+	/* /dev/fd/N: a FUSE connection someone mounted for us (libfuse takes
+	** it as it is), as a confined daemon that may not mount is given one */
+	if (sscanf(path, "/dev/fd/%d%c", &fd, &end) == 1)
+		return 0;
 	if (access("/dev/fuse", F_OK) != 0) {
 		fprintf(stderr, "proclua: FUSE is not available: /dev/fuse is missing (modprobe fuse; in a "
 		        "container, run it with --device /dev/fuse --cap-add SYS_ADMIN)\n");
@@ -231,6 +237,9 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	struct pl_uring *uring = opt->io_uring ? pl_uring_start(se) : NULL;
 	if (pl_slowlane_start() != 0)
 		fprintf(stderr, "proclua: no copy-in threads; copy-ins are served by the workers\n");
+	if (pl_relay_start() != 0)
+		fprintf(stderr, "proclua: no relay thread; a process's own pipes opened through the "
+		        "mount do not wait (EAGAIN)\n");
 	/* a signal (SIGTERM, SIGINT) ends the loop as asked: success */
 	int ended = run_loop(se, &opt->fuse);
 	status = ended == 0 || ended == SIGTERM || ended == SIGINT || ended == SIGHUP ? 0 : 1;
@@ -238,6 +247,7 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	** may announce to goes. */
 	pl_uring_stop(uring);
 	pl_slowlane_stop();
+	pl_relay_stop();
 	pl_reloader_stop(reloader);
 	if (notifier)
 		stop_notifier(served, notifier);

@@ -11,6 +11,7 @@
 #include "pl_fuse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,14 +80,19 @@ static struct pl_caller caller_of(fuse_req_t req)
 static void to_stat(const struct pl_tree *k, const struct pl_attr *a, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->st_ino = a->ino;
+	st->st_ino = a->shown_ino ? a->shown_ino : a->ino;
 	st->st_mode = a->mode;
 	st->st_nlink = a->nlink;
 	st->st_uid = a->uid;
 	st->st_gid = a->gid;
 	st->st_size = (off_t)a->size;
-	st->st_blksize = 1024;
+	st->st_blksize = a->blksize ? a->blksize : 1024;
 	st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = k->mtime;
+	if (a->has_times) { /* an object's own (what a magic link leads to) */
+		st->st_atim = (struct timespec){ a->atime, a->atime_ns };
+		st->st_mtim = (struct timespec){ a->mtime, a->mtime_ns };
+		st->st_ctim = (struct timespec){ a->ctime, a->ctime_ns };
+	}
 }
 
 /*
@@ -97,9 +103,14 @@ static void to_stat(const struct pl_tree *k, const struct pl_attr *a, struct sta
 ** the root and its static entries are fixed while mounted, and so are a
 ** world's tasks until it announces a change, when notify.c drops them: those
 ** are kept a day (the kernel's dcache still reclaims them under pressure).
+** What a magic link leads to is looked up at every walk, which brings its
+** attributes anew; they are kept a second, so a stat right after the walk
+** costs no second round trip.
 */
-static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 86400 };
-static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 86400 };
+static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 86400,
+                                    [PL_CACHE_OBJECT] = 0 };
+static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 86400,
+                                   [PL_CACHE_OBJECT] = 1 };
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
@@ -197,6 +208,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uint64_t)(uintptr_t)f;
 	fi->direct_io = 1; /* size 0 on stat, content from the snapshot */
 	fi->keep_cache = 0;
+	if (pl_tree_relay_fd(f) >= 0) /* a pipe: no offsets */
+		fi->nonseekable = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT) { /* the opener was interrupted */
 		pl_tree_release(&g->tree, f);
 		pl_served_leave(g);
@@ -209,6 +222,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	if (pl_tree_relay_fd(f) >= 0) /* a caller's own pipe: may wait for data */
+		return pl_relay_read(req, f, size, fi->flags & O_NONBLOCK);
 	struct pl_caller c = caller_of(req);
 	/* a copy-in may block on another process's pages: a few at a time per
 	** caller uid, the rest queued (a ring thread replies itself) */
@@ -241,6 +256,8 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	(void)ino;
 	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
 	struct pl_caller c = caller_of(req);
+	if (pl_tree_relay_fd(f) >= 0) /* a caller's own pipe: may wait for room */
+		return pl_relay_write(req, f, &c, buf, size, fi->flags & O_NONBLOCK);
 	/* a copy into another process's memory may block on its pages: as reads
 	** that copy in, a few at a time per caller uid */
 	int admitted = 0;
@@ -260,6 +277,22 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	if (admitted)
 		pl_slowlane_done(c.uid);
 	pl_tree_request_done();
+}
+
+/* ioctl(2): only an opened namespace has any (what it can answer with no
+** data: object.c); every other file, as procfs's, ENOTTY. */
+static void op_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+                     struct fuse_file_info *fi, unsigned flags, const void *in_buf,
+                     size_t in_bufsz, size_t out_bufsz)
+{
+	(void)ino, (void)arg, (void)in_buf, (void)in_bufsz, (void)out_bufsz;
+	if (flags & FUSE_IOCTL_DIR)
+		return (void)fuse_reply_err(req, ENOTTY);
+	struct pl_file *f = (struct pl_file *)(uintptr_t)fi->fh;
+	int rc = pl_tree_ioctl(file_tree(f), f, cmd);
+	if (rc < 0)
+		return (void)fuse_reply_err(req, -rc);
+	fuse_reply_ioctl(req, rc, NULL, 0);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -351,6 +384,7 @@ const struct fuse_lowlevel_ops pl_fuse_ops = {
 	.read = op_read,
 	.write = op_write,
 	.release = op_release,
+	.ioctl = op_ioctl,
 	.opendir = op_opendir,
 	.readdir = op_readdir,
 	.releasedir = op_releasedir,

@@ -42,6 +42,17 @@ int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
 void pl_slowlane_done(uint32_t uid);
 void pl_slowlane_stop(void);
 
+/* relay.c: reads and writes of a caller's own pipe opened through the
+** mount (pl_tree_relay_fd), which wait in a thread of its own as the
+** pipe's would (see there).  read/write always reply; nonblock: the
+** caller's file is O_NONBLOCK.  Without the thread (start failed, or a
+** ring thread serving), what would wait answers EAGAIN. */
+int pl_relay_start(void);
+void pl_relay_read(fuse_req_t req, struct pl_file *f, size_t size, int nonblock);
+void pl_relay_write(fuse_req_t req, struct pl_file *f, struct pl_caller *c, const char *buf,
+                    size_t size, int nonblock);
+void pl_relay_stop(void);
+
 /* uring.c: FUSE over io_uring beside the classic loop, for a session
 ** mounted but not yet looping.  NULL, after a one-line notice on stderr,
 ** when it cannot be used: the classic loop then serves everything, as

@@ -46,20 +46,6 @@ static const char *default_layout(char *buf, size_t len)
 	return buf;
 }
 
-/* The task a world names as the one its outside callers (host processes)
-** are, through a view over it if any; 0: none. */
-static pl_pid outside_self(struct pl_source *src)
-{
-	struct pl_machine m;
-	struct pl_arena a = PL_ARENA_INIT;
-	memset(&m, 0, sizeof m);
-	pl_pid self = 0;
-	if (src->ops->load_machine(src, 0, &a, &m) == 0)
-		self = m.self_pid;
-	pl_arena_free(&a);
-	return self;
-}
-
 static void free_contents(struct pl_generation *g)
 {
 	if (g->view)
@@ -88,6 +74,7 @@ static struct pl_generation *load(struct pl_served *s, char *err, size_t errlen,
 		free(g);
 		return NULL;
 	}
+	int world = g->source != s->host;
 	/* A pid view: --view-root, or the layout's view = { root =, select = } */
 	pl_pid view_root;
 	int has_select, has_view = plua_view(g->lua, &view_root, &has_select);
@@ -113,7 +100,9 @@ static struct pl_generation *load(struct pl_served *s, char *err, size_t errlen,
 		.lua_ctx = g->lua,
 	};
 	if (g->source != s->host)
-		g->tree.self_fallback = outside_self(g->source);
+		g->tree.self_fallback = pl_source_self(g->source);
+	if (world) /* a world's callers' own open files are real ones */
+		g->tree.host = s->host;
 	if (g->source->announces_changes) {
 		g->source->changed = s->changed;
 		g->source->changed_arg = s->changed_arg;

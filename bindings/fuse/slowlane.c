@@ -10,7 +10,10 @@
 ** own serves as the uid's reads finish.  So a stuck copy-in holds up only
 ** its own caller's reads of such files, and the FUSE workers go on
 ** answering every other request.  A read still queued when its caller is
-** interrupted (a signal) is answered EINTR and not served.
+** interrupted (a signal) is answered EINTR and not served.  The pool's
+** threads start with the first read that must wait: until then the daemon
+** has none (each thread of a process is one more task whose fd table lsof
+** lists, and the daemon's table is large).
 */
 #include "pl_fuse.h"
 
@@ -43,7 +46,7 @@ static struct {
 	size_t queued;
 	struct { uint32_t uid; unsigned n; } running[UIDS];
 	pthread_t threads[THREADS];
-	int nthreads, stopping;
+	int nthreads, enabled, stopping;
 } lane = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER };
 
 /* Jobs running for uid; lane.lock held. */
@@ -159,10 +162,10 @@ static void interrupted(fuse_req_t req, void *data)
 	pthread_mutex_unlock(&lane.lock);
 }
 
-int pl_slowlane_start(void)
+/* The pool, on the first read that waits; lane.lock held.  0 when it runs. */
+static int start_threads(void)
 {
-	lane.tail = &lane.head;
-	for (int i = 0; i < THREADS; i++) {
+	for (int i = lane.nthreads; i < THREADS; i++) {
 		if (pthread_create(&lane.threads[i], NULL, worker, NULL) != 0)
 			break;
 		lane.nthreads++;
@@ -170,10 +173,17 @@ int pl_slowlane_start(void)
 	return lane.nthreads ? 0 : -1;
 }
 
+int pl_slowlane_start(void)
+{
+	lane.tail = &lane.head;
+	lane.enabled = 1;
+	return 0;
+}
+
 int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
                       const struct pl_caller *c, uint64_t off, size_t size, const char *data)
 {
-	if (!lane.nthreads)
+	if (!lane.enabled)
 		return 1;
 	pthread_mutex_lock(&lane.lock);
 	unsigned *n = running_for(c->uid, 1);
@@ -194,7 +204,7 @@ int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
 		memcpy(copy, data, size);
 	*j = (struct job){ NULL, req, tree, f, *c, off, size, copy, 0 };
 	pthread_mutex_lock(&lane.lock);
-	int full = lane.queued >= QUEUE_MAX || lane.stopping;
+	int full = lane.queued >= QUEUE_MAX || lane.stopping || start_threads() < 0;
 	pthread_mutex_unlock(&lane.lock);
 	if (full) {
 		free(j->data);
@@ -215,7 +225,7 @@ int pl_slowlane_admit(fuse_req_t req, struct pl_tree *tree, struct pl_file *f,
 
 void pl_slowlane_done(uint32_t uid)
 {
-	if (!lane.nthreads)
+	if (!lane.enabled)
 		return;
 	pthread_mutex_lock(&lane.lock);
 	unsigned *n = running_for(uid, 0);
@@ -235,4 +245,5 @@ void pl_slowlane_stop(void)
 	for (int i = 0; i < lane.nthreads; i++)
 		pthread_join(lane.threads[i], NULL);
 	lane.nthreads = 0;
+	lane.enabled = 0;
 }

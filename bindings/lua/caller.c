@@ -38,6 +38,11 @@ static const char *const cap_names[] = {
 };
 #define NCAPS (int)(sizeof cap_names / sizeof cap_names[0])
 
+int plua_cap_count(void)
+{
+	return NCAPS;
+}
+
 const char *plua_cap_name(int cap)
 {
 	return cap >= 0 && cap < NCAPS ? cap_names[cap] : NULL;
@@ -82,6 +87,16 @@ static void push_status_list(lua_State *L, const struct pl_caller *c, const char
 		at = end;
 		while (*at == ' ' || *at == '\t')
 			at++;
+	}
+}
+
+/* A declared caller's (p.tree's): nothing of it is read from the host. */
+static void push_declared_groups(lua_State *L, const struct pl_caller *c)
+{
+	lua_createtable(L, (int)c->ngroups, 0);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		lua_pushinteger(L, c->groups[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
 
@@ -140,9 +155,11 @@ static int caller_index(lua_State *L)
 		lua_pushinteger(L, c->tgid);
 	else if (!strcmp(k, "ns_pid"))
 		lua_pushinteger(L, c->ns_tgid);
+	else if (!strcmp(k, "groups") && (c->have & PL_CALLER_DECLARED))
+		push_declared_groups(L, c);
 	else if (!strcmp(k, "groups"))
 		push_status_list(L, c, "\nGroups:\t");
-	else if (!strcmp(k, "comm"))
+	else if (!strcmp(k, "comm") && !(c->have & PL_CALLER_DECLARED))
 		push_comm(L, c);
 	else if (!strcmp(k, "caps") || !strcmp(k, "cap_eff")) {
 		if (pl_caller_caps(c) < 0 && !(c->have & PL_CALLER_ROOT))

@@ -28,6 +28,7 @@
 #include "lualib.h"
 
 #include "format/format.h"
+#include "format/net.h"
 #include "capture.h"
 #include "plua.h"
 #include "plua_facts.h"
@@ -44,6 +45,10 @@ static const char serializer[] =
 	"  for k in pairs(v) do if type(k) == 'string' then keys[#keys + 1] = k end end\n"
 	"  table.sort(keys)\n"
 	"  for i = 1, #v do out[#out + 1] = ind .. '  ' .. ser(v[i], ind .. '  ') .. ',\\n' end\n"
+	"  local ints = {}\n"
+	"  for k in pairs(v) do if math.type(k) == 'integer' and (k < 1 or k > #v) then ints[#ints + 1] = k end end\n"
+	"  table.sort(ints)\n"
+	"  for _, k in ipairs(ints) do out[#out + 1] = ind .. '  [' .. k .. '] = ' .. ser(v[k], ind .. '  ') .. ',\\n' end\n"
 	"  for _, k in ipairs(keys) do out[#out + 1] = ind .. '  ' .. key(k) .. ' = ' .. ser(v[k], ind .. '  ') .. ',\\n' end\n"
 	"  return table.concat(out) .. ind .. '}'\n"
 	"end\n"
@@ -51,12 +56,16 @@ static const char serializer[] =
 
 void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
 {
-	static const char *const keys[] = { "stat_fields", "status_lines", "absent", "pmd_kb" };
+	static const char *const keys[] = { "stat_fields", "status_lines", "absent", "pmd_kb", "attr" };
+	int no_lsm = 1; /* every attr/ file answers as a kernel without a module */
+	for (int i = 0; i < PL_ATTR_COUNT; i++)
+		no_lsm &= t->attr[i].err == EINVAL;
 	int drop[] = {
 		!t->stat_fields || t->stat_fields == 52,
 		!t->status_lines || t->status_lines == pl_status_lines_default(t),
 		!t->absent,
 		!t->mm.pmd_kb,
+		no_lsm,
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (drop[i]) {
@@ -65,9 +74,14 @@ void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
 		}
 }
 
-static const unsigned SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN |
-                                PL_F_LINKS | PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP |
-                                PL_F_LIMITS | PL_F_CGROUP;
+enum {
+	SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN | PL_F_LINKS |
+	          PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP | PL_F_LIMITS | PL_F_CGROUP |
+	          PL_F_AUDIT | PL_F_PERSONALITY | PL_F_TIMERSLACK | PL_F_SCHEDSTAT |
+	          PL_F_AUTOGROUP | PL_F_CPUSET | PL_F_ATTR | PL_F_STACK | PL_F_SYSCALL | PL_F_SCHED
+};
+/* push_task walks SCALARS bit by bit, up to the highest */
+_Static_assert((unsigned)SCALARS < 1u << 31, "a bit past the top would end the walk only by wrapping");
 
 static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
 {
@@ -218,6 +232,65 @@ static int capture_pid(lua_State *L, struct pl_source *src, pl_pid pid)
 	return 0;
 }
 
+/* One network namespace's files as the kernel's text, from a task in it. */
+static int push_netns(lua_State *L, struct pl_source *src, pl_pid pid)
+{
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_buf text = PL_BUF_INIT;
+	int files = 0;
+	lua_newtable(L);
+	for (int f = 0; f < PL_NET_COUNT && src->ops->load_net; f++) {
+		struct pl_net net;
+		memset(&net, 0, sizeof net);
+		pl_buf_reset(&text);
+		if (src->ops->load_net(src, pid, 0, f, &a, &net) < 0 ||
+		    pl_fmt_net(f, &net, NULL, &text) < 0)
+			continue;
+		lua_pushlstring(L, text.data ? text.data : "", text.len);
+		lua_setfield(L, -2, pl_net_names[f]);
+		if (!files++ && (net.uid || net.gid)) {
+			lua_pushinteger(L, net.uid);
+			lua_setfield(L, -2, "uid");
+			lua_pushinteger(L, net.gid);
+			lua_setfield(L, -2, "gid");
+		}
+		pl_arena_reset(&a);
+	}
+	pl_buf_free(&text);
+	pl_arena_free(&a);
+	if (!files)
+		lua_pop(L, 1);
+	return files;
+}
+
+/* net = { [ino] = { tcp = "...", ... } }: each network namespace of the
+** captured tasks, once, read through its first task. */
+static int push_nets(lua_State *L, struct pl_source *src, int tasks, int n)
+{
+	lua_newtable(L);
+	int nets = lua_gettop(L), any = 0;
+	for (int i = 1; i <= n; i++) {
+		lua_geti(L, tasks, i);
+		lua_getfield(L, -1, "pid");
+		pl_pid pid = (pl_pid)lua_tointeger(L, -1);
+		lua_Integer ino = 0;
+		if (lua_getfield(L, -2, "ns") == LUA_TTABLE && lua_getfield(L, -1, "net") == LUA_TNUMBER)
+			ino = lua_tointeger(L, -1);
+		lua_settop(L, nets);
+		if (!ino) /* a zombie has no namespace */
+			continue;
+		int seen = lua_geti(L, nets, ino) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (!seen && push_netns(L, src, pid)) {
+			lua_seti(L, nets, ino);
+			any = 1;
+		}
+	}
+	if (!any)
+		lua_pop(L, 1);
+	return any;
+}
+
 static const char usage_text[] =
 	"usage: proclua capture PID... > world.lua\n"
 	"       proclua capture --proc DIR [--fill] PID... > world.lua\n";
@@ -295,13 +368,25 @@ int plua_capture(int argc, char **argv)
 		}
 		lua_rawseti(L, tasks, ++n);
 	}
+	/* the tasks' network namespaces, each once (a saved tree has none) */
+	int has_net = src && push_nets(L, src, tasks, n);
+	if (has_net) {
+		lua_pushvalue(L, ser);
+		lua_insert(L, -2);
+		lua_pushliteral(L, "");
+		lua_call(L, 2, 1);
+	} else {
+		lua_pushliteral(L, "");
+	}
+	const char *net = lua_tostring(L, -1);
 	lua_pushvalue(L, ser);
 	lua_pushvalue(L, tasks);
 	lua_pushliteral(L, "");
 	lua_call(L, 2, 1);
 	lua_pushfstring(L, "-- captured by proclua %s from %s\nlocal p = require \"proclua\"\n"
-	                   "return p.world {\ntasks = %s,\n}\n",
-	                PROCLUA_VERSION, root ? root : "/proc", lua_tostring(L, -1));
+	                   "return p.world {\ntasks = %s,\n%s%s%s}\n",
+	                PROCLUA_VERSION, root ? root : "/proc", lua_tostring(L, -1),
+	                has_net ? "net = " : "", net, has_net ? ",\n" : "");
 	size_t len;
 	const char *world = lua_tolstring(L, -1, &len);
 	fwrite(world, 1, len, stdout);

@@ -180,10 +180,11 @@ static void report_unreadable(struct reader *r, const char *name, int rc, unsign
 ** what a directory has
 */
 
-static uint64_t ns_present(int dir)
+/* The entries of subdirectory sub (ns/, attr/) as absent bits. */
+static uint64_t sub_present(int dir, const char *sub)
 {
 	uint64_t b = 0;
-	int fd = openat(dir, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dir, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 	if (!d) {
@@ -192,8 +193,8 @@ static uint64_t ns_present(int dir)
 		return 0;
 	}
 	while ((de = readdir(d))) {
-		char name[300];
-		snprintf(name, sizeof name, "ns/%s", de->d_name);
+		char name[2 * sizeof de->d_name + 2]; /* sub is a directory's name too */
+		snprintf(name, sizeof name, "%s/%s", sub, de->d_name);
 		if (de->d_name[0] != '.')
 			b |= bit(name);
 	}
@@ -211,24 +212,29 @@ static uint64_t expected(int tid_dir)
 		if (pl_builtin_absent_name(g, buf, sizeof buf))
 			all |= 1ull << g;
 	}
+	all |= 1ull << PL_G_NET_DIR;
 	if (tid_dir)
 		return all & ~(bit("task") | bit("coredump_filter"));
 	return all & ~bit("children");
 }
 
-/* Names of the bits of mask, comma separated, ns/ as one name when whole. */
+/* Names of the bits of mask, comma separated, ns/ and attr/ each as one
+** name when whole. */
 static void names_of(uint64_t mask, char *out, size_t size)
 {
 	size_t k = 0;
-	uint64_t ns = bit("ns");
+	uint64_t ns = bit("ns"), attr = bit("attr");
 	out[0] = '\0';
 	if ((mask & ns) == ns) {
 		k += (size_t)snprintf(out + k, size - k, "ns");
 		mask &= ~ns;
 	}
+	int whole_attr = (mask & attr) == attr;
 	for (int g = 0; g < 64 && k < size; g++) {
 		char buf[40];
 		const char *name = (mask >> g & 1) ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;
+		if (whole_attr && (attr >> g & 1))
+			name = g == PL_G_ATTR_FIRST ? "attr" : NULL;
 		if (name)
 			k += (size_t)snprintf(out + k, size - k, "%s%s", k ? ", " : "", name);
 	}
@@ -251,8 +257,9 @@ static void list_present(struct reader *r)
 		const char *name = de->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		uint64_t b = !strcmp(name, "ns") ? ns_present(r->dir) : bit(name);
-		if (!strcmp(name, "ns") || b)
+		int sub = !strcmp(name, "ns") || !strcmp(name, "attr");
+		uint64_t b = sub ? sub_present(r->dir, name) : bit(name);
+		if (sub || b)
 			r->present |= b;
 		else if (k < sizeof ignored)
 			k += (size_t)snprintf(ignored + k, sizeof ignored - k, "%s%s", k ? ", " : "", name);
@@ -266,6 +273,12 @@ static void list_present(struct reader *r)
 /* ------------------------------------------------------------------------
 ** files, each alone, into the record; then the facts each gave
 */
+
+/* attr/<name>: the file's bytes, each file a parser of its own */
+#define ATTR_PARSER(i) \
+	static int parse_attr_##i(const char *text, size_t len, struct pl_arena *a, struct pl_task *t) \
+	{ return pl_parse_attr(i, text, len, a, t); }
+ATTR_PARSER(0) ATTR_PARSER(1) ATTR_PARSER(2) ATTR_PARSER(3) ATTR_PARSER(4) ATTR_PARSER(5)
 
 struct saved_file {
 	const char *name;
@@ -301,6 +314,25 @@ static const struct saved_file files[] = {
 	{ "oom_score_adj", pl_parse_oom_score_adj, 0, { "oom_score_adj", NULL } },
 	{ "coredump_filter", pl_parse_coredump_filter, 0, { "coredump_filter", NULL } },
 	{ "wchan", pl_parse_wchan, 0, { "wchan", NULL } },
+	/* oom_adj after oom_score_adj: where that was not saved, the value
+	** writing oom_adj would have set */
+	{ "oom_adj", pl_parse_oom_adj, 0, { "oom_score_adj", NULL } },
+	{ "loginuid", pl_parse_loginuid, 0, { "loginuid", NULL } },
+	{ "sessionid", pl_parse_sessionid, 0, { "sessionid", NULL } },
+	{ "personality", pl_parse_personality, 0, { "personality", NULL } },
+	{ "timerslack_ns", pl_parse_timerslack_ns, 0, { "timerslack_ns", NULL } },
+	{ "schedstat", pl_parse_schedstat, PL_F_SCHEDSTAT, { NULL } },
+	{ "autogroup", pl_parse_autogroup, PL_F_AUTOGROUP, { NULL } },
+	{ "cpuset", pl_parse_cpuset, PL_F_CPUSET, { NULL } },
+	{ "attr/current", parse_attr_0, 0, { "attr", NULL } },
+	{ "attr/prev", parse_attr_1, 0, { "attr", NULL } },
+	{ "attr/exec", parse_attr_2, 0, { "attr", NULL } },
+	{ "attr/fscreate", parse_attr_3, 0, { "attr", NULL } },
+	{ "attr/keycreate", parse_attr_4, 0, { "attr", NULL } },
+	{ "attr/sockcreate", parse_attr_5, 0, { "attr", NULL } },
+	{ "stack", pl_parse_stack, 0, { "stack", NULL } },
+	{ "syscall", pl_parse_syscall, 0, { "syscall", NULL } },
+	{ "sched", pl_parse_sched, 0, { "sched", NULL } },
 };
 #define NFILES (sizeof files / sizeof files[0])
 
@@ -675,6 +707,8 @@ static int capture_dir(lua_State *L, struct plua_saved *s, pl_pid tgid, pl_pid t
 		close(r.dir);
 		return -ENOMEM;
 	}
+	for (int i = 0; i < PL_ATTR_COUNT; i++) /* what attr/ files were not saved do not say */
+		r.t->attr[i].err = EINVAL;
 	if (missing) {
 		char names[1024];
 		names_of(missing, names, sizeof names);
@@ -747,7 +781,8 @@ static unsigned first_difference(const char *a, size_t na, const char *b, size_t
 static void compare_file(lua_State *L, struct plua_saved *s, int world, const struct saved_task *st,
                          int gen)
 {
-	const char *name = pl_builtins[gen].name;
+	char buf[40];
+	const char *name = pl_builtin_absent_name(gen, buf, sizeof buf); /* "attr/current" */
 	char path[PATH_MAX + 64], *saved;
 	size_t nsaved, nserved;
 	snprintf(path, sizeof path, "%s/%s", st->path + strlen(s->root) + 1, name);
@@ -755,7 +790,7 @@ static void compare_file(lua_State *L, struct plua_saved *s, int world, const st
 		return; /* reported when it was read */
 	lua_getfield(L, world, "format");
 	lua_pushvalue(L, world);
-	lua_pushstring(L, name);
+	lua_pushstring(L, pl_builtins[gen].name);
 	lua_pushinteger(L, st->tgid);
 	if (st->tid)
 		lua_pushinteger(L, st->tid);

@@ -17,6 +17,7 @@
 
 #include "format/format.h"
 #include "tree/builtin.h"
+#include "plua.h"
 #include "plua_facts.h"
 
 /* ------------------------------------------------------------------------
@@ -388,6 +389,127 @@ static uint64_t names_mask(const struct plua_fact_ctx *c, int idx, const char *w
 	return mask;
 }
 
+/* rates = { utime = 50, ... }: what the counters gain a second (pl_rates) */
+#define RATE(name, field) { name, offsetof(struct pl_rates, field) }
+static const struct { const char *name; size_t off; } rate_fields[] = {
+	RATE("utime", utime), RATE("stime", stime), RATE("minflt", minflt), RATE("majflt", majflt),
+	RATE("nvcsw", nvcsw), RATE("nivcsw", nivcsw), RATE("rchar", io_rchar),
+	RATE("wchar", io_wchar), RATE("syscr", io_syscr), RATE("syscw", io_syscw),
+	RATE("read_bytes", io_read_bytes), RATE("write_bytes", io_write_bytes),
+};
+#undef RATE
+#define NRATES (sizeof rate_fields / sizeof rate_fields[0])
+
+static void set_rates(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	if (lua_isnil(L, idx)) {
+		t->rates = NULL;
+		return;
+	}
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: rates must be a table such as { utime = 50, stime = 5 }", c->who);
+	struct pl_rates *r = pl_arena_alloc(c->a, sizeof *r);
+	if (!r)
+		luaL_error(L, "%s: out of memory", c->who);
+	memset(r, 0, sizeof *r);
+	idx = lua_absindex(L, idx);
+	for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		struct plua_near near;
+		plua_near_init(&near, k);
+		size_t i = 0;
+		for (; i < NRATES && strcmp(rate_fields[i].name, k) != 0; i++)
+			plua_near_try(&near, rate_fields[i].name);
+		if (i == NRATES) {
+			char hint[96];
+			luaL_error(L, "%s: rates.%s is no counter%s", c->who, k,
+			           plua_near_hint(&near, hint, sizeof hint));
+		}
+		int ok;
+		lua_Integer v = lua_tointegerx(L, -1, &ok);
+		if (!ok || v < 0 || v > (lua_Integer)1 << 40)
+			luaL_error(L, "%s: rates.%s must be an integer from 0 to 2^40 a second", c->who, k);
+		*(uint64_t *)((char *)r + rate_fields[i].off) = (uint64_t)v;
+	}
+	t->rates = r;
+}
+static int push_rates(lua_State *L, const struct pl_task *t)
+{
+	if (!t->rates)
+		return 0;
+	lua_createtable(L, 0, (int)NRATES);
+	for (size_t i = 0; i < NRATES; i++) {
+		uint64_t v = *(const uint64_t *)((const char *)t->rates + rate_fields[i].off);
+		if (v) {
+			lua_pushinteger(L, (lua_Integer)v);
+			lua_setfield(L, -2, rate_fields[i].name);
+		}
+	}
+	return 1;
+}
+
+/* status_extra = { { after = "Gid", line = "Utrace:\t0" }, ... }: lines no
+** mainline kernel prints, each after the known line named (none: first) */
+static void set_status_extra(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	size_t n = plua_list_len(L, idx, 16, c->who, "status_extra");
+	struct pl_status_extra *x = n ? pl_arena_alloc(c->a, n * sizeof *x) : NULL;
+	if (n && !x)
+		luaL_error(L, "%s: out of memory", c->who);
+	idx = lua_absindex(L, idx);
+	unsigned last = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (lua_geti(L, idx, (lua_Integer)i + 1) != LUA_TTABLE)
+			luaL_error(L, "%s: status_extra[%d] must be { after = \"Gid\", line = \"Key:\\tvalue\" }",
+			           c->who, (int)i + 1);
+		lua_getfield(L, -1, "after");
+		unsigned before = 0;
+		if (!lua_isnil(L, -1)) {
+			uint64_t bit = lua_type(L, -1) == LUA_TSTRING ? pl_status_line_bit(lua_tostring(L, -1)) : 0;
+			if (!bit)
+				luaL_error(L, "%s: status_extra[%d].after names no status line", c->who, (int)i + 1);
+			before = (unsigned)__builtin_ctzll(bit) + 1;
+		}
+		lua_getfield(L, -2, "line");
+		size_t len;
+		const char *line = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+		const char *tab = line ? memchr(line, '\t', len) : NULL;
+		if (!line || !tab || tab == line || tab[-1] != ':' || memchr(line, '\n', len) ||
+		    memchr(line, '\0', len))
+			luaL_error(L, "%s: status_extra[%d].line must be one line \"Key:\\tvalue\"",
+			           c->who, (int)i + 1);
+		if (before < last)
+			luaL_error(L, "%s: status_extra[%d] comes before the one ahead of it", c->who, (int)i + 1);
+		last = before;
+		x[i].before = (uint8_t)before;
+		x[i].line = pl_arena_strndup(c->a, line, len);
+		if (!x[i].line)
+			luaL_error(L, "%s: out of memory", c->who);
+		lua_pop(L, 3);
+	}
+	t->status_extra = x;
+	t->nstatus_extra = n;
+}
+static int push_status_extra(lua_State *L, const struct pl_task *t)
+{
+	if (!t->nstatus_extra)
+		return 0;
+	lua_createtable(L, (int)t->nstatus_extra, 0);
+	for (size_t i = 0; i < t->nstatus_extra; i++) {
+		lua_createtable(L, 0, 2);
+		if (t->status_extra[i].before) {
+			lua_pushstring(L, pl_status_line_name(t->status_extra[i].before - 1u));
+			lua_setfield(L, -2, "after");
+		}
+		lua_pushstring(L, t->status_extra[i].line);
+		lua_setfield(L, -2, "line");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
 /* status_lines = { "Name", "State", ... }: the lines an older kernel's
 ** status printed (default: this kernel's for the task) */
 static void set_status_lines(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
@@ -419,15 +541,18 @@ static int push_absent(lua_State *L, const struct pl_task *t)
 {
 	lua_newtable(L);
 	int n = 0;
-	uint64_t ns = pl_builtin_absent_bits("ns");
+	uint64_t ns = pl_builtin_absent_bits("ns"), attr = pl_builtin_absent_bits("attr");
 	if ((t->absent & ns) == ns) { /* the whole of ns/ */
 		lua_pushliteral(L, "ns");
 		lua_rawseti(L, -2, ++n);
 	}
+	int whole_attr = (t->absent & attr) == attr;
 	for (int g = 0; g < 64; g++) {
 		char buf[40];
 		const char *name = (t->absent >> g & 1) && !((t->absent & ns) == ns && (ns >> g & 1))
 		                   ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;
+		if (name && whole_attr && (attr >> g & 1)) /* the whole of attr/, once */
+			name = g == PL_G_ATTR_FIRST ? "attr" : NULL;
 		if (name) {
 			lua_pushstring(L, name);
 			lua_rawseti(L, -2, ++n);
@@ -475,6 +600,94 @@ static int push_threads(lua_State *L, const struct pl_task *t)
 static int push_children(lua_State *L, const struct pl_task *t)
 {
 	return push_u32s(L, (const uint32_t *)t->children, t->nchildren);
+}
+
+/* ------------------------------------------------------------------------
+** the files the scheduler, audit, trace and security module show
+*/
+
+/* Facts the kernel may refuse the daemon (a task even root may not
+** ptrace): not pushed then, as it has none to show. */
+#define REFUSABLE_INT(fn, field, err) \
+	static void set_##fn(const struct plua_fact_ctx *c, int idx, struct pl_task *t) \
+	{ t->field = int_at(c, idx, #fn); t->err = 0; } \
+	static int push_##fn(lua_State *L, const struct pl_task *t) \
+	{ if (t->err) return 0; push_u64(L, t->field); return 1; }
+REFUSABLE_INT(personality, personality, personality_err)
+REFUSABLE_INT(timerslack_ns, timerslack_ns, timerslack_err)
+
+/* stack = "[<0>] do_wait+0x53/0x120\n...", syscall = "running\n" or as the
+** kernel's file prints it */
+static void set_stack(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	parse_text(c, idx, "stack", pl_parse_stack, t);
+	t->stack_err = 0;
+}
+static int push_stack(lua_State *L, const struct pl_task *t)
+{
+	return !t->stack_err && push_text(L, pl_fmt_stack, t);
+}
+static void set_syscall(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	parse_text(c, idx, "syscall", pl_parse_syscall, t);
+	t->syscall_err = 0;
+}
+static int push_syscall(lua_State *L, const struct pl_task *t)
+{
+	return !t->syscall_err && push_text(L, pl_fmt_syscall, t);
+}
+
+/* sched = the kernel's file whole ("comm (pid, #threads: n)\n---...\n"
+** and its lines); the pid it shows is always the task's own */
+TEXT_FACT(sched, "sched", pl_parse_sched, pl_fmt_sched)
+
+/* attr = { current = "unconfined\n", exec = false, ... }: each file of
+** attr/ by name, its bytes, false for what a kernel without a security
+** module answers (EINVAL, the default), or the errno its read fails with */
+static void set_attr(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		int i = 0;
+		while (k && i < PL_ATTR_COUNT && strcmp(pl_attr_names[i], k) != 0)
+			i++;
+		if (!k || i == PL_ATTR_COUNT)
+			luaL_error(L, "%s: attr has files current, prev, exec, fscreate, keycreate, sockcreate",
+			           c->who);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *v = lua_tolstring(L, -1, &len);
+			if (pl_parse_attr(i, v, len, c->a, t) < 0)
+				luaL_error(L, "%s: out of memory", c->who);
+		} else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, EINVAL };
+		} else {
+			uint64_t e;
+			if (!to_u64(L, -1, &e) || e == 0 || e > 4095)
+				luaL_error(L, "%s: attr.%s must be its bytes (a string), false or an errno",
+				           c->who, k);
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, (int32_t)e };
+		}
+		lua_pop(L, 1);
+	}
+}
+static int push_attr(lua_State *L, const struct pl_task *t)
+{
+	lua_newtable(L);
+	for (int i = 0; i < PL_ATTR_COUNT; i++) {
+		const struct pl_lsm_attr *v = &t->attr[i];
+		if (v->err == EINVAL)
+			continue;
+		if (v->err)
+			lua_pushinteger(L, v->err);
+		else
+			lua_pushlstring(L, v->text ? v->text : "", v->len);
+		lua_setfield(L, -2, pl_attr_names[i]);
+	}
+	return 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -557,9 +770,24 @@ const struct plua_fact plua_facts[] = {
 	STR("exe", PL_F_LINKS, exe), STR("cwd", PL_F_LINKS, cwd), STR("root", PL_F_LINKS, root),
 	I32("dumpable", PL_F_OWNER, dumpable),
 	LIST("absent", PL_F_OWNER, set_absent, push_absent),
+	LIST("rates", ST, set_rates, push_rates),
+	/* audit, trace, scheduler, cpuset, security module */
+	U32("loginuid", PL_F_AUDIT, loginuid), U32("sessionid", PL_F_AUDIT, sessionid),
+	LIST("personality", PL_F_PERSONALITY, set_personality, push_personality),
+	LIST("timerslack_ns", PL_F_TIMERSLACK, set_timerslack_ns, push_timerslack_ns),
+	U64("sum_exec_runtime", PL_F_SCHEDSTAT, sched_runtime),
+	U64("run_delay", PL_F_SCHEDSTAT, sched_run_delay), U64("pcount", PL_F_SCHEDSTAT, sched_pcount),
+	I64("autogroup_id", PL_F_AUTOGROUP, autogroup_id),
+	I32("autogroup_nice", PL_F_AUTOGROUP, autogroup_nice),
+	STR("cpuset", PL_F_CPUSET, cpuset),
+	LIST("attr", PL_F_ATTR, set_attr, push_attr),
+	LIST("stack", PL_F_STACK, set_stack, push_stack),
+	LIST("syscall", PL_F_SYSCALL, set_syscall, push_syscall),
+	LIST("sched", PL_F_SCHED, set_sched, push_sched),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),
+	LIST("status_extra", SU, set_status_extra, push_status_extra),
 	LIST("cmdline_text", PL_F_CMDLINE, set_cmdline_text, push_cmdline_text),
 	LIST("environ_text", PL_F_ENVIRON, set_environ_text, push_environ_text),
 	I32("setgroups_allowed", PL_F_IDMAP, setgroups_allowed),

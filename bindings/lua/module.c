@@ -8,6 +8,8 @@
 **                        serve (writable: a Lua file with a write function)
 **   p.idmap_parse(text) / p.idmap_format(list): uid_map text, Linux's rules
 **   p.world { ... } and world methods                           (world.c)
+**   p.tree { layout = L, world = W }: the tree without FUSE     (tree.c)
+**   require "proclua.stock": the stock layout                   (stock.c)
 **   p.version
 */
 #include <stdio.h>
@@ -137,6 +139,8 @@ int luaopen_proclua(lua_State *L)
 	luaL_newlib(L, module_funcs);
 	plua_decl_register(L);
 	plua_world_register(L);
+	plua_tree_register(L);
+	plua_stock_register(L);
 	lua_pushliteral(L, PROCLUA_VERSION);
 	lua_setfield(L, -2, "version");
 	/* p.facts: the name of every task fact, in the table's order */

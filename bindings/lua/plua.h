@@ -22,6 +22,11 @@
 
 int luaopen_proclua(lua_State *L);
 
+/* tree.c: p.tree; stock.c: require "proclua.stock", preloaded.  Each adds
+** itself to the module table on the stack top. */
+void plua_tree_register(lua_State *L);
+void plua_stock_register(lua_State *L);
+
 /* decl.c: add the declaration functions to the table on the stack top. */
 void plua_decl_register(lua_State *L);
 int plua_is(lua_State *L, int idx, const char *mt);

@@ -102,6 +102,21 @@ struct plua_state *plua_state_new(struct plua_env *env, struct plua_watch *watch
                                   int for_world);
 void plua_state_free(struct plua_state *s);
 
+/* Task objects in a state the runtime does not keep: p.tree calls a
+** layout's functions in the state that declared them.  plua_state_borrow
+** makes a record for L whose task objects load from env->src (the caller
+** keeps env); NULL when out of memory.  plua_task_metatable pushes their
+** metatable: the caller's own, not registered by name, since a state may
+** hold several trees over different sources; its __index keeps the value
+** at stack index `keep` (0: none) alive, so that a task object a script
+** kept outlives nothing it reads from.  plua_state_unborrow frees the
+** record, not L. */
+struct plua_state *plua_state_borrow(lua_State *L, struct plua_env *env);
+void plua_task_metatable(lua_State *L, struct plua_state *s, int keep);
+void plua_state_unborrow(struct plua_state *s);
+/* Push a task object of (tgid, tid) with the metatable at stack index mt. */
+void plua_task_push(lua_State *L, int mt, pl_pid tgid, pl_pid tid);
+
 /* Run the world script in s (a state for that alone) by `deadline`; its
 ** model is taken out of Lua into env->model.  -1 with err on failure. */
 int plua_state_load_world(struct plua_state *s, const struct timespec *deadline,
@@ -118,7 +133,8 @@ void plua_state_run(struct plua_state *s, struct plua_call *c);
 
 /* caller.c: push the caller object of c (a copy); capability names. */
 void plua_push_caller(lua_State *L, const struct pl_caller *c);
-const char *plua_cap_name(int cap);
+const char *plua_cap_name(int cap);   /* "CAP_CHOWN" for 0; NULL past the last */
+int plua_cap_count(void);
 int plua_cap_number(const char *name);
 
 /* "FILE:LINE" where the function of served ref `ref` is defined ("?" if none). */

@@ -266,7 +266,10 @@ static int read_builtin(lua_State *L, struct plua_state *s, const struct task_ud
 static int task_read(lua_State *L)
 {
 	struct plua_state *s = lua_touserdata(L, lua_upvalueindex(1));
-	struct task_ud *u = luaL_checkudata(L, 1, PLUA_TASK_MT);
+	struct task_ud *u = lua_touserdata(L, 1);
+	if (!u || !lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(2)))
+		return luaL_typeerror(L, 1, "task object");
+	lua_pop(L, 1);
 	const char *name = luaL_checkstring(L, 2);
 	int gen = pl_builtin_lookup(name, 0);
 	if (gen == PL_G_NONE)
@@ -365,10 +368,11 @@ failed: /* level 1: the line of the script that asked */
 	return luaL_error(L, "task %d: %s", (int)u->tgid, strerror(-rc));
 }
 
-/* The metatable of task objects, made once per state. */
-static void new_task_metatable(lua_State *L, struct plua_state *s)
+/* Fill the metatable of task objects on the stack top, whose objects load
+** from s; with `keep` (an absolute stack index; 0: none), its __index keeps
+** that value alive. */
+static void fill_task_metatable(lua_State *L, struct plua_state *s, int keep)
 {
-	luaL_newmetatable(L, PLUA_TASK_MT);
 	lua_createtable(L, 0, (int)plua_nfacts + 6);
 	for (size_t i = 0; i < plua_nfacts; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
@@ -382,23 +386,79 @@ static void new_task_metatable(lua_State *L, struct plua_state *s)
 		lua_setfield(L, -2, ids[i].name);
 	}
 	lua_pushlightuserdata(L, s);
-	lua_pushcclosure(L, task_read, 1);
+	lua_pushvalue(L, -3); /* the metatable, its objects' mark */
+	lua_pushcclosure(L, task_read, 2);
 	lua_setfield(L, -2, "read");
 	lua_pushlightuserdata(L, s);
 	lua_pushvalue(L, -3);
-	lua_pushcclosure(L, task_index, 3);
+	if (keep)
+		lua_pushvalue(L, keep);
+	lua_pushcclosure(L, task_index, keep ? 4 : 3);
 	lua_setfield(L, -2, "__index");
+}
+
+/* The metatable of task objects, made once per state. */
+static void new_task_metatable(lua_State *L, struct plua_state *s)
+{
+	luaL_newmetatable(L, PLUA_TASK_MT);
+	fill_task_metatable(L, s, 0);
 	lua_pop(L, 1);
 }
 
-static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
+static struct task_ud *new_task(lua_State *L, pl_pid tgid, pl_pid tid)
 {
 	struct task_ud *u = lua_newuserdatauv(L, sizeof *u, 2);
 	u->tgid = tgid;
 	u->tid = tid;
 	u->have = 0;
+	return u;
+}
+
+static void push_task(lua_State *L, pl_pid tgid, pl_pid tid)
+{
+	new_task(L, tgid, tid);
 	luaL_setmetatable(L, PLUA_TASK_MT);
 }
+
+void plua_task_push(lua_State *L, int mt, pl_pid tgid, pl_pid tid)
+{
+	mt = lua_absindex(L, mt);
+	new_task(L, tgid, tid);
+	lua_pushvalue(L, mt);
+	lua_setmetatable(L, -2);
+}
+
+struct plua_state *plua_state_borrow(lua_State *L, struct plua_env *env)
+{
+	struct plua_state *s = calloc(1, sizeof *s);
+	if (!s || !(s->scratch = malloc(sizeof *s->scratch))) {
+		free(s);
+		return NULL;
+	}
+	s->L = L;
+	s->env = env;
+	s->select_ref = LUA_NOREF;
+	atomic_init(&s->set_aside, 0);
+	return s;
+}
+
+void plua_task_metatable(lua_State *L, struct plua_state *s, int keep)
+{
+	keep = keep ? lua_absindex(L, keep) : 0;
+	lua_newtable(L);
+	fill_task_metatable(L, s, keep);
+}
+
+void plua_state_unborrow(struct plua_state *s)
+{
+	if (!s)
+		return;
+	pl_arena_free(&s->arena);
+	pl_buf_free(&s->read_buf);
+	free(s->scratch);
+	free(s);
+}
+
 /* ------------------------------------------------------------------------
 ** the restricted environment (PROCLUA_UNRESTRICTED=1 lifts it): a layout,
 ** world or Lua file may not end the daemon, run programs, load C code or

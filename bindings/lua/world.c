@@ -3,7 +3,8 @@
 ** tasks and builds them at once into a sealed pl_model, which the world
 ** object owns; its methods read that model as a mount would and change it
 ** (zombify, vanish).  world_task.c builds each task's record,
-** world_memory.c its address space, world_machine.c the machine's files.
+** world_memory.c its address space, world_machine.c the machine's files,
+** world_net.c the network namespaces' files.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,14 @@ static int world_decl(lua_State *L)
 	} else {
 		return luaL_error(L, "p.world: machine must be a table");
 	}
+	lua_pop(L, 1);
+	/* net: the network namespaces' files (world_net.c) */
+	if (lua_getfield(L, 1, "net") == LUA_TTABLE)
+		plua_world_read_net(&wb, lua_gettop(L));
+	else if (lua_isnil(L, -1))
+		plua_world_read_net(&wb, 0);
+	else
+		return luaL_error(L, "p.world: net must be a table");
 	lua_pop(L, 1);
 	/* self: the task outside callers are shown as; default the lowest pid,
 	** self = false for none */

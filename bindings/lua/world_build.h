@@ -58,4 +58,8 @@ void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, str
 ** total_kb of memory. */
 void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, struct pl_machine *m);
 
+/* world_net.c: net = { ... } at idx (0: none given) into the model's
+** network namespaces. */
+void plua_world_read_net(struct world_build *wb, int idx);
+
 #endif

@@ -20,7 +20,7 @@ static const char *const machine_keys[] = {
 	"cpus", "uptime", "idle", "loadavg", "running", "mem_total_kb", "mem_free_kb", "meminfo",
 	"stat", "ctxt", "btime", "processes", "cpuinfo", "filesystems", "osrelease", "ostype",
 	"hostname", "version", "pid_max", "last_pid", "vmstat", "swaps", "partitions", "diskstats",
-	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", NULL
+	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", NULL
 };
 
 /* A key no field reads is a mistake (mem_total = ..., cpu = 4). */
@@ -318,6 +318,51 @@ static const char *line_text(struct world_build *wb, int idx, const char *key, c
 	return pl_arena_strdup(wb->a, s ? s : dflt);
 }
 
+/* rates = { user = 150, system = 30, ... }: the clock runs; each field of
+** /proc/stat's cpu lines gains that many ticks a second over all cpus, and
+** idle what is left of cpus * 100 (USER_HZ). */
+static void read_rates(struct world_build *wb, int idx, uint32_t ncpu, struct pl_machine *m)
+{
+	static const char *const fields[PL_CPU_FIELDS] = {
+		"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guest_nice",
+	};
+	lua_State *L = wb->L;
+	if (lua_getfield(L, idx, "rates") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		luaL_error(L, "world machine: rates must be a table such as { user = 150, system = 30 }");
+	int t = lua_gettop(L);
+	uint64_t *r = pl_arena_alloc(wb->a, PL_CPU_FIELDS * sizeof *r);
+	if (!r)
+		luaL_error(L, "world machine: out of memory");
+	uint64_t busy = 0, all = (uint64_t)ncpu * 100;
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		int f = 0;
+		while (f < PL_CPU_FIELDS && strcmp(fields[f], k) != 0)
+			f++;
+		if (f == PL_CPU_FIELDS || f == 3)
+			luaL_error(L, "world machine: rates.%s is no cpu field (user, nice, system, iowait, "
+			           "irq, softirq, steal, guest, guest_nice; idle is what is left)", k);
+		int ok;
+		lua_Integer v = lua_tointegerx(L, -1, &ok);
+		if (!ok || v < 0 || (uint64_t)v > all)
+			luaL_error(L, "world machine: rates.%s must be ticks a second from 0 to cpus * 100 (%I)",
+			           k, (lua_Integer)all);
+		r[f] = (uint64_t)v;
+		if (f != 8 && f != 9) /* guest time is counted in user time too */
+			busy += (uint64_t)v;
+	}
+	lua_pop(L, 1);
+	if (busy > all)
+		luaL_error(L, "world machine: rates add up to %I ticks a second, more than cpus * 100 (%I)",
+		           (lua_Integer)busy, (lua_Integer)all);
+	r[3] = all - busy;
+	m->cpu_rates = r;
+}
+
 void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine *m)
 {
 	lua_State *L = wb->L;
@@ -326,6 +371,7 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	const char *text;
 	check_keys(wb, idx);
 	uint32_t ncpu = (uint32_t)int_in(wb, idx, "cpus", 1, 1, 4096);
+	read_rates(wb, idx, ncpu, m);
 
 	if ((text = opt_text(wb, idx, "uptime", &len)) && strchr(text, ' ')) {
 		machine_text(wb, "uptime", text, len, pl_parse_uptime, m);

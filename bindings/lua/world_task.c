@@ -5,6 +5,7 @@
 ** {"init"} } is a whole task.  Threads inherit their leader's facts and
 ** override what they list.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,11 @@ static void defaults(struct pl_task *t, pl_pid tgid, pl_pid tid)
 	memcpy(t->ns_ino, default_ns, sizeof default_ns);
 	set_bitmap(&t->cpus_allowed, 1, 1);
 	set_bitmap(&t->mems_allowed, 1024, 1);
+	t->loginuid = t->sessionid = UINT32_MAX; /* never set by a login: AUDIT_*_UNSET */
+	t->cpuset = "/";
+	for (int i = 0; i < PL_ATTR_COUNT; i++) /* no security module answers */
+		t->attr[i] = (struct pl_lsm_attr){ NULL, 0, EINVAL };
+	t->stack = "";
 }
 
 static int cmp_fd(const void *a, const void *b)
@@ -335,6 +341,29 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 	}
 }
 
+/* The facts the scheduler and ptrace show, from the others, where neither
+** the task's table nor (for a thread) its leader's says: run time from the
+** cpu times (USER_HZ ticks of 10 ms), a run for each switch, no timer
+** slack for a realtime or deadline task (6.x) (the debug file sched, not
+** declared, is made from these at each read); the syscall "running" on a cpu, for a kernel thread its zeroed registers
+** (nr 0), for another task none it is inside (-1). */
+static void derive_sched_facts(struct world_build *wb, int task, int leader, struct pl_task *t)
+{
+	lua_State *L = wb->L;
+#define HAS(key) (plua_world_has(L, task, key) || (leader && plua_world_has(L, leader, key)))
+	if (!HAS("sum_exec_runtime"))
+		t->sched_runtime = (t->utime + t->stime) * 10000000ull;
+	if (!HAS("pcount"))
+		t->sched_pcount = t->nvcsw + t->nivcsw;
+	if (!HAS("timerslack_ns"))
+		t->timerslack_ns = t->policy == 1 || t->policy == 2 || t->policy == 6 ? 0 : 50000;
+	if (!HAS("syscall")) {
+		t->syscall_running = t->state == 'R';
+		t->syscall_nr = t->kthread || (t->flags & 0x00200000u) ? 0 : -1; /* PF_KTHREAD */
+	}
+#undef HAS
+}
+
 /* Build one record: defaults, then (for a thread) its leader's facts, then its own. */
 struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader, pl_pid tgid,
                                     pl_pid tid)
@@ -351,6 +380,7 @@ struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader
 	if (leader && !plua_world_has(L, task, "exit_signal"))
 		t->exit_signal = -1;
 	derive(wb, leader ? leader : task, t);
+	derive_sched_facts(wb, task, leader, t);
 	if (!leader)
 		plua_world_place_memory(wb, task, t);
 	return t;

@@ -9,11 +9,13 @@
 **   permission.c  generic_permission: mode bits and the DAC capabilities
 **   ptrace.c      ptrace_may_access (commoncap, Yama), task_dump_owner
 **
-** The caller is always a process of the host (FUSE names it by its tid in
+** A request's caller is a process of the host (FUSE names it by its tid in
 ** the daemon's pid namespace), so its facts come from the host's /proc.  A
 ** caller the daemon cannot name (tid 0: outside the daemon's pid
 ** namespace) or whose facts cannot be read holds no capability anywhere:
-** it gets what anyone gets, never the daemon's rights.
+** it gets what anyone gets, never the daemon's rights.  An in-process
+** caller (a spec's, through p.tree) is declared whole instead, and nothing
+** of it is read from the host.
 */
 #ifndef PL_ACCESS_H
 #define PL_ACCESS_H
@@ -30,8 +32,10 @@
 #define PL_CAP_NET_ADMIN 12
 #define PL_CAP_SYS_PTRACE 19
 #define PL_CAP_SYS_ADMIN 21
+#define PL_CAP_SYS_NICE 23
 #define PL_CAP_SYS_RESOURCE 24
 #define PL_CAP_SETFCAP 31
+#define PL_CAP_SYSLOG 34
 #define PL_CAP_PERFMON 38
 
 enum { PL_MAY_EXEC = 1, PL_MAY_WRITE = 2, PL_MAY_READ = 4 };
@@ -45,6 +49,7 @@ enum {
 	PL_CALLER_STATUS = 1u << 1, /* tgid, ns_tgid, euid, egid */
 	PL_CALLER_USERNS = 1u << 2, /* userns */
 	PL_CALLER_ROOT   = 1u << 3, /* stands for no process: passes every check */
+	PL_CALLER_DECLARED = 1u << 4, /* declared whole (pl_caller_init_declared) */
 };
 
 /*
@@ -60,6 +65,10 @@ struct pl_caller {
 	uint64_t cap_eff, cap_prm; /* relative to its own user namespace */
 	struct pl_userns_chain userns; /* n == 0: unknown */
 	unsigned have;             /* PL_CALLER_* */
+	/* A declared caller's supplementary groups (the declarer's memory,
+	** which must outlive every use of the caller and its copies). */
+	const uint32_t *groups;
+	size_t ngroups;
 };
 
 /* caller.c: a caller as a request names it. */
@@ -68,6 +77,15 @@ void pl_caller_init(struct pl_caller *c, pl_pid tid, uint32_t fsuid, uint32_t fs
 ** every capability, for in-process callers (specs, world:format) that stand
 ** for no process. */
 void pl_caller_init_root(struct pl_caller *c);
+/* A caller declared whole, for in-process callers that stand for a task
+** of the tree or for no process (tid 0): thread tid of group tgid, every
+** uid uid and every gid gid, its groups, and `caps` as its effective and
+** permitted sets, in the top user namespace.  Nothing of it is read from
+** the host, and every check is made on these facts as for a process
+** holding them. */
+void pl_caller_init_declared(struct pl_caller *c, pl_pid tid, pl_pid tgid, uint32_t uid,
+                             uint32_t gid, const uint32_t *groups, size_t ngroups,
+                             uint64_t caps);
 /* Its capabilities (capget), its status (thread group, euid), its user
 ** namespace: 0 or -errno. */
 int pl_caller_caps(struct pl_caller *c);

@@ -35,6 +35,21 @@ void pl_caller_init_root(struct pl_caller *c)
 	c->have = PL_CALLER_ROOT | PL_CALLER_CAPS | PL_CALLER_USERNS;
 }
 
+void pl_caller_init_declared(struct pl_caller *c, pl_pid tid, pl_pid tgid, uint32_t uid,
+                             uint32_t gid, const uint32_t *groups, size_t ngroups,
+                             uint64_t caps)
+{
+	pl_caller_init(c, tid, uid, gid);
+	c->tgid = c->ns_tgid = tgid;
+	c->euid = uid;
+	c->egid = gid;
+	c->cap_eff = c->cap_prm = caps;
+	pl_userns_declared(pl_userns_top(), 0, &c->userns);
+	c->groups = groups;
+	c->ngroups = ngroups;
+	c->have = PL_CALLER_DECLARED | PL_CALLER_CAPS | PL_CALLER_STATUS | PL_CALLER_USERNS;
+}
+
 static const char *field(const char *text, const char *key)
 {
 	const char *p = strstr(text, key);
@@ -112,6 +127,12 @@ int pl_caller_in_group(struct pl_caller *c, uint32_t gid)
 {
 	if (c->gid == gid)
 		return 1;
+	if (c->have & PL_CALLER_DECLARED) {
+		for (size_t i = 0; i < c->ngroups; i++)
+			if (c->groups[i] == gid)
+				return 1;
+		return 0;
+	}
 	if (c->pid <= 0)
 		return 0;
 	char path[64], text[8192];
@@ -336,6 +357,20 @@ int pl_caller_creds(struct pl_caller *c, struct pl_creds *out)
 	out->userns_fd = -1;
 	if (c->have & PL_CALLER_ROOT) {
 		out->self = 1;
+		return 0;
+	}
+	if (c->have & PL_CALLER_DECLARED) { /* in the top namespace, as declared */
+		for (int i = 0; i < 4; i++) {
+			out->uid[i] = c->uid;
+			out->gid[i] = c->gid;
+		}
+		if (c->ngroups) {
+			if (!(out->groups = malloc(c->ngroups * sizeof *out->groups)))
+				return -ENOMEM;
+			memcpy(out->groups, c->groups, c->ngroups * sizeof *out->groups);
+			out->ngroups = c->ngroups;
+		}
+		out->cap_prm = out->cap_eff = c->cap_eff;
 		return 0;
 	}
 	if (c->pid <= 0) { /* no process to read: a stranger */

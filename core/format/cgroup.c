@@ -58,3 +58,20 @@ int pl_parse_cgroup(const char *text, size_t len, struct pl_arena *a, struct pl_
 	t->have |= PL_F_CGROUP;
 	return 0;
 }
+
+/* cpuset: PL_F_CPUSET.  proc_cpuset_show: the path of the task's cpuset
+** cgroup, as the reader's cgroup namespace names it, and a newline. */
+int pl_fmt_cpuset(const struct pl_task *t, struct pl_buf *out)
+{
+	pl_buf_puts(out, t->cpuset ? t->cpuset : "/");
+	pl_buf_putc(out, '\n');
+	return pl_buf_status(out);
+}
+
+int pl_parse_cpuset(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	if (len < 2 || text[len - 1] != '\n' || memchr(text, '\n', len - 1) || pl_has_nul(text, len))
+		return pl_parse_fail(a, text, text);
+	t->cpuset = pl_arena_strndup(a, text, len - 1);
+	return t->cpuset ? 0 : -ENOMEM;
+}

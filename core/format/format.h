@@ -27,6 +27,7 @@
 #include "record/arena.h"
 #include "record/buf.h"
 #include "record/machine.h"
+#include "record/object.h"
 #include "record/sysctl.h"
 #include "record/task.h"
 
@@ -122,12 +123,65 @@ int pl_parse_coredump_filter(const char *text, size_t len, struct pl_arena *a, s
 int pl_fmt_wchan(const struct pl_task *t, int permitted, struct pl_buf *out);
 int pl_parse_wchan(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
+/* oom.c: oom_adj, the legacy scale of oom_score_adj (PL_F_OOM) */
+int pl_fmt_oom_adj(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_oom_adj(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* audit.c: PL_F_AUDIT */
+int pl_fmt_loginuid(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_sessionid(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_loginuid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_parse_sessionid(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* sched.c: PL_F_SCHEDSTAT, PL_F_TIMERSLACK, PL_F_AUTOGROUP, PL_F_SCHED (and
+** for a record without the kernel's sched lines, sched_comm NULL, the lines
+** made from PL_F_STAT, PL_F_STATUS and PL_F_SCHEDSTAT) */
+int pl_fmt_schedstat(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_schedstat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_timerslack_ns(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_timerslack_ns(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_autogroup(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_autogroup(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_sched(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_sched(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* trace.c: PL_F_PERSONALITY, PL_F_STACK, PL_F_SYSCALL */
+int pl_fmt_personality(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_personality(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_stack(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_stack(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+int pl_fmt_syscall(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_syscall(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* attr.c: PL_F_ATTR, file i (PL_ATTR_*) of attr/ */
+int pl_fmt_attr(const struct pl_task *t, int i, struct pl_buf *out);
+int pl_parse_attr(int i, const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* cgroup.c: cpuset (PL_F_CPUSET) */
+int pl_fmt_cpuset(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_cpuset(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
 /* children.c: PL_F_CHILDREN */
 int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
 
 /* fdinfo.c */
 int pl_fmt_fdinfo(const struct pl_fdinfo *fi, struct pl_buf *out);
 int pl_parse_fdinfo(const char *text, size_t len, struct pl_arena *a, struct pl_fdinfo *fi);
+
+/*
+** object.c: a magic link's target that is no path but the name of the
+** object it leads to (record/object.h).  pl_link_names_object: whether a
+** target is such a name, which the kernel resolves, through FUSE, as a
+** relative path inside the link's own directory (a name with no '/', not
+** "." or "..").  pl_object_of_name: the object such a name declares, as
+** Linux's filesystems make it, for a world: "pipe:[N]" (a FIFO 0600, inode
+** N), "socket:[N]" (0777), a namespace "type:[N]" (a regular file 0444 of
+** root's), "anon_inode:..." (0600, no type; inode `anon_ino`); pipes and
+** sockets owned by uid/gid (their creator).  -ENOENT for anything else.
+*/
+int pl_link_names_object(const char *target);
+int pl_object_of_name(const char *name, uint64_t anon_ino, uint32_t uid, uint32_t gid,
+                      struct pl_object *out);
 
 /*
 ** cmdline.c: Linux's get_mm_cmdline and environ_read over a memory reader.

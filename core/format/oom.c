@@ -57,3 +57,38 @@ int pl_parse_oom_score_adj(const char *text, size_t len, struct pl_arena *a, str
 	t->oom_score_adj = neg ? -(int32_t)v : (int32_t)v;
 	return reprinted(text, len, a, t, pl_fmt_oom_score_adj);
 }
+
+/*
+** oom_adj: PL_F_OOM.  The legacy scale oom_adj_read derives from
+** oom_score_adj: OOM_ADJUST_MAX (15) for the maximum, else the value times
+** -OOM_DISABLE (17) over 1000, truncated as C divides, and at most 15.
+*/
+int pl_fmt_oom_adj(const struct pl_task *t, struct pl_buf *out)
+{
+	int adj = (int16_t)t->oom_score_adj;
+	int legacy = adj == 1000 ? 15 : adj * 17 / 1000;
+	pl_buf_i64(out, legacy > 15 ? 15 : legacy);
+	pl_buf_putc(out, '\n');
+	return pl_buf_status(out);
+}
+
+/* A saved oom_adj: kept when the oom_score_adj already read shows it,
+** else the smallest oom_score_adj that shows it (the scaling loses the
+** rest; oom_adj_write's own mapping does not always read back). */
+int pl_parse_oom_adj(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	uint64_t v;
+	int neg = len > 0 && text[0] == '-';
+	const char *end = pl_scan_u64(text + neg, text + len, &v);
+	if (!end || v > 17 || (!neg && v > 15))
+		return pl_parse_fail(a, text, text);
+	int adj = neg ? -(int)v : (int)v;
+	struct pl_buf b = PL_BUF_INIT;
+	int shown = pl_fmt_oom_adj(t, &b) == 0 && b.len == len && memcmp(b.data, text, len) == 0;
+	pl_buf_free(&b);
+	if (!shown) {
+		int mag = ((neg ? -adj : adj) * 1000 + 16) / 17; /* ceil(|adj| * 1000 / 17) */
+		t->oom_score_adj = neg ? -mag : mag;
+	}
+	return pl_parse_reprints(text, len, a, t, pl_fmt_oom_adj);
+}

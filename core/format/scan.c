@@ -3,6 +3,8 @@
 */
 #include "format/scan.h"
 
+#include "record/buf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -29,6 +31,15 @@ int pl_parse_fail(struct pl_arena *a, const char *text, const char *at)
 		line++;
 	a->fail_line = line;
 	return -EINVAL;
+}
+
+int pl_parse_reprints(const char *text, size_t len, struct pl_arena *a, const struct pl_task *t,
+                      int (*fmt)(const struct pl_task *, struct pl_buf *))
+{
+	struct pl_buf b = PL_BUF_INIT;
+	int same = fmt(t, &b) == 0 && !b.oom && b.len == len && (!len || memcmp(b.data, text, len) == 0);
+	pl_buf_free(&b);
+	return same ? 0 : pl_parse_fail(a, text, text);
 }
 
 int pl_has_nul(const char *text, size_t len)

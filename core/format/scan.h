@@ -30,6 +30,17 @@ int pl_parse_fail(struct pl_arena *a, const char *text, const char *at);
 */
 int pl_has_nul(const char *text, size_t len);
 
+/*
+** A parser that took values from text keeps them only when fmt prints
+** them back as the same text, so a file it accepts is served byte for
+** byte: 0, or pl_parse_fail at the start.  (A struct pl_task formatter;
+** declared here untyped so this header needs no record.)
+*/
+struct pl_task;
+struct pl_buf;
+int pl_parse_reprints(const char *text, size_t len, struct pl_arena *a, const struct pl_task *t,
+                      int (*fmt)(const struct pl_task *, struct pl_buf *));
+
 /* Parse one line [line, nl) into *elem; 0 or -errno. */
 typedef int (*pl_line_fn)(struct pl_arena *a, const char *line, const char *nl, void *elem);
 

@@ -26,7 +26,8 @@ int pl_fmt_statm(const struct pl_task *t, struct pl_buf *out)
 	}
 	const struct pl_mm *m = &t->mm;
 	uint64_t shared = m->rss_file + m->rss_shmem;
-	uint64_t text = (((m->end_code + PAGE_SIZE - 1) & PAGE_MASK)
+	uint64_t text = m->code_pages ? m->code_pages
+	              : (((m->end_code + PAGE_SIZE - 1) & PAGE_MASK)
 	                 - (m->start_code & PAGE_MASK)) >> PAGE_SHIFT;
 	char *start = pl_buf_reserve(out, 7 * 21 + 1);
 	if (!start)

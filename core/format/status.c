@@ -445,13 +445,18 @@ static int put_line(struct pl_buf *b, const struct pl_task *t, const struct line
 int pl_fmt_status(const struct pl_task *t, struct pl_buf *out)
 {
 	uint64_t shown = t->status_lines ? t->status_lines : pl_status_lines_default(t);
+	size_t x = 0; /* the next vendor line */
 	for (size_t i = 0; i < NLINES; i++) {
+		for (; x < t->nstatus_extra && t->status_extra[x].before <= i; x++)
+			pl_buf_printf(out, "%s\n", t->status_extra[x].line);
 		if (!(shown >> i & 1))
 			continue;
 		int rc = put_line(out, t, &lines[i]);
 		if (rc < 0)
 			return rc;
 	}
+	for (; x < t->nstatus_extra; x++)
+		pl_buf_printf(out, "%s\n", t->status_extra[x].line);
 	if (t->arch_lines)
 		pl_buf_puts(out, t->arch_lines);
 	return pl_buf_status(out);
@@ -737,13 +742,35 @@ static void status_reset(struct pl_task *t)
 	t->groups = NULL;
 	t->ns_levels = 0;
 	t->arch_lines = "";
+	t->status_extra = NULL;
+	t->nstatus_extra = 0;
+}
+
+/* A line no mainline kernel prints, kept where it stood (before the known
+** line at `before`); the list grows in the arena, a copy a line: vendors
+** add one or two. */
+static int keep_extra(struct pl_arena *a, struct pl_task *t, size_t before, const char *line,
+                      size_t len)
+{
+	struct pl_status_extra *x = pl_arena_alloc(a, (t->nstatus_extra + 1) * sizeof *x);
+	char *copy = pl_arena_strndup(a, line, len);
+	if (!x || !copy)
+		return -ENOMEM;
+	if (t->nstatus_extra)
+		memcpy(x, t->status_extra, t->nstatus_extra * sizeof *x);
+	x[t->nstatus_extra].before = (uint8_t)before;
+	x[t->nstatus_extra].line = copy;
+	t->status_extra = x;
+	t->nstatus_extra++;
+	return 0;
 }
 
 /*
 ** Fill PL_F_STATUS from the host's status.  Lines after the last generic
 ** one (x86_Thread_features*, printed only with user shadow stacks) are kept
-** verbatim in arch_lines; any other unknown line is an error, so a kernel
-** that grows a line is noticed instead of silently dropped.
+** verbatim in arch_lines; another line of the kernel's form ("Key:\tvalue")
+** that no mainline kernel prints (a vendor kernel's) is kept verbatim where
+** it stood, so status reads as it was saved.
 */
 int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
 {
@@ -766,8 +793,14 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 				return -ENOMEM;
 			break;
 		}
-		if (!l)
-			return pl_parse_fail(a, text, p);
+		if (!l) {
+			int rc = t->nstatus_extra < 16 ? keep_extra(a, t, cursor, p, (size_t)(eol - p))
+			                               : -EINVAL;
+			if (rc < 0)
+				return rc == -EINVAL ? pl_parse_fail(a, text, p) : rc;
+			p = eol + 1;
+			continue;
+		}
 		int rc = parse_value(colon + 2, eol, l, a, t);
 		if (rc == -EINVAL && l->kind == S_GROUPS && colon + 2 == eol) {
 			l++; /* an empty list as kernels before the trailing space printed it */

@@ -113,6 +113,11 @@ struct pl_machine {
 	unsigned have;
 	/* PL_M_UPTIME: hundredths of a second */
 	uint64_t uptime_cs, idle_cs;
+	/* A world's clock: with cpu_rates, uptime and the cpu lines of stat
+	** move on from their declared values as time passes, each cpu field
+	** gaining cpu_rates[f] ticks a second (spread over the cpus); NULL:
+	** they hold still. */
+	const uint64_t *cpu_rates;
 	/* PL_M_LOADAVG: hundredths */
 	uint64_t load_x100[3];
 	uint32_t nr_running, nr_threads;

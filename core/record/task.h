@@ -43,6 +43,16 @@ enum {
 	PL_F_OWNER    = 1u << 18, /* euid/egid, dumpable, has_mm */
 	PL_F_CMDLINE  = 1u << 19, /* the kernel's own cmdline, where memory is refused */
 	PL_F_ENVIRON  = 1u << 20, /* the kernel's own environ, likewise */
+	PL_F_AUDIT    = 1u << 21, /* loginuid, sessionid */
+	PL_F_PERSONALITY = 1u << 22,
+	PL_F_TIMERSLACK = 1u << 23,
+	PL_F_SCHEDSTAT = 1u << 24,
+	PL_F_AUTOGROUP = 1u << 25,
+	PL_F_CPUSET   = 1u << 26,
+	PL_F_ATTR     = 1u << 27, /* attr/: what the security module shows */
+	PL_F_STACK    = 1u << 28,
+	PL_F_SYSCALL  = 1u << 29,
+	PL_F_SCHED    = 1u << 30, /* sched: the scheduler's debug lines */
 };
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
@@ -67,6 +77,9 @@ struct pl_mm {
 	uint64_t swap;                  /* VmSwap */
 	uint64_t hugetlb_kb;            /* HugetlbPages */
 	uint64_t start_code, end_code, start_stack;
+	/* statm's text pages where the code range above is stat's masked one
+	** (the kernel refused the daemon ptrace READ: 1 and 1); 0: from it */
+	uint64_t code_pages;
 	uint64_t start_data, end_data, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
 };
@@ -194,6 +207,29 @@ struct pl_fdinfo {
 	uint8_t no_mnt_id, no_ino;
 };
 
+/* The files of attr/, in Linux's order (attr_dir_stuff). */
+enum {
+	PL_ATTR_CURRENT, PL_ATTR_PREV, PL_ATTR_EXEC, PL_ATTR_FSCREATE, PL_ATTR_KEYCREATE,
+	PL_ATTR_SOCKCREATE, PL_ATTR_COUNT
+};
+extern const char *const pl_attr_names[PL_ATTR_COUNT]; /* "current", ... */
+
+/* One attr/ file: the bytes the security module gives (an SELinux context
+** ends with its NUL), or the errno a read fails with (EINVAL: no module
+** answers, as on a kernel without one). */
+struct pl_lsm_attr {
+	const char *text;
+	uint32_t len;
+	int32_t err;
+};
+
+/* One line of sched after its header: "key : value" as
+** "%-45s:%21s\n" prints it, or (value NULL) a line of other shape
+** ("current_node=0, numa_group_id=0"), without its newline. */
+struct pl_sched_line {
+	const char *key, *value;
+};
+
 /* Namespace links of ns/, in Linux's order. */
 enum {
 	PL_NS_NET, PL_NS_UTS, PL_NS_IPC, PL_NS_PID, PL_NS_PID_FOR_CHILDREN,
@@ -204,6 +240,22 @@ extern const char *const pl_ns_names[PL_NS_COUNT];   /* "net", "uts", ... */
 extern const char *const pl_ns_types[PL_NS_COUNT];   /* "net", "uts", ..., "pid", ..., "time" */
 
 #define PL_NSPID_MAX 32 /* nesting depth of pid namespaces (MAX_PID_NS_LEVEL) */
+
+/* A status line no mainline kernel prints (a vendor's: RHEL's "Utrace:",
+** 2.6's "SleepAVG:"), kept verbatim with the place it stood at. */
+struct pl_status_extra {
+	uint8_t before;            /* the index of the known line it came before */
+	const char *line;          /* "Utrace:\t0", without its newline */
+};
+
+/* A world task's activity: what each counter gains a second since the
+** world was loaded (utime and stime in clock ticks, USER_HZ = 100 a second
+** of CPU), so that tools sampling twice (top, psutil's cpu_percent) see it
+** busy.  Applied where the counters are loaded (model.c). */
+struct pl_rates {
+	uint64_t utime, stime, minflt, majflt, nvcsw, nivcsw;
+	uint64_t io_rchar, io_wchar, io_syscr, io_syscw, io_read_bytes, io_write_bytes;
+};
 
 struct pl_task {
 	unsigned have;             /* PL_F_* groups filled */
@@ -265,6 +317,8 @@ struct pl_task {
 	struct pl_bitmap cpus_allowed, mems_allowed;
 	uint64_t nvcsw, nivcsw;
 	const char *arch_lines;    /* x86_Thread_features..., each ending '\n', or "" */
+	const struct pl_status_extra *status_extra; /* in order; NULL: none */
+	size_t nstatus_extra;
 
 	/* PL_F_IO */
 	uint64_t io_rchar, io_wchar, io_syscr, io_syscw;
@@ -350,6 +404,54 @@ struct pl_task {
 	** task saved with some files only.  Loaded with the owner, which the
 	** tree asks for at every lookup, so it costs nothing; 0 for the host. */
 	uint64_t absent;
+	/* A world's: what its counters gain a second; NULL (the host's: none) */
+	const struct pl_rates *rates;
+
+	/* PL_F_AUDIT: the audit ids; (u32)-1 when unset (AUDIT_UID_UNSET,
+	** AUDIT_SID_UNSET) */
+	uint32_t loginuid, sessionid;
+
+	/* The errno the kernel refused the daemon a file with (lock_trace's
+	** EPERM for a task even root may not ptrace); 0: read. */
+	uint8_t personality_err, stack_err, syscall_err, timerslack_err;
+
+	/* PL_F_PERSONALITY */
+	uint32_t personality;
+
+	/* PL_F_TIMERSLACK: the task's timer slack, in ns */
+	uint64_t timerslack_ns;
+
+	/* PL_F_SCHEDSTAT: sum_exec_runtime and run_delay (ns), pcount (the
+	** times it ran on a cpu) */
+	uint64_t sched_runtime, sched_run_delay, sched_pcount;
+
+	/* PL_F_AUTOGROUP: its autogroup (id 0: the root group, the file
+	** reads empty) and that group's nice */
+	int64_t autogroup_id;
+	int32_t autogroup_nice;
+
+	/* PL_F_CPUSET: the path of its cpuset, as the reader's cgroup
+	** namespace names it */
+	const char *cpuset;
+
+	/* PL_F_ATTR */
+	struct pl_lsm_attr attr[PL_ATTR_COUNT];
+
+	/* PL_F_STACK: the kernel stack, "[<0>] sym+0x../0x..\n" lines */
+	const char *stack;
+
+	/* PL_F_SYSCALL: the system call the task is blocked in: its number
+	** (-1: none) and arguments, its user stack and instruction pointers;
+	** or running */
+	int syscall_running;
+	int64_t syscall_nr;
+	uint64_t syscall_args[6], syscall_sp, syscall_pc;
+
+	/* PL_F_SCHED: the header's comm and thread count, then the lines */
+	const char *sched_comm;
+	int32_t sched_threads;
+	const struct pl_sched_line *sched_lines;
+	size_t nsched_lines;
 };
 
 #endif

@@ -27,6 +27,7 @@
 #include "record/buf.h"
 #include "format/format.h"
 #include "source/hostfd.h"
+#include "source/hostnet.h"
 #include "record/machine.h"
 #include "record/scratch.h"
 #include "record/sysctl.h"
@@ -192,6 +193,51 @@ static int load_oom(struct host_source *h, const char *dir, struct pl_task *t, p
 	return 0;
 }
 
+/* A file the kernel may refuse even the daemon (lock_trace's EPERM): the
+** refusal is kept as the fact, for the tree to pass on to the reader. */
+static int parse_refusable(struct host_source *h, const char *dir, const char *name,
+                           pl_task_parser parse, struct pl_arena *a, struct pl_task *t,
+                           uint8_t *err)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(h, dir, name, &text, &len);
+	*err = 0;
+	if (rc == -EPERM || rc == -EACCES) {
+		*err = (uint8_t)-rc;
+		return 0;
+	}
+	return parse_text(rc, text, len, parse, a, t);
+}
+
+/* attr/: each file as the security module answers the daemon, its bytes
+** or the errno its read fails with (EINVAL: no module). */
+static int load_attr(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
+{
+	for (int i = 0; i < PL_ATTR_COUNT; i++) {
+		char name[32];
+		const char *text;
+		size_t len;
+		snprintf(name, sizeof name, "attr/%s", pl_attr_names[i]);
+		int rc = read_file(h, dir, name, &text, &len);
+		if (rc == -ESRCH)
+			return rc;
+		if (rc < 0)
+			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, -rc };
+		else if ((rc = pl_parse_attr(i, text, len, a, t)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The facts of the task directory Linux has only for the thread group
+** (autogroup, timerslack_ns): a thread's own are read from /proc/<tid>,
+** which shows that thread. */
+static void group_dir(char *out, size_t n, pl_pid tgid, pl_pid tid)
+{
+	snprintf(out, n, "%d", (int)(tid ? tid : tgid));
+}
+
 static const char *read_link(struct host_source *h, const char *dir, const char *name,
                              struct pl_arena *a, int *err)
 {
@@ -310,6 +356,69 @@ static int host_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	return 0;
 }
 
+/*
+** A link's object (source.h): the link is read again and followed only
+** while it names `target`; and followed with AT_STATX_DONT_SYNC, so that
+** a link changed in between to a file of a network or FUSE filesystem
+** gives what its inode holds without the daemon waiting on that
+** filesystem's server.  (A pipe, socket, namespace or anonymous inode has
+** nothing to sync.)
+*/
+static int host_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+                          const char *target, struct pl_object *out)
+{
+	struct host_source *h = host(s);
+	char dir[64], path[128], now[256];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(path, sizeof path, "%s/%s", dir, link);
+	ssize_t n = readlinkat(h->root_fd, path, now, sizeof now);
+	if (n < 0) {
+		if (refused(errno))
+			return -errno;
+		return faccessat(h->root_fd, dir, F_OK, 0) < 0 ? -ESRCH : -ENOENT;
+	}
+	if ((size_t)n >= sizeof now)
+		return -ENOENT;
+	now[n] = '\0';
+	if (target ? strcmp(now, target) != 0 : !pl_link_names_object(now))
+		return -ENOENT;
+	struct statx stx;
+	if (statx(h->root_fd, path, AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &stx) < 0)
+		return refused(errno) ? -errno : -ENOENT;
+	memset(out, 0, sizeof *out);
+	out->ino = stx.stx_ino;
+	out->mode = stx.stx_mode;
+	out->nlink = stx.stx_nlink;
+	out->uid = stx.stx_uid;
+	out->gid = stx.stx_gid;
+	out->size = stx.stx_size;
+	out->blksize = stx.stx_blksize;
+	out->has_times = 1;
+	out->atime = stx.stx_atime.tv_sec;
+	out->atime_ns = stx.stx_atime.tv_nsec;
+	out->mtime = stx.stx_mtime.tv_sec;
+	out->mtime_ns = stx.stx_mtime.tv_nsec;
+	out->ctime = stx.stx_ctime.tv_sec;
+	out->ctime_ns = stx.stx_ctime.tv_nsec;
+	return 0;
+}
+
+/* fd/'s names alone: one listing, no link read (source.h). */
+static int host_list_fds(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *a,
+                         int32_t **out, size_t *n)
+{
+	char dir[64], fddir[80];
+	task_dir(dir, sizeof dir, tgid, tid);
+	snprintf(fddir, sizeof fddir, "%s/fd", dir);
+	pl_pid *fds;
+	int rc = list_numeric(host(s), fddir, a, &fds, n, 1, 1);
+	if (rc < 0)
+		return rc;
+	_Static_assert(sizeof(pl_pid) == sizeof(int32_t), "fd numbers are listed as pids are");
+	*out = (int32_t *)fds;
+	return 0;
+}
+
 static int load_fds(struct host_source *h, const char *dir, struct pl_arena *a, struct pl_task *t)
 {
 	char fddir[80];
@@ -423,6 +532,21 @@ static int read_text(struct host_source *h, const char *dir, const char *name,
 	return 0;
 }
 
+/* stat's code range masked for the daemon (it may not ptrace READ the
+** task): statm, which everyone may read, still counts the code's pages. */
+static int load_code_pages(struct host_source *h, const char *dir, struct pl_task *t)
+{
+	const char *text;
+	size_t len;
+	int rc = read_file(h, dir, "statm", &text, &len);
+	if (rc < 0)
+		return rc;
+	unsigned long long v[4];
+	if (sscanf(text, "%llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3]) == 4)
+		t->mm.code_pages = v[3];
+	return 0;
+}
+
 static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                      struct pl_arena *a, struct pl_task *t)
 {
@@ -446,6 +570,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 	if (!rc && (want & PL_F_STATUS))
 		rc = parse_task_file(h, &ref, PL_HF_STATUS, dir, "status", pl_parse_status, a, t);
 	pl_hostfd_put(&ref);
+	if (!rc && (want & PL_F_STAT) && t->mm.start_code == 1 && t->mm.end_code == 1)
+		rc = load_code_pages(h, dir, t);
 	if (!rc && (want & PL_F_IO))
 		rc = parse_file(h, dir, "io", pl_parse_io, a, t);
 	if (!rc && (want & PL_F_LIMITS))
@@ -492,6 +618,35 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		if (!rc)
 			t->wchan = pl_arena_strndup(a, text, len);
 	}
+	if (!rc && (want & PL_F_AUDIT)) {
+		rc = parse_file(h, dir, "loginuid", pl_parse_loginuid, a, t);
+		if (!rc)
+			rc = parse_file(h, dir, "sessionid", pl_parse_sessionid, a, t);
+	}
+	if (!rc && (want & PL_F_PERSONALITY))
+		rc = parse_refusable(h, dir, "personality", pl_parse_personality, a, t,
+		                     &t->personality_err);
+	if (!rc && (want & (PL_F_TIMERSLACK | PL_F_AUTOGROUP))) {
+		char gdir[32];
+		group_dir(gdir, sizeof gdir, tgid, tid);
+		if (want & PL_F_TIMERSLACK)
+			rc = parse_refusable(h, gdir, "timerslack_ns", pl_parse_timerslack_ns, a, t,
+			                     &t->timerslack_err);
+		if (!rc && (want & PL_F_AUTOGROUP))
+			rc = parse_file(h, gdir, "autogroup", pl_parse_autogroup, a, t);
+	}
+	if (!rc && (want & PL_F_SCHEDSTAT))
+		rc = parse_file(h, dir, "schedstat", pl_parse_schedstat, a, t);
+	if (!rc && (want & PL_F_CPUSET))
+		rc = parse_file(h, dir, "cpuset", pl_parse_cpuset, a, t);
+	if (!rc && (want & PL_F_ATTR))
+		rc = load_attr(h, dir, a, t);
+	if (!rc && (want & PL_F_STACK))
+		rc = parse_refusable(h, dir, "stack", pl_parse_stack, a, t, &t->stack_err);
+	if (!rc && (want & PL_F_SYSCALL))
+		rc = parse_refusable(h, dir, "syscall", pl_parse_syscall, a, t, &t->syscall_err);
+	if (!rc && (want & PL_F_SCHED))
+		rc = parse_file(h, dir, "sched", pl_parse_sched, a, t);
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))
@@ -870,6 +1025,22 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 	return rc;
 }
 
+static int host_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                         struct pl_net *out)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_load(host(s)->root_fd, dir, f, a, out);
+}
+
+static int host_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                         uint32_t *gid)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_stat(host(s)->root_fd, dir, f, uid, gid);
+}
+
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
@@ -888,6 +1059,8 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.load_fd = host_load_fd,
+	.list_fds = host_list_fds,
+	.stat_link = host_stat_link,
 	.read_mem = host_read_mem,
 	.pin = host_pin,
 	.pin_check = host_pin_check,
@@ -897,6 +1070,8 @@ static const struct pl_source_ops host_ops = {
 	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
+	.load_net = host_load_net,
+	.stat_net = host_stat_net,
 	.destroy = host_destroy,
 };
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #define REC_WORDS (sizeof(struct pl_task) / 8)
 #define MASK_WORDS ((REC_WORDS + 63) / 64)
@@ -61,6 +62,12 @@ struct model_userns {
 	int setgroups_allowed;
 };
 
+/* A network namespace a world declared: its net/ files' records. */
+struct model_netns {
+	uint64_t ino;              /* 0: every namespace not declared by its inode */
+	struct pl_net net;
+};
+
 struct pl_model {
 	struct pl_source base;
 	struct model_task **tasks; /* sorted by tid once sealed */
@@ -71,10 +78,13 @@ struct pl_model {
 	size_t nspaces, spaces_cap;
 	struct model_userns *userns; /* written namespaces, few */
 	size_t nuserns;
+	struct model_netns *netns; /* declared network namespaces, few */
+	size_t nnetns;
 	struct pl_arena arena;
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
 	int sealed;
+	struct timespec born;      /* when it was made: where rates count from */
 };
 
 static struct pl_model *model(struct pl_source *s)
@@ -226,6 +236,41 @@ static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_
 	return mt;
 }
 
+/* Seconds since the world was made, in hundredths (its rates' clock). */
+static uint64_t age_cs(const struct pl_model *m)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t cs = (int64_t)(now.tv_sec - m->born.tv_sec) * 100 +
+	             (now.tv_nsec - m->born.tv_nsec) / 10000000;
+	return cs > 0 ? (uint64_t)cs : 0;
+}
+
+/* What a rate of r a second has added after cs hundredths of a second. */
+static uint64_t gained(uint64_t r, uint64_t cs)
+{
+	return r * (cs / 100) + r * (cs % 100) / 100;
+}
+
+/* The counters a task's rates move, as they stand now. */
+static void apply_rates(const struct pl_model *m, struct pl_task *t)
+{
+	const struct pl_rates *r = t->rates;
+	uint64_t cs = age_cs(m);
+	t->utime += gained(r->utime, cs);
+	t->stime += gained(r->stime, cs);
+	t->minflt += gained(r->minflt, cs);
+	t->majflt += gained(r->majflt, cs);
+	t->nvcsw += gained(r->nvcsw, cs);
+	t->nivcsw += gained(r->nivcsw, cs);
+	t->io_rchar += gained(r->io_rchar, cs);
+	t->io_wchar += gained(r->io_wchar, cs);
+	t->io_syscr += gained(r->io_syscr, cs);
+	t->io_syscw += gained(r->io_syscw, cs);
+	t->io_read_bytes += gained(r->io_read_bytes, cs);
+	t->io_write_bytes += gained(r->io_write_bytes, cs);
+}
+
 static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
                       struct pl_arena *a, struct pl_task *t)
 {
@@ -243,6 +288,8 @@ static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned wan
 		/* stat's wchan flag: a whole group of several threads shows 0 */
 		if (!group_view && tid == 0 && t->num_threads > 1)
 			t->wchan_flag = 0;
+		if (t->rates && t->state != 'Z' && t->state != 'X')
+			apply_rates(m, t);
 	}
 	pthread_rwlock_unlock(&m->lock);
 	return mt ? 0 : -ESRCH;
@@ -401,6 +448,46 @@ static void set_comm(struct pl_task *t, const struct pl_task *from)
 	memcpy(t->comm, from->comm, sizeof t->comm);
 }
 
+/* What Linux keeps in the task_struct: each thread its own. */
+static void set_thread_own(struct pl_task *t, const struct pl_task *from)
+{
+	t->loginuid = from->loginuid;
+	t->sessionid = from->sessionid;
+	t->timerslack_ns = from->timerslack_ns;
+}
+
+static int thread_own_changed(const struct pl_task *a, const struct pl_task *b)
+{
+	return a->loginuid != b->loginuid || a->sessionid != b->sessionid ||
+	       a->timerslack_ns != b->timerslack_ns;
+}
+
+static void set_autogroup_nice(struct pl_task *t, const struct pl_task *from)
+{
+	t->autogroup_nice = from->autogroup_nice;
+}
+
+/* An autogroup's nice: every record of that group shows it. */
+static int keep_autogroup_nice(struct pl_model *m, const struct pl_task *now)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < m->n; i++) {
+		struct model_task *x = m->tasks[i];
+		struct pl_task t;
+		if (x->gone)
+			continue;
+		unpack(m, x->rec, &t);
+		if (t.autogroup_id == now->autogroup_id)
+			rc = repack(m, &x->rec, set_autogroup_nice, now);
+		if (rc == 0 && x->group) {
+			unpack(m, x->group, &t);
+			if (t.autogroup_id == now->autogroup_id)
+				rc = repack(m, &x->group, set_autogroup_nice, now);
+		}
+	}
+	return rc;
+}
+
 static int oom_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->oom_score != b->oom_score || a->oom_score_adj != b->oom_score_adj ||
@@ -431,6 +518,13 @@ static int commit(struct pl_model *m, struct model_task *mt, pl_pid tid,
 			if (rc == 0 && x->group)
 				rc = repack(m, &x->group, set_oom, now);
 		}
+	if (rc == 0 && thread_own_changed(was, now)) {
+		rc = repack(m, &mt->rec, set_thread_own, now);
+		if (rc == 0 && mt->group && (tid == 0 || tid == mt->tgid))
+			rc = repack(m, &mt->group, set_thread_own, now);
+	}
+	if (rc == 0 && now->autogroup_id && was->autogroup_nice != now->autogroup_nice)
+		rc = keep_autogroup_nice(m, now);
 	if (rc == 0 && memcmp(was->comm, now->comm, sizeof was->comm) != 0) {
 		/* the thread's; the group's view shows its leader's */
 		rc = repack(m, &mt->rec, set_comm, now);
@@ -484,10 +578,35 @@ static ssize_t model_write_pinned(struct pl_source *s, const struct pl_pin *p, u
 	return rc;
 }
 
+/* A world whose clock runs: uptime, idle and the cpu lines of stat as
+** they stand now (the lines copied into the request's arena). */
+static int run_clock(const struct pl_model *m, struct pl_arena *a, struct pl_machine *out)
+{
+	uint64_t cs = age_cs(m);
+	const uint64_t *r = out->cpu_rates;
+	size_t nper = out->ncpus - (out->ncpus > 0); /* the lines after the total */
+	out->uptime_cs += cs;
+	out->idle_cs += gained(r[3], cs); /* idle ticks are hundredths */
+	if (!out->ncpus)
+		return 0;
+	struct pl_cpu_times *c = pl_arena_alloc(a, out->ncpus * sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	/* each cpu a share, the total their sum, as the kernel sums them */
+	for (size_t i = 0; i < out->ncpus; i++) {
+		c[i] = out->cpus[i];
+		for (int f = 0; f < PL_CPU_FIELDS; f++) {
+			uint64_t share = nper ? gained(r[f], cs) / nper : 0;
+			c[i].t[f] += i == 0 ? (nper ? share * nper : gained(r[f], cs)) : share;
+		}
+	}
+	out->cpus = c;
+	return 0;
+}
+
 static int model_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                               struct pl_machine *out)
 {
-	(void)a;
 	struct pl_model *m = model(s);
 	/* a world whose kernel has no PSI has no pressure/ files */
 	if (want & (PL_M_PSI_CPU | PL_M_PSI_MEMORY | PL_M_PSI_IO) & ~m->machine.have)
@@ -506,7 +625,7 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 		out->nr_threads = threads;
 	out->have = want;
 	pthread_rwlock_unlock(&m->lock);
-	return 0;
+	return m->machine.cpu_rates ? run_clock(m, a, out) : 0;
 }
 
 /*
@@ -595,6 +714,74 @@ struct pl_machine *pl_model_machine(struct pl_model *m)
 	return &m->machine;
 }
 
+struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino)
+{
+	for (size_t i = 0; i < m->nnetns; i++)
+		if (m->netns[i].ino == ino)
+			return &m->netns[i].net;
+	struct model_netns *v = realloc(m->netns, (m->nnetns + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	m->netns = v;
+	memset(&v[m->nnetns], 0, sizeof v[m->nnetns]);
+	v[m->nnetns].ino = ino;
+	return &v[m->nnetns++].net;
+}
+
+/* The namespace task (tgid, tid) is in: declared by its inode, else the
+** world's other namespaces' record; NULL for a task without one (a
+** zombie) or a world that declares none. */
+static const struct pl_net *netns_of(const struct pl_model *m, pl_pid tgid, pl_pid tid, int *err)
+{
+	struct pl_task t;
+	if (!unpack_task(m, tgid, tid, &t)) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	*err = -ENOENT;
+	uint64_t ino = t.ns_ino[PL_NS_NET];
+	const struct pl_net *other = NULL;
+	for (size_t i = 0; ino && i < m->nnetns; i++) {
+		if (m->netns[i].ino == ino)
+			return &m->netns[i].net;
+		if (!m->netns[i].ino)
+			other = &m->netns[i].net;
+	}
+	return other;
+}
+
+static int model_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                          struct pl_net *out)
+{
+	(void)a; /* the world's records live as long as it does */
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && (net->have >> f & 1)) {
+		*out = *net;
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
+static int model_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                          uint32_t *gid)
+{
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && (net->have >> f & 1)) {
+		*uid = net->uid;
+		*gid = net->gid;
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static void model_destroy(struct pl_source *s)
 {
 	pl_model_free(model(s));
@@ -614,6 +801,8 @@ static const struct pl_source_ops model_ops = {
 	.load_machine = model_load_machine,
 	.load_sysctl = model_load_sysctl,
 	.update_sysctl = model_update_sysctl,
+	.load_net = model_load_net,
+	.stat_net = model_stat_net,
 	.destroy = model_destroy,
 };
 
@@ -625,6 +814,7 @@ struct pl_model *pl_model_new(void)
 	m->base.ops = &model_ops;
 	m->base.announces_changes = 1; /* only zombify and vanish change a world */
 	pthread_rwlock_init(&m->lock, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &m->born);
 	return m;
 }
 
@@ -641,6 +831,7 @@ void pl_model_free(struct pl_model *m)
 		pl_aspace_free(&m->spaces[i].as);
 	free(m->spaces);
 	free(m->userns);
+	free(m->netns);
 	pl_arena_free(&m->arena);
 	pthread_rwlock_destroy(&m->lock);
 	free(m);
@@ -962,6 +1153,12 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	t.no_mnt_ns = 1;
 	t.coredump_filter = PL_COREDUMP_FILTER_NONE;
 	t.nauxv = 0;
+	/* its kernel stack is freed: no call, no frames */
+	t.syscall_running = 0;
+	t.syscall_nr = -1;
+	memset(t.syscall_args, 0, sizeof t.syscall_args);
+	t.syscall_sp = t.syscall_pc = 0;
+	t.stack = "";
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);

@@ -48,6 +48,11 @@ struct pl_aspace *pl_model_aspace(struct pl_model *m, pl_pid tgid);
 /* The world's machine-wide facts, to fill before sealing (strings and
 ** lists in the model's arena). */
 struct pl_machine *pl_model_machine(struct pl_model *m);
+/* The net/ files of the network namespace tasks name by inode `ino` in
+** ns_ino[PL_NS_NET] (0: of every namespace the world does not name), to
+** fill before sealing (lists and strings in the model's arena); the
+** record moves when another namespace is added.  NULL: out of memory. */
+struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino);
 /* fdinfo records of a task, parallel to its fds. */
 int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n);
 

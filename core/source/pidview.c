@@ -368,6 +368,42 @@ static int view_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	return pl_source_load_fd(w->inner, rg, rt, fd, a, out);
 }
 
+static int view_list_fds(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *a,
+                         int32_t **out, size_t *n)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	if (w->inner->ops->list_fds)
+		return w->inner->ops->list_fds(w->inner, rg, rt, a, out, n);
+	struct pl_task t;
+	memset(&t, 0, sizeof t);
+	int rc = w->inner->ops->load(w->inner, rg, rt, PL_F_FDS, a, &t);
+	if (rc < 0)
+		return rc;
+	int32_t *v = pl_arena_alloc(a, (t.nfds ? t.nfds : 1) * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < t.nfds; i++)
+		v[i] = t.fds[i].fd;
+	*out = v;
+	*n = t.nfds;
+	return 0;
+}
+
+static int view_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+                          const char *target, struct pl_object *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->stat_link)
+		return -ENOSYS;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->stat_link(w->inner, rg, rt, link, target, out);
+}
+
 static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, void *buf, size_t len)
 {
 	struct view *w = view_of(s);
@@ -461,6 +497,30 @@ static int view_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 	return rc;
 }
 
+static int view_load_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *a,
+                         struct pl_net *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->load_net)
+		return -ENOENT;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->load_net(w->inner, rg, rt, f, a, out);
+}
+
+static int view_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+                         uint32_t *gid)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (!w->inner->ops->stat_net)
+		return -ENOENT;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	return w->inner->ops->stat_net(w->inner, rg, rt, f, uid, gid);
+}
+
 static int view_map_host_pid(struct pl_source *s, pl_pid host, pl_pid *out)
 {
 	struct view *w = view_of(s);
@@ -505,6 +565,8 @@ static const struct pl_source_ops view_ops = {
 	.tgid_of = view_tgid_of,
 	.load = view_load,
 	.load_fdinfo = view_load_fdinfo,
+	.stat_link = view_stat_link,
+	.list_fds = view_list_fds,
 	.load_fd = view_load_fd,
 	.read_mem = view_read_mem,
 	.pin = view_pin,
@@ -518,6 +580,8 @@ static const struct pl_source_ops view_ops = {
 	.load_machine = view_load_machine,
 	.load_sysctl = view_load_sysctl,
 	.update_sysctl = view_update_sysctl,
+	.load_net = view_load_net,
+	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,
 	.destroy = view_destroy,
 };

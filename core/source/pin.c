@@ -1,5 +1,6 @@
 /*
-** Optional source ops with their defaults.  Pins: a source that does not
+** What a source is asked beyond its ops: its self task.  Optional source
+** ops with their defaults.  Pins: a source that does not
 ** pin (a world, whose numbers are never reused and whose tasks do not
 ** exec) holds a task by its numbers, and its task_exists says whether it
 ** lives.  One fd: the whole list, searched.
@@ -8,6 +9,19 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+pl_pid pl_source_self(struct pl_source *s)
+{
+	struct pl_machine m;
+	struct pl_arena a = PL_ARENA_INIT;
+	memset(&m, 0, sizeof m);
+	pl_pid self = 0;
+	if (s->ops->load_machine(s, 0, &a, &m) == 0)
+		self = m.self_pid;
+	pl_arena_free(&a);
+	return self;
+}
 
 int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out)
 {

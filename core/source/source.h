@@ -16,6 +16,8 @@
 
 #include "record/arena.h"
 #include "record/machine.h"
+#include "record/object.h"
+#include "record/net.h"
 #include "record/sysctl.h"
 #include "record/task.h"
 #include "source/userns.h"
@@ -107,8 +109,9 @@ struct pl_source_ops {
 	** sees the facts before or after, never a mix.  What fn changed is
 	** kept where Linux keeps it: id maps and setgroups in the task's user
 	** namespace (every task in it), oom_score, oom_score_adj(_min) and
-	** coredump_filter in its thread group, comm in the thread; other
-	** changes are dropped.  write_pinned copies into the pinned address
+	** coredump_filter in its thread group, comm, loginuid, sessionid and
+	** timerslack_ns in the thread, an autogroup's nice in every task of
+	** that autogroup; other changes are dropped.  write_pinned copies into the pinned address
 	** space: the count, short at the first unwritable byte, -EFAULT if
 	** nothing could be written, 0 once it is gone.
 	**
@@ -126,6 +129,22 @@ struct pl_source_ops {
 	                        const void *buf, size_t len);
 	int (*open_host_file)(struct pl_source *s, const struct pl_pin *p, const char *name,
 	                      int flags, pl_open_fn how, void *arg);
+	/* Optional: the numbers of the task's open fds, ascending (what its
+	** fd/ lists), without reading what each is: 0, -ESRCH when the task
+	** is gone.  NULL: PL_F_FDS is loaded instead. */
+	int (*list_fds)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *arena,
+	                int32_t **out, size_t *n);
+	/*
+	** Optional: what stat(2) following the task's link `link` ("fd/5",
+	** "ns/net"; tid 0: the group's) shows, while the link's target is
+	** still `target` (NULL: while it names an object, pl_link_names_object):
+	** 0; -ENOENT when the link is gone or names something else by now; the kernel's -errno when it refused the daemon; -ESRCH
+	** when the task is gone.  NULL (or -ENOSYS, from a view over such a
+	** source) for a source whose links lead nowhere real: a world, whose
+	** objects the tree makes from what the target names.
+	*/
+	int (*stat_link)(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *link,
+	                 const char *target, struct pl_object *out);
 	/* Optional: the pid this source shows for a host process (a view
 	** renumbers); NULL means the host pid itself, where it exists. */
 	int (*map_host_pid)(struct pl_source *s, pl_pid host, pl_pid *out);
@@ -145,6 +164,17 @@ struct pl_source_ops {
 	** setting.  NULL where the settings are not written this way (the
 	** host's are the kernel's: open_host_file with no pin). */
 	ssize_t (*update_sysctl)(struct pl_source *s, int id, pl_sysctl_update_fn fn, void *arg);
+	/*
+	** The network namespace of task tid of tgid (0: the group's view):
+	** load_net fills file f (PL_NET_*) of out, with the files' owner;
+	** stat_net says only whether the task has file f and its owner.
+	** -ENOENT where it has none (a zombie has no namespace; a kernel
+	** may lack a file), -ESRCH once the task is gone.  NULL: no net/.
+	*/
+	int (*load_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, struct pl_arena *arena,
+	                struct pl_net *out);
+	int (*stat_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
+	                uint32_t *gid);
 	void (*destroy)(struct pl_source *s);
 };
 
@@ -168,6 +198,10 @@ struct pl_source {
 /* The ops above, with their defaults for a source that leaves them out. */
 int pl_source_pin(struct pl_source *s, pl_pid tgid, pl_pid tid, int mm, struct pl_pin *out);
 int pl_source_pin_check(struct pl_source *s, const struct pl_pin *p);
+/* The task a world names as the one its outside callers (host processes)
+** are (its `self`, through a view over it if any); 0: none, and for the
+** host. */
+pl_pid pl_source_self(struct pl_source *s);
 ssize_t pl_source_read_pinned(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
                               void *buf, size_t len);
 void pl_source_unpin(struct pl_source *s, struct pl_pin *p);

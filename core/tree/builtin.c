@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/net.h"
 #include "record/scratch.h"
 #include "write/write.h"
 
-static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_stat(g->task, g->permitted, o); }
 static int g_statm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_statm(g->task, o); }
 static int g_comm(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_comm(g->task, o); }
 static int g_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_io(g->task, o); }
@@ -29,8 +29,45 @@ static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_
 static int g_oom_score(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score(g->task, o); }
 static int g_oom_adj(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score_adj(g->task, o); }
 static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_coredump_filter(g->task, o); }
-static int g_wchan(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_wchan(g->task, g->permitted, o); }
 static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
+
+/*
+** A task reading its own stat, status or wchan runs while it reads: the
+** kernel shows it R, not blocked anywhere (wchan 0, stat's wchan flag 0),
+** where the host shows the reader asleep in the mount's request.  The
+** task as such a reader sees it: a copy, or the task itself.
+*/
+static const struct pl_task *as_read(const struct pl_gen_ctx *g, struct pl_task **copy)
+{
+	*copy = NULL;
+	if (!g->reader_runs)
+		return g->task;
+	if (!(*copy = malloc(sizeof **copy)))
+		return NULL;
+	**copy = *g->task;
+	(*copy)->state = 'R';
+	(*copy)->wchan_flag = 0;
+	(*copy)->wchan = "0";
+	return *copy;
+}
+
+static int g_stat(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	struct pl_task *copy;
+	const struct pl_task *t = as_read(g, &copy);
+	int rc = t ? pl_fmt_stat(t, g->permitted, o) : -ENOMEM;
+	free(copy);
+	return rc;
+}
+
+static int g_wchan(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	struct pl_task *copy;
+	const struct pl_task *t = as_read(g, &copy);
+	int rc = t ? pl_fmt_wchan(t, g->permitted, o) : -ENOMEM;
+	free(copy);
+	return rc;
+}
 
 /*
 ** status names ids as the reader's namespace does (from_kuid_munged);
@@ -39,20 +76,23 @@ static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_
 static int g_status(const struct pl_gen_ctx *g, struct pl_buf *o)
 {
 	const struct pl_idview *v = g->ids;
-	if (!v)
+	if (!v && !g->reader_runs)
 		return pl_fmt_status(g->task, o);
 	struct pl_task *t = malloc(sizeof *t);
 	uint32_t *groups = malloc((g->task->ngroups ? g->task->ngroups : 1) * sizeof *groups);
 	int rc = -ENOMEM;
 	if (t && groups) {
 		*t = *g->task;
-		for (int i = 0; i < 4; i++) {
+		if (g->reader_runs)
+			t->state = 'R';
+		for (int i = 0; v && i < 4; i++) {
 			t->cred.uid[i] = pl_idview_map(v->uid, v->nuid, t->cred.uid[i], v->overflow_uid);
 			t->cred.gid[i] = pl_idview_map(v->gid, v->ngid, t->cred.gid[i], v->overflow_gid);
 		}
-		for (size_t i = 0; i < t->ngroups; i++)
+		for (size_t i = 0; v && i < t->ngroups; i++)
 			groups[i] = pl_idview_map(v->gid, v->ngid, t->groups[i], v->overflow_gid);
-		t->groups = groups;
+		if (v)
+			t->groups = groups;
 		rc = pl_fmt_status(t, o);
 	}
 	free(groups);
@@ -169,6 +209,61 @@ static int g_environ(const struct pl_gen_ctx *g, struct pl_buf *o)
 	return kernel_text(g, PL_F_ENVIRON, o);
 }
 
+static int g_oom_adj_legacy(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_adj(g->task, o); }
+static int g_sessionid(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_sessionid(g->task, o); }
+static int g_schedstat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_schedstat(g->task, o); }
+static int g_autogroup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_autogroup(g->task, o); }
+static int g_cpuset(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_cpuset(g->task, o); }
+
+/* sched: the kernel's lines, or for a record without them (a world's task
+** that declares none) lines made from its scheduler facts, loaded then */
+static int g_sched(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	if (g->task->sched_comm)
+		return pl_fmt_sched(g->task, o);
+	struct pl_task *t = calloc(1, sizeof *t);
+	struct pl_scratch *s = pl_scratch();
+	int rc = t && s ? g->src->ops->load(g->src, g->tgid, g->tid,
+	                                    PL_F_SCHED | PL_F_STAT | PL_F_STATUS | PL_F_SCHEDSTAT,
+	                                    &s->arena, t)
+	                : -ENOMEM;
+	if (rc == 0)
+		rc = pl_fmt_sched(t, o);
+	free(t);
+	return rc;
+}
+
+/* loginuid is shown as the reader's namespace names it (from_kuid on the
+** opener's namespace): an id it does not map prints as (u32)-1. */
+static int g_loginuid(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	const struct pl_idview *v = g->ids;
+	if (!v || g->task->loginuid == UINT32_MAX)
+		return pl_fmt_loginuid(g->task, o);
+	struct pl_task *t = malloc(sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	*t = *g->task;
+	t->loginuid = pl_idview_map(v->uid, v->nuid, t->loginuid, UINT32_MAX);
+	int rc = pl_fmt_loginuid(t, o);
+	free(t);
+	return rc;
+}
+
+/* Files the kernel may refuse the daemon itself: its errno reaches the reader. */
+#define REFUSABLE_FMT(name, err, fn) \
+	static int name(const struct pl_gen_ctx *g, struct pl_buf *o) \
+	{ return g->task->err ? -(int)g->task->err : fn(g->task, o); }
+REFUSABLE_FMT(g_personality, personality_err, pl_fmt_personality)
+REFUSABLE_FMT(g_timerslack, timerslack_err, pl_fmt_timerslack_ns)
+REFUSABLE_FMT(g_stack, stack_err, pl_fmt_stack)
+REFUSABLE_FMT(g_syscall, syscall_err, pl_fmt_syscall)
+
+#define ATTR_FMT(i) \
+	static int g_attr_##i(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_attr(g->task, i, o); }
+ATTR_FMT(0) ATTR_FMT(1) ATTR_FMT(2) ATTR_FMT(3) ATTR_FMT(4) ATTR_FMT(5)
+_Static_assert(PL_ATTR_COUNT == 6, "a formatter for each file of attr/");
+
 #define MACHINE_FMT(name, fn) \
 	static int name(const struct pl_gen_ctx *g, struct pl_buf *o) { return fn(g->machine, o); }
 MACHINE_FMT(g_uptime, pl_fmt_uptime)
@@ -226,8 +321,20 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 #define WMACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn, \
                                             .write = pl_write_sysctl }
 
+/* A net/ file: its namespace's, fixed at open (seq_open_net pins the
+** namespace; the text is made whole for each reader), uids named as the
+** opener's namespace names them where it prints them. */
+#define NET_(f, nm, fl) \
+	[PL_G_NET_FIRST + PL_NET_##f] = { .name = "net_" nm, .flags = PL_B_AT_OPEN | (fl) }
+#define IDS PL_B_NAMES_IDS
+
 #define NONE PL_PTRACE_NONE
 #define READ PL_PTRACE_READ
+#define ATTACH PL_PTRACE_ATTACH
+/* An attr/ file: open to all (proc_pid_attr_open's check is only for the
+** writes), the security module's answer at read. */
+#define ATTR_(i, nm) WFILE_(PL_G_ATTR_FIRST + i, "attr_" nm, PL_F_ATTR, NONE, 0, g_attr_##i, \
+                            pl_write_attr, NULL)
 
 const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_AUXV, "auxv", PL_F_AUXV, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_AT_OPEN, g_auxv),
@@ -246,9 +353,9 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_smaps),
 	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ,
 	      PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_GONE_ESRCH, g_rollup),
-	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS, g_stat),
+	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS | PL_B_SHOWS_RUNNING, g_stat),
 	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, NONE, 0, g_statm),
-	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, PL_B_NAMES_IDS, g_status),
+	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, PL_B_NAMES_IDS | PL_B_SHOWS_RUNNING, g_status),
 	FILE_(PL_G_IO, "io", PL_F_IO, READ, PL_B_CHECKS_AT_READ, g_io),
 	FILE_(PL_G_LIMITS, "limits", PL_F_LIMITS, NONE, 0, g_limits),
 	FILE_(PL_G_CGROUP, "cgroup", PL_F_CGROUP, NONE, 0, g_cgroup),
@@ -257,10 +364,27 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	       pl_write_oom_score_adj, NULL),
 	WFILE_(PL_G_COREDUMP_FILTER, "coredump_filter", PL_F_OOM, NONE, 0, g_coredump,
 	       pl_write_coredump_filter, NULL),
-	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, NONE, PL_B_MASKS, g_wchan),
+	FILE_(PL_G_WCHAN, "wchan", PL_F_WCHAN, NONE, PL_B_MASKS | PL_B_SHOWS_RUNNING, g_wchan),
 	FILE_(PL_G_MOUNTS, "mounts", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mounts),
 	FILE_(PL_G_MOUNTINFO, "mountinfo", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountinfo),
 	FILE_(PL_G_CHILDREN, "children", PL_F_CHILDREN, NONE, 0, g_children),
+	WFILE_(PL_G_LOGINUID, "loginuid", PL_F_AUDIT, NONE, PL_B_NAMES_IDS, g_loginuid,
+	       pl_write_loginuid, NULL),
+	FILE_(PL_G_SESSIONID, "sessionid", PL_F_AUDIT, NONE, 0, g_sessionid),
+	/* lock_trace: PTRACE_MODE_ATTACH_FSCREDS at read, EPERM */
+	FILE_(PL_G_PERSONALITY, "personality", PL_F_PERSONALITY, ATTACH, PL_B_EPERM, g_personality),
+	WFILE_(PL_G_OOM_ADJ, "oom_adj", PL_F_OOM, NONE, 0, g_oom_adj_legacy, pl_write_oom_adj, NULL),
+	WFILE_(PL_G_TIMERSLACK_NS, "timerslack_ns", PL_F_TIMERSLACK, NONE, PL_B_SELF_OR_NICE,
+	       g_timerslack, pl_write_timerslack_ns, NULL),
+	FILE_(PL_G_SCHEDSTAT, "schedstat", PL_F_SCHEDSTAT, NONE, 0, g_schedstat),
+	WFILE_(PL_G_AUTOGROUP, "autogroup", PL_F_AUTOGROUP, NONE, 0, g_autogroup,
+	       pl_write_autogroup, NULL),
+	FILE_(PL_G_CPUSET, "cpuset", PL_F_CPUSET, NONE, 0, g_cpuset),
+	ATTR_(0, "current"), ATTR_(1, "prev"), ATTR_(2, "exec"), ATTR_(3, "fscreate"),
+	ATTR_(4, "keycreate"), ATTR_(5, "sockcreate"),
+	FILE_(PL_G_STACK, "stack", PL_F_STACK, ATTACH, PL_B_EPERM | PL_B_ADMIN, g_stack),
+	FILE_(PL_G_SYSCALL, "syscall", PL_F_SYSCALL, ATTACH, PL_B_EPERM, g_syscall),
+	WFILE_(PL_G_SCHED, "sched", PL_F_SCHED, NONE, 0, g_sched, pl_write_sched, NULL),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
@@ -284,6 +408,15 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_CPU, "pressure_cpu", PL_M_PSI_CPU, g_psi_cpu),
 	MACHINE_(PL_G_PSI_MEMORY, "pressure_memory", PL_M_PSI_MEMORY, g_psi_memory),
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
+	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
+	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
+	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),
+	NET_(UNIX, "unix", 0), NET_(ROUTE, "route", 0), NET_(SNMP6, "snmp6", 0),
+	NET_(PACKET, "packet", IDS), NET_(NETLINK, "netlink", 0), NET_(NETSTAT, "netstat", 0),
+	NET_(UDPLITE, "udplite", IDS), NET_(IF_INET6, "if_inet6", 0),
+	NET_(SOCKSTAT, "sockstat", 0), NET_(UDPLITE6, "udplite6", IDS),
+	NET_(DEV_MCAST, "dev_mcast", 0), NET_(PROTOCOLS, "protocols", 0),
+	NET_(SOCKSTAT6, "sockstat6", 0), NET_(IPV6_ROUTE, "ipv6_route", 0),
 	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
@@ -322,13 +455,24 @@ int pl_builtin_lookup(const char *name, int want_link)
 static int task_entry(int g)
 {
 	const struct pl_builtin *b = &pl_builtins[g];
-	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF;
+	return b->name && !b->mneed && g != PL_G_SELF && g != PL_G_THREAD_SELF &&
+	       pl_builtin_net_file(g) < 0;
+}
+
+int pl_builtin_absent_bit(int gen)
+{
+	if (pl_builtin_net_file(gen) >= 0)
+		return PL_G_NET_DIR;
+	if (gen == PL_G_FD_LINK || gen == PL_G_FDINFO || gen == PL_G_TASK_DIR || gen == PL_G_NET_DIR)
+		return gen;
+	return gen > PL_G_NONE && gen < PL_G_TASK_DIR && task_entry(gen) ? gen : -1;
 }
 
 uint64_t pl_builtin_absent_bits(const char *name)
 {
 	static const struct { const char *name; int gen; } dirs[] = {
 		{ "fd", PL_G_FD_LINK }, { "fdinfo", PL_G_FDINFO }, { "task", PL_G_TASK_DIR },
+		{ "net", PL_G_NET_DIR },
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		if (strcmp(name, dirs[i].name) == 0)
@@ -338,6 +482,8 @@ uint64_t pl_builtin_absent_bits(const char *name)
 		ns |= 1ull << (PL_G_NS_FIRST + i);
 	if (strcmp(name, "ns") == 0)
 		return ns;
+	if (strcmp(name, "attr") == 0)
+		return ((1ull << PL_ATTR_COUNT) - 1) << PL_G_ATTR_FIRST;
 	char buf[40];
 	for (int g = 1; g <= PL_G_TASK_DIR; g++)
 		if (task_entry(g) && strcmp(pl_builtin_absent_name(g, buf, sizeof buf), name) == 0)
@@ -353,10 +499,16 @@ const char *pl_builtin_absent_name(int g, char *buf, size_t len)
 		return "fdinfo";
 	if (g == PL_G_TASK_DIR)
 		return "task";
+	if (g == PL_G_NET_DIR)
+		return "net";
 	if (g <= PL_G_NONE || g >= PL_G_COUNT || !task_entry(g))
 		return NULL;
 	if (g >= PL_G_NS_FIRST && g < PL_G_NS_FIRST + PL_NS_COUNT) {
 		snprintf(buf, len, "ns/%s", pl_ns_names[g - PL_G_NS_FIRST]);
+		return buf;
+	}
+	if (g >= PL_G_ATTR_FIRST && g < PL_G_ATTR_FIRST + PL_ATTR_COUNT) {
+		snprintf(buf, len, "attr/%s", pl_attr_names[g - PL_G_ATTR_FIRST]);
 		return buf;
 	}
 	return pl_builtins[g].name;
@@ -374,15 +526,65 @@ int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned wan
 	return src->ops->load(src, tgid, tid, want, &s->arena, &s->task);
 }
 
+int pl_builtin_reader_is(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid)
+{
+	pl_pid me = c->pid;
+	if (me <= 0 || !src->ops->pin) /* a world's tasks are no host process */
+		return 0;
+	if (src->ops->map_host_pid && src->ops->map_host_pid(src, c->pid, &me) < 0)
+		return 0;
+	return me == (tid ? tid : tgid);
+}
+
+/* timerslack_ns: the task itself, or CAP_SYS_NICE in the namespace of its
+** credentials (timerslack_ns_show: ns_capable on __task_cred(p)->user_ns),
+** else EPERM; as Linux's, made at read. */
+static int self_or_nice(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid)
+{
+	if (pl_builtin_reader_is(src, c, tgid, tid))
+		return 0;
+	struct pl_userns_chain ns;
+	if (src->ops->userns(src, tgid, tid, &ns) < 0)
+		ns.n = 0; /* unknown: no capability counts over it */
+	return pl_caller_ns_capable(c, &ns, PL_CAP_SYS_NICE) ? 0 : -EPERM;
+}
+
+/*
+** Whether c sees the kernel pointers (%pK) a net/ file prints where
+** kernel.kptr_restrict is 1 (lib/vsprintf.c restricted_pointer):
+** CAP_SYSLOG, with its effective ids its real ones (the request's fsuid
+** and fsgid stand for those).
+*/
+static int sees_kernel_pointers(struct pl_caller *c)
+{
+	if (c->have & PL_CALLER_ROOT)
+		return 1;
+	return pl_caller_load(c) == 0 && c->euid == c->uid && c->egid == c->gid &&
+	       pl_caller_capable(c, PL_CAP_SYSLOG);
+}
+
 /* A caller holding CAP_SYS_PTRACE passes every ptrace check, so the task's
-** creds are loaded only when the answer depends on them. */
+** creds are loaded only when the answer depends on them.  A net/ file asks
+** nothing of the reader but, for its pointers, `permitted` says whether it
+** sees them. */
 int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,
                       int gen, int *permitted)
 {
 	const struct pl_builtin *b = &pl_builtins[gen];
+	int net = pl_builtin_net_file(gen);
+	if (net >= 0) {
+		*permitted = !pl_net_shows_pointers(net) || sees_kernel_pointers(c);
+		return 0;
+	}
 	int mm_rule = b->flags & (PL_B_MM_ESRCH | PL_B_MM_SKIP);
 	int ptrace = b->check != PL_PTRACE_NONE || (b->flags & PL_B_MASKS);
 	*permitted = 1;
+	/* proc_pid_stack: root only (file_ns_capable over the top namespace),
+	** before its ptrace check */
+	if ((b->flags & PL_B_ADMIN) && !pl_caller_capable(c, PL_CAP_SYS_ADMIN))
+		return -EACCES;
+	if (b->flags & PL_B_SELF_OR_NICE)
+		return self_or_nice(src, c, tgid, tid);
 	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_ptraces_all(c, b->check))))
 		return 0;
 	struct pl_task *t;
@@ -400,7 +602,7 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 	if (!*permitted && (b->flags & PL_B_MM_OPEN) && b->check == PL_PTRACE_READ)
 		*permitted = pl_caller_capable(c, PL_CAP_PERFMON) || pl_caller_capable(c, PL_CAP_SYS_ADMIN);
 	if (b->check != PL_PTRACE_NONE && !*permitted)
-		return -EACCES;
+		return (b->flags & PL_B_EPERM) ? -EPERM : -EACCES;
 	return 0;
 }
 
@@ -425,8 +627,29 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, str
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine };
+	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine, 0 };
 	return b->fmt(&g, out);
+}
+
+/* A net/ file of the task's namespace; pointers hidden from a reader not
+** `permitted` where kptr_restrict is 1 (at 2 the kernel hid them from the
+** daemon too). */
+static int format_net(struct pl_source *src, pl_pid tgid, pl_pid tid, int f, int permitted,
+                      const struct pl_idview *ids, struct pl_buf *out)
+{
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	if (!src->ops->load_net)
+		return -ENOENT;
+	pl_arena_reset(&s->arena);
+	struct pl_net net;
+	memset(&net, 0, sizeof net);
+	int rc = src->ops->load_net(src, tgid, tid, f, &s->arena, &net);
+	if (rc < 0)
+		return rc;
+	struct pl_net_view v = { ids, permitted || net.kptr_restrict != 1 };
+	return pl_fmt_net(f, &net, &v, out);
 }
 
 /* ns links print the namespace's inode; the other links are the task's. */
@@ -449,8 +672,18 @@ const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen)
 int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
                       const struct pl_idview *ids, struct pl_buf *out)
 {
+	return pl_builtin_format_as(src, tgid, tid, gen, permitted, ids, 0, out);
+}
+
+int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
+                         const struct pl_idview *ids, int reader_runs, struct pl_buf *out)
+{
 	const struct pl_builtin *b = &pl_builtins[gen];
 	int rc;
+	if (pl_builtin_net_file(gen) >= 0) {
+		rc = format_net(src, tgid, tid, pl_builtin_net_file(gen), permitted, ids, out);
+		return rc < 0 ? rc : pl_buf_status(out);
+	}
 	if (b->mneed) {
 		rc = format_machine(src, b, out);
 		return rc < 0 ? rc : pl_buf_status(out);
@@ -464,7 +697,8 @@ int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, i
 	if (ns_link) {
 		rc = format_ns_link(t, gen, out);
 	} else {
-		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, ids, NULL };
+		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, ids, NULL,
+		                        reader_runs && (b->flags & PL_B_SHOWS_RUNNING) };
 		rc = b->fmt(&g, out);
 	}
 	return rc < 0 ? rc : pl_buf_status(out);
@@ -475,5 +709,7 @@ int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_
 {
 	int permitted;
 	int rc = pl_builtin_decide(src, c, tgid, tid, gen, &permitted);
-	return rc < 0 ? rc : pl_builtin_format(src, tgid, tid, gen, permitted, pl_builtin_ids(c, gen), out);
+	int runs = (pl_builtins[gen].flags & PL_B_SHOWS_RUNNING) && pl_builtin_reader_is(src, c, tgid, tid);
+	return rc < 0 ? rc : pl_builtin_format_as(src, tgid, tid, gen, permitted,
+	                                          pl_builtin_ids(c, gen), runs, out);
 }

@@ -13,6 +13,7 @@
 #include "access/access.h"
 #include "format/format.h"
 #include "record/buf.h"
+#include "record/net.h"
 #include "source/source.h"
 
 struct pl_write;
@@ -26,6 +27,10 @@ enum pl_gen_id {
 	PL_G_LIMITS, PL_G_CGROUP, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
 	PL_G_COREDUMP_FILTER, PL_G_WCHAN, PL_G_MOUNTS, PL_G_MOUNTINFO,
 	PL_G_CHILDREN,
+	PL_G_LOGINUID, PL_G_SESSIONID, PL_G_PERSONALITY, PL_G_OOM_ADJ, PL_G_TIMERSLACK_NS,
+	PL_G_SCHEDSTAT, PL_G_AUTOGROUP, PL_G_CPUSET,
+	PL_G_ATTR_FIRST, /* + PL_ATTR_*: the files of attr/ */
+	PL_G_STACK = PL_G_ATTR_FIRST + PL_ATTR_COUNT, PL_G_SYSCALL, PL_G_SCHED,
 	/* links */
 	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
@@ -34,6 +39,9 @@ enum pl_gen_id {
 	PL_G_FD_LINK, PL_G_FDINFO,
 	/* not a generator: task/ itself, as a task's absent entry */
 	PL_G_TASK_DIR,
+	/* not a generator: net/ (its files, PL_G_NET_FIRST on, are one
+	** absent entry: a task has its namespace's files or none) */
+	PL_G_NET_DIR,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
@@ -41,20 +49,34 @@ enum pl_gen_id {
 	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
 	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
 	PL_G_PSI_MEMORY, PL_G_PSI_IO,
-	PL_G_SYSCTL_FIRST, /* + PL_SYSCTL_*: named by their sysctl names */
+	/* net/'s files (+ PL_NET_*, record/net.h): a task's, named "net_" and
+	** the file's name; they need the task's network namespace, not its
+	** facts, so they are no bits of its absent mask but PL_G_NET_DIR */
+	PL_G_NET_FIRST,
+	PL_G_SYSCTL_FIRST = PL_G_NET_FIRST + PL_NET_COUNT, /* + PL_SYSCTL_*: named by their sysctl names */
 	PL_G_COUNT = PL_G_SYSCTL_FIRST + PL_SYSCTL_COUNT
 };
-_Static_assert(PL_G_TASK_DIR < 64, "a task's absent entries are a 64-bit mask of per-task builtin ids");
+_Static_assert(PL_G_TASK_DIR < 64 && PL_G_NET_DIR < 64,
+               "a task's absent entries are a 64-bit mask of per-task builtin ids");
+
+/* A file of net/: which (PL_NET_*), or -1. */
+static inline int pl_builtin_net_file(int gen)
+{
+	return gen >= PL_G_NET_FIRST && gen < PL_G_NET_FIRST + PL_NET_COUNT ? gen - PL_G_NET_FIRST : -1;
+}
 
 /*
 ** A task's absent entries (pl_task.absent): bit g for builtin g, fd/ and
-** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR.  Names
-** as the task's directory has them: a file or link ("maps", "exe",
-** "ns/net"), "ns" (every ns link), "fd", "fdinfo", "task".  The bits of a
-** name, 0 for none; the name of bit g into buf, NULL for none.
+** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR, net/
+** and its files by PL_G_NET_DIR.  Names as the task's directory has them:
+** a file or link ("maps", "exe", "ns/net", "attr/current"), "ns" (every ns
+** link), "attr" (every attr/ file), "fd", "fdinfo", "task", "net".  The
+** bits of a name, 0 for none; the name of bit g into buf, NULL for none.
 */
 uint64_t pl_builtin_absent_bits(const char *name);
 const char *pl_builtin_absent_name(int g, char *buf, size_t len);
+/* The bit of a task's absent mask that builtin gen is missing by, or -1. */
+int pl_builtin_absent_bit(int gen);
 
 /* What a builtin's formatter is given. */
 struct pl_gen_ctx {
@@ -64,6 +86,7 @@ struct pl_gen_ctx {
 	int permitted;             /* the reader passes ptrace READ (masked fields) */
 	const struct pl_idview *ids; /* the reader's names for ids; NULL: the top's */
 	const struct pl_machine *machine; /* for the top-level files */
+	int reader_runs;           /* the reader is the task shown: it runs (R) while it reads */
 };
 
 /* How a builtin behaves around its task's mm and lifetime, as Linux's does. */
@@ -80,6 +103,12 @@ enum {
 	PL_B_CHECKS_AT_READ = 1u << 7, /* the check is the reader's, at read (io) */
 	PL_B_NAMES_IDS = 1u << 8,  /* ids shown as the reader's namespace names them */
 	PL_B_MM_GONE_ESRCH = 1u << 9, /* its pinned mm gone, a read is ESRCH (smaps_rollup) */
+	PL_B_EPERM    = 1u << 10, /* lock_trace: its ptrace check refuses with EPERM, at read */
+	PL_B_ADMIN    = 1u << 11, /* first CAP_SYS_ADMIN in the top namespace, else EACCES (stack) */
+	PL_B_SELF_OR_NICE = 1u << 12, /* the task itself, or CAP_SYS_NICE over it, else EPERM
+	                                (timerslack_ns) */
+	PL_B_SHOWS_RUNNING = 1u << 13, /* shows the task running when it reads its own
+	                                  (stat, status, wchan) */
 };
 
 struct pl_builtin {
@@ -134,6 +163,16 @@ int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, i
 /* How reader c names the ids of builtin gen, in the worker's scratch; NULL
 ** when gen shows none or c names them as the top does. */
 const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen);
+
+/* The same, for a reader that is the task shown (pl_builtin_reader_is):
+** what a task reads of itself while it runs. */
+int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
+                         const struct pl_idview *ids, int reader_runs, struct pl_buf *out);
+
+/* Whether caller c is the task (tgid, tid) shows: the thread tid, or for
+** the group's file (tid 0) its leader.  Never for a world's tasks, which
+** are no process that could read. */
+int pl_builtin_reader_is(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid);
 
 /* Both, for caller c: what c reads from the builtin through a mount. */
 int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_pid tid,

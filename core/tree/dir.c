@@ -21,6 +21,8 @@ struct lister {
 	struct pl_dir *d;
 	size_t cap;
 	int err;
+	struct pl_tree *k;
+	unsigned nets, have_nets;  /* net/ files listed, and those the task has */
 };
 
 static void add_ent(struct lister *ls, uint64_t ino, uint64_t next_off, uint32_t type,
@@ -45,6 +47,16 @@ static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t f
 		const struct pl_entry *e = &l->entries[i];
 		if (tgid && (!pl_entry_visible(e, tid != 0) || tree_entry_absent(l, e, absent)))
 			continue;
+		/* a net/ file its namespace has not (a kernel without IPv6) */
+		int net = tgid && e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+		if (net >= 0) {
+			uint32_t uid, gid;
+			struct pl_source *src = ls->k->src;
+			ls->nets++;
+			if (!src->ops->stat_net || src->ops->stat_net(src, tgid, tid, net, &uid, &gid) < 0)
+				continue;
+			ls->have_nets++;
+		}
 		add_ent(ls, make_ino(tgid, tid, i + 2), i - first + 3, dtype(e), e->name);
 	}
 }
@@ -65,11 +77,22 @@ static int add_pid(void *arg, pl_pid pid)
 	return pl->ls->err != 0;
 }
 
+/* fd/N or fdinfo/N: its entry. */
+static void add_fd(struct lister *ls, struct node n, int info, int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return;
+	char name[16];
+	snprintf(name, sizeof name, "%d", fd);
+	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (uint32_t)info;
+	add_ent(ls, make_ino(n.tgid, n.tid, slot), (uint64_t)fd + 3, info ? DT_REG : DT_LNK, name);
+}
+
 static int list_dir(struct pl_tree *k, struct pl_dir *d)
 {
 	struct node n = decode(d->ino);
 	const struct pl_layout *l = k->layout;
-	struct lister ls = { d, 0, 0 };
+	struct lister ls = { d, 0, 0, k, 0, 0 };
 	add_ent(&ls, d->ino, 1, DT_DIR, ".");
 	add_ent(&ls, n.tgid ? make_ino(n.tgid, 0, 0) : PL_ROOT_INO, 2, DT_DIR, "..");
 	if (n.tgid == 0 && n.slot == ROOT_SLOT) {
@@ -90,7 +113,9 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 	switch (e->kind) {
 	case PL_K_DIR:
 		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid, d->absent);
-		return ls.err;
+		/* net/ of a task without a network namespace (a zombie):
+		** proc_tgid_net_readdir's EINVAL */
+		return ls.err ? ls.err : ls.nets && !ls.have_nets ? -EINVAL : 0;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
 			return rc;
@@ -102,19 +127,32 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		return ls.err;
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
+		if (d->own_fds) { /* a world's caller's own: its real files */
+			if ((rc = pl_builtin_load(k->host, d->own_fds, 0, PL_F_FDS, &t)) < 0)
+				return rc;
+			for (size_t i = 0; i < t->nfds; i++) {
+				int fd = t->fds[i].fd;
+				char name[16];
+				snprintf(name, sizeof name, "%d", fd);
+				if (fd < FD_MAX)
+					add_ent(&ls, make_obj_ino(d->own_fds, OBJ_OWN_LINK, fd), (uint64_t)fd + 3,
+					        DT_LNK, name);
+			}
+			return ls.err;
+		}
+		if (k->src->ops->list_fds) { /* the names alone, as the kernel lists them */
+			int32_t *fds;
+			size_t nfds;
+			if ((rc = k->src->ops->list_fds(k->src, n.tgid, n.tid, &d->arena, &fds, &nfds)) < 0)
+				return rc;
+			for (size_t i = 0; i < nfds; i++)
+				add_fd(&ls, n, e->kind == PL_K_FDINFODIR, fds[i]);
+			return ls.err;
+		}
 		if ((rc = load_task(k, n, PL_F_FDS, &t)) < 0)
 			return rc;
-		for (size_t i = 0; i < t->nfds; i++) {
-			int fd = t->fds[i].fd;
-			if (fd >= FD_MAX)
-				continue;
-			char name[16];
-			snprintf(name, sizeof name, "%d", fd);
-			int info = e->kind == PL_K_FDINFODIR;
-			uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (uint32_t)info;
-			add_ent(&ls, make_ino(n.tgid, n.tid, slot), (uint64_t)fd + 3,
-			        info ? DT_REG : DT_LNK, name);
-		}
+		for (size_t i = 0; i < t->nfds; i++)
+			add_fd(&ls, n, e->kind == PL_K_FDINFODIR, t->fds[i].fd);
 		return ls.err;
 	default:
 		return -ENOTDIR;
@@ -130,9 +168,10 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 		return rc;
 	if (!S_ISDIR(a.mode))
 		return -ENOTDIR;
-	if ((rc = pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
-		return rc;
 	struct node n = decode(ino);
+	pl_pid own_fds = tree_own_fd_dir(k, c, n);
+	if (!own_fds && (rc = pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, 1, PL_MAY_READ)) < 0)
+		return rc;
 	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
 	if (e && e->kind == PL_K_FDINFODIR && (rc = tree_fdinfo_allowed(k, c, n)) < 0)
 		return rc;
@@ -141,6 +180,7 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 		return -ENOMEM;
 	d->ino = ino;
 	d->absent = absent;
+	d->own_fds = own_fds;
 	*out = d;
 	return 0;
 }

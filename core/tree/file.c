@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format/net.h"
 #include "record/scratch.h"
 #include "write/write.h"
 
@@ -23,6 +24,8 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 		int rc = tree_caller_in_tree(k, c, &tgid, &tid);
 		if (rc < 0)
 			return rc;
+		if (k->host) /* a world: the walk goes on to the caller's own (object.c) */
+			tree_object_note_self(c->pid, 1);
 		if (gen == PL_G_SELF)
 			pl_buf_printf(out, "%d", (int)tgid);
 		else
@@ -35,6 +38,10 @@ static int readlink_builtin(struct pl_tree *k, struct pl_caller *c, struct node 
 int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_buf *out)
 {
 	struct node n = decode(ino);
+	if (k->host) /* a world: a link other than self ends a walk through it */
+		tree_object_note_self(c->pid, 0);
+	if (is_object(n))
+		return tree_object_readlink(k, c, n, out);
 	if (n.tgid && is_fd_slot(n.slot)) {
 		if (is_fdinfo(n.slot))
 			return -EINVAL;
@@ -47,6 +54,9 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 			return rc;
 		if (!f.target) /* the kernel refused the daemon */
 			return -f.err;
+		/* the walk following it looks up what it names next (object.c) */
+		if (pl_link_names_object(f.target))
+			tree_object_note_fd(c->pid, fd_of(n.slot), 0);
 		pl_buf_puts(out, f.target);
 		return pl_buf_status(out);
 	}
@@ -133,8 +143,11 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
-	return pl_builtin_format(k->src, n.tgid, n.tid, e->gen, permitted,
-	                         pl_builtin_ids(c, e->gen), out);
+	/* a task reading its own stat or status runs while it reads */
+	int runs = (pl_builtins[e->gen].flags & PL_B_SHOWS_RUNNING) &&
+	           pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
+	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, permitted,
+	                            pl_builtin_ids(c, e->gen), runs, out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
@@ -208,7 +221,9 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
                             const struct pl_builtin *b, int flags, struct pl_file *f)
 {
 	if (f->pin.task_fd >= 0) {
-		int fd = pl_write_host_open(k->src, &f->pin, b->name, flags, c);
+		char buf[40]; /* the file's path in the task's directory: "attr/current" */
+		const char *path = pl_builtin_absent_name((int)(b - pl_builtins), buf, sizeof buf);
+		int fd = pl_write_host_open(k->src, &f->pin, path ? path : b->name, flags, c);
 		if (fd < 0)
 			return fd;
 		f->real_fd = fd;
@@ -257,8 +272,12 @@ static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int 
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
-	if (!f->writable) /* no write method (opened for writing all the same) */
-		return -EINVAL;
+	if (f->object)
+		return tree_object_write(f, buf, len);
+	if (!f->writable) { /* no write method (opened for writing all the same) */
+		int net = f->entry && f->entry->kind == PL_K_FILE ? pl_builtin_net_file(f->entry->gen) : -1;
+		return net >= 0 ? -EACCES : -EINVAL; /* a single_open_net file's answer */
+	}
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
 	if (e->kind == PL_K_LUA)
@@ -268,8 +287,11 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 	const struct pl_builtin *b = &pl_builtins[e->gen];
 	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
 		pthread_mutex_lock(&f->lock);
-		ssize_t done = pl_write_host(n.tgid ? &f->pin : NULL, f->real_fd, b->name, writer, buf,
-		                             len, off);
+		char name[40];
+		const char *path = pl_builtin_absent_name(e->gen, name, sizeof name);
+		ssize_t done = n.tgid ? pl_write_host(&f->pin, f->real_fd, path ? path : b->name, writer,
+		                                      buf, len, off)
+		                      : pl_write_host(NULL, f->real_fd, b->name, writer, buf, len, off);
 		pthread_mutex_unlock(&f->lock);
 		return done;
 	}
@@ -277,9 +299,8 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 	                      .writer = writer, .opener = f->opener,
 	                      .buf = buf, .len = len, .off = off,
 	                      .sysctl = n.tgid ? -1 : pl_builtin_sysctl(e->gen) };
-	pl_pid self_tid;
-	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &self_tid) < 0)
-		w.writer_tgid = 0;
+	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &w.writer_tid) < 0)
+		w.writer_tgid = w.writer_tid = 0;
 	return b->write(&w);
 }
 
@@ -302,9 +323,25 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
                 struct pl_file **out)
 {
 	struct node n = decode(ino);
+	struct pl_file *f;
+	int rc;
+	if (k->host) /* a world: a walk through self ends at an open (object.c) */
+		tree_object_note_self(c->pid, 0);
+	if (is_object(n)) { /* what a magic link leads to: its checks are its own */
+		if ((rc = new_file(&f, 0)) < 0)
+			return rc;
+		f->ino = ino;
+		f->uid = c->uid;
+		if ((rc = tree_object_open(k, c, n, flags, f)) < 0) {
+			pl_tree_release(k, f);
+			return rc;
+		}
+		*out = f;
+		return 0;
+	}
 	int acc = flags & O_ACCMODE;
 	int writing = acc != O_RDONLY;
-	int rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
+	rc = pl_tree_access(k, c, ino, acc == O_RDONLY ? PL_MAY_READ : acc == O_WRONLY ? PL_MAY_WRITE
 	                                      : PL_MAY_READ | PL_MAY_WRITE);
 	if (rc < 0)
 		return rc;
@@ -318,12 +355,15 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
 	int setting = b && !n.tgid ? pl_builtin_sysctl(e->gen) : -1;
+	/* seq_open_net refuses any opener for writing, root too */
+	int net = b ? pl_builtin_net_file(e->gen) : -1;
+	if (writing && net >= 0 && !pl_net_single(net))
+		return -EACCES;
 	/* Only files with a write method take writes, whatever a layout's mode;
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
 	int takes_writes = (b && b->write && (n.tgid || setting >= 0)) ||
 	                   (e && e->kind == PL_K_LUA && e->wref);
-	struct pl_file *f;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
@@ -376,20 +416,10 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	return 0;
 }
 
-/* uid_map, gid_map and setgroups: seq_files over the namespace pinned at
-** open, which a write may change after it; and the sys/ settings, whose
-** handlers print the value as it is at each read. */
-static int shows_writes(const struct pl_file *f)
-{
-	const struct pl_entry *e = f->entry;
-	if (!f->tgid)
-		return e && e->kind == PL_K_FILE && pl_builtin_sysctl(e->gen) >= 0;
-	return e && e->kind == PL_K_FILE && pl_builtins[e->gen].write &&
-	       (pl_builtins[e->gen].flags & PL_B_AT_OPEN);
-}
-
-/* A read from the start shows what the namespace holds now, as Linux's
-** does; once the task is out of reach the handle keeps what it showed. */
+/* A read from the start, after one that was answered, shows the file as it
+** is now, as Linux's seq_files do (top and psutil read /proc/stat and a
+** task's stat again through one fd, from offset 0, each time they sample);
+** once the task is out of reach the handle keeps what it showed. */
 static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
 {
 	const char *old = f->data;
@@ -406,6 +436,10 @@ static void remake(struct pl_tree *k, struct pl_file *f, struct pl_caller *c)
 ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, uint64_t off,
                      size_t size, char *buf, const char **data)
 {
+	if (f->object) {
+		*data = buf;
+		return tree_object_read(f, buf, size);
+	}
 	if (f->is_mem) {
 		/* Linux's mem_rw: an unreadable first page is EIO, a later one
 		** ends the read short; a task without mm reads as empty. */
@@ -421,9 +455,9 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 	ssize_t n = 0;
 	if (!f->made || f->remade)
 		n = make(k, f, c);
-	else if (off == 0 && shows_writes(f) && (f->tgid || f->read_once))
-		remake(k, f, c); /* (a setting's first read is its open's snapshot) */
-	f->read_once = 1;
+	else if (off == 0 && f->served && !f->borrowed)
+		remake(k, f, c);
+	f->served = 1;
 	if (n == 0 && off < f->len) {
 		n = (ssize_t)(size < f->len - off ? size : f->len - off);
 		*data = f->data + off;
@@ -464,4 +498,15 @@ int pl_tree_read_copies_in(const struct pl_file *f)
 int pl_tree_write_copies_out(const struct pl_file *f)
 {
 	return f->is_mem && f->real_fd >= 0;
+}
+
+int pl_tree_ioctl(struct pl_tree *k, struct pl_file *f, unsigned cmd)
+{
+	(void)k;
+	return f->object ? tree_object_ioctl(f, cmd) : -ENOTTY;
+}
+
+int pl_tree_relay_fd(const struct pl_file *f)
+{
+	return f->object == PL_OBJECT_RELAY ? f->real_fd : -1;
 }

@@ -16,6 +16,18 @@
 ** layout entry i inside it, and slots with bit 19 set are fd/N (bit 0
 ** clear) and fdinfo/N (bit 0 set).  pid_max is at most 2^22, so tgid and
 ** tid fit; fds at or above 2^18 are not shown.
+**
+** tgid 0 with a tid names what a link of task `tid` (a thread id names the
+** thread's own files, as /proc/<tid>/ does) leads to: the object a magic
+** link of ns/ or fd/ stands for (object.c).  The slot's top two bits say
+** which, the other 18 which link:
+**
+**   OBJ_NS      ns link `slot & OBJ_ARG` (PL_NS_*): the namespace
+**   OBJ_FD      fd/N: the open file, as anyone sees it (a pipe is a FIFO)
+**   OBJ_OWN_FD  fd/N as its own process opens it: a pipe is read and
+**               written through the daemon (a regular file)
+**   OBJ_OWN_LINK  in a world, a caller's own fd/N: tid is its host pid
+**               (OBJ_OWN_FD then too), read from the host
 */
 #ifndef PL_TREE_NODE_H
 #define PL_TREE_NODE_H
@@ -55,6 +67,19 @@ static inline struct node decode(uint64_t ino)
 	n.tid = (pl_pid)((ino >> SLOT_BITS) & TID_MASK);
 	n.tgid = (pl_pid)(ino >> (TID_BITS + SLOT_BITS));
 	return n;
+}
+
+#define OBJ_SHIFT (SLOT_BITS - 2)
+#define OBJ_ARG ((1u << OBJ_SHIFT) - 1)
+enum { OBJ_NS, OBJ_FD, OBJ_OWN_FD, OBJ_OWN_LINK };
+_Static_assert(FD_MAX - 1 <= OBJ_ARG, "an fd fits an object slot");
+
+static inline int is_object(struct node n) { return n.tgid == 0 && n.tid != 0; }
+static inline int obj_kind(struct node n) { return (int)(n.slot >> OBJ_SHIFT); }
+static inline int obj_arg(struct node n) { return (int)(n.slot & OBJ_ARG); }
+static inline uint64_t make_obj_ino(pl_pid pid, int kind, int arg)
+{
+	return make_ino(0, pid, ((uint32_t)kind << OBJ_SHIFT) | (uint32_t)arg);
 }
 
 static inline int is_fd_slot(uint32_t slot) { return (slot & FD_BIT) != 0; }
@@ -103,6 +128,37 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 /* tree.c: pl_tree_getattr, and the absent entries of the node's task (0 at
 ** the root level), loaded with its owner. */
 int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent);
+/*
+** object.c: what the magic links of ns/ and fd/ lead to (object nodes).
+** note_fd: caller just read fd link `fd` (own: a world's caller's own).  lookup_fd: a name in fd/ of
+** task dir that is no number; lookup_ns: a name in a directory of task dir
+** holding ns links [first, first + n) that is none of its entries.
+** own_fds: in a world, the host pid of the caller whose own fd/ the task
+** directory's is, else 0; lookup_own_fd: fd/N of that caller.  The rest
+** serve object nodes (is_object).
+*/
+void tree_object_note_fd(pl_pid caller, int fd, int own);
+/* caller read the self link (through 1), or opened a file (0); looked
+** up a world's self task by its name: see object.c */
+void tree_object_note_self(pl_pid caller, int through);
+void tree_object_note_self_name(pl_pid caller);
+int tree_object_lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir,
+                          const char *name, struct pl_attr *out);
+int tree_object_lookup_ns(struct pl_tree *k, struct pl_caller *c, struct node dir,
+                          uint32_t first, uint32_t n, const char *name, struct pl_attr *out);
+pl_pid tree_object_own_fds(struct pl_tree *k, struct pl_caller *c, struct node dir);
+int tree_object_lookup_own_fd(struct pl_tree *k, pl_pid host_pid, int fd, struct pl_attr *out);
+int tree_object_getattr(struct pl_tree *k, struct node n, struct pl_attr *out);
+int tree_object_readlink(struct pl_tree *k, struct pl_caller *c, struct node n, struct pl_buf *out);
+int tree_object_open(struct pl_tree *k, struct pl_caller *c, struct node n, int flags,
+                     struct pl_file *f);
+ssize_t tree_object_read(struct pl_file *f, char *buf, size_t size);
+ssize_t tree_object_write(struct pl_file *f, const char *buf, size_t len);
+int tree_object_ioctl(const struct pl_file *f, unsigned cmd);
+
+/* tree.c: in a world, the host pid of the caller whose own fd/ node n is
+** (its real files, which it may always search and list), else 0. */
+pl_pid tree_own_fd_dir(struct pl_tree *k, struct pl_caller *c, struct node n);
 /* tree.c: fdinfo/ itself asks for ptrace read access (proc_fdinfo_permission). */
 int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n);
 

@@ -31,6 +31,9 @@ static void fill_attr(struct pl_attr *a, uint64_t ino, uint32_t mode, uint32_t n
 	a->gid = gid;
 	a->size = 0;
 	a->cache = PL_CACHE_NONE;
+	a->shown_ino = 0;
+	a->blksize = 0;
+	a->has_times = 0;
 }
 
 static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
@@ -55,8 +58,10 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	if (!absent)
 		return 0;
 	switch (e->kind) {
-	case PL_K_FILE: case PL_K_LINK:
-		return e->gen <= PL_G_TASK_DIR && ((absent >> e->gen) & 1);
+	case PL_K_FILE: case PL_K_LINK: {
+		int bit = pl_builtin_absent_bit(e->gen);
+		return bit >= 0 && ((absent >> bit) & 1);
+	}
 	case PL_K_FDDIR:
 		return (absent >> PL_G_FD_LINK) & 1;
 	case PL_K_FDINFODIR:
@@ -114,15 +119,26 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		}
 		pl_task_owner(t, mode & 07777, 0, &uid, &gid);
 		fill_attr(a, ino, mode, 1, uid, gid);
-		if (S_ISLNK(mode))
+		if (S_ISLNK(mode)) {
 			a->size = 64; /* as proc_fd_link's inodes report */
+			/* never held open: its attributes come anew with each walk */
+			a->cache = PL_CACHE_OBJECT;
+		}
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e || e->scope != PL_SCOPE_TASK || tree_entry_absent(k->layout, e, t->absent))
 		return -ENOENT;
 	uint32_t type = type_bits(e);
-	pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
+	int net = e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+	if (net >= 0) { /* the namespace's file, owned by root of its user namespace */
+		rc = k->src->ops->stat_net ? k->src->ops->stat_net(k->src, n.tgid, n.tid, net, &uid, &gid)
+		                           : -ENOENT;
+		if (rc < 0)
+			return rc;
+	} else {
+		pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
+	}
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, uid, gid);
 	a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NAME;
 	return 0;
@@ -201,6 +217,8 @@ void pl_tree_each_root_name(const struct pl_tree *k,
 int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)
 {
 	struct node n = decode(ino);
+	if (is_object(n))
+		return tree_object_getattr(k, n, out);
 	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
 }
 
@@ -208,6 +226,8 @@ int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, ui
 {
 	struct node n = decode(ino);
 	*absent = 0;
+	if (is_object(n))
+		return tree_object_getattr(k, n, out);
 	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, n, out);
 }
 
@@ -254,6 +274,8 @@ int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl
 ** follows the open file). */
 static int node_mode(const struct pl_tree *k, struct node n, uint32_t *mode)
 {
+	if (is_object(n))
+		return -1;
 	if ((n.tgid == 0 && n.slot == ROOT_SLOT) || (n.tgid && n.slot == 0)) {
 		*mode = 0555;
 		return 0;
@@ -285,7 +307,7 @@ static int access_by_owner(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
 /* The sys/ setting a node serves, or -1. */
 static int node_sysctl(const struct pl_tree *k, struct node n)
 {
-	const struct pl_entry *e = n.tgid ? NULL : entry_of(k, n.slot);
+	const struct pl_entry *e = n.tgid || is_object(n) ? NULL : entry_of(k, n.slot);
 	return e && e->kind == PL_K_FILE ? pl_builtin_sysctl(e->gen) : -1;
 }
 
@@ -336,6 +358,12 @@ static int parse_pid(const char *name, pl_pid *pid)
 	return 1;
 }
 
+pl_pid tree_own_fd_dir(struct pl_tree *k, struct pl_caller *c, struct node n)
+{
+	const struct pl_entry *e = n.tgid && !is_object(n) ? entry_of(k, n.slot) : NULL;
+	return e && e->kind == PL_K_FDDIR ? tree_object_own_fds(k, c, n) : 0;
+}
+
 int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n)
 {
 	int permitted;
@@ -351,8 +379,13 @@ static int lookup_fd(struct pl_tree *k, struct pl_caller *c, struct node dir, in
 	if (info && (rc = tree_fdinfo_allowed(k, c, dir)) < 0)
 		return rc;
 	unsigned fd;
+	if (!info && !name_to_int(name, &fd)) /* what a link names: pipe:[N], ... */
+		return tree_object_lookup_fd(k, c, dir, name, out);
 	if (!name_to_int(name, &fd) || fd >= FD_MAX)
 		return -ENOENT;
+	pl_pid own = info ? 0 : tree_object_own_fds(k, c, dir);
+	if (own) /* a world's caller's own fd/: its real files */
+		return tree_object_lookup_own_fd(k, own, (int)fd, out);
 	/* fd/N's attributes are found with the fd itself (fdinfo/N's with its
 	** owner, once the fd is known to be open) */
 	uint32_t slot = FD_BIT | ((uint32_t)fd << 1) | (info ? 1 : 0);
@@ -371,13 +404,15 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 	size_t len = strlen(name);
 	if (!parent) { /* a task's own directory */
 		int i = pl_layout_find(l, l->task_first, l->task_n, name, len, dir.tid != 0);
-		if (i < 0)
-			return -ENOENT;
+		if (i < 0) /* what an ns link here names */
+			return tree_object_lookup_ns(k, c, dir, l->task_first, l->task_n, name, out);
 		return attr_task_level(k, (struct node){ dir.tgid, dir.tid, (uint32_t)i + 2 }, out, NULL);
 	}
 	switch (parent->kind) {
 	case PL_K_DIR: {
 		int i = pl_layout_find(l, parent->first, parent->n, name, len, dir.tid != 0);
+		if (i < 0 && dir.tgid) /* what an ns link here names */
+			return tree_object_lookup_ns(k, c, dir, parent->first, parent->n, name, out);
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
@@ -404,6 +439,8 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
                        const char *name, struct pl_attr *out)
 {
 	const struct pl_layout *l = k->layout;
+	if (is_object(dir))
+		return -ENOTDIR;
 	if (dir.tgid == 0) {
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
@@ -425,6 +462,10 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out, NULL);
 			if (mine) /* the name means this task to this caller only */
 				out->cache = PL_CACHE_NONE;
+			if (k->host && pid == k->self_fallback) { /* a world's self (object.c) */
+				out->cache = PL_CACHE_NONE;
+				tree_object_note_self_name(c->pid);
+			}
 			return rc;
 		}
 		const struct pl_entry *e = entry_of(k, dir.slot);
@@ -444,12 +485,15 @@ int pl_tree_lookup(struct pl_tree *k, struct pl_caller *c, uint64_t parent,
 	struct node dir = decode(parent);
 	int anyone_may_search = anyone_may(k, dir, PL_MAY_EXEC);
 	int denied = anyone_may_search ? 0 : access_by_owner(k, c, parent, PL_MAY_EXEC);
+	if (denied && tree_own_fd_dir(k, c, dir)) /* a world's caller's own fd/ */
+		denied = 0;
 	if (denied)
 		return denied;
 	int rc = lookup_node(k, c, dir, name, out);
 	/* The kernel walks cached entries without asking again, for any caller:
-	** what lies behind a directory not everyone may search is not cached. */
-	if (rc == 0 && !anyone_may_search)
+	** what lies behind a directory not everyone may search is not cached
+	** (an object's name never is; its attributes are the object's). */
+	if (rc == 0 && !anyone_may_search && out->cache != PL_CACHE_OBJECT)
 		out->cache = PL_CACHE_NONE;
 	return rc;
 }

@@ -42,6 +42,9 @@ struct pl_tree {
 	/* A world's answer to "who am I" for callers it does not contain (the
 	** callers are host processes): self resolves to this task; 0 = none. */
 	pl_pid self_fallback;
+	/* A world's: the host's tasks, where its callers' own open files are
+	** (a caller's fd/ is its real one, object.c); NULL for the host. */
+	struct pl_source *host;
 };
 
 /* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
@@ -54,6 +57,11 @@ enum pl_cache {
 	PL_CACHE_ALL,    /* fixed until announced: the root and its static entries
 	                    (the mount's life), the tasks of a source that
 	                    announces its changes (pl_source.announces_changes) */
+	PL_CACHE_OBJECT, /* fd/N, and what a magic link leads to (object.c):
+	                    its name is asked for at every walk, as for
+	                    PL_CACHE_NONE; its attributes, which that lookup
+	                    brings anew each time, are kept a moment (a stat
+	                    after the walk needs no second round trip) */
 };
 
 struct pl_attr {
@@ -63,6 +71,14 @@ struct pl_attr {
 	uint32_t nlink;
 	uint32_t uid, gid;
 	uint64_t size;
+	/* An object's own (object.c), else 0: st_ino shown when it is not the
+	** inode's number, the block size and the times shown when they are
+	** not the mount's. */
+	uint64_t shown_ino;
+	uint32_t blksize;
+	int has_times;
+	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns;
 };
 
 /* An open file: a snapshot taken at open, or a live window on memory. */
@@ -74,7 +90,7 @@ struct pl_file {
 	int is_mem;                /* reads go to the task's memory */
 	int decided, permitted;    /* the access decision made at open */
 	int remade;                /* over its opener's budget: made anew at each read */
-	int read_once;             /* read at least once */
+	int served;                /* a read was answered from the content made last */
 	uint32_t uid;              /* the opener's, whose budget the snapshot counts in */
 	pl_pid tgid;
 	uint64_t ino;
@@ -86,7 +102,13 @@ struct pl_file {
 	int real_fd;               /* a host task's own file, opened as the opener; -1 */
 	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
 	void *owner;               /* the front end's: what served the open */
+	/* An object's handle (object.c): 0 none; a namespace (reads fail as
+	** nsfs's do); a caller's own pipe, read and written through real_fd,
+	** the daemon's own open of it, non-blocking (the front end waits). */
+	int object;
 };
+
+enum { PL_OBJECT_NS = 1, PL_OBJECT_RELAY };
 
 struct pl_dirent {
 	uint64_t ino;
@@ -102,6 +124,7 @@ struct pl_dir {
 	size_t n;
 	int listed;
 	uint64_t absent;           /* its task's absent entries, from opendir */
+	pl_pid own_fds;            /* a world's caller's own fd/: its host pid (object.c) */
 	struct pl_arena arena;
 	void *owner;               /* the front end's: what served the open */
 };
@@ -145,6 +168,13 @@ int pl_tree_read_copies_in(const struct pl_file *f);
 /* Whether a write to f copies into another process's memory (a host
 ** task's mem), which may block on its pages. */
 int pl_tree_write_copies_out(const struct pl_file *f);
+/* ioctl(2) cmd on f, taking and giving no data: its result, or -errno
+** (ENOTTY for a file that has none, as procfs's). */
+int pl_tree_ioctl(struct pl_tree *k, struct pl_file *f, unsigned cmd);
+/* A relayed pipe's fd (a caller's own pipe opened through its fd/): reads
+** and writes of f answer -EAGAIN rather than wait, and the front end waits
+** for this fd; -1 for any other file. */
+int pl_tree_relay_fd(const struct pl_file *f);
 
 int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_dir **out);
 /* The entries after offset off, or -errno. */

@@ -599,7 +599,47 @@ int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char
 */
 static int writes_own_comm(const struct pl_pin *p, const char *name, struct pl_caller *writer)
 {
-	return p && strcmp(name, "comm") == 0 && pl_caller_load(writer) == 0 && writer->tgid == p->tgid;
+	return strcmp(name, "comm") == 0 && pl_caller_load(writer) == 0 && writer->tgid == p->tgid;
+}
+
+/* The writer is the task the file names (Linux's current == task): the
+** thread, or for a thread group's file its leader. */
+static int writer_is_task(const struct pl_pin *p, const struct pl_caller *writer)
+{
+	return writer->pid > 0 && writer->pid == (p->tid ? p->tid : p->tgid);
+}
+
+/*
+** loginuid: proc_loginuid_write sets the loginuid of the writer itself
+** (audit_set_loginuid works on current) and refuses anyone else (EPERM),
+** which a child always is.  So the task writing its own gets EOPNOTSUPP,
+** as for comm: the kernel would let it, the daemon cannot do it for it.
+** It is written by a child always, so the daemon never sets its own.
+**
+** timerslack_ns: the task writing its own is asked nothing by the kernel
+** (timerslack_ns_write checks CAP_SYS_NICE only of another writer), so the
+** daemon writes it: what is set is what the task's own write would set.
+*/
+static int writes_own_loginuid(const struct pl_pin *p, const char *name,
+                               const struct pl_caller *writer)
+{
+	return strcmp(name, "loginuid") == 0 && writer_is_task(p, writer);
+}
+
+/* attr/: proc_pid_attr_write takes only the task's own writes (the opener's
+** mm its own, then current the task, EPERM and EACCES before), which a child
+** never makes, and what a write then does is the security module's; so a
+** writer of the task's own group gets EOPNOTSUPP, any other the kernel's
+** refusal, from a child. */
+static int writes_own_attr(const struct pl_pin *p, const char *name, struct pl_caller *writer)
+{
+	return strncmp(name, "attr/", 5) == 0 && pl_caller_load(writer) == 0 &&
+	       writer->tgid == p->tgid;
+}
+
+static int sets_own_slack(const struct pl_pin *p, const char *name, const struct pl_caller *writer)
+{
+	return strcmp(name, "timerslack_ns") == 0 && writer_is_task(p, writer);
 }
 
 ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
@@ -611,8 +651,13 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 		ssize_t n = pwrite(fd, buf, len, (off_t)off);
 		return n < 0 ? -errno : n;
 	}
-	if (writes_own_comm(p, name, writer))
+	if (p && (writes_own_comm(p, name, writer) || writes_own_loginuid(p, name, writer) ||
+	          writes_own_attr(p, name, writer)))
 		return -EOPNOTSUPP;
+	if (p && sets_own_slack(p, name, writer)) {
+		ssize_t n = (ssize_t)write_at(fd, buf, len, (off_t)off);
+		return n;
+	}
 	struct pl_creds cr;
 	int rc = pl_caller_creds(writer, &cr);
 	if (rc < 0)
@@ -623,7 +668,8 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 		return rc;
 	}
 	ssize_t n;
-	if (is_me(&cr, &ns) && !(p && strcmp(name, "comm") == 0)) {
+	if (is_me(&cr, &ns) &&
+	    !(p && (strcmp(name, "comm") == 0 || strcmp(name, "loginuid") == 0))) {
 		n = (ssize_t)write_at(fd, buf, len, (off_t)off);
 	} else {
 		struct job j = { .cr = &cr, .ns = p ? NULL : &ns, .fd = fd, .buf = buf, .len = len,

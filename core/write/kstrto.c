@@ -137,10 +137,29 @@ int pl_kstrtouint_from_user(const char *buf, size_t count, unsigned base, unsign
 	return pl_kstrtouint(s, base, res);
 }
 
+int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigned long long *res)
+{
+	char s[1 + sizeof(unsigned long long) * 8 + 1 + 1];
+	if (count > sizeof s - 1)
+		count = sizeof s - 1;
+	memcpy(s, buf, count);
+	s[count] = '\0';
+	return pl_kstrtoull(s, base, res);
+}
+
 /* The kernel's isspace: \t \n \v \f \r, space, and 0xa0 (Latin-1 NBSP). */
 int pl_kisspace(int c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+long pl_proc_numbuf_int(const char *buf, size_t len, int *res)
+{
+	char copy[PL_PROC_NUMBUF] = { 0 };
+	size_t count = len < sizeof copy - 1 ? len : sizeof copy - 1;
+	memcpy(copy, buf, count);
+	int rc = pl_kstrtoint(pl_strstrip(copy), 0, res);
+	return rc < 0 ? rc : (long)count;
 }
 
 char *pl_strstrip(char *s)

@@ -23,8 +23,15 @@ int pl_kstrtouint_from_user(const char *buf, size_t count, unsigned base, unsign
 size_t pl_kparse_integer(const char *s, unsigned base, unsigned long long *res, int *overflow);
 /* The kernel's isspace (lib/ctype.c): \t \n \v \f \r, space, 0xa0. */
 int pl_kisspace(int c);
+/* kstrtoull_from_user: the first 66 bytes of a write at most. */
+int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigned long long *res);
 /* strstrip: the string without leading and trailing whitespace (isspace
 ** as the kernel's ctype has it), trimmed in place. */
 char *pl_strstrip(char *s);
+/* What base.c's small number files take (oom_score_adj, oom_adj,
+** autogroup): the first PROC_NUMBUF - 1 bytes of a write, stripped, by
+** kstrtoint in any base.  The count of bytes taken, or -errno. */
+#define PL_PROC_NUMBUF 13
+long pl_proc_numbuf_int(const char *buf, size_t len, int *res);
 
 #endif

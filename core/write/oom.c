@@ -7,6 +7,12 @@
 ** namespace), else EACCES; a writer holding it also moves the minimum to
 ** the new value.  The count reported is the clamped one.
 **
+** oom_adj, the legacy file, as oom_adj_write: the same first bytes as
+** kstrtoint; a value outside [-16, 15] other than OOM_DISABLE (-17) is
+** EINVAL; 15 becomes 1000, any other the value times 1000 over 17; going
+** below the group's current oom_score_adj needs CAP_SYS_RESOURCE (EACCES),
+** and the minimum stays where it is.
+**
 ** oom_score then follows as proc_oom_score computes it from oom_badness
 ** (mm/oom_kill.c): the pages the task's mm holds (rss, swap entries, page
 ** tables) plus the adjustment in thousandths of the machine's memory,
@@ -22,7 +28,6 @@
 #include "record/machine.h"
 #include "write/kstrto.h"
 
-#define PROC_NUMBUF 13
 #define OOM_SCORE_ADJ_MIN (-1000)
 #define OOM_SCORE_ADJ_MAX 1000
 #define PF_KTHREAD 0x00200000u
@@ -30,6 +35,7 @@
 
 struct oom_change {
 	int adj;
+	int legacy;           /* written as oom_adj */
 	int privileged;       /* the writer holds CAP_SYS_RESOURCE in the top namespace */
 	uint64_t totalpages;  /* MemTotal + SwapTotal, in pages */
 };
@@ -67,10 +73,11 @@ static uint32_t oom_score(const struct pl_task *t, uint64_t totalpages)
 static ssize_t set_adj(void *arg, struct pl_task *t)
 {
 	const struct oom_change *c = arg;
-	if ((int16_t)c->adj < t->oom_score_adj_min && !c->privileged)
+	int floor = c->legacy ? (int16_t)t->oom_score_adj : t->oom_score_adj_min;
+	if ((c->legacy ? c->adj : (int16_t)c->adj) < floor && !c->privileged)
 		return -EACCES;
 	t->oom_score_adj = c->adj;
-	if (c->privileged)
+	if (c->privileged && !c->legacy)
 		t->oom_score_adj_min = (int16_t)c->adj;
 	t->oom_score = oom_score(t, c->totalpages);
 	return 0;
@@ -78,17 +85,35 @@ static ssize_t set_adj(void *arg, struct pl_task *t)
 
 ssize_t pl_write_oom_score_adj(const struct pl_write *w)
 {
-	char buf[PROC_NUMBUF] = { 0 };
-	size_t count = w->len < sizeof buf - 1 ? w->len : sizeof buf - 1;
-	memcpy(buf, w->buf, count);
 	int adj;
-	int rc = pl_kstrtoint(pl_strstrip(buf), 0, &adj);
-	if (rc < 0)
-		return rc;
+	long count = pl_proc_numbuf_int(w->buf, w->len, &adj);
+	if (count < 0)
+		return count;
 	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
 		return -EINVAL;
 	/* decided before the update: fn runs under the source's lock */
-	struct oom_change c = { adj, pl_caller_capable(w->writer, PL_CAP_SYS_RESOURCE),
+	struct oom_change c = { adj, 0, pl_caller_capable(w->writer, PL_CAP_SYS_RESOURCE),
+	                        total_pages(w->src) };
+	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, PL_F_OOM | PL_F_STATUS | PL_F_STAT,
+	                                set_adj, &c);
+	return n < 0 ? n : (ssize_t)count;
+}
+
+#define OOM_DISABLE (-17)
+#define OOM_ADJUST_MIN (-16)
+#define OOM_ADJUST_MAX 15
+
+ssize_t pl_write_oom_adj(const struct pl_write *w)
+{
+	int adj;
+	long count = pl_proc_numbuf_int(w->buf, w->len, &adj);
+	if (count < 0)
+		return count;
+	if ((adj < OOM_ADJUST_MIN || adj > OOM_ADJUST_MAX) && adj != OOM_DISABLE)
+		return -EINVAL;
+	/* the maximum stays attainable */
+	adj = adj == OOM_ADJUST_MAX ? OOM_SCORE_ADJ_MAX : adj * OOM_SCORE_ADJ_MAX / -OOM_DISABLE;
+	struct oom_change c = { adj, 1, pl_caller_capable(w->writer, PL_CAP_SYS_RESOURCE),
 	                        total_pages(w->src) };
 	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, PL_F_OOM | PL_F_STATUS | PL_F_STAT,
 	                                set_adj, &c);

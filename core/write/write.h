@@ -12,7 +12,10 @@
 ** kernel by differential specs:
 **
 **   idmap.c    uid_map, gid_map (map_write), setgroups
-**   oom.c      oom_score_adj (and the oom_score that follows from it)
+**   oom.c      oom_score_adj and oom_adj (and the oom_score that follows)
+**   audit.c    loginuid
+**   sched.c    timerslack_ns, autogroup, sched
+**   attr.c     the files of attr/
 **   comm.c     comm
 **   coredump.c coredump_filter
 **   mem.c      mem
@@ -41,6 +44,7 @@ struct pl_write {
 	struct pl_caller *writer;  /* the process writing (Linux's current) */
 	struct pl_caller *opener;  /* who opened the handle, as it was then (f_cred) */
 	pl_pid writer_tgid;        /* the writer's own thread group here (self); 0: none */
+	pl_pid writer_tid;         /* and its thread (the group's leader for a world's self) */
 	const char *buf;
 	size_t len;
 	uint64_t off;              /* the file position (mem: the address) */
@@ -57,6 +61,12 @@ ssize_t pl_write_gid_map(const struct pl_write *w);
 int pl_write_open_setgroups(const struct pl_write *w);
 ssize_t pl_write_setgroups(const struct pl_write *w);
 ssize_t pl_write_oom_score_adj(const struct pl_write *w);
+ssize_t pl_write_oom_adj(const struct pl_write *w);
+ssize_t pl_write_loginuid(const struct pl_write *w);
+ssize_t pl_write_timerslack_ns(const struct pl_write *w);
+ssize_t pl_write_autogroup(const struct pl_write *w);
+ssize_t pl_write_sched(const struct pl_write *w);
+ssize_t pl_write_attr(const struct pl_write *w);
 ssize_t pl_write_comm(const struct pl_write *w);
 ssize_t pl_write_coredump_filter(const struct pl_write *w);
 ssize_t pl_write_mem(const struct pl_write *w);

@@ -4,8 +4,9 @@
 --   kept      cpuinfo, meminfo, stat, uptime, loadavg, vmstat, softirqs,
 --             pressure/ (tools such as top, free, uptime, vmstat and PSI
 --             monitors need them), sys/kernel as the stock layout has it,
---             self, thread-self, and per task everything ps, top, pgrep,
---             pmap and psutil read
+--             self, thread-self, net (the task's own network namespace:
+--             netstat, ss's fallback, psutil), and per task everything ps,
+--             top, pgrep, pmap and psutil read
 --   stubbed   sys/kernel/hostname reads "container"; each task's cgroup is
 --             the root of the cgroup tree ("0::/"), not the host's path
 --   dropped   version (the host kernel's build string), filesystems,

@@ -24,14 +24,32 @@ local function proc(t)
   return t
 end
 
+-- The container's network namespace (every task's ns.net): eth0 with some
+-- traffic, nginx listening on 80, the app on a unix socket, a client of
+-- nginx's in the middle of a request.
+local net = {
+  dev = { { name = "eth0", rx_bytes = 4823117, rx_packets = 3911, tx_bytes = 1290344, tx_packets = 2760 } },
+  tcp = {
+    { local_address = "0.0.0.0:80", inode = 51011 },
+    { local_address = "172.17.0.2:80", remote = "172.17.0.1:40312", inode = 51040, uid = 101 },
+  },
+  unix = { { path = "/run/app.sock", state = "LISTEN", inode = 51020 } },
+  route = { { iface = "eth0", gateway = "172.17.0.1" },
+            { iface = "eth0", destination = "172.17.0.0", mask = "255.255.0.0" } },
+}
+
 return p.world {
+  net = net,
   tasks = {
     proc { pid = 1, argv = { "/sbin/tini", "--", "/docker-entrypoint.sh" }, state = "S",
            starttime = 1000, utime = 1, stime = 2 },
     proc { pid = 7, ppid = 1, pgrp = 7, session = 7, argv = { "/bin/sh", "/docker-entrypoint.sh" },
            starttime = 1010 },
     proc { pid = 12, ppid = 7, pgrp = 7, session = 7, argv = { "nginx: master process nginx -g daemon off;" },
-           comm = "nginx", starttime = 1050, rss_anon = 512, rss_file = 1024 },
+           comm = "nginx", starttime = 1050, rss_anon = 512, rss_file = 1024,
+           fds = { { fd = 0, target = "/dev/null" }, { fd = 1, target = "pipe:[51002]", mode = "w" },
+                   { fd = 2, target = "pipe:[51002]", mode = "w" },
+                   { fd = 6, target = "socket:[51011]", mode = "rw" } } },
     proc { pid = 13, ppid = 12, pgrp = 7, session = 7, argv = { "nginx: worker process" }, comm = "nginx",
            uid = 101, gid = 101, starttime = 1060, rss_anon = 700, rss_file = 1024 },
     proc { pid = 14, ppid = 12, pgrp = 7, session = 7, argv = { "nginx: worker process" }, comm = "nginx",
@@ -39,6 +57,7 @@ return p.world {
     proc { pid = 20, ppid = 7, pgrp = 20, session = 7, argv = { "/usr/bin/python3", "-m", "app" },
            comm = "python3", uid = 1000, gid = 1000, starttime = 1100, utime = 420, stime = 35,
            rss_anon = 9000, rss_file = 3000,
+           fds = { { fd = 0, target = "/dev/null" }, { fd = 3, target = "socket:[51020]", mode = "rw" } },
            threads = { { tid = 21, comm = "gunicorn" }, { tid = 22, comm = "gunicorn", state = "R" } } },
   },
 }
