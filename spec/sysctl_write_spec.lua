@@ -770,6 +770,28 @@ function TestWorldValues.test_port_range_and_hostname()
     { results = { "OK:70" }, value = string.rep("h", 64) .. "\n" })
 end
 
+-- A setting the world's machine has not is no file: ENOENT at the open,
+-- for reading as for writing.
+function TestWorldValues.test_a_setting_the_machine_lacks()
+  local F = fixture()
+  local world = F.work .. "/lacking.lua"
+  fsx.write(world, [[
+local p = require "proclua"
+return p.world { machine = { sysctl = { ["vm.swappiness"] = false } },
+                 tasks = { { pid = 1, comm = "init" } } }
+]])
+  local m = mnt.start { args = { "--world", world } }
+  local ok, err = pcall(function()
+    local path = m:path("sys/vm/swappiness")
+    lu.assertEquals(sysctlw(nil, path, m:path("sys/vm/overcommit_memory"), nil, { { "10\n" } }),
+      { "open:ENOENT = 300a" })
+    lu.assertEquals(fsx.outcome(path), "<error open:ENOENT>")
+  end)
+  local problems = m:stop()
+  if not ok then error(err, 0) end
+  lu.assertEquals(problems, {})
+end
+
 -- ------------------------------------------------------------------------
 -- Host: the kernel decides
 

@@ -260,6 +260,13 @@ static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int 
 		f->real_fd = fd;
 		return 0;
 	}
+	/* a setting the world's machine has not is no file to open (ENOENT) */
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_sysctl v;
+	int rc = k->src->ops->load_sysctl ? k->src->ops->load_sysctl(k->src, setting, &a, &v) : -ENOENT;
+	pl_arena_free(&a);
+	if (rc < 0)
+		return rc;
 	pl_caller_load(c);
 	pl_caller_caps(c);
 	pl_caller_load_userns(c);
