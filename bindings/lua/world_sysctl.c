@@ -3,6 +3,8 @@
 ** sys/ settings (core/record/sysctl.h).  A value is a number, a list of
 ** numbers, or the kernel's text ("32768\t60999\n"); what is left out
 ** takes the value of a small idle machine of the world's memory size.
+** kernel.hostname and kernel.pid_max are the machine's hostname and
+** pid_max (world_machine.c), not declared here.
 */
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +127,11 @@ void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, 
 				luaL_error(L, "world machine: unknown sysctl '%s'%s", name ? name : "?",
 				           plua_near_hint(&near, hint, sizeof hint));
 			}
+			/* the machine's own facts, declared once, where the
+			** machine's other facts are */
+			if (id == PL_SYSCTL_HOSTNAME || id == PL_SYSCTL_PID_MAX)
+				luaL_error(L, "world machine: sysctl %s is the machine's %s: declare it there",
+				           name, id == PL_SYSCTL_HOSTNAME ? "hostname" : "pid_max");
 			/* false: the machine has no such setting (ENOENT) */
 			if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))
 				memset(&v[id], 0, sizeof v[id]);

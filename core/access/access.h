@@ -29,6 +29,7 @@
 #define PL_CAP_DAC_READ_SEARCH 2
 #define PL_CAP_SETGID 6
 #define PL_CAP_SETUID 7
+#define PL_CAP_NET_ADMIN 12
 #define PL_CAP_SYS_PTRACE 19
 #define PL_CAP_SYS_ADMIN 21
 #define PL_CAP_SYS_NICE 23

@@ -34,12 +34,19 @@ enum pl_sysctl_type {
 **   inotify/max_user_{watches,instances}: file watchers (VS Code, webpack)
 **   somaxconn: Go's net package, Redis, nginx's checks
 **   ip_local_port_range, ip_forward: Kubernetes, Docker, Envoy
+**   hostname, pid_max: also served as the machine's facts ("hostname",
+**     "pid_max" builtins); these rows name the same values as settings,
+**     so a write reaches them as it reaches any other
+** The types are the kernel's handlers' (inotify's and user.*'s limits are
+** longs: proc_doulongvec_minmax).
 */
 #define PL_SYSCTLS(X) \
 	X(CAP_LAST_CAP, "kernel.cap_last_cap", PL_SYSCTL_INT, 1) \
 	X(CORE_PATTERN, "kernel.core_pattern", PL_SYSCTL_TEXT, 0) \
+	X(HOSTNAME, "kernel.hostname", PL_SYSCTL_TEXT, 0) \
 	X(NGROUPS_MAX, "kernel.ngroups_max", PL_SYSCTL_INT, 1) \
 	X(PERF_EVENT_PARANOID, "kernel.perf_event_paranoid", PL_SYSCTL_INT, 1) \
+	X(PID_MAX, "kernel.pid_max", PL_SYSCTL_INT, 1) \
 	X(THREADS_MAX, "kernel.threads-max", PL_SYSCTL_INT, 1) \
 	X(BOOT_ID, "kernel.random.boot_id", PL_SYSCTL_UUID, 0) \
 	X(ENTROPY_AVAIL, "kernel.random.entropy_avail", PL_SYSCTL_INT, 1) \
@@ -48,13 +55,13 @@ enum pl_sysctl_type {
 	X(PTRACE_SCOPE, "kernel.yama.ptrace_scope", PL_SYSCTL_INT, 1) \
 	X(FILE_MAX, "fs.file-max", PL_SYSCTL_ULONG, 1) \
 	X(FILE_NR, "fs.file-nr", PL_SYSCTL_ULONG, 3) \
-	X(INOTIFY_MAX_USER_INSTANCES, "fs.inotify.max_user_instances", PL_SYSCTL_INT, 1) \
-	X(INOTIFY_MAX_USER_WATCHES, "fs.inotify.max_user_watches", PL_SYSCTL_INT, 1) \
+	X(INOTIFY_MAX_USER_INSTANCES, "fs.inotify.max_user_instances", PL_SYSCTL_ULONG, 1) \
+	X(INOTIFY_MAX_USER_WATCHES, "fs.inotify.max_user_watches", PL_SYSCTL_ULONG, 1) \
 	X(NR_OPEN, "fs.nr_open", PL_SYSCTL_INT, 1) \
 	X(SOMAXCONN, "net.core.somaxconn", PL_SYSCTL_INT, 1) \
 	X(IP_FORWARD, "net.ipv4.ip_forward", PL_SYSCTL_INT, 1) \
 	X(IP_LOCAL_PORT_RANGE, "net.ipv4.ip_local_port_range", PL_SYSCTL_INT, 2) \
-	X(MAX_USER_NAMESPACES, "user.max_user_namespaces", PL_SYSCTL_INT, 1) \
+	X(MAX_USER_NAMESPACES, "user.max_user_namespaces", PL_SYSCTL_ULONG, 1) \
 	X(MAX_MAP_COUNT, "vm.max_map_count", PL_SYSCTL_INT, 1) \
 	X(OVERCOMMIT_MEMORY, "vm.overcommit_memory", PL_SYSCTL_INT, 1) \
 	X(SWAPPINESS, "vm.swappiness", PL_SYSCTL_INT, 1)

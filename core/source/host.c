@@ -885,11 +885,14 @@ static void host_unpin(struct pl_source *s, struct pl_pin *p)
 /*
 ** The pinned task's own file, opened by `how` (as a writer would open it):
 ** the path names the task by number, so once opened the pin says whether
-** that number still meant the pinned task.
+** that number still meant the pinned task.  No pin: a machine-wide file
+** (a sys/ setting), named by its path.
 */
 static int host_open_host_file(struct pl_source *s, const struct pl_pin *p, const char *name,
                                int flags, pl_open_fn how, void *arg)
 {
+	if (!p) /* a machine-wide file: its path under /proc */
+		return how(arg, host(s)->root_fd, name, flags);
 	char dir[64], path[96];
 	task_dir(dir, sizeof dir, p->tgid, p->tid);
 	snprintf(path, sizeof path, "%s/%s", dir, name);

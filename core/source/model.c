@@ -628,20 +628,45 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 	return m->machine.cpu_rates ? run_clock(m, a, out) : 0;
 }
 
-/* A world's setting as declared; kernel.random.uuid, unless the world pins
-** it, is a new random UUID each read (version 4, RFC 4122 variant), as
-** the kernel's proc_do_uuid makes one. */
+/*
+** Where a world keeps a setting: kernel.hostname and kernel.pid_max are the
+** machine's facts (the "hostname" and "pid_max" files show them too), the
+** others the declared table.  Under the model's lock.
+*/
+static int current_sysctl(const struct pl_model *m, int id, struct pl_sysctl *out)
+{
+	memset(out, 0, sizeof *out);
+	if (id == PL_SYSCTL_HOSTNAME) {
+		out->text = m->machine.hostname ? m->machine.hostname : "";
+		out->set = 1;
+		return 0;
+	}
+	if (id == PL_SYSCTL_PID_MAX) {
+		out->v[0] = m->machine.pid_max;
+		out->n = 1;
+		out->set = m->machine.pid_max != 0;
+		return out->set ? 0 : -ENOENT;
+	}
+	const struct pl_sysctl *v = m->machine.sysctl ? &m->machine.sysctl[id] : NULL;
+	if (!v || !v->set)
+		return -ENOENT;
+	*out = *v;
+	return 0;
+}
+
+/* A world's setting as declared, or as a write left it;
+** kernel.random.uuid, unless the world pins it, is a new random UUID each
+** read (version 4, RFC 4122 variant), as the kernel's proc_do_uuid makes
+** one. */
 static int model_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
 {
 	(void)a; /* the world's strings live as long as it does */
 	struct pl_model *m = model(s);
-	const struct pl_sysctl *v = m->machine.sysctl ? &m->machine.sysctl[id] : NULL;
-	if (v && v->set) {
-		*out = *v;
-		return 0;
-	}
-	if (pl_sysctl_defs[id].type != PL_SYSCTL_FRESH_UUID)
-		return -ENOENT;
+	pthread_rwlock_rdlock(&m->lock);
+	int rc = current_sysctl(m, id, out);
+	pthread_rwlock_unlock(&m->lock);
+	if (rc == 0 || pl_sysctl_defs[id].type != PL_SYSCTL_FRESH_UUID)
+		return rc;
 	memset(out, 0, sizeof *out);
 	for (size_t got = 0; got < sizeof out->uuid;) {
 		ssize_t n = getrandom(out->uuid + got, sizeof out->uuid - got, 0);
@@ -653,6 +678,35 @@ static int model_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, st
 	out->uuid[8] = (uint8_t)((out->uuid[8] & 0x3F) | 0x80);
 	out->set = 1;
 	return 0;
+}
+
+/*
+** A write's change to a setting, in one transaction: fn sees the value as
+** it is and makes the new one; a new text is copied into the model's
+** arena (the old stays there: readers may hold it, and writes are few).
+*/
+static ssize_t model_update_sysctl(struct pl_source *s, int id, pl_sysctl_update_fn fn, void *arg)
+{
+	struct pl_model *m = model(s);
+	struct pl_sysctl v;
+	pthread_rwlock_wrlock(&m->lock);
+	ssize_t rc = current_sysctl(m, id, &v);
+	const char *was = v.text;
+	if (rc == 0)
+		rc = fn(arg, &v);
+	if (rc >= 0 && v.text != was && v.text &&
+	    !(v.text = pl_arena_strdup(&m->arena, v.text)))
+		rc = -ENOMEM;
+	if (rc >= 0) {
+		if (id == PL_SYSCTL_HOSTNAME)
+			m->machine.hostname = v.text;
+		else if (id == PL_SYSCTL_PID_MAX)
+			m->machine.pid_max = (uint32_t)v.v[0];
+		else
+			m->machine.sysctl[id] = v;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
 }
 
 struct pl_machine *pl_model_machine(struct pl_model *m)
@@ -746,6 +800,7 @@ static const struct pl_source_ops model_ops = {
 	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,
 	.load_sysctl = model_load_sysctl,
+	.update_sysctl = model_update_sysctl,
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
 	.destroy = model_destroy,

@@ -23,6 +23,9 @@ struct pid_pair {
 
 struct view {
 	struct pl_source base;
+	/* view_ops, less the ways of writing the inner source has not: the
+	** tree tells a host's machine-wide files from a world's by them */
+	struct pl_source_ops ops;
 	struct pl_source *inner;
 	pl_pid root;                /* real pid of the subtree's root, or 0 */
 	pl_pidview_select_fn select;   /* or NULL */
@@ -460,6 +463,19 @@ static int view_open_host_file(struct pl_source *s, const struct pl_pin *p, cons
 	                               : -EACCES;
 }
 
+/* The machine's settings are the inner source's: a view renumbers tasks only. */
+static int view_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, struct pl_sysctl *out)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->load_sysctl ? in->ops->load_sysctl(in, id, a, out) : -ENOENT;
+}
+
+static ssize_t view_update_sysctl(struct pl_source *s, int id, pl_sysctl_update_fn fn, void *arg)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->update_sysctl(in, id, fn, arg);
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -597,6 +613,8 @@ static const struct pl_source_ops view_ops = {
 	.open_host_file = view_open_host_file,
 	.userns = view_userns,
 	.load_machine = view_load_machine,
+	.load_sysctl = view_load_sysctl,
+	.update_sysctl = view_update_sysctl,
 	.load_net = view_load_net,
 	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,
@@ -609,7 +627,12 @@ struct pl_source *pl_pidview_new(struct pl_source *inner, pl_pid root,
 	struct view *w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;
-	w->base.ops = &view_ops;
+	w->ops = view_ops;
+	if (!inner->ops->open_host_file)
+		w->ops.open_host_file = NULL;
+	if (!inner->ops->update_sysctl)
+		w->ops.update_sysctl = NULL;
+	w->base.ops = &w->ops;
 	w->inner = inner;
 	w->root = root;
 	w->select = select;

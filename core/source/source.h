@@ -49,6 +49,11 @@ typedef int (*pl_pid_cb)(void *arg, pl_pid pid);
 ** what it changed, or -errno to change nothing. */
 typedef ssize_t (*pl_update_fn)(void *arg, struct pl_task *t);
 
+/* A change to one sys/ setting (see pl_source_ops.update_sysctl): a
+** count to keep the new value, or -errno to change nothing.  A new text
+** may point into the caller's memory: the source copies it. */
+typedef ssize_t (*pl_sysctl_update_fn)(void *arg, struct pl_sysctl *v);
+
 /* Opens a host file for a writer (see pl_source_ops.open_host_file): an
 ** fd, or -errno as the kernel gave it. */
 typedef int (*pl_open_fn)(void *arg, int dirfd, const char *path, int flags);
@@ -114,6 +119,8 @@ struct pl_source_ops {
 	** open_host_file calls `how` with a directory fd and a path under it
 	** naming the pinned task's own file `name`, and returns its fd (or
 	** how's -errno), or -ESRCH if the task is no longer the pinned one.
+	** With no pin (p NULL), `name` is a path under the host's /proc
+	** ("sys/vm/swappiness"): a machine-wide file.
 	** Each is NULL where a source's tasks are not written that way.
 	*/
 	ssize_t (*update)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
@@ -150,6 +157,13 @@ struct pl_source_ops {
 	/* One sys/ setting (record/sysctl.h), or -ENOENT where the machine has
 	** none; NULL: none at all. */
 	int (*load_sysctl)(struct pl_source *s, int id, struct pl_arena *arena, struct pl_sysctl *out);
+	/* A world's setting changed by a write (core/write/sysctl.c): fn runs
+	** on a copy of its value under the source's write lock, and what it
+	** made is kept if it returns a count, so a reader sees the old value
+	** or the new, never a mix; -ENOENT where the machine has no such
+	** setting.  NULL where the settings are not written this way (the
+	** host's are the kernel's: open_host_file with no pin). */
+	ssize_t (*update_sysctl)(struct pl_source *s, int id, pl_sysctl_update_fn fn, void *arg);
 	/*
 	** The network namespace of task tid of tgid (0: the group's view):
 	** load_net fills file f (PL_NET_*) of out, with the files' owner;

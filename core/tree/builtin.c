@@ -314,9 +314,14 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
 #define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
 #define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
-/* A sys/ setting: named as sysctl names it, formatted by its type. */
+/* A sys/ setting: named as sysctl names it, formatted by its type; a
+** world's is written by the kernel's rules for it (a host's, by its kernel). */
 #define SYSCTL_(id, nm, type, n) \
-	[PL_G_SYSCTL_FIRST + PL_SYSCTL_##id] = { .name = nm, .mneed = PL_M_SYSCTL },
+	[PL_G_SYSCTL_FIRST + PL_SYSCTL_##id] = { .name = nm, .mneed = PL_M_SYSCTL, \
+	                                         .write = pl_write_sysctl },
+/* A machine file that is also a setting (hostname, pid_max): written as it. */
+#define WMACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn, \
+                                            .write = pl_write_sysctl }
 
 /* A net/ file: its namespace's, fixed at open (seq_open_net pins the
 ** namespace; the text is made whole for each reader), uids named as the
@@ -389,10 +394,10 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_CPUINFO, "cpuinfo", PL_M_CPUINFO, g_cpuinfo),
 	MACHINE_(PL_G_VERSION, "version", PL_M_VERSION, g_version),
 	MACHINE_(PL_G_FILESYSTEMS, "filesystems", PL_M_FILESYSTEMS, g_filesystems),
-	MACHINE_(PL_G_PID_MAX, "pid_max", PL_M_SYSKERNEL, g_pid_max),
+	WMACHINE_(PL_G_PID_MAX, "pid_max", PL_M_SYSKERNEL, g_pid_max),
 	MACHINE_(PL_G_OSRELEASE, "osrelease", PL_M_SYSKERNEL, g_osrelease),
 	MACHINE_(PL_G_OSTYPE, "ostype", PL_M_SYSKERNEL, g_ostype),
-	MACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
+	WMACHINE_(PL_G_HOSTNAME, "hostname", PL_M_SYSKERNEL, g_hostname),
 	MACHINE_(PL_G_VMSTAT, "vmstat", PL_M_VMSTAT, g_vmstat),
 	MACHINE_(PL_G_SWAPS, "swaps", PL_M_SWAPS, g_swaps),
 	MACHINE_(PL_G_PARTITIONS, "partitions", PL_M_PARTITIONS, g_partitions),
@@ -430,6 +435,17 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	LINK_(PL_G_FD_LINK, NULL, PL_F_FDS, READ, NULL),
 	FILE_(PL_G_FDINFO, NULL, 0, READ, 0, NULL),
 };
+
+int pl_builtin_sysctl(int gen)
+{
+	if (gen == PL_G_HOSTNAME)
+		return PL_SYSCTL_HOSTNAME;
+	if (gen == PL_G_PID_MAX)
+		return PL_SYSCTL_PID_MAX;
+	if (gen >= PL_G_SYSCTL_FIRST && gen < PL_G_SYSCTL_FIRST + PL_SYSCTL_COUNT)
+		return gen - PL_G_SYSCTL_FIRST;
+	return -1;
+}
 
 int pl_builtin_lookup(const char *name, int want_link)
 {

@@ -126,6 +126,11 @@ struct pl_builtin {
 
 extern const struct pl_builtin pl_builtins[PL_G_COUNT];
 
+/* The sys/ setting (record/sysctl.h) builtin gen serves, or -1: the
+** sysctl rows, and the machine files that are settings too (hostname,
+** pid_max). */
+int pl_builtin_sysctl(int gen);
+
 /* Generator id for a name, or PL_G_NONE. */
 int pl_builtin_lookup(const char *name, int want_link);
 

@@ -111,6 +111,26 @@ static int keep_snapshot(struct pl_file *f, const struct pl_buf *b)
 	return 0;
 }
 
+/*
+** A host's setting kept per namespace (net.*, kernel.hostname,
+** kernel.pid_max, user.*) as a reader in a namespace of its own sees it:
+** the kernel's own bytes, read in that namespace (write/host.c).
+** -EAGAIN where the reader shares the daemon's.
+*/
+static int read_setting_as(struct pl_tree *k, struct pl_caller *c, int setting, struct pl_buf *out)
+{
+	int ns = pl_sysctl_namespace(setting);
+	if (ns == PL_SYSCTL_NS_NONE || !k->src->ops->open_host_file)
+		return -EAGAIN;
+	char path[96], text[4096];
+	int rc = pl_sysctl_path(setting, path, sizeof path);
+	ssize_t n = rc < 0 ? rc : pl_host_read_setting(k->src, path, ns, c, text, sizeof text);
+	if (n < 0)
+		return (int)n;
+	pl_buf_add(out, text, (size_t)n);
+	return pl_buf_status(out);
+}
+
 /* A file's content; permitted < 0: the access decision is still to make. */
 static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, int permitted, struct pl_buf *out)
@@ -118,6 +138,9 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
 		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, c, out) : -EIO;
 	int rc;
+	int setting = n.tgid ? -1 : pl_builtin_sysctl(e->gen);
+	if (setting >= 0 && (rc = read_setting_as(k, c, setting, out)) != -EAGAIN)
+		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
 	/* a task reading its own stat or status runs while it reads */
@@ -220,6 +243,39 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 	return b->open_write(&w);
 }
 
+/*
+** A sys/ setting opened for writing: a host's is the kernel's own file,
+** opened as the opener and in its namespaces (write/host.c); a world's
+** keeps the opener, as a world task's file does.
+*/
+static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int setting, int flags,
+                                    struct pl_file *f)
+{
+	if (k->src->ops->open_host_file) {
+		char path[96];
+		int rc = pl_sysctl_path(setting, path, sizeof path);
+		int fd = rc < 0 ? rc : pl_write_host_open(k->src, NULL, path, flags, c);
+		if (fd < 0)
+			return fd;
+		f->real_fd = fd;
+		return 0;
+	}
+	/* a setting the world's machine has not is no file to open (ENOENT) */
+	struct pl_arena a = PL_ARENA_INIT;
+	struct pl_sysctl v;
+	int rc = k->src->ops->load_sysctl ? k->src->ops->load_sysctl(k->src, setting, &a, &v) : -ENOENT;
+	pl_arena_free(&a);
+	if (rc < 0)
+		return rc;
+	pl_caller_load(c);
+	pl_caller_caps(c);
+	pl_caller_load_userns(c);
+	if (!(f->opener = malloc(sizeof *f->opener)))
+		return -ENOMEM;
+	*f->opener = *c;
+	return 0;
+}
+
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
@@ -240,13 +296,16 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		pthread_mutex_lock(&f->lock);
 		char name[40];
 		const char *path = pl_builtin_absent_name(e->gen, name, sizeof name);
-		ssize_t n = pl_write_host(&f->pin, f->real_fd, path ? path : b->name, writer, buf, len, off);
+		ssize_t done = n.tgid ? pl_write_host(&f->pin, f->real_fd, path ? path : b->name, writer,
+		                                      buf, len, off)
+		                      : pl_write_host(NULL, f->real_fd, b->name, writer, buf, len, off);
 		pthread_mutex_unlock(&f->lock);
-		return n;
+		return done;
 	}
 	struct pl_write w = { .src = k->src, .tgid = n.tgid, .tid = n.tid, .pin = &f->pin,
 	                      .writer = writer, .opener = f->opener,
-	                      .buf = buf, .len = len, .off = off };
+	                      .buf = buf, .len = len, .off = off,
+	                      .sysctl = n.tgid ? -1 : pl_builtin_sysctl(e->gen) };
 	if (tree_caller_in_tree(k, writer, &w.writer_tgid, &w.writer_tid) < 0)
 		w.writer_tgid = w.writer_tid = 0;
 	return b->write(&w);
@@ -302,6 +361,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;
+	int setting = b && !n.tgid ? pl_builtin_sysctl(e->gen) : -1;
 	/* seq_open_net refuses any opener for writing, root too */
 	int net = b ? pl_builtin_net_file(e->gen) : -1;
 	if (writing && net >= 0 && !pl_net_single(net))
@@ -309,7 +369,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	/* Only files with a write method take writes, whatever a layout's mode;
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
-	int takes_writes = (b && b->write && n.tgid) || (e && e->kind == PL_K_LUA && e->wref);
+	int takes_writes = (b && b->write && (n.tgid || setting >= 0)) ||
+	                   (e && e->kind == PL_K_LUA && e->wref);
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
@@ -340,6 +401,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
 		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
+	} else if (setting >= 0 && f->writable) {
+		rc = open_setting_for_writing(k, c, setting, flags, f);
 	}
 	/* a Lua file declared with Linux's check for what it shows (check =
 	** "ptrace_read": environ's; "ptrace_attach": mem's) is refused where

@@ -15,6 +15,7 @@
 #include "access/access.h"
 #include "tree/builtin.h"
 #include "record/scratch.h"
+#include "write/write.h"
 
 /* ------------------------------------------------------------------------
 ** attributes
@@ -303,9 +304,23 @@ static int access_by_owner(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
 	return pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, S_ISDIR(a.mode), mask);
 }
 
+/* The sys/ setting a node serves, or -1. */
+static int node_sysctl(const struct pl_tree *k, struct node n)
+{
+	const struct pl_entry *e = n.tgid || is_object(n) ? NULL : entry_of(k, n.slot);
+	return e && e->kind == PL_K_FILE ? pl_builtin_sysctl(e->gen) : -1;
+}
+
 int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask)
 {
-	return anyone_may(k, decode(ino), mask) ? 0 : access_by_owner(k, c, ino, mask);
+	struct node n = decode(ino);
+	/* a setting is judged as proc_sys_permission judges it: the kernel's
+	** mode for it (narrowed by the layout's), by effective ids, no
+	** capability but those its table's root counts */
+	int setting = node_sysctl(k, n);
+	if (setting >= 0)
+		return pl_sysctl_permission(k->src, c, setting, entry_of(k, n.slot)->mode, mask);
+	return anyone_may(k, n, mask) ? 0 : access_by_owner(k, c, ino, mask);
 }
 
 /* ------------------------------------------------------------------------

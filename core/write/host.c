@@ -26,6 +26,20 @@
 ** those credentials.  comm always takes a child: the daemon writing its
 ** own comm would rename itself where Linux refuses the caller (below).
 **
+** A sys/ setting (no task) is opened and written the same way, and in
+** the caller's namespaces as well: Linux finds a net.* setting in the
+** network namespace of the process that opens it, kernel.pid_max in its
+** pid namespace and user.* in its user namespace, and kernel.hostname
+** is the UTS namespace's of the process that writes.  So the child enters
+** the opener's network, UTS and pid namespaces (the pid namespace by a
+** second fork: setns gives it to children only) before it takes the
+** credentials and user namespace, and the child that writes enters the
+** writer's UTS namespace: a write lands where the caller's own would, and
+** is judged there (net_ctl_permissions, set_permissions and
+** pid_table_root_permissions ask for capabilities over the namespace that
+** holds the setting).  A caller the daemon cannot name (outside its pid
+** namespace) is a stranger in the daemon's own namespaces.
+**
 ** mem is opened by the daemon: the ptrace ATTACH check Linux's mem_open
 ** makes was made for the opener by the tree (pl_builtin_decide, before
 ** the open for writing goes on), and Linux's mem_rw checks nothing of the
@@ -44,10 +58,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,8 +148,74 @@ static void read_me(void)
 	me.ok = 1;
 }
 
-static int is_me(const struct pl_creds *cr)
+/* ------------------------------------------------------------------------
+** The caller's namespaces that hold sys/ settings, where they are not the
+** daemon's own (-1: the daemon's).
+*/
+
+struct nsfds {
+	int net, uts, pid;
+};
+
+#define NS_NONE { -1, -1, -1 }
+
+static void nsfds_close(struct nsfds *ns)
 {
+	int *fd[3] = { &ns->net, &ns->uts, &ns->pid };
+	for (int i = 0; i < 3; i++)
+		if (*fd[i] >= 0) {
+			close(*fd[i]);
+			*fd[i] = -1;
+		}
+}
+
+/* The caller's namespace `name` (ns/net ...), or -1 where it is the
+** daemon's thread's own; -errno if it cannot be read. */
+static int caller_ns(pl_pid tid, const char *name)
+{
+	char path[64];
+	struct stat mine, theirs;
+	snprintf(path, sizeof path, "/proc/thread-self/ns/%s", name);
+	if (stat(path, &mine) < 0)
+		return -errno;
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)tid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (fstat(fd, &theirs) < 0 || (theirs.st_ino == mine.st_ino && theirs.st_dev == mine.st_dev)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The namespaces of c that a sys/ setting's open (all three) or write
+** (the UTS namespace: kernel.hostname is looked up at the write) takes
+** place in.  A caller the daemon cannot name has none of its own. */
+static int caller_nsfds(struct pl_caller *c, int opening, struct nsfds *out)
+{
+	*out = (struct nsfds)NS_NONE;
+	if (c->pid <= 0)
+		return 0;
+	const char *names[3] = { "net", "uts", "pid" };
+	int *fds[3] = { &out->net, &out->uts, &out->pid };
+	for (int i = 0; i < 3; i++) {
+		if (!opening && i != 1)
+			continue;
+		int fd = caller_ns(c->pid, names[i]);
+		if (fd < -1) {
+			nsfds_close(out);
+			return fd;
+		}
+		*fds[i] = fd;
+	}
+	return 0;
+}
+
+static int is_me(const struct pl_creds *cr, const struct nsfds *ns)
+{
+	if (ns && (ns->net >= 0 || ns->uts >= 0 || ns->pid >= 0))
+		return 0;
 	if (cr->self)
 		return 1;
 	pthread_once(&me_once, read_me);
@@ -217,8 +299,15 @@ static long long write_at(int fd, const char *buf, size_t len, off_t off)
 	return rc < 0 ? -errno : rc;
 }
 
+/* What a child reads of a sys/ setting for its caller, at most: the
+** longest setting's text is a page. */
+#define READ_MAX 4096
+
 struct job {
 	const struct pl_creds *cr;
+	const struct nsfds *ns;    /* namespaces to enter first; NULL: none */
+	char *out;                 /* an open that reads: what was read, into out */
+	size_t out_cap;
 	/* an open of path under dirfd, or a write through fd */
 	int dirfd;
 	const char *path;
@@ -229,16 +318,16 @@ struct job {
 	off_t off;
 };
 
-/* The result, a count or -errno; with pass_fd >= 0, that fd too
-** (SCM_RIGHTS). */
-static void report(int sock, long long result, int pass_fd)
+/* The result, a count or -errno, and len bytes of data; with pass_fd >=
+** 0, that fd too (SCM_RIGHTS). */
+static void report(int sock, long long result, int pass_fd, const void *data, size_t len)
 {
-	struct iovec iov = { &result, sizeof result };
+	struct iovec iov[2] = { { &result, sizeof result }, { (void *)data, len } };
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	if (pass_fd >= 0) {
 		msg.msg_control = u.space;
 		msg.msg_controllen = sizeof u.space;
@@ -265,15 +354,42 @@ static void close_all_but(const int *keep, int n)
 	syscall(SYS_close_range, first, ~0u, 0);
 }
 
-static void sort3(int *v)
+static void sort_fds(int *v, int n)
 {
-	for (int i = 0; i < 2; i++)
-		for (int k = 0; k < 2 - i; k++)
-			if (v[k] > v[k + 1]) {
-				int t = v[k];
-				v[k] = v[k + 1];
-				v[k + 1] = t;
-			}
+	for (int i = 1; i < n; i++)
+		for (int k = i; k > 0 && v[k - 1] > v[k]; k--) {
+			int t = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+}
+
+/*
+** Enter the namespaces a sys/ setting lives in, as root of the top
+** namespace still (setns wants CAP_SYS_ADMIN over each): the network and
+** UTS namespaces at once, the pid namespace for the children only, so a
+** grandchild does the rest and this child waits for it (and dies with
+** it: the grandchild dies with this child, PR_SET_PDEATHSIG).  0 in the
+** process that goes on, 1 in one that is done, -errno.
+*/
+static int enter_namespaces(const struct nsfds *ns)
+{
+	if (ns->net >= 0 && syscall(SYS_setns, ns->net, CLONE_NEWNET) < 0)
+		return -errno;
+	if (ns->uts >= 0 && syscall(SYS_setns, ns->uts, CLONE_NEWUTS) < 0)
+		return -errno;
+	if (ns->pid < 0)
+		return 0;
+	if (syscall(SYS_setns, ns->pid, CLONE_NEWPID) < 0)
+		return -errno;
+	long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		return syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ? -errno : 0;
+	while (syscall(SYS_wait4, pid, NULL, 0, NULL) < 0 && errno == EINTR)
+		;
+	return 1;
 }
 
 /*
@@ -287,20 +403,41 @@ static void sort3(int *v)
 */
 static void child(const struct job *j, int sock)
 {
-	int keep[3] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd };
-	sort3(keep);
-	close_all_but(keep, 3);
+	const struct nsfds none = NS_NONE, *ns = j->ns ? j->ns : &none;
+	int keep[6] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd, ns->net, ns->uts, ns->pid };
+	sort_fds(keep, 6);
+	close_all_but(keep, 6);
 	syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
-	long long rc = j->cr->self ? 0 : become(j->cr);
-	if (rc == 0 && j->path) {
+	long long rc = enter_namespaces(ns);
+	if (rc > 0) /* its grandchild did the work */
+		syscall(SYS_exit_group, 0);
+	if (rc == 0 && !j->cr->self)
+		rc = become(j->cr);
+	if (rc == 0 && j->path && j->out) {
+		char data[READ_MAX];
+		long long n = 0;
+		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
+		while (rc >= 0 && n < (long long)sizeof data) {
+			long got = syscall(SYS_read, (int)rc, data + n, sizeof data - (size_t)n);
+			if (got < 0)
+				n = -errno;
+			if (got <= 0)
+				break;
+			n += got;
+		}
+		if (rc < 0)
+			n = -errno;
+		report(sock, n, -1, data, n > 0 ? (size_t)n : 0);
+	} else if (rc == 0 && j->path) {
 		rc = syscall(SYS_openat, j->dirfd, j->path, j->flags, 0);
 		if (rc < 0)
 			rc = -errno;
-		report(sock, rc < 0 ? rc : 0, rc < 0 ? -1 : (int)rc);
+		report(sock, rc < 0 ? rc : 0, rc < 0 ? -1 : (int)rc, NULL, 0);
 	} else if (rc == 0) {
-		report(sock, write_at(j->fd, j->buf, j->len, j->off), -1);
+		report(sock, write_at(j->fd, j->buf, j->len, j->off), -1, NULL, 0);
 	} else {
-		report(sock, -EACCES, -1); /* could not be the caller: refused, as a stranger */
+		/* could not be the caller: refused, as a stranger */
+		report(sock, -EACCES, -1, NULL, 0);
 	}
 	syscall(SYS_exit_group, 0);
 }
@@ -356,8 +493,8 @@ static long long run_child(const struct job *j, int *fd_out)
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct iovec iov = { &result, sizeof result };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct iovec iov[2] = { { &result, sizeof result }, { j->out, j->out_cap } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = j->out ? 2 : 1,
 	                      .msg_control = u.space, .msg_controllen = sizeof u.space };
 	struct pollfd pfd = { sv[0], POLLIN, 0 };
 	int ready;
@@ -371,7 +508,9 @@ static long long run_child(const struct job *j, int *fd_out)
 		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
 		result = -EINTR;
 	}
-	if (ready > 0 && n != (ssize_t)sizeof result)
+	if (ready > 0 && (n < (ssize_t)sizeof result ||
+	                  (result >= 0 && j->out ? n != (ssize_t)sizeof result + result
+	                                         : n != (ssize_t)sizeof result)))
 		result = -EIO;
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	int fd = -1;
@@ -391,14 +530,21 @@ static long long run_child(const struct job *j, int *fd_out)
 ** Opening and writing.
 */
 
+/* Who opens: the credentials, and the namespaces (NULL: none) */
+struct opener {
+	const struct pl_creds *cr;
+	const struct nsfds *ns;
+};
+
 static int open_as(void *arg, int dirfd, const char *path, int flags)
 {
-	const struct pl_creds *cr = arg;
-	if (is_me(cr)) {
+	const struct opener *o = arg;
+	if (is_me(o->cr, o->ns)) {
 		int fd = openat(dirfd, path, flags);
 		return fd < 0 ? -errno : fd;
 	}
-	struct job j = { .cr = cr, .dirfd = dirfd, .path = path, .flags = flags, .fd = -1 };
+	struct job j = { .cr = o->cr, .ns = o->ns, .dirfd = dirfd, .path = path, .flags = flags,
+	                 .fd = -1 };
 	int fd = -1;
 	long long rc = run_child(&j, &fd);
 	if (rc < 0 || fd < 0) {
@@ -412,7 +558,7 @@ static int open_as(void *arg, int dirfd, const char *path, int flags)
 int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char *name,
                        int flags, struct pl_caller *opener)
 {
-	if (strcmp(name, "mem") == 0) {
+	if (p && strcmp(name, "mem") == 0) {
 		/* the pin's own fd, opened for writing before the decision (above);
 		** none: the daemon itself was refused the address space */
 		if (p->mm_fd < 0)
@@ -429,7 +575,14 @@ int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char
 	/* the access mode, and O_TRUNC for what the kernel does with it (procfs's
 	** setattr); the caller's other flags act on its own file, not this one */
 	flags = (flags & (O_ACCMODE | O_TRUNC)) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
-	rc = src->ops->open_host_file(src, p, name, flags, open_as, &cr);
+	struct nsfds ns = NS_NONE;
+	if (!p && (rc = caller_nsfds(opener, 1, &ns)) < 0) {
+		pl_creds_release(&cr);
+		return rc;
+	}
+	struct opener o = { &cr, p ? NULL : &ns };
+	rc = src->ops->open_host_file(src, p, name, flags, open_as, &o);
+	nsfds_close(&ns);
 	pl_creds_release(&cr);
 	return rc;
 }
@@ -492,16 +645,16 @@ static int sets_own_slack(const struct pl_pin *p, const char *name, const struct
 ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
                       struct pl_caller *writer, const char *buf, size_t len, uint64_t off)
 {
-	if (strcmp(name, "mem") == 0) {
+	if (p && strcmp(name, "mem") == 0) {
 		/* mem_rw: the count, short at the first page it cannot write, EIO
 		** if that is the first, 0 once the address space is gone */
 		ssize_t n = pwrite(fd, buf, len, (off_t)off);
 		return n < 0 ? -errno : n;
 	}
-	if (writes_own_comm(p, name, writer) || writes_own_loginuid(p, name, writer) ||
-	    writes_own_attr(p, name, writer))
+	if (p && (writes_own_comm(p, name, writer) || writes_own_loginuid(p, name, writer) ||
+	          writes_own_attr(p, name, writer)))
 		return -EOPNOTSUPP;
-	if (sets_own_slack(p, name, writer)) {
+	if (p && sets_own_slack(p, name, writer)) {
 		ssize_t n = (ssize_t)write_at(fd, buf, len, (off_t)off);
 		return n;
 	}
@@ -509,13 +662,72 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 	int rc = pl_caller_creds(writer, &cr);
 	if (rc < 0)
 		return rc;
+	struct nsfds ns = NS_NONE;
+	if (!p && (rc = caller_nsfds(writer, 0, &ns)) < 0) {
+		pl_creds_release(&cr);
+		return rc;
+	}
 	ssize_t n;
-	if (is_me(&cr) && strcmp(name, "comm") != 0 && strcmp(name, "loginuid") != 0) {
+	if (is_me(&cr, &ns) &&
+	    !(p && (strcmp(name, "comm") == 0 || strcmp(name, "loginuid") == 0))) {
 		n = (ssize_t)write_at(fd, buf, len, (off_t)off);
 	} else {
-		struct job j = { .cr = &cr, .fd = fd, .buf = buf, .len = len, .off = (off_t)off };
+		struct job j = { .cr = &cr, .ns = p ? NULL : &ns, .fd = fd, .buf = buf, .len = len,
+		                 .off = (off_t)off };
 		n = (ssize_t)run_child(&j, NULL);
 	}
+	nsfds_close(&ns);
+	pl_creds_release(&cr);
+	return n;
+}
+
+/* ------------------------------------------------------------------------
+** Reading a sys/ setting as a caller in namespaces of its own sees it.
+*/
+
+struct reader {
+	const struct pl_creds *cr;
+	const struct nsfds *ns;
+	char *buf;
+	size_t cap;
+};
+
+static int read_as(void *arg, int dirfd, const char *path, int flags)
+{
+	const struct reader *r = arg;
+	struct job j = { .cr = r->cr, .ns = r->ns, .dirfd = dirfd, .path = path, .flags = flags,
+	                 .fd = -1, .out = r->buf, .out_cap = r->cap };
+	long long n = run_child(&j, NULL);
+	return n < 0 ? (int)n : (int)(n < (long long)r->cap ? n : (long long)r->cap);
+}
+
+ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
+                             struct pl_caller *reader, char *buf, size_t cap)
+{
+	if (!src->ops->open_host_file || reader->pid <= 0 || ns_kind == PL_SYSCTL_NS_NONE)
+		return -EAGAIN;
+	/* most readers share the daemon's namespaces: one look says so */
+	const char *kind = ns_kind == PL_SYSCTL_NS_NET ? "net" : ns_kind == PL_SYSCTL_NS_UTS ? "uts"
+	                 : ns_kind == PL_SYSCTL_NS_PID ? "pid" : "user";
+	int own = caller_ns(reader->pid, kind);
+	if (own < -1)
+		return own;
+	if (own == -1)
+		return -EAGAIN;
+	close(own);
+	struct pl_creds cr;
+	int rc = pl_caller_creds(reader, &cr);
+	if (rc < 0)
+		return rc;
+	struct nsfds ns = NS_NONE;
+	if ((rc = caller_nsfds(reader, 1, &ns)) < 0) {
+		pl_creds_release(&cr);
+		return rc;
+	}
+	struct reader r = { &cr, &ns, buf, cap < READ_MAX ? cap : READ_MAX };
+	ssize_t n = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+	                                     read_as, &r);
+	nsfds_close(&ns);
 	pl_creds_release(&cr);
 	return n;
 }

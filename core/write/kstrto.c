@@ -32,15 +32,14 @@ static const char *fixup_radix(const char *s, unsigned *base)
 	return s;
 }
 
-/* _kstrtoull: digits, then one optional newline, then the end. */
-static int parse_ull(const char *s, unsigned base, unsigned long long *res)
+size_t pl_kparse_integer(const char *s, unsigned base, unsigned long long *res, int *overflow)
 {
-	s = fixup_radix(s, &base);
+	const char *digits = fixup_radix(s, &base);
 	unsigned long long v = 0;
 	size_t n = 0;
-	int overflow = 0;
+	*overflow = 0;
 	for (;; n++) {
-		int c = (unsigned char)s[n];
+		int c = (unsigned char)digits[n];
 		unsigned d;
 		if (c >= '0' && c <= '9')
 			d = (unsigned)(c - '0');
@@ -51,9 +50,19 @@ static int parse_ull(const char *s, unsigned base, unsigned long long *res)
 		if (d >= base)
 			break;
 		if (v > (ULLONG_MAX - d) / base)
-			overflow = 1;
+			*overflow = 1;
 		v = v * base + d;
 	}
+	*res = v;
+	return n ? (size_t)(digits - s) + n : 0;
+}
+
+/* _kstrtoull: digits, then one optional newline, then the end. */
+static int parse_ull(const char *s, unsigned base, unsigned long long *res)
+{
+	unsigned long long v;
+	int overflow;
+	size_t n = pl_kparse_integer(s, base, &v, &overflow);
 	if (overflow)
 		return -ERANGE;
 	if (n == 0)
@@ -139,7 +148,7 @@ int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigne
 }
 
 /* The kernel's isspace: \t \n \v \f \r, space, and 0xa0 (Latin-1 NBSP). */
-static int is_space(unsigned char c)
+int pl_kisspace(int c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
@@ -156,9 +165,9 @@ long pl_proc_numbuf_int(const char *buf, size_t len, int *res)
 char *pl_strstrip(char *s)
 {
 	size_t n = strlen(s);
-	while (n && is_space((unsigned char)s[n - 1]))
+	while (n && pl_kisspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
-	while (is_space((unsigned char)*s))
+	while (pl_kisspace((unsigned char)*s))
 		s++;
 	return s;
 }

@@ -16,6 +16,13 @@ int pl_kstrtoint(const char *s, unsigned base, int *res);
 int pl_kstrtouint(const char *s, unsigned base, unsigned *res);
 /* kstrtouint_from_user: the first 34 bytes of a write at most. */
 int pl_kstrtouint_from_user(const char *buf, size_t count, unsigned base, unsigned *res);
+/* _parse_integer_fixup_radix, then _parse_integer: the digits of `base`
+** (0: as the prefix says) at s.  The characters taken, a "0x" prefix
+** included (0: no digit); *res the value, *overflow set where it passed
+** 64 bits (the digits are taken all the same). */
+size_t pl_kparse_integer(const char *s, unsigned base, unsigned long long *res, int *overflow);
+/* The kernel's isspace (lib/ctype.c): \t \n \v \f \r, space, 0xa0. */
+int pl_kisspace(int c);
 /* kstrtoull_from_user: the first 66 bytes of a write at most. */
 int pl_kstrtoull_from_user(const char *buf, size_t count, unsigned base, unsigned long long *res);
 /* strstrip: the string without leading and trailing whitespace (isspace

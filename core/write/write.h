@@ -19,6 +19,7 @@
 **   comm.c     comm
 **   coredump.c coredump_filter
 **   mem.c      mem
+**   sysctl.c   the sys/ settings (the machine's, no task)
 **
 ** A rule parses and checks first, then changes the task through the
 ** source's update (one transaction under the source's lock), so a
@@ -47,6 +48,7 @@ struct pl_write {
 	const char *buf;
 	size_t len;
 	uint64_t off;              /* the file position (mem: the address) */
+	int sysctl;                /* pl_write_sysctl: the setting (record/sysctl.h) */
 };
 
 /* A rule: the count written, or -errno with nothing changed. */
@@ -70,18 +72,49 @@ ssize_t pl_write_coredump_filter(const struct pl_write *w);
 ssize_t pl_write_mem(const struct pl_write *w);
 
 /*
+** sysctl.c.  A world's sys/ setting w->sysctl (w->tgid 0, no pin): the
+** kernel's sysctl_perm for the writer, then the setting's handler.
+*/
+ssize_t pl_write_sysctl(const struct pl_write *w);
+/* proc_sys_permission for caller c on setting id, served with the
+** layout's mode: the kernel's entry's mode, narrowed by the layout's,
+** through its table's permissions op, then test_perm; 0 or -EACCES.  A
+** host's opens for writing are left to its kernel (0) unless the layout
+** narrows the entry's mode. */
+int pl_sysctl_permission(struct pl_source *src, struct pl_caller *c, int id, unsigned layout_mode,
+                         int mask);
+/* The setting's path under /proc ("sys/vm/swappiness"). */
+int pl_sysctl_path(int id, char *buf, size_t len);
+/* The namespace a setting is kept in: Linux shows a process the one of
+** its own namespace of that kind. */
+enum { PL_SYSCTL_NS_NONE, PL_SYSCTL_NS_NET, PL_SYSCTL_NS_UTS, PL_SYSCTL_NS_PID,
+       PL_SYSCTL_NS_USER };
+int pl_sysctl_namespace(int id);
+
+/*
 ** host.c.  The pinned host task's file `name`, opened with `flags`
 ** (O_WRONLY or O_RDWR, perhaps O_TRUNC) as `opener` would open it: an fd,
-** or the kernel's -errno.  mem is the pin's own fd (PL_PIN_MM_WRITE): the
+** or the kernel's -errno.  With p NULL, `name` is a sys/ setting's path
+** under /proc, opened in the opener's namespaces too (host.c).  mem is the pin's own fd (PL_PIN_MM_WRITE): the
 ** ptrace check Linux makes at its open was made for the opener already,
 ** and after it a write to mem checks nothing more.
 */
 int pl_write_host_open(struct pl_source *src, const struct pl_pin *p, const char *name,
                        int flags, struct pl_caller *opener);
-/* Write through fd, opened by pl_write_host_open for pinned task p, as
-** `writer` would: the kernel's count or -errno.  (comm of a writer's own
+/* Write through fd, opened by pl_write_host_open for pinned task p (NULL:
+** a sys/ setting), as `writer` would: the kernel's count or -errno.  (comm of a writer's own
 ** thread group: -EOPNOTSUPP, see host.c.) */
 ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
                       struct pl_caller *writer, const char *buf, size_t len, uint64_t off);
+
+/*
+** host.c.  A host's sys/ setting (path under /proc) as `reader` reads it
+** when the namespace that keeps it (PL_SYSCTL_NS_*) is one of the
+** reader's own: read in a child holding the reader's credentials and
+** namespaces, into buf (the bytes, or -errno).  -EAGAIN where the reader
+** shares that namespace with the daemon, which reads it the cheap way.
+*/
+ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
+                             struct pl_caller *reader, char *buf, size_t cap);
 
 #endif
