@@ -473,7 +473,7 @@ static void set_status_extra(const struct plua_fact_ctx *c, int idx, struct pl_t
 			before = (unsigned)__builtin_ctzll(bit) + 1;
 		}
 		lua_getfield(L, -2, "line");
-		size_t len;
+		size_t len = 0;
 		const char *line = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
 		const char *tab = line ? memchr(line, '\t', len) : NULL;
 		if (!line || !tab || tab == line || tab[-1] != ':' || memchr(line, '\n', len) ||
@@ -665,7 +665,7 @@ static void set_attr(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 		} else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 			t->attr[i] = (struct pl_lsm_attr){ NULL, 0, EINVAL };
 		} else {
-			uint64_t e;
+			uint64_t e = 0;
 			if (!to_u64(L, -1, &e) || e == 0 || e > 4095)
 				luaL_error(L, "%s: attr.%s must be its bytes (a string), false or an errno",
 				           c->who, k);

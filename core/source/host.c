@@ -98,8 +98,9 @@ static int read_fd(int fd, bool from_start, const char **text, size_t *len)
 static int read_file(struct host_source *h, const char *dir, const char *name,
                      const char **text, size_t *len)
 {
-	char path[96];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char path[160];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+		return -ENAMETOOLONG;
 	int fd = openat(h->root_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gone(errno);

@@ -249,7 +249,7 @@ static int is_me(const struct pl_creds *cr, const struct nsfds *ns)
 */
 static int become(const struct pl_creds *cr)
 {
-	struct capsets now, want = { cr->cap_inh, cr->cap_prm, cr->cap_eff };
+	struct capsets now = { 0, 0, 0 }, want = { cr->cap_inh, cr->cap_prm, cr->cap_eff };
 	if (syscall(NR_SETGROUPS, cr->ngroups, cr->groups) < 0 ||
 	    syscall(NR_SETRESGID, cr->gid[0], cr->gid[1], cr->gid[2]) < 0)
 		return -errno;

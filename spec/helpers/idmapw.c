@@ -329,8 +329,12 @@ static void one_write(const char *dir, const char *file, int deny, struct ids op
                       struct outcome *o)
 {
 	char path[4096];
+	if (strlen(dir) + strlen(file) + 12 > sizeof path) {
+		fprintf(stderr, "idmapw: %s/%s: path too long\n", dir, file);
+		exit(1);
+	}
 	if (deny) {
-		snprintf(path, sizeof path, "%s/setgroups", dir);
+		snprintf(path, sizeof path, "%.4000s/setgroups", dir);
 		int fd = open(path, O_WRONLY);
 		if (fd < 0 || write(fd, "deny", 4) != 4) {
 			fprintf(stderr, "idmapw: deny to %s: %s\n", path, strerror(errno));
@@ -338,7 +342,7 @@ static void one_write(const char *dir, const char *file, int deny, struct ids op
 		}
 		close(fd);
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, file);
+	snprintf(path, sizeof path, "%.4000s/%.80s", dir, file);
 	if (!is_root(writer) && !opener_ns && opener.uid == writer.uid && opener.gid == writer.gid) {
 		open_write_read_as(writer, path, buf, len, o);
 		read_hex(path, o->root_hex, sizeof o->root_hex);

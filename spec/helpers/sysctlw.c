@@ -161,13 +161,11 @@ static void read_back(const char *path)
 		return;
 	}
 	unsigned char buf[8192];
-	ssize_t n, total = 0;
+	ssize_t n;
 	fputs(" = ", stdout);
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
+	while ((n = read(fd, buf, sizeof buf)) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			printf("%02x", buf[i]);
-		total += n;
-	}
 	if (n < 0)
 		printf("read:%s", errname(errno));
 	putchar('\n');
