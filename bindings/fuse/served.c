@@ -170,10 +170,11 @@ int pl_served_reload(struct pl_served *s, struct pl_generation **old, char *err,
 		snprintf(err, errlen, "%s error: %s", failed, why);
 		return -1;
 	}
-	struct pl_generation *was = pl_served_enter(s);
+	/* only a reload replaces the current one, and this holds the lock: its
+	** reference for being current is ours now, handed to the caller */
+	struct pl_generation *was = atomic_load(&s->current);
 	g->older = was;
 	atomic_store(&s->current, g);
-	pl_served_leave(was); /* no longer current */
 	pthread_mutex_unlock(&s->reload_lock);
 	*old = was;
 	return 0;
