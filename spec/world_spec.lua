@@ -546,4 +546,25 @@ function TestRates.test_declarations()
   lu.assertStrContains(fails({ { pid = 1 } }, { rates = { idle = 5 } }), "rates.idle is no cpu field")
 end
 
+-- A vendor's status line (RHEL 6's Utrace:) declared where it stands.
+TestStatusExtra = {}
+
+function TestStatusExtra.test_a_vendor_line_stands_after_the_line_named()
+  local ok, e = pcall(p.world, { tasks = { { pid = 1, status_extra = { { after = "Gid", line = "Utrace:\t0" },
+                                                                      { line = "First:\t1" } } } } })
+  lu.assertFalse(ok)
+  lu.assertStrContains(e, "status_extra[2] comes before the one ahead of it")
+  local w = p.world { tasks = { { pid = 1, argv = { "init" },
+    status_extra = { { line = "First:\t1" }, { after = "Gid", line = "Utrace:\t0" } } } } }
+  local text = w:format("status", 1)
+  lu.assertStrMatches(text, "^First:\t1\nName:\t.*")
+  lu.assertStrContains(text, "\nGid:\t0\t0\t0\t0\nUtrace:\t0\nFDSize:")
+  ok, e = pcall(p.world, { tasks = { { pid = 1, status_extra = { { after = "Gid", line = "Uid:\t5" } } } } })
+  lu.assertFalse(ok)
+  lu.assertStrContains(e, "status_extra[1]: Uid is a line status prints itself")
+  ok, e = pcall(p.world, { tasks = { { pid = 1, status_extra = { { line = "no tab" } } } } })
+  lu.assertFalse(ok)
+  lu.assertStrContains(e, 'status_extra[1].line must be one line "Key:\\tvalue"')
+end
+
 suite.run()

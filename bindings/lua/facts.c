@@ -480,6 +480,11 @@ static void set_status_extra(const struct plua_fact_ctx *c, int idx, struct pl_t
 		    memchr(line, '\0', len))
 			luaL_error(L, "%s: status_extra[%d].line must be one line \"Key:\\tvalue\"",
 			           c->who, (int)i + 1);
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", (int)(tab - 1 - line), line);
+		if (pl_status_line_bit(key))
+			luaL_error(L, "%s: status_extra[%d]: %s is a line status prints itself", c->who,
+			           (int)i + 1, key);
 		if (before < last)
 			luaL_error(L, "%s: status_extra[%d] comes before the one ahead of it", c->who, (int)i + 1);
 		last = before;

@@ -778,7 +778,7 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 		return -EINVAL;
 	const char *p = text, *end = text + len;
 	size_t cursor = 0;
-	int seen_last = 0, seen_state = 0;
+	int seen_last = 0, seen_state = 0, rss_split = 0, rss_anon = 0, out_of_order = 0;
 	uint64_t seen = 0;
 	status_reset(t);
 	while (p < end) {
@@ -786,6 +786,7 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 		const char *colon = memchr(p, ':', (size_t)((eol ? eol : end) - p));
 		if (!eol || !colon || colon + 1 == eol || colon[1] != '\t')
 			return pl_parse_fail(a, text, p);
+		size_t cursor_before = cursor;
 		const struct line *l = find_line(p, (size_t)(colon - p), &cursor);
 		if (!l && seen_last) {
 			t->arch_lines = pl_arena_strndup(a, p, (size_t)(end - p));
@@ -801,6 +802,10 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 			p = eol + 1;
 			continue;
 		}
+		out_of_order |= (size_t)(l - lines) < cursor_before;
+		rss_split |= l->off == offsetof(struct pl_task, mm.rss_file) ||
+		             l->off == offsetof(struct pl_task, mm.rss_shmem);
+		rss_anon |= l->off == offsetof(struct pl_task, mm.rss_anon);
 		int rc = parse_value(colon + 2, eol, l, a, t);
 		if (rc == -EINVAL && l->kind == S_GROUPS && colon + 2 == eol) {
 			l++; /* an empty list as kernels before the trailing space printed it */
@@ -817,7 +822,11 @@ int pl_parse_status(const char *text, size_t len, struct pl_arena *a, struct pl_
 		seen_last = cursor == NLINES;
 		p = eol + 1;
 	}
-	if (!seen_state)
+	/* RssFile and RssShmem came with RssAnon (4.5): no kernel prints them
+	** without it, and VmRSS, their sum, would not read back the same */
+	/* a vendor's line stands where it stood among the kernel's lines,
+	** which the kernel prints in their order, and so does the formatter */
+	if (!seen_state || (rss_split && !rss_anon) || (t->nstatus_extra && out_of_order))
 		return pl_parse_fail(a, text, end);
 	t->status_lines = seen;
 	t->have |= PL_F_STATUS;
