@@ -66,32 +66,6 @@ local STABLE = { "swaps", "partitions", "cgroups", "cmdline" }
 local MOVING = { "vmstat", "interrupts", "softirqs", "diskstats", "pressure/cpu", "pressure/memory",
                  "pressure/io" }
 
--- Text and numbers: { "nr_free_pages ", 5591635, "\nnr_..." ... }
-local function tokens(text)
-  local t = {}
-  for word, num in text:gmatch("(%D*)(%d*)") do
-    if word ~= "" then t[#t + 1] = word end
-    if num ~= "" then t[#t + 1] = tonumber(num) or num end
-  end
-  return t
-end
-
--- Ours read between the kernel's k1 and k2: the same text, each number
--- equal to one of the kernel's or between them (a counter that moved while
--- ours was made).
-local function between(k1, ours, k2)
-  local a, o, b = tokens(k1), tokens(ours), tokens(k2)
-  if #a ~= #o or #b ~= #o then return false end
-  for i = 1, #o do
-    if type(o[i]) == "number" and type(a[i]) == "number" and type(b[i]) == "number" then
-      if o[i] < math.min(a[i], b[i]) or o[i] > math.max(a[i], b[i]) then return false end
-    elseif o[i] ~= a[i] or o[i] ~= b[i] then
-      return false
-    end
-  end
-  return true
-end
-
 local function assert_as_kernel(rel, tries)
   local ok, why = compare.stable("/proc/" .. rel, host_mount():path(rel), { tries = tries })
   lu.assertTrue(ok, rel .. ": " .. tostring(why))
@@ -99,15 +73,8 @@ end
 
 -- Counters: each try reads the kernel, ours, the kernel again.
 local function assert_counters_as_kernel(rel)
-  local k1, ours
-  for attempt = 1, 20 do
-    if attempt > 1 then sh.sleep(0.05) end
-    k1 = fsx.outcome("/proc/" .. rel)
-    ours = fsx.outcome(host_mount():path(rel))
-    local k2 = fsx.outcome("/proc/" .. rel)
-    if ours == k1 or ours == k2 or between(k1, ours, k2) then return end
-  end
-  lu.fail(rel .. ": " .. compare.describe(k1, ours))
+  local ok, why = compare.stable("/proc/" .. rel, host_mount():path(rel), { tries = 20, counters = true })
+  lu.assertTrue(ok, rel .. ": " .. tostring(why))
 end
 
 function TestHostMachine.test_files_that_do_not_move_are_the_kernels()

@@ -19,6 +19,7 @@
 --     they say on the kernel's /proc; over a world they show the declared
 --     sockets and counters.
 local lu = require "luaunit"
+local compare = require "compare"
 local fsx = require "fsx"
 local mnt = require "mnt"
 local procs = require "procs"
@@ -90,51 +91,9 @@ end
 
 TestHostNet = {}
 
--- Text and numbers: { "  sl  local_address ", 0, ": ", ... }
-local function tokens(text)
-  local t = {}
-  for word, num in text:gmatch("(%D*)(%d*)") do
-    if word ~= "" then t[#t + 1] = word end
-    if num ~= "" then t[#t + 1] = tonumber(num) or num end
-  end
-  return t
-end
-
--- Ours read between the kernel's k1 and k2: the same text, each number
--- one of the kernel's or between them.
-local function between(k1, ours, k2)
-  local a, o, b = tokens(k1), tokens(ours), tokens(k2)
-  if #a ~= #o or #b ~= #o then return false end
-  for i = 1, #o do
-    if type(o[i]) == "number" and type(a[i]) == "number" and type(b[i]) == "number" then
-      if o[i] < math.min(a[i], b[i]) or o[i] > math.max(a[i], b[i]) then return false end
-    elseif o[i] ~= a[i] or o[i] ~= b[i] then
-      return false
-    end
-  end
-  return true
-end
-
-local function describe(k, o)
-  local kl, ol = fsx.lines(k), fsx.lines(o)
-  for i = 1, math.max(#kl, #ol) do
-    if kl[i] ~= ol[i] then
-      return ("line %d\n  kernel: %q\n  ours:   %q"):format(i, kl[i] or "<none>", ol[i] or "<none>")
-    end
-  end
-  return "the same lines (line ends?)"
-end
-
 local function assert_as_kernel(kernel_path, our_path)
-  local k1, ours
-  for attempt = 1, 30 do
-    if attempt > 1 then sh.sleep(0.05 * math.min(attempt, 6)) end
-    k1 = fsx.outcome(kernel_path)
-    ours = fsx.outcome(our_path)
-    local k2 = fsx.outcome(kernel_path)
-    if ours == k1 or ours == k2 or between(k1, ours, k2) then return end
-  end
-  lu.fail(our_path .. ": " .. describe(k1, ours))
+  local ok, why = compare.stable(kernel_path, our_path, { tries = 20, counters = true })
+  lu.assertTrue(ok, our_path .. ": " .. tostring(why))
 end
 
 function TestHostNet.test_net_lists_the_layouts_files()
