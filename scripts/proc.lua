@@ -9,6 +9,7 @@
 --          [, {write = function(task, bytes, offset, caller) ... end}])
 --   p.stub(name, mode, content)         p.link(name, generator)
 --   p.dir(name, mode, {entries...} | "task" | "fd" | "fdinfo")
+--   p.sysctl(name, mode [, {hide = {names...}, files = {[name] = entry}}])
 --   p.symlink(name, target)
 --
 -- Modes are strings of octal digits: Lua has no octal literals.
@@ -20,55 +21,12 @@ local tid = { only = "tid" }     -- only in /proc/<pid>/task/<tid>/
 return p.layout {
   root = {                     -- in Linux's order (proc_root's entries, then self)
     p.symlink("net", "self/net"),
-    -- sys/: the settings programs read at start (core/record/sysctl.h says
-    -- who reads which), in sysctl's order.  A layout may add any other
-    -- setting that table names, e.g. kernel/yama/ptrace_scope where the
-    -- host has Yama: p.file("ptrace_scope", "0644", "kernel.yama.ptrace_scope")
-    p.dir("sys", "0555", {
-      p.dir("fs", "0555", {
-        p.file("file-max", "0644", "fs.file-max"),
-        p.file("file-nr", "0444", "fs.file-nr"),
-        p.dir("inotify", "0555", {
-          p.file("max_user_instances", "0644", "fs.inotify.max_user_instances"),
-          p.file("max_user_watches", "0644", "fs.inotify.max_user_watches"),
-        }),
-        p.file("nr_open", "0644", "fs.nr_open"),
-      }),
-      p.dir("kernel", "0555", {
-        p.file("cap_last_cap", "0444", "kernel.cap_last_cap"),
-        p.file("core_pattern", "0644", "kernel.core_pattern"),
-        p.file("hostname", "0644", "hostname"),
-        p.file("ngroups_max", "0444", "kernel.ngroups_max"),
-        p.file("osrelease", "0444", "osrelease"),
-        p.file("ostype", "0444", "ostype"),
-        p.file("perf_event_paranoid", "0644", "kernel.perf_event_paranoid"),
-        p.file("pid_max", "0644", "pid_max"),
-        p.dir("random", "0555", {
-          p.file("boot_id", "0444", "kernel.random.boot_id"),
-          p.file("entropy_avail", "0444", "kernel.random.entropy_avail"),
-          p.file("poolsize", "0444", "kernel.random.poolsize"),
-          p.file("uuid", "0444", "kernel.random.uuid"),
-        }),
-        p.file("threads-max", "0644", "kernel.threads-max"),
-      }),
-      p.dir("net", "0555", {
-        p.dir("core", "0555", {
-          p.file("somaxconn", "0644", "net.core.somaxconn"),
-        }),
-        p.dir("ipv4", "0555", {
-          p.file("ip_forward", "0644", "net.ipv4.ip_forward"),
-          p.file("ip_local_port_range", "0644", "net.ipv4.ip_local_port_range"),
-        }),
-      }),
-      p.dir("user", "0555", {
-        p.file("max_user_namespaces", "0644", "user.max_user_namespaces"),
-      }),
-      p.dir("vm", "0555", {
-        p.file("max_map_count", "0644", "vm.max_map_count"),
-        p.file("overcommit_memory", "0644", "vm.overcommit_memory"),
-        p.file("swappiness", "0644", "vm.swappiness"),
-      }),
-    }),
+    -- sys/: every setting the source has (the host's kernel's, or those a
+    -- world declares), named as sysctl names them.  Hide some, or put a
+    -- declaration of your own in place of one:
+    --   p.sysctl("sys", "0555", { hide = { "kernel.core_pattern", "net" },
+    --     files = { ["kernel.hostname"] = p.stub("hostname", "0444", "box\n") } })
+    p.sysctl("sys", "0555"),
     p.dir("tty", "0555", {
       p.file("drivers", "0444", "tty_drivers"),
     }),

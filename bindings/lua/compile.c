@@ -72,7 +72,7 @@ static void count_entries(lua_State *L, struct count *c, int list, const char *w
 		if (++c->n > PL_LAYOUT_MAX_ENTRIES)
 			plua_raise(L, "%sthe layout has more than %d entries", d.where,
 			           PL_LAYOUT_MAX_ENTRIES);
-		if (d.kind == PL_K_DIR) {
+		if (d.kind == PL_K_DIR || d.kind == PL_K_SETTINGS) {
 			if (depth >= MAX_DEPTH)
 				plua_raise(L, "%s'%s': directories nest deeper than %d", d.where, d.name,
 				           MAX_DEPTH);
@@ -118,6 +118,7 @@ static void check_scope(lua_State *L, const struct plua_decl *d, const struct pl
 	                e->kind == PL_K_FDINFODIR || (e->kind == PL_K_LINK && !root_only);
 	if (e->scope == PL_SCOPE_ROOT && task_only)
 		fail_at(L, d, "needs a task: declare it in the task list");
+	root_only |= e->kind == PL_K_SETTINGS;
 	if (e->scope == PL_SCOPE_TASK && root_only)
 		fail_at(L, d, "belongs at the root of the tree, not in the task list");
 	if (e->scope == PL_SCOPE_ROOT && e->only != PL_ONLY_BOTH)
@@ -149,7 +150,7 @@ static void put(lua_State *L, struct build *b, int scope, const char *what, lua_
 	check_scope(L, &d, e);
 	lua_pushliteral(L, "content");
 	if (lua_rawget(L, decl) == LUA_TSTRING &&
-	    (e->kind == PL_K_STUB || e->kind == PL_K_SYMLINK)) {
+	    (e->kind == PL_K_STUB || e->kind == PL_K_SYMLINK || e->kind == PL_K_SETTINGS)) {
 		size_t len;
 		const char *c = lua_tolstring(L, -1, &len);
 		e->content = (const char *)(uintptr_t)add_string(b, c, len);
@@ -186,7 +187,8 @@ static uint32_t put_list(lua_State *L, struct build *b, int list, int scope, con
 		lua_geti(L, list, i);
 		put(L, b, scope, what, i, at);
 		uint8_t k = b->e[b->n - 1].kind;
-		*nsubdirs += k == PL_K_DIR || k == PL_K_TASKDIR || k == PL_K_FDDIR || k == PL_K_FDINFODIR;
+		*nsubdirs += k == PL_K_DIR || k == PL_K_TASKDIR || k == PL_K_FDDIR || k == PL_K_FDINFODIR ||
+		             k == PL_K_SETTINGS;
 	}
 	return first;
 }
@@ -233,7 +235,7 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 	lay.task_first = put_list(L, &b, task, PL_SCOPE_TASK, "task", at, &lay.task_nsubdirs);
 	lay.task_n = b.n - lay.task_first;
 	for (uint32_t i = 0; i < b.n; i++) { /* breadth first: the array is the queue */
-		if (b.e[i].kind != PL_K_DIR)
+		if (b.e[i].kind != PL_K_DIR && b.e[i].kind != PL_K_SETTINGS)
 			continue;
 		lua_rawgeti(L, b.decls, (lua_Integer)i + 1);
 		lua_pushliteral(L, "children");

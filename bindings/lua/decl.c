@@ -304,6 +304,78 @@ static int decl_dir(lua_State *L)
 	return finish_decl(L, mode, only);
 }
 
+/*
+** p.sysctl(name, mode [, { hide = { NAME... }, files = { [NAME] = decl } }])
+** sys/ as the source has it: every setting, named as sysctl names them
+** (a NAME hides the setting or the directory of that name), with the
+** layout's own declarations in place of the source's.  Each of `files`
+** becomes a declaration named by its NAME (compile.c keeps it so,
+** pl_layout_with_settings puts it where the NAME says).
+*/
+static int decl_sysctl(lua_State *L)
+{
+	const char *name = check_name(L, 1);
+	int mode = check_mode(L, 2);
+	luaL_checkstack(L, 8, "p.sysctl");
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	int type = lua_isnoneornil(L, 3) ? LUA_TNIL : lua_getfield(L, 3, "hide");
+	if (type != LUA_TNIL && type != LUA_TTABLE)
+		luaL_argerror(L, 3, "hide must be a list of sysctl names");
+	int list = lua_gettop(L); /* the list, or nil */
+	luaL_Buffer hidden;
+	luaL_buffinit(L, &hidden);
+	for (lua_Integer i = 1; type == LUA_TTABLE && i <= luaL_len(L, list); i++) {
+		size_t len;
+		lua_geti(L, list, i);
+		const char *h = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+		if (!h || len == 0 || len > 255 || memchr(h, '\n', len) || memchr(h, '\0', len))
+			luaL_argerror(L, 3, "hide must be a list of sysctl names");
+		lua_pop(L, 1); /* the list keeps the string */
+		luaL_addlstring(&hidden, h, len);
+		luaL_addchar(&hidden, '\n');
+	}
+	luaL_pushresult(&hidden);
+	int hide = lua_gettop(L);
+	lua_newtable(L); /* the files, each renamed to its sysctl name */
+	int children = hide + 1;
+	type = lua_isnoneornil(L, 3) ? LUA_TNIL : lua_getfield(L, 3, "files");
+	if (type != LUA_TNIL && type != LUA_TTABLE)
+		luaL_argerror(L, 3, "files must be a table { [\"kernel.hostname\"] = p.stub(...), ... }");
+	if (type == LUA_TTABLE) {
+		int files = lua_gettop(L);
+		lua_Integer n = 0;
+		lua_pushnil(L);
+		while (lua_next(L, files)) {
+			size_t len;
+			const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &len) : NULL;
+			const char *why = key ? name_problem(key, len) : "a sysctl name must be a string";
+			if (why)
+				luaL_argerror(L, 3, lua_pushfstring(L, "files: %s", why));
+			if (!plua_is(L, -1, PLUA_DECL_MT))
+				luaL_argerror(L, 3, lua_pushfstring(L, "files['%s'] is not a declaration", key));
+			lua_newtable(L); /* a copy, named by the key */
+			lua_pushnil(L);
+			while (lua_next(L, -3)) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_rawset(L, -4);
+			}
+			lua_pushvalue(L, -3);
+			lua_setfield(L, -2, "name");
+			luaL_setmetatable(L, PLUA_DECL_MT);
+			lua_rawseti(L, children, ++n);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	plua_check_entries(L, children, "sysctl files", NULL);
+	new_decl(L, PL_K_SETTINGS, name);
+	set_arg(L, "children", children);
+	set_arg(L, "content", hide);
+	return finish_decl(L, mode, PL_ONLY_BOTH);
+}
+
 int plua_raise(lua_State *L, const char *fmt, ...)
 {
 	va_list ap;
@@ -369,7 +441,7 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 	const char *why = name_problem(d->name, d->len);
 	if (why)
 		decl_error(L, d->where, NULL, why);
-	if (!int_in(L, idx, "kind", PL_K_DIR, PL_K_FDINFODIR, &d->kind))
+	if (!int_in(L, idx, "kind", PL_K_DIR, PL_K_SETTINGS, &d->kind))
 		decl_error(L, d->where, d->name, "field 'kind' is not a kind of entry "
 		           "(was the declaration changed after it was made?)");
 	if (!int_in(L, idx, "mode", 0, 0777, &d->mode))
@@ -406,6 +478,7 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 		lua_pop(L, 1);
 		break;
 	case PL_K_DIR:
+	case PL_K_SETTINGS:
 		if (raw_field(L, idx, "children") != LUA_TTABLE)
 			decl_error(L, d->where, d->name, "field 'children' must be a list of declarations");
 		lua_pop(L, 1);
@@ -656,6 +729,7 @@ static const luaL_Reg decl_funcs[] = {
 	{ "link", decl_link },
 	{ "symlink", decl_symlink },
 	{ "dir", decl_dir },
+	{ "sysctl", decl_sysctl },
 	{ "layout", decl_layout },
 	{ NULL, NULL }
 };

@@ -30,6 +30,7 @@ enum {
 struct plua_tree {
 	struct pl_tree k;
 	struct pl_layout *layout;  /* compiled in the declaring state: refs in its registry */
+	struct pl_layout *served;  /* the layout with the source's settings in sys/ */
 	struct pl_source *host;    /* owned: the host source, when no world is served */
 	struct pl_source *view;    /* owned: the layout's pid view, or NULL */
 	struct pl_source *inner;   /* the world's model or the host: what pids name */

@@ -124,6 +124,7 @@ struct plua {
 	char load_err[1024];          /* the first failed load while opening */
 	const char *load_failed;      /* "world" or "layout" */
 	char *script, *world, *stock; /* env's paths, owned */
+	struct pl_layout *served;     /* env's layout with the source's settings */
 	struct slot slots[MAX_SLOTS];
 };
 
@@ -628,6 +629,7 @@ static void free_runtime(struct plua *rt)
 		sem_destroy(&s->done);
 		pthread_mutex_destroy(&s->watch.lock);
 	}
+	pl_layout_free(rt->served); /* borrows env's layout's strings */
 	pl_layout_free(rt->env.layout);
 	free(rt->env.fn_where);
 	if (rt->env.model)
@@ -710,6 +712,9 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 		for (int i = 1; ok && i < rt->want; i++)
 			ok = wait_loaded(rt, &rt->slots[i]) == 0;
 	}
+	/* sys/ holds the settings the source has now (a reload lists them again) */
+	if (ok && !(rt->served = pl_layout_with_settings(rt->env.layout, rt->env.src)))
+		ok = 0;
 	if (!ok) {
 		pthread_mutex_lock(&rt->lock);
 		*failed = rt->load_failed ? rt->load_failed : "layout";
@@ -733,7 +738,7 @@ struct plua *plua_open_with(const char *script, const char *world, const char *s
 
 const struct pl_layout *plua_layout(const struct plua *p)
 {
-	return p->env.layout;
+	return p->served;
 }
 
 int plua_view(const struct plua *p, pl_pid *root, int *has_select)

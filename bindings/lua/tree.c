@@ -434,6 +434,8 @@ static int tree_gc(lua_State *L)
 	if (t->host)
 		t->host->ops->destroy(t->host);
 	t->view = t->host = t->inner = NULL;
+	pl_layout_free(t->served); /* borrows the layout's strings */
+	t->served = NULL;
 	if (t->layout) {
 		for (uint32_t i = 0; i < t->layout->nentries; i++) {
 			const struct pl_entry *e = &t->layout->entries[i];
@@ -615,8 +617,10 @@ static int tree_new(lua_State *L)
 	lua_setiuservalue(L, 4, TREE_UV_FILE_TASKS);
 	plua_task_metatable(L, t->select_tasks, 4);
 	lua_setiuservalue(L, 4, TREE_UV_SELECT_TASKS);
+	if (!(t->served = pl_layout_with_settings(t->layout, t->inner)))
+		return luaL_error(L, "p.tree: out of memory");
 	t->k = (struct pl_tree){
-		.layout = t->layout,
+		.layout = t->served,
 		.src = src,
 		.mtime = (int64_t)time(NULL),
 		.lua_read = plua_tree_lua_read,

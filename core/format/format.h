@@ -266,5 +266,10 @@ int pl_fmt_sysctl(int id, const struct pl_sysctl *v, struct pl_buf *out);
 int pl_parse_sysctl(int id, const char *text, size_t len, struct pl_arena *a, struct pl_sysctl *v);
 /* "8-4-4-4-12" lower-case hex [p, end) into 16 bytes */
 int pl_parse_uuid(const char *p, const char *end, uint8_t u[16]);
+/* sysctl.c: a setting with no row (record/sysctl.h's pl_setting): the
+** kernel's bytes parsed as numbers where they are a vector, else text;
+** printed back as its handler prints it. */
+int pl_parse_setting(const char *text, size_t len, struct pl_arena *a, struct pl_setting *v);
+int pl_fmt_setting(const struct pl_setting *v, struct pl_buf *out);
 
 #endif

@@ -25,6 +25,41 @@ int pl_sysctl_lookup(const char *name)
 	return -1;
 }
 
+/* The rows' names have no '.' inside a part: a path is the name with
+** its dots made slashes. */
+int pl_sysctl_lookup_path(const char *path)
+{
+	for (int i = 0; i < PL_SYSCTL_COUNT; i++) {
+		const char *n = pl_sysctl_defs[i].name, *p = path;
+		for (; *n && (*n == *p || (*n == '.' && *p == '/')); n++, p++)
+			;
+		if (!*n && !*p)
+			return i;
+	}
+	return -1;
+}
+
+/* sysctl(8) shows a path's slashes as dots and its dots as slashes. */
+static int swap_separators(const char *from, char *buf, size_t len)
+{
+	size_t n = strlen(from);
+	if (n >= len)
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = from[i] == '/' ? '.' : from[i] == '.' ? '/' : from[i];
+	return 0;
+}
+
+int pl_setting_name(const char *path, char *buf, size_t len)
+{
+	return swap_separators(path, buf, len);
+}
+
+int pl_setting_path(const char *name, char *buf, size_t len)
+{
+	return swap_separators(name, buf, len);
+}
+
 static const char hex[] = "0123456789abcdef";
 
 /* %pU: lower-case 8-4-4-4-12 */
@@ -128,4 +163,87 @@ int pl_parse_sysctl(int id, const char *text, size_t len, struct pl_arena *a, st
 	}
 	v->set = 1;
 	return 0;
+}
+
+/* ------------------------------------------------------------------------
+** A setting with no row: numbers where the kernel printed a vector (each
+** as %lu or %d prints it: no sign but a '-', no leading zero, tabs
+** between, a newline after), else text.
+*/
+
+/* One number at p as the kernel prints it; the end, or NULL. */
+static const char *scan_printed(const char *p, const char *end, uint64_t *mag, int *neg)
+{
+	*neg = p < end && *p == '-';
+	p += *neg;
+	if (p == end || *p < '0' || *p > '9' || (*p == '0' && (*neg || (p + 1 < end && p[1] >= '0' &&
+	                                                                p[1] <= '9'))))
+		return NULL;
+	p = pl_scan_u64(p, end, mag);
+	if (p && *neg && *mag > (uint64_t)INT64_MAX + 1)
+		return NULL;
+	return p;
+}
+
+static int parse_numbers(const char *text, size_t len, struct pl_arena *a, struct pl_setting *v)
+{
+	uint64_t mags[PL_SETTING_MAX_NUMBERS];
+	uint32_t n = 0;
+	const char *p = text, *end = text + len - 1;
+	if (len == 0 || text[len - 1] != '\n')
+		return -EINVAL;
+	for (;;) {
+		int neg;
+		if (n == PL_SETTING_MAX_NUMBERS || !(p = scan_printed(p, end, &mags[n], &neg)))
+			return -EINVAL;
+		if (neg)
+			v->neg |= 1ull << n;
+		n++;
+		if (p == end)
+			break;
+		if (*p++ != '\t')
+			return -EINVAL;
+	}
+	if (!(v->mag = pl_arena_alloc(a, n * sizeof *v->mag)))
+		return -ENOMEM;
+	memcpy(v->mag, mags, n * sizeof *v->mag);
+	v->n = n;
+	return 0;
+}
+
+int pl_parse_setting(const char *text, size_t len, struct pl_arena *a, struct pl_setting *v)
+{
+	memset(v, 0, sizeof *v);
+	if (len > PL_SETTING_MAX_TEXT)
+		return -EFBIG;
+	int rc = parse_numbers(text, len, a, v);
+	if (rc != -EINVAL)
+		return rc;
+	memset(v, 0, sizeof *v);
+	v->newline = len && text[len - 1] == '\n';
+	v->len = len - v->newline;
+	if (!(v->text = pl_arena_strndup(a, text, v->len)))
+		return -ENOMEM;
+	return 0;
+}
+
+int pl_fmt_setting(const struct pl_setting *v, struct pl_buf *out)
+{
+	if (v->err)
+		return v->err;
+	if (!v->n) {
+		pl_buf_add(out, v->text, v->len);
+		if (v->newline)
+			pl_buf_putc(out, '\n');
+		return pl_buf_status(out);
+	}
+	for (uint32_t i = 0; i < v->n; i++) {
+		if (i)
+			pl_buf_putc(out, '\t');
+		if ((v->neg >> i) & 1)
+			pl_buf_putc(out, '-');
+		pl_buf_u64(out, v->mag[i]);
+	}
+	pl_buf_putc(out, '\n');
+	return pl_buf_status(out);
 }

@@ -13,6 +13,7 @@
 #include "record/arena.h"
 
 struct pl_sysctl;
+struct pl_named_setting;
 
 enum {
 	PL_M_UPTIME      = 1u << 0,
@@ -215,6 +216,9 @@ struct pl_machine {
 	/* the sys/ settings (sysctl.h) a world declares; the host reads each
 	** on its own */
 	struct pl_sysctl *sysctl;  /* PL_SYSCTL_COUNT, or NULL */
+	/* and the settings it declares that have no row, read-only */
+	const struct pl_named_setting *settings;
+	size_t nsettings;
 };
 
 #endif

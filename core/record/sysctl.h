@@ -94,5 +94,43 @@ struct pl_sysctl {
 
 /* The id of a sysctl name ("vm.overcommit_memory"), or -1. */
 int pl_sysctl_lookup(const char *name);
+/* The id of a setting by its path under sys/ ("vm/overcommit_memory"), or -1. */
+int pl_sysctl_lookup_path(const char *path);
+
+/*
+** Every other setting of the machine (the kernel has some 1,300, and more
+** per network interface): named by its path under sys/, which is sysctl's
+** name with the separators swapped ("net/ipv4/conf/eth0.100/forwarding"
+** is sysctl's net.ipv4.conf.eth0/100.forwarding).  Its value is what the
+** kernel's handler prints: the numbers of the proc_do*vec handlers (a
+** vector, tab-separated), or else text (proc_dostring and the rest).
+*/
+#define PL_SETTING_MAX_NUMBERS 64
+#define PL_SETTING_MAX_TEXT 65536
+
+struct pl_setting {
+	int err;                   /* -errno: reading it fails so (stable_secret: EIO) */
+	uint32_t n;                /* numbers; 0: text */
+	uint64_t neg;              /* bit i: number i is negative */
+	uint64_t *mag;             /* the numbers' magnitudes */
+	const char *text;          /* text, without its last newline */
+	size_t len;
+	uint8_t newline;           /* the text ends with a newline */
+};
+
+/* A world's setting with no row. */
+struct pl_named_setting {
+	const char *path;
+	struct pl_setting v;
+};
+
+/* Each setting a source has, by its path under sys/, with its mode (0:
+** the mode record/sysctl.h's row says, for a setting that has one). */
+typedef int (*pl_setting_fn)(void *arg, const char *path, unsigned mode);
+
+/* sysctl's name of a path under sys/ into buf (a '.' of the path is a
+** '/' there, and each '/' a '.'), and back. */
+int pl_setting_name(const char *path, char *buf, size_t len);
+int pl_setting_path(const char *name, char *buf, size_t len);
 
 #endif

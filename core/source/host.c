@@ -28,6 +28,7 @@
 #include "format/format.h"
 #include "source/hostfd.h"
 #include "source/hostnet.h"
+#include "source/hostsys.h"
 #include "record/machine.h"
 #include "record/scratch.h"
 #include "record/sysctl.h"
@@ -974,6 +975,17 @@ static int host_load_sysctl(struct pl_source *s, int id, struct pl_arena *a, str
 	return rc;
 }
 
+static int host_each_setting(struct pl_source *s, pl_setting_fn fn, void *arg)
+{
+	return pl_hostsys_each(host(s)->root_fd, fn, arg);
+}
+
+static int host_load_setting(struct pl_source *s, const char *path, struct pl_arena *a,
+                             struct pl_setting *out)
+{
+	return pl_hostsys_load(host(s)->root_fd, path, a, out);
+}
+
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -1073,6 +1085,8 @@ static const struct pl_source_ops host_ops = {
 	.userns = host_userns,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
+	.each_setting = host_each_setting,
+	.load_setting = host_load_setting,
 	.load_net = host_load_net,
 	.stat_net = host_stat_net,
 	.destroy = host_destroy,

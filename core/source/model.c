@@ -709,6 +709,44 @@ static ssize_t model_update_sysctl(struct pl_source *s, int id, pl_sysctl_update
 	return rc;
 }
 
+/* A world's settings: the rows it has, the machine's names and release
+** (files of their own too), and what it declares besides (read-only). */
+static int model_each_setting(struct pl_source *s, pl_setting_fn fn, void *arg)
+{
+	struct pl_model *m = model(s);
+	int rc = 0;
+	for (int id = 0; rc == 0 && id < PL_SYSCTL_COUNT; id++) {
+		struct pl_sysctl v;
+		pthread_rwlock_rdlock(&m->lock);
+		int has = current_sysctl(m, id, &v) == 0 ||
+		          pl_sysctl_defs[id].type == PL_SYSCTL_FRESH_UUID;
+		pthread_rwlock_unlock(&m->lock);
+		char path[96];
+		if (has && pl_setting_path(pl_sysctl_defs[id].name, path, sizeof path) == 0)
+			rc = fn(arg, path, 0);
+	}
+	if (rc == 0)
+		rc = fn(arg, "kernel/osrelease", 0444);
+	if (rc == 0)
+		rc = fn(arg, "kernel/ostype", 0444);
+	for (size_t i = 0; rc == 0 && i < m->machine.nsettings; i++)
+		rc = fn(arg, m->machine.settings[i].path, 0444);
+	return rc;
+}
+
+static int model_load_setting(struct pl_source *s, const char *path, struct pl_arena *a,
+                              struct pl_setting *out)
+{
+	(void)a; /* declared once, never written: the world's own */
+	struct pl_model *m = model(s);
+	for (size_t i = 0; i < m->machine.nsettings; i++)
+		if (strcmp(m->machine.settings[i].path, path) == 0) {
+			*out = m->machine.settings[i].v;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 struct pl_machine *pl_model_machine(struct pl_model *m)
 {
 	return &m->machine;
@@ -801,6 +839,8 @@ static const struct pl_source_ops model_ops = {
 	.load_machine = model_load_machine,
 	.load_sysctl = model_load_sysctl,
 	.update_sysctl = model_update_sysctl,
+	.each_setting = model_each_setting,
+	.load_setting = model_load_setting,
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
 	.destroy = model_destroy,

@@ -476,6 +476,19 @@ static ssize_t view_update_sysctl(struct pl_source *s, int id, pl_sysctl_update_
 	return in->ops->update_sysctl(in, id, fn, arg);
 }
 
+static int view_each_setting(struct pl_source *s, pl_setting_fn fn, void *arg)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->each_setting(in, fn, arg);
+}
+
+static int view_load_setting(struct pl_source *s, const char *path, struct pl_arena *a,
+                             struct pl_setting *out)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->load_setting ? in->ops->load_setting(in, path, a, out) : -ENOENT;
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -615,6 +628,8 @@ static const struct pl_source_ops view_ops = {
 	.load_machine = view_load_machine,
 	.load_sysctl = view_load_sysctl,
 	.update_sysctl = view_update_sysctl,
+	.each_setting = view_each_setting,
+	.load_setting = view_load_setting,
 	.load_net = view_load_net,
 	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,
@@ -632,6 +647,8 @@ struct pl_source *pl_pidview_new(struct pl_source *inner, pl_pid root,
 		w->ops.open_host_file = NULL;
 	if (!inner->ops->update_sysctl)
 		w->ops.update_sysctl = NULL;
+	if (!inner->ops->each_setting)
+		w->ops.each_setting = NULL;
 	w->base.ops = &w->ops;
 	w->inner = inner;
 	w->root = root;

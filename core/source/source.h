@@ -164,6 +164,13 @@ struct pl_source_ops {
 	** setting.  NULL where the settings are not written this way (the
 	** host's are the kernel's: open_host_file with no pin). */
 	ssize_t (*update_sysctl)(struct pl_source *s, int id, pl_sysctl_update_fn fn, void *arg);
+	/* Every sys/ setting the machine has, record/sysctl.h's rows among
+	** them, by path under sys/ in the kernel's order; NULL: the rows only
+	** (load_sysctl says which). */
+	int (*each_setting)(struct pl_source *s, pl_setting_fn fn, void *arg);
+	/* A setting with no row, by path: 0 and its value, or -ENOENT. */
+	int (*load_setting)(struct pl_source *s, const char *path, struct pl_arena *arena,
+	                    struct pl_setting *out);
 	/*
 	** The network namespace of task tid of tgid (0: the group's view):
 	** load_net fills file f (PL_NET_*) of out, with the files' owner;

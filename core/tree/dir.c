@@ -116,6 +116,8 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		/* net/ of a task without a network namespace (a zombie):
 		** proc_tgid_net_readdir's EINVAL */
 		return ls.err ? ls.err : ls.nets && !ls.have_nets ? -EINVAL : 0;
+	case PL_K_SETTINGS: /* not made into the source's settings: empty */
+		return ls.err;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
 			return rc;

@@ -5,6 +5,7 @@
 #include "tree/node.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -131,12 +132,43 @@ static int read_setting_as(struct pl_tree *k, struct pl_caller *c, int setting, 
 	return pl_buf_status(out);
 }
 
+/*
+** A setting with no row: as the reader's namespace has it where that is
+** not the daemon's (read_setting_as), else the source's value.
+*/
+static int read_setting(struct pl_tree *k, struct pl_caller *c, const struct pl_entry *e,
+                        struct pl_buf *out)
+{
+	int ns = pl_setting_namespace(e->content);
+	if (ns != PL_SYSCTL_NS_NONE && k->src->ops->open_host_file) {
+		char path[280], text[4096];
+		snprintf(path, sizeof path, "sys/%s", e->content);
+		ssize_t n = pl_host_read_setting(k->src, path, ns, c, text, sizeof text);
+		if (n != -EAGAIN) {
+			if (n < 0)
+				return (int)n;
+			pl_buf_add(out, text, (size_t)n);
+			return pl_buf_status(out);
+		}
+	}
+	struct pl_scratch *s = pl_scratch();
+	if (!s)
+		return -ENOMEM;
+	pl_arena_reset(&s->arena);
+	struct pl_setting v;
+	int rc = k->src->ops->load_setting ? k->src->ops->load_setting(k->src, e->content, &s->arena, &v)
+	                                   : -ENOENT;
+	return rc < 0 ? rc : pl_fmt_setting(&v, out);
+}
+
 /* A file's content; permitted < 0: the access decision is still to make. */
 static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
                     const struct pl_entry *e, int permitted, struct pl_buf *out)
 {
 	if (e->kind == PL_K_LUA) /* made at open only, where the task was just found */
 		return k->lua_read ? k->lua_read(k->lua_ctx, e->ref, n.tgid, n.tid, c, out) : -EIO;
+	if (e->kind == PL_K_SETTING)
+		return read_setting(k, c, e, out);
 	int rc;
 	int setting = n.tgid ? -1 : pl_builtin_sysctl(e->gen);
 	if (setting >= 0 && (rc = read_setting_as(k, c, setting, out)) != -EAGAIN)
@@ -248,12 +280,14 @@ static int open_for_writing(struct pl_tree *k, struct pl_caller *c, struct node 
 ** opened as the opener and in its namespaces (write/host.c); a world's
 ** keeps the opener, as a world task's file does.
 */
-static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int setting, int flags,
-                                    struct pl_file *f)
+static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int setting,
+                                    const struct pl_entry *e, int flags, struct pl_file *f)
 {
 	if (k->src->ops->open_host_file) {
-		char path[96];
-		int rc = pl_sysctl_path(setting, path, sizeof path);
+		char path[280];
+		int rc = setting >= 0 ? pl_sysctl_path(setting, path, sizeof path)
+		         : snprintf(path, sizeof path, "sys/%s", e->content) < (int)sizeof path ? 0
+		         : -ENAMETOOLONG;
 		int fd = rc < 0 ? rc : pl_write_host_open(k->src, NULL, path, flags, c);
 		if (fd < 0)
 			return fd;
@@ -292,6 +326,12 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		                                   writer)
 		                    : -EIO;
 	const struct pl_builtin *b = &pl_builtins[e->gen];
+	if (f->real_fd >= 0 && e->kind == PL_K_SETTING) {
+		pthread_mutex_lock(&f->lock);
+		ssize_t done = pl_write_host(NULL, f->real_fd, e->content, writer, buf, len, off);
+		pthread_mutex_unlock(&f->lock);
+		return done;
+	}
 	if (f->real_fd >= 0) { /* one at a time: a seq_file's write seeks first (host.c) */
 		pthread_mutex_lock(&f->lock);
 		char name[40];
@@ -369,8 +409,9 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	/* Only files with a write method take writes, whatever a layout's mode;
 	** the others open for writing once the mode bits allow it (root's
 	** CAP_DAC_OVERRIDE) and refuse each write, as procfs's do (EINVAL). */
+	int host_setting = e && e->kind == PL_K_SETTING && k->src->ops->open_host_file;
 	int takes_writes = (b && b->write && (n.tgid || setting >= 0)) ||
-	                   (e && e->kind == PL_K_LUA && e->wref);
+	                   (e && e->kind == PL_K_LUA && e->wref) || host_setting;
 	rc = new_file(&f, n.tgid);
 	if (rc < 0)
 		return rc;
@@ -401,8 +442,8 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			rc = f->is_mem ? -f->pin.mm_err : acc != O_WRONLY ? make(k, f, c) : 0;
 		if (rc == 0 && f->writable)
 			rc = open_for_writing(k, c, n, b, flags, f);
-	} else if (setting >= 0 && f->writable) {
-		rc = open_setting_for_writing(k, c, setting, flags, f);
+	} else if ((setting >= 0 || host_setting) && f->writable) {
+		rc = open_setting_for_writing(k, c, setting, e, flags, f);
 	}
 	/* a Lua file declared with Linux's check for what it shows (check =
 	** "ptrace_read": environ's; "ptrace_attach": mem's) is refused where
@@ -412,7 +453,9 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->check, &permitted);
 	}
 	/* a handle opened only for writing is never read: nothing to make */
-	if (rc == 0 && !f->made && acc != O_WRONLY &&
+	/* (a setting is made at the first read, where the kernel's handler
+	** runs and may fail) */
+	if (rc == 0 && !f->made && acc != O_WRONLY && !(e && e->kind == PL_K_SETTING) &&
 	    (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
 		rc = make(k, f, c);
 	if (rc < 0) {

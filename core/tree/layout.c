@@ -24,5 +24,9 @@ void pl_layout_free(struct pl_layout *l)
 		return;
 	free(l->entries);
 	free(l->strings);
+	if (l->more) {
+		pl_arena_free(l->more);
+		free(l->more);
+	}
 	free(l);
 }

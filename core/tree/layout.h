@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record/arena.h"
+
 enum pl_kind {
 	PL_K_DIR,        /* static directory: children [first, first + n) */
 	PL_K_FILE,       /* builtin file generator `gen` */
@@ -23,6 +25,13 @@ enum pl_kind {
 	PL_K_TASKDIR,    /* task/: one directory per thread */
 	PL_K_FDDIR,      /* fd/: one link per open file */
 	PL_K_FDINFODIR,  /* fdinfo/: one file per open file */
+	PL_K_SETTINGS,   /* sys/ as declared: its children [first, first + n)
+	                    are what the layout puts in place of a setting,
+	                    named by sysctl name, `content` the names hidden
+	                    (a line each); pl_layout_with_settings turns it
+	                    into a PL_K_DIR of the source's settings */
+	PL_K_SETTING,    /* a setting with no row in record/sysctl.h:
+	                    `content` is its path under sys/ */
 };
 
 /* In which per-task directories an entry appears. */
@@ -60,9 +69,21 @@ struct pl_layout {
 	uint32_t task_first, task_n;  /* entries of /proc/<pid>/ and task/<tid>/ */
 	uint32_t task_nsubdirs;
 	char *strings;                /* names and contents, one allocation */
+	struct pl_arena *more;        /* pl_layout_with_settings's names; NULL */
 };
 
 void pl_layout_free(struct pl_layout *l);
+
+struct pl_source;
+/*
+** A copy of l whose sys/ (PL_K_SETTINGS) directories hold the settings of
+** src (pl_source_ops.each_setting), as directories of PL_K_DIR in the
+** kernel's order (by name, each part), less those hidden and with the
+** layout's own in place of theirs; a setting with a row is its builtin,
+** any other a PL_K_SETTING.  l's entries keep their indexes.  The copy
+** borrows l's strings: free it first.  NULL when out of memory.
+*/
+struct pl_layout *pl_layout_with_settings(const struct pl_layout *l, struct pl_source *src);
 
 /* Linear scan, as Linux's proc_pident_lookup: the tables are short. */
 int pl_layout_find(const struct pl_layout *l, uint32_t first, uint32_t n,

@@ -103,6 +103,7 @@ static inline uint32_t type_bits(const struct pl_entry *e)
 {
 	switch (e->kind) {
 	case PL_K_DIR: case PL_K_TASKDIR: case PL_K_FDDIR: case PL_K_FDINFODIR:
+	case PL_K_SETTINGS:
 		return S_IFDIR;
 	case PL_K_LINK: case PL_K_SYMLINK:
 		return S_IFLNK;

@@ -320,6 +320,9 @@ int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mas
 	int setting = node_sysctl(k, n);
 	if (setting >= 0)
 		return pl_sysctl_permission(k->src, c, setting, entry_of(k, n.slot)->mode, mask);
+	const struct pl_entry *e = n.tgid || is_object(n) ? NULL : entry_of(k, n.slot);
+	if (e && e->kind == PL_K_SETTING)
+		return pl_setting_permission(k->src, c, e->content, e->mode, mask);
 	return anyone_may(k, n, mask) ? 0 : access_by_owner(k, c, ino, mask);
 }
 
@@ -430,6 +433,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
+	case PL_K_SETTINGS: /* not made into the source's settings: empty */
+		return -ENOENT;
 	default:
 		return -ENOTDIR;
 	}

@@ -475,6 +475,54 @@ ssize_t pl_write_sysctl(const struct pl_write *w)
 	return w->src->ops->update_sysctl(w->src, w->sysctl, apply, &ch);
 }
 
+unsigned pl_sysctl_mode(int id)
+{
+	return rules[id].mode;
+}
+
+/* The table a setting with no row is registered in, by where it is: the
+** per-namespace roots' settings are under net/ and user/, and the pid
+** namespace's are two of kernel/. */
+static int root_of(const char *path)
+{
+	if (strncmp(path, "net/", 4) == 0)
+		return R_NET;
+	if (strncmp(path, "user/", 5) == 0)
+		return R_USER;
+	if (strcmp(path, "kernel/ns_last_pid") == 0 || strcmp(path, "kernel/pid_max") == 0)
+		return R_PID;
+	return R_SYSCTL;
+}
+
+int pl_setting_permission(struct pl_source *src, struct pl_caller *c, const char *path,
+                          unsigned mode, int mask)
+{
+	if (mask & MAY_EXEC)
+		return -EACCES;
+	if (mask == MAY_READ && (mode & 0444) == 0444)
+		return 0;
+	/* the host's kernel judges its own opens for writing */
+	if (src->ops->open_host_file && (mask & MAY_WRITE))
+		return 0;
+	struct rule r = { .mode = (uint16_t)mode, .root = (uint8_t)root_of(path) };
+	return sysctl_perm(&r, (int)mode, mask, c);
+}
+
+int pl_setting_namespace(const char *path)
+{
+	switch (root_of(path)) {
+	case R_NET:
+		return PL_SYSCTL_NS_NET;
+	case R_USER:
+		return PL_SYSCTL_NS_USER;
+	case R_PID:
+		return PL_SYSCTL_NS_PID;
+	default:
+		return strcmp(path, "kernel/hostname") == 0 || strcmp(path, "kernel/domainname") == 0
+		       ? PL_SYSCTL_NS_UTS : PL_SYSCTL_NS_NONE;
+	}
+}
+
 int pl_sysctl_namespace(int id)
 {
 	if (id == PL_SYSCTL_HOSTNAME)

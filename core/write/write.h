@@ -83,6 +83,15 @@ ssize_t pl_write_sysctl(const struct pl_write *w);
 ** narrows the entry's mode. */
 int pl_sysctl_permission(struct pl_source *src, struct pl_caller *c, int id, unsigned layout_mode,
                          int mask);
+/* The mode of the kernel's table entry for setting id. */
+unsigned pl_sysctl_mode(int id);
+/* A setting with no row, at path under sys/ with the kernel's mode
+** `mode` (the host's, as its table has it; a world's declared ones are
+** 0444): pl_sysctl_permission's rule, its table's root told by the path. */
+int pl_setting_permission(struct pl_source *src, struct pl_caller *c, const char *path,
+                          unsigned mode, int mask);
+/* The namespace (PL_SYSCTL_NS_*) that keeps a setting at path under sys/. */
+int pl_setting_namespace(const char *path);
 /* The setting's path under /proc ("sys/vm/swappiness"). */
 int pl_sysctl_path(int id, char *buf, size_t len);
 /* The namespace a setting is kept in: Linux shows a process the one of

@@ -25,25 +25,15 @@
 local p = require "proclua"
 local stock = require "proc" -- the default layout, scripts/proc.lua
 
-local function named(list, name)
-  for _, e in ipairs(list) do
-    if e.name == name then return e end
-  end
-end
-
--- sys/kernel as the stock layout has it, with a hostname of our own
-local function sys(stock_sys)
-  local kernel = named(stock_sys.children, "kernel")
-  return p.dir("sys", "0555", {
-    p.dir("kernel", "0555", p.edit(kernel.children, {
-      hostname = p.stub("hostname", "0444", "container\n"),
-    })),
-  })
-end
+-- sys/kernel as the source has it, with a hostname of our own
+local sys = p.sysctl("sys", "0555", {
+  hide = { "abi", "debug", "dev", "fs", "net", "user", "vm" },
+  files = { ["kernel.hostname"] = p.stub("hostname", "0444", "container\n") },
+})
 
 return p.layout {
   root = p.edit(stock.root, {
-    sys = sys(named(stock.root, "sys")),
+    sys = sys,
     version = false, filesystems = false, mounts = false, cmdline = false, swaps = false,
     partitions = false, diskstats = false, interrupts = false, cgroups = false, tty = false,
     locks = false,
