@@ -88,6 +88,29 @@ static int fmt_sysctl(const struct pl_machine *m, struct pl_buf *out)
 	return pl_fmt_sysctl(sysctl_id, &sysctl_value, out);
 }
 
+/* A setting with no row: numbers or text, printed back byte for byte. */
+static struct pl_setting setting_value;
+
+static int parse_setting(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m)
+{
+	(void)m;
+	int rc = pl_parse_setting(text, len, a, &setting_value);
+	if (rc == 0) {
+		struct pl_buf same = PL_BUF_INIT;
+		FUZZ_CHECK(pl_fmt_setting(&setting_value, &same) == 0 && same.len == len &&
+		           (len == 0 || memcmp(same.data, text, len) == 0),
+		           "sys/ setting: not printed back as read");
+		pl_buf_free(&same);
+	}
+	return rc == -EFBIG ? -EINVAL : rc;
+}
+
+static int fmt_setting(const struct pl_machine *m, struct pl_buf *out)
+{
+	(void)m;
+	return pl_fmt_setting(&setting_value, out);
+}
+
 static const struct file files[] = {
 	{ "uptime", pl_parse_uptime, pl_fmt_uptime },
 	{ "loadavg", pl_parse_loadavg, pl_fmt_loadavg },
@@ -108,6 +131,7 @@ static const struct file files[] = {
 	{ "pressure/memory", pl_parse_psi_memory, fmt_psi_memory },
 	{ "pressure/io", pl_parse_psi_io, fmt_psi_io },
 	{ "sys/ setting", parse_sysctl, fmt_sysctl },
+	{ "sys/ setting with no row", parse_setting, fmt_setting },
 	{ "locks", pl_parse_locks, pl_fmt_locks },
 	{ "tty/drivers", pl_parse_tty_drivers, pl_fmt_tty_drivers },
 };

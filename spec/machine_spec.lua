@@ -10,9 +10,11 @@
 --     the same, each number between the two reads' numbers), a failing
 --     comparison repeated: a formatting difference fails every time, a
 --     race does not.  kernel/random/uuid is a new UUID each read, on both.
---     Every sys/ entry the layout lists exists on the host with its mode.
+--     sys/ holds every setting the host has, each with its mode and bytes;
+--     a layout hides and replaces settings by name.
 --   * Tools over the host, in a private mount namespace (proclua-run):
---     vmstat, sysctl, cat /proc/swaps, psutil's swap_memory, lslocks (over
+--     vmstat, sysctl (and sysctl -a: the same settings, order and values),
+--     cat /proc/swaps, psutil's swap_memory, lslocks (over
 --     a process holding flock, POSIX, OFD locks and one blocked on another)
 --     say what they say on the kernel's /proc.
 --   * A world: the defaults of a small idle machine, exactly, consistent
@@ -95,6 +97,36 @@ function TestHostMachine.test_sys_settings_are_the_kernels()
                     sh.run({ "stat", "-c", "%a %F", "/proc/" .. path }).out, path .. ": mode")
     if rel ~= "kernel/random/uuid" then assert_counters_as_kernel(path) end
   end
+end
+
+-- p.sysctl's hide and files: a hidden name is gone with what lies under
+-- it; a file of the layout's stands in place of the host's, or beside
+-- them; the rest is the kernel's.
+function TestHostMachine.test_a_layout_hides_and_replaces_settings()
+  local layout = F().work .. "/sysctl-edit.lua"
+  fsx.write(layout, [[
+local p = require "proclua"
+return p.layout { root = { p.sysctl("sys", "0555", {
+    hide = { "net", "kernel.core_pattern", "vm.swappiness" },
+    files = { ["kernel.hostname"] = p.stub("x", "0444", "sandbox\n"),
+              ["kernel.ours.answer"] = p.stub("x", "0444", "42\n") } }) },
+  task = {} }
+]])
+  local m = mnt.start { layout = layout }
+  local ok, err = pcall(function()
+    lu.assertStrContains(fsx.outcome(m:path("sys/net")), "ENOENT")
+    lu.assertStrContains(fsx.outcome(m:path("sys/kernel/core_pattern")), "ENOENT")
+    lu.assertStrContains(fsx.outcome(m:path("sys/vm/swappiness")), "ENOENT")
+    lu.assertEquals(fsx.read(m:path("sys/kernel/hostname")), "sandbox\n")
+    lu.assertEquals(fsx.read(m:path("sys/kernel/ours/answer")), "42\n")
+    lu.assertEquals(fsx.read(m:path("sys/vm/overcommit_memory")), fsx.read("/proc/sys/vm/overcommit_memory"))
+    local ls = sh.run({ "ls", m:path("sys") }).out
+    lu.assertEquals(ls, (sh.run({ "ls", "/proc/sys" }).out:gsub("net\n", "")))
+    local kernel = sh.run({ "ls", m:path("sys/kernel") }).out
+    lu.assertStrContains(kernel, "\nostype\nours\noverflowgid\n")
+  end)
+  m:stop()
+  if not ok then error(err, 0) end
 end
 
 function TestHostMachine.test_random_uuid_is_new_each_read_as_the_kernels()
@@ -238,6 +270,41 @@ function TestHostTools.test_sysctl_settings()
   same_as_native { "sysctl", "kernel.cap_last_cap", "vm.overcommit_memory", "net.core.somaxconn",
                    "kernel.threads-max", "fs.nr_open", "net.ipv4.ip_local_port_range",
                    "kernel.random.boot_id" }
+end
+
+-- sysctl -a: the same settings, in the same order, with the same values;
+-- a value that differs is one that moves (file-nr, dentry-state, the
+-- uuid): compared again as a counter, read between two kernel reads.
+function TestHostTools.test_sysctl_a_is_the_kernels()
+  local want = native { "sysctl", "-a" }
+  local got = prun.tool(F().rundir, {}, { "sysctl", "-a" })
+  lu.assertEquals(got.code, want.code, got.err)
+  lu.assertEquals(got.err, want.err)
+  local function settings(out)
+    local names, values = {}, {}
+    for name, value in out:gmatch("([^\n]-) = ([^\n]*)\n") do
+      names[#names + 1] = name
+      values[name] = value
+    end
+    return names, values
+  end
+  local names, values = settings(want.out)
+  local ours_names, ours = settings(got.out)
+  lu.assertTrue(#names > 500, "sysctl -a shows " .. #names .. " settings")
+  lu.assertEquals(ours_names, names)
+  local moved = 0
+  for _, name in ipairs(names) do
+    if ours[name] ~= values[name] then
+      local path = "sys/" .. name:gsub("[./]", { ["."] = "/", ["/"] = "." })
+      if name == "kernel.random.uuid" then
+        lu.assertStrMatches(ours[name], "%x+%-%x+%-4%x+%-%x+%-%x+")
+      else
+        assert_counters_as_kernel(path)
+      end
+      moved = moved + 1
+    end
+  end
+  lu.assertTrue(moved < 20, moved .. " settings differ")
 end
 
 function TestHostTools.test_cat_swaps_and_psutil_swap_memory()
@@ -478,6 +545,11 @@ function TestWorldMachine.test_bad_values_are_refused()
   end
   refused('{ sysctl = { ["vm.overcommit_memroy"] = 1 } }',
           "world machine: unknown sysctl 'vm.overcommit_memroy' (did you mean 'vm.overcommit_memory'?)")
+  refused('{ sysctl = { ["kernel..x"] = 1 } }', "world machine: sysctl 'kernel..x' is no setting's name")
+  refused('{ sysctl = { ["kernel.osrelease"] = "7.0" } }',
+          "world machine: sysctl kernel.osrelease is the machine's osrelease: declare it there")
+  refused('{ sysctl = { ["vm.min_free_kbytes"] = { 1, "x" } } }',
+          "world machine: sysctl vm.min_free_kbytes must be integers")
   refused('{ sysctl = { ["net.ipv4.ip_local_port_range"] = 5 } }',
           "world machine: sysctl net.ipv4.ip_local_port_range must be a list of 2 integers or the kernel's text")
   refused('{ sysctl = { ["vm.swappiness"] = "60" } }',
@@ -565,6 +637,41 @@ function TestWorldTools.test_vmstat()
     "disk- ------------reads------------ ------------writes----------- -----IO------",
     "       total merged sectors      ms  total merged sectors      ms    cur    sec",
     "vda    12000    300 2000000    6000   8000    900 1000000    9000      0     12", "" }, "\n"), "vmstat -d")
+end
+
+-- A world's sys/: the settings of a small machine, and those it declares
+-- besides (numbers or text), in the kernel's order, read-only.
+function TestWorldTools.test_sysctl_a_shows_the_declared_settings()
+  local world = F().work .. "/sysw.lua"
+  fsx.write(world, [=[
+local p = require "proclua"
+return p.world { tasks = { { pid = 1, comm = "init" } },
+  machine = { hostname = "box", mem_total_kb = 2097152,
+    sysctl = { ["net.ipv4.tcp_rmem"] = { 4096, 131072, 6291456 }, ["kernel.printk"] = "4\t4\t1\t7",
+      ["net.ipv4.tcp_congestion_control"] = "cubic", ["net.ipv4.conf.eth0/100.forwarding"] = 1,
+      ["vm.min_free_kbytes"] = 67584, ["kernel.yama.ptrace_scope"] = 1 } } }
+]=])
+  local r = prun.tool(F().rundir, { "--world", world }, { "sysctl", "-a" })
+  lu.assertEquals(r.code, 0, r.err)
+  local out = r.out:gsub("kernel%.random%.uuid = %x+%-%x+%-4%x+%-[89ab]%x+%-%x+\n", "kernel.random.uuid = U\n")
+  prun.assert_text(out, table.concat({
+    "fs.file-max = 209715", "fs.file-nr = 1024\t0\t209715", "fs.inotify.max_user_instances = 128",
+    "fs.inotify.max_user_watches = 16384", "fs.nr_open = 1048576", "kernel.cap_last_cap = 40",
+    "kernel.core_pattern = core", "kernel.hostname = box", "kernel.ngroups_max = 65536",
+    "kernel.osrelease = 6.1.0-proclua", "kernel.ostype = Linux", "kernel.perf_event_paranoid = 2",
+    "kernel.pid_max = 4194304", "kernel.printk = 4\t4\t1\t7",
+    "kernel.random.boot_id = 7f3c2a9e-4b1d-4c8e-9a6f-2d5e8b1c0a47", "kernel.random.entropy_avail = 256",
+    "kernel.random.poolsize = 256", "kernel.random.uuid = U", "kernel.threads-max = 16384",
+    "kernel.yama.ptrace_scope = 1", "net.core.somaxconn = 4096", "net.ipv4.conf.eth0/100.forwarding = 1",
+    "net.ipv4.ip_forward = 0", "net.ipv4.ip_local_port_range = 32768\t60999",
+    "net.ipv4.tcp_congestion_control = cubic", "net.ipv4.tcp_rmem = 4096\t131072\t6291456",
+    "user.max_user_namespaces = 8192", "vm.max_map_count = 65530", "vm.min_free_kbytes = 67584",
+    "vm.overcommit_memory = 0", "vm.swappiness = 60", "" }, "\n"), "sysctl -a")
+  -- a world's own setting is read-only, as a 0444 setting is for root
+  local w = prun.tool(F().rundir, { "--world", world },
+    { "sh", "-c", "stat -c %a /proc/sys/kernel/printk; echo 5 > /proc/sys/kernel/printk" })
+  lu.assertEquals(w.out, "444\n")
+  lu.assertStrContains(w.err, "Permission denied")
 end
 
 function TestWorldTools.test_sysctl_and_swaps()

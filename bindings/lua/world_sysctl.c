@@ -5,6 +5,10 @@
 ** takes the value of a small idle machine of the world's memory size.
 ** kernel.hostname and kernel.pid_max are the machine's hostname and
 ** pid_max (world_machine.c), not declared here.
+**
+** Any other name is a setting of the world's own, read-only: numbers, or
+** text (a line, its newline added where it has none).  A name a typo away
+** from a row's is refused with that row's name, as a typo.
 */
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +105,75 @@ static void read_value(struct world_build *wb, const char *name, int id, struct 
 	v->set = 1;
 }
 
+struct own {
+	struct pl_named_setting *v;
+	size_t n, cap;
+};
+
+/* A setting of the world's own, name (sysctl's) = the value at the top. */
+static void add_own(struct world_build *wb, struct own *own, const char *name)
+{
+	lua_State *L = wb->L;
+	char path[256];
+	size_t len = strlen(name);
+	int bad = pl_setting_path(name, path, sizeof path) < 0 || !len || name[0] == '.' ||
+	          name[len - 1] == '.' || strstr(name, "..") || memchr(name, '\n', len);
+	for (const char *p = path; !bad && (p = strstr(p, "/.")); p++)
+		bad = p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || !p[3]));
+	if (bad || path[0] == '.')
+		luaL_error(L, "world machine: sysctl '%s' is no setting's name", name);
+	if (strcmp(name, "kernel.osrelease") == 0 || strcmp(name, "kernel.ostype") == 0)
+		luaL_error(L, "world machine: sysctl %s is the machine's %s: declare it there", name,
+		           name + 7);
+	own->v = pl_arena_grow(wb->a, own->v, sizeof *own->v, &own->cap, own->n + 1);
+	struct pl_named_setting *s = own->v ? &own->v[own->n] : NULL;
+	if (!s || !(s->path = pl_arena_strdup(wb->a, path)))
+		luaL_error(L, "world machine: out of memory");
+	int val = lua_gettop(L);
+	int type = lua_type(L, val);
+	if (type != LUA_TSTRING && !lua_isinteger(L, val) && type != LUA_TTABLE)
+		luaL_error(L, "world machine: sysctl %s must be a number, a list of numbers or text", name);
+	lua_Integer count = type == LUA_TTABLE ? luaL_len(L, val) : 1;
+	if (type != LUA_TSTRING && (count < 1 || count > PL_SETTING_MAX_NUMBERS))
+		luaL_error(L, "world machine: sysctl %s must be 1 to %d integers", name,
+		           PL_SETTING_MAX_NUMBERS);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	if (type == LUA_TSTRING) {
+		size_t n;
+		const char *text = lua_tolstring(L, val, &n);
+		luaL_addlstring(&b, text, n);
+		if (!n || text[n - 1] != '\n')
+			luaL_addchar(&b, '\n');
+	} else {
+		for (lua_Integer i = 1; i <= count; i++) {
+			int ok;
+			lua_Integer x;
+			if (type == LUA_TTABLE) {
+				lua_geti(L, val, i);
+				x = lua_tointegerx(L, -1, &ok);
+				lua_pop(L, 1);
+			} else {
+				x = lua_tointegerx(L, val, &ok);
+			}
+			if (!ok)
+				luaL_error(L, "world machine: sysctl %s must be integers", name);
+			char num[24];
+			snprintf(num, sizeof num, "%s%lld", i > 1 ? "\t" : "", (long long)x);
+			luaL_addstring(&b, num);
+		}
+		luaL_addchar(&b, '\n');
+	}
+	luaL_pushresult(&b);
+	size_t n;
+	const char *text = lua_tolstring(L, -1, &n);
+	if (pl_parse_setting(text, n, wb->a, &s->v) < 0)
+		luaL_error(L, "world machine: sysctl %s: text of at most %d bytes", name,
+		           PL_SETTING_MAX_TEXT);
+	lua_pop(L, 1);
+	own->n++;
+}
+
 void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, struct pl_machine *m)
 {
 	lua_State *L = wb->L;
@@ -112,6 +185,7 @@ void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, 
 	int type = lua_getfield(L, idx, "sysctl");
 	if (type != LUA_TNIL && type != LUA_TTABLE)
 		luaL_error(L, "world machine: sysctl must be a table of settings by name");
+	struct own own = { NULL, 0, 0 };
 	if (type == LUA_TTABLE) {
 		int t = lua_gettop(L);
 		lua_pushnil(L);
@@ -124,8 +198,12 @@ void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, 
 				plua_near_init(&near, name ? name : "");
 				for (int i = 0; i < PL_SYSCTL_COUNT; i++)
 					plua_near_try(&near, pl_sysctl_defs[i].name);
-				luaL_error(L, "world machine: unknown sysctl '%s'%s", name ? name : "?",
-				           plua_near_hint(&near, hint, sizeof hint));
+				if (!name || *plua_near_hint(&near, hint, sizeof hint))
+					luaL_error(L, "world machine: unknown sysctl '%s'%s", name ? name : "?",
+					           plua_near_hint(&near, hint, sizeof hint));
+				add_own(wb, &own, name);
+				lua_pop(L, 1);
+				continue;
 			}
 			/* the machine's own facts, declared once, where the
 			** machine's other facts are */
@@ -142,4 +220,6 @@ void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, 
 	}
 	lua_pop(L, 1);
 	m->sysctl = v;
+	m->settings = own.v;
+	m->nsettings = own.n;
 }
