@@ -129,6 +129,17 @@ return p.layout { root = { p.sysctl("sys", "0555", {
   if not ok then error(err, 0) end
 end
 
+-- A setting kept per IPC namespace is read and written in the caller's,
+-- as the kernel finds it: the host's stays as it was.
+function TestHostMachine.test_ipc_settings_are_the_callers_namespace()
+  local before = fsx.read("/proc/sys/kernel/msgmni")
+  local r = sh.run({ "unshare", "-i", "sh", "-c", 'echo 12345 > /proc/sys/kernel/shmmni && cat "$1/kernel/shmmni" && ' ..
+    'echo 777 > "$1/kernel/msgmni" && cat /proc/sys/kernel/msgmni', "-", host_mount():path("sys") })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, "12345\n777\n")
+  lu.assertEquals(fsx.read("/proc/sys/kernel/msgmni"), before)
+end
+
 function TestHostMachine.test_random_uuid_is_new_each_read_as_the_kernels()
   local v4 = "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x\n$"
   local a, b = fsx.read(host_mount():path("sys/kernel/random/uuid")),

@@ -154,15 +154,15 @@ static void read_me(void)
 */
 
 struct nsfds {
-	int net, uts, pid;
+	int net, uts, pid, ipc;
 };
 
-#define NS_NONE { -1, -1, -1 }
+#define NS_NONE { -1, -1, -1, -1 }
 
 static void nsfds_close(struct nsfds *ns)
 {
-	int *fd[3] = { &ns->net, &ns->uts, &ns->pid };
-	for (int i = 0; i < 3; i++)
+	int *fd[4] = { &ns->net, &ns->uts, &ns->pid, &ns->ipc };
+	for (int i = 0; i < 4; i++)
 		if (*fd[i] >= 0) {
 			close(*fd[i]);
 			*fd[i] = -1;
@@ -189,7 +189,7 @@ static int caller_ns(pl_pid tid, const char *name)
 	return fd;
 }
 
-/* The namespaces of c that a sys/ setting's open (all three) or write
+/* The namespaces of c that a sys/ setting's open (all four) or write
 ** (the UTS namespace: kernel.hostname is looked up at the write) takes
 ** place in.  A caller the daemon cannot name has none of its own. */
 static int caller_nsfds(struct pl_caller *c, int opening, struct nsfds *out)
@@ -197,9 +197,9 @@ static int caller_nsfds(struct pl_caller *c, int opening, struct nsfds *out)
 	*out = (struct nsfds)NS_NONE;
 	if (c->pid <= 0)
 		return 0;
-	const char *names[3] = { "net", "uts", "pid" };
-	int *fds[3] = { &out->net, &out->uts, &out->pid };
-	for (int i = 0; i < 3; i++) {
+	const char *names[4] = { "net", "uts", "pid", "ipc" };
+	int *fds[4] = { &out->net, &out->uts, &out->pid, &out->ipc };
+	for (int i = 0; i < 4; i++) {
 		if (!opening && i != 1)
 			continue;
 		int fd = caller_ns(c->pid, names[i]);
@@ -214,7 +214,7 @@ static int caller_nsfds(struct pl_caller *c, int opening, struct nsfds *out)
 
 static int is_me(const struct pl_creds *cr, const struct nsfds *ns)
 {
-	if (ns && (ns->net >= 0 || ns->uts >= 0 || ns->pid >= 0))
+	if (ns && (ns->net >= 0 || ns->uts >= 0 || ns->pid >= 0 || ns->ipc >= 0))
 		return 0;
 	if (cr->self)
 		return 1;
@@ -378,6 +378,8 @@ static int enter_namespaces(const struct nsfds *ns)
 		return -errno;
 	if (ns->uts >= 0 && syscall(SYS_setns, ns->uts, CLONE_NEWUTS) < 0)
 		return -errno;
+	if (ns->ipc >= 0 && syscall(SYS_setns, ns->ipc, CLONE_NEWIPC) < 0)
+		return -errno;
 	if (ns->pid < 0)
 		return 0;
 	if (syscall(SYS_setns, ns->pid, CLONE_NEWPID) < 0)
@@ -404,9 +406,10 @@ static int enter_namespaces(const struct nsfds *ns)
 static void child(const struct job *j, int sock)
 {
 	const struct nsfds none = NS_NONE, *ns = j->ns ? j->ns : &none;
-	int keep[6] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd, ns->net, ns->uts, ns->pid };
-	sort_fds(keep, 6);
-	close_all_but(keep, 6);
+	int keep[7] = { sock, j->path ? j->dirfd : j->fd, j->cr->userns_fd, ns->net, ns->uts, ns->pid,
+	                ns->ipc };
+	sort_fds(keep, 7);
+	close_all_but(keep, 7);
 	syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
 	long long rc = enter_namespaces(ns);
 	if (rc > 0) /* its grandchild did the work */
@@ -708,7 +711,8 @@ ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kin
 		return -EAGAIN;
 	/* most readers share the daemon's namespaces: one look says so */
 	const char *kind = ns_kind == PL_SYSCTL_NS_NET ? "net" : ns_kind == PL_SYSCTL_NS_UTS ? "uts"
-	                 : ns_kind == PL_SYSCTL_NS_PID ? "pid" : "user";
+	                 : ns_kind == PL_SYSCTL_NS_PID ? "pid" : ns_kind == PL_SYSCTL_NS_IPC ? "ipc"
+	                 : "user";
 	int own = caller_ns(reader->pid, kind);
 	if (own < -1)
 		return own;

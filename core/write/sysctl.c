@@ -518,9 +518,20 @@ int pl_setting_namespace(const char *path)
 	case R_PID:
 		return PL_SYSCTL_NS_PID;
 	default:
-		return strcmp(path, "kernel/hostname") == 0 || strcmp(path, "kernel/domainname") == 0
-		       ? PL_SYSCTL_NS_UTS : PL_SYSCTL_NS_NONE;
+		break;
 	}
+	if (strcmp(path, "kernel/hostname") == 0 || strcmp(path, "kernel/domainname") == 0)
+		return PL_SYSCTL_NS_UTS;
+	/* ipc/ipc_sysctl.c's and ipc/mq_sysctl.c's tables, one set per IPC namespace */
+	static const char *const ipc[] = {
+		"kernel/shmmax", "kernel/shmall", "kernel/shmmni", "kernel/shm_rmid_forced",
+		"kernel/msgmax", "kernel/msgmni", "kernel/auto_msgmni", "kernel/msgmnb", "kernel/sem",
+		"kernel/sem_next_id", "kernel/msg_next_id", "kernel/shm_next_id",
+	};
+	for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
+		if (strcmp(path, ipc[i]) == 0)
+			return PL_SYSCTL_NS_IPC;
+	return strncmp(path, "fs/mqueue/", 10) == 0 ? PL_SYSCTL_NS_IPC : PL_SYSCTL_NS_NONE;
 }
 
 int pl_sysctl_namespace(int id)

@@ -97,7 +97,7 @@ int pl_sysctl_path(int id, char *buf, size_t len);
 /* The namespace a setting is kept in: Linux shows a process the one of
 ** its own namespace of that kind. */
 enum { PL_SYSCTL_NS_NONE, PL_SYSCTL_NS_NET, PL_SYSCTL_NS_UTS, PL_SYSCTL_NS_PID,
-       PL_SYSCTL_NS_USER };
+       PL_SYSCTL_NS_USER, PL_SYSCTL_NS_IPC };
 int pl_sysctl_namespace(int id);
 
 /*
