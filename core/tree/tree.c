@@ -36,6 +36,18 @@ static void fill_attr(struct pl_attr *a, uint64_t ino, uint32_t mode, uint32_t n
 	a->has_times = 0;
 }
 
+/*
+** Whether a write may leave the kernel a size of its own for a file: its
+** FUSE client sets a written file's size to the end of the write and asks
+** again only for a stat that wants the size, so stat -c %F would say
+** "regular file" of a procfs file, whose size is always 0.  Such a file's
+** attributes are asked for at each stat (PL_CACHE_NAME).
+*/
+static int written_size(uint32_t type, uint32_t mode)
+{
+	return type == S_IFREG && (mode & 0222);
+}
+
 static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 {
 	uint64_t ino = make_ino(0, 0, n.slot);
@@ -49,7 +61,7 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 		return -ENOENT;
 	uint32_t type = type_bits(e);
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, 0, 0);
-	a->cache = PL_CACHE_ALL;
+	a->cache = written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
 	return 0;
 }
 
@@ -140,7 +152,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		pl_task_owner(t, e->mode, type == S_IFDIR, &uid, &gid);
 	}
 	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, uid, gid);
-	a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NAME;
+	a->cache = fixed && !written_size(type, e->mode) ? PL_CACHE_ALL : PL_CACHE_NAME;
 	return 0;
 }
 
