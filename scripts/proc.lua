@@ -162,6 +162,7 @@ return p.layout {
     p.link("exe", "exe"),
     p.file("mounts", "0444", "mounts"),
     p.file("mountinfo", "0444", "mountinfo"),
+    p.file("mountstats", "0400", "mountstats", tgid),
     p.file("smaps", "0444", "smaps"),
     p.file("smaps_rollup", "0444", "smaps_rollup"),
     -- what the security module says (on a kernel without one, each read
@@ -190,5 +191,7 @@ return p.layout {
     p.file("gid_map", "0644", "gid_map"),
     p.file("setgroups", "0644", "setgroups"),
     p.file("timerslack_ns", "0666", "timerslack_ns", tgid),
+    p.file("ksm_merging_pages", "0400", "ksm_merging_pages"),
+    p.file("ksm_stat", "0400", "ksm_stat"),
   },
 }

@@ -333,6 +333,7 @@ static const struct saved_file files[] = {
 	{ "stack", pl_parse_stack, 0, { "stack", NULL } },
 	{ "syscall", pl_parse_syscall, 0, { "syscall", NULL } },
 	{ "sched", pl_parse_sched, 0, { "sched", NULL } },
+	{ "ksm_stat", pl_parse_ksm_stat, PL_F_KSM, { NULL } },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

@@ -789,6 +789,10 @@ const struct plua_fact plua_facts[] = {
 	LIST("stack", PL_F_STACK, set_stack, push_stack),
 	LIST("syscall", PL_F_SYSCALL, set_syscall, push_syscall),
 	LIST("sched", PL_F_SCHED, set_sched, push_sched),
+	U64("ksm_rmap_items", PL_F_KSM, ksm_rmap_items), I64("ksm_zero_pages", PL_F_KSM, ksm_zero_pages),
+	U64("ksm_merging_pages", PL_F_KSM, ksm_merging_pages),
+	I64("ksm_process_profit", PL_F_KSM, ksm_process_profit),
+	I32("ksm_merge_any", PL_F_KSM, ksm_merge_any), I32("ksm_mergeable", PL_F_KSM, ksm_mergeable),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),

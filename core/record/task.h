@@ -54,6 +54,8 @@ enum {
 	PL_F_SYSCALL  = 1u << 29,
 	PL_F_SCHED    = 1u << 30, /* sched: the scheduler's debug lines */
 };
+/* Past int's range, so no enumerator: ksm_stat, ksm_merging_pages */
+#define PL_F_KSM 0x80000000u
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -446,6 +448,13 @@ struct pl_task {
 	int syscall_running;
 	int64_t syscall_nr;
 	uint64_t syscall_args[6], syscall_sp, syscall_pc;
+
+	/* PL_F_KSM: what KSM counts for the task's mm (mm->ksm_*); ksm_mm 0:
+	** no mm (a kernel thread, a zombie), both files read empty */
+	int ksm_mm;
+	uint64_t ksm_rmap_items, ksm_merging_pages;
+	int64_t ksm_zero_pages, ksm_process_profit;
+	int32_t ksm_merge_any, ksm_mergeable; /* MMF_VM_MERGE_ANY; a VM_MERGEABLE vma */
 
 	/* PL_F_SCHED: the header's comm and thread count, then the lines */
 	const char *sched_comm;

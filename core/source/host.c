@@ -648,6 +648,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		rc = parse_refusable(h, dir, "syscall", pl_parse_syscall, a, t, &t->syscall_err);
 	if (!rc && (want & PL_F_SCHED))
 		rc = parse_file(h, dir, "sched", pl_parse_sched, a, t);
+	if (!rc && (want & PL_F_KSM))
+		rc = parse_file(h, dir, "ksm_stat", pl_parse_ksm_stat, a, t);
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))

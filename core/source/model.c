@@ -1159,6 +1159,7 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	memset(t.syscall_args, 0, sizeof t.syscall_args);
 	t.syscall_sp = t.syscall_pc = 0;
 	t.stack = "";
+	t.ksm_mm = 0; /* its mm is gone */
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);

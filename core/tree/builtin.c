@@ -23,6 +23,9 @@ static int g_maps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_
 static int g_smaps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps(g->task, o); }
 static int g_rollup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps_rollup(g->task, o); }
 static int g_mounts(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mounts(g->task, o); }
+static int g_mountstats(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountstats(g->task, o); }
+static int g_ksm_merging_pages(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_merging_pages(g->task, o); }
+static int g_ksm_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_stat(g->task, o); }
 static int g_mountinfo(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountinfo(g->task, o); }
 static int g_setgroups(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_setgroups(g->task, o); }
 static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_auxv(g->task, o); }
@@ -387,6 +390,11 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_STACK, "stack", PL_F_STACK, ATTACH, PL_B_EPERM | PL_B_ADMIN, g_stack),
 	FILE_(PL_G_SYSCALL, "syscall", PL_F_SYSCALL, ATTACH, PL_B_EPERM, g_syscall),
 	WFILE_(PL_G_SCHED, "sched", PL_F_SCHED, NONE, 0, g_sched, pl_write_sched, NULL),
+	/* mounts_open_common: no ptrace check (the mode, 0400, is the guard) */
+	FILE_(PL_G_MOUNTSTATS, "mountstats", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountstats),
+	/* ONE() files: no check but the mode (0400) */
+	FILE_(PL_G_KSM_MERGING_PAGES, "ksm_merging_pages", PL_F_KSM, NONE, 0, g_ksm_merging_pages),
+	FILE_(PL_G_KSM_STAT, "ksm_stat", PL_F_KSM, NONE, 0, g_ksm_stat),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
