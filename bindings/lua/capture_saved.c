@@ -283,7 +283,7 @@ ATTR_PARSER(0) ATTR_PARSER(1) ATTR_PARSER(2) ATTR_PARSER(3) ATTR_PARSER(4) ATTR_
 struct saved_file {
 	const char *name;
 	pl_task_parser parse;
-	unsigned groups;           /* the file gives every fact of these groups */
+	uint64_t groups;           /* the file gives every fact of these groups */
 	const char *facts[12];     /* and these */
 };
 

@@ -921,7 +921,7 @@ int plua_fact_push(lua_State *L, const struct plua_fact *f, const struct pl_task
 	}
 }
 
-void plua_facts_push(lua_State *L, const struct pl_task *t, unsigned groups)
+void plua_facts_push(lua_State *L, const struct pl_task *t, uint64_t groups)
 {
 	for (size_t i = 0; i < plua_nfacts; i++)
 		if ((plua_facts[i].group & groups) && plua_fact_push(L, &plua_facts[i], t))

@@ -54,8 +54,8 @@ enum {
 	PL_F_SYSCALL  = 1u << 29,
 	PL_F_SCHED    = 1u << 30, /* sched: the scheduler's debug lines */
 };
-/* Past int's range, so no enumerator: ksm_stat, ksm_merging_pages */
-#define PL_F_KSM 0x80000000u
+/* Past int's range, so no enumerators: a mask of groups is a uint64_t */
+#define PL_F_KSM    ((uint64_t)1 << 31) /* ksm_stat, ksm_merging_pages */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -260,7 +260,7 @@ struct pl_rates {
 };
 
 struct pl_task {
-	unsigned have;             /* PL_F_* groups filled */
+	uint64_t have;             /* PL_F_* groups filled */
 	pl_pid tgid, tid;
 
 	/* PL_F_STAT (and the identity part of PL_F_STATUS) */

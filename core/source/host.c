@@ -548,7 +548,7 @@ static int load_code_pages(struct host_source *h, const char *dir, struct pl_tas
 	return 0;
 }
 
-static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                      struct pl_arena *a, struct pl_task *t)
 {
 	struct host_source *h = host(s);

@@ -335,7 +335,7 @@ static int resolve_task(struct view *w, pl_pid tgid, pl_pid tid, pl_pid *rg, pl_
 	return !*rg || (tid && !*rt) ? -ESRCH : 0;
 }
 
-static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                      struct pl_arena *a, struct pl_task *t)
 {
 	struct view *w = view_of(s);
@@ -437,7 +437,7 @@ static void view_unpin(struct pl_source *s, struct pl_pin *p)
 	pl_source_unpin(view_of(s)->inner, p);
 }
 
-static ssize_t view_update(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static ssize_t view_update(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                            pl_update_fn fn, void *arg)
 {
 	struct view *w = view_of(s);

@@ -167,7 +167,7 @@ static int masked(const struct pl_task *t)
 	return t->vsize && !t->mm.start_stack && !t->mm.env_end;
 }
 
-static int kernel_text(const struct pl_gen_ctx *g, unsigned group, struct pl_buf *o)
+static int kernel_text(const struct pl_gen_ctx *g, uint64_t group, struct pl_buf *o)
 {
 	struct pl_task *own = calloc(1, sizeof *own);
 	struct pl_scratch *s = pl_scratch();
@@ -526,7 +526,7 @@ const char *pl_builtin_absent_name(int g, char *buf, size_t len)
 	return pl_builtins[g].name;
 }
 
-int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, uint64_t want,
                     struct pl_task **out)
 {
 	struct pl_scratch *s = pl_scratch();

@@ -114,7 +114,7 @@ enum {
 
 struct pl_builtin {
 	const char *name;
-	unsigned need;             /* PL_F_* groups */
+	uint64_t need;             /* PL_F_* groups */
 	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
 	uint16_t flags;            /* PL_B_* */
@@ -140,7 +140,7 @@ int pl_builtin_lookup(const char *name, int want_link);
 ** (reset first, so a warm worker does not allocate); valid until the next
 ** load on this thread.
 */
-int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, uint64_t want,
                     struct pl_task **out);
 
 /*
