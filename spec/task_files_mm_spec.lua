@@ -1,7 +1,8 @@
--- Per-task files of issue 15 made from the mm and the mount namespace:
--- mountstats (fs/proc_namespace.c show_vfsstat), ksm_stat and
+-- Per-task files of issue 15 made from the mm, the mount namespace and the
+-- fpu: mountstats (fs/proc_namespace.c show_vfsstat), ksm_stat and
 -- ksm_merging_pages (fs/proc/base.c proc_pid_ksm_stat,
--- proc_pid_ksm_merging_pages).
+-- proc_pid_ksm_merging_pages), arch_status (arch/x86/kernel/fpu/xstate.c
+-- proc_pid_arch_status).
 --
 -- For a world the bytes are written out by hand from Linux's formats: the
 -- defaults of a task that declares nothing, a kernel thread's and a
@@ -86,8 +87,28 @@ function TestWorld.test_mountstats_from_mountinfo()
   }, "\n"))
 end
 
+-- arch_status: a line only for a task that declares its AVX-512 time (a
+-- cpu with AVX512F); none for a kernel thread, whatever it declares.
+function TestWorld.test_arch_status()
+  local w = p.world { tasks = {
+    { pid = 1, argv = { "/sbin/init" } },
+    { pid = 2, argv = { "never" }, avx512_elapsed_ms = -1 },
+    { pid = 3, argv = { "vec" }, avx512_elapsed_ms = 1500,
+      threads = { { tid = 4 }, { tid = 5, avx512_elapsed_ms = 20 } } },
+    { pid = 6, comm = "kworker", kthread = 1, has_mm = 0, flags = 0x208040, avx512_elapsed_ms = 3 },
+  } }
+  lu.assertEquals(fmt(w, "arch_status", 1), "")
+  lu.assertEquals(fmt(w, "arch_status", 2), "AVX512_elapsed_ms:\t-1\n")
+  lu.assertEquals(fmt(w, "arch_status", 3), "AVX512_elapsed_ms:\t1500\n")
+  -- each thread its own fpu: the leader's unless it says
+  lu.assertEquals(fmt(w, "arch_status", 3, 4), "AVX512_elapsed_ms:\t1500\n")
+  lu.assertEquals(fmt(w, "arch_status", 3, 5), "AVX512_elapsed_ms:\t20\n")
+  lu.assertEquals(fmt(w, "arch_status", 6), "")
+end
+
 function TestWorld.test_what_the_kernel_would_not_print_is_refused()
-  for _, b in ipairs { { ksm_merging_pages = "x" }, { ksm_merge_any = "yes" } } do
+  for _, b in ipairs { { ksm_merging_pages = "x" }, { ksm_merge_any = "yes" },
+                       { avx512_elapsed_ms = "soon" } } do
     local t = { pid = 1, argv = { "t" } }
     for k, v in pairs(b) do t[k] = v end
     local ok, err = pcall(p.world, { tasks = { t } })
@@ -109,6 +130,7 @@ local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
   { pid = 20, ppid = 1, argv = { "/bin/mine" }, uid = %d, gid = %d, ksm_merging_pages = 7,
+    avx512_elapsed_ms = 250,
     mountinfo = "602 601 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n",
     threads = { { tid = 21 } } },
 } }
@@ -127,9 +149,11 @@ TestMounted = {}
 function TestMounted.test_modes_and_owners()
   local m = W()
   local r = probe.lstat { m:path("20/mountstats"), m:path("20/ksm_stat"), m:path("20/ksm_merging_pages"),
-                          m:path("20/task/21/ksm_stat"), m:path("1/ksm_stat") }
+                          m:path("20/task/21/ksm_stat"), m:path("1/ksm_stat"), m:path("1/arch_status"),
+                          m:path("20/task/21/arch_status") }
   lu.assertEquals(r, { "OK - 400 65534 65534", "OK - 400 65534 65534", "OK - 400 65534 65534",
-                       "OK - 400 65534 65534", "OK - 400 0 0" })
+                       "OK - 400 65534 65534", "OK - 400 0 0", "OK - 444 0 0",
+                       "OK - 444 65534 65534" })
   -- tgid_base_stuff only
   lu.assertEquals(outcome(m, "20/task/21/mountstats"), "open:ENOENT")
 end
@@ -139,6 +163,10 @@ function TestMounted.test_what_each_reader_gets()
   lu.assertEquals(fsx.read(m:path("20/mountstats")), "device proc mounted on /proc with fstype proc\n")
   lu.assertEquals(fsx.read(m:path("20/ksm_merging_pages")), "7\n")
   lu.assertEquals(fsx.read(m:path("20/task/21/ksm_merging_pages")), "7\n")
+  -- arch_status: 0444, no check: anyone reads anyone's
+  lu.assertEquals(probe.read({ m:path("20/arch_status") }, { uid = 0 })[1]:match("^OK"), "OK")
+  lu.assertEquals(fsx.read(m:path("20/task/21/arch_status")), "AVX512_elapsed_ms:\t250\n")
+  lu.assertEquals(outcome(m, "1/arch_status", NOBODY):match("^OK"), "OK")
   -- the owner reads its own; no ptrace check, only the mode
   for _, f in ipairs { "mountstats", "ksm_stat", "ksm_merging_pages" } do
     lu.assertEquals(outcome(m, "20/" .. f, NOBODY):match("^OK"), "OK", f)

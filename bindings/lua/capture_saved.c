@@ -334,6 +334,7 @@ static const struct saved_file files[] = {
 	{ "syscall", pl_parse_syscall, 0, { "syscall", NULL } },
 	{ "sched", pl_parse_sched, 0, { "sched", NULL } },
 	{ "ksm_stat", pl_parse_ksm_stat, PL_F_KSM, { NULL } },
+	{ "arch_status", pl_parse_arch_status, PL_F_ARCH, { NULL } },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

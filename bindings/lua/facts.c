@@ -618,6 +618,21 @@ static int push_children(lua_State *L, const struct pl_task *t)
 	{ t->field = int_at(c, idx, #fn); t->err = 0; } \
 	static int push_##fn(lua_State *L, const struct pl_task *t) \
 	{ if (t->err) return 0; push_u64(L, t->field); return 1; }
+/* avx512_elapsed_ms: arch_status's line; not declared (not pushed): a cpu
+** without AVX512F, no line */
+static void set_avx512_elapsed_ms(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	t->avx512_elapsed_ms = (int64_t)int_at(c, idx, "avx512_elapsed_ms");
+	t->arch_avx512 = 1;
+}
+static int push_avx512_elapsed_ms(lua_State *L, const struct pl_task *t)
+{
+	if (!t->arch_avx512)
+		return 0;
+	lua_pushinteger(L, (lua_Integer)t->avx512_elapsed_ms);
+	return 1;
+}
+
 REFUSABLE_INT(personality, personality, personality_err)
 REFUSABLE_INT(timerslack_ns, timerslack_ns, timerslack_err)
 
@@ -793,6 +808,7 @@ const struct plua_fact plua_facts[] = {
 	U64("ksm_merging_pages", PL_F_KSM, ksm_merging_pages),
 	I64("ksm_process_profit", PL_F_KSM, ksm_process_profit),
 	I32("ksm_merge_any", PL_F_KSM, ksm_merge_any), I32("ksm_mergeable", PL_F_KSM, ksm_mergeable),
+	LIST("avx512_elapsed_ms", PL_F_ARCH, set_avx512_elapsed_ms, push_avx512_elapsed_ms),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),

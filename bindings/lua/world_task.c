@@ -379,6 +379,14 @@ static void derive_ksm_facts(struct world_build *wb, int task, int leader, struc
 		                                  t->ksm_rmap_items * 64);
 }
 
+/* arch_status: a task declaring avx512_elapsed_ms has the line (a cpu with
+** AVX512F), but a kernel thread, which has no AVX-512 state to show. */
+static void derive_arch_facts(struct pl_task *t)
+{
+	if (t->kthread || (t->flags & 0x00200000u)) /* PF_KTHREAD */
+		t->arch_avx512 = 0;
+}
+
 /* Build one record: defaults, then (for a thread) its leader's facts, then its own. */
 struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader, pl_pid tgid,
                                     pl_pid tid)
@@ -397,6 +405,7 @@ struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader
 	derive(wb, leader ? leader : task, t);
 	derive_sched_facts(wb, task, leader, t);
 	derive_ksm_facts(wb, task, leader, t);
+	derive_arch_facts(t);
 	if (!leader)
 		plua_world_place_memory(wb, task, t);
 	return t;

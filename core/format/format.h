@@ -167,6 +167,10 @@ int pl_fmt_ksm_stat(const struct pl_task *t, struct pl_buf *out);
 int pl_fmt_ksm_merging_pages(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_ksm_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
+/* arch.c: PL_F_ARCH */
+int pl_fmt_arch_status(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_arch_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
 /* children.c: PL_F_CHILDREN */
 int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);
 

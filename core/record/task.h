@@ -56,6 +56,7 @@ enum {
 };
 /* Past int's range, so no enumerators: a mask of groups is a uint64_t */
 #define PL_F_KSM    ((uint64_t)1 << 31) /* ksm_stat, ksm_merging_pages */
+#define PL_F_ARCH   ((uint64_t)1 << 32) /* arch_status */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -455,6 +456,12 @@ struct pl_task {
 	uint64_t ksm_rmap_items, ksm_merging_pages;
 	int64_t ksm_zero_pages, ksm_process_profit;
 	int32_t ksm_merge_any, ksm_mergeable; /* MMF_VM_MERGE_ANY; a VM_MERGEABLE vma */
+
+	/* PL_F_ARCH: arch_status (x86): whether it has its AVX-512 line (a
+	** cpu with AVX512F, a task not a kernel thread) and the milliseconds
+	** since the task last used AVX-512 (-1: never), as at the read */
+	int32_t arch_avx512;
+	int64_t avx512_elapsed_ms;
 
 	/* PL_F_SCHED: the header's comm and thread count, then the lines */
 	const char *sched_comm;
