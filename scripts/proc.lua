@@ -190,6 +190,7 @@ return p.layout {
     p.file("uid_map", "0644", "uid_map"),
     p.file("gid_map", "0644", "gid_map"),
     p.file("setgroups", "0644", "setgroups"),
+    p.file("timers", "0444", "timers", tgid),
     p.file("timerslack_ns", "0666", "timerslack_ns", tgid),
     p.file("arch_status", "0444", "arch_status"),
     p.file("ksm_merging_pages", "0400", "ksm_merging_pages"),

@@ -39,7 +39,7 @@ local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "set
   "mountinfo", "fdinfo/0", "loginuid", "sessionid", "personality", "oom_adj",
   "timerslack_ns", "schedstat", "autogroup", "cpuset", "stack", "syscall", "attr/current",
   "attr/prev", "attr/exec", "attr/fscreate", "attr/keycreate", "attr/sockcreate",
-  "mountstats", "ksm_merging_pages", "ksm_stat" }
+  "mountstats", "ksm_merging_pages", "ksm_stat", "timers" }
 local LINKS = { "exe", "cwd", "root", "fd/0", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
   "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time",
   "ns/time_for_children" }
@@ -142,7 +142,7 @@ end
 -- kernel's listing less exactly these names is compared.
 local NOT_SERVED = {}
 for name in ([[map_files net timens_offsets numa_maps clear_refs pagemap
-  latency cpu_resctrl_groups make-it-fail fail-nth projid_map timers patch_state
+  latency cpu_resctrl_groups make-it-fail fail-nth projid_map patch_state
   stack_depth seccomp_cache]]):gmatch("%S+") do
   NOT_SERVED[name] = true
 end

@@ -51,7 +51,7 @@ for name in ([[auxv cmdline environ comm uid_map gid_map setgroups maps smaps
   smaps_rollup stat statm status io limits cgroup oom_score oom_score_adj
   coredump_filter wchan mounts mountinfo children loginuid sessionid personality
   oom_adj timerslack_ns schedstat autogroup cpuset stack syscall sched mountstats
-  ksm_merging_pages ksm_stat arch_status]]):gmatch("%S+") do
+  ksm_merging_pages ksm_stat arch_status timers]]):gmatch("%S+") do
   READ_FILES[name] = true
 end
 -- and each file of attr/ (as "attr/<name>")
@@ -64,7 +64,7 @@ local LINKS = { "exe", "cwd", "root" }
 -- names, must be proclua's listing, in the same order.
 local NOT_SERVED = {}
 for name in ([[map_files timens_offsets numa_maps clear_refs pagemap
-  latency cpu_resctrl_groups make-it-fail fail-nth projid_map timers patch_state
+  latency cpu_resctrl_groups make-it-fail fail-nth projid_map patch_state
   stack_depth seccomp_cache]]):gmatch("%S+") do
   NOT_SERVED[name] = true
 end
@@ -154,6 +154,8 @@ local fixture = suite.once(function()
   -- KSM asked for the whole process (prctl PR_SET_MEMORY_MERGE, 67, by
   -- the x86-64 syscall number 157): ksm_stat's merge_any and mergeable yes
   start("ksm", { "perl", "-e", perl_sleeper('syscall(157, 67, 1, 0, 0, 0) == 0 or die "prctl: $!"; ') })
+  -- POSIX timers of each kind (spec/helpers/timers.c)
+  start("timers", { testenv.helper("timers") })
   -- a zombie: its parent (itself a test process) never reaps it
   start("zombie_parent", { "sh", "-c", "sleep 0 & exec sleep 1000" })
 
@@ -177,7 +179,8 @@ local fixture = suite.once(function()
   return F
 end)
 
-local KINDS = { "plain", "title_env", "title_page", "perl0", "threads", "ksm", "zombie_parent", "zombie" }
+local KINDS = { "plain", "title_env", "title_page", "perl0", "threads", "ksm", "timers", "zombie_parent",
+  "zombie" }
 
 -- The task directories of a test process: /proc/<pid> and each
 -- /proc/<pid>/task/<tid>, paired with proclua's.

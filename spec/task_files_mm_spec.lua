@@ -1,8 +1,9 @@
--- Per-task files of issue 15 made from the mm, the mount namespace and the
--- fpu: mountstats (fs/proc_namespace.c show_vfsstat), ksm_stat and
--- ksm_merging_pages (fs/proc/base.c proc_pid_ksm_stat,
--- proc_pid_ksm_merging_pages), arch_status (arch/x86/kernel/fpu/xstate.c
--- proc_pid_arch_status).
+-- Per-task files of issue 15 made from the mm, the mount namespace, the
+-- fpu and the signal state: mountstats (fs/proc_namespace.c
+-- show_vfsstat), ksm_stat and ksm_merging_pages (fs/proc/base.c
+-- proc_pid_ksm_stat, proc_pid_ksm_merging_pages), arch_status
+-- (arch/x86/kernel/fpu/xstate.c proc_pid_arch_status) and timers
+-- (fs/proc/base.c show_timer).
 --
 -- For a world the bytes are written out by hand from Linux's formats: the
 -- defaults of a task that declares nothing, a kernel thread's and a
@@ -106,9 +107,32 @@ function TestWorld.test_arch_status()
   lu.assertEquals(fmt(w, "arch_status", 6), "")
 end
 
+-- timers: newest first, as declared; the pointer-sized value in 16 hex
+-- digits; pid defaults to the task's own.
+function TestWorld.test_timers()
+  local w = p.world { tasks = {
+    { pid = 1, argv = { "/sbin/init" } },
+    { pid = 7, argv = { "app" }, threads = { { tid = 8 } }, timers = {
+      { id = 3, signo = 14, clock = -6 },
+      { id = 2, signo = 34, notify = "tid", pid = 8, clock = 7 },
+      { id = 1, signo = 10, value = 0x1234, notify = "none" },
+      { id = 0, signo = 10, value = -0x777fedcba988, notify = "thread", clock = 1 },
+    } },
+  } }
+  lu.assertEquals(fmt(w, "timers", 1), "")
+  lu.assertEquals(fmt(w, "timers", 7), table.concat({
+    "ID: 3", "signal: 14/0000000000000000", "notify: signal/pid.7", "ClockID: -6",
+    "ID: 2", "signal: 34/0000000000000000", "notify: signal/tid.8", "ClockID: 7",
+    "ID: 1", "signal: 10/0000000000001234", "notify: none/pid.7", "ClockID: 0",
+    "ID: 0", "signal: 10/ffff888012345678", "notify: thread/pid.7", "ClockID: 1",
+    "",
+  }, "\n"))
+end
+
 function TestWorld.test_what_the_kernel_would_not_print_is_refused()
   for _, b in ipairs { { ksm_merging_pages = "x" }, { ksm_merge_any = "yes" },
-                       { avx512_elapsed_ms = "soon" } } do
+                       { avx512_elapsed_ms = "soon" }, { timers = { { notify = "later" } } },
+                       { timers = { { signo = 65 } } }, { timers = { 5 } } } do
     local t = { pid = 1, argv = { "t" } }
     for k, v in pairs(b) do t[k] = v end
     local ok, err = pcall(p.world, { tasks = { t } })
@@ -130,7 +154,7 @@ local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
   { pid = 20, ppid = 1, argv = { "/bin/mine" }, uid = %d, gid = %d, ksm_merging_pages = 7,
-    avx512_elapsed_ms = 250,
+    avx512_elapsed_ms = 250, timers = { { id = 0, signo = 14 } },
     mountinfo = "602 601 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n",
     threads = { { tid = 21 } } },
 } }
@@ -150,10 +174,10 @@ function TestMounted.test_modes_and_owners()
   local m = W()
   local r = probe.lstat { m:path("20/mountstats"), m:path("20/ksm_stat"), m:path("20/ksm_merging_pages"),
                           m:path("20/task/21/ksm_stat"), m:path("1/ksm_stat"), m:path("1/arch_status"),
-                          m:path("20/task/21/arch_status") }
+                          m:path("20/task/21/arch_status"), m:path("20/timers") }
   lu.assertEquals(r, { "OK - 400 65534 65534", "OK - 400 65534 65534", "OK - 400 65534 65534",
                        "OK - 400 65534 65534", "OK - 400 0 0", "OK - 444 0 0",
-                       "OK - 444 65534 65534" })
+                       "OK - 444 65534 65534", "OK - 444 65534 65534" })
   -- tgid_base_stuff only
   lu.assertEquals(outcome(m, "20/task/21/mountstats"), "open:ENOENT")
 end
@@ -167,6 +191,13 @@ function TestMounted.test_what_each_reader_gets()
   lu.assertEquals(probe.read({ m:path("20/arch_status") }, { uid = 0 })[1]:match("^OK"), "OK")
   lu.assertEquals(fsx.read(m:path("20/task/21/arch_status")), "AVX512_elapsed_ms:\t250\n")
   lu.assertEquals(outcome(m, "1/arch_status", NOBODY):match("^OK"), "OK")
+  -- timers: the group's only; 0444, but an opener that may not ptrace
+  -- (READ) the task is refused at open, as the 6.18 kernel refuses it
+  lu.assertEquals(fsx.read(m:path("20/timers")),
+                  "ID: 0\nsignal: 14/0000000000000000\nnotify: signal/pid.20\nClockID: 0\n")
+  lu.assertEquals(outcome(m, "20/task/21/timers"), "open:ENOENT")
+  lu.assertEquals(outcome(m, "20/timers", NOBODY):match("^OK"), "OK")
+  lu.assertEquals(outcome(m, "1/timers", NOBODY), "open:EACCES")
   -- the owner reads its own; no ptrace check, only the mode
   for _, f in ipairs { "mountstats", "ksm_stat", "ksm_merging_pages" } do
     lu.assertEquals(outcome(m, "20/" .. f, NOBODY):match("^OK"), "OK", f)

@@ -221,7 +221,7 @@ TestMounted = {}
 local TGID = [[task fd fdinfo ns net environ auxv status personality limits sched autogroup comm
   syscall cmdline stat statm maps mem cwd root exe mounts mountinfo mountstats smaps smaps_rollup
   attr wchan stack schedstat cpuset cgroup oom_score oom_adj oom_score_adj loginuid sessionid
-  coredump_filter io uid_map gid_map setgroups timerslack_ns arch_status ksm_merging_pages
+  coredump_filter io uid_map gid_map setgroups timers timerslack_ns arch_status ksm_merging_pages
   ksm_stat]]
 local TID = [[fd fdinfo ns net environ auxv status personality limits sched comm syscall cmdline
   stat statm maps children mem cwd root exe mounts mountinfo smaps smaps_rollup attr wchan stack

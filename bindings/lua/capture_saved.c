@@ -335,6 +335,7 @@ static const struct saved_file files[] = {
 	{ "sched", pl_parse_sched, 0, { "sched", NULL } },
 	{ "ksm_stat", pl_parse_ksm_stat, PL_F_KSM, { NULL } },
 	{ "arch_status", pl_parse_arch_status, PL_F_ARCH, { NULL } },
+	{ "timers", pl_parse_timers, 0, { "timers", NULL } },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

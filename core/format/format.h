@@ -167,6 +167,12 @@ int pl_fmt_ksm_stat(const struct pl_task *t, struct pl_buf *out);
 int pl_fmt_ksm_merging_pages(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_ksm_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
+/* timers.c: PL_F_TIMERS */
+int pl_fmt_timers(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_timers(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* A notify kind's name ("signal", "none", "thread"), or NULL */
+const char *pl_timer_notify_name(int32_t notify);
+
 /* arch.c: PL_F_ARCH */
 int pl_fmt_arch_status(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_arch_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);

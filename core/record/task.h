@@ -57,6 +57,7 @@ enum {
 /* Past int's range, so no enumerators: a mask of groups is a uint64_t */
 #define PL_F_KSM    ((uint64_t)1 << 31) /* ksm_stat, ksm_merging_pages */
 #define PL_F_ARCH   ((uint64_t)1 << 32) /* arch_status */
+#define PL_F_TIMERS ((uint64_t)1 << 33) /* timers */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -231,6 +232,17 @@ struct pl_lsm_attr {
 ** ("current_node=0, numa_group_id=0"), without its newline. */
 struct pl_sched_line {
 	const char *key, *value;
+};
+
+/* One POSIX timer of the process (timers), newest first, as show_timer
+** prints it. */
+enum { PL_SIGEV_SIGNAL = 0, PL_SIGEV_NONE = 1, PL_SIGEV_THREAD = 2, PL_SIGEV_THREAD_ID = 4 };
+struct pl_posix_timer {
+	int32_t id, signo;
+	uint64_t value;            /* si_value.sival_ptr, printed raw (%px) */
+	int32_t notify;            /* PL_SIGEV_*: SIGNAL, NONE, THREAD, or SIGNAL | THREAD_ID */
+	pl_pid pid;                /* whom it notifies, as the reader's pid namespace numbers it */
+	int32_t clock;             /* its clockid (negative: a cpu-time clock) */
 };
 
 /* Namespace links of ns/, in Linux's order. */
@@ -456,6 +468,10 @@ struct pl_task {
 	uint64_t ksm_rmap_items, ksm_merging_pages;
 	int64_t ksm_zero_pages, ksm_process_profit;
 	int32_t ksm_merge_any, ksm_mergeable; /* MMF_VM_MERGE_ANY; a VM_MERGEABLE vma */
+
+	/* PL_F_TIMERS: the process's POSIX timers */
+	const struct pl_posix_timer *timers;
+	size_t ntimers;
 
 	/* PL_F_ARCH: arch_status (x86): whether it has its AVX-512 line (a
 	** cpu with AVX512F, a task not a kernel thread) and the milliseconds

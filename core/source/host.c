@@ -652,6 +652,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want
 		rc = parse_file(h, dir, "ksm_stat", pl_parse_ksm_stat, a, t);
 	if (!rc && (want & PL_F_ARCH))
 		rc = parse_file(h, dir, "arch_status", pl_parse_arch_status, a, t);
+	if (!rc && (want & PL_F_TIMERS))
+		rc = parse_file(h, dir, "timers", pl_parse_timers, a, t);
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))

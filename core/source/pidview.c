@@ -324,6 +324,18 @@ static void translate(struct view *w, struct pl_task *t, pl_pid vtgid, pl_pid vt
 		t->threads = map_list(w, t->threads, &t->nthreads, a, 1);
 	if (t->children)
 		t->children = map_list(w, t->children, &t->nchildren, a, 0);
+	if (t->ntimers) {
+		/* whom each notifies, as the view numbers it (0: not in it) */
+		struct pl_posix_timer *v = pl_arena_alloc(a, t->ntimers * sizeof *v);
+		for (size_t i = 0; v && i < t->ntimers; i++) {
+			v[i] = t->timers[i];
+			v[i].pid = to_virt_locked(w, v[i].pid);
+		}
+		if (v)
+			t->timers = v;
+		else
+			t->ntimers = 0;
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 

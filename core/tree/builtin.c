@@ -27,6 +27,7 @@ static int g_mountstats(const struct pl_gen_ctx *g, struct pl_buf *o) { return p
 static int g_ksm_merging_pages(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_merging_pages(g->task, o); }
 static int g_ksm_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_stat(g->task, o); }
 static int g_arch_status(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_arch_status(g->task, o); }
+static int g_timers(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_timers(g->task, o); }
 static int g_mountinfo(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountinfo(g->task, o); }
 static int g_setgroups(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_setgroups(g->task, o); }
 static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_auxv(g->task, o); }
@@ -397,6 +398,9 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_KSM_MERGING_PAGES, "ksm_merging_pages", PL_F_KSM, NONE, 0, g_ksm_merging_pages),
 	FILE_(PL_G_KSM_STAT, "ksm_stat", PL_F_KSM, NONE, 0, g_ksm_stat),
 	FILE_(PL_G_ARCH_STATUS, "arch_status", PL_F_ARCH, NONE, 0, g_arch_status),
+	/* 0444, but the host kernel (6.18) refuses the open with EACCES to a
+	** reader that may not ptrace (READ) the task, as environ's open does */
+	FILE_(PL_G_TIMERS, "timers", PL_F_TIMERS, READ, PL_B_CHECK_OPEN, g_timers),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),

@@ -31,7 +31,7 @@ enum pl_gen_id {
 	PL_G_SCHEDSTAT, PL_G_AUTOGROUP, PL_G_CPUSET,
 	PL_G_ATTR_FIRST, /* + PL_ATTR_*: the files of attr/ */
 	PL_G_STACK = PL_G_ATTR_FIRST + PL_ATTR_COUNT, PL_G_SYSCALL, PL_G_SCHED,
-	PL_G_MOUNTSTATS, PL_G_KSM_MERGING_PAGES, PL_G_KSM_STAT, PL_G_ARCH_STATUS,
+	PL_G_MOUNTSTATS, PL_G_KSM_MERGING_PAGES, PL_G_KSM_STAT, PL_G_ARCH_STATUS, PL_G_TIMERS,
 	/* links */
 	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
@@ -111,6 +111,7 @@ enum {
 	                                (timerslack_ns) */
 	PL_B_SHOWS_RUNNING = 1u << 13, /* shows the task running when it reads its own
 	                                  (stat, status, wchan) */
+	PL_B_CHECK_OPEN = 1u << 14, /* checked at open, made at each read (timers) */
 };
 
 struct pl_builtin {
