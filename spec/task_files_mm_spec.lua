@@ -93,13 +93,14 @@ end
 function TestWorld.test_arch_status()
   local w = p.world { tasks = {
     { pid = 1, argv = { "/sbin/init" } },
-    { pid = 2, argv = { "never" }, avx512_elapsed_ms = -1 },
+    { pid = 2, argv = { "never" }, avx512_elapsed_ms = -1, threads = { { tid = 7, avx512_elapsed_ms = false } } },
     { pid = 3, argv = { "vec" }, avx512_elapsed_ms = 1500,
       threads = { { tid = 4 }, { tid = 5, avx512_elapsed_ms = 20 } } },
     { pid = 6, comm = "kworker", kthread = 1, has_mm = 0, flags = 0x208040, avx512_elapsed_ms = 3 },
   } }
   lu.assertEquals(fmt(w, "arch_status", 1), "")
   lu.assertEquals(fmt(w, "arch_status", 2), "AVX512_elapsed_ms:\t-1\n")
+  lu.assertEquals(fmt(w, "arch_status", 2, 7), "")
   lu.assertEquals(fmt(w, "arch_status", 3), "AVX512_elapsed_ms:\t1500\n")
   -- each thread its own fpu: the leader's unless it says
   lu.assertEquals(fmt(w, "arch_status", 3, 4), "AVX512_elapsed_ms:\t1500\n")
@@ -131,7 +132,8 @@ end
 
 function TestWorld.test_what_the_kernel_would_not_print_is_refused()
   for _, b in ipairs { { ksm_merging_pages = "x" }, { ksm_merge_any = "yes" },
-                       { avx512_elapsed_ms = "soon" }, { timers = { { notify = "later" } } },
+                       { avx512_elapsed_ms = "soon" }, { avx512_elapsed_ms = true },
+                       { timers = { { notify = "later" } } },
                        { timers = { { signo = 65 } } }, { timers = { 5 } } } do
     local t = { pid = 1, argv = { "t" } }
     for k, v in pairs(b) do t[k] = v end

@@ -688,18 +688,21 @@ static int push_timers(lua_State *L, const struct pl_task *t)
 	return 1;
 }
 
-/* avx512_elapsed_ms: arch_status's line; not declared (not pushed): a cpu
-** without AVX512F, no line */
+/* avx512_elapsed_ms: arch_status's line; false (the default): none, as on
+** a cpu without AVX512F */
 static void set_avx512_elapsed_ms(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
 {
-	t->avx512_elapsed_ms = (int64_t)int_at(c, idx, "avx512_elapsed_ms");
-	t->arch_avx512 = 1;
+	t->arch_avx512 = !lua_isboolean(c->L, idx);
+	if (lua_isboolean(c->L, idx) && lua_toboolean(c->L, idx))
+		luaL_error(c->L, "%s: avx512_elapsed_ms must be an integer or false", c->who);
+	t->avx512_elapsed_ms = t->arch_avx512 ? (int64_t)int_at(c, idx, "avx512_elapsed_ms") : -1;
 }
 static int push_avx512_elapsed_ms(lua_State *L, const struct pl_task *t)
 {
-	if (!t->arch_avx512)
-		return 0;
-	lua_pushinteger(L, (lua_Integer)t->avx512_elapsed_ms);
+	if (t->arch_avx512)
+		lua_pushinteger(L, (lua_Integer)t->avx512_elapsed_ms);
+	else
+		lua_pushboolean(L, 0);
 	return 1;
 }
 
