@@ -59,7 +59,7 @@ static const struct file files[] = {
 	{ "maps", pl_parse_maps, { pl_fmt_maps }, 0 },
 	{ "smaps", pl_parse_smaps, { pl_fmt_smaps, pl_fmt_maps }, 0 },
 	{ "smaps_rollup", pl_parse_smaps_rollup, { pl_fmt_smaps_rollup }, 0 },
-	{ "mountinfo", pl_parse_mountinfo, { pl_fmt_mountinfo, pl_fmt_mounts }, 0 },
+	{ "mountinfo", pl_parse_mountinfo, { pl_fmt_mountinfo, pl_fmt_mounts, pl_fmt_mountstats }, 0 },
 	{ "uid_map", pl_parse_uid_map, { pl_fmt_uid_map }, 0 },
 	{ "gid_map", pl_parse_gid_map, { pl_fmt_gid_map }, 0 },
 	{ "setgroups", pl_parse_setgroups, { pl_fmt_setgroups }, 1 },
@@ -78,6 +78,9 @@ static const struct file files[] = {
 	{ "syscall", pl_parse_syscall, { pl_fmt_syscall }, 1 },
 	/* the header's pid is the record's, not the text's */
 	{ "sched", pl_parse_sched, { pl_fmt_sched }, 0 },
+	{ "ksm_stat", pl_parse_ksm_stat, { pl_fmt_ksm_stat, pl_fmt_ksm_merging_pages }, 1 },
+	{ "arch_status", pl_parse_arch_status, { pl_fmt_arch_status }, 1 },
+	{ "timers", pl_parse_timers, { pl_fmt_timers }, 1 },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

@@ -120,6 +120,7 @@ return p.layout {
     p.link("exe", "exe"),
     p.file("mounts", "0444", "mounts"),
     p.file("mountinfo", "0444", "mountinfo"),
+    p.file("mountstats", "0400", "mountstats", tgid),
     p.file("smaps", "0444", "smaps"),
     p.file("smaps_rollup", "0444", "smaps_rollup"),
     -- what the security module says (on a kernel without one, each read
@@ -147,6 +148,10 @@ return p.layout {
     p.file("uid_map", "0644", "uid_map"),
     p.file("gid_map", "0644", "gid_map"),
     p.file("setgroups", "0644", "setgroups"),
+    p.file("timers", "0444", "timers", tgid),
     p.file("timerslack_ns", "0666", "timerslack_ns", tgid),
+    p.file("arch_status", "0444", "arch_status"),
+    p.file("ksm_merging_pages", "0400", "ksm_merging_pages"),
+    p.file("ksm_stat", "0400", "ksm_stat"),
   },
 }

@@ -233,7 +233,9 @@ function TestSavedTrees.test_the_report_names_files_and_lines()
   lu.assertNotStrContains(r.err, "/2202/status")
   lu.assertStrContains(r.err, "proclua capture: " .. root .. "/2201: not saved: auxv, mem, smaps_rollup, mounts, "
     .. "loginuid, sessionid, personality, oom_adj, timerslack_ns, schedstat, autogroup, cpuset, attr, "
-    .. "stack, syscall, sched, ns/pid_for_children, ns/time, ns/time_for_children, net (absent from the world)\n")
+    .. "stack, syscall, sched, mountstats, ksm_merging_pages, ksm_stat, arch_status, timers, "
+    .. "ns/pid_for_children, ns/time, "
+    .. "ns/time_for_children, net (absent from the world)\n")
   local old = f.runs["linux-2.6.32"].err
   lu.assertStrContains(old, "proclua capture: " .. fixture("linux-2.6.32") .. "/1300: not saved: ns, auxv, environ,")
   -- one line per directory, nothing else

@@ -15,6 +15,9 @@
 --   * Over the host's tasks (default layout, no world): ps's lines for
 --     stopped test processes (ps -eo with many columns, ps -eLo) equal
 --     ps's lines on the kernel's /proc.
+--   * htop under tmux (TestHtop): its header's task counts, over two worlds
+--     (exactly what they declare) and over the host's tasks (what the
+--     kernel's own /proc counts at the same moment).
 local lu = require "luaunit"
 local fsx = require "fsx"
 local procs = require "procs"
@@ -367,6 +370,85 @@ end
 
 function TestHost.test_ps_ef_columns_match_the_kernel()
   compare_host_ps { "-eo", "user,pid,ppid,stime,tty,time,cmd" }
+end
+
+------------------------------------------------------------------------------
+-- htop in a detached tmux session (spec/support/htop_tasks.sh), its header
+-- "Tasks: P, T thr, K kthr; R running": P processes, T threads other than
+-- a process's first, K kernel threads (PF_KTHREAD in stat's flags), R
+-- /proc/stat's procs_running capped at the online cpus (htop 3.2).
+
+local htop_runs = 0
+
+-- One run of the script through proclua-run: its lines as
+-- { tasks = "...", cpus = n, counts = { "ours P T K", ... } }.
+local function htop_run(args, kernel_dir)
+  htop_runs = htop_runs + 1
+  local sock = ("%s/tmux-%d"):format(F().work, htop_runs)
+  suite.defer("end the tmux server of " .. sock, function()
+    sh.run({ "tmux", "-S", sock, "kill-server" })
+    os.remove(sock)
+    return true
+  end)
+  local argv = { "bash", testenv.src() .. "/spec/support/htop_tasks.sh", sock, kernel_dir }
+  local r = prun.tool(F().rundir, args, argv)
+  lu.assertEquals(r.code, 0, "htop_tasks.sh failed: " .. r.err .. r.out)
+  local got = { counts = {} }
+  for line in r.out:gmatch("[^\n]+") do
+    local k, v = line:match("^(%S+) (.*)$")
+    if k == "counts" then got.counts[#got.counts + 1] = v
+    elseif k == "tasks" then got.tasks = v
+    elseif k == "cpus" then got.cpus = tonumber(v) end
+  end
+  lu.assertNotNil(got.tasks, r.out)
+  lu.assertNotNil(got.cpus, r.out)
+  return got
+end
+
+TestHtop = {}
+
+-- The tool world: 8 tasks, kthreadd (pid 2) a kernel thread, the server's
+-- two threads besides its first; procs_running 1 (the world's default).
+function TestHtop.test_task_counts_of_the_tool_world()
+  local got = htop_run({ "--world", F().world })
+  lu.assertEquals(got.tasks, "Tasks: 7, 2 thr, 1 kthr; 1 running")
+end
+
+-- The example container: 6 processes, python3's two threads, no kernel
+-- thread.
+function TestHtop.test_task_counts_of_the_example_container()
+  local got = htop_run({ "--world", testenv.src() .. "/examples/worlds/container.lua" })
+  lu.assertEquals(got.tasks, "Tasks: 6, 2 thr, 0 kthr; 1 running")
+end
+
+-- Host tasks: the counts htop shows through proclua equal the kernel's,
+-- counted over a proc of its own (mounted in the run's namespace) just
+-- before htop's last scan and again after its screen is read.  A run is
+-- judged only when those counts did not move (nothing started or ended
+-- on the machine meanwhile), trying up to 8 runs; procs_running moves at
+-- every read, so R is only checked to be between 1 (the one reading) and
+-- the cpus.
+function TestHtop.test_task_counts_of_the_host_match_the_kernel()
+  local kernel_dir = F().work .. "/kernel-proc"
+  assert(sh.ok("mkdir -p " .. sh.quote(kernel_dir)))
+  local seen = {}
+  for _ = 1, 8 do
+    local got = htop_run({}, kernel_dir)
+    lu.assertEquals(#got.counts, 4, "counts ours/kernel before and after")
+    local still = true
+    for i = 2, 4 do still = still and got.counts[i]:match("%d.*") == got.counts[1]:match("%d.*") end
+    if still then
+      local p, t, k = got.counts[1]:match("^ours (%d+) (%d+) (%d+)$")
+      local r = tonumber(got.tasks:match("; (%d+) running$"))
+      lu.assertNotNil(r, got.tasks)
+      lu.assertTrue(r >= 1 and r <= got.cpus, got.tasks)
+      if got.tasks == ("Tasks: %s, %s thr, %s kthr; %d running"):format(p, t, k, r) then return end
+      seen[#seen + 1] = got.tasks .. " where the kernel counted " .. got.counts[2]
+    else
+      seen[#seen + 1] = "counts moved: " .. table.concat(got.counts, " | ")
+    end
+  end
+  lu.fail("htop's task counts never matched the kernel's:\n" .. table.concat(seen, "\n"))
 end
 
 suite.run()

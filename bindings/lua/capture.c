@@ -74,14 +74,12 @@ void plua_capture_drop_defaults(lua_State *L, const struct pl_task *t)
 		}
 }
 
-enum {
-	SCALARS = PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN | PL_F_LINKS |
-	          PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP | PL_F_LIMITS | PL_F_CGROUP |
-	          PL_F_AUDIT | PL_F_PERSONALITY | PL_F_TIMERSLACK | PL_F_SCHEDSTAT |
-	          PL_F_AUTOGROUP | PL_F_CPUSET | PL_F_ATTR | PL_F_STACK | PL_F_SYSCALL | PL_F_SCHED
-};
-/* push_task walks SCALARS bit by bit, up to the highest */
-_Static_assert((unsigned)SCALARS < 1u << 31, "a bit past the top would end the walk only by wrapping");
+static const uint64_t SCALARS =
+	PL_F_STAT | PL_F_STATUS | PL_F_IO | PL_F_OOM | PL_F_WCHAN | PL_F_LINKS |
+	PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP | PL_F_LIMITS | PL_F_CGROUP |
+	PL_F_AUDIT | PL_F_PERSONALITY | PL_F_TIMERSLACK | PL_F_SCHEDSTAT |
+	PL_F_AUTOGROUP | PL_F_CPUSET | PL_F_ATTR | PL_F_STACK | PL_F_SYSCALL | PL_F_SCHED | PL_F_KSM |
+	PL_F_ARCH | PL_F_TIMERS;
 
 static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
 {
@@ -91,10 +89,12 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 		return -ENOMEM;
 	/* group by group: a zombie's kernel refuses some (auxv), answers the rest */
 	int rc = src->ops->load(src, tgid, tid, PL_F_STAT | PL_F_STATUS | PL_F_OWNER, &a, t);
-	for (unsigned bit = 1; rc == 0 && bit <= SCALARS; bit <<= 1)
+	for (int i = 0; rc == 0 && i < 64; i++) {
+		uint64_t bit = (uint64_t)1 << i;
 		if ((SCALARS & bit) && src->ops->load(src, tgid, tid, bit, &a, t) == -ESRCH &&
 		    src->ops->task_exists(src, tgid, tid ? tid : tgid) < 0)
 			rc = -ESRCH;
+	}
 	if (rc < 0) {
 		free(t);
 		pl_arena_free(&a);
@@ -106,7 +106,7 @@ static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid ti
 	lua_pushinteger(L, tid ? tid : tgid);
 	lua_setfield(L, -2, tid ? "tid" : "pid");
 	/* Groups of facts a zombie's kernel refuses: take each where it answers. */
-	static const unsigned lists[] = { PL_F_SMAPS, PL_F_ROLLUP, PL_F_MOUNTS };
+	static const uint64_t lists[] = { PL_F_SMAPS, PL_F_ROLLUP, PL_F_MOUNTS };
 	struct pl_task *u = calloc(1, sizeof *u);
 	for (size_t i = 0; u && i < sizeof lists / sizeof lists[0]; i++) {
 		memset(u, 0, sizeof *u);

@@ -283,7 +283,7 @@ ATTR_PARSER(0) ATTR_PARSER(1) ATTR_PARSER(2) ATTR_PARSER(3) ATTR_PARSER(4) ATTR_
 struct saved_file {
 	const char *name;
 	pl_task_parser parse;
-	unsigned groups;           /* the file gives every fact of these groups */
+	uint64_t groups;           /* the file gives every fact of these groups */
 	const char *facts[12];     /* and these */
 };
 
@@ -333,6 +333,9 @@ static const struct saved_file files[] = {
 	{ "stack", pl_parse_stack, 0, { "stack", NULL } },
 	{ "syscall", pl_parse_syscall, 0, { "syscall", NULL } },
 	{ "sched", pl_parse_sched, 0, { "sched", NULL } },
+	{ "ksm_stat", pl_parse_ksm_stat, PL_F_KSM, { NULL } },
+	{ "arch_status", pl_parse_arch_status, PL_F_ARCH, { NULL } },
+	{ "timers", pl_parse_timers, 0, { "timers", NULL } },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

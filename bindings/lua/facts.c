@@ -618,6 +618,94 @@ static int push_children(lua_State *L, const struct pl_task *t)
 	{ t->field = int_at(c, idx, #fn); t->err = 0; } \
 	static int push_##fn(lua_State *L, const struct pl_task *t) \
 	{ if (t->err) return 0; push_u64(L, t->field); return 1; }
+/* timers = { { id = 0, signo = 14, value = 0, notify = "signal", pid = 7,
+** clock = 1 }, ... }, newest first; notify "signal", "none", "thread" or
+** "tid" (a signal to the thread pid names: SIGEV_SIGNAL | SIGEV_THREAD_ID);
+** pid defaults to the task's tgid (the world loader), the rest to 0 and
+** "signal" */
+#define TIMERS_MAX 4096
+static void set_timers(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	lua_State *L = c->L;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	size_t n = plua_list_len(L, idx, TIMERS_MAX, c->who, "timers");
+	struct pl_posix_timer *v = n ? alloc_or_raise(c, n * sizeof *v) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, idx, (lua_Integer)i + 1);
+		if (!lua_istable(L, -1))
+			luaL_error(L, "%s: timers[%d] must be a table", c->who, (int)i + 1);
+		static const char *const keys[] = { "id", "signo", "value", "pid", "clock" };
+		int64_t k[5] = { 0, 0, 0, -1, 0 };
+		for (int j = 0; j < 5; j++) {
+			if (lua_getfield(L, -1, keys[j]) != LUA_TNIL)
+				k[j] = (int64_t)int_at(c, -1, keys[j]);
+			lua_pop(L, 1);
+		}
+		if (k[0] < 0 || k[0] > INT32_MAX || k[1] < 0 || k[1] > 64 || k[3] < -1 || k[3] > INT32_MAX ||
+		    k[4] < INT32_MIN || k[4] > INT32_MAX)
+			luaL_error(L, "%s: timers[%d]: id, signo (0 to 64), pid and clock must be numbers "
+			           "the kernel keeps", c->who, (int)i + 1);
+		int32_t notify = PL_SIGEV_SIGNAL;
+		if (lua_getfield(L, -1, "notify") != LUA_TNIL) {
+			const char *s = lua_tostring(L, -1);
+			if (s && !strcmp(s, "none"))
+				notify = PL_SIGEV_NONE;
+			else if (s && !strcmp(s, "thread"))
+				notify = PL_SIGEV_THREAD;
+			else if (s && !strcmp(s, "tid"))
+				notify = PL_SIGEV_SIGNAL | PL_SIGEV_THREAD_ID;
+			else if (!s || strcmp(s, "signal"))
+				luaL_error(L, "%s: timers[%d].notify must be \"signal\", \"none\", \"thread\" "
+				           "or \"tid\"", c->who, (int)i + 1);
+		}
+		lua_pop(L, 2);
+		v[i] = (struct pl_posix_timer){ (int32_t)k[0], (int32_t)k[1], (uint64_t)k[2], notify,
+		                                (pl_pid)(k[3] < 0 ? t->tgid : k[3]), (int32_t)k[4] };
+	}
+	t->timers = v;
+	t->ntimers = n;
+}
+static int push_timers(lua_State *L, const struct pl_task *t)
+{
+	lua_createtable(L, (int)t->ntimers, 0);
+	for (size_t i = 0; i < t->ntimers; i++) {
+		const struct pl_posix_timer *x = &t->timers[i];
+		lua_createtable(L, 0, 6);
+		lua_pushinteger(L, x->id);
+		lua_setfield(L, -2, "id");
+		lua_pushinteger(L, x->signo);
+		lua_setfield(L, -2, "signo");
+		push_u64(L, x->value);
+		lua_setfield(L, -2, "value");
+		lua_pushstring(L, x->notify & PL_SIGEV_THREAD_ID ? "tid" : pl_timer_notify_name(x->notify));
+		lua_setfield(L, -2, "notify");
+		lua_pushinteger(L, x->pid);
+		lua_setfield(L, -2, "pid");
+		lua_pushinteger(L, x->clock);
+		lua_setfield(L, -2, "clock");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* avx512_elapsed_ms: arch_status's line; false (the default): none, as on
+** a cpu without AVX512F */
+static void set_avx512_elapsed_ms(const struct plua_fact_ctx *c, int idx, struct pl_task *t)
+{
+	t->arch_avx512 = !lua_isboolean(c->L, idx);
+	if (lua_isboolean(c->L, idx) && lua_toboolean(c->L, idx))
+		luaL_error(c->L, "%s: avx512_elapsed_ms must be an integer or false", c->who);
+	t->avx512_elapsed_ms = t->arch_avx512 ? (int64_t)int_at(c, idx, "avx512_elapsed_ms") : -1;
+}
+static int push_avx512_elapsed_ms(lua_State *L, const struct pl_task *t)
+{
+	if (t->arch_avx512)
+		lua_pushinteger(L, (lua_Integer)t->avx512_elapsed_ms);
+	else
+		lua_pushboolean(L, 0);
+	return 1;
+}
+
 REFUSABLE_INT(personality, personality, personality_err)
 REFUSABLE_INT(timerslack_ns, timerslack_ns, timerslack_err)
 
@@ -789,6 +877,12 @@ const struct plua_fact plua_facts[] = {
 	LIST("stack", PL_F_STACK, set_stack, push_stack),
 	LIST("syscall", PL_F_SYSCALL, set_syscall, push_syscall),
 	LIST("sched", PL_F_SCHED, set_sched, push_sched),
+	U64("ksm_rmap_items", PL_F_KSM, ksm_rmap_items), I64("ksm_zero_pages", PL_F_KSM, ksm_zero_pages),
+	U64("ksm_merging_pages", PL_F_KSM, ksm_merging_pages),
+	I64("ksm_process_profit", PL_F_KSM, ksm_process_profit),
+	I32("ksm_merge_any", PL_F_KSM, ksm_merge_any), I32("ksm_mergeable", PL_F_KSM, ksm_mergeable),
+	LIST("avx512_elapsed_ms", PL_F_ARCH, set_avx512_elapsed_ms, push_avx512_elapsed_ms),
+	LIST("timers", PL_F_TIMERS, set_timers, push_timers),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),
@@ -917,7 +1011,7 @@ int plua_fact_push(lua_State *L, const struct plua_fact *f, const struct pl_task
 	}
 }
 
-void plua_facts_push(lua_State *L, const struct pl_task *t, unsigned groups)
+void plua_facts_push(lua_State *L, const struct pl_task *t, uint64_t groups)
 {
 	for (size_t i = 0; i < plua_nfacts; i++)
 		if ((plua_facts[i].group & groups) && plua_fact_push(L, &plua_facts[i], t))

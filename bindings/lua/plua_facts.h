@@ -26,7 +26,7 @@ enum plua_fact_type { PLUA_U64, PLUA_I64, PLUA_U32, PLUA_I32, PLUA_STR, PLUA_COM
 
 struct plua_fact {
 	const char *name;
-	unsigned group;            /* the PL_F_* group that guarantees it */
+	uint64_t group;            /* the PL_F_* group that guarantees it */
 	uint8_t type;              /* enum plua_fact_type */
 	uint16_t off;              /* scalars: the field in struct pl_task */
 	/* Set from the value at idx, raising a Lua error naming c->who on a bad
@@ -58,7 +58,7 @@ int plua_fact_is_integer(const struct plua_fact *f);
 uint64_t plua_fact_bits(const struct plua_fact *f, const struct pl_task *t);
 void plua_fact_push_bits(lua_State *L, const struct plua_fact *f, uint64_t v);
 /* Every fact of the groups `groups` into the table on the stack top. */
-void plua_facts_push(lua_State *L, const struct pl_task *t, unsigned groups);
+void plua_facts_push(lua_State *L, const struct pl_task *t, uint64_t groups);
 
 /* What smaps always prints of a region a world gives by maps alone. */
 void plua_region_defaults(struct pl_arena *a, lua_State *L, struct pl_region *r);

@@ -189,7 +189,7 @@ static int protected_call(struct plua_state *s, int nargs, int nres,
 ** the table, strings and lists in a table (user value 2). */
 struct task_ud {
 	pl_pid tgid, tid;
-	unsigned have;                 /* groups whose integers are in the block */
+	uint64_t have;                 /* groups whose integers are in the block */
 };
 
 /* The object's user value n (1: block, 2: table), made on first use. */
@@ -212,7 +212,7 @@ static void *user_value(lua_State *L, int n)
 ** at stack index 1.  The state's scratch is its own (one call at a time);
 ** *t is valid until the next load.  A call set aside at its time limit
 ** loads nothing more: it stops here. */
-static int load_group(lua_State *L, struct plua_state *s, struct task_ud *u, unsigned group,
+static int load_group(lua_State *L, struct plua_state *s, struct task_ud *u, uint64_t group,
                       const struct pl_task **out)
 {
 	if (atomic_load_explicit(&s->set_aside, memory_order_relaxed))

@@ -364,6 +364,29 @@ static void derive_sched_facts(struct world_build *wb, int task, int leader, str
 #undef HAS
 }
 
+/* KSM's counts are the mm's: a task without one (a kernel thread, a
+** zombie) reads ksm_stat empty.  The profit, where not declared, as Linux
+** 6.18 reckons it (ksm_process_profit, mm/ksm.c): the pages merged or
+** mapped to the zero page, less a 64-byte ksm_rmap_item for each page
+** KSM scanned. */
+static void derive_ksm_facts(struct world_build *wb, int task, int leader, struct pl_task *t)
+{
+	lua_State *L = wb->L;
+	t->ksm_mm = t->has_mm && !t->kthread && t->state != 'Z' && t->state != 'X';
+	if (!plua_world_has(L, task, "ksm_process_profit") &&
+	    !(leader && plua_world_has(L, leader, "ksm_process_profit")))
+		t->ksm_process_profit = (int64_t)((t->ksm_merging_pages + (uint64_t)t->ksm_zero_pages) * 4096 -
+		                                  t->ksm_rmap_items * 64);
+}
+
+/* arch_status: a task declaring avx512_elapsed_ms has the line (a cpu with
+** AVX512F), but a kernel thread, which has no AVX-512 state to show. */
+static void derive_arch_facts(struct pl_task *t)
+{
+	if (t->kthread || (t->flags & 0x00200000u)) /* PF_KTHREAD */
+		t->arch_avx512 = 0;
+}
+
 /* Build one record: defaults, then (for a thread) its leader's facts, then its own. */
 struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader, pl_pid tgid,
                                     pl_pid tid)
@@ -381,6 +404,8 @@ struct pl_task *plua_world_add_task(struct world_build *wb, int task, int leader
 		t->exit_signal = -1;
 	derive(wb, leader ? leader : task, t);
 	derive_sched_facts(wb, task, leader, t);
+	derive_ksm_facts(wb, task, leader, t);
+	derive_arch_facts(t);
 	if (!leader)
 		plua_world_place_memory(wb, task, t);
 	return t;

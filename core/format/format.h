@@ -90,6 +90,7 @@ int pl_parse_smaps_rollup(const char *text, size_t len, struct pl_arena *a, stru
 /* mounts.c: PL_F_MOUNTS */
 int pl_fmt_mounts(const struct pl_task *t, struct pl_buf *out);
 int pl_fmt_mountinfo(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_mountstats(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_mountinfo(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
 /* idmap.c: PL_F_IDMAP */
@@ -160,6 +161,21 @@ int pl_parse_attr(int i, const char *text, size_t len, struct pl_arena *a, struc
 /* cgroup.c: cpuset (PL_F_CPUSET) */
 int pl_fmt_cpuset(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_cpuset(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* ksm.c: PL_F_KSM; ksm_merging_pages' facts come with ksm_stat's */
+int pl_fmt_ksm_stat(const struct pl_task *t, struct pl_buf *out);
+int pl_fmt_ksm_merging_pages(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_ksm_stat(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* timers.c: PL_F_TIMERS */
+int pl_fmt_timers(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_timers(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+/* A notify kind's name ("signal", "none", "thread"), or NULL */
+const char *pl_timer_notify_name(int32_t notify);
+
+/* arch.c: PL_F_ARCH */
+int pl_fmt_arch_status(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_arch_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
 
 /* children.c: PL_F_CHILDREN */
 int pl_fmt_children(const struct pl_task *t, struct pl_buf *out);

@@ -1,12 +1,13 @@
 /*
-** mounts.c: /proc/<pid>/mountinfo and /proc/<pid>/mounts.
+** mounts.c: /proc/<pid>/mountinfo, /proc/<pid>/mounts and mountstats.
 **
 ** mountinfo is the richer file and is what a source records:
 **
 **   id parent major:minor root mountpoint mnt_opts [optional...] - fstype source super_opts
 **
-** mounts carries nothing of its own; Linux prints it from the same mount
-** and superblock, so it is derived here rather than stored.  Paths, the
+** mounts and mountstats carry nothing of their own; Linux prints them
+** from the same mount and superblock, so they are derived here rather
+** than stored.  Paths, the
 ** source and the type are kept escaped as the kernel printed them (space,
 ** tab, newline and backslash as \ooo), so every field but the last is one
 ** space-free token.  The source may be empty, which leaves two spaces.
@@ -125,6 +126,30 @@ int pl_fmt_mounts(const struct pl_task *t, struct pl_buf *out)
 		pl_buf_putc(out, ' ');
 		put_vfsmnt_opts(out, m);
 		pl_buf_puts(out, " 0 0\n");
+	}
+	return pl_buf_status(out);
+}
+
+/*
+** mountstats: PL_F_MOUNTS, Linux's show_vfsstat (fs/proc_namespace.c):
+** "device SOURCE mounted on MOUNTPOINT with fstype TYPE\n", the same three
+** fields mounts prints, escaped alike.  A filesystem with show_stats
+** (NFS) adds its statistics after the type; a record keeps none, so such
+** a mount's line ends at its type.  No nsproxy: EINVAL, as mounts.
+*/
+int pl_fmt_mountstats(const struct pl_task *t, struct pl_buf *out)
+{
+	if (t->no_mnt_ns)
+		return -EINVAL;
+	for (size_t i = 0; i < t->nmounts; i++) {
+		const struct pl_mount *m = &t->mounts[i];
+		pl_buf_puts(out, "device ");
+		pl_buf_puts(out, m->source ? m->source : "");
+		pl_buf_puts(out, " mounted on ");
+		pl_buf_puts(out, m->mountpoint ? m->mountpoint : "");
+		pl_buf_puts(out, " with fstype ");
+		pl_buf_puts(out, m->fstype ? m->fstype : "");
+		pl_buf_putc(out, '\n');
 	}
 	return pl_buf_status(out);
 }

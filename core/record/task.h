@@ -54,6 +54,10 @@ enum {
 	PL_F_SYSCALL  = 1u << 29,
 	PL_F_SCHED    = 1u << 30, /* sched: the scheduler's debug lines */
 };
+/* Past int's range, so no enumerators: a mask of groups is a uint64_t */
+#define PL_F_KSM    ((uint64_t)1 << 31) /* ksm_stat, ksm_merging_pages */
+#define PL_F_ARCH   ((uint64_t)1 << 32) /* arch_status */
+#define PL_F_TIMERS ((uint64_t)1 << 33) /* timers */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -230,6 +234,17 @@ struct pl_sched_line {
 	const char *key, *value;
 };
 
+/* One POSIX timer of the process (timers), newest first, as show_timer
+** prints it. */
+enum { PL_SIGEV_SIGNAL = 0, PL_SIGEV_NONE = 1, PL_SIGEV_THREAD = 2, PL_SIGEV_THREAD_ID = 4 };
+struct pl_posix_timer {
+	int32_t id, signo;
+	uint64_t value;            /* si_value.sival_ptr, printed raw (%px) */
+	int32_t notify;            /* PL_SIGEV_*: SIGNAL, NONE, THREAD, or SIGNAL | THREAD_ID */
+	pl_pid pid;                /* whom it notifies, as the reader's pid namespace numbers it */
+	int32_t clock;             /* its clockid (negative: a cpu-time clock) */
+};
+
 /* Namespace links of ns/, in Linux's order. */
 enum {
 	PL_NS_NET, PL_NS_UTS, PL_NS_IPC, PL_NS_PID, PL_NS_PID_FOR_CHILDREN,
@@ -258,7 +273,7 @@ struct pl_rates {
 };
 
 struct pl_task {
-	unsigned have;             /* PL_F_* groups filled */
+	uint64_t have;             /* PL_F_* groups filled */
 	pl_pid tgid, tid;
 
 	/* PL_F_STAT (and the identity part of PL_F_STATUS) */
@@ -446,6 +461,23 @@ struct pl_task {
 	int syscall_running;
 	int64_t syscall_nr;
 	uint64_t syscall_args[6], syscall_sp, syscall_pc;
+
+	/* PL_F_KSM: what KSM counts for the task's mm (mm->ksm_*); ksm_mm 0:
+	** no mm (a kernel thread, a zombie), both files read empty */
+	int ksm_mm;
+	uint64_t ksm_rmap_items, ksm_merging_pages;
+	int64_t ksm_zero_pages, ksm_process_profit;
+	int32_t ksm_merge_any, ksm_mergeable; /* MMF_VM_MERGE_ANY; a VM_MERGEABLE vma */
+
+	/* PL_F_TIMERS: the process's POSIX timers */
+	const struct pl_posix_timer *timers;
+	size_t ntimers;
+
+	/* PL_F_ARCH: arch_status (x86): whether it has its AVX-512 line (a
+	** cpu with AVX512F, a task not a kernel thread) and the milliseconds
+	** since the task last used AVX-512 (-1: never), as at the read */
+	int32_t arch_avx512;
+	int64_t avx512_elapsed_ms;
 
 	/* PL_F_SCHED: the header's comm and thread count, then the lines */
 	const char *sched_comm;

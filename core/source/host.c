@@ -549,7 +549,7 @@ static int load_code_pages(struct host_source *h, const char *dir, struct pl_tas
 	return 0;
 }
 
-static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                      struct pl_arena *a, struct pl_task *t)
 {
 	struct host_source *h = host(s);
@@ -649,6 +649,12 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want
 		rc = parse_refusable(h, dir, "syscall", pl_parse_syscall, a, t, &t->syscall_err);
 	if (!rc && (want & PL_F_SCHED))
 		rc = parse_file(h, dir, "sched", pl_parse_sched, a, t);
+	if (!rc && (want & PL_F_KSM))
+		rc = parse_file(h, dir, "ksm_stat", pl_parse_ksm_stat, a, t);
+	if (!rc && (want & PL_F_ARCH))
+		rc = parse_file(h, dir, "arch_status", pl_parse_arch_status, a, t);
+	if (!rc && (want & PL_F_TIMERS))
+		rc = parse_file(h, dir, "timers", pl_parse_timers, a, t);
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))

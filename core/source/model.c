@@ -271,7 +271,7 @@ static void apply_rates(const struct pl_model *m, struct pl_task *t)
 	t->io_write_bytes += gained(r->io_write_bytes, cs);
 }
 
-static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static int model_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                       struct pl_arena *a, struct pl_task *t)
 {
 	(void)a;
@@ -534,7 +534,7 @@ static int commit(struct pl_model *m, struct model_task *mt, pl_pid tid,
 	return rc;
 }
 
-static ssize_t model_update(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static ssize_t model_update(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                             pl_update_fn fn, void *arg)
 {
 	struct pl_model *m = model(s);
@@ -1199,6 +1199,7 @@ int pl_model_zombify(struct pl_model *m, pl_pid tgid)
 	memset(t.syscall_args, 0, sizeof t.syscall_args);
 	t.syscall_sp = t.syscall_pc = 0;
 	t.stack = "";
+	t.ksm_mm = 0; /* its mm is gone */
 	const struct packed *rec = pack(m, &t);
 	if (!rec) {
 		pthread_rwlock_unlock(&m->lock);

@@ -324,6 +324,18 @@ static void translate(struct view *w, struct pl_task *t, pl_pid vtgid, pl_pid vt
 		t->threads = map_list(w, t->threads, &t->nthreads, a, 1);
 	if (t->children)
 		t->children = map_list(w, t->children, &t->nchildren, a, 0);
+	if (t->ntimers) {
+		/* whom each notifies, as the view numbers it (0: not in it) */
+		struct pl_posix_timer *v = pl_arena_alloc(a, t->ntimers * sizeof *v);
+		for (size_t i = 0; v && i < t->ntimers; i++) {
+			v[i] = t->timers[i];
+			v[i].pid = to_virt_locked(w, v[i].pid);
+		}
+		if (v)
+			t->timers = v;
+		else
+			t->ntimers = 0;
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -335,7 +347,7 @@ static int resolve_task(struct view *w, pl_pid tgid, pl_pid tid, pl_pid *rg, pl_
 	return !*rg || (tid && !*rt) ? -ESRCH : 0;
 }
 
-static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static int view_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                      struct pl_arena *a, struct pl_task *t)
 {
 	struct view *w = view_of(s);
@@ -437,7 +449,7 @@ static void view_unpin(struct pl_source *s, struct pl_pin *p)
 	pl_source_unpin(view_of(s)->inner, p);
 }
 
-static ssize_t view_update(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+static ssize_t view_update(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
                            pl_update_fn fn, void *arg)
 {
 	struct view *w = view_of(s);

@@ -71,7 +71,7 @@ struct pl_source_ops {
 	** the thread-group view (/proc/<tgid>/...), tid != 0 for
 	** /proc/<tgid>/task/<tid>/....  Strings and lists go into `arena`.
 	*/
-	int (*load)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+	int (*load)(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
 	            struct pl_arena *arena, struct pl_task *t);
 	int (*load_fdinfo)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	                   struct pl_arena *arena, struct pl_fdinfo *fi);
@@ -123,7 +123,7 @@ struct pl_source_ops {
 	** ("sys/vm/swappiness"): a machine-wide file.
 	** Each is NULL where a source's tasks are not written that way.
 	*/
-	ssize_t (*update)(struct pl_source *s, pl_pid tgid, pl_pid tid, unsigned want,
+	ssize_t (*update)(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want,
 	                  pl_update_fn fn, void *arg);
 	ssize_t (*write_pinned)(struct pl_source *s, const struct pl_pin *p, uint64_t addr,
 	                        const void *buf, size_t len);

@@ -23,6 +23,11 @@ static int g_maps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_
 static int g_smaps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps(g->task, o); }
 static int g_rollup(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_smaps_rollup(g->task, o); }
 static int g_mounts(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mounts(g->task, o); }
+static int g_mountstats(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountstats(g->task, o); }
+static int g_ksm_merging_pages(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_merging_pages(g->task, o); }
+static int g_ksm_stat(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ksm_stat(g->task, o); }
+static int g_arch_status(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_arch_status(g->task, o); }
+static int g_timers(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_timers(g->task, o); }
 static int g_mountinfo(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_mountinfo(g->task, o); }
 static int g_setgroups(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_setgroups(g->task, o); }
 static int g_auxv(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_auxv(g->task, o); }
@@ -164,7 +169,7 @@ static int masked(const struct pl_task *t)
 	return t->vsize && !t->mm.start_stack && !t->mm.env_end;
 }
 
-static int kernel_text(const struct pl_gen_ctx *g, unsigned group, struct pl_buf *o)
+static int kernel_text(const struct pl_gen_ctx *g, uint64_t group, struct pl_buf *o)
 {
 	struct pl_task *own = calloc(1, sizeof *own);
 	struct pl_scratch *s = pl_scratch();
@@ -387,6 +392,15 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_STACK, "stack", PL_F_STACK, ATTACH, PL_B_EPERM | PL_B_ADMIN, g_stack),
 	FILE_(PL_G_SYSCALL, "syscall", PL_F_SYSCALL, ATTACH, PL_B_EPERM, g_syscall),
 	WFILE_(PL_G_SCHED, "sched", PL_F_SCHED, NONE, 0, g_sched, pl_write_sched, NULL),
+	/* mounts_open_common: no ptrace check (the mode, 0400, is the guard) */
+	FILE_(PL_G_MOUNTSTATS, "mountstats", PL_F_MOUNTS, NONE, PL_B_AT_OPEN, g_mountstats),
+	/* ONE() files: no check but the mode (0400) */
+	FILE_(PL_G_KSM_MERGING_PAGES, "ksm_merging_pages", PL_F_KSM, NONE, 0, g_ksm_merging_pages),
+	FILE_(PL_G_KSM_STAT, "ksm_stat", PL_F_KSM, NONE, 0, g_ksm_stat),
+	FILE_(PL_G_ARCH_STATUS, "arch_status", PL_F_ARCH, NONE, 0, g_arch_status),
+	/* 0444, but the host kernel (6.18) refuses the open with EACCES to a
+	** reader that may not ptrace (READ) the task, as environ's open does */
+	FILE_(PL_G_TIMERS, "timers", PL_F_TIMERS, READ, PL_B_CHECK_OPEN, g_timers),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
@@ -518,7 +532,7 @@ const char *pl_builtin_absent_name(int g, char *buf, size_t len)
 	return pl_builtins[g].name;
 }
 
-int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, uint64_t want,
                     struct pl_task **out)
 {
 	struct pl_scratch *s = pl_scratch();

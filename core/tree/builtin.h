@@ -31,17 +31,19 @@ enum pl_gen_id {
 	PL_G_SCHEDSTAT, PL_G_AUTOGROUP, PL_G_CPUSET,
 	PL_G_ATTR_FIRST, /* + PL_ATTR_*: the files of attr/ */
 	PL_G_STACK = PL_G_ATTR_FIRST + PL_ATTR_COUNT, PL_G_SYSCALL, PL_G_SCHED,
+	PL_G_MOUNTSTATS, PL_G_KSM_MERGING_PAGES, PL_G_KSM_STAT, PL_G_ARCH_STATUS, PL_G_TIMERS,
 	/* links */
 	PL_G_EXE, PL_G_CWD, PL_G_ROOT,
 	PL_G_NS_FIRST, /* + PL_NS_* */
-	PL_G_SELF = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_THREAD_SELF,
 	/* not nameable in a layout: the checks of fd/N links and fdinfo/ */
-	PL_G_FD_LINK, PL_G_FDINFO,
+	PL_G_FD_LINK = PL_G_NS_FIRST + PL_NS_COUNT, PL_G_FDINFO,
 	/* not a generator: task/ itself, as a task's absent entry */
 	PL_G_TASK_DIR,
 	/* not a generator: net/ (its files, PL_G_NET_FIRST on, are one
 	** absent entry: a task has its namespace's files or none) */
 	PL_G_NET_DIR,
+	/* the top level's links: no task's entries, so past the absent bits */
+	PL_G_SELF, PL_G_THREAD_SELF,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
@@ -109,11 +111,12 @@ enum {
 	                                (timerslack_ns) */
 	PL_B_SHOWS_RUNNING = 1u << 13, /* shows the task running when it reads its own
 	                                  (stat, status, wchan) */
+	PL_B_CHECK_OPEN = 1u << 14, /* checked at open, made at each read (timers) */
 };
 
 struct pl_builtin {
 	const char *name;
-	unsigned need;             /* PL_F_* groups */
+	uint64_t need;             /* PL_F_* groups */
 	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
 	uint16_t flags;            /* PL_B_* */
@@ -139,7 +142,7 @@ int pl_builtin_lookup(const char *name, int want_link);
 ** (reset first, so a warm worker does not allocate); valid until the next
 ** load on this thread.
 */
-int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, unsigned want,
+int pl_builtin_load(struct pl_source *src, pl_pid tgid, pl_pid tid, uint64_t want,
                     struct pl_task **out);
 
 /*

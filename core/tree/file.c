@@ -429,7 +429,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	                                         : f->writable ? PL_PIN_MM_WRITE : PL_PIN_MM,
 	                                         &f->pin)) &&
 	           b && !b->mneed) {
-		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP)) {
+		if (b->flags & (PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_SKIP | PL_B_CHECK_OPEN)) {
 			rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &f->permitted);
 			f->decided = 1;
 		}

@@ -94,7 +94,7 @@ static inline const struct pl_entry *entry_of(const struct pl_tree *k, uint32_t 
 }
 
 /* The facts of the task a node belongs to, in the worker's scratch. */
-static inline int load_task(struct pl_tree *k, struct node n, unsigned want, struct pl_task **out)
+static inline int load_task(struct pl_tree *k, struct node n, uint64_t want, struct pl_task **out)
 {
 	return pl_builtin_load(k->src, n.tgid, n.tid, want, out);
 }

@@ -19,7 +19,7 @@ local p = require "proclua"
 return p.world {
 tasks = {
   {
-    absent = {"auxv", "mem", "smaps_rollup", "mounts", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "ns/pid_for_children", "ns/time", "ns/time_for_children", "net"},
+    absent = {"auxv", "mem", "smaps_rollup", "mounts", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "mountstats", "ksm_merging_pages", "ksm_stat", "arch_status", "timers", "ns/pid_for_children", "ns/time", "ns/time_for_children", "net"},
     arch_lines = "",
     arg_end = 140727242783655,
     arg_start = 140727242783584,
@@ -190,7 +190,7 @@ tasks = {
     thp_enabled = 0,
     threads = {
       {
-        absent = {"ns", "auxv", "cmdline", "environ", "uid_map", "gid_map", "setgroups", "mem", "maps", "smaps", "smaps_rollup", "statm", "io", "limits", "cgroup", "oom_score", "oom_score_adj", "wchan", "mounts", "mountinfo", "children", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "exe", "cwd", "root", "fd", "fdinfo", "net"},
+        absent = {"ns", "auxv", "cmdline", "environ", "uid_map", "gid_map", "setgroups", "mem", "maps", "smaps", "smaps_rollup", "statm", "io", "limits", "cgroup", "oom_score", "oom_score_adj", "wchan", "mounts", "mountinfo", "children", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "mountstats", "ksm_merging_pages", "ksm_stat", "arch_status", "timers", "exe", "cwd", "root", "fd", "fdinfo", "net"},
         arch_lines = "",
         arg_end = 140727242783655,
         arg_start = 140727242783584,
@@ -295,7 +295,7 @@ tasks = {
         wchan_flag = 0,
       },
       {
-        absent = {"ns", "auxv", "cmdline", "environ", "uid_map", "gid_map", "setgroups", "mem", "maps", "smaps", "smaps_rollup", "statm", "io", "limits", "cgroup", "oom_score", "oom_score_adj", "wchan", "mounts", "mountinfo", "children", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "exe", "cwd", "root", "fd", "fdinfo", "net"},
+        absent = {"ns", "auxv", "cmdline", "environ", "uid_map", "gid_map", "setgroups", "mem", "maps", "smaps", "smaps_rollup", "statm", "io", "limits", "cgroup", "oom_score", "oom_score_adj", "wchan", "mounts", "mountinfo", "children", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "mountstats", "ksm_merging_pages", "ksm_stat", "arch_status", "timers", "exe", "cwd", "root", "fd", "fdinfo", "net"},
         arch_lines = "",
         arg_end = 140727242783655,
         arg_start = 140727242783584,
