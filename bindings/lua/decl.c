@@ -326,7 +326,7 @@ static int decl_sysctl(lua_State *L)
 	luaL_Buffer hidden;
 	luaL_buffinit(L, &hidden);
 	for (lua_Integer i = 1; type == LUA_TTABLE && i <= luaL_len(L, list); i++) {
-		size_t len;
+		size_t len = 0;
 		lua_geti(L, list, i);
 		const char *h = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
 		if (!h || len == 0 || len > 255 || memchr(h, '\n', len) || memchr(h, '\0', len))
