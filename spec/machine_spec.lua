@@ -140,6 +140,19 @@ function TestHostMachine.test_ipc_settings_are_the_callers_namespace()
   lu.assertEquals(fsx.read("/proc/sys/kernel/msgmni"), before)
 end
 
+-- sys/'s tree as find walks it: every name in the kernel's order, with
+-- its mode, type and link count (1 for a directory, 2 for an empty one).
+function TestHostMachine.test_sys_tree_is_the_kernels()
+  local function tree(root)
+    local r = sh.run({ "sh", "-c", 'cd "$1" && find . -printf "%m %y %n %p\\n"', "-", root })
+    lu.assertEquals(r.code, 0, r.err)
+    return r.out
+  end
+  local ours = tree(host_mount():path("sys"))
+  lu.assertTrue(#fsx.lines(ours) > 1000)
+  prun.assert_text(ours, tree("/proc/sys"), "find sys")
+end
+
 function TestHostMachine.test_random_uuid_is_new_each_read_as_the_kernels()
   local v4 = "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x\n$"
   local a, b = fsx.read(host_mount():path("sys/kernel/random/uuid")),

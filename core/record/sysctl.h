@@ -125,7 +125,8 @@ struct pl_named_setting {
 };
 
 /* Each setting a source has, by its path under sys/, with its mode (0:
-** the mode record/sysctl.h's row says, for a setting that has one). */
+** the mode record/sysctl.h's row says, for a setting that has one); a
+** directory may be named too (S_IFDIR in mode), so an empty one is one. */
 typedef int (*pl_setting_fn)(void *arg, const char *path, unsigned mode);
 
 /* sysctl's name of a path under sys/ into buf (a '.' of the path is a

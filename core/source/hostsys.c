@@ -22,8 +22,8 @@
 /* Deeper than any table the kernel registers (net/ipv4/neigh/IF/...). */
 #define MAX_DEPTH 12
 
-static int walk(int fd, char *path, size_t at, size_t cap, int depth, pl_setting_fn fn,
-                void *arg)
+static int walk(int fd, dev_t dev, char *path, size_t at, size_t cap, int depth,
+                pl_setting_fn fn, void *arg)
 {
 	DIR *d = fdopendir(fd);
 	if (!d) {
@@ -42,12 +42,18 @@ static int walk(int fd, char *path, size_t at, size_t cap, int depth, pl_setting
 		struct stat st;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* gone meanwhile (an interface's) */
-		if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
+		if (S_ISDIR(st.st_mode)) {
+			/* a directory is named too, so an empty one is listed
+			** (fs/binfmt_misc, where binfmt_misc is not mounted); one
+			** where another filesystem is mounted is that empty one */
+			rc = fn(arg, path, S_IFDIR | (st.st_mode & 07777));
+			if (rc || st.st_dev != dev || depth >= MAX_DEPTH)
+				continue;
 			int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (sub < 0)
 				continue;
 			path[at + n] = '/';
-			rc = walk(sub, path, at + n + 1, cap, depth + 1, fn, arg);
+			rc = walk(sub, dev, path, at + n + 1, cap, depth + 1, fn, arg);
 		} else if (S_ISREG(st.st_mode)) {
 			rc = fn(arg, path, st.st_mode & 07777);
 		}
@@ -61,8 +67,13 @@ int pl_hostsys_each(int root_fd, pl_setting_fn fn, void *arg)
 	int fd = openat(root_fd, "sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -errno;
+	}
 	char path[256];
-	return walk(fd, path, 0, sizeof path, 0, fn, arg);
+	return walk(fd, st.st_dev, path, 0, sizeof path, 0, fn, arg);
 }
 
 int pl_hostsys_load(int root_fd, const char *path, struct pl_arena *a, struct pl_setting *out)

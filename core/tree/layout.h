@@ -56,6 +56,8 @@ struct pl_entry {
 	int wref;             /* PL_K_LUA: its write function's handle, 0 if none */
 	uint16_t check;       /* PL_K_LUA: the builtin whose open-time check it
 	                         makes (environ's, mem's), PL_G_NONE for none */
+	uint8_t one_link;     /* a directory of sys/: one link, as the kernel's
+	                         sysctl directories count (an empty one two) */
 };
 
 /* At most this many entries in a layout: an entry's index goes into its

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "format/format.h"
 #include "source/source.h"
@@ -24,7 +25,7 @@
 
 struct item {
 	const char *path;
-	unsigned mode;             /* 0: its row's */
+	unsigned mode;             /* 0: its row's; S_IFDIR: a directory */
 	int own;                   /* the layout's entry in its place, or -1 */
 };
 
@@ -195,7 +196,7 @@ static void build_dir(struct build *b, const struct item *v, size_t lo, size_t h
 			if (len2 != len || memcmp(p, q, len) != 0)
 				break;
 		}
-		if (last && i == start + 1) {
+		if (last && i == start + 1 && !S_ISDIR(v[start].mode)) {
 			b->e[k] = file_entry(b, &v[start], p, len);
 			subdirs += b->e[k].kind == PL_K_DIR;
 			continue;
@@ -203,6 +204,7 @@ static void build_dir(struct build *b, const struct item *v, size_t lo, size_t h
 		struct pl_entry d = *b->tmpl;
 		d.kind = PL_K_DIR;
 		d.mode = 0555;
+		d.one_link = 1;
 		d.content = NULL;
 		d.content_len = 0;
 		d.gen = PL_G_NONE;
@@ -211,8 +213,9 @@ static void build_dir(struct build *b, const struct item *v, size_t lo, size_t h
 		d.len = (uint16_t)len;
 		b->e[k] = d;
 		subdirs++;
-		/* a name that is both a setting and a directory (only a layout's
-		** own entry could make one): the directory wins */
+		/* the directory's own item, if named, holds nothing; a name that
+		** is both a setting and a directory (only a layout's own entry
+		** could make one): the directory wins */
 		size_t from = last ? start + 1 : start;
 		build_dir(b, v, from, i, depth + 1, k);
 		if (b->err)
@@ -253,6 +256,7 @@ static void expand(struct build *b, struct pl_source *src, size_t at)
 	if (c.n)
 		qsort(c.v, c.n, sizeof *c.v, by_parts);
 	b->e[at].kind = PL_K_DIR;
+	b->e[at].one_link = 1;
 	b->e[at].content = NULL;
 	b->e[at].content_len = 0;
 	build_dir(b, c.v, 0, c.n, 0, at);

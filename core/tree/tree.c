@@ -60,7 +60,8 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	if (!e || e->scope != PL_SCOPE_ROOT)
 		return -ENOENT;
 	uint32_t type = type_bits(e);
-	fill_attr(a, ino, type | e->mode, type == S_IFDIR ? 2 + e->nsubdirs : 1, 0, 0);
+	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n ? 1 : 2) : 2 + e->nsubdirs;
+	fill_attr(a, ino, type | e->mode, nlink, 0, 0);
 	a->cache = written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
 	return 0;
 }
