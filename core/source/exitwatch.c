@@ -236,16 +236,18 @@ static int parse(struct pl_exitwatch *w, const char *buf, size_t len, int *err)
 		    cn->id.val != CN_VAL_PROC ||
 		    nh->nlmsg_len < NLMSG_LENGTH(sizeof *cn + sizeof(struct proc_event)))
 			continue;
-		const struct proc_event *ev = (const void *)cn->data;
-		if (ev->what == PROC_EVENT_NONE) {
+		/* the event follows a 36-byte header: copied out to be aligned */
+		struct proc_event ev;
+		memcpy(&ev, cn->data, sizeof ev);
+		if (ev.what == PROC_EVENT_NONE) {
 			if (cn->ack == 1) { /* our ack field, 0, plus one */
 				acked = 1;
-				*err = (int)ev->event_data.ack.err;
+				*err = (int)ev.event_data.ack.err;
 			}
 			continue;
 		}
 		if (w)
-			handle(w, ev);
+			handle(w, &ev);
 	}
 	return acked;
 }
