@@ -1,5 +1,5 @@
 /*
-** exitwatch: the proc connector's fork, exec and exit events, kept as two
+** exitwatch: the proc connector's fork, exec and exit events, kept as three
 ** bits per pid number and per kind of name (see exitwatch.h for what they
 ** guarantee):
 **
