@@ -229,6 +229,8 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	pl_served_leave(first);
 	if (announces && !(notifier = start_notifier(se, served)))
 		goto out_mount;
+	/* host task names cached until their tasks exit, when the kernel tells */
+	struct pl_exits *exits = pl_exits_start(se, served);
 	/* SIGHUP reloads (no longer ends the loop), as does a changed script
 	** with --watch */
 	struct pl_reloader *reloader = pl_reloader_start(se, served, opt->watch);
@@ -249,6 +251,7 @@ static int serve(struct fuse_args *args, const struct pl_options *opt, struct pl
 	pl_slowlane_stop();
 	pl_relay_stop();
 	pl_reloader_stop(reloader);
+	pl_exits_stop(exits);
 	if (notifier)
 		stop_notifier(served, notifier);
 out_mount:

@@ -105,19 +105,30 @@ static void to_stat(const struct pl_tree *k, const struct pl_attr *a, struct sta
 ** are kept a day (the kernel's dcache still reclaims them under pressure).
 ** What a magic link leads to is looked up at every walk, which brings its
 ** attributes anew; they are kept a second, so a stat right after the walk
-** costs no second round trip.
+** costs no second round trip.  A host task's directory, while the kernel
+** tells the daemon of exits, is named as a name inside a task is: exits.c
+** drops the name when the task exits.
 */
 static const double entry_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 60, [PL_CACHE_ALL] = 86400,
-                                    [PL_CACHE_OBJECT] = 0 };
+                                    [PL_CACHE_OBJECT] = 0, [PL_CACHE_TASK] = 60 };
 static const double attr_ttl[] = { [PL_CACHE_NONE] = 0, [PL_CACHE_NAME] = 0, [PL_CACHE_ALL] = 86400,
-                                   [PL_CACHE_OBJECT] = 1 };
+                                   [PL_CACHE_OBJECT] = 1, [PL_CACHE_TASK] = 0 };
+
+/* A request made through a path on a task that is gone: ENOENT when the
+** kernel walked a name kept past the task's reap (pl_tree_walked_past_exit),
+** else the tree's answer (ESRCH from a directory held open, and from a
+** zombie's files that need its mm). */
+static int walked(struct pl_generation *g, fuse_ino_t ino, int rc)
+{
+	return rc == -ESRCH && pl_tree_walked_past_exit(&g->tree, ino_of(ino)) ? -ENOENT : rc;
+}
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct pl_generation *g = enter(req);
-	int rc = pl_tree_lookup(&g->tree, &c, ino_of(parent), name, &a);
+	int rc = walked(g, parent, pl_tree_lookup(&g->tree, &c, ino_of(parent), name, &a));
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
 	} else {
@@ -134,11 +145,12 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	(void)fi;
 	struct pl_attr a;
 	struct stat st;
 	struct pl_generation *g = enter(req);
 	int rc = pl_tree_getattr(&g->tree, ino_of(ino), &a);
+	if (!fi) /* an fstat of a file open before is no walk */
+		rc = walked(g, ino, rc);
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
 	} else {
@@ -183,7 +195,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!b)
 		return (void)fuse_reply_err(req, ENOMEM);
 	struct pl_generation *g = enter(req);
-	int rc = pl_tree_readlink(&g->tree, &c, ino_of(ino), b);
+	int rc = walked(g, ino, pl_tree_readlink(&g->tree, &c, ino_of(ino), b));
 	pl_served_leave(g);
 	if (rc == 0) {
 		pl_buf_putc(b, '\0');
@@ -199,7 +211,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct pl_caller c = caller_of(req);
 	struct pl_file *f;
 	struct pl_generation *g = enter(req); /* the handle's, until released */
-	int rc = pl_tree_open(&g->tree, &c, ino_of(ino), fi->flags, &f);
+	int rc = walked(g, ino, pl_tree_open(&g->tree, &c, ino_of(ino), fi->flags, &f));
 	if (rc < 0) {
 		pl_served_leave(g);
 		return (void)fuse_reply_err(req, -rc);
@@ -310,7 +322,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct pl_caller c = caller_of(req);
 	struct pl_dir *d;
 	struct pl_generation *g = enter(req); /* the handle's, until released */
-	int rc = pl_tree_opendir(&g->tree, &c, ino_of(ino), &d);
+	int rc = walked(g, ino, pl_tree_opendir(&g->tree, &c, ino_of(ino), &d));
 	if (rc < 0) {
 		pl_served_leave(g);
 		return (void)fuse_reply_err(req, -rc);
@@ -368,8 +380,12 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct pl_generation *g = enter(req);
-	int rc = mask == F_OK ? pl_tree_getattr(&g->tree, ino_of(ino), &a)
-	                      : pl_tree_access(&g->tree, &c, ino_of(ino), mask & 7);
+	/* the node first: a directory everyone may search answers the check
+	** without its task, which may be gone (proc_pid_permission: ESRCH;
+	** ENOENT through a name kept past the reap) */
+	int rc = walked(g, ino, pl_tree_getattr(&g->tree, ino_of(ino), &a));
+	if (rc == 0 && mask != F_OK)
+		rc = walked(g, ino, pl_tree_access(&g->tree, &c, ino_of(ino), mask & 7));
 	pl_served_leave(g);
 	fuse_reply_err(req, -rc);
 }

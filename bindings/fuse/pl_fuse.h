@@ -30,6 +30,14 @@ struct pl_notifier *pl_notifier_start(struct fuse_session *se, struct pl_served 
 void pl_notifier_changed(void *notifier, pl_pid tgid, pl_pid tid); /* a pl_change_fn */
 void pl_notifier_stop(struct pl_notifier *n);
 
+/* exits.c: the host's task exits drop the names the kernel caches of them
+** (core/source/exitwatch.h).  NULL when the kernel does not report exits to
+** the daemon: then host task names are not cached.  Start before the loop
+** (it sets the served generations' tree.exits); stop after it. */
+struct pl_exits;
+struct pl_exits *pl_exits_start(struct fuse_session *se, struct pl_served *s);
+void pl_exits_stop(struct pl_exits *x);
+
 /* slowlane.c: reads that copy another process's memory in, and writes that
 ** copy into it, a few at a time per caller uid (see there).  admit (data:
 ** a write's size bytes, NULL for a read): 1 when the caller may serve the
@@ -121,6 +129,9 @@ struct pl_served {
 	** every generation's source) */
 	void (*changed)(void *arg, pl_pid tgid, pl_pid tid);
 	void *changed_arg;
+	/* the host's task exits (set by main, given to every generation that
+	** serves the host's tasks as they are), or NULL */
+	struct pl_exitwatch *exits;
 };
 
 /* Load the layout (and the world) opt names and make the first generation

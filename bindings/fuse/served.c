@@ -103,6 +103,8 @@ static struct pl_generation *load(struct pl_served *s, char *err, size_t errlen,
 		g->tree.self_fallback = pl_source_self(g->source);
 	if (world) /* a world's callers' own open files are real ones */
 		g->tree.host = s->host;
+	if (g->source == s->host)
+		g->tree.exits = s->exits;
 	if (g->source->announces_changes) {
 		g->source->changed = s->changed;
 		g->source->changed_arg = s->changed_arg;

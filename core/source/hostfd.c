@@ -5,20 +5,23 @@
 ** What an entry keeps, for the task directory D (/proc/<tgid> for the
 ** thread-group view, /proc/<tgid>/task/<tid> for a thread):
 **
-**   dirfd   D opened O_RDONLY: the base for the entry's other opens, and
+**   dirfd   D opened O_RDONLY: the base for the entry's opens (stat and
+**           status, opened and closed at each read: a one-name walk), and
 **           fstat gives D's owner (pid_getattr: task_dump_owner for a
-**           0555 directory, i.e. euid/egid, computed at each fstat).
-**   nsfd    D/ns opened O_PATH, on first need: ns/ is a 0511 directory
-**           whose getattr is pid_getattr too, so its fstat gives
-**           task_dump_owner for a mode other than 0555, the owner every
-**           other entry (stat, ...) shows, as fstatat of D/stat would.
+**           0555 directory, i.e. euid/egid, computed at each fstat);
+**           fstatat of D/stat gives task_dump_owner for any other mode,
+**           the owner every other entry shows.
 **   sigfd   what liveness is asked of with pidfd_send_signal(fd, 0): for
 **           a thread-group entry, dirfd itself (the kernel accepts a
 **           /proc/<tgid> directory fd as a pidfd); for a thread, a pidfd
 **           opened with PIDFD_THREAD (Linux 6.9+, and only when the procfs
 **           numbers pids as this process sees them); -1 when neither
 **           works, and then owner and liveness are not answered here.
-**   file[]  stat and status opened O_RDONLY on first read, kept.
+**
+** Only the directory is kept: the daemon's own fd table is read through
+** the mount by every tool that lists fds (lsof, ss -p, psutil), once per
+** daemon thread, so each fd kept costs them several round trips; a kept
+** seq_file would save a read only its open and close.
 **
 ** Why a kept fd never answers for another task: an open procfs inode pins
 ** the struct pid it was made for, and the kernel looks the task up through
@@ -31,13 +34,14 @@
 **
 ** Each answer, for a task that is reaped while its entry is kept:
 **
-**   read    a seq_file opened on a reaped task fails with ESRCH
-**           (proc_single_show finds no task): the entry is dropped and
+**   read    a file opened through a reaped task's directory fails with
+**           ENOENT or ESRCH (pid_revalidate, proc_single_show find no
+**           task): the entry is dropped and
 **           the caller reads the path once, which finds the new process
 **           of that number, or nothing (ENOENT, which it reports as ESRCH).
 **           A zombie still reads, as it does through the path.
 **   owner   fstat of a reaped task's directories does not fail: it says
-**           uid 0, gid 0.  So the two fstats (nsfd, then dirfd) are
+**           uid 0, gid 0.  So the two fstats (D/stat, then dirfd) are
 **           followed by a liveness check when the second said 0/0: if the
 **           task is alive after both, it was alive during both and both
 **           answers are the live task's.  A second answer other than 0/0
@@ -61,20 +65,21 @@
 ** Concurrency: a set's mutex guards its slots' keys, users counts and fd
 ** fields, and is held only while they are read or written, never across a
 ** syscall (fds taken out of a slot are closed after unlocking).  While a
-** slot's users > 0 its entry cannot be replaced or closed, so dirfd, nsfd
-** and sigfd may be used unlocked.  A kept file is checked out (its field
-** set to -1) for the duration of a read, because a seq_file has one
-** position: two concurrent readers of one fd would restart each other.  A
-** second reader meanwhile opens its own fd through dirfd.
+** slot's users > 0 its entry cannot be replaced or closed, so dirfd and
+** sigfd may be used unlocked.
 **
 ** Size: SLOTS_MAX entries (slots), in sets of WAYS chosen by a hash of
-** (tgid, tid), each holding at most FDS_PER_SLOT fds: at most 256 * 5 =
-** 1280 fds, for which the soft RLIMIT_NOFILE is raised if needed
-** (fd_budget_slots); the cache shrinks, or is off, when the hard limit
-** leaves no room.  A kept seq_file also keeps its kernel buffer (a page,
-** more for a long status), and each kept fd pins a struct pid and proc
-** inodes, not the task: a reaped task's entry costs little, and stays
-** until its slot is wanted by another task or its pid is asked for again.
+** (tgid, tid), each holding at most FDS_PER_SLOT fds: at most 32 * 2 =
+** 64 fds (a thread-group entry keeps one), for which the soft
+** RLIMIT_NOFILE is raised if needed (fd_budget_slots); the cache shrinks,
+** or is off, when the hard limit leaves no room.  Few entries: a kept
+** directory saves a request one name of its walk, and ps or top over a
+** hundred tasks measured the same with 32, 128 or no entries (bench/links-
+** results.md), while lsof, ss -p and psutil read the daemon's fd table
+** through the mount once per daemon thread.  Each kept fd pins a struct
+** pid and proc inodes, not the task: a reaped task's entry costs little,
+** and stays until its slot is wanted by another task or its pid is asked
+** for again.
 ** A task that is not cached takes its set's empty slot, else the least
 ** recently used one no request is using; when all are in use, the task is
 ** served through the path.  (Sets, not one slot per hash: a hundred tasks
@@ -104,17 +109,16 @@
 #define PIDFD_THREAD O_EXCL /* include/uapi/linux/pidfd.h, Linux 6.9 */
 #endif
 
-#define SLOTS_MAX 256
+#define SLOTS_MAX 32
 #define WAYS 4                          /* slots per set */
 #define SLOTS_MIN (2 * WAYS)
-#define FDS_PER_SLOT (3 + PL_HF_NFILES) /* dirfd, nsfd, a thread's pidfd, files */
+#define FDS_PER_SLOT 2                  /* dirfd, a thread's pidfd */
 #define FD_RESERVE 1024                 /* left to the rest of the process */
 
 static const char *const file_names[PL_HF_NFILES] = { "stat", "status" };
 
 struct entry {
-	int dirfd, nsfd, pidfd, sigfd;
-	int file[PL_HF_NFILES];
+	int dirfd, pidfd, sigfd;
 };
 
 struct hf_set;
@@ -146,21 +150,16 @@ struct pl_hostfd {
 
 static void entry_init(struct entry *e)
 {
-	e->dirfd = e->nsfd = e->pidfd = e->sigfd = -1;
-	for (int i = 0; i < PL_HF_NFILES; i++)
-		e->file[i] = -1;
+	e->dirfd = e->pidfd = e->sigfd = -1;
 }
 
 static void entry_close(struct entry *e)
 {
 	/* sigfd is dirfd or pidfd, never a descriptor of its own */
-	int *fds[] = { &e->dirfd, &e->nsfd, &e->pidfd };
-	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	for (int i = 0; i < PL_HF_NFILES; i++)
-		if (e->file[i] >= 0)
-			close(e->file[i]);
+	if (e->dirfd >= 0)
+		close(e->dirfd);
+	if (e->pidfd >= 0)
+		close(e->pidfd);
 	entry_init(e);
 }
 
@@ -380,7 +379,7 @@ static struct pl_hostfd_slot *victim(struct hf_set *set)
 /*
 ** Thrashing.  When more tasks are asked for in turn than the cache holds,
 ** entries are evicted before they are used again, and an entry costs more
-** to make (a directory, ns/, a liveness check) than the path-based answer
+** to make (a directory, a liveness check) than the path-based answer
 ** it replaces: `ls -l /proc` over 700 tasks costs twice the path's work.
 ** So the cache watches its evictions: an entry evicted after fewer than
 ** WASTED_HITS uses was not worth opening.  `waste` follows the share of
@@ -513,23 +512,15 @@ static int fail(struct pl_hostfd_slot *s, int err)
 int pl_hostfd_read(struct pl_hostfd_ref *r, int file, struct pl_buf *out)
 {
 	struct pl_hostfd_slot *s = r->s;
-	slot_lock(s);
-	int fd = s->e.file[file];
-	s->e.file[file] = -1; /* checked out: a seq_file has one position */
-	slot_unlock(s);
-	if (fd < 0) {
-		fd = openat(s->e.dirfd, file_names[file], O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return fail(s, errno);
-	}
+	int fd = openat(s->e.dirfd, file_names[file], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(s, errno);
 	/*
-	** Offset 0 restarts the seq_file: its show runs again, as at a fresh
-	** open.  stat and status are single_open files: a read returns the
-	** whole record when it fits, so a short read is the end and no
-	** end-of-file read is needed; a full one goes on from where it was.
+	** stat and status are single_open files: a read returns the whole
+	** record when it fits, so a short read is the end and no end-of-file
+	** read is needed; a full one goes on from where it was.
 	*/
 	pl_buf_reset(out);
-	off_t off = 0;
 	for (;;) {
 		char *w = pl_buf_reserve(out, 4096);
 		if (!w) {
@@ -537,30 +528,20 @@ int pl_hostfd_read(struct pl_hostfd_ref *r, int file, struct pl_buf *out)
 			return -1; /* the path reports the ENOMEM */
 		}
 		size_t room = out->cap - out->len - 1;
-		ssize_t n = pread(fd, w, room, off);
+		ssize_t n = read(fd, w, room);
 		if (n < 0) {
 			int err = errno;
 			close(fd);
 			return fail(s, err);
 		}
 		out->len += (size_t)n;
-		off += n;
 		if ((size_t)n < room)
 			break;
 	}
-	if (out->len == 0) { /* never for these files: do not trust it */
-		close(fd);
+	close(fd);
+	if (out->len == 0) /* never for these files: do not trust it */
 		return -1;
-	}
 	out->data[out->len] = '\0';
-	slot_lock(s);
-	if (s->e.file[file] < 0 && !s->doomed) {
-		s->e.file[file] = fd;
-		fd = -1;
-	}
-	slot_unlock(s);
-	if (fd >= 0)
-		close(fd); /* another reader put one back first */
 	return 0;
 }
 
@@ -585,26 +566,8 @@ int pl_hostfd_owner(struct pl_hostfd_ref *r, uint32_t *dir_uid, uint32_t *dir_gi
 	struct pl_hostfd_slot *s = r->s;
 	if (s->e.sigfd < 0)
 		return -1; /* owners of a reaped task would read as root */
-	slot_lock(s);
-	int ns = s->e.nsfd;
-	slot_unlock(s);
-	if (ns < 0) {
-		/* O_PATH: no read permission needed, only a reference */
-		int fd = openat(s->e.dirfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return fail(s, errno);
-		slot_lock(s);
-		if (s->e.nsfd < 0) {
-			s->e.nsfd = fd;
-			fd = -1;
-		}
-		ns = s->e.nsfd;
-		slot_unlock(s);
-		if (fd >= 0)
-			close(fd);
-	}
 	struct stat d, f;
-	if (fstat(ns, &f) < 0 || fstat(s->e.dirfd, &d) < 0)
+	if (fstatat(s->e.dirfd, "stat", &f, 0) < 0 || fstat(s->e.dirfd, &d) < 0)
 		return fail(s, errno);
 	/* 0/0 is what a reaped task shows: believe it only of a live one */
 	if (d.st_uid == 0 && d.st_gid == 0 && pl_hostfd_alive(r) < 0)

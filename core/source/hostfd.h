@@ -1,17 +1,16 @@
 /*
 ** pl_hostfd: kept-open fds of host tasks, for the host source.
 **
-** Opening, reading and closing /proc/<pid>/stat costs the path walk, the
-** seq_file's set-up and teardown and the read; a kept fd costs only the
-** read: pread at offset 0 makes a seq_file regenerate its content (an
-** offset change restarts it), so the bytes are those a fresh open would
-** read.  fstat of a kept /proc/<pid> directory and of its ns/ directory
+** Looking up /proc/<pid> costs a path walk, and asking whether the task
+** lives costs another; a kept directory fd names the task instance at
+** once: its stat and status are opened by one name from it, and fstat of
+** the directory (and fstatat of its stat)
 ** gives the owners the kernel computes at that moment.  The host source
 ** asks this cache first and falls back to its path-based code whenever the
 ** cache does not answer: a cache that is full, busy, disabled or unsure
 ** never fails a request, it only makes it slower.
 **
-** An entry belongs to one task *instance*: every fd it keeps pins the
+** An entry belongs to one task *instance*: the fds it keeps pin the
 ** kernel's struct pid of the task it was opened on, not the number, so a
 ** pid reused by a new process can never be answered from an old entry
 ** (see hostfd.c for why each answer is exact).
@@ -27,8 +26,8 @@
 #include "record/buf.h"
 #include "record/task.h"
 
-/* The files kept per task: single-record seq_files (single_open), whose
-** one read returns the whole content when it fits. */
+/* The files read through an entry: single-record seq_files (single_open),
+** whose one read returns the whole content when it fits. */
 enum { PL_HF_STAT, PL_HF_STATUS, PL_HF_NFILES };
 
 struct pl_hostfd;

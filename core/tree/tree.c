@@ -157,6 +157,28 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	return 0;
 }
 
+int pl_tree_walked_past_exit(struct pl_tree *k, uint64_t ino)
+{
+	struct node n = decode(ino);
+	if (!k->exits || is_object(n) || !n.tgid)
+		return 0;
+	/* the thread's name in task/, or the process's in the root */
+	if (n.tid && pl_exitwatch_pending(k->exits, n.tgid, n.tid) &&
+	    k->src->ops->task_exists(k->src, n.tgid, n.tid) == -ESRCH)
+		return 1;
+	return pl_exitwatch_pending(k->exits, n.tgid, 0) &&
+	       k->src->ops->task_exists(k->src, n.tgid, n.tgid) == -ESRCH;
+}
+
+uint64_t pl_tree_tasks_ino(const struct pl_tree *k, pl_pid tgid)
+{
+	const struct pl_layout *l = k->layout;
+	for (uint32_t i = l->task_first; i < l->task_first + l->task_n; i++)
+		if (l->entries[i].kind == PL_K_TASKDIR)
+			return make_ino(tgid, 0, i + 2);
+	return 0;
+}
+
 void pl_tree_each_task_ino(const struct pl_tree *k, pl_pid tgid, pl_pid tid,
                           void (*cb)(void *arg, uint64_t ino), void *arg)
 {
@@ -441,7 +463,10 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		int rc = k->src->ops->task_exists(k->src, dir.tgid, tid);
 		if (rc < 0)
 			return rc == -ESRCH ? -ENOENT : rc;
-		return attr_task_level(k, (struct node){ dir.tgid, tid, 0 }, out, NULL);
+		rc = attr_task_level(k, (struct node){ dir.tgid, tid, 0 }, out, NULL);
+		if (rc == 0 && out->cache == PL_CACHE_NONE && pl_exitwatch_may_cache(k->exits, dir.tgid, tid))
+			out->cache = PL_CACHE_TASK;
+		return rc;
 	}
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
@@ -478,6 +503,9 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 			if (rc < 0)
 				return rc == -ESRCH ? -ENOENT : rc;
 			rc = attr_task_level(k, (struct node){ pid, 0, 0 }, out, NULL);
+			if (rc == 0 && out->cache == PL_CACHE_NONE && !mine &&
+			    pl_exitwatch_may_cache(k->exits, pid, 0))
+				out->cache = PL_CACHE_TASK;
 			if (mine) /* the name means this task to this caller only */
 				out->cache = PL_CACHE_NONE;
 			if (k->host && pid == k->self_fallback) { /* a world's self (object.c) */

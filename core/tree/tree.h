@@ -20,6 +20,7 @@
 #include "tree/layout.h"
 #include "access/access.h"
 #include "source/source.h"
+#include "source/exitwatch.h"
 
 #define PL_ROOT_INO 1
 
@@ -45,6 +46,9 @@ struct pl_tree {
 	/* A world's: the host's tasks, where its callers' own open files are
 	** (a caller's fd/ is its real one, object.c); NULL for the host. */
 	struct pl_source *host;
+	/* The host's task exits, when the kernel reports them to the daemon:
+	** then names of host tasks may be cached (PL_CACHE_TASK); NULL: not. */
+	struct pl_exitwatch *exits;
 };
 
 /* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
@@ -62,6 +66,16 @@ enum pl_cache {
 	                    PL_CACHE_NONE; its attributes, which that lookup
 	                    brings anew each time, are kept a moment (a stat
 	                    after the walk needs no second round trip) */
+	PL_CACHE_TASK,   /* a host task's directory, named while the daemon is
+	                    told of exits (pl_exitwatch, which says when it may
+	                    be): the name is kept until the task exits, when the
+	                    front end drops it; its owner may change at any
+	                    moment.  A walk that finds the name kept after the
+	                    task was reaped, before the drop reached the kernel
+	                    (a moment: the exit is reported before the parent
+	                    is woken to reap), is answered ENOENT as Linux's
+	                    walk (pl_tree_walked_past_exit), but an O_PATH open,
+	                    which sends the daemon nothing, then succeeds. */
 };
 
 struct pl_attr {
@@ -188,6 +202,20 @@ void pl_tree_releasedir(struct pl_dir *d);
 void pl_tree_each_root_name(const struct pl_tree *k,
                             void (*cb)(void *arg, const char *name, size_t len, uint64_t ino),
                             void *arg);
+
+/*
+** Whether a request on inode ino that found its task gone (ESRCH) came
+** through a kept name (PL_CACHE_TASK) in the moment between the task's
+** reap and the drop of the name: then the task's exit is not yet handled
+** (pl_exitwatch_pending) and the task is gone.  Linux's walk would have
+** failed at the pid's name: the front end answers ENOENT.  (A walk from a
+** directory held open before the reap gets ESRCH in Linux: once the drop
+** is made, so does it here.)
+*/
+int pl_tree_walked_past_exit(struct pl_tree *k, uint64_t ino);
+
+/* The inode of /proc/<tgid>/task in this tree's layout; 0: it has none. */
+uint64_t pl_tree_tasks_ino(const struct pl_tree *k, pl_pid tgid);
 
 /* What the kernel may cache of task tid of group tgid (tid == tgid: the
 ** leader), for dropping it when the source announces a change: cb gets the

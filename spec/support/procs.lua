@@ -104,23 +104,7 @@ end
 -- Wait until every thread of the process is in one of `states`
 -- (a string of state letters, e.g. "T").
 function Proc:wait_state(states, timeout)
-  -- The kernel's knob for the next pid to hand out (minus one).
-M.NS_LAST_PID = "/proc/sys/kernel/ns_last_pid"
-
--- Start argv as a process whose pid is `want`, or return nil: another
--- process may take the number first, so it is tried a bounded number of
--- times, each miss reaped at once.
-function M.spawn_as_pid(want, argv, opts)
-  for _ = 1, 50 do
-    fsx.write(M.NS_LAST_PID, tostring(want - 1))
-    local p = M.spawn(argv, opts)
-    if p.pid == want then return p end
-    p:reap()
-  end
-  return nil
-end
-
-return M.wait_for(function()
+  return M.wait_for(function()
     local tids = M.tids(self.pid)
     if #tids == 0 then return false end
     for _, tid in ipairs(tids) do
@@ -203,6 +187,22 @@ function M.spawn(argv, opts)
     stdout = opts.stdout, stderr = opts.stderr,
   }, Proc)
   return p
+end
+
+-- The kernel's knob for the next pid to hand out (minus one).
+M.NS_LAST_PID = "/proc/sys/kernel/ns_last_pid"
+
+-- Start argv as a process whose pid is `want`, or return nil: another
+-- process may take the number first, so it is tried a bounded number of
+-- times, each miss reaped at once.
+function M.spawn_as_pid(want, argv, opts)
+  for _ = 1, 50 do
+    fsx.write(M.NS_LAST_PID, tostring(want - 1))
+    local p = M.spawn(argv, opts)
+    if p.pid == want then return p end
+    p:reap()
+  end
+  return nil
 end
 
 return M
