@@ -5,9 +5,9 @@
 #include "tree/node.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -452,9 +452,9 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		int permitted;
 		rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->check, &permitted);
 	}
-	/* a handle opened only for writing is never read: nothing to make */
-	/* (a setting is made at the first read, where the kernel's handler
-	** runs and may fail) */
+	/* a handle opened only for writing is never read: nothing to make (a
+	** setting is made at its first read, where the kernel's handler runs
+	** and may fail) */
 	if (rc == 0 && !f->made && acc != O_WRONLY && !(e && e->kind == PL_K_SETTING) &&
 	    (!b || (b->flags & PL_B_AT_OPEN) || b->mneed))
 		rc = make(k, f, c);
