@@ -3,7 +3,7 @@
 --
 --   kept      cpuinfo, meminfo, stat, uptime, loadavg, vmstat, softirqs,
 --             pressure/ (tools such as top, free, uptime, vmstat and PSI
---             monitors need them), sys/kernel as the stock layout has it,
+--             monitors need them), sys/kernel as the source has it,
 --             self, thread-self, net (the task's own network namespace:
 --             netstat, ss's fallback, psutil), and per task everything ps,
 --             top, pgrep, pmap and psutil read
