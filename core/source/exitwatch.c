@@ -47,6 +47,7 @@
 #include <linux/netlink.h>
 
 #include "format/scan.h"
+#include "source/hostfd.h"
 
 #define PID_LIMIT (1u << 22)            /* PID_MAX_LIMIT on 64-bit */
 #define WORD_BITS 64
@@ -427,22 +428,6 @@ static void free_watch(struct pl_exitwatch *w)
 	free(w);
 }
 
-/*
-** Whether this process numbers pids as the procfs at root_fd does: its
-** self/status lists NStgid from the procfs's namespace down to ours.
-*/
-static int same_pid_ns(int root_fd)
-{
-	char text[4096];
-	if (pl_read_small(root_fd, "self/status", text, sizeof text) <= 0)
-		return 0;
-	const char *p = strstr(text, "\nNStgid:\t");
-	if (!p)
-		return 0;
-	p += 9;
-	return memchr(p, '\t', strcspn(p, "\n")) == NULL;
-}
-
 struct pl_exitwatch *pl_exitwatch_start(int root_fd, pl_exit_drop_fn drop, void *arg)
 {
 	const char *env = getenv("PROCLUA_EXITWATCH");
@@ -450,7 +435,7 @@ struct pl_exitwatch *pl_exitwatch_start(int root_fd, pl_exit_drop_fn drop, void 
 		errno = ECANCELED;
 		return NULL;
 	}
-	if (!same_pid_ns(root_fd)) {
+	if (!pl_host_same_pid_ns(root_fd)) {
 		errno = EXDEV;
 		return NULL;
 	}

@@ -210,12 +210,9 @@ static unsigned fd_budget_slots(void)
 	return slots > SLOTS_MAX ? SLOTS_MAX : (unsigned)slots;
 }
 
-/*
-** Whether pids as this process numbers them (pidfd_open's) are the
-** procfs's numbers: its self/status lists NStgid from the procfs's pid
-** namespace down to ours, so a single value means they are the same.
-*/
-static int same_pid_ns(int root_fd)
+/* Its self/status lists NStgid from the procfs's pid namespace down to
+** ours, so a single value means they are the same. */
+int pl_host_same_pid_ns(int root_fd)
 {
 	char text[4096];
 	if (pl_read_small(root_fd, "self/status", text, sizeof text) <= 0)
@@ -234,7 +231,7 @@ static int thread_pidfds_work(int root_fd)
 	if (fd < 0)
 		return 0; /* EINVAL before 6.9, ENOSYS before 5.3 */
 	close(fd);
-	return same_pid_ns(root_fd);
+	return pl_host_same_pid_ns(root_fd);
 }
 
 struct pl_hostfd *pl_hostfd_new(int root_fd)

@@ -45,6 +45,10 @@ struct pl_hostfd_ref {
 ** limit towards the hard one to make room for its fds (see hostfd.c).
 */
 struct pl_hostfd *pl_hostfd_new(int root_fd);
+
+/* Whether this process numbers pids (pidfd_open's, the proc connector's)
+** as the procfs at root_fd does. */
+int pl_host_same_pid_ns(int root_fd);
 void pl_hostfd_free(struct pl_hostfd *c);
 
 /*

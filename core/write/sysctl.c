@@ -536,18 +536,9 @@ int pl_setting_namespace(const char *path)
 
 int pl_sysctl_namespace(int id)
 {
-	if (id == PL_SYSCTL_HOSTNAME)
-		return PL_SYSCTL_NS_UTS;
-	switch (rules[id].root) {
-	case R_NET:
-		return PL_SYSCTL_NS_NET;
-	case R_USER:
-		return PL_SYSCTL_NS_USER;
-	case R_PID:
-		return PL_SYSCTL_NS_PID;
-	default:
-		return PL_SYSCTL_NS_NONE;
-	}
+	char path[96];
+	return pl_setting_path(pl_sysctl_defs[id].name, path, sizeof path) < 0 ? PL_SYSCTL_NS_NONE
+	       : pl_setting_namespace(path);
 }
 
 int pl_sysctl_path(int id, char *buf, size_t len)
