@@ -423,32 +423,41 @@ end
 
 -- Host tasks: the counts htop shows through proclua equal the kernel's,
 -- counted over a proc of its own (mounted in the run's namespace) just
--- before htop's last scan and again after its screen is read.  A run is
--- judged only when those counts did not move (nothing started or ended
--- on the machine meanwhile), trying up to 8 runs; procs_running moves at
--- every read, so R is only checked to be between 1 (the one reading) and
--- the cpus.
+-- before htop's last scan and again after its screen is read.  A run whose
+-- counts did not move (nothing started or ended on the machine meanwhile)
+-- must match exactly, and the spec ends at the first; on a machine busy
+-- enough that they always move, each of htop's counts must lie between the
+-- kernel's two (up to 8 runs).  procs_running moves at every read, so R is
+-- only checked to be between 1 (the one reading) and the cpus.
 function TestHtop.test_task_counts_of_the_host_match_the_kernel()
   local kernel_dir = F().work .. "/kernel-proc"
   assert(sh.ok("mkdir -p " .. sh.quote(kernel_dir)))
-  local seen = {}
+  local wrong = {}
   for _ = 1, 8 do
     local got = htop_run({}, kernel_dir)
     lu.assertEquals(#got.counts, 4, "counts ours/kernel before and after")
+    local r = tonumber(got.tasks:match("; (%d+) running$"))
+    lu.assertNotNil(r, got.tasks)
+    lu.assertTrue(r >= 1 and r <= got.cpus, got.tasks)
+    local shown = { got.tasks:match("^Tasks: (%d+), (%d+) thr, (%d+) kthr;") }
+    lu.assertEquals(#shown, 3, got.tasks)
     local still = true
     for i = 2, 4 do still = still and got.counts[i]:match("%d.*") == got.counts[1]:match("%d.*") end
-    if still then
-      local p, t, k = got.counts[1]:match("^ours (%d+) (%d+) (%d+)$")
-      local r = tonumber(got.tasks:match("; (%d+) running$"))
-      lu.assertNotNil(r, got.tasks)
-      lu.assertTrue(r >= 1 and r <= got.cpus, got.tasks)
-      if got.tasks == ("Tasks: %s, %s thr, %s kthr; %d running"):format(p, t, k, r) then return end
-      seen[#seen + 1] = got.tasks .. " where the kernel counted " .. got.counts[2]
-    else
-      seen[#seen + 1] = "counts moved: " .. table.concat(got.counts, " | ")
+    local before = { got.counts[2]:match("^kernel (%d+) (%d+) (%d+)$") }
+    local after = { got.counts[4]:match("^kernel (%d+) (%d+) (%d+)$") }
+    local fits = true
+    for i = 1, 3 do
+      local n, a, b = tonumber(shown[i]), tonumber(before[i]), tonumber(after[i])
+      if still then fits = fits and n == a
+      else fits = fits and n >= math.min(a, b) and n <= math.max(a, b) end
+    end
+    if still and fits then return end
+    if not fits then
+      wrong[#wrong + 1] = got.tasks .. " where the kernel counted " .. got.counts[2] .. ", then " .. got.counts[4]
     end
   end
-  lu.fail("htop's task counts never matched the kernel's:\n" .. table.concat(seen, "\n"))
+  lu.assertEquals(wrong, {}, "htop's task counts against the kernel's")
+  print("tools_spec: the machine's tasks moved in every htop run; its counts lay between the kernel's")
 end
 
 suite.run()
