@@ -44,6 +44,9 @@ enum pl_gen_id {
 	PL_G_NET_DIR,
 	/* the top level's links: no task's entries, so past the absent bits */
 	PL_G_SELF, PL_G_THREAD_SELF,
+	/* per-task files past the absent bits: each is absent by another's bit
+	** (pl_builtin_absent_bit) */
+	PL_G_TIMENS_OFFSETS,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
