@@ -403,7 +403,7 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	** reader that may not ptrace (READ) the task, as environ's open does */
 	FILE_(PL_G_TIMERS, "timers", PL_F_TIMERS, READ, PL_B_CHECK_OPEN, g_timers),
 	/* no check but the mode (0644); a write needs CAP_SYS_TIME for the opener */
-	WFILE_(PL_G_TIMENS_OFFSETS, "timens_offsets", PL_F_TIMENS, NONE, 0, g_timens,
+	WFILE_(PL_G_TIMENS_OFFSETS, "timens_offsets", PL_F_TIMENS, NONE, PL_B_WRITE_STAYS, g_timens,
 	       pl_write_timens_offsets, NULL),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),

@@ -115,6 +115,8 @@ enum {
 	PL_B_SHOWS_RUNNING = 1u << 13, /* shows the task running when it reads its own
 	                                  (stat, status, wchan) */
 	PL_B_CHECK_OPEN = 1u << 14, /* checked at open, made at each read (timers) */
+	PL_B_WRITE_STAYS = 1u << 15, /* its write leaves the file position at 0, where FUSE
+	                                moves it by the count (timens_offsets) */
 };
 
 struct pl_builtin {
