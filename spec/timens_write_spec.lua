@@ -30,6 +30,7 @@
 -- The seed is random per run and printed; PROCLUA_TIMENS_SEED replays it,
 -- PROCLUA_TIMENS_INPUTS sets how many inputs.
 local lu = require "luaunit"
+local pl = require "proclua"
 local fsx = require "fsx"
 local mnt = require "mnt"
 local procs = require "procs"
@@ -316,6 +317,33 @@ function TestTimensWrites.test_offsets_are_the_namespaces()
   lu.assertEquals(mode, "644\n")
   local t = F.mount:path("2/task/2")
   lu.assertFalse(fsx.exists(t .. "/timens_offsets"))
+end
+
+-- A world's declaration: per namespace, a clock left out is 0 0; values
+-- the kernel could not hold, and offsets of the initial namespace, are
+-- errors; a zombie shows none.
+function TestTimensWrites.test_declared_offsets()
+  local w = pl.world {
+    timens = { [4026532950] = { monotonic = { -5, 999999999 } } },
+    tasks = { { pid = 1 }, { pid = 2, ns = { time_for_children = 4026532950 } },
+              { pid = 3, ns = { time_for_children = 4026532951 } }, { pid = 4, zombie = true } } }
+  lu.assertEquals(w:format("timens_offsets", 2),
+    "monotonic          -5 999999999\nboottime            0         0\n")
+  lu.assertEquals(w:format("timens_offsets", 3),
+    "monotonic           0         0\nboottime            0         0\n")
+  lu.assertEquals(w:format("timens_offsets", 4), "")
+  for _, bad in ipairs {
+    { [4026532950] = { monotonic = { 1, 1000000000 } } },
+    { [4026532950] = { boottime = { 9223372037, 0 } } },
+    { [4026532950] = { realtime = { 1, 0 } } },
+    { [4026532950] = { monotonic = 5 } },
+    { [4026531834] = { monotonic = { 1, 0 } } },
+    { monotonic = { 1, 0 } },
+  } do
+    local ok, err = pcall(pl.world, { timens = bad, tasks = { { pid = 1 } } })
+    lu.assertFalse(ok)
+    lu.assertStrContains(err, "timens")
+  end
 end
 
 suite.run()
