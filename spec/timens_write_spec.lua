@@ -173,7 +173,7 @@ end
 -- Fixture: the kernel's processes and the world's mount.
 
 -- 2: a fresh namespace for children (no task in it); 3: one task 4 has
--- entered; 5: a zombie.
+-- entered; 5: a zombie; 7: one a task entered that is a zombie now.
 local WORLD = [[
 local p = require "proclua"
 return p.world {
@@ -184,6 +184,9 @@ return p.world {
     { pid = 3, comm = "forked", ns = { time_for_children = 4026532901 } },
     { pid = 4, ppid = 3, comm = "entered", ns = { time = 4026532901, time_for_children = 4026532901 } },
     { pid = 5, comm = "zombie", zombie = true },
+    -- a namespace whose only task is a zombie now: frozen all the same
+    { pid = 6, comm = "exited", zombie = true, ns = { time = 4026532902 } },
+    { pid = 7, comm = "parent", ns = { time_for_children = 4026532902 } },
   },
 }
 ]]
@@ -300,6 +303,7 @@ function TestTimensWrites.test_who_may_write()
   lu.assertEquals(write(kernel_path(F.entered), "monotonic 5 0\n"), "write:EACCES\n")
   lu.assertEquals(fsx.read(world_path(3)), "monotonic           0         0\nboottime         2000         0\n")
   lu.assertEquals(write(world_path(5), "monotonic 5 0\n"), "write:ESRCH\n")
+  lu.assertEquals(write(world_path(7), "monotonic 5 0\n"), "write:EACCES\n")
   lu.assertEquals(fsx.read(world_path(5)), "")
   -- uid 65534 may not open it (0644, root's)
   local nobody = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" }

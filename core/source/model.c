@@ -67,6 +67,7 @@ struct model_userns {
 struct model_timens {
 	uint64_t ino;
 	struct pl_timens_offset off[PL_TIMENS_COUNT];
+	int frozen;                /* a task entered it (its ns/time): for good */
 };
 
 /* A network namespace a world declared: its net/ files' records. */
@@ -451,37 +452,54 @@ static int keep_userns(struct pl_model *m, const struct pl_task *t)
 	return 0;
 }
 
+/* Time namespace ino's entry, made (0 0, not frozen) if it has none. */
+static struct model_timens *timens_entry(struct pl_model *m, uint64_t ino)
+{
+	struct model_timens *n = timens_of(m, ino);
+	if (n)
+		return n;
+	struct model_timens *v = realloc(m->timens, (m->ntimens + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	m->timens = v;
+	n = &v[m->ntimens++];
+	memset(n, 0, sizeof *n);
+	n->ino = ino;
+	return n;
+}
+
 /* The offsets of t's time namespace for children, as t now says. */
 static int keep_timens(struct pl_model *m, const struct pl_task *t)
 {
-	uint64_t ino = t->ns_ino[PL_NS_TIME_FOR_CHILDREN];
-	struct model_timens *n = timens_of(m, ino);
-	if (!n) {
-		struct model_timens *v = realloc(m->timens, (m->ntimens + 1) * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		m->timens = v;
-		n = &v[m->ntimens++];
-		n->ino = ino;
-	}
+	struct model_timens *n = timens_entry(m, t->ns_ino[PL_NS_TIME_FOR_CHILDREN]);
+	if (!n)
+		return -ENOMEM;
 	memcpy(n->off, t->timens, sizeof n->off);
 	return 0;
 }
 
-/*
-** Whether time namespace ino is frozen: the initial one always is, another
+/* Whether time namespace ino is frozen: the initial one always is, another
 ** once a task has entered it (timens_commit at fork or setns), which a
-** world's task whose ns/time it is, or was, did.
-*/
+** world's task whose ns/time it was at the seal did. */
 static int timens_frozen(const struct pl_model *m, uint64_t ino)
 {
-	if (ino == PL_TIMENS_INIT_INO)
-		return 1;
+	const struct model_timens *n = timens_of(m, ino);
+	return ino == PL_TIMENS_INIT_INO || (n && n->frozen);
+}
+
+/* At the seal: every namespace a task of the world is in is frozen. */
+static int freeze_entered_timens(struct pl_model *m)
+{
 	for (size_t i = 0; i < m->n; i++) {
 		struct pl_task t;
 		unpack(m, m->tasks[i]->rec, &t);
-		if (t.ns_ino[PL_NS_TIME] == ino)
-			return 1;
+		uint64_t ino = t.ns_ino[PL_NS_TIME];
+		if (ino && ino != PL_TIMENS_INIT_INO) {
+			struct model_timens *n = timens_entry(m, ino);
+			if (!n)
+				return -ENOMEM;
+			n->frozen = 1;
+		}
 	}
 	return 0;
 }
@@ -824,11 +842,11 @@ struct pl_machine *pl_model_machine(struct pl_model *m)
 
 int pl_model_timens(struct pl_model *m, uint64_t ino, const struct pl_timens_offset *off)
 {
-	struct pl_task t;
-	memset(&t, 0, sizeof t);
-	t.ns_ino[PL_NS_TIME_FOR_CHILDREN] = ino;
-	memcpy(t.timens, off, sizeof t.timens);
-	return keep_timens(m, &t);
+	struct model_timens *n = timens_entry(m, ino);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n->off, off, sizeof n->off);
+	return 0;
 }
 
 struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino)
@@ -1200,6 +1218,8 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 		rc = check_parents(m, err, errlen);
 	if (rc == 0)
 		rc = index_children(m, by);
+	if (rc == 0)
+		rc = freeze_entered_timens(m);
 	free(by);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
