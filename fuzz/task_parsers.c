@@ -81,6 +81,7 @@ static const struct file files[] = {
 	{ "ksm_stat", pl_parse_ksm_stat, { pl_fmt_ksm_stat, pl_fmt_ksm_merging_pages }, 1 },
 	{ "arch_status", pl_parse_arch_status, { pl_fmt_arch_status }, 1 },
 	{ "timers", pl_parse_timers, { pl_fmt_timers }, 1 },
+	{ "timens_offsets", pl_parse_timens_offsets, { pl_fmt_timens_offsets }, 1 },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

@@ -12,7 +12,9 @@
 **    a NUL, coredump_filter the value's low 9 bits, oom_score_adj the
 **    value, oom_adj its scaled value, timerslack_ns the value (0: the
 **    default), autogroup the group's nice, setgroups the word, a map the
-**    extents written (each map once: the next write is refused);
+**    extents written (each map once: the next write is refused),
+**    timens_offsets two lines that parse back (the namespace of 100 and
+**    102 is fresh, the others' frozen);
 **  - every file still reads.
 */
 #include <errno.h>
@@ -32,12 +34,14 @@
 
 static const char world[] =
 	"local p = require 'proclua'\n"
-	"return p.world { tasks = {\n"
+	"return p.world { timens = { [4026533000] = { monotonic = { 5, 0 } } }, tasks = {\n"
 	"  { pid = 1, argv = { '/sbin/init' } },\n"
 	"  { pid = 100, ppid = 1, uid = 1000, gid = 1000, argv = { 'sh' }, env = { 'A=1' },\n"
-	"    ns = { user = 4026532900 }, uid_map = '', gid_map = '', autogroup_id = 3,\n"
+	"    ns = { user = 4026532900, time_for_children = 4026533000 }, uid_map = '', gid_map = '',\n"
+	"    autogroup_id = 3,\n"
 	"    threads = { { tid = 101, comm = 'worker' } } },\n"
-	"  { pid = 102, ppid = 100, uid = 1000, gid = 1000, ns = { user = 4026532900 },\n"
+	"  { pid = 102, ppid = 100, uid = 1000, gid = 1000,\n"
+	"    ns = { user = 4026532900, time_for_children = 4026533000 },\n"
 	"    uid_map = '', gid_map = '', autogroup_id = 3 },\n"
 	"  { pid = 200, ppid = 1, uid = 1000, gid = 1000, argv = { 'app', '-v' }, env = { 'B=2' },\n"
 	"    oom_score_adj = 100, oom_score_adj_min = 50 },\n"
@@ -56,12 +60,12 @@ static const struct { pl_pid tgid, tid; } tasks[] = {
 static const int written[] = { PL_G_COMM, PL_G_UID_MAP, PL_G_GID_MAP, PL_G_SETGROUPS,
                                PL_G_OOM_SCORE_ADJ, PL_G_COREDUMP_FILTER, PL_G_MEM,
                                PL_G_OOM_ADJ, PL_G_LOGINUID, PL_G_TIMERSLACK_NS, PL_G_AUTOGROUP,
-                               PL_G_SCHED, PL_G_ATTR_FIRST };
+                               PL_G_SCHED, PL_G_ATTR_FIRST, PL_G_TIMENS_OFFSETS };
 static const int watched[] = { PL_G_COMM, PL_G_STAT, PL_G_STATUS, PL_G_UID_MAP, PL_G_GID_MAP,
                                PL_G_SETGROUPS, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
                                PL_G_COREDUMP_FILTER, PL_G_CMDLINE, PL_G_ENVIRON, PL_G_OOM_ADJ,
                                PL_G_LOGINUID, PL_G_SESSIONID, PL_G_TIMERSLACK_NS,
-                               PL_G_AUTOGROUP };
+                               PL_G_AUTOGROUP, PL_G_TIMENS_OFFSETS };
 #define NWATCHED (sizeof watched / sizeof watched[0])
 
 static char layout_path[PATH_MAX], world_path[PATH_MAX];
@@ -226,6 +230,18 @@ static void check_taken(struct pl_source *src, int gen, pl_pid tgid, pl_pid tid,
 		FUZZ_CHECK(taken == 0 || (got >= (ssize_t)taken && !memcmp(back, buf, taken)),
 		           "mem: %zd bytes read back of %zu written", got, taken);
 		free(back);
+		break;
+	}
+	case PL_G_TIMENS_OFFSETS: { /* both clocks, as the kernel prints them */
+		struct pl_arena a = PL_ARENA_INIT;
+		struct pl_task t;
+		memset(&t, 0, sizeof t);
+		FUZZ_CHECK(off == 0 && len < 4096, "timens_offsets taken at %llu, %zu bytes",
+		           (unsigned long long)off, len);
+		FUZZ_CHECK(read_file(src, tgid, tid, gen, &out) == 0, "timens_offsets unreadable");
+		FUZZ_CHECK(pl_parse_timens_offsets(out.data ? out.data : "", out.len, &a, &t) == 0 &&
+		           !t.timens_none, "timens_offsets reads back as %.*s", (int)out.len, out.data);
+		pl_arena_free(&a);
 		break;
 	}
 	case PL_G_SETGROUPS:

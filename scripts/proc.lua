@@ -107,6 +107,7 @@ return p.layout {
     p.file("limits", "0444", "limits"),
     p.file("sched", "0644", "sched"),
     p.file("autogroup", "0644", "autogroup", tgid),
+    p.file("timens_offsets", "0644", "timens_offsets", tgid),
     p.file("comm", "0644", "comm"),
     p.file("syscall", "0400", "syscall"),
     p.file("cmdline", "0444", "cmdline"),

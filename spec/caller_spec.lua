@@ -39,7 +39,7 @@ local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "set
   "mountinfo", "fdinfo/0", "loginuid", "sessionid", "personality", "oom_adj",
   "timerslack_ns", "schedstat", "autogroup", "cpuset", "stack", "syscall", "attr/current",
   "attr/prev", "attr/exec", "attr/fscreate", "attr/keycreate", "attr/sockcreate",
-  "mountstats", "ksm_merging_pages", "ksm_stat", "timers" }
+  "mountstats", "ksm_merging_pages", "ksm_stat", "timers", "timens_offsets" }
 local LINKS = { "exe", "cwd", "root", "fd/0", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
   "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time",
   "ns/time_for_children" }
@@ -141,7 +141,7 @@ end
 -- Entries of Linux's task directory that proclua does not serve yet: the
 -- kernel's listing less exactly these names is compared.
 local NOT_SERVED = {}
-for name in ([[map_files net timens_offsets numa_maps clear_refs pagemap
+for name in ([[map_files net numa_maps clear_refs pagemap
   latency cpu_resctrl_groups make-it-fail fail-nth projid_map patch_state
   stack_depth seccomp_cache]]):gmatch("%S+") do
   NOT_SERVED[name] = true
@@ -245,7 +245,7 @@ end
 -- mount's twin, or the other way round)
 local WRITABLE = { "comm", "oom_score_adj", "coredump_filter", "uid_map", "gid_map",
   "setgroups", "mem", "status", "stat", "oom_adj", "loginuid", "timerslack_ns", "sched",
-  "attr/current" }
+  "attr/current", "timens_offsets" }
 
 -- A file's content as the kernel shows it, or "0" where it shows none (a
 -- task without mm: coredump_filter): an empty write never reaches a FUSE

@@ -51,7 +51,7 @@ for name in ([[auxv cmdline environ comm uid_map gid_map setgroups maps smaps
   smaps_rollup stat statm status io limits cgroup oom_score oom_score_adj
   coredump_filter wchan mounts mountinfo children loginuid sessionid personality
   oom_adj timerslack_ns schedstat autogroup cpuset stack syscall sched mountstats
-  ksm_merging_pages ksm_stat arch_status timers]]):gmatch("%S+") do
+  ksm_merging_pages ksm_stat arch_status timers timens_offsets]]):gmatch("%S+") do
   READ_FILES[name] = true
 end
 -- and each file of attr/ (as "attr/<name>")
@@ -63,7 +63,7 @@ local LINKS = { "exe", "cwd", "root" }
 -- serve.  The kernel's listing of a task directory, less exactly these
 -- names, must be proclua's listing, in the same order.
 local NOT_SERVED = {}
-for name in ([[map_files timens_offsets numa_maps clear_refs pagemap
+for name in ([[map_files numa_maps clear_refs pagemap
   latency cpu_resctrl_groups make-it-fail fail-nth projid_map patch_state
   stack_depth seccomp_cache]]):gmatch("%S+") do
   NOT_SERVED[name] = true
@@ -156,6 +156,10 @@ local fixture = suite.once(function()
   start("ksm", { "perl", "-e", perl_sleeper('syscall(157, 67, 1, 0, 0, 0) == 0 or die "prctl: $!"; ') })
   -- POSIX timers of each kind (spec/helpers/timers.c)
   start("timers", { testenv.helper("timers") })
+  -- a fresh time namespace with offsets written (util-linux unshare: the
+  -- program it runs shows them as its namespace for children's)
+  start("timens", { "unshare", "-T", "--monotonic", "1000", "--boottime", "2000", "perl", "-e",
+                    perl_sleeper() })
   -- a zombie: its parent (itself a test process) never reaps it
   start("zombie_parent", { "sh", "-c", "sleep 0 & exec sleep 1000" })
 
@@ -179,8 +183,8 @@ local fixture = suite.once(function()
   return F
 end)
 
-local KINDS = { "plain", "title_env", "title_page", "perl0", "threads", "ksm", "timers", "zombie_parent",
-  "zombie" }
+local KINDS = { "plain", "title_env", "title_page", "perl0", "threads", "ksm", "timers", "timens",
+  "zombie_parent", "zombie" }
 
 -- The task directories of a test process: /proc/<pid> and each
 -- /proc/<pid>/task/<tid>, paired with proclua's.
@@ -774,6 +778,8 @@ local WRITES = {
   oom_adj = { "5", true }, loginuid = { "1000", true }, timerslack_ns = { "100000", true },
   -- the nice the victims' autogroup (the spec's session's) already has
   autogroup = { "0", false }, sched = { "0", false }, ["attr/current"] = { "x", false },
+  -- the victims' namespace for children is the initial one: frozen
+  timens_offsets = { "monotonic 5 0", true },
 }
 
 function TestHostDiff:test_writes_are_the_kernels()

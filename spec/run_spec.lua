@@ -110,6 +110,20 @@ function TestRun.test_default_layout_over_the_host()
   lu.assertEquals(pid, pid2)
 end
 
+-- util-linux unshare -T writes the new time namespace's offsets through
+-- /proc/self/timens_offsets, here the mount's: the host's kernel takes the
+-- write, and the command reads them back.  (/proc/uptime is the host's
+-- boot time, not the reader's namespace's: README, known limits.)
+function TestRun.test_a_time_namespace_with_offsets_over_the_host()
+  local r = run({}, { "unshare", "-T", "--boottime", "100", "cat", "/proc/uptime" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertStrMatches(r.out, "%d+%.%d%d %d+%.%d%d\n")
+  r = run({}, { "unshare", "-T", "--monotonic", "1000", "--boottime", "2000", "cat",
+                "/proc/self/timens_offsets" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, "monotonic        1000         0\nboottime         2000         0\n")
+end
+
 function TestRun.test_failures_are_125()
   local r = run({ "--world", F().work .. "/missing.lua" }, { "true" })
   lu.assertEquals(r.code, 125)

@@ -4,7 +4,8 @@
 ** object owns; its methods read that model as a mount would and change it
 ** (zombify, vanish).  world_task.c builds each task's record,
 ** world_memory.c its address space, world_machine.c the machine's files,
-** world_net.c the network namespaces' files.
+** world_net.c the network namespaces' files, world_timens.c the time
+** namespaces' offsets.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,12 @@ static int world_decl(lua_State *L)
 		plua_world_read_net(&wb, 0);
 	else
 		return luaL_error(L, "p.world: net must be a table");
+	lua_pop(L, 1);
+	/* timens: the time namespaces' offsets (world_timens.c) */
+	if (lua_getfield(L, 1, "timens") == LUA_TTABLE)
+		plua_world_read_timens(&wb, lua_gettop(L));
+	else if (!lua_isnil(L, -1))
+		return luaL_error(L, "p.world: timens must be a table");
 	lua_pop(L, 1);
 	/* self: the task outside callers are shown as; default the lowest pid,
 	** self = false for none */

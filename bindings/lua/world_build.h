@@ -66,4 +66,8 @@ void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, 
 ** network namespaces. */
 void plua_world_read_net(struct world_build *wb, int idx);
 
+/* world_timens.c: timens = { [ino] = { monotonic =, boottime = } } at idx
+** into the model's time namespaces. */
+void plua_world_read_timens(struct world_build *wb, int idx);
+
 #endif

@@ -173,6 +173,10 @@ int pl_parse_timers(const char *text, size_t len, struct pl_arena *a, struct pl_
 /* A notify kind's name ("signal", "none", "thread"), or NULL */
 const char *pl_timer_notify_name(int32_t notify);
 
+/* timens.c: PL_F_TIMENS */
+int pl_fmt_timens_offsets(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_timens_offsets(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
 /* arch.c: PL_F_ARCH */
 int pl_fmt_arch_status(const struct pl_task *t, struct pl_buf *out);
 int pl_parse_arch_status(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);

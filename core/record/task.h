@@ -58,6 +58,7 @@ enum {
 #define PL_F_KSM    ((uint64_t)1 << 31) /* ksm_stat, ksm_merging_pages */
 #define PL_F_ARCH   ((uint64_t)1 << 32) /* arch_status */
 #define PL_F_TIMERS ((uint64_t)1 << 33) /* timers */
+#define PL_F_TIMENS ((uint64_t)1 << 34) /* timens_offsets */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -96,6 +97,12 @@ struct pl_bitmap {
 	uint32_t nbits;
 	uint64_t w[PL_CPUMASK_WORDS];
 };
+
+/* A time namespace's offset of one clock (struct timespec64). */
+struct pl_timens_offset {
+	int64_t sec, nsec;
+};
+enum { PL_TIMENS_MONOTONIC, PL_TIMENS_BOOTTIME, PL_TIMENS_COUNT };
 
 /* A memory region: one line of maps, one block of smaps. */
 struct pl_region {
@@ -484,6 +491,16 @@ struct pl_task {
 	int32_t sched_threads;
 	const struct pl_sched_line *sched_lines;
 	size_t nsched_lines;
+
+	/* PL_F_TIMENS: the offsets of the task's time namespace for children
+	** ([PL_TIMENS_MONOTONIC], [PL_TIMENS_BOOTTIME]), as the kernel keeps
+	** them (a timespec64: nsec a long, negative if a write made it so);
+	** timens_none: the task has no namespaces (a zombie), the file reads
+	** empty.  timens_frozen: a task has entered that namespace (or it is
+	** the initial one), so its offsets can no longer be written; a
+	** world's, loaded for a write (the host's kernel decides its own). */
+	struct pl_timens_offset timens[PL_TIMENS_COUNT];
+	int32_t timens_none, timens_frozen;
 };
 
 #endif

@@ -655,6 +655,11 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want
 		rc = parse_file(h, dir, "arch_status", pl_parse_arch_status, a, t);
 	if (!rc && (want & PL_F_TIMERS))
 		rc = parse_file(h, dir, "timers", pl_parse_timers, a, t);
+	if (!rc && (want & PL_F_TIMENS)) { /* the thread group's directory only */
+		char gdir[32];
+		group_dir(gdir, sizeof gdir, tgid, tid);
+		rc = parse_file(h, gdir, "timens_offsets", pl_parse_timens_offsets, a, t);
+	}
 	if (!rc && (want & PL_F_LINKS))
 		rc = load_links(h, dir, a, t);
 	if (!rc && (want & PL_F_NS))

@@ -62,6 +62,14 @@ struct model_userns {
 	int setgroups_allowed;
 };
 
+/* A time namespace whose offsets a world declared or a write set: what
+** every task whose namespace for children it is shows. */
+struct model_timens {
+	uint64_t ino;
+	struct pl_timens_offset off[PL_TIMENS_COUNT];
+	int frozen;                /* a task entered it (its ns/time): for good */
+};
+
 /* A network namespace a world declared: its net/ files' records. */
 struct model_netns {
 	uint64_t ino;              /* 0: every namespace not declared by its inode */
@@ -80,6 +88,8 @@ struct pl_model {
 	size_t nuserns;
 	struct model_netns *netns; /* declared network namespaces, few */
 	size_t nnetns;
+	struct model_timens *timens; /* time namespaces with offsets, few */
+	size_t ntimens;
 	struct pl_arena arena;
 	struct pl_machine machine;
 	pthread_rwlock_t lock;
@@ -215,6 +225,27 @@ static struct model_userns *userns_of(const struct pl_model *m, uint64_t ino)
 	return NULL;
 }
 
+static struct model_timens *timens_of(const struct pl_model *m, uint64_t ino)
+{
+	for (size_t i = 0; i < m->ntimens; i++)
+		if (m->timens[i].ino == ino)
+			return &m->timens[i];
+	return NULL;
+}
+
+/* The offsets of t's time namespace for children (0 0 unless declared or
+** written); none without one (a zombie's nsproxy is gone). */
+static void show_timens(const struct pl_model *m, struct pl_task *t)
+{
+	uint64_t ino = t->ns_ino[PL_NS_TIME_FOR_CHILDREN];
+	const struct model_timens *n = timens_of(m, ino);
+	t->timens_none = ino == 0;
+	if (n)
+		memcpy(t->timens, n->off, sizeof t->timens);
+	else
+		memset(t->timens, 0, sizeof t->timens);
+}
+
 /* The record task (tgid, tid) shows, with what was written since. */
 static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_pid tid,
                                       struct pl_task *t)
@@ -233,6 +264,7 @@ static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_
 		t->ngid_map = u->ngid_map;
 		t->setgroups_allowed = u->setgroups_allowed;
 	}
+	show_timens(m, t);
 	return mt;
 }
 
@@ -420,6 +452,58 @@ static int keep_userns(struct pl_model *m, const struct pl_task *t)
 	return 0;
 }
 
+/* Time namespace ino's entry, made (0 0, not frozen) if it has none. */
+static struct model_timens *timens_entry(struct pl_model *m, uint64_t ino)
+{
+	struct model_timens *n = timens_of(m, ino);
+	if (n)
+		return n;
+	struct model_timens *v = realloc(m->timens, (m->ntimens + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	m->timens = v;
+	n = &v[m->ntimens++];
+	memset(n, 0, sizeof *n);
+	n->ino = ino;
+	return n;
+}
+
+/* The offsets of t's time namespace for children, as t now says. */
+static int keep_timens(struct pl_model *m, const struct pl_task *t)
+{
+	struct model_timens *n = timens_entry(m, t->ns_ino[PL_NS_TIME_FOR_CHILDREN]);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n->off, t->timens, sizeof n->off);
+	return 0;
+}
+
+/* Whether time namespace ino is frozen: the initial one always is, another
+** once a task has entered it (timens_commit at fork or setns), which a
+** world's task whose ns/time it was at the seal did. */
+static int timens_frozen(const struct pl_model *m, uint64_t ino)
+{
+	const struct model_timens *n = timens_of(m, ino);
+	return ino == PL_TIMENS_INIT_INO || (n && n->frozen);
+}
+
+/* At the seal: every namespace a task of the world is in is frozen. */
+static int freeze_entered_timens(struct pl_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct pl_task t;
+		unpack(m, m->tasks[i]->rec, &t);
+		uint64_t ino = t.ns_ino[PL_NS_TIME];
+		if (ino && ino != PL_TIMENS_INIT_INO) {
+			struct model_timens *n = timens_entry(m, ino);
+			if (!n)
+				return -ENOMEM;
+			n->frozen = 1;
+		}
+	}
+	return 0;
+}
+
 /* Replace a packed record by itself with `set` applied. */
 static int repack(struct pl_model *m, const struct packed **rec,
                   void (*set)(struct pl_task *t, const struct pl_task *from),
@@ -509,6 +593,8 @@ static int commit(struct pl_model *m, struct model_task *mt, pl_pid tid,
 	int rc = 0;
 	if (idmap_changed(was, now))
 		rc = keep_userns(m, now);
+	if (rc == 0 && memcmp(was->timens, now->timens, sizeof was->timens) != 0)
+		rc = keep_timens(m, now);
 	if (rc == 0 && oom_changed(was, now)) /* the signal struct and mm: the group's */
 		for (size_t i = 0; rc == 0 && i < m->n; i++) {
 			struct model_task *x = m->tasks[i];
@@ -546,6 +632,8 @@ static ssize_t model_update(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64
 	struct model_task *mt = unpack_task(m, tgid, tid, was);
 	if (mt) {
 		was->have = want;
+		if (want & PL_F_TIMENS)
+			was->timens_frozen = timens_frozen(m, was->ns_ino[PL_NS_TIME_FOR_CHILDREN]);
 		*now = *was;
 		rc = fn(arg, now);
 		if (rc >= 0) {
@@ -752,6 +840,15 @@ struct pl_machine *pl_model_machine(struct pl_model *m)
 	return &m->machine;
 }
 
+int pl_model_timens(struct pl_model *m, uint64_t ino, const struct pl_timens_offset *off)
+{
+	struct model_timens *n = timens_entry(m, ino);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n->off, off, sizeof n->off);
+	return 0;
+}
+
 struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino)
 {
 	for (size_t i = 0; i < m->nnetns; i++)
@@ -872,6 +969,7 @@ void pl_model_free(struct pl_model *m)
 	free(m->spaces);
 	free(m->userns);
 	free(m->netns);
+	free(m->timens);
 	pl_arena_free(&m->arena);
 	pthread_rwlock_destroy(&m->lock);
 	free(m);
@@ -1120,6 +1218,8 @@ int pl_model_seal(struct pl_model *m, char *err, size_t errlen)
 		rc = check_parents(m, err, errlen);
 	if (rc == 0)
 		rc = index_children(m, by);
+	if (rc == 0)
+		rc = freeze_entered_timens(m);
 	free(by);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");

@@ -53,6 +53,12 @@ struct pl_machine *pl_model_machine(struct pl_model *m);
 ** fill before sealing (lists and strings in the model's arena); the
 ** record moves when another namespace is added.  NULL: out of memory. */
 struct pl_net *pl_model_netns(struct pl_model *m, uint64_t ino);
+/* The offsets (PL_TIMENS_COUNT) of the time namespace tasks name by
+** inode `ino` (ns/time_for_children shows them); undeclared: 0 0.
+** 0 or -ENOMEM. */
+int pl_model_timens(struct pl_model *m, uint64_t ino, const struct pl_timens_offset *off);
+/* The initial time namespace (PROC_TIME_INIT_INO): always frozen, 0 0. */
+#define PL_TIMENS_INIT_INO 4026531834u
 /* fdinfo records of a task, parallel to its fds. */
 int pl_model_set_fdinfo(struct pl_model *m, pl_pid tid, struct pl_model_fdinfo *fi, size_t n);
 

@@ -35,6 +35,7 @@ static int g_oom_score(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl
 static int g_oom_adj(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_oom_score_adj(g->task, o); }
 static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_coredump_filter(g->task, o); }
 static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
+static int g_timens(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_timens_offsets(g->task, o); }
 
 /*
 ** A task reading its own stat, status or wchan runs while it reads: the
@@ -401,6 +402,9 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	/* 0444, but the host kernel (6.18) refuses the open with EACCES to a
 	** reader that may not ptrace (READ) the task, as environ's open does */
 	FILE_(PL_G_TIMERS, "timers", PL_F_TIMERS, READ, PL_B_CHECK_OPEN, g_timers),
+	/* no check but the mode (0644); a write needs CAP_SYS_TIME for the opener */
+	WFILE_(PL_G_TIMENS_OFFSETS, "timens_offsets", PL_F_TIMENS, NONE, PL_B_WRITE_STAYS, g_timens,
+	       pl_write_timens_offsets, NULL),
 	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
@@ -483,6 +487,9 @@ int pl_builtin_absent_bit(int gen)
 		return PL_G_NET_DIR;
 	if (gen == PL_G_FD_LINK || gen == PL_G_FDINFO || gen == PL_G_TASK_DIR || gen == PL_G_NET_DIR)
 		return gen;
+	/* a kernel with time namespaces (CONFIG_TIME_NS) has both */
+	if (gen == PL_G_TIMENS_OFFSETS)
+		return PL_G_NS_FIRST + PL_NS_TIME_FOR_CHILDREN;
 	return gen > PL_G_NONE && gen < PL_G_TASK_DIR && task_entry(gen) ? gen : -1;
 }
 

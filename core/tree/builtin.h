@@ -44,6 +44,9 @@ enum pl_gen_id {
 	PL_G_NET_DIR,
 	/* the top level's links: no task's entries, so past the absent bits */
 	PL_G_SELF, PL_G_THREAD_SELF,
+	/* per-task files past the absent bits: each is absent by another's bit
+	** (pl_builtin_absent_bit) */
+	PL_G_TIMENS_OFFSETS,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,
@@ -112,6 +115,8 @@ enum {
 	PL_B_SHOWS_RUNNING = 1u << 13, /* shows the task running when it reads its own
 	                                  (stat, status, wchan) */
 	PL_B_CHECK_OPEN = 1u << 14, /* checked at open, made at each read (timers) */
+	PL_B_WRITE_STAYS = 1u << 15, /* its write leaves the file position at 0, where FUSE
+	                                moves it by the count (timens_offsets) */
 };
 
 struct pl_builtin {

@@ -310,6 +310,9 @@ static int open_setting_for_writing(struct pl_tree *k, struct pl_caller *c, int 
 	return 0;
 }
 
+static ssize_t tree_write_at(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
+                             const struct pl_builtin *b, uint64_t off, const char *buf, size_t len);
+
 ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
                       uint64_t off, const char *buf, size_t len)
 {
@@ -326,6 +329,29 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		                                   writer)
 		                    : -EIO;
 	const struct pl_builtin *b = &pl_builtins[e->gen];
+	if (e->kind == PL_K_FILE && (b->flags & PL_B_WRITE_STAYS)) {
+		/* the kernel's position never moved: a write where this handle's
+		** last one left FUSE's is one at 0 (an lseek to just there too) */
+		pthread_mutex_lock(&f->lock);
+		uint64_t at = f->write_pos;
+		pthread_mutex_unlock(&f->lock);
+		ssize_t done = tree_write_at(k, writer, f, b, off == at ? 0 : off, buf, len);
+		if (done > 0 && off == at) {
+			pthread_mutex_lock(&f->lock);
+			f->write_pos = at + (uint64_t)done;
+			pthread_mutex_unlock(&f->lock);
+		}
+		return done;
+	}
+	return tree_write_at(k, writer, f, b, off, buf, len);
+}
+
+/* A builtin's write at off: the host's kernel, or the world's rule. */
+static ssize_t tree_write_at(struct pl_tree *k, struct pl_caller *writer, struct pl_file *f,
+                             const struct pl_builtin *b, uint64_t off, const char *buf, size_t len)
+{
+	struct node n = decode(f->ino);
+	const struct pl_entry *e = f->entry;
 	if (f->real_fd >= 0 && e->kind == PL_K_SETTING) {
 		pthread_mutex_lock(&f->lock);
 		ssize_t done = pl_write_host(NULL, f->real_fd, e->content, writer, buf, len, off);

@@ -115,6 +115,8 @@ struct pl_file {
 	int writable;              /* opened for writing, and the file takes writes */
 	int real_fd;               /* a host task's own file, opened as the opener; -1 */
 	struct pl_caller *opener;  /* a world's: the opener as it was (f_cred) */
+	uint64_t write_pos;        /* where FUSE's position stands after this handle's
+	                              writes (PL_B_WRITE_STAYS) */
 	void *owner;               /* the front end's: what served the open */
 	/* An object's handle (object.c): 0 none; a namespace (reads fail as
 	** nsfs's do); a caller's own pipe, read and written through real_fd,

@@ -19,6 +19,7 @@
 **   comm.c     comm
 **   coredump.c coredump_filter
 **   mem.c      mem
+**   timens.c   timens_offsets (the offsets of a time namespace)
 **   sysctl.c   the sys/ settings (the machine's, no task)
 **
 ** A rule parses and checks first, then changes the task through the
@@ -70,6 +71,7 @@ ssize_t pl_write_attr(const struct pl_write *w);
 ssize_t pl_write_comm(const struct pl_write *w);
 ssize_t pl_write_coredump_filter(const struct pl_write *w);
 ssize_t pl_write_mem(const struct pl_write *w);
+ssize_t pl_write_timens_offsets(const struct pl_write *w);
 
 /*
 ** sysctl.c.  A world's sys/ setting w->sysctl (w->tgid 0, no pin): the
