@@ -79,6 +79,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FD_LINK) & 1;
 	case PL_K_FDINFODIR:
 		return (absent >> PL_G_FDINFO) & 1;
+	case PL_K_MAPFILESDIR: /* Linux has it wherever it has maps */
+		return (absent >> PL_G_MAPS) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
@@ -118,6 +120,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NONE;
 		return 0;
 	}
+	if (is_mapf_slot(n.slot))
+		return tree_mapfiles_getattr(k, n, a);
 	if (is_fd_slot(n.slot)) {
 		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
 			return -ENOENT;
@@ -471,6 +475,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
+	case PL_K_MAPFILESDIR:
+		return tree_mapfiles_lookup(k, c, dir, name, out);
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return -ENOENT;
 	default:
