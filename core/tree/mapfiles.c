@@ -65,7 +65,9 @@ static int parse_name(const char *name, uint64_t *start, uint64_t *end)
 /*
 ** mm_access(task, PTRACE_MODE_READ_FSCREDS), as lookup and readdir ask it:
 ** a task without an address space (a zombie, a kernel thread) is ESRCH
-** with no check made, else the caller needs ptrace read access (EACCES).
+** with no check made, else the caller needs ptrace read access or, as the
+** reference kernel (6.18) lets it, to be perfmon_capable (CAP_PERFMON or
+** CAP_SYS_ADMIN in the initial namespace); else EACCES.
 */
 int tree_mapfiles_allowed(struct pl_tree *k, struct pl_caller *c, struct node dir)
 {
@@ -75,7 +77,9 @@ int tree_mapfiles_allowed(struct pl_tree *k, struct pl_caller *c, struct node di
 		return rc == -ESRCH ? -ENOENT : rc;
 	if (!t->has_mm)
 		return -ESRCH;
-	return pl_ptrace_may_access(c, k->src, t, PL_PTRACE_READ) ? 0 : -EACCES;
+	if (pl_ptrace_may_access(c, k->src, t, PL_PTRACE_READ))
+		return 0;
+	return pl_caller_capable(c, PL_CAP_PERFMON) || pl_caller_capable(c, PL_CAP_SYS_ADMIN) ? 0 : -EACCES;
 }
 
 /* proc_fd_access_allowed, readlink's: ptrace read access, else EACCES. */
