@@ -244,8 +244,9 @@ local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
   { pid = 20, ppid = 1, argv = { "/usr/bin/app" }, uid = %d, gid = %d, maps = %q },
+  { pid = 30, ppid = 1, argv = { "/usr/bin/app" }, maps = %q, absent = { "map_files" } },
 } }
-]]):format(OWNER, OWNER, WORLD_MAPS))
+]]):format(OWNER, OWNER, WORLD_MAPS, WORLD_MAPS))
   local m = mnt.start { args = { "--world", world }, options = "allow_other" }
   suite.defer("unmount the world", function() return m:stop() end)
   return m
@@ -272,6 +273,12 @@ function TestMapFiles.test_a_world()
   lu.assertEquals(probe.lstat({ paths[1] }, { uid = NOBODY }), { "lstat:EACCES" })
   -- the threads' directories have none, as Linux's tid_base_stuff
   lu.assertEquals(probe.lstat({ m:path("1/task/1/map_files") }), { "lstat:ENOENT" })
+  -- a task saved without it (absent = { "map_files" }) has none either
+  lu.assertEquals(probe.lstat({ m:path("30/map_files"), m:path("30/maps") }),
+    { "lstat:ENOENT", "OK - 444 0 0" })
+  local listed = table.concat(probe.names(m:path("30")), " ")
+  lu.assertNotStrContains(" " .. listed .. " ", " map_files ")
+  lu.assertStrContains(" " .. listed .. " ", " fd ")
 end
 
 suite.run()

@@ -79,8 +79,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FD_LINK) & 1;
 	case PL_K_FDINFODIR:
 		return (absent >> PL_G_FDINFO) & 1;
-	case PL_K_MAPFILESDIR: /* Linux has it wherever it has maps */
-		return (absent >> PL_G_MAPS) & 1;
+	case PL_K_MAPFILESDIR:
+		return (absent >> PL_G_NONE) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
