@@ -216,6 +216,19 @@ function TestMapFiles.test_following_a_link()
   lu.assertEquals(read("owner"), { "open:EPERM", "open:EPERM", "open:EPERM", "OK", "OK", "open:ENOENT" })
 end
 
+-- A task's directory counts map_files/ among its links, a thread's does
+-- not (it has none): 2 and one per subdirectory, as the kernel's.
+function TestMapFiles.test_link_counts()
+  local f = F()
+  local pid = f.targets.root.pid
+  local function links(base)
+    local r = sh.run({ "stat", "-c", "%h", base .. "/" .. pid, base .. "/" .. pid .. "/task/" .. pid })
+    lu.assertEquals(r.code, 0, r.err)
+    return r.out
+  end
+  lu.assertEquals(links(f.mount:path()), links("/proc"))
+end
+
 -- ------------------------------------------------------------------------
 -- A world: the links made from the declared regions.
 

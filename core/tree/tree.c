@@ -99,6 +99,17 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	}
 }
 
+/* A task directory's links: 2 and one per directory its table shows, as
+** proc_pid_instantiate and proc_task_instantiate count theirs (a thread's
+** has no task/ or map_files/). */
+static uint32_t task_dir_links(const struct pl_layout *l, int tid_dir)
+{
+	uint32_t n = 2;
+	for (uint32_t i = l->task_first; i < l->task_first + l->task_n; i++)
+		n += pl_entry_visible(&l->entries[i], tid_dir) && type_bits(&l->entries[i]) == S_IFDIR;
+	return n;
+}
+
 static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, uint64_t *absent)
 {
 	int fd_link = is_fd_slot(n.slot) && !is_fdinfo(n.slot);
@@ -116,7 +127,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	int fixed = k->src->announces_changes;
 	if (n.slot == 0) {
 		pl_task_owner(t, 0555, 1, &uid, &gid);
-		fill_attr(a, ino, S_IFDIR | 0555, 2 + k->layout->task_nsubdirs, uid, gid);
+		fill_attr(a, ino, S_IFDIR | 0555, task_dir_links(k->layout, n.tid != 0), uid, gid);
 		a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NONE;
 		return 0;
 	}
