@@ -8,7 +8,7 @@
 --   p.file(name, mode, function(task) ... end
 --          [, {write = function(task, bytes, offset, caller) ... end}])
 --   p.stub(name, mode, content)         p.link(name, generator)
---   p.dir(name, mode, {entries...} | "task" | "fd" | "fdinfo")
+--   p.dir(name, mode, {entries...} | "task" | "fd" | "fdinfo" | "map_files")
 --   p.sysctl(name, mode [, {hide = {names...}, files = {[name] = entry}}])
 --   p.symlink(name, target)
 --
@@ -59,6 +59,7 @@ return p.layout {
   task = {
     p.dir("task", "0555", "task", tgid),
     p.dir("fd", "0500", "fd"),
+    p.dir("map_files", "0500", "map_files", tgid),
     p.dir("fdinfo", "0555", "fdinfo"),
     p.dir("ns", "0511", {
       p.link("net", "ns_net"),

@@ -43,7 +43,7 @@ local FILES = { "auxv", "cmdline", "environ", "comm", "uid_map", "gid_map", "set
 local LINKS = { "exe", "cwd", "root", "fd/0", "ns/net", "ns/uts", "ns/ipc", "ns/pid",
   "ns/pid_for_children", "ns/user", "ns/mnt", "ns/cgroup", "ns/time",
   "ns/time_for_children" }
-local DIRS = { "", "fd", "fdinfo", "ns", "task", "attr" }
+local DIRS = { "", "fd", "map_files", "fdinfo", "ns", "task", "attr" }
 
 local function perl_sleeper(prefix)
   return (prefix or "") .. '$| = 1; print "ready\\n"; sleep 1000 while 1'

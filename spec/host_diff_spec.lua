@@ -4,8 +4,8 @@
 -- their files moves), mounts proclua with its default layout, and compares,
 -- for each test pid and each of its threads (task/<tid>/):
 --   * the bytes of every readable per-task file and of fdinfo/*;
---   * readlink of exe, cwd, root, ns/* and fd/*;
---   * the names of the task directory, ns/, fd/, fdinfo/ and task/;
+--   * readlink of exe, cwd, root, ns/*, fd/* and map_files/*;
+--   * the names of the task directory, ns/, fd/, map_files/, fdinfo/ and task/;
 --   * type, mode and owner (lstat) of every entry;
 --   * a pread of mem at the argv address, at an unmapped address and
 --     across the end of the stack;
@@ -63,7 +63,7 @@ local LINKS = { "exe", "cwd", "root" }
 -- serve.  The kernel's listing of a task directory, less exactly these
 -- names, must be proclua's listing, in the same order.
 local NOT_SERVED = {}
-for name in ([[map_files numa_maps clear_refs pagemap
+for name in ([[numa_maps clear_refs pagemap
   latency cpu_resctrl_groups make-it-fail fail-nth projid_map patch_state
   stack_depth seccomp_cache]]):gmatch("%S+") do
   NOT_SERVED[name] = true
@@ -265,18 +265,21 @@ function checks.files(F, pid)
   fail_if_any(mismatches, "files")
 end
 
--- readlink of exe, cwd, root, ns/* and fd/*.
+-- readlink of exe, cwd, root, ns/*, fd/* and map_files/*.
 function checks.links(F, pid)
   local plist = {}
   for _, d in ipairs(task_dirs(F, pid)) do
     for _, l in ipairs(LINKS) do plist[#plist + 1] = pair(d, l) end
     for _, n in ipairs(kernel_names(d.k .. "/ns")) do plist[#plist + 1] = pair(d, "ns/" .. n) end
     for _, n in ipairs(kernel_names(d.k .. "/fd")) do plist[#plist + 1] = pair(d, "fd/" .. n) end
+    for _, n in ipairs(kernel_names(d.k .. "/map_files")) do
+      plist[#plist + 1] = pair(d, "map_files/" .. n)
+    end
   end
   fail_if_any(probe_pairs("readlink", plist), "links")
 end
 
--- Names in the task directory (less NOT_SERVED), ns/, fd/, fdinfo/, task/.
+-- Names in the task directory (less NOT_SERVED), ns/, fd/, map_files/, fdinfo/, task/.
 function checks.listings(F, pid)
   local mismatches = {}
   for _, d in ipairs(task_dirs(F, pid)) do
@@ -299,7 +302,7 @@ function checks.listings(F, pid)
     end
     local present, subs = {}, {}
     for _, n in ipairs(knames or {}) do present[n] = true end
-    for _, sub in ipairs { "ns", "fd", "fdinfo", "task", "attr" } do
+    for _, sub in ipairs { "ns", "fd", "map_files", "fdinfo", "task", "attr" } do
       if present[sub] then subs[#subs + 1] = sub end
     end
     local kl, ml = {}, {}
@@ -316,7 +319,7 @@ function checks.listings(F, pid)
 end
 
 -- Type, mode and owner of the directory and of every entry, recursively
--- through ns/, fd/ and fdinfo/.
+-- through ns/, fd/, map_files/ and fdinfo/.
 function checks.modes(F, pid)
   local plist = {}
   for _, d in ipairs(task_dirs(F, pid)) do
@@ -324,7 +327,7 @@ function checks.modes(F, pid)
     for _, n in ipairs(kernel_names(d.k)) do
       if not NOT_SERVED[n] then plist[#plist + 1] = pair(d, n) end
     end
-    for _, sub in ipairs { "ns", "fd", "fdinfo", "attr" } do
+    for _, sub in ipairs { "ns", "fd", "map_files", "fdinfo", "attr" } do
       for _, n in ipairs(kernel_names(d.k .. "/" .. sub)) do plist[#plist + 1] = pair(d, sub .. "/" .. n) end
     end
   end
@@ -373,13 +376,17 @@ function checks.as_nobody(F, pid)
     end
     for _, name in ipairs(kernel_names(d.k)) do
       if name == "mem" then reads[#reads + 1] = pair(d, name) end
-      if name == "ns" or name == "fd" or name == "fdinfo" or name == "task" or name == "attr" then
+      if name == "ns" or name == "fd" or name == "map_files" or name == "fdinfo" or name == "task" or
+         name == "attr" then
         lists[#lists + 1] = pair(d, name)
       end
     end
     for _, l in ipairs(LINKS) do links[#links + 1] = pair(d, l) end
     for _, n in ipairs(kernel_names(d.k .. "/ns")) do links[#links + 1] = pair(d, "ns/" .. n) end
     for _, n in ipairs(kernel_names(d.k .. "/fd")) do links[#links + 1] = pair(d, "fd/" .. n) end
+    for _, n in ipairs(kernel_names(d.k .. "/map_files")) do
+      links[#links + 1] = pair(d, "map_files/" .. n)
+    end
   end
   local opts = { uid = NOBODY }
   local mismatches = {}

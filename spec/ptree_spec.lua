@@ -220,7 +220,7 @@ function TestStockRead.test_stat_modes_owners_links()
   local t = p.tree { world = world() }
   local subdirs = 0
   for _, d in ipairs(stock.task) do
-    if type(d.children) == "table" or d.kind == 6 or d.kind == 7 or d.kind == 8 then
+    if type(d.children) == "table" or d.kind == 6 or d.kind == 7 or d.kind == 8 or d.kind == 11 then
       subdirs = subdirs + 1
     end
   end

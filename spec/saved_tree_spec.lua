@@ -235,7 +235,7 @@ function TestSavedTrees.test_the_report_names_files_and_lines()
     .. "loginuid, sessionid, personality, oom_adj, timerslack_ns, schedstat, autogroup, cpuset, attr, "
     .. "stack, syscall, sched, mountstats, ksm_merging_pages, ksm_stat, arch_status, timers, "
     .. "ns/pid_for_children, ns/time, "
-    .. "ns/time_for_children, net (absent from the world)\n")
+    .. "ns/time_for_children, net, map_files (absent from the world)\n")
   local old = f.runs["linux-2.6.32"].err
   lu.assertStrContains(old, "proclua capture: " .. fixture("linux-2.6.32") .. "/1300: not saved: ns, auxv, environ,")
   -- one line per directory, nothing else

@@ -218,7 +218,7 @@ TestMounted = {}
 
 -- Linux's order (tgid_base_stuff, tid_base_stuff) for what the stock
 -- layout serves.
-local TGID = [[task fd fdinfo ns net environ auxv status personality limits sched autogroup
+local TGID = [[task fd map_files fdinfo ns net environ auxv status personality limits sched autogroup
   timens_offsets comm
   syscall cmdline stat statm maps mem cwd root exe mounts mountinfo mountstats smaps smaps_rollup
   attr wchan stack schedstat cpuset cgroup oom_score oom_adj oom_score_adj loginuid sessionid

@@ -203,7 +203,7 @@ static uint64_t sub_present(int dir, const char *sub)
 }
 
 /* What the layout shows in such a directory (children only in task/<tid>/,
-** task/ and coredump_filter only in /proc/<pid>/). */
+** task/, coredump_filter and map_files/ only in /proc/<pid>/). */
 static uint64_t expected(int tid_dir)
 {
 	uint64_t all = 0;
@@ -212,9 +212,9 @@ static uint64_t expected(int tid_dir)
 		if (pl_builtin_absent_name(g, buf, sizeof buf))
 			all |= 1ull << g;
 	}
-	all |= 1ull << PL_G_NET_DIR;
+	all |= 1ull << PL_G_NET_DIR | bit("map_files");
 	if (tid_dir)
-		return all & ~(bit("task") | bit("coredump_filter"));
+		return all & ~(bit("task") | bit("coredump_filter") | bit("map_files"));
 	return all & ~bit("children");
 }
 
@@ -230,7 +230,8 @@ static void names_of(uint64_t mask, char *out, size_t size)
 		mask &= ~ns;
 	}
 	int whole_attr = (mask & attr) == attr;
-	for (int g = 0; g < 64 && k < size; g++) {
+	for (int i = 1; i <= 64 && k < size; i++) { /* map_files/ (bit 0) last */
+		int g = i & 63;
 		char buf[40];
 		const char *name = (mask >> g & 1) ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;
 		if (whole_attr && (attr >> g & 1))

@@ -552,7 +552,8 @@ static int push_absent(lua_State *L, const struct pl_task *t)
 		lua_rawseti(L, -2, ++n);
 	}
 	int whole_attr = (t->absent & attr) == attr;
-	for (int g = 0; g < 64; g++) {
+	for (int i = 1; i <= 64; i++) { /* map_files/ (bit 0) last */
+		int g = i & 63;
 		char buf[40];
 		const char *name = (t->absent >> g & 1) && !((t->absent & ns) == ns && (ns >> g & 1))
 		                   ? pl_builtin_absent_name(g, buf, sizeof buf) : NULL;

@@ -206,6 +206,12 @@ struct pl_fd {
 	int32_t err;
 };
 
+/* A link of map_files/: the file its region maps, as the link shows it. */
+struct pl_map_file {
+	uint32_t f_mode;     /* the mapped file's FMODE_READ 1 | FMODE_WRITE 2 */
+	const char *target;  /* its path, raw (d_path: " (deleted)" when unlinked) */
+};
+
 /* One fdinfo file: the common lines, then the type-specific tail as the
 ** kernel's file type prints it (eventfd, epoll, inotify, ...). */
 struct pl_fdinfo {

@@ -359,6 +359,36 @@ static int host_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 }
 
 /*
+** map_files/'s link of region [start, end), as the kernel shows it to the
+** daemon: its target, and its mode bits (the mapped file's f_mode).  The
+** kernel has the directory in /proc/<pid>/ only; a thread's own number
+** names the same address space there.
+*/
+static int host_load_map_file(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t start,
+                              uint64_t end, struct pl_arena *a, struct pl_map_file *out)
+{
+	struct host_source *h = host(s);
+	char dir[32], path[96], target[PATH_MAX];
+	snprintf(dir, sizeof dir, "%d", (int)(tid ? tid : tgid));
+	snprintf(path, sizeof path, "%s/map_files/%llx-%llx", dir, (unsigned long long)start,
+	         (unsigned long long)end);
+	struct stat st;
+	ssize_t n = -1;
+	if (fstatat(h->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		n = readlinkat(h->root_fd, path, target, sizeof target);
+	if (n < 0) {
+		if (refused(errno))
+			return -errno;
+		return faccessat(h->root_fd, dir, F_OK, 0) < 0 ? -ESRCH : -ENOENT;
+	}
+	if ((size_t)n >= sizeof target)
+		return -ENAMETOOLONG;
+	out->f_mode = ((st.st_mode & S_IRUSR) ? 1 : 0) | ((st.st_mode & S_IWUSR) ? 2 : 0);
+	out->target = pl_arena_strndup(a, target, (size_t)n);
+	return out->target ? 0 : -ENOMEM;
+}
+
+/*
 ** A link's object (source.h): the link is read again and followed only
 ** while it names `target`; and followed with AT_STATX_DONT_SYNC, so that
 ** a link changed in between to a file of a network or FUSE filesystem
@@ -1085,6 +1115,7 @@ static const struct pl_source_ops host_ops = {
 	.load = host_load,
 	.load_fdinfo = host_load_fdinfo,
 	.load_fd = host_load_fd,
+	.load_map_file = host_load_map_file,
 	.list_fds = host_list_fds,
 	.stat_link = host_stat_link,
 	.read_mem = host_read_mem,

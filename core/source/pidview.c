@@ -380,6 +380,18 @@ static int view_load_fd(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	return pl_source_load_fd(w->inner, rg, rt, fd, a, out);
 }
 
+static int view_load_map_file(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t start,
+                              uint64_t end, struct pl_arena *a, struct pl_map_file *out)
+{
+	struct view *w = view_of(s);
+	pl_pid rg, rt;
+	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
+		return -ESRCH;
+	if (!w->inner->ops->load_map_file)
+		return -ENOSYS;
+	return w->inner->ops->load_map_file(w->inner, rg, rt, start, end, a, out);
+}
+
 static int view_list_fds(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_arena *a,
                          int32_t **out, size_t *n)
 {
@@ -628,6 +640,7 @@ static const struct pl_source_ops view_ops = {
 	.stat_link = view_stat_link,
 	.list_fds = view_list_fds,
 	.load_fd = view_load_fd,
+	.load_map_file = view_load_map_file,
 	.read_mem = view_read_mem,
 	.pin = view_pin,
 	.pin_check = view_pin_check,

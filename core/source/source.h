@@ -81,6 +81,13 @@ struct pl_source_ops {
 	** fd costs, not what the task's every fd does. */
 	int (*load_fd)(struct pl_source *s, pl_pid tgid, pl_pid tid, int fd,
 	               struct pl_arena *arena, struct pl_fd *out);
+	/* Optional: the link of map_files/ naming region [start, end): 0,
+	** -ENOENT when no region with a file spans exactly that, -ESRCH when
+	** the task is gone, the kernel's -errno when it refused the daemon.
+	** NULL (or -ENOSYS) for a source whose regions are declared: the
+	** tree makes the link from the region (tree/mapfiles.c). */
+	int (*load_map_file)(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t start,
+	                     uint64_t end, struct pl_arena *arena, struct pl_map_file *out);
 	/*
 	** Copy len bytes of the task's memory at addr.  Returns the count copied,
 	** short at the first unreadable byte; -EFAULT if nothing could be copied,

@@ -497,7 +497,7 @@ uint64_t pl_builtin_absent_bits(const char *name)
 {
 	static const struct { const char *name; int gen; } dirs[] = {
 		{ "fd", PL_G_FD_LINK }, { "fdinfo", PL_G_FDINFO }, { "task", PL_G_TASK_DIR },
-		{ "net", PL_G_NET_DIR },
+		{ "net", PL_G_NET_DIR }, { "map_files", PL_G_NONE },
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		if (strcmp(name, dirs[i].name) == 0)
@@ -526,6 +526,8 @@ const char *pl_builtin_absent_name(int g, char *buf, size_t len)
 		return "task";
 	if (g == PL_G_NET_DIR)
 		return "net";
+	if (g == PL_G_NONE)
+		return "map_files";
 	if (g <= PL_G_NONE || g >= PL_G_COUNT || !task_entry(g))
 		return NULL;
 	if (g >= PL_G_NS_FIRST && g < PL_G_NS_FIRST + PL_NS_COUNT) {

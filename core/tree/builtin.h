@@ -73,10 +73,12 @@ static inline int pl_builtin_net_file(int gen)
 /*
 ** A task's absent entries (pl_task.absent): bit g for builtin g, fd/ and
 ** fdinfo/ by PL_G_FD_LINK and PL_G_FDINFO, task/ by PL_G_TASK_DIR, net/
-** and its files by PL_G_NET_DIR.  Names as the task's directory has them:
-** a file or link ("maps", "exe", "ns/net", "attr/current"), "ns" (every ns
-** link), "attr" (every attr/ file), "fd", "fdinfo", "task", "net".  The
-** bits of a name, 0 for none; the name of bit g into buf, NULL for none.
+** and its files by PL_G_NET_DIR, map_files/ by PL_G_NONE's bit (no
+** builtin's: map_files/ has no generator).  Names as the task's directory
+** has them: a file or link ("maps", "exe", "ns/net", "attr/current"), "ns"
+** (every ns link), "attr" (every attr/ file), "fd", "fdinfo", "task",
+** "net", "map_files".  The bits of a name, 0 for none; the name of bit g
+** into buf, NULL for none.
 */
 uint64_t pl_builtin_absent_bits(const char *name);
 const char *pl_builtin_absent_name(int g, char *buf, size_t len);

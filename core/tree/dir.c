@@ -77,6 +77,11 @@ static int add_pid(void *arg, pl_pid pid)
 	return pl->ls->err != 0;
 }
 
+static void add_map_file(void *arg, uint64_t ino, uint64_t off, const char *name)
+{
+	add_ent(arg, ino, off, DT_LNK, name);
+}
+
 /* fd/N or fdinfo/N: its entry. */
 static void add_fd(struct lister *ls, struct node n, int info, int fd)
 {
@@ -118,6 +123,11 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		return ls.err ? ls.err : ls.nets && !ls.have_nets ? -EINVAL : 0;
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return ls.err;
+	case PL_K_MAPFILESDIR: /* the dots, then what the caller may see */
+		if (d->denied)
+			return d->denied == -ESRCH ? ls.err : 0;
+		rc = tree_mapfiles_list(k, n, add_map_file, &ls);
+		return rc < 0 ? rc : ls.err;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
 			return rc;
@@ -177,9 +187,15 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : NULL;
 	if (e && e->kind == PL_K_FDINFODIR && (rc = tree_fdinfo_allowed(k, c, n)) < 0)
 		return rc;
+	/* map_files/ opens; its listing is refused past the dots, or empty
+	** for a task without an address space (proc_map_files_readdir) */
+	int denied = e && e->kind == PL_K_MAPFILESDIR ? tree_mapfiles_allowed(k, c, n) : 0;
+	if (denied < 0 && denied != -EACCES && denied != -ESRCH)
+		return denied;
 	struct pl_dir *d = calloc(1, sizeof *d);
 	if (!d)
 		return -ENOMEM;
+	d->denied = denied;
 	d->ino = ino;
 	d->absent = absent;
 	d->own_fds = own_fds;
@@ -199,6 +215,8 @@ int pl_tree_readdir(struct pl_tree *k, struct pl_dir *d, uint64_t off,
 			return rc;
 		d->listed = 1;
 	}
+	if (d->denied == -EACCES && off >= 2) /* the dots were given */
+		return d->denied;
 	/* Entries are in increasing next_off order: find the first past off. */
 	size_t lo = 0, hi = d->n;
 	while (lo < hi) {

@@ -43,6 +43,8 @@ int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struc
 		tree_object_note_self(c->pid, 0);
 	if (is_object(n))
 		return tree_object_readlink(k, c, n, out);
+	if (n.tgid && is_mapf_slot(n.slot))
+		return tree_mapfiles_readlink(k, c, n, out);
 	if (n.tgid && is_fd_slot(n.slot)) {
 		if (is_fdinfo(n.slot))
 			return -EINVAL;

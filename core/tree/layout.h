@@ -32,6 +32,7 @@ enum pl_kind {
 	                    into a PL_K_DIR of the source's settings */
 	PL_K_SETTING,    /* a setting with no row in record/sysctl.h:
 	                    `content` is its path under sys/ */
+	PL_K_MAPFILESDIR, /* map_files/: one link per file-backed region */
 };
 
 /* In which per-task directories an entry appears. */
@@ -61,8 +62,8 @@ struct pl_entry {
 };
 
 /* At most this many entries in a layout: an entry's index goes into its
-** inode number's slot, below the slots of fd/N (node.h). */
-#define PL_LAYOUT_MAX_ENTRIES ((1 << 19) - 2)
+** inode number's slot, below the slots of map_files/ and fd/N (node.h). */
+#define PL_LAYOUT_MAX_ENTRIES ((1 << 18) - 2)
 
 struct pl_layout {
 	struct pl_entry *entries;

@@ -13,9 +13,13 @@
 ** tgid 0 is the /proc root level: slot 1 is the root itself, slot i+2 is
 ** layout entry i.  With a tgid, slot 0 is the task's directory
 ** (/proc/<tgid>, or /proc/<tgid>/task/<tid> when tid != 0), slot i+2 is
-** layout entry i inside it, and slots with bit 19 set are fd/N (bit 0
-** clear) and fdinfo/N (bit 0 set).  pid_max is at most 2^22, so tgid and
-** tid fit; fds at or above 2^18 are not shown.
+** layout entry i inside it, slots with bit 19 set are fd/N (bit 0
+** clear) and fdinfo/N (bit 0 set), and slots with bit 18 set (19 clear)
+** are map_files/ links, by the index of their region in the task's maps
+** (found again in the maps at each request: a name there is never
+** cached).  pid_max is at most 2^22, so tgid and tid fit; fds at or above
+** 2^18 are not shown, nor regions past the 2^18th (vm.max_map_count is
+** 65530 by default).
 **
 ** tgid 0 with a tid names what a link of task `tid` (a thread id names the
 ** thread's own files, as /proc/<tid>/ does) leads to: the object a magic
@@ -43,8 +47,10 @@
 #define TID_MASK ((1u << TID_BITS) - 1)
 #define FD_BIT (1u << (SLOT_BITS - 1))
 #define FD_MAX (1 << (SLOT_BITS - 2))
+#define MAPF_BIT (1u << (SLOT_BITS - 2))
+#define MAPF_MAX (1 << (SLOT_BITS - 2))
 #define ROOT_SLOT 1
-_Static_assert(PL_LAYOUT_MAX_ENTRIES + 2 <= FD_BIT, "layout entries' slots reach fd/N's");
+_Static_assert(PL_LAYOUT_MAX_ENTRIES + 2 <= MAPF_BIT, "layout entries' slots reach map_files/'s");
 
 /* Readdir offsets: ".", "..", entries at index + 3, pids past PID_OFF. */
 #define PID_OFF (1ull << 32)
@@ -86,9 +92,14 @@ static inline int is_fd_slot(uint32_t slot) { return (slot & FD_BIT) != 0; }
 static inline int fd_of(uint32_t slot) { return (int)((slot & ~FD_BIT) >> 1); }
 static inline int is_fdinfo(uint32_t slot) { return slot & 1; }
 
+/* A map_files/ link's slot: the index of its region. */
+static inline int is_mapf_slot(uint32_t slot) { return !is_fd_slot(slot) && (slot & MAPF_BIT); }
+static inline uint32_t mapf_slot(size_t region) { return MAPF_BIT | (uint32_t)region; }
+static inline size_t region_of(uint32_t slot) { return slot & (MAPF_BIT - 1); }
+
 static inline const struct pl_entry *entry_of(const struct pl_tree *k, uint32_t slot)
 {
-	if (slot < 2 || is_fd_slot(slot) || slot - 2 >= k->layout->nentries)
+	if (slot < 2 || is_fd_slot(slot) || is_mapf_slot(slot) || slot - 2 >= k->layout->nentries)
 		return NULL;
 	return &k->layout->entries[slot - 2];
 }
@@ -103,7 +114,7 @@ static inline uint32_t type_bits(const struct pl_entry *e)
 {
 	switch (e->kind) {
 	case PL_K_DIR: case PL_K_TASKDIR: case PL_K_FDDIR: case PL_K_FDINFODIR:
-	case PL_K_SETTINGS:
+	case PL_K_SETTINGS: case PL_K_MAPFILESDIR:
 		return S_IFDIR;
 	case PL_K_LINK: case PL_K_SYMLINK:
 		return S_IFLNK;
@@ -162,5 +173,21 @@ int tree_object_ioctl(const struct pl_file *f, unsigned cmd);
 pl_pid tree_own_fd_dir(struct pl_tree *k, struct pl_caller *c, struct node n);
 /* tree.c: fdinfo/ itself asks for ptrace read access (proc_fdinfo_permission). */
 int tree_fdinfo_allowed(struct pl_tree *k, struct pl_caller *c, struct node n);
+
+/*
+** mapfiles.c: map_files/ of a task (proc_map_files_*): lookup of a name in
+** directory dir, whether the caller may list it (0, -EACCES, or -ESRCH for
+** a task without an address space: an empty listing), the listing, a
+** link's attributes and its target.
+*/
+int tree_mapfiles_lookup(struct pl_tree *k, struct pl_caller *c, struct node dir,
+                         const char *name, struct pl_attr *out);
+int tree_mapfiles_allowed(struct pl_tree *k, struct pl_caller *c, struct node dir);
+int tree_mapfiles_list(struct pl_tree *k, struct node dir,
+                       void (*add)(void *arg, uint64_t ino, uint64_t off, const char *name),
+                       void *arg);
+int tree_mapfiles_getattr(struct pl_tree *k, struct node n, struct pl_attr *out);
+int tree_mapfiles_readlink(struct pl_tree *k, struct pl_caller *c, struct node n,
+                           struct pl_buf *out);
 
 #endif

@@ -79,6 +79,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FD_LINK) & 1;
 	case PL_K_FDINFODIR:
 		return (absent >> PL_G_FDINFO) & 1;
+	case PL_K_MAPFILESDIR:
+		return (absent >> PL_G_NONE) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
@@ -95,6 +97,17 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	default:
 		return 0;
 	}
+}
+
+/* A task directory's links: 2 and one per directory its table shows, as
+** proc_pid_instantiate and proc_task_instantiate count theirs (a thread's
+** has no task/ or map_files/). */
+static uint32_t task_dir_links(const struct pl_layout *l, int tid_dir)
+{
+	uint32_t n = 2;
+	for (uint32_t i = l->task_first; i < l->task_first + l->task_n; i++)
+		n += pl_entry_visible(&l->entries[i], tid_dir) && type_bits(&l->entries[i]) == S_IFDIR;
+	return n;
 }
 
 static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, uint64_t *absent)
@@ -114,10 +127,12 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	int fixed = k->src->announces_changes;
 	if (n.slot == 0) {
 		pl_task_owner(t, 0555, 1, &uid, &gid);
-		fill_attr(a, ino, S_IFDIR | 0555, 2 + k->layout->task_nsubdirs, uid, gid);
+		fill_attr(a, ino, S_IFDIR | 0555, task_dir_links(k->layout, n.tid != 0), uid, gid);
 		a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NONE;
 		return 0;
 	}
+	if (is_mapf_slot(n.slot))
+		return tree_mapfiles_getattr(k, n, a);
 	if (is_fd_slot(n.slot)) {
 		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
 			return -ENOENT;
@@ -471,6 +486,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 	case PL_K_FDDIR:
 	case PL_K_FDINFODIR:
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
+	case PL_K_MAPFILESDIR:
+		return tree_mapfiles_lookup(k, c, dir, name, out);
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return -ENOENT;
 	default:

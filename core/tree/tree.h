@@ -141,6 +141,8 @@ struct pl_dir {
 	int listed;
 	uint64_t absent;           /* its task's absent entries, from opendir */
 	pl_pid own_fds;            /* a world's caller's own fd/: its host pid (object.c) */
+	int denied;                /* map_files/ without ptrace read access: what
+	                              reading it gives (-EACCES), as Linux's readdir */
 	struct pl_arena arena;
 	void *owner;               /* the front end's: what served the open */
 };

@@ -19,7 +19,7 @@ local p = require "proclua"
 return p.world {
 tasks = {
   {
-    absent = {"auxv", "mem", "smaps_rollup", "mounts", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "mountstats", "ksm_merging_pages", "ksm_stat", "arch_status", "timers", "ns/pid_for_children", "ns/time", "ns/time_for_children", "net"},
+    absent = {"auxv", "mem", "smaps_rollup", "mounts", "loginuid", "sessionid", "personality", "oom_adj", "timerslack_ns", "schedstat", "autogroup", "cpuset", "attr", "stack", "syscall", "sched", "mountstats", "ksm_merging_pages", "ksm_stat", "arch_status", "timers", "ns/pid_for_children", "ns/time", "ns/time_for_children", "net", "map_files"},
     arch_lines = "",
     arg_end = 140727242783655,
     arg_start = 140727242783584,
