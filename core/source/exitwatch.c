@@ -308,8 +308,8 @@ static int subscribe(int sock)
 static int running(int root_fd, const char *dir)
 {
 	char path[112], text[1024];
-	snprintf(path, sizeof path, "%s/stat", dir);
-	if (pl_read_small(root_fd, path, text, sizeof text) <= 0)
+	if ((size_t)snprintf(path, sizeof path, "%s/stat", dir) >= sizeof path ||
+	    pl_read_small(root_fd, path, text, sizeof text) <= 0)
 		return 0;
 	const char *p = strrchr(text, ')');
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X' && p[2] != 'x';
