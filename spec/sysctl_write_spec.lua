@@ -51,6 +51,10 @@ local mnt = require "mnt"
 local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
+local writes = require "writes"
+
+local hex, unhex = writes.hex, writes.unhex
+local line_of, show = writes.case_line, writes.case_text
 
 -- Whether this spec's processes (root, as the machine leaves it: some
 -- containers take CAP_SYS_RESOURCE from root) hold a capability.
@@ -67,13 +71,6 @@ print(("sysctl_write_spec: seed %d (PROCLUA_SYSCTL_SEED=%d replays it)"):format(
 math.randomseed(SEED)
 local R = math.random
 local function pick(t) return t[R(#t)] end
-
-local function hex(s)
-  return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end))
-end
-local function unhex(h)
-  return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end))
-end
 
 -- ------------------------------------------------------------------------
 -- The generator.  A case is a list of steps: a string (write(2)), or
@@ -177,32 +174,6 @@ local function text_case()
   if k == 9 then return { pick(SPACES) .. w .. pick(SPACES) } end
   if k == 10 then return { { w, at = pick { 3, 4, 100 } } } end
   return { w .. pick { "\n", "", "\n\n" } }
-end
-
--- A case as sysctlw's input line.
-local function line_of(case)
-  local out = {}
-  for i, s in ipairs(case) do
-    local function spell(bytes) return bytes == "" and "e" or hex(bytes) end
-    if s == "drop" then
-      out[i] = "drop"
-    elseif type(s) == "string" then
-      out[i] = spell(s)
-    else
-      out[i] = spell(s[1]) .. "@" .. math.tointeger(s.at)
-    end
-  end
-  return table.concat(out, " ")
-end
-
-local function show(case)
-  local out = {}
-  for i, s in ipairs(case) do
-    local bytes = type(s) == "string" and s or s[1]
-    local q = ("%q"):format(#bytes > 60 and bytes:sub(1, 30) .. ("...(%d bytes)"):format(#bytes) or bytes)
-    out[i] = type(s) == "table" and (q .. "@" .. s.at) or q
-  end
-  return table.concat(out, " ")
 end
 
 -- ------------------------------------------------------------------------

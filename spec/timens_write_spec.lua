@@ -37,6 +37,10 @@ local procs = require "procs"
 local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
+local writes = require "writes"
+
+local hex, unhex = writes.hex, writes.unhex
+local line_of, show = writes.case_line, writes.case_text
 
 local INPUTS = tonumber(os.getenv("PROCLUA_TIMENS_INPUTS")) or 1500
 local SEED = tonumber(os.getenv("PROCLUA_TIMENS_SEED")) or
@@ -45,13 +49,6 @@ print(("timens_write_spec: seed %d (PROCLUA_TIMENS_SEED=%d replays it)"):format(
 math.randomseed(SEED)
 local R = math.random
 local function pick(t) return t[R(#t)] end
-
-local function hex(s)
-  return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end))
-end
-local function unhex(h)
-  return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end))
-end
 
 local RESET = "monotonic 0 0\nboottime 0 0\n"
 
@@ -96,41 +93,21 @@ local function text()
   return table.concat(lines, sep) .. pick { "\n", "\n", "", "\n\n", " \n" }
 end
 
+-- A write of some bytes: an empty write(2) never reaches the daemon (the
+-- kernel's FUSE client answers it), where Linux's handler says EINVAL.
+local function some_text()
+  local t = text()
+  return t == "" and "\n" or t
+end
+
 local function a_case()
   local k = R(30)
   if k == 1 then return { string.rep(" ", R(4070, 4094)) .. "monotonic 3 0" } end
   if k == 2 then return { "monotonic 3 0" .. string.rep(" ", R(4080, 4100)) } end
-  if k == 3 then return { text(), text() } end
-  if k == 6 then return { "drop", text() } end
+  if k == 3 then return { some_text(), some_text() } end
+  if k == 6 then return { "drop", some_text() } end
   if k == 7 then return { "monotonic 1 2\nboottime 3 4\n" .. text() } end
-  local t = text()
-  if t == "" then t = "\n" end -- an empty write never reaches the daemon
-  return { t }
-end
-
--- A case as sysctlw's input line.
-local function line_of(case)
-  local out = {}
-  for i, s in ipairs(case) do
-    if s == "drop" then
-      out[i] = "drop"
-    elseif type(s) == "string" then
-      out[i] = hex(s)
-    else
-      out[i] = hex(s[1]) .. "@" .. math.tointeger(s.at)
-    end
-  end
-  return table.concat(out, " ")
-end
-
-local function show(case)
-  local out = {}
-  for i, s in ipairs(case) do
-    local bytes = type(s) == "string" and s or s[1]
-    local q = ("%q"):format(#bytes > 60 and bytes:sub(1, 30) .. ("...(%d bytes)"):format(#bytes) or bytes)
-    out[i] = type(s) == "table" and (q .. "@" .. s.at) or q
-  end
-  return table.concat(out, " ")
+  return { some_text() }
 end
 
 -- The answers of sysctlw (under the wrapper argv) to cases, written to path.

@@ -67,4 +67,34 @@ function M.run(path, mode, steps, opts)
   return lines
 end
 
+-- A case of the sysctlw helper (spec/helpers/sysctlw.c): a list of steps,
+-- each "bytes" (write(2)), { "bytes", at = OFF } (pwrite(2)) or "drop"
+-- (a new handle).  Its input line: each step hex ("e" for no bytes),
+-- "@OFF" after a pwrite's.
+function M.case_line(case)
+  local out = {}
+  local function spell(bytes) return bytes == "" and "e" or M.hex(bytes) end
+  for i, s in ipairs(case) do
+    if s == "drop" then
+      out[i] = "drop"
+    elseif type(s) == "string" then
+      out[i] = spell(s)
+    else
+      out[i] = spell(s[1]) .. "@" .. math.tointeger(s.at)
+    end
+  end
+  return table.concat(out, " ")
+end
+
+-- A case as a reader wants it in a failure message (long writes cut).
+function M.case_text(case)
+  local out = {}
+  for i, s in ipairs(case) do
+    local bytes = type(s) == "string" and s or s[1]
+    local q = ("%q"):format(#bytes > 60 and bytes:sub(1, 30) .. ("...(%d bytes)"):format(#bytes) or bytes)
+    out[i] = type(s) == "table" and (q .. "@" .. s.at) or q
+  end
+  return table.concat(out, " ")
+end
+
 return M
