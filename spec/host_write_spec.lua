@@ -34,15 +34,16 @@ local USER, NOBODY = 40001, 65534
 -- Run with P (the probe helper), M (selfmem), S (nswrite), A, U, N, Z (a
 -- zombie), T (two threads) and W (T's second thread): target pids.
 -- `line LABEL CMD...` prints "LABEL => " and CMD's output on one line ('|' for
--- newlines), target pids replaced by their names.
+-- newlines), target pids in paths replaced by their names (a bare number
+-- may be a value written: 500 is a pid as often as not).
 local SCRIPT = [=[
 set -u
 export P M S A U N Z T W
 as() { u=$1; shift; setpriv --reuid=$u --regid=$u --clear-groups -- "$@"; }
 line() {
   label=$1; shift
-  out=$("$@" 2>&1 | sed -e "s/\b$A\b/<A>/g" -e "s/\b$U\b/<U>/g" -e "s/\b$N\b/<N>/g" \
-                       -e "s/\b$Z\b/<Z>/g" -e "s/\b$T\b/<T>/g" -e "s/\b$W\b/<W>/g" \
+  out=$("$@" 2>&1 | sed -e "s#/$A\b#/<A>#g" -e "s#/$U\b#/<U>#g" -e "s#/$N\b#/<N>#g" \
+                       -e "s#/$Z\b#/<Z>#g" -e "s#/$T\b#/<T>#g" -e "s#/$W\b#/<W>#g" \
                        -e 's/^\(sh\|bash\): [^:]*: //' | tr '\n' '|')
   printf '%s => %s\n' "$label" "$out"
 }
