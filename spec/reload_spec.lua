@@ -10,6 +10,7 @@ local mnt = require "mnt"
 local procs = require "procs"
 local sh = require "sh"
 local suite = require "suite"
+local testenv = require "testenv"
 
 local function layout(hello, extra)
   return ([[
@@ -138,10 +139,25 @@ end
 function TestReload.test_reads_racing_reloads_never_fail()
   with_mount({ name = "race", layout = layout("one\n") }, function(m, files)
     local failures = work() .. "/race-failures"
-    local reader = procs.spawn({ "sh", "-c", ([[
-      while :; do
-        cat %s/hello %s/counter %s/self/status > /dev/null 2>> %s || echo FAIL >> %s
-      done]]):format(m:path(), m:path(), m:path(), failures, failures) }, { name = "reader" })
+    -- one process, no children: reaping it leaves nothing open on the
+    -- mount (a shell's cat could still hold a file at the unmount)
+    local script = work() .. "/race-reader.lua"
+    fsx.write(script, ([[
+      local paths = { %q, %q, %q }
+      local failures = assert(io.open(%q, "a"))
+      local started = %q
+      while true do
+        for _, path in ipairs(paths) do
+          local f, err = io.open(path)
+          local ok = f and f:read("a")
+          if f then f:close() end
+          if not ok then failures:write("FAIL ", path, " ", tostring(err), "\n"); failures:flush() end
+        end
+        if started then assert(io.open(started, "w")):close(); started = nil end
+      end]]):format(m:path("hello"), m:path("counter"), m:path("self/status"), failures,
+                    work() .. "/race-started"))
+    local reader = procs.spawn(testenv.lua(script), { name = "reader" })
+    procs.wait_for(function() return fsx.read(work() .. "/race-started") end, 20, "the reader's first round")
     local ok, err = pcall(function()
       for i = 1, 20 do
         fsx.write(files.layout, layout((i % 2 == 0 and "even" or "odd") .. "\n"))

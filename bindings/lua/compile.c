@@ -233,7 +233,7 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 	uint32_t unused;
 	lay.root_first = put_list(L, &b, root, PL_SCOPE_ROOT, "root", at, &unused);
 	lay.root_n = b.n - lay.root_first;
-	lay.task_first = put_list(L, &b, task, PL_SCOPE_TASK, "task", at, &lay.task_nsubdirs);
+	lay.task_first = put_list(L, &b, task, PL_SCOPE_TASK, "task", at, &unused);
 	lay.task_n = b.n - lay.task_first;
 	for (uint32_t i = 0; i < b.n; i++) { /* breadth first: the array is the queue */
 		if (b.e[i].kind != PL_K_DIR && b.e[i].kind != PL_K_SETTINGS)
@@ -275,6 +275,7 @@ struct pl_layout *plua_compile(lua_State *L, int idx)
 	out->entries = entries;
 	out->nentries = b.n;
 	out->strings = blob;
+	pl_layout_count_task_links(out);
 	lua_pop(L, 6); /* where, root, task, entries, decls, strings */
 	return out;
 }

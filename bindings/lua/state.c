@@ -679,7 +679,7 @@ static const char *layout_differs(const struct pl_layout *a, const struct pl_lay
 	*at = 0;
 	if (a->nentries != b->nentries || a->root_first != b->root_first ||
 	    a->root_n != b->root_n || a->task_first != b->task_first || a->task_n != b->task_n ||
-	    a->task_nsubdirs != b->task_nsubdirs)
+	    a->task_links[0] != b->task_links[0] || a->task_links[1] != b->task_links[1])
 		return "a different number of entries";
 	for (uint32_t i = 0; i < a->nentries; i++) {
 		const struct pl_entry *x = &a->entries[i], *y = &b->entries[i];

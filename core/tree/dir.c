@@ -13,7 +13,7 @@
 
 static uint32_t dtype(const struct pl_entry *e)
 {
-	uint32_t t = type_bits(e);
+	uint32_t t = pl_entry_type(e);
 	return t == S_IFDIR ? DT_DIR : t == S_IFLNK ? DT_LNK : DT_REG;
 }
 
@@ -111,7 +111,7 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		return ls.err;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
-	if (!e || type_bits(e) != S_IFDIR)
+	if (!e || pl_entry_type(e) != S_IFDIR)
 		return -ENOTDIR;
 	struct pl_task *t;
 	int rc;

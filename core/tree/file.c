@@ -425,7 +425,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		e = entry_of(k, n.slot);
 		if (!e || (n.tgid == 0) != (e->scope == PL_SCOPE_ROOT))
 			return -ENOENT;
-		if (type_bits(e) != S_IFREG)
+		if (pl_entry_type(e) != S_IFREG)
 			return -EISDIR;
 	}
 	const struct pl_builtin *b = e && e->kind == PL_K_FILE ? &pl_builtins[e->gen] : NULL;

@@ -1,5 +1,6 @@
 /*
-** pl_layout: lookup in a compiled layout, and its release.
+** pl_layout: lookup in a compiled layout, its task directories' link
+** counts, and its release.
 */
 #include "tree/layout.h"
 
@@ -16,6 +17,17 @@ int pl_layout_find(const struct pl_layout *l, uint32_t first, uint32_t n,
 			return (int)i;
 	}
 	return -1;
+}
+
+void pl_layout_count_task_links(struct pl_layout *l)
+{
+	for (int tid_dir = 0; tid_dir < 2; tid_dir++) {
+		uint32_t n = 2;
+		for (uint32_t i = l->task_first; i < l->task_first + l->task_n; i++)
+			n += pl_entry_visible(&l->entries[i], tid_dir) &&
+			     pl_entry_type(&l->entries[i]) == S_IFDIR;
+		l->task_links[tid_dir] = n;
+	}
 }
 
 void pl_layout_free(struct pl_layout *l)

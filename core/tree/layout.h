@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "record/arena.h"
 
@@ -70,7 +71,9 @@ struct pl_layout {
 	uint32_t nentries;
 	uint32_t root_first, root_n;  /* entries of /proc besides <pid>/ */
 	uint32_t task_first, task_n;  /* entries of /proc/<pid>/ and task/<tid>/ */
-	uint32_t task_nsubdirs;
+	uint32_t task_links[2];       /* nlink of a /proc/<pid>/ [0] and of a
+	                                 task/<tid>/ [1]: 2 + its subdirectories,
+	                                 counted once, as Linux's pid_entry_nlink */
 	char *strings;                /* names and contents, one allocation */
 	struct pl_arena *more;        /* pl_layout_with_settings's names; NULL */
 };
@@ -96,5 +99,22 @@ static inline int pl_entry_visible(const struct pl_entry *e, int tid_dir)
 {
 	return e->only == PL_ONLY_BOTH || e->only == (tid_dir ? PL_ONLY_TID : PL_ONLY_TGID);
 }
+
+/* The file type bits (S_IFDIR, S_IFLNK, S_IFREG) an entry is served with. */
+static inline uint32_t pl_entry_type(const struct pl_entry *e)
+{
+	switch (e->kind) {
+	case PL_K_DIR: case PL_K_TASKDIR: case PL_K_FDDIR: case PL_K_FDINFODIR:
+	case PL_K_SETTINGS: case PL_K_MAPFILESDIR:
+		return S_IFDIR;
+	case PL_K_LINK: case PL_K_SYMLINK:
+		return S_IFLNK;
+	default:
+		return S_IFREG;
+	}
+}
+
+/* Fill l->task_links from its task entries; once, when it is compiled. */
+void pl_layout_count_task_links(struct pl_layout *l);
 
 #endif

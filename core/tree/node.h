@@ -110,19 +110,6 @@ static inline int load_task(struct pl_tree *k, struct node n, uint64_t want, str
 	return pl_builtin_load(k->src, n.tgid, n.tid, want, out);
 }
 
-static inline uint32_t type_bits(const struct pl_entry *e)
-{
-	switch (e->kind) {
-	case PL_K_DIR: case PL_K_TASKDIR: case PL_K_FDDIR: case PL_K_FDINFODIR:
-	case PL_K_SETTINGS: case PL_K_MAPFILESDIR:
-		return S_IFDIR;
-	case PL_K_LINK: case PL_K_SYMLINK:
-		return S_IFLNK;
-	default:
-		return S_IFREG;
-	}
-}
-
 /* budget.c: snapshot bytes held for an opener's uid; take: 1 if within
 ** the budget (and counted), 0 if not. */
 #define PL_BUDGET_PER_UID (64u << 20)

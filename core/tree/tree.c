@@ -59,7 +59,7 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e || e->scope != PL_SCOPE_ROOT)
 		return -ENOENT;
-	uint32_t type = type_bits(e);
+	uint32_t type = pl_entry_type(e);
 	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n ? 1 : 2) : 2 + e->nsubdirs;
 	fill_attr(a, ino, type | e->mode, nlink, 0, 0);
 	a->cache = written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
@@ -102,14 +102,6 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 /* A task directory's links: 2 and one per directory its table shows, as
 ** proc_pid_instantiate and proc_task_instantiate count theirs (a thread's
 ** has no task/ or map_files/). */
-static uint32_t task_dir_links(const struct pl_layout *l, int tid_dir)
-{
-	uint32_t n = 2;
-	for (uint32_t i = l->task_first; i < l->task_first + l->task_n; i++)
-		n += pl_entry_visible(&l->entries[i], tid_dir) && type_bits(&l->entries[i]) == S_IFDIR;
-	return n;
-}
-
 static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, uint64_t *absent)
 {
 	int fd_link = is_fd_slot(n.slot) && !is_fdinfo(n.slot);
@@ -127,7 +119,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	int fixed = k->src->announces_changes;
 	if (n.slot == 0) {
 		pl_task_owner(t, 0555, 1, &uid, &gid);
-		fill_attr(a, ino, S_IFDIR | 0555, task_dir_links(k->layout, n.tid != 0), uid, gid);
+		fill_attr(a, ino, S_IFDIR | 0555, k->layout->task_links[n.tid != 0], uid, gid);
 		a->cache = fixed ? PL_CACHE_ALL : PL_CACHE_NONE;
 		return 0;
 	}
@@ -157,7 +149,7 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e || e->scope != PL_SCOPE_TASK || tree_entry_absent(k->layout, e, t->absent))
 		return -ENOENT;
-	uint32_t type = type_bits(e);
+	uint32_t type = pl_entry_type(e);
 	int net = e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
 	if (net >= 0) { /* the namespace's file, owned by root of its user namespace */
 		rc = k->src->ops->stat_net ? k->src->ops->stat_net(k->src, n.tgid, n.tid, net, &uid, &gid)
