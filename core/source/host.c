@@ -29,6 +29,7 @@
 #include "source/hostfd.h"
 #include "source/hostnet.h"
 #include "source/hostsys.h"
+#include "source/timens.h"
 #include "record/machine.h"
 #include "record/scratch.h"
 #include "record/sysctl.h"
@@ -968,6 +969,11 @@ static int host_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return pl_userns_of_tid(host(s)->root_fd, tid ? tid : tgid, out);
 }
 
+static int host_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	return pl_timens_boot_shift(host(s)->root_fd, tid, ns);
+}
+
 /* A machine file is no task's: a kernel without it (no PSI, no swap
 ** support) answers ENOENT, which read_file takes for a task gone. */
 static int machine_file(struct host_source *h, const char *dir, const char *name,
@@ -1125,6 +1131,7 @@ static const struct pl_source_ops host_ops = {
 	.unpin = host_unpin,
 	.open_host_file = host_open_host_file,
 	.userns = host_userns,
+	.boottime_offset = host_boottime_offset,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
 	.each_setting = host_each_setting,

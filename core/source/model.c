@@ -407,6 +407,30 @@ static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_
 	return rc;
 }
 
+/* The boot clock of the task's time namespace: its declared (or written)
+** offset; the world's facts are its initial namespace's. */
+static int model_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	struct pl_model *m = model(s);
+	struct pl_task t;
+	pl_pid tgid;
+	*ns = 0;
+	int rc = s->ops->tgid_of(s, tid, &tgid);
+	if (rc == 0)
+		rc = model_load(s, tgid, tid, PL_F_NS, NULL, &t);
+	if (rc < 0)
+		return rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct model_timens *n = t.ns_ino[PL_NS_TIME] ? timens_of(m, t.ns_ino[PL_NS_TIME]) : NULL;
+	if (n) { /* the kernel takes |sec| up to KTIME_SEC_MAX: keep it in range */
+		int64_t sec = n->off[PL_TIMENS_BOOTTIME].sec;
+		sec = sec > 9000000000 ? 9000000000 : sec < -9000000000 ? -9000000000 : sec;
+		*ns = sec * 1000000000 + n->off[PL_TIMENS_BOOTTIME].nsec;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
 ** writes
 */
@@ -931,6 +955,7 @@ static const struct pl_source_ops model_ops = {
 	.load_fdinfo = model_load_fdinfo,
 	.read_mem = model_read_mem,
 	.userns = model_userns,
+	.boottime_offset = model_boottime_offset,
 	.update = model_update,
 	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,

@@ -522,6 +522,16 @@ static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return w->inner->ops->userns(w->inner, rg, rt, out);
 }
 
+static int view_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	struct view *w = view_of(s);
+	*ns = 0;
+	if (!w->inner->ops->boottime_offset)
+		return 0;
+	pl_pid real = resolve(w, tid);
+	return real ? w->inner->ops->boottime_offset(w->inner, real, ns) : -ESRCH;
+}
+
 /*
 ** locks as a reader in the view's pid namespace sees them (fs/locks.c
 ** locks_translate_pid): a lock whose owner is outside is left out with the
@@ -650,6 +660,7 @@ static const struct pl_source_ops view_ops = {
 	.write_pinned = view_write_pinned,
 	.open_host_file = view_open_host_file,
 	.userns = view_userns,
+	.boottime_offset = view_boottime_offset,
 	.load_machine = view_load_machine,
 	.load_sysctl = view_load_sysctl,
 	.update_sysctl = view_update_sysctl,

@@ -158,6 +158,12 @@ struct pl_source_ops {
 	/* The user namespace of the task's credentials, with its ancestors
 	** (userns.h): what capabilities over the task are counted in. */
 	int (*userns)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out);
+	/* Optional: how far the boot clock (CLOCK_BOOTTIME) of the time
+	** namespace of thread tid runs from the one the source's facts
+	** were read by, in ns: what the kernel adds to /proc/uptime and stat's
+	** starttime, and takes from /proc/stat's btime, for a reader in that
+	** namespace.  NULL: every reader's clock is the facts'. */
+	int (*boottime_offset)(struct pl_source *s, pl_pid tid, int64_t *ns);
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);

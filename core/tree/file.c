@@ -177,11 +177,13 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
+	unsigned flags = pl_builtins[e->gen].flags;
+	struct pl_reader r = { permitted, pl_builtin_ids(c, e->gen), 0, 0 };
 	/* a task reading its own stat or status runs while it reads */
-	int runs = (pl_builtins[e->gen].flags & PL_B_SHOWS_RUNNING) &&
-	           pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
-	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, permitted,
-	                            pl_builtin_ids(c, e->gen), runs, out);
+	r.runs = (flags & PL_B_SHOWS_RUNNING) && pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
+	if (flags & PL_B_BOOTTIME)
+		r.boot_shift_ns = tree_caller_boot_shift(k, c);
+	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, &r, out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,

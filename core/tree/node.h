@@ -120,6 +120,8 @@ void pl_budget_give(uint32_t uid, size_t n);
 /* tree.c: who the caller is in this tree (its pids, renumbered by a pid
 ** view, or a world's self task); 0 or -ENOENT. */
 int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid);
+/* tree.c: the caller's boot clock less the facts', in ns (PL_B_BOOTTIME) */
+int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c);
 /* tree.c: whether entry e is missing from a task whose absent entries
 ** (pl_task.absent) are `absent`: a builtin named there, fd/, fdinfo/ or
 ** task/ named there, a static directory whose every builtin is missing. */

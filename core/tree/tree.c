@@ -307,6 +307,27 @@ int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl
 	return rc;
 }
 
+/*
+** How far the caller's boot clock runs from the facts': its own time
+** namespace's on the host; a world's self task's (or the task it is) in a
+** world.  0 where it cannot be told.
+*/
+int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c)
+{
+	struct pl_source *src = k->src;
+	pl_pid tgid, tid = c->pid;
+	int64_t ns = 0;
+	if (!src->ops->boottime_offset)
+		return 0;
+	if (src->ops->pin) /* host tasks: the caller is a host thread, maybe renumbered */
+		tid = src->ops->map_host_pid && src->ops->map_host_pid(src, c->pid, &tid) < 0 ? 0 : tid;
+	else if (tree_caller_in_tree(k, c, &tgid, &tid) < 0)
+		tid = 0;
+	if (tid <= 0 || src->ops->boottime_offset(src, tid, &ns) < 0)
+		return 0;
+	return ns;
+}
+
 /* ------------------------------------------------------------------------
 ** mode bits, checked here (the mount does not use default_permissions:
 ** the kernel would ask for the attributes of every node on every walk)
