@@ -92,7 +92,7 @@ static ssize_t read_text(int dirfd, const char *path, char *buf, size_t cap)
 static int task_offsets(int dirfd, const char *task, uint64_t ino, int64_t *ns)
 {
 	char path[64], text[128];
-	uint64_t now, children;
+	uint64_t now = 0, children = 0;
 	snprintf(path, sizeof path, "%s/ns/time_for_children", task);
 	if (link_ino(dirfd, path, &children) < 0 || children != ino)
 		return -EAGAIN;
@@ -161,7 +161,7 @@ static void init(void)
 {
 	for (int i = 0; i < CACHE_SIZE; i++)
 		cache[i].fd = -1;
-	uint64_t ino;
+	uint64_t ino = 0;
 	if (link_ino(AT_FDCWD, "/proc/self/ns/time", &ino) < 0)
 		return;
 	int64_t off = 0;
@@ -215,7 +215,7 @@ int pl_timens_boot_shift(int proc_fd, pl_pid tid, int64_t *ns)
 	char task[32], path[64];
 	snprintf(task, sizeof task, proc_fd < 0 ? "/proc/%d" : "%d", (int)tid);
 	snprintf(path, sizeof path, "%s/ns/time", task);
-	uint64_t ino;
+	uint64_t ino = 0;
 	int rc = link_ino(dirfd, path, &ino);
 	if (rc == -ENOENT)
 		return -ESRCH;
