@@ -29,6 +29,7 @@
 #include "source/hostfd.h"
 #include "source/hostnet.h"
 #include "source/hostsys.h"
+#include "source/netsys.h"
 #include "source/timens.h"
 #include "record/machine.h"
 #include "record/scratch.h"
@@ -39,6 +40,7 @@ struct host_source {
 	struct pl_source base;
 	int root_fd;             /* the host's /proc */
 	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
+	struct pl_netsys *netsys; /* sys/net per reader's namespace; NULL: as the daemon's */
 	/* Each sys/ setting's fd, opened at its first read and kept (fd + 1;
 	** 0: not yet): a setting counting open files (fs/file-nr) then
 	** counts the daemon's handle in the kernel's reading too, and a
@@ -1033,6 +1035,17 @@ static int host_load_setting(struct pl_source *s, const char *path, struct pl_ar
 	return pl_hostsys_load(host(s)->root_fd, path, a, out);
 }
 
+static int host_setting_varies(struct pl_source *s, const char *path, unsigned mode)
+{
+	return host(s)->netsys ? pl_netsys_varies(host(s)->netsys, path, mode) : 0;
+}
+
+static int host_setting_seen(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode)
+{
+	*mode = 0;
+	return host(s)->netsys ? pl_netsys_seen(host(s)->netsys, tid, path, mode) : 1;
+}
+
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -1106,6 +1119,7 @@ static int host_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, ui
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
+	pl_netsys_free(host(s)->netsys);
 	for (int id = 0; id < PL_SYSCTL_COUNT; id++)
 		if (host(s)->sysctl_fd[id])
 			close(host(s)->sysctl_fd[id] - 1);
@@ -1136,6 +1150,8 @@ static const struct pl_source_ops host_ops = {
 	.load_sysctl = host_load_sysctl,
 	.each_setting = host_each_setting,
 	.load_setting = host_load_setting,
+	.setting_varies = host_setting_varies,
+	.setting_seen = host_setting_seen,
 	.load_net = host_load_net,
 	.stat_net = host_stat_net,
 	.destroy = host_destroy,
@@ -1152,6 +1168,7 @@ struct pl_source *pl_host_source_new(const char *proc_root)
 		return NULL;
 	}
 	h->fds = pl_hostfd_new(h->root_fd);
+	h->netsys = pl_netsys_new(h->root_fd);
 	h->base.ops = &host_ops;
 	return &h->base;
 }

@@ -513,6 +513,22 @@ static int view_load_setting(struct pl_source *s, const char *path, struct pl_ar
 	return in->ops->load_setting ? in->ops->load_setting(in, path, a, out) : -ENOENT;
 }
 
+static int view_setting_varies(struct pl_source *s, const char *path, unsigned mode)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->setting_varies ? in->ops->setting_varies(in, path, mode) : 0;
+}
+
+static int view_setting_seen(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode)
+{
+	struct view *w = view_of(s);
+	*mode = 0;
+	if (!w->inner->ops->setting_seen)
+		return 1;
+	pl_pid real = resolve(w, tid);
+	return real ? w->inner->ops->setting_seen(w->inner, real, path, mode) : -ESRCH;
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -666,6 +682,8 @@ static const struct pl_source_ops view_ops = {
 	.update_sysctl = view_update_sysctl,
 	.each_setting = view_each_setting,
 	.load_setting = view_load_setting,
+	.setting_varies = view_setting_varies,
+	.setting_seen = view_setting_seen,
 	.load_net = view_load_net,
 	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,

@@ -185,6 +185,17 @@ struct pl_source_ops {
 	int (*load_setting)(struct pl_source *s, const char *path, struct pl_arena *arena,
 	                    struct pl_setting *out);
 	/*
+	** Optional, where each_setting's names are those of the daemon's
+	** network namespace: setting_varies says whether a reader's namespace
+	** decides if path (under sys/, of permission bits mode here) exists or
+	** its mode (1, asked once per tree load), setting_seen whether thread
+	** tid finds it in its own (1, with *mode its permission bits there or
+	** 0 for the same; or 0; -ESRCH when it is gone).  NULL: every reader
+	** finds every name as the source lists it.
+	*/
+	int (*setting_varies)(struct pl_source *s, const char *path, unsigned mode);
+	int (*setting_seen)(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode);
+	/*
 	** The network namespace of task tid of tgid (0: the group's view):
 	** load_net fills file f (PL_NET_*) of out, with the files' owner;
 	** stat_net says only whether the task has file f and its owner.

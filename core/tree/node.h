@@ -120,15 +120,21 @@ void pl_budget_give(uint32_t uid, size_t n);
 /* tree.c: who the caller is in this tree (its pids, renumbered by a pid
 ** view, or a world's self task); 0 or -ENOENT. */
 int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid);
-/* tree.c: the caller's boot clock less the facts', in ns (PL_B_BOOTTIME) */
+/* tree.c: the caller as a thread of the source (0: none); its boot clock
+** less the facts', in ns (PL_B_BOOTTIME); whether reader (such a thread)
+** finds static entry e, which its network namespace may lack (ns_path),
+** and *mode its permission bits there (0: e's). */
+pl_pid tree_caller_source_tid(struct pl_tree *k, struct pl_caller *c);
 int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c);
+int tree_entry_seen(struct pl_tree *k, pl_pid reader, const struct pl_entry *e, unsigned *mode);
 /* tree.c: whether entry e is missing from a task whose absent entries
 ** (pl_task.absent) are `absent`: a builtin named there, fd/, fdinfo/ or
 ** task/ named there, a static directory whose every builtin is missing. */
 int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint64_t absent);
 /* tree.c: pl_tree_getattr, and the absent entries of the node's task (0 at
 ** the root level), loaded with its owner. */
-int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent);
+int tree_getattr_absent(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out,
+                        uint64_t *absent);
 /*
 ** object.c: what the magic links of ns/ and fd/ lead to (object nodes).
 ** note_fd: caller just read fd link `fd` (own: a world's caller's own).  lookup_fd: a name in fd/ of

@@ -48,7 +48,9 @@ static int written_size(uint32_t type, uint32_t mode)
 	return type == S_IFREG && (mode & 0222);
 }
 
-static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
+/* A node of the root's static entries as caller c (NULL: as the daemon)
+** finds it: a sys/net name is its network namespace's. */
+static int attr_root_level(struct pl_tree *k, struct pl_caller *c, struct node n, struct pl_attr *a)
 {
 	uint64_t ino = make_ino(0, 0, n.slot);
 	if (n.slot == ROOT_SLOT) {
@@ -59,10 +61,15 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e || e->scope != PL_SCOPE_ROOT)
 		return -ENOENT;
+	unsigned mode = 0;
+	if (c && e->ns_path && !tree_entry_seen(k, tree_caller_source_tid(k, c), e, &mode))
+		return -ENOENT;
 	uint32_t type = pl_entry_type(e);
 	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n ? 1 : 2) : 2 + e->nsubdirs;
-	fill_attr(a, ino, type | e->mode, nlink, 0, 0);
-	a->cache = written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
+	fill_attr(a, ino, type | (mode ? mode : e->mode), nlink, 0, 0);
+	/* a name some readers lack is looked up at each walk, and answered
+	** for the one walking */
+	a->cache = e->ns_path ? PL_CACHE_NONE : written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
 	return 0;
 }
 
@@ -256,21 +263,22 @@ void pl_tree_each_root_name(const struct pl_tree *k,
 	free(tgids.v);
 }
 
-int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)
+int pl_tree_getattr(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out)
 {
 	struct node n = decode(ino);
 	if (is_object(n))
 		return tree_object_getattr(k, n, out);
-	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
+	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, c, n, out);
 }
 
-int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent)
+int tree_getattr_absent(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out,
+                        uint64_t *absent)
 {
 	struct node n = decode(ino);
 	*absent = 0;
 	if (is_object(n))
 		return tree_object_getattr(k, n, out);
-	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, n, out);
+	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, c, n, out);
 }
 
 static int caller_tgid(struct pl_caller *c, pl_pid *tgid)
@@ -308,24 +316,37 @@ int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl
 }
 
 /*
-** How far the caller's boot clock runs from the facts': its own time
-** namespace's on the host; a world's self task's (or the task it is) in a
-** world.  0 where it cannot be told.
+** The caller as a thread of the source, for what the source answers by
+** the reader (its clock, its network namespace): the host thread itself
+** (renumbered by a view), a world's self task or the task it is.  0 when
+** there is none.
 */
-int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c)
+pl_pid tree_caller_source_tid(struct pl_tree *k, struct pl_caller *c)
 {
 	struct pl_source *src = k->src;
 	pl_pid tgid, tid = c->pid;
+	if (src->ops->pin) /* host tasks: the caller is a host thread */
+		return src->ops->map_host_pid && src->ops->map_host_pid(src, c->pid, &tid) < 0 ? 0 : tid;
+	return tree_caller_in_tree(k, c, &tgid, &tid) < 0 ? 0 : tid;
+}
+
+int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c)
+{
 	int64_t ns = 0;
-	if (!src->ops->boottime_offset)
+	if (!k->src->ops->boottime_offset)
 		return 0;
-	if (src->ops->pin) /* host tasks: the caller is a host thread, maybe renumbered */
-		tid = src->ops->map_host_pid && src->ops->map_host_pid(src, c->pid, &tid) < 0 ? 0 : tid;
-	else if (tree_caller_in_tree(k, c, &tgid, &tid) < 0)
-		tid = 0;
-	if (tid <= 0 || src->ops->boottime_offset(src, tid, &ns) < 0)
+	pl_pid tid = tree_caller_source_tid(k, c);
+	if (tid <= 0 || k->src->ops->boottime_offset(k->src, tid, &ns) < 0)
 		return 0;
 	return ns;
+}
+
+int tree_entry_seen(struct pl_tree *k, pl_pid reader, const struct pl_entry *e, unsigned *mode)
+{
+	*mode = 0;
+	if (!e->ns_path || reader <= 0 || !k->src->ops->setting_seen)
+		return 1;
+	return k->src->ops->setting_seen(k->src, reader, e->ns_path, mode) != 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -344,7 +365,7 @@ static int node_mode(const struct pl_tree *k, struct node n, uint32_t *mode)
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
-	if (!e)
+	if (!e || e->ns_path) /* a sys/net name: its mode is the reader's namespace's */
 		return -1;
 	*mode = e->mode;
 	return 0;
@@ -361,7 +382,7 @@ static int anyone_may(const struct pl_tree *k, struct node n, int mask)
 static int access_by_owner(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask)
 {
 	struct pl_attr a;
-	int rc = pl_tree_getattr(k, ino, &a);
+	int rc = pl_tree_getattr(k, c, ino, &a);
 	if (rc < 0)
 		return rc;
 	return pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, S_ISDIR(a.mode), mask);
@@ -482,7 +503,7 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
-		return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
+		return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, c, n, out);
 	}
 	case PL_K_TASKDIR: {
 		pl_pid tid;
@@ -518,7 +539,7 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
 			if (i >= 0)
-				return attr_root_level(k, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
+				return attr_root_level(k, c, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
 			pl_pid pid, me, me_tid;
 			if (!parse_pid(name, &pid))
 				return -ENOENT;
