@@ -96,8 +96,8 @@ end
 -- running in a namespace with offsets, a new one made for children: the
 -- one it runs in counts (the daemon learns it by entering it)
 function TestHost.test_runs_in_one_namespace_made_another()
-  local f = compare({ "unshare", "-T", "--boottime", "100" }, { "-u", "-b", "7" }, 0)
   local own = uptime_cs(assert(io.open("/proc/uptime")):read("a"))
+  local f = compare({ "unshare", "-T", "--boottime", "100" }, { "-u", "-b", "7" }, 0)
   lu.assertTrue(uptime_cs(f[1]) >= own + 100 * 100)
 end
 
