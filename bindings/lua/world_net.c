@@ -491,7 +491,7 @@ static void read_records(struct nb *b, int idx, int f)
 
 static void parse_text(struct nb *b, int f, const char *text, size_t len)
 {
-	b->net->have &= ~(1u << f);
+	b->net->have &= ~(1ull << f);
 	if (pl_parse_net(f, text, len, b->wb->a, b->net) < 0)
 		luaL_error(Lof(b), "%s: %s is not text the kernel would print (line %d)", b->where,
 		           pl_net_names[f], (int)b->wb->a->fail_line);
@@ -675,7 +675,7 @@ static void defaults(struct nb *b, int f)
 	} else if (f == PL_NET_NETLINK) {
 		kernel_netlink(b);
 	} /* else no records (route: no main table either) */
-	b->net->have |= 1u << f;
+	b->net->have |= 1ull << f;
 }
 
 static void read_file(struct nb *b, int ns, int f)
@@ -690,7 +690,7 @@ static void read_file(struct nb *b, int ns, int f)
 		parse_text(b, f, text, len);
 	} else if (t == LUA_TTABLE && reader_of(f)) {
 		read_records(b, idx, f);
-		b->net->have |= 1u << f;
+		b->net->have |= 1ull << f;
 		if (f == PL_NET_ROUTE)
 			b->net->route_table = 1;
 	} else if (t != LUA_TNIL && !(t == LUA_TTABLE && counters(f))) {

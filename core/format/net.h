@@ -34,6 +34,10 @@ int pl_fmt_net(int f, const struct pl_net *net, const struct pl_net_view *v, str
 ** CAP_DAC_OVERRIDE) and refuses each write with EACCES, where the others
 ** (seq_open_net) refuse the open itself, even root's. */
 int pl_net_single(int f);
+/* What a write to file f opened for writing returns: -EACCES
+** (single_open_net), -EIO (a file made without the net helpers, whose
+** write procfs refuses), or 0 where the open itself is refused. */
+int pl_net_write_error(int f);
 
 /* Which files print uids (from_kuid_munged of the opener's namespace)
 ** and kernel pointers (%pK). */

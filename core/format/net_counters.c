@@ -148,9 +148,10 @@ const struct net_family pl_net_sections = {
 
 static void snmp6_record(int f, const void *rec, const struct pl_net_view *v, struct pl_buf *out)
 {
-	(void)f, (void)v;
+	(void)v;
 	const struct pl_net_value *x = rec;
-	pl_net_put_str(out, x->name, 32, 1);
+	/* xfrm_stat: net/xfrm/xfrm_proc.c's "%-24s\t%lu" */
+	pl_net_put_str(out, x->name, f == PL_NET_XFRM_STAT ? 24 : 32, 1);
 	pl_buf_putc(out, '\t');
 	put_value(out, x);
 	pl_buf_putc(out, '\n');

@@ -322,7 +322,7 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		return tree_object_write(f, buf, len);
 	if (!f->writable) { /* no write method (opened for writing all the same) */
 		int net = f->entry && f->entry->kind == PL_K_FILE ? pl_builtin_net_file(f->entry->gen) : -1;
-		return net >= 0 ? -EACCES : -EINVAL; /* a single_open_net file's answer */
+		return net >= 0 ? pl_net_write_error(net) : -EINVAL;
 	}
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
