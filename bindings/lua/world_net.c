@@ -497,11 +497,17 @@ static void parse_text(struct nb *b, int f, const char *text, size_t len)
 		           pl_net_names[f], (int)b->wb->a->fail_line);
 }
 
-/* The value `name` of section `sec` (NULL: snmp6's one list). */
+/* A list of named counters, not of sections. */
+static int flat_counters(int f)
+{
+	return f == PL_NET_SNMP6 || f == PL_NET_XFRM_STAT;
+}
+
+/* The value `name` of section `sec` (NULL: snmp6's or xfrm_stat's one list). */
 static struct pl_net_value *value_of(struct nb *b, int f, const char *sec, const char *name)
 {
 	struct pl_net_list *l = &b->net->list[f];
-	if (f == PL_NET_SNMP6) {
+	if (flat_counters(f)) {
 		struct pl_net_value *v = (struct pl_net_value *)l->v;
 		for (size_t i = 0; i < l->n; i++)
 			if (strcmp(v[i].name, name) == 0)
@@ -537,7 +543,7 @@ static void override_counters(struct nb *b, int idx, int f)
 			luaL_error(L, "%s %s: keys are names", b->where, pl_net_names[f]);
 		const char *k = lua_tostring(L, -2);
 		snprintf(b->wb->who, sizeof b->wb->who, "%.20s %.10s.%.15s", b->where, pl_net_names[f], k);
-		if (f == PL_NET_SNMP6) {
+		if (flat_counters(f)) {
 			set_value(b, f, NULL, k, (int64_t)plua_world_int_at(b->wb, -1, k));
 		} else {
 			if (!lua_istable(L, -1))
@@ -641,6 +647,10 @@ static const char *fresh_text(int f)
 	case PL_NET_SNMP6: return plua_net_fresh_snmp6;
 	case PL_NET_PROTOCOLS: return plua_net_fresh_protocols;
 	case PL_NET_IPV6_ROUTE: return plua_net_fresh_ipv6_route;
+	case PL_NET_XFRM_STAT: return plua_net_fresh_xfrm_stat;
+	case PL_NET_IGMP6: return plua_net_fresh_igmp6;
+	case PL_NET_PSCHED: return plua_net_fresh_psched;
+	case PL_NET_RT6_STATS: return plua_net_fresh_rt6_stats;
 	default: return NULL;
 	}
 }
@@ -648,22 +658,44 @@ static const char *fresh_text(int f)
 static int counters(int f)
 {
 	return f == PL_NET_SNMP || f == PL_NET_NETSTAT || f == PL_NET_SNMP6 ||
-	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6;
+	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6 || f == PL_NET_XFRM_STAT;
+}
+
+
+/* Files that describe the machine's kernel, not a namespace (the CPUs'
+** counters, the packet handlers, the netfilter modules loaded): a world
+** has them where it declares them, else not at all. */
+static int machine_wide(int f)
+{
+	return f == PL_NET_SOFTNET_STAT || f == PL_NET_PTYPE ||
+	       (f >= PL_NET_IP_TABLES_NAMES && f <= PL_NET_IP6_TABLES_TARGETS) ||
+	       (f >= PL_NET_STAT_RT_CACHE && f <= PL_NET_STAT_NF_CONNTRACK);
 }
 
 /* In the order a file's defaults may depend on another's: dev (if_inet6's
 ** indexes), the sockets (sockstat's counts), then the rest. */
-static const int read_order[PL_NET_COUNT] = {
+static const int read_order[] = {
 	PL_NET_DEV, PL_NET_TCP, PL_NET_TCP6, PL_NET_UDP, PL_NET_UDP6, PL_NET_UDPLITE,
 	PL_NET_UDPLITE6, PL_NET_RAW, PL_NET_RAW6, PL_NET_UNIX, PL_NET_PACKET, PL_NET_NETLINK,
 	PL_NET_ROUTE, PL_NET_IF_INET6, PL_NET_IPV6_ROUTE, PL_NET_ARP, PL_NET_IGMP,
 	PL_NET_DEV_MCAST, PL_NET_PROTOCOLS, PL_NET_SNMP, PL_NET_NETSTAT, PL_NET_SNMP6,
 	PL_NET_SOCKSTAT, PL_NET_SOCKSTAT6,
+	PL_NET_ICMP, PL_NET_ICMP6, PL_NET_IGMP6, PL_NET_PTYPE, PL_NET_PSCHED,
+	PL_NET_ANYCAST6, PL_NET_FIB_TRIE, PL_NET_MCFILTER, PL_NET_MCFILTER6,
+	PL_NET_RT6_STATS, PL_NET_XFRM_STAT, PL_NET_SOFTNET_STAT,
+	PL_NET_IP_TABLES_NAMES, PL_NET_ARP_TABLES_NAMES, PL_NET_IP6_TABLES_NAMES,
+	PL_NET_IP_TABLES_MATCHES, PL_NET_IP_TABLES_TARGETS, PL_NET_ARP_TABLES_MATCHES,
+	PL_NET_ARP_TABLES_TARGETS, PL_NET_IP6_TABLES_MATCHES, PL_NET_IP6_TABLES_TARGETS,
+	PL_NET_STAT_RT_CACHE, PL_NET_STAT_SYNPROXY, PL_NET_STAT_ARP_CACHE,
+	PL_NET_STAT_NDISC_CACHE, PL_NET_STAT_NF_CONNTRACK,
 };
+_Static_assert(sizeof read_order / sizeof read_order[0] == PL_NET_COUNT, "every file once");
 
 static void defaults(struct nb *b, int f)
 {
 	lua_State *L = Lof(b);
+	if (machine_wide(f))
+		return;
 	if (fresh_text(f)) {
 		parse_text(b, f, fresh_text(f), strlen(fresh_text(f)));
 		return;
@@ -726,9 +758,10 @@ static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_
 		snprintf(wb->who, sizeof wb->who, "%.40s", b.where);
 		b.net->uid = (uint32_t)num(&b, ns, "uid", 0);
 		b.net->gid = (uint32_t)num(&b, ns, "gid", 0);
-		for (int f = 0; f < PL_NET_COUNT; f++)
+		for (int f = 0; f < PL_NET_COUNT; f++) { /* one at a time: the stack has room for few */
 			b.text[f] = lua_getfield(wb->L, ns, pl_net_names[f]) == LUA_TSTRING;
-		lua_pop(wb->L, PL_NET_COUNT);
+			lua_pop(wb->L, 1);
+		}
 	}
 	for (int i = 0; i < PL_NET_COUNT; i++) {
 		/* sockstat and sockstat6 count the sockets read before them */

@@ -220,3 +220,48 @@ const char plua_net_fresh_ipv6_route[] =
 	"00000000000000000000000000000000 00 00000000000000000000000000000000 00"
 	" 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n";
 
+/* xfrm_stat: every counter 0 */
+const char plua_net_fresh_xfrm_stat[] =
+	"XfrmInError             \t0\n"
+	"XfrmInBufferError       \t0\n"
+	"XfrmInHdrError          \t0\n"
+	"XfrmInNoStates          \t0\n"
+	"XfrmInStateProtoError   \t0\n"
+	"XfrmInStateModeError    \t0\n"
+	"XfrmInStateSeqError     \t0\n"
+	"XfrmInStateExpired      \t0\n"
+	"XfrmInStateMismatch     \t0\n"
+	"XfrmInStateInvalid      \t0\n"
+	"XfrmInTmplMismatch      \t0\n"
+	"XfrmInNoPols            \t0\n"
+	"XfrmInPolBlock          \t0\n"
+	"XfrmInPolError          \t0\n"
+	"XfrmOutError            \t0\n"
+	"XfrmOutBundleGenError   \t0\n"
+	"XfrmOutBundleCheckError \t0\n"
+	"XfrmOutNoStates         \t0\n"
+	"XfrmOutStateProtoError  \t0\n"
+	"XfrmOutStateModeError   \t0\n"
+	"XfrmOutStateSeqError    \t0\n"
+	"XfrmOutStateExpired     \t0\n"
+	"XfrmOutPolBlock         \t0\n"
+	"XfrmOutPolDead          \t0\n"
+	"XfrmOutPolError         \t0\n"
+	"XfrmFwdHdrError         \t0\n"
+	"XfrmOutStateInvalid     \t0\n"
+	"XfrmAcquireError        \t0\n"
+	"XfrmOutStateDirError    \t0\n"
+	"XfrmInStateDirError     \t0\n"
+	"XfrmInIptfsError        \t0\n"
+	"XfrmOutNoQueueSpace     \t0\n";
+
+/* igmp6: lo's all-nodes groups, joined even while lo is down */
+const char plua_net_fresh_igmp6[] =
+	"1    lo              ff020000000000000000000000000001     1 0000000C 0\n"
+	"1    lo              ff010000000000000000000000000001     1 00000008 0\n";
+
+/* psched: the clock's units (ns a us, ns a tick, 1000000, a high-resolution clock) */
+const char plua_net_fresh_psched[] = "000003e8 00000040 000f4240 3b9aca00\n";
+
+/* rt6_stats: nothing routed yet */
+const char plua_net_fresh_rt6_stats[] = "0000 0000 0000 0000 0000 0000 0000\n";
