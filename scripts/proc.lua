@@ -112,6 +112,7 @@ return p.layout {
       p.file("sockstat", "0444", "net_sockstat"),
       p.file("udplite6", "0444", "net_udplite6"),
       p.file("dev_mcast", "0444", "net_dev_mcast"),
+      p.dir("dev_snmp6", "0555", "dev_snmp6"),
       p.file("mcfilter6", "0444", "net_mcfilter6"),
       p.file("protocols", "0444", "net_protocols"),
       p.file("rt6_stats", "0444", "net_rt6_stats"),

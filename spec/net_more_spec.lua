@@ -29,7 +29,8 @@ local testenv = require "testenv"
 
 local PYTHON = "/usr/bin/python3"
 
--- The files this spec covers, in Linux's order.
+-- The files this spec covers, in Linux's order (and dev_snmp6/, a file
+-- per IPv6 interface).
 local FILES = { "icmp", "icmp6", "igmp6", "ptype", "psched", "anycast6", "fib_trie", "mcfilter",
                 "mcfilter6", "rt6_stats", "xfrm_stat", "softnet_stat", "ip_tables_names",
                 "arp_tables_names", "ip6_tables_names", "ip_tables_matches", "ip_tables_targets",
@@ -227,6 +228,54 @@ for path in sys.argv[1:]:
   lu.assertEquals(o.out, k.out)
 end
 
+-- dev_snmp6/: a file per IPv6 interface, listed in the kernel's order,
+-- each the kernel's bytes, read by pid and from inside the namespace.
+function TestHostNetMore.test_dev_snmp6()
+  local function ls_f(path)
+    local r = sh.run({ "ls", "-f", path })
+    lu.assertEquals(r.code, 0, r.err)
+    return r.out
+  end
+  for _, pid in ipairs { sleeper().pid, own_ns().pid } do
+    local kdir, odir = ("/proc/%d/net/dev_snmp6"):format(pid), host_mount():path(pid .. "/net/dev_snmp6")
+    local names = ls_f(kdir)
+    lu.assertEquals(ls_f(odir), names)
+    lu.assertStrContains(names, "\nlo\n")
+    for name in names:gmatch("[^\n]+") do
+      if name ~= "." and name ~= ".." then assert_as_kernel(kdir .. "/" .. name, odir .. "/" .. name) end
+    end
+    local st = sh.run({ "stat", "-c", "%a %u %g %F %h", odir, odir .. "/lo" }).out
+    lu.assertEquals(st, sh.run({ "stat", "-c", "%a %u %g %F %h", kdir, kdir .. "/lo" }).out)
+    lu.assertEquals(fsx.outcome(odir .. "/nope"), "<error open:ENOENT>")
+  end
+  local pid = own_ns().pid
+  lu.assertStrContains(ls_f(("/proc/%d/net/dev_snmp6"):format(pid)), "\nd0\n")
+  local inside = sh.run({ "nsenter", "-t", tostring(pid), "-n", "cat", host_mount():path("net/dev_snmp6/d0") })
+  lu.assertEquals(inside.code, 0, inside.err)
+  local k = fsx.read(("/proc/%d/net/dev_snmp6/d0"):format(pid))
+  lu.assertStrContains(inside.out, "ifIndex                         \t3\n")
+  lu.assertTrue(compare.between(k, inside.out, fsx.read(("/proc/%d/net/dev_snmp6/d0"):format(pid))), inside.out)
+  -- opened for writing, each write refused as procfs's (no write method: EIO)
+  local w = sh.run({ PYTHON, "-c", "import os, sys\nfd = os.open(sys.argv[1], os.O_WRONLY)\n"
+                     .. "try:\n    os.write(fd, b'1')\nexcept OSError as e:\n    print(e.errno)", host_mount():path("net/dev_snmp6/lo") })
+  lu.assertEquals(w.out, "5\n", w.err)
+end
+
+-- proclua capture keeps each interface's counters as the kernel's text.
+function TestHostNetMore.test_capture_keeps_dev_snmp6()
+  local pid = own_ns().pid
+  local world = F().work .. "/captured.lua"
+  local before = fsx.read(("/proc/%d/net/dev_snmp6/d0"):format(pid))
+  assert(sh.ok(sh.join { testenv.bin(), "capture", tostring(pid) } .. " > " .. sh.quote(world)))
+  local after = fsx.read(("/proc/%d/net/dev_snmp6/d0"):format(pid))
+  local m = mnt.start { args = { "--world", world } }
+  local names = sh.run({ "ls", m:path(pid .. "/net/dev_snmp6") }).out
+  local d0 = fsx.read(m:path(pid .. "/net/dev_snmp6/d0"))
+  m:stop()
+  lu.assertEquals(names, "d0\nd1\nlo\n")
+  lu.assertTrue(d0 == before or d0 == after, tostring(d0))
+end
+
 ------------------------------------------------------------------------------
 -- A world
 
@@ -350,6 +399,43 @@ function TestWorldNetMore.test_undeclared_files()
   lu.assertEquals(softnet, "<error open:ENOENT>")
 end
 
+-- dev_snmp6: each interface of dev with zero counters, or as declared.
+function TestWorldNetMore.test_dev_snmp6()
+  local path = F().work .. "/ifaces.lua"
+  fsx.write(path, [[
+local p = require "proclua"
+return p.world {
+  tasks = { { pid = 1 }, { pid = 2, ns = { net = 4026532600 } } },
+  net = {
+    dev = { { name = "eth0" } },
+    [4026532600] = {
+      dev = { { name = "eth0" }, { name = "veth12" } },
+      dev_snmp6 = { eth0 = { Ip6InReceives = 7, Icmp6OutMLDv2Reports = 2 }, veth12 = { ifIndex = 12 },
+                    lo = "ifIndex                         \t1\nIp6InReceives                   \t3\n" },
+    },
+  },
+}
+]])
+  local fresh = sh.run({ "unshare", "-n", "cat", "/proc/self/net/dev_snmp6/lo" }).out
+  local m = mnt.start { args = { "--world", path } }
+  local names1 = sh.run({ "ls", "-f", m:path("1/net/dev_snmp6") }).out
+  local names2 = sh.run({ "ls", "-f", m:path("2/net/dev_snmp6") }).out
+  local lo1, eth1 = fsx.read(m:path("1/net/dev_snmp6/lo")), fsx.read(m:path("1/net/dev_snmp6/eth0"))
+  local lo2, eth2 = fsx.read(m:path("2/net/dev_snmp6/lo")), fsx.read(m:path("2/net/dev_snmp6/eth0"))
+  local veth = fsx.read(m:path("2/net/dev_snmp6/veth12"))
+  local st = sh.run({ "stat", "-c", "%a %u %g %F", m:path("2/net/dev_snmp6/veth12") }).out
+  m:stop()
+  lu.assertEquals(names1, ".\n..\nlo\neth0\n")
+  lu.assertEquals(names2, ".\n..\nlo\neth0\nveth12\n")
+  lu.assertEquals(lo1, fresh)
+  lu.assertEquals(eth1, (fresh:gsub("\t1\n", "\t2\n", 1)))
+  lu.assertEquals(lo2, "ifIndex                         \t1\nIp6InReceives                   \t3\n")
+  lu.assertEquals(eth2, (fresh:gsub("\t1\n", "\t2\n", 1):gsub("(Ip6InReceives +\t)0", "%17")
+    :gsub("(Icmp6OutMLDv2Reports +\t)0", "%12")))
+  lu.assertEquals(veth, (fresh:gsub("\t1\n", "\t12\n", 1)))
+  lu.assertEquals(st, "444 0 0 regular empty file\n")
+end
+
 function TestWorldNetMore.test_text_the_kernel_would_not_print_is_refused()
   local function refused(net, msg)
     local script = F().work .. "/bad.lua"
@@ -364,6 +450,9 @@ function TestWorldNetMore.test_text_the_kernel_would_not_print_is_refused()
   refused('{ ["stat/synproxy"] = "entries syn_received\\n" }', "world net: stat/synproxy is not text the kernel would print (line 1)")
   refused('{ xfrm_stat = { XfrmInErrors = 1 } }', "world net xfrm_stat: no counter XfrmInErrors")
   refused('{ ip_tables_names = "filter\\n\\n" }', "world net: ip_tables_names is not text the kernel would print (line 2)")
+  refused('{ dev_snmp6 = { lo = "Ip6InReceives \\t3\\n" } }', "world net dev_snmp6.lo is not text the kernel would print")
+  refused('{ dev_snmp6 = { eth9 = {} } }', "world net dev_snmp6.eth9: no interface of dev: give ifIndex")
+  refused('{ dev_snmp6 = { lo = { Ip6InRecieves = 1 } } }', "world net dev_snmp6.lo: no counter Ip6InRecieves")
 end
 
 ------------------------------------------------------------------------------

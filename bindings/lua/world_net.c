@@ -737,6 +737,112 @@ static void read_file(struct nb *b, int ns, int f)
 	lua_settop(L, idx - 1);
 }
 
+/* ------------------------------------------------------------------------
+** dev_snmp6/: an interface's counters
+*/
+
+/* The fresh counters of an interface, a copy of its own. */
+static void fresh_iface(struct nb *b, const char *name, uint32_t ifindex, struct pl_dev_snmp6 *d)
+{
+	struct pl_net fresh;
+	memset(&fresh, 0, sizeof fresh);
+	if (pl_parse_net(PL_NET_SNMP6, plua_net_fresh_dev_snmp6, strlen(plua_net_fresh_dev_snmp6),
+	                 b->wb->a, &fresh) < 0)
+		luaL_error(Lof(b), "%s dev_snmp6: out of memory", b->where);
+	d->name = keep(b, name);
+	d->ifindex = ifindex;
+	d->v = fresh.list[PL_NET_SNMP6].v;
+	d->n = fresh.list[PL_NET_SNMP6].n;
+}
+
+/* One declared interface: the kernel's text, or counters over zeros. */
+static void read_iface(struct nb *b, int idx, const char *name, struct pl_dev_snmp6 *d)
+{
+	lua_State *L = Lof(b);
+	if (!*name || strlen(name) >= 16 || strchr(name, '/') || strchr(name, ' '))
+		luaL_error(L, "%s dev_snmp6: '%s' is no interface name", b->where, name);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		size_t len;
+		const char *text = lua_tolstring(L, idx, &len);
+		if (pl_parse_dev_snmp6(name, text, len, b->wb->a, d) < 0)
+			luaL_error(L, "%s dev_snmp6.%s is not text the kernel would print (line %d)", b->where,
+			           name, (int)b->wb->a->fail_line);
+		return;
+	}
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s dev_snmp6.%s: the kernel's text or { Counter = value, ... }", b->where, name);
+	uint32_t ifindex = (uint32_t)num(b, idx, "ifIndex", ifindex_of(b, name));
+	if (!ifindex)
+		luaL_error(L, "%s dev_snmp6.%s: no interface of dev: give ifIndex", b->where, name);
+	fresh_iface(b, name, ifindex, d);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s dev_snmp6.%s: keys are names", b->where, name);
+		const char *k = lua_tostring(L, -2);
+		if (strcmp(k, "ifIndex") != 0) {
+			struct pl_net_value *x = NULL;
+			for (size_t i = 0; i < d->n && !x; i++)
+				if (strcmp(d->v[i].name, k) == 0)
+					x = (struct pl_net_value *)&d->v[i];
+			if (!x)
+				luaL_error(L, "%s dev_snmp6.%s: no counter %s", b->where, name, k);
+			uint64_t v = plua_world_int_at(b->wb, -1, k);
+			x->value = v;
+			x->negative = 0;
+		}
+		lua_pop(L, 1);
+	}
+}
+
+/* As the kernel lists a directory: by length, then by name. */
+static int by_proc_order(const void *x, const void *y)
+{
+	const char *a = ((const struct pl_dev_snmp6 *)x)->name, *b = ((const struct pl_dev_snmp6 *)y)->name;
+	size_t la = strlen(a), lb = strlen(b);
+	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+}
+
+/* dev_snmp6 = { eth0 = ..., ... }: the declared interfaces; without it,
+** each interface of dev with zero counters. */
+static void read_ifaces(struct nb *b, int ns)
+{
+	lua_State *L = Lof(b);
+	int t = ns ? lua_getfield(L, ns, "dev_snmp6") : (lua_pushnil(L), LUA_TNIL);
+	int idx = lua_gettop(L);
+	size_t n = 0;
+	struct pl_dev_snmp6 *v;
+	if (t == LUA_TNIL) {
+		const struct pl_net_list *dev = &b->net->list[PL_NET_DEV];
+		v = pl_arena_alloc(b->wb->a, (dev->n + 1) * sizeof *v);
+		if (!v)
+			luaL_error(L, "%s: out of memory", b->where);
+		for (; n < dev->n; n++)
+			fresh_iface(b, ((const struct pl_net_dev *)dev->v)[n].name, (uint32_t)n + 1, &v[n]);
+	} else {
+		if (t != LUA_TTABLE)
+			luaL_error(L, "%s: dev_snmp6 is { iface = the kernel's text or counters, ... }", b->where);
+		size_t cap = 0;
+		for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1))
+			cap++;
+		v = pl_arena_alloc(b->wb->a, (cap + 1) * sizeof *v);
+		if (!v)
+			luaL_error(L, "%s: out of memory", b->where);
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			if (lua_type(L, -2) != LUA_TSTRING)
+				luaL_error(L, "%s dev_snmp6: keys are interface names", b->where);
+			read_iface(b, lua_gettop(L), lua_tostring(L, -2), &v[n++]);
+			lua_pop(L, 1);
+		}
+	}
+	qsort(v, n, sizeof *v, by_proc_order);
+	b->net->ifaces = v;
+	b->net->nifaces = n;
+	b->net->have_ifaces = 1;
+	lua_settop(L, idx - 1);
+}
+
 static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_t *next_inode)
 {
 	struct nb b = { wb, pl_model_netns(wb->m, ino), next_inode, "", { 0 } };
@@ -747,12 +853,13 @@ static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_
 	else
 		snprintf(b.where, sizeof b.where, "world net");
 	if (ns) {
-		static const char *keys[PL_NET_COUNT + 3];
+		static const char *keys[PL_NET_COUNT + 4];
 		if (!keys[0]) {
 			for (int f = 0; f < PL_NET_COUNT; f++)
 				keys[f] = pl_net_names[f];
 			keys[PL_NET_COUNT] = "uid";
 			keys[PL_NET_COUNT + 1] = "gid";
+			keys[PL_NET_COUNT + 2] = "dev_snmp6";
 		}
 		check_keys(&b, ns, keys, "");
 		snprintf(wb->who, sizeof wb->who, "%.40s", b.where);
@@ -769,6 +876,7 @@ static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_
 			count_sockets(&b);
 		read_file(&b, ns, read_order[i]);
 	}
+	read_ifaces(&b, ns);
 }
 
 void plua_world_read_net(struct world_build *wb, int idx)

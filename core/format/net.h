@@ -73,4 +73,11 @@ int pl_net_parse_end(struct pl_net_parse *p, int rc);
 /* A whole text at once (a world's, a capture's). */
 int pl_parse_net(int f, const char *text, size_t len, struct pl_arena *a, struct pl_net *net);
 
+/* dev_snmp6/<iface>: its text ("%-32s\t%u" its index, then "%-32s\t%lu"
+** each counter), and the text of interface `name` read into out (0,
+** -EINVAL: not this kernel's, -ENOMEM). */
+int pl_fmt_dev_snmp6(const struct pl_dev_snmp6 *d, struct pl_buf *out);
+int pl_parse_dev_snmp6(const char *name, const char *text, size_t len, struct pl_arena *a,
+                       struct pl_dev_snmp6 *out);
+
 #endif

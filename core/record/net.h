@@ -231,6 +231,15 @@ struct pl_net_name {
 	const char *name;
 };
 
+/* dev_snmp6/<iface>: an IPv6 interface's counters ("ifIndex" first,
+** then the rest as snmp6 prints them). */
+struct pl_dev_snmp6 {
+	const char *name;
+	uint32_t ifindex;
+	const struct pl_net_value *v;
+	size_t n;
+};
+
 /* A file's records; the element type follows from the file (above). */
 struct pl_net_list {
 	const void *v;
@@ -247,6 +256,10 @@ struct pl_net {
 	/* route: the main table exists (a namespace that never had a route
 	** has none, and its route file is empty, header and all) */
 	uint8_t route_table;
+	/* dev_snmp6/: the IPv6 interfaces, in the kernel's listing order */
+	uint8_t have_ifaces;
+	const struct pl_dev_snmp6 *ifaces;
+	size_t nifaces;
 };
 
 #endif

@@ -81,6 +81,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FDINFO) & 1;
 	case PL_K_MAPFILESDIR:
 		return (absent >> PL_G_NONE) & 1;
+	case PL_K_NETIFACEDIR:
+		return (absent >> PL_G_NET_DIR) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
@@ -125,6 +127,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	}
 	if (is_mapf_slot(n.slot))
 		return tree_mapfiles_getattr(k, n, a);
+	if (is_iface_slot(n.slot))
+		return (t->absent >> PL_G_NET_DIR) & 1 ? -ENOENT : tree_ifaces_getattr(k, n, a);
 	if (is_fd_slot(n.slot)) {
 		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
 			return -ENOENT;
@@ -480,6 +484,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
 	case PL_K_MAPFILESDIR:
 		return tree_mapfiles_lookup(k, c, dir, name, out);
+	case PL_K_NETIFACEDIR:
+		return tree_ifaces_lookup(k, dir, name, out);
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return -ENOENT;
 	default:
