@@ -194,6 +194,13 @@ function TestHostNetMore.test_modes_and_owners()
   end
   lu.assertEquals(st(host_mount():path(pid .. "/net/stat")), st(("/proc/%d/net/stat"):format(pid)))
   lu.assertEquals(st(host_mount():path(pid .. "/net/ip_tables_names")), "440 0 0 regular empty file\n")
+  -- net/ is its task's, its subdirectories and files the namespace's root's
+  local p = spawn({ "setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "sleep", "600" }, "owned")
+  procs.wait_for(function() return (procs.stat(p.pid) or {})[2] == "sleep" end, 10, "setpriv's exec")
+  for _, f in ipairs { "net", "net/stat", "net/dev_snmp6", "net/dev_snmp6/lo", "net/stat/rt_cache", "net/psched" } do
+    lu.assertEquals(st(host_mount():path(p.pid .. "/" .. f)), st(("/proc/%d/%s"):format(p.pid, f)), f)
+  end
+  lu.assertEquals(st(host_mount():path(p.pid .. "/net/stat")), "555 0 0 directory\n")
 end
 
 -- The open refused (seq_open_net), or each write refused: EACCES
