@@ -667,7 +667,8 @@ static int counters(int f)
 ** has them where it declares them, else not at all. */
 static int machine_wide(int f)
 {
-	return f == PL_NET_SOFTNET_STAT || f == PL_NET_PTYPE ||
+	return f == PL_NET_SOFTNET_STAT || f == PL_NET_PTYPE || f == PL_NET_CONNECTOR ||
+	       f == PL_NET_NF_LOG || f == PL_NET_FIB_TRIESTAT ||
 	       (f >= PL_NET_IP_TABLES_NAMES && f <= PL_NET_IP6_TABLES_TARGETS) ||
 	       (f >= PL_NET_STAT_RT_CACHE && f <= PL_NET_STAT_NF_CONNTRACK);
 }
@@ -687,7 +688,8 @@ static const int read_order[] = {
 	PL_NET_IP_TABLES_MATCHES, PL_NET_IP_TABLES_TARGETS, PL_NET_ARP_TABLES_MATCHES,
 	PL_NET_ARP_TABLES_TARGETS, PL_NET_IP6_TABLES_MATCHES, PL_NET_IP6_TABLES_TARGETS,
 	PL_NET_STAT_RT_CACHE, PL_NET_STAT_SYNPROXY, PL_NET_STAT_ARP_CACHE,
-	PL_NET_STAT_NDISC_CACHE, PL_NET_STAT_NF_CONNTRACK,
+	PL_NET_STAT_NDISC_CACHE, PL_NET_STAT_NF_CONNTRACK, PL_NET_RT_CACHE, PL_NET_CONNECTOR,
+	PL_NET_FIB_TRIESTAT, PL_NET_NF_LOG,
 };
 _Static_assert(sizeof read_order / sizeof read_order[0] == PL_NET_COUNT, "every file once");
 

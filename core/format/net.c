@@ -36,7 +36,9 @@ const char *const pl_net_names[PL_NET_COUNT] = {
 	[PL_NET_IP6_TABLES_TARGETS] = "ip6_tables_targets",
 	[PL_NET_STAT_RT_CACHE] = "stat/rt_cache", [PL_NET_STAT_SYNPROXY] = "stat/synproxy",
 	[PL_NET_STAT_ARP_CACHE] = "stat/arp_cache", [PL_NET_STAT_NDISC_CACHE] = "stat/ndisc_cache",
-	[PL_NET_STAT_NF_CONNTRACK] = "stat/nf_conntrack",
+	[PL_NET_STAT_NF_CONNTRACK] = "stat/nf_conntrack", [PL_NET_RT_CACHE] = "rt_cache",
+	[PL_NET_CONNECTOR] = "connector", [PL_NET_FIB_TRIESTAT] = "fib_triestat",
+	[PL_NET_NF_LOG] = "netfilter/nf_log",
 };
 
 int pl_net_lookup(const char *name)
@@ -77,6 +79,9 @@ static const struct net_family *family(int f)
 	case PL_NET_STAT_RT_CACHE: case PL_NET_STAT_SYNPROXY: case PL_NET_STAT_ARP_CACHE:
 	case PL_NET_STAT_NDISC_CACHE: case PL_NET_STAT_NF_CONNTRACK:
 		return &pl_net_hexrows_headed;
+	case PL_NET_FIB_TRIESTAT: return &pl_net_fibstat;
+	case PL_NET_NF_LOG: return &pl_net_regs;
+	case PL_NET_CONNECTOR: case PL_NET_RT_CACHE: return &pl_net_regs_headed;
 	default:
 		if (f >= PL_NET_IP_TABLES_NAMES && f <= PL_NET_IP6_TABLES_TARGETS)
 			return &pl_net_xtnames;
@@ -95,6 +100,7 @@ int pl_net_write_error(int f)
 	/* single_open_net: no write method, the open's own answer */
 	case PL_NET_SNMP: case PL_NET_SNMP6: case PL_NET_NETSTAT: case PL_NET_SOCKSTAT:
 	case PL_NET_SOCKSTAT6: case PL_NET_RT6_STATS: case PL_NET_XFRM_STAT:
+	case PL_NET_FIB_TRIESTAT:
 		return -EACCES;
 	/* proc_create_seq, proc_create_single and the like: procfs's
 	** proc_reg_write finds no write method */
@@ -103,6 +109,7 @@ int pl_net_write_error(int f)
 	case PL_NET_IP_TABLES_MATCHES: case PL_NET_IP_TABLES_TARGETS:
 	case PL_NET_ARP_TABLES_MATCHES: case PL_NET_ARP_TABLES_TARGETS:
 	case PL_NET_IP6_TABLES_MATCHES: case PL_NET_IP6_TABLES_TARGETS:
+	case PL_NET_RT_CACHE: case PL_NET_CONNECTOR:
 		return -EIO;
 	default: /* seq_open_net: the open for writing is refused */
 		return 0;

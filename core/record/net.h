@@ -36,6 +36,8 @@ enum pl_net_file {
 	/* stat/ */
 	PL_NET_STAT_RT_CACHE, PL_NET_STAT_SYNPROXY, PL_NET_STAT_ARP_CACHE,
 	PL_NET_STAT_NDISC_CACHE, PL_NET_STAT_NF_CONNTRACK,
+	PL_NET_RT_CACHE, PL_NET_CONNECTOR, PL_NET_FIB_TRIESTAT,
+	PL_NET_NF_LOG,             /* netfilter/nf_log */
 	PL_NET_COUNT
 };
 _Static_assert(PL_NET_COUNT <= 64, "pl_net.have is a 64-bit mask of the files");
@@ -198,6 +200,23 @@ struct pl_fib_node {
 	int32_t tos;               /* alias: " tos=%d" when not 0 */
 };
 
+/* fib_triestat: one line (fib_triestat_seq_show, trie_show_stats): its
+** kind and its numbers in the order the line prints them. */
+enum {
+	PL_FIBSTAT_BASIC,          /* leaf size, tnode size */
+	PL_FIBSTAT_TABLE,          /* the table's id (254 Main, 255 Local) */
+	PL_FIBSTAT_AVER,           /* average depth: whole, hundredths */
+	PL_FIBSTAT_MAX, PL_FIBSTAT_LEAVES, PL_FIBSTAT_PREFIXES, PL_FIBSTAT_TNODES,
+	PL_FIBSTAT_SIZES,          /* pairs: child bits, inner nodes with that many */
+	PL_FIBSTAT_POINTERS, PL_FIBSTAT_NULLS, PL_FIBSTAT_TOTAL, /* kB */
+	PL_FIBSTAT_KINDS
+};
+#define PL_FIBSTAT_MAX_VALUES 64
+struct pl_fibstat {
+	uint8_t kind, n;
+	uint32_t v[PL_FIBSTAT_MAX_VALUES];
+};
+
 /* igmp6, anycast6, mcfilter, mcfilter6: one multicast (or anycast)
 ** address of an interface, with its source filter (mcfilter*). */
 struct pl_mcaddr {
@@ -208,6 +227,15 @@ struct pl_mcaddr {
 	uint32_t flags;            /* igmp6 */
 	int64_t timer;             /* igmp6: ticks to the report timer */
 	uint64_t inc, exc;         /* mcfilter*: the source filter's counts */
+};
+
+/* connector: a connector callback ("%-15s %u:%u"); netfilter/nf_log: a
+** protocol family's loggers (" %2lld %s (a,b)"). */
+struct pl_net_reg {
+	const char *name;          /* connector: the callback; nf_log: the logger in
+	                              use, NULL for NONE */
+	const char *loggers;       /* nf_log: those registered, comma-separated */
+	uint32_t idx, val;         /* connector: the callback's id; nf_log: idx the family */
 };
 
 /* ptype: one packet handler. */

@@ -456,6 +456,8 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	NET_(STAT_RT_CACHE, "stat_rt_cache", 0), NET_(STAT_SYNPROXY, "stat_synproxy", 0),
 	NET_(STAT_ARP_CACHE, "stat_arp_cache", 0), NET_(STAT_NDISC_CACHE, "stat_ndisc_cache", 0),
 	NET_(STAT_NF_CONNTRACK, "stat_nf_conntrack", 0),
+	NET_(RT_CACHE, "rt_cache", 0), NET_(CONNECTOR, "connector", 0),
+	NET_(FIB_TRIESTAT, "fib_triestat", 0), NET_(NF_LOG, "netfilter_nf_log", 0),
 	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
