@@ -5,6 +5,9 @@
 ** root's).  The names and what they hold come from the source
 ** (load_net_ifaces), anew at each request; a file's inode is its
 ** interface's index (node.h), so a renamed interface keeps its file.
+** Each worker remembers the names its last lookups found for an index: a
+** request by inode tries that name first (its index checked), and reads
+** every interface only when the name no longer has that index.
 */
 #include "tree/node.h"
 
@@ -13,6 +16,25 @@
 
 #include "format/net.h"
 #include "record/scratch.h"
+
+#define HINTS 8
+static _Thread_local struct hint {
+	pl_pid tgid, tid;
+	uint32_t ifindex;
+	char name[16];
+} hints[HINTS];
+static _Thread_local unsigned next_hint;
+
+static void remember(struct node dir, const struct pl_dev_snmp6 *d)
+{
+	if (strlen(d->name) >= sizeof hints[0].name)
+		return;
+	struct hint *h = &hints[next_hint++ % HINTS];
+	h->tgid = dir.tgid;
+	h->tid = dir.tid;
+	h->ifindex = d->ifindex;
+	strcpy(h->name, d->name);
+}
 
 static int load(struct pl_tree *k, struct node n, const char *only, struct pl_net *net)
 {
@@ -43,6 +65,7 @@ int tree_ifaces_lookup(struct pl_tree *k, struct node dir, const char *name, str
 		return rc;
 	if (net.nifaces != 1 || net.ifaces[0].ifindex >= IFACE_MAX)
 		return -ENOENT;
+	remember(dir, &net.ifaces[0]);
 	file_attr(dir, &net, net.ifaces[0].ifindex, out);
 	return 0;
 }
@@ -66,11 +89,22 @@ int tree_ifaces_list(struct pl_tree *k, struct node dir,
 static const struct pl_dev_snmp6 *find(struct pl_tree *k, struct node n, struct pl_net *net,
                                        int *rc)
 {
+	for (unsigned i = 0; i < HINTS; i++) {
+		const struct hint *h = &hints[i];
+		if (h->name[0] && h->tgid == n.tgid && h->tid == n.tid && h->ifindex == ifindex_of(n.slot) &&
+		    load(k, n, h->name, net) == 0 && net->nifaces == 1 &&
+		    net->ifaces[0].ifindex == h->ifindex) {
+			*rc = 0;
+			return &net->ifaces[0];
+		}
+	}
 	if ((*rc = load(k, n, NULL, net)) < 0)
 		return NULL;
 	for (size_t i = 0; i < net->nifaces; i++)
-		if (net->ifaces[i].ifindex == ifindex_of(n.slot))
+		if (net->ifaces[i].ifindex == ifindex_of(n.slot)) {
+			remember(n, &net->ifaces[i]);
 			return &net->ifaces[i];
+		}
 	*rc = -ENOENT;
 	return NULL;
 }
