@@ -1116,6 +1116,14 @@ static int host_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, ui
 	return pl_hostnet_stat(host(s)->root_fd, dir, f, uid, gid);
 }
 
+static int host_load_net_ifaces(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+                                struct pl_arena *a, struct pl_net *out)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_ifaces(host(s)->root_fd, dir, only, a, out);
+}
+
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
@@ -1154,6 +1162,7 @@ static const struct pl_source_ops host_ops = {
 	.setting_seen = host_setting_seen,
 	.load_net = host_load_net,
 	.stat_net = host_stat_net,
+	.load_net_ifaces = host_load_net_ifaces,
 	.destroy = host_destroy,
 };
 

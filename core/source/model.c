@@ -941,6 +941,30 @@ static int model_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, u
 	return rc;
 }
 
+static int model_load_net_ifaces(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+                                 struct pl_arena *a, struct pl_net *out)
+{
+	(void)a; /* the world's records live as long as it does */
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && net->have_ifaces) {
+		*out = *net;
+		rc = 0;
+		for (size_t i = 0; only && i < net->nifaces; i++)
+			if (strcmp(net->ifaces[i].name, only) == 0) {
+				out->ifaces = &net->ifaces[i];
+				out->nifaces = 1;
+				only = NULL;
+			}
+		if (only)
+			rc = -ENOENT;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static void model_destroy(struct pl_source *s)
 {
 	pl_model_free(model(s));
@@ -965,6 +989,7 @@ static const struct pl_source_ops model_ops = {
 	.load_setting = model_load_setting,
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
+	.load_net_ifaces = model_load_net_ifaces,
 	.destroy = model_destroy,
 };
 

@@ -206,6 +206,11 @@ struct pl_source_ops {
 	                struct pl_net *out);
 	int (*stat_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
 	                uint32_t *gid);
+	/* dev_snmp6/ of that namespace: out->ifaces, each IPv6 interface's
+	** counters in the kernel's listing order (`only`: that interface
+	** alone, -ENOENT without it), with the files' owner.  NULL: none. */
+	int (*load_net_ifaces)(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+	                       struct pl_arena *arena, struct pl_net *out);
 	void (*destroy)(struct pl_source *s);
 };
 

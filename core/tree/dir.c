@@ -85,6 +85,11 @@ static void add_map_file(void *arg, uint64_t ino, uint64_t off, const char *name
 	add_ent(arg, ino, off, DT_LNK, name);
 }
 
+static void add_iface(void *arg, uint64_t ino, uint64_t off, const char *name)
+{
+	add_ent(arg, ino, off, DT_REG, name);
+}
+
 /* fd/N or fdinfo/N: its entry. */
 static void add_fd(struct lister *ls, struct node n, int info, int fd)
 {
@@ -130,6 +135,9 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		if (d->denied)
 			return d->denied == -ESRCH ? ls.err : 0;
 		rc = tree_mapfiles_list(k, n, add_map_file, &ls);
+		return rc < 0 ? rc : ls.err;
+	case PL_K_NETIFACEDIR:
+		rc = tree_ifaces_list(k, n, add_iface, &ls);
 		return rc < 0 ? rc : ls.err;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)

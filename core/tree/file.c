@@ -220,7 +220,8 @@ static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 	struct pl_buf *gen_buf = &s->gen;
 	pl_buf_reset(gen_buf);
 	int rc = f->entry ? generate(k, reader, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
-	                  : open_fdinfo(k, reader, n, gen_buf);
+	         : is_iface_slot(n.slot) ? tree_ifaces_read(k, n, gen_buf)
+	                                 : open_fdinfo(k, reader, n, gen_buf);
 	/* The content is the pinned task's only if that task still lived once
 	** it was made (its number cannot have been reused before), and an
 	** address space pinned at open reads empty once an exec or the exit
@@ -324,7 +325,9 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		return tree_object_write(f, buf, len);
 	if (!f->writable) { /* no write method (opened for writing all the same) */
 		int net = f->entry && f->entry->kind == PL_K_FILE ? pl_builtin_net_file(f->entry->gen) : -1;
-		return net >= 0 ? -EACCES : -EINVAL; /* a single_open_net file's answer */
+		if (!f->entry && is_iface_slot(decode(f->ino).slot))
+			return -EIO; /* dev_snmp6/'s files have no write method */
+		return net >= 0 ? pl_net_write_error(net) : -EINVAL;
 	}
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
@@ -423,7 +426,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	if (rc < 0)
 		return rc;
 	const struct pl_entry *e = NULL;
-	if (!(n.tgid && is_fd_slot(n.slot))) {
+	if (!(n.tgid && (is_fd_slot(n.slot) || is_iface_slot(n.slot)))) {
 		e = entry_of(k, n.slot);
 		if (!e || (n.tgid == 0) != (e->scope == PL_SCOPE_ROOT))
 			return -ENOENT;

@@ -88,6 +88,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FDINFO) & 1;
 	case PL_K_MAPFILESDIR:
 		return (absent >> PL_G_NONE) & 1;
+	case PL_K_NETIFACEDIR:
+		return (absent >> PL_G_NET_DIR) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
@@ -104,6 +106,33 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	default:
 		return 0;
 	}
+}
+
+/* Whether directory entry e holds a net/ file. */
+static int holds_net_files(const struct pl_layout *l, const struct pl_entry *e)
+{
+	if (e->kind == PL_K_NETIFACEDIR)
+		return 1;
+	for (uint32_t i = e->first; e->kind == PL_K_DIR && i < e->first + e->n; i++)
+		if (l->entries[i].kind == PL_K_FILE && pl_builtin_net_file(l->entries[i].gen) >= 0)
+			return 1;
+	return 0;
+}
+
+/* A directory inside net/ (stat/, dev_snmp6/): the namespace's, owned by
+** the root of its user namespace as the files are, where net/ itself is
+** the task's. */
+static int net_subdir(const struct pl_layout *l, const struct pl_entry *e)
+{
+	if (pl_entry_type(e) != S_IFDIR || !holds_net_files(l, e))
+		return 0;
+	uint32_t idx = (uint32_t)(e - l->entries);
+	for (uint32_t i = 0; i < l->nentries; i++) {
+		const struct pl_entry *p = &l->entries[i];
+		if (p->kind == PL_K_DIR && idx >= p->first && idx < p->first + p->n)
+			return holds_net_files(l, p);
+	}
+	return 0;
 }
 
 /* A task directory's links: 2 and one per directory its table shows, as
@@ -132,6 +161,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	}
 	if (is_mapf_slot(n.slot))
 		return tree_mapfiles_getattr(k, n, a);
+	if (is_iface_slot(n.slot))
+		return (t->absent >> PL_G_NET_DIR) & 1 ? -ENOENT : tree_ifaces_getattr(k, n, a);
 	if (is_fd_slot(n.slot)) {
 		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
 			return -ENOENT;
@@ -158,6 +189,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		return -ENOENT;
 	uint32_t type = pl_entry_type(e);
 	int net = e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+	if (net < 0 && net_subdir(k->layout, e))
+		net = PL_NET_DEV; /* every namespace has it: its owner is the namespace's */
 	if (net >= 0) { /* the namespace's file, owned by root of its user namespace */
 		rc = k->src->ops->stat_net ? k->src->ops->stat_net(k->src, n.tgid, n.tid, net, &uid, &gid)
 		                           : -ENOENT;
@@ -522,6 +555,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
 	case PL_K_MAPFILESDIR:
 		return tree_mapfiles_lookup(k, c, dir, name, out);
+	case PL_K_NETIFACEDIR:
+		return tree_ifaces_lookup(k, dir, name, out);
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return -ENOENT;
 	default:
