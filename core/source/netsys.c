@@ -37,7 +37,7 @@
 /* A namespace's paths under sys/ with their modes, sorted for bsearch. */
 struct name {
 	const char *path;
-	unsigned mode;             /* permission bits */
+	unsigned mode;             /* S_IFDIR or S_IFREG, and permission bits */
 };
 
 struct names {
@@ -110,13 +110,13 @@ static int child_walk(int dirfd, char *path, size_t at, int depth, int out)
 			struct stat st;
 			if (at + len + 2 > PATH_CAP || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
-			/* "MMM path\n": its permission bits in octal, path[0] a
-			** line's first byte after them */
+			/* "TMMM path\n": 'd' for a directory (else '-'), its
+			** permission bits in octal, then its path */
 			memcpy(path + at, name, len);
 			path[at + len] = '\n';
-			char mode[4] = { (char)('0' + ((st.st_mode >> 6) & 7)), (char)('0' + ((st.st_mode >> 3) & 7)),
-			                 (char)('0' + (st.st_mode & 7)), ' ' };
-			if (pl_child_write(out, mode, 4) < 0 || pl_child_write(out, path, at + len + 1) < 0)
+			char mode[5] = { S_ISDIR(st.st_mode) ? 'd' : '-', (char)('0' + ((st.st_mode >> 6) & 7)),
+			                 (char)('0' + ((st.st_mode >> 3) & 7)), (char)('0' + (st.st_mode & 7)), ' ' };
+			if (pl_child_write(out, mode, 5) < 0 || pl_child_write(out, path, at + len + 1) < 0)
 				return -1;
 			if (d->d_type != DT_DIR || depth >= MAX_DEPTH)
 				continue;
@@ -173,13 +173,14 @@ static int learn(int proc_fd, int nsfd, struct names *out)
 	for (char *line = text; k < count; k++) {
 		char *nl = strchr(line, '\n');
 		*nl = '\0';
-		if (nl - line < 5) { /* no "MMM " before a path: not the child's */
+		if (nl - line < 6) { /* no "TMMM " before a path: not the child's */
 			free(v);
 			free(text);
 			return -EIO;
 		}
-		v[k].mode = (unsigned)(((line[0] - '0') << 6) | ((line[1] - '0') << 3) | (line[2] - '0'));
-		v[k].path = line + 4;
+		v[k].mode = (line[0] == 'd' ? S_IFDIR : S_IFREG) |
+		            (unsigned)(((line[1] - '0') << 6) | ((line[2] - '0') << 3) | (line[3] - '0'));
+		v[k].path = line + 5;
 		line = nl + 1;
 	}
 	qsort(v, count, sizeof *v, by_path);
@@ -252,7 +253,7 @@ int pl_netsys_varies(struct pl_netsys *ns, const char *path, unsigned mode)
 	if (ns->fresh_state == 0)
 		ns->fresh_state = learn(ns->proc_fd, -1, &ns->fresh) == 0 ? 1 : -1;
 	const struct name *n = ns->fresh_state == 1 ? names_find(&ns->fresh, path) : NULL;
-	int varies = ns->fresh_state == 1 && (!n || n->mode != (mode & 0777));
+	int varies = ns->fresh_state == 1 && (!n || (n->mode & 0777) != (mode & 0777));
 	pthread_mutex_unlock(&ns->lock);
 	return varies;
 }
@@ -266,45 +267,41 @@ static struct entry *kept(struct pl_netsys *ns, uint64_t ino, uint64_t ifaces)
 	return NULL;
 }
 
-/* Whether names has path, and its mode. */
-static int found(const struct names *names, const char *path, unsigned *mode)
-{
-	const struct name *n = names_find(names, path);
-	if (n)
-		*mode = n->mode;
-	return n != NULL;
-}
-
-int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned *mode)
+/*
+** Run fn on the names of thread tid's network namespace, under the lock:
+** 1 after it ran, 0 where that is the daemon's namespace or one it may
+** not enter (it did not run), -ESRCH when the thread is gone.
+*/
+static int with_names(struct pl_netsys *ns, pl_pid tid,
+                      void (*fn)(const struct names *names, void *arg), void *arg)
 {
 	char link[48];
 	snprintf(link, sizeof link, "%d/ns/net", (int)tid);
 	uint64_t ino = 0, ifaces = 0;
-	*mode = 0;
 	int rc = pl_ns_link_ino(ns->proc_fd, link, "net", &ino);
 	if (rc == -ENOENT)
 		return -ESRCH;
 	if (rc < 0 || ino == ns->own_ino) /* refused the daemon: as its own */
-		return 1;
+		return 0;
 	if ((rc = interfaces(ns->proc_fd, tid, &ifaces)) < 0)
-		return rc == -ESRCH ? rc : 1;
+		return rc == -ESRCH ? rc : 0;
 	pthread_mutex_lock(&ns->lock);
 	struct entry *e = kept(ns, ino, ifaces);
-	int seen = e ? found(&e->names, path, mode) : -1;
+	if (e)
+		fn(&e->names, arg);
 	pthread_mutex_unlock(&ns->lock);
-	if (seen >= 0)
-		return seen;
+	if (e)
+		return 1;
 	int fd = openat(ns->proc_fd, link, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : 1;
+		return errno == ENOENT ? -ESRCH : 0;
 	struct stat st;
 	struct names names;
 	if (fstat(fd, &st) < 0 || st.st_ino != ino || learn(ns->proc_fd, fd, &names) < 0) {
-		close(fd); /* moved on, or not to be entered: every name */
-		return 1;
+		close(fd); /* moved on, or not to be entered */
+		return 0;
 	}
 	pthread_mutex_lock(&ns->lock);
-	e = NULL;
 	for (int i = 0; i < CACHE_SIZE && !e; i++)
 		if (ns->cache[i].fd >= 0 && ns->cache[i].ino == ino)
 			e = &ns->cache[i];
@@ -314,7 +311,66 @@ int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned 
 		close(e->fd);
 	names_free(&e->names);
 	*e = (struct entry){ fd, ino, ifaces, names };
-	seen = found(&e->names, path, mode);
+	fn(&e->names, arg);
 	pthread_mutex_unlock(&ns->lock);
-	return seen;
+	return 1;
+}
+
+struct seen_arg {
+	const char *path;
+	unsigned mode;
+	int found;
+};
+
+static void seen_in(const struct names *names, void *arg)
+{
+	struct seen_arg *a = arg;
+	const struct name *n = names_find(names, a->path);
+	a->found = n != NULL;
+	a->mode = n ? n->mode : 0;
+}
+
+int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned *mode)
+{
+	struct seen_arg a = { path, 0, 1 };
+	int rc = with_names(ns, tid, seen_in, &a);
+	*mode = a.mode;
+	return rc < 0 ? rc : a.found;
+}
+
+struct list_arg {
+	const char *dir;
+	size_t len;
+	pl_netsys_name_fn fn;
+	void *arg;
+};
+
+/* The names directly under dir: those after "dir/" in strcmp order with
+** no further '/'. */
+static void list_in(const struct names *names, void *arg)
+{
+	struct list_arg *a = arg;
+	size_t lo = 0, hi = names->n;
+	while (lo < hi) { /* the first path not below "dir/" */
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strncmp(names->v[mid].path, a->dir, a->len);
+		if (cmp < 0 || (cmp == 0 && names->v[mid].path[a->len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < names->n; i++) {
+		const char *p = names->v[i].path;
+		if (strncmp(p, a->dir, a->len) != 0 || p[a->len] != '/')
+			break;
+		if (!strchr(p + a->len + 1, '/'))
+			a->fn(a->arg, p + a->len + 1, names->v[i].mode);
+	}
+}
+
+int pl_netsys_list(struct pl_netsys *ns, pl_pid tid, const char *dir, pl_netsys_name_fn fn,
+                   void *arg)
+{
+	struct list_arg a = { dir, strlen(dir), fn, arg };
+	return with_names(ns, tid, list_in, &a);
 }
