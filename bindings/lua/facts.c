@@ -248,6 +248,7 @@ TEXT_FACT(cgroup, "cgroup", pl_parse_cgroup, pl_fmt_cgroup)
 TEXT_FACT(limits, "limits", pl_parse_limits, pl_fmt_limits)
 TEXT_FACT(uid_map, "uid_map", pl_parse_uid_map, pl_fmt_uid_map)
 TEXT_FACT(gid_map, "gid_map", pl_parse_gid_map, pl_fmt_gid_map)
+TEXT_FACT(projid_map, "projid_map", pl_parse_projid_map, pl_fmt_projid_map)
 TEXT_FACT(rollup, "smaps_rollup", pl_parse_smaps_rollup, pl_fmt_smaps_rollup)
 static int push_maps(lua_State *L, const struct pl_task *t) { return push_text(L, pl_fmt_maps, t); }
 
@@ -894,6 +895,7 @@ const struct plua_fact plua_facts[] = {
 	LIST("setgroups", PL_F_IDMAP, set_setgroups, push_setgroups),
 	LIST("uid_map", PL_F_IDMAP, set_uid_map, push_uid_map),
 	LIST("gid_map", PL_F_IDMAP, set_gid_map, push_gid_map),
+	LIST("projid_map", PL_F_IDMAP, set_projid_map, push_projid_map),
 	/* lists with files of their own */
 	LIST("limits", PL_F_LIMITS, set_limits, push_limits),
 	LIST("cgroup", PL_F_CGROUP, set_cgroup, push_cgroup),

@@ -60,6 +60,8 @@ struct model_userns {
 	const struct pl_idmap_extent *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
 	int setgroups_allowed;
+	const struct pl_idmap_extent *projid_map;
+	size_t nprojid_map;
 };
 
 /* A time namespace whose offsets a world declared or a write set: what
@@ -263,6 +265,8 @@ static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_
 		t->gid_map = u->gid_map;
 		t->ngid_map = u->ngid_map;
 		t->setgroups_allowed = u->setgroups_allowed;
+		t->projid_map = u->projid_map;
+		t->nprojid_map = u->nprojid_map;
 	}
 	show_timens(m, t);
 	return mt;
@@ -443,10 +447,12 @@ static int keep_userns(struct pl_model *m, const struct pl_task *t)
 	struct model_userns n = *u;
 	n.uid_map = keep_extents(m, t->uid_map, t->nuid_map, &failed);
 	n.gid_map = keep_extents(m, t->gid_map, t->ngid_map, &failed);
+	n.projid_map = keep_extents(m, t->projid_map, t->nprojid_map, &failed);
 	if (failed)
 		return -ENOMEM;
 	n.nuid_map = t->nuid_map;
 	n.ngid_map = t->ngid_map;
+	n.nprojid_map = t->nprojid_map;
 	n.setgroups_allowed = t->setgroups_allowed;
 	*u = n;
 	return 0;
@@ -583,7 +589,8 @@ static int idmap_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->uid_map != b->uid_map || a->nuid_map != b->nuid_map ||
 	       a->gid_map != b->gid_map || a->ngid_map != b->ngid_map ||
-	       a->setgroups_allowed != b->setgroups_allowed;
+	       a->setgroups_allowed != b->setgroups_allowed ||
+	       a->projid_map != b->projid_map || a->nprojid_map != b->nprojid_map;
 }
 
 /* Keep what changed from `was` to `now` where Linux keeps it. */

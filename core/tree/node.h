@@ -177,4 +177,9 @@ int tree_mapfiles_getattr(struct pl_tree *k, struct node n, struct pl_attr *out)
 int tree_mapfiles_readlink(struct pl_tree *k, struct pl_caller *c, struct node n,
                            struct pl_buf *out);
 
+/* pagemap.c: a read of pagemap at off (pagemap_read's answer): the count
+** into buf, 0 at the end, or -errno. */
+ssize_t tree_read_pagemap(struct pl_source *src, struct pl_file *f, uint64_t off, size_t size,
+                          char *buf);
+
 #endif

@@ -128,4 +128,9 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
                              struct pl_caller *reader, char *buf, size_t cap);
 
+/* idmap.c: projid_map (map_write with no capability asked) */
+ssize_t pl_write_projid_map(const struct pl_write *w);
+/* clear_refs.c */
+ssize_t pl_write_clear_refs(const struct pl_write *w);
+
 #endif
