@@ -306,6 +306,7 @@ static const struct saved_file files[] = {
 	{ "smaps", pl_parse_smaps, 0, { "smaps", NULL } },
 	{ "maps", pl_parse_maps, 0, { "maps", NULL } }, /* without smaps, which has it all */
 	{ "smaps_rollup", pl_parse_smaps_rollup, 0, { "smaps_rollup", NULL } },
+	{ "numa_maps", pl_parse_numa_maps, 0, { "numa_maps", NULL } },
 	{ "mountinfo", pl_parse_mountinfo, 0, { "mountinfo", NULL } },
 	{ "uid_map", pl_parse_uid_map, 0, { "uid_map", NULL } },
 	{ "gid_map", pl_parse_gid_map, 0, { "gid_map", NULL } },

@@ -400,6 +400,22 @@ static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	return rc;
 }
 
+static int model_pages_present(struct pl_source *s, pl_pid tgid, uint64_t addr, size_t n,
+                               uint64_t page_size, uint8_t *present)
+{
+	struct pl_model *m = model(s);
+	int rc = 0;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, 0);
+	struct model_space *sp = mt && mt->has_mm ? space_of(m, tgid) : NULL;
+	if (!mt)
+		rc = -ESRCH;
+	for (size_t i = 0; i < n; i++)
+		present[i] = sp && pl_aspace_holds_any(&sp->as, addr + i * page_size, page_size);
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 /* A world task's namespace: the one its ns.user names, owned by its euid
 ** and a child of the top unless it is the top. */
 static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
@@ -947,6 +963,7 @@ static const struct pl_source_ops model_ops = {
 	.load_setting = model_load_setting,
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
+	.pages_present = model_pages_present,
 	.destroy = model_destroy,
 };
 

@@ -510,13 +510,13 @@ int pl_builtin_absent_bit(int gen)
 	/* a kernel with time namespaces (CONFIG_TIME_NS) has both */
 	if (gen == PL_G_TIMENS_OFFSETS)
 		return PL_G_NS_FIRST + PL_NS_TIME_FOR_CHILDREN;
-	/* CONFIG_USER_NS gives every map; maps' vmas give numa_maps
-	** (CONFIG_NUMA) and clear_refs; mem's mm gives pagemap */
-	if (gen == PL_G_PROJID_MAP)
-		return PL_G_UID_MAP;
-	if (gen == PL_G_NUMA_MAPS || gen == PL_G_CLEAR_REFS)
-		return PL_G_MAPS;
-	if (gen == PL_G_PAGEMAP)
+	/* The mask has no bit to spare for these: each is absent with mem,
+	** which every kernel since 2.6.25 has beside them (projid_map and
+	** numa_maps need CONFIG_USER_NS and CONFIG_NUMA too: a world of a
+	** kernel without them that keeps mem shows them all the same) and
+	** which a tree saved without them most likely lacks as well. */
+	if (gen == PL_G_PROJID_MAP || gen == PL_G_NUMA_MAPS || gen == PL_G_CLEAR_REFS ||
+	    gen == PL_G_PAGEMAP)
 		return PL_G_MEM;
 	return gen > PL_G_NONE && gen < PL_G_TASK_DIR && task_entry(gen) ? gen : -1;
 }

@@ -9,6 +9,7 @@
 #include "tree/node.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "format/format.h"
@@ -35,15 +36,22 @@ static ssize_t world_entries(struct pl_source *src, struct pl_file *f, uint64_t 
 	int rc = pl_pagemap_span(off, size, PL_PAGEMAP_TASK_SIZE, &n);
 	if (rc < 0)
 		return rc;
+	if (n == 0)
+		return 0;
+	uint8_t *present = calloc(n, 1);
+	if (!present)
+		return -ENOMEM;
 	uint64_t addr = off / PL_PAGEMAP_ENTRY * PL_PAGEMAP_PAGE;
-	for (size_t i = 0; i < n; i++, addr += PL_PAGEMAP_PAGE) {
-		struct pl_pagemap_entry e = { 0 };
-		unsigned char byte;
-		e.present = pl_source_read_pinned(src, &f->pin, addr, &byte, 1) == 1;
+	if (src->ops->pages_present)
+		rc = src->ops->pages_present(src, f->tgid, addr, n, PL_PAGEMAP_PAGE, present);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct pl_pagemap_entry e = { .present = present[i] };
 		pl_put_pagemap_entry(pl_fmt_pagemap_entry(&e),
 		                     (unsigned char *)buf + i * PL_PAGEMAP_ENTRY);
 	}
-	return (ssize_t)(n * PL_PAGEMAP_ENTRY);
+	free(present);
+	/* the task gone since the open: its mm with it, end of file */
+	return rc == -ESRCH ? 0 : rc < 0 ? rc : (ssize_t)(n * PL_PAGEMAP_ENTRY);
 }
 
 ssize_t tree_read_pagemap(struct pl_source *src, struct pl_file *f, uint64_t off, size_t size,
