@@ -46,6 +46,16 @@ local H = suite.once(function()
   suite.defer("reap the target", function() F.target:reap() end)
   F.target:wait_output("^ready")
   F.target:stop_and_wait()
+  -- a process in a user namespace of its own (root's, uid 0 mapped), its
+  -- projid_map written by root from the top
+  F.userns = procs.spawn({ "unshare", "-U", "-r", "perl", "-e",
+                           '$| = 1; print "ready\\n"; sleep 1000 while 1' },
+                         { stdout = F.work .. "/userns.out", stderr = F.work .. "/userns.err",
+                           name = "userns" })
+  suite.defer("reap the userns target", function() F.userns:reap() end)
+  F.userns:wait_output("^ready")
+  fsx.write(("/proc/%d/projid_map"):format(F.userns.pid), "0 1000 10\n50 20 3\n")
+  F.userns:stop_and_wait()
   F.mount = mnt.start { options = "allow_other" }
   suite.defer("unmount " .. F.mount.dir, function() return F.mount:stop() end)
   return F
@@ -161,6 +171,44 @@ function TestHostClearRefs.test_each_write_as_the_kernel_answers_it()
   -- a write-only file: root opens it, each read fails
   lu.assertEquals(probe.read({ F.mount:path(pid .. "/clear_refs") })[1],
                   probe.read({ ("/proc/%d/clear_refs"):format(pid) })[1])
+end
+
+-- projid_m_show names the lower ids as the reader's namespace does: the
+-- parent's for a reader inside the map's own namespace, through the
+-- reader's own projid_map otherwise (unmapped: 4294967295).
+TestHostProjidMap = {}
+
+local function projid_reads(F, wrap)
+  local kernel = ("/proc/%d/projid_map"):format(F.userns.pid)
+  local mine = F.mount:path(F.userns.pid .. "/projid_map")
+  local r = probe.run({ "pread", kernel, "0", "4096" }, { wrap = wrap })[1]
+  local o = probe.run({ "pread", mine, "0", "4096" }, { wrap = wrap })[1]
+  local function text(res)
+    local hex = res:match("^OK %d+ (%x*)$")
+    return hex and hex:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end) or res
+  end
+  return text(r), text(o)
+end
+
+function TestHostProjidMap.test_each_reader_as_the_kernel_names_the_lower_ids()
+  local F = H()
+  local readers = {
+    top = { want = idmap_line(0, 1000, 10) .. idmap_line(50, 20, 3) },
+    inside = { wrap = { "nsenter", "-t", tostring(F.userns.pid), "-U", "--preserve-credentials", "--" },
+               want = idmap_line(0, 1000, 10) .. idmap_line(50, 20, 3) },
+    fresh_namespace = { wrap = { "unshare", "-U", "-r", "--" },
+                        want = idmap_line(0, 4294967295, 10) .. idmap_line(50, 4294967295, 3) },
+    own_projid_map = { wrap = { "unshare", "-U", "-r", "--", "sh", "-c",
+                                'echo "7 1000 5" > /proc/self/projid_map && exec "$@"', "sh" },
+                       want = idmap_line(0, 7, 10) .. idmap_line(50, 4294967295, 3) },
+  }
+  for name, r in pairs(readers) do
+    local k, o = projid_reads(F, r.wrap)
+    lu.assertEquals(k, r.want, name .. ": the kernel")
+    lu.assertEquals(o, k, name)
+  end
+  -- the kernel's writes for a writer: written once
+  lu.assertEquals(probe.write(F.mount:path(F.userns.pid .. "/projid_map"), "0 0 1\n"), "write:EPERM")
 end
 
 ------------------------------------------------------------------------------
