@@ -11,8 +11,8 @@
 -- or errno.  (host_diff_spec and caller_spec compare the others' bytes
 -- and each caller's refusals.)
 --
--- World: the exact bytes, written out by hand from Linux's formats, and
--- the exact errno of each refused write.
+-- World: the exact bytes, written out by hand from Linux's formats, the
+-- exact errno of each refused write, and clear_refs's 5 (the peak RSS).
 local lu = require "luaunit"
 local p = require "proclua"
 local fsx = require "fsx"
@@ -310,6 +310,8 @@ return p.world { tasks = {
   { pid = 20, ppid = 1, argv = { "/bin/mine" }, uid = %d, gid = %d, threads = { { tid = 21 } },
     ns = { user = 4026600020 }, uid_map = "", gid_map = "", projid_map = "" },
   { pid = 30, ppid = 1, argv = { "/bin/gone" }, zombie = true },
+  { pid = 40, ppid = 1, argv = { "/bin/big" }, rss_anon = 100, rss_file = 20, hiwater_rss = 500,
+    threads = { { tid = 41 } } },
 } }
 ]]):format(BASE, BASE + 3 * 4096 - 2, NOBODY, NOBODY))
   local m = mnt.start { args = { "--world", world }, options = "allow_other" }
@@ -369,6 +371,20 @@ function TestWorldMounted.test_clear_refs_writes()
   lu.assertEquals(probe.write(m:path("30/clear_refs"), "1"), "OK 1")
   -- no read method
   lu.assertEquals(probe.read({ m:path("1/clear_refs") })[1], "read:EINVAL")
+end
+
+-- 5 resets the peak RSS of the thread group's mm to its RSS; 1 to 4
+-- leave what a world shows as it was.
+function TestWorldMounted.test_clear_refs_5_resets_the_peak_rss()
+  local m = W()
+  local function hwm(rel) return fsx.read(m:path(rel)):match("VmHWM:%s*(%d+) kB") end
+  lu.assertEquals(hwm("40/status"), "2000")
+  for _, t in ipairs { "1", "2", "3", "4", "6" } do probe.write(m:path("40/clear_refs"), t) end
+  lu.assertEquals(hwm("40/status"), "2000")
+  lu.assertEquals(probe.write(m:path("40/task/41/clear_refs"), "5"), "OK 1")
+  for _, rel in ipairs { "40/status", "40/task/40/status", "40/task/41/status" } do
+    lu.assertEquals(hwm(rel), "480", rel)
+  end
 end
 
 function TestWorldMounted.test_projid_map_writes()

@@ -547,6 +547,7 @@ static void set_oom(struct pl_task *t, const struct pl_task *from)
 	t->oom_score_adj = from->oom_score_adj;
 	t->oom_score_adj_min = from->oom_score_adj_min;
 	t->coredump_filter = from->coredump_filter;
+	t->mm.hiwater_rss = from->mm.hiwater_rss; /* clear_refs 5 */
 }
 
 static void set_comm(struct pl_task *t, const struct pl_task *from)
@@ -598,7 +599,7 @@ static int oom_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->oom_score != b->oom_score || a->oom_score_adj != b->oom_score_adj ||
 	       a->oom_score_adj_min != b->oom_score_adj_min ||
-	       a->coredump_filter != b->coredump_filter;
+	       a->coredump_filter != b->coredump_filter || a->mm.hiwater_rss != b->mm.hiwater_rss;
 }
 
 static int idmap_changed(const struct pl_task *a, const struct pl_task *b)

@@ -7,9 +7,10 @@
 ** EINVAL (ERANGE past an int).  The task gone: ESRCH.  A task without mm
 ** (a zombie) takes the write and nothing happens.
 **
-** What the kernel clears, a world keeps no trace of (no referenced,
-** young or soft-dirty bits; VmHWM as declared): the write is the
-** kernel's answer and no change.
+** 5 resets the peak RSS to the RSS now (reset_mm_hiwater_rss): the thread
+** group's VmHWM shows VmRSS.  What 1 to 4 clear a world keeps no trace
+** of (no referenced, young or soft-dirty bits): the kernel's answer and
+** no change.
 */
 #include "write/write.h"
 
@@ -18,12 +19,12 @@
 
 #include "write/kstrto.h"
 
-enum { CLEAR_REFS_ALL = 1, CLEAR_REFS_LAST = 6 };
+enum { CLEAR_REFS_ALL = 1, CLEAR_REFS_MM_HIWATER_RSS = 5, CLEAR_REFS_LAST = 6 };
 
-static ssize_t task_exists(void *arg, struct pl_task *t)
+static ssize_t clear(void *arg, struct pl_task *t)
 {
-	(void)arg;
-	(void)t;
+	if (*(const int *)arg == CLEAR_REFS_MM_HIWATER_RSS && t->has_mm)
+		t->mm.hiwater_rss = t->mm.rss_anon + t->mm.rss_file + t->mm.rss_shmem;
 	return 0;
 }
 
@@ -38,6 +39,6 @@ ssize_t pl_write_clear_refs(const struct pl_write *w)
 		return rc;
 	if (type < CLEAR_REFS_ALL || type >= CLEAR_REFS_LAST)
 		return -EINVAL;
-	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, 0, task_exists, NULL);
+	ssize_t n = w->src->ops->update(w->src, w->tgid, w->tid, PL_F_STAT | PL_F_STATUS, clear, &type);
 	return n < 0 ? n : (ssize_t)count;
 }
