@@ -247,6 +247,8 @@ local NUMA = table.concat({
   "7fc6f1000000 bind=static:0-1 anon=6 dirty=6 swapcache=1 writeback=2 N0=2 N1=4 kernelpagesize_kB=4",
   "7fc6f2000000 interleave:0-3 file=/tmp/a\\040b\\075c huge dirty=1 mapped=2 N3=2 kernelpagesize_kB=2048",
   "7ffd1c5e4000 default stack anon=3 dirty=3 N0=3 kernelpagesize_kB=4",
+  -- every page dirty: mapped is not printed (pages = dirty)
+  "7ffd1c600000 default file=/memfd:sealed\\040(deleted) dirty=10 mapmax=3 N0=10 kernelpagesize_kB=4",
   "",
 }, "\n")
 
@@ -270,6 +272,7 @@ function TestWorldBytes.test_numa_maps_the_kernel_would_not_print_is_refused()
   for _, bad in ipairs {
     "00400000 default mapped=2 N0=2\n",                          -- no kernelpagesize_kB
     "00400000 default anon=2 mapped=2 N0=2 kernelpagesize_kB=4\n", -- mapped = anon is not printed
+    "00400000 default dirty=2 mapped=2 N0=2 kernelpagesize_kB=4\n", -- nor mapped = dirty
     "00400000 default N0=0 anon=1 kernelpagesize_kB=4\n",        -- out of order
     "0040000g default\n", "00400000  default\n", "00400000 default bogus=1\n",
     "00400000 default", "00400000 default active=3 anon=2 kernelpagesize_kB=4\n",

@@ -3,7 +3,8 @@
 ** "%08lx" start, the policy as mpol_to_str prints it, then " file=PATH"
 ** (escaping space, tab, newline and '=' as octal), " heap" or " stack",
 ** " huge" for hugetlb, and, where the walk found pages, its counts: anon,
-** dirty, mapped (all pages, when not all are anon), mapmax (over 1),
+** dirty, mapped (all pages, when they are neither all anon nor all
+** dirty), mapmax (over 1),
 ** swapcache, active (when fewer than all, not for hugetlb), writeback,
 ** N<node> per node, kernelpagesize_kB.  A count of 0 is not printed.
 **
@@ -46,7 +47,7 @@ static void fmt_region(const struct pl_numa_region *r, struct pl_buf *out)
 			put_count(out, "anon", r->anon);
 		if (r->dirty)
 			put_count(out, "dirty", r->dirty);
-		if (r->pages != r->anon)
+		if (r->pages != r->anon && r->pages != r->dirty)
 			put_count(out, "mapped", r->pages);
 		if (r->mapmax > 1)
 			put_count(out, "mapmax", r->mapmax);
@@ -105,7 +106,7 @@ static void fmt_derived(const struct pl_region *g, struct pl_buf *out)
 			put_count(out, "anon", anon);
 		if (dirty)
 			put_count(out, "dirty", dirty);
-		if (pages != anon)
+		if (pages != anon && pages != dirty)
 			put_count(out, "mapped", pages);
 		put_count(out, "N0", pages);
 		put_count(out, "kernelpagesize_kB", kps);
@@ -204,7 +205,7 @@ static int parse_line(struct pl_arena *a, const char *line, const char *nl, void
 		return end == p ? -EINVAL : -ENOMEM;
 	struct pl_numa_node *nodes = NULL;
 	size_t cap = 0;
-	int anon_only = 1, active_said = 0;
+	int mapped_said = 0, active_said = 0;
 	for (p = end; p < nl; p = end) {
 		if (*p++ != ' ')
 			return -EINVAL;
@@ -214,17 +215,18 @@ static int parse_line(struct pl_arena *a, const char *line, const char *nl, void
 		if (end == p)
 			return -EINVAL;
 		if (after(p, end, "mapped="))
-			anon_only = 0;
+			mapped_said = 1;
 		if (after(p, end, "active="))
 			active_said = 1;
 		int rc = parse_word(a, p, end, r, &nodes, &cap);
 		if (rc < 0)
 			return rc;
 	}
-	/* what the line leaves out: mapped when all pages are anon, active
-	** when all are */
-	if (anon_only)
-		r->pages = r->anon;
+	/* what the line leaves out: mapped when every page is anon or every
+	** page dirty (the larger count, as neither exceeds it), active when
+	** every page is */
+	if (!mapped_said)
+		r->pages = r->anon > r->dirty ? r->anon : r->dirty;
 	if (!r->kernelpagesize_kb && (r->anon || r->pages))
 		return -EINVAL;
 	if (!active_said)
