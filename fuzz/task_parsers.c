@@ -82,6 +82,8 @@ static const struct file files[] = {
 	{ "arch_status", pl_parse_arch_status, { pl_fmt_arch_status }, 1 },
 	{ "timers", pl_parse_timers, { pl_fmt_timers }, 1 },
 	{ "timens_offsets", pl_parse_timens_offsets, { pl_fmt_timens_offsets }, 1 },
+	{ "projid_map", pl_parse_projid_map, { pl_fmt_projid_map }, 0 },
+	{ "numa_maps", pl_parse_numa_maps, { pl_fmt_numa_maps }, 1 },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

@@ -12,7 +12,8 @@
 **    a NUL, coredump_filter the value's low 9 bits, oom_score_adj the
 **    value, oom_adj its scaled value, timerslack_ns the value (0: the
 **    default), autogroup the group's nice, setgroups the word, a map the
-**    extents written (each map once: the next write is refused),
+**    extents written (each map once: the next write is refused; projid_map
+**    too), clear_refs nothing,
 **    timens_offsets two lines that parse back (the namespace of 100 and
 **    102 is fresh, the others' frozen);
 **  - every file still reads.
@@ -38,11 +39,11 @@ static const char world[] =
 	"  { pid = 1, argv = { '/sbin/init' } },\n"
 	"  { pid = 100, ppid = 1, uid = 1000, gid = 1000, argv = { 'sh' }, env = { 'A=1' },\n"
 	"    ns = { user = 4026532900, time_for_children = 4026533000 }, uid_map = '', gid_map = '',\n"
-	"    autogroup_id = 3,\n"
+	"    projid_map = '', autogroup_id = 3,\n"
 	"    threads = { { tid = 101, comm = 'worker' } } },\n"
 	"  { pid = 102, ppid = 100, uid = 1000, gid = 1000,\n"
 	"    ns = { user = 4026532900, time_for_children = 4026533000 },\n"
-	"    uid_map = '', gid_map = '', autogroup_id = 3 },\n"
+	"    uid_map = '', gid_map = '', projid_map = '', autogroup_id = 3 },\n"
 	"  { pid = 200, ppid = 1, uid = 1000, gid = 1000, argv = { 'app', '-v' }, env = { 'B=2' },\n"
 	"    oom_score_adj = 100, oom_score_adj_min = 50 },\n"
 	"  { pid = 300, ppid = 1, zombie = true },\n"
@@ -60,12 +61,13 @@ static const struct { pl_pid tgid, tid; } tasks[] = {
 static const int written[] = { PL_G_COMM, PL_G_UID_MAP, PL_G_GID_MAP, PL_G_SETGROUPS,
                                PL_G_OOM_SCORE_ADJ, PL_G_COREDUMP_FILTER, PL_G_MEM,
                                PL_G_OOM_ADJ, PL_G_LOGINUID, PL_G_TIMERSLACK_NS, PL_G_AUTOGROUP,
-                               PL_G_SCHED, PL_G_ATTR_FIRST, PL_G_TIMENS_OFFSETS };
+                               PL_G_SCHED, PL_G_ATTR_FIRST, PL_G_TIMENS_OFFSETS,
+                               PL_G_PROJID_MAP, PL_G_CLEAR_REFS };
 static const int watched[] = { PL_G_COMM, PL_G_STAT, PL_G_STATUS, PL_G_UID_MAP, PL_G_GID_MAP,
                                PL_G_SETGROUPS, PL_G_OOM_SCORE, PL_G_OOM_SCORE_ADJ,
                                PL_G_COREDUMP_FILTER, PL_G_CMDLINE, PL_G_ENVIRON, PL_G_OOM_ADJ,
                                PL_G_LOGINUID, PL_G_SESSIONID, PL_G_TIMERSLACK_NS,
-                               PL_G_AUTOGROUP, PL_G_TIMENS_OFFSETS };
+                               PL_G_AUTOGROUP, PL_G_TIMENS_OFFSETS, PL_G_PROJID_MAP };
 #define NWATCHED (sizeof watched / sizeof watched[0])
 
 static char layout_path[PATH_MAX], world_path[PATH_MAX];
@@ -250,7 +252,8 @@ static void check_taken(struct pl_source *src, int gen, pl_pid tgid, pl_pid tid,
 		FUZZ_SAME(out.data, out.len, want.data, want.len, "setgroups after a write");
 		break;
 	case PL_G_UID_MAP:
-	case PL_G_GID_MAP: { /* the extents written, by first id past five */
+	case PL_G_GID_MAP:
+	case PL_G_PROJID_MAP: { /* the extents written, by first id past five */
 		struct pl_idmap_extent e[PL_IDMAP_MAX_EXTENTS], r[PL_IDMAP_MAX_EXTENTS];
 		size_t ne, nr;
 		struct pl_arena a = PL_ARENA_INIT;
@@ -304,7 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (verbose < 0)
 		verbose = getenv("FUZZ_VERBOSE") != NULL;
 	struct input in = { data, size };
-	int maps_taken[2] = { 0, 0 }; /* uid_map, gid_map of the one namespace */
+	int maps_taken[3] = { 0, 0, 0 }; /* uid_map, gid_map, projid_map of the one namespace */
 	struct pl_buf before = PL_BUF_INIT, after = PL_BUF_INIT;
 	for (int op = 0; in.n && op < 16; op++) {
 		int gen = written[take(&in, 1) % (sizeof written / sizeof written[0])];
@@ -363,8 +366,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			          (int)tid, rc);
 			continue;
 		}
-		if (gen == PL_G_UID_MAP || gen == PL_G_GID_MAP) {
-			int *taken = &maps_taken[gen == PL_G_GID_MAP];
+		if (gen == PL_G_UID_MAP || gen == PL_G_GID_MAP || gen == PL_G_PROJID_MAP) {
+			int *taken = &maps_taken[gen == PL_G_PROJID_MAP ? 2 : gen == PL_G_GID_MAP];
 			FUZZ_CHECK(!*taken, "%s written twice", b->name);
 			*taken = 1;
 		}

@@ -151,6 +151,7 @@ return p.layout {
     p.file("statm", "0444", "statm"),
     p.file("maps", "0444", "maps"),
     p.file("children", "0444", "children", tid),
+    p.file("numa_maps", "0444", "numa_maps"),
     p.file("mem", "0600", "mem"),
     p.link("cwd", "cwd"),
     p.link("root", "root"),
@@ -158,8 +159,10 @@ return p.layout {
     p.file("mounts", "0444", "mounts"),
     p.file("mountinfo", "0444", "mountinfo"),
     p.file("mountstats", "0400", "mountstats", tgid),
+    p.file("clear_refs", "0200", "clear_refs"),
     p.file("smaps", "0444", "smaps"),
     p.file("smaps_rollup", "0444", "smaps_rollup"),
+    p.file("pagemap", "0400", "pagemap"),
     -- what the security module says (on a kernel without one, each read
     -- fails with EINVAL)
     p.dir("attr", "0555", {
@@ -184,6 +187,7 @@ return p.layout {
     p.file("io", "0400", "io"),
     p.file("uid_map", "0644", "uid_map"),
     p.file("gid_map", "0644", "gid_map"),
+    p.file("projid_map", "0644", "projid_map"),
     p.file("setgroups", "0644", "setgroups"),
     p.file("timers", "0444", "timers", tgid),
     p.file("timerslack_ns", "0666", "timerslack_ns", tgid),

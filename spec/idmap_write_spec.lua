@@ -1,4 +1,5 @@
--- Writes to uid_map, gid_map and setgroups: a world's task against the kernel.
+-- Writes to uid_map, gid_map, projid_map and setgroups: a world's task
+-- against the kernel.
 --
 -- The differential: generated inputs (valid maps, malformed lines,
 -- overlapping ranges, oversize writes, NULs, signs, whitespace of every
@@ -319,6 +320,14 @@ local KINDS = {
   { name = "root writes setgroups", file = "setgroups", n = PER_KIND // 5 },
   { name = "user writes setgroups", file = "setgroups", owner = user, opener = user,
     writer = user, n = PER_KIND // 5 },
+  -- projid_map: map_write with no capability asked (proc_projid_map_write)
+  { name = "root writes projid_map", file = "projid_map", n = PER_KIND // 4, projid = true },
+  { name = "user writes projid_map", file = "projid_map", owner = user, opener = user,
+    writer = user, n = PER_KIND // 4, projid = true },
+  { name = "user opens, root writes projid_map", file = "projid_map", owner = user,
+    opener = user, n = PER_KIND // 20 },
+  { name = "user opens projid_map from a namespace of its own", file = "projid_map",
+    owner = user, opener = user, opener_ns = true, writer = user, n = PER_KIND // 20 },
 }
 for i, k in ipairs(KINDS) do
   k.first = i * 100000
@@ -349,7 +358,8 @@ local tasks = {}
 for _, g in ipairs { ]] .. table.concat(groups, ", ") .. [[ } do
   for i = 0, g[2] - 1 do
     tasks[#tasks + 1] = { pid = g[1] + i, argv = { "/bin/mapped" }, uid = g[3], gid = g[3],
-                          ns = { user = 4027000000 + g[1] + i }, uid_map = "", gid_map = "" }
+                          ns = { user = 4027000000 + g[1] + i }, uid_map = "", gid_map = "",
+                          projid_map = "" }
   end
 end
 ]] .. ([[
@@ -452,6 +462,12 @@ function TestDifferential.test_every_input_as_the_kernel_answers_it()
   end
   for i = 3, 4 do
     lu.assertTrue((KINDS[i].tally.EPERM or 0) >= KINDS[i].n // 10, KINDS[i].name .. ": too few EPERM")
+  end
+  for _, k in ipairs(KINDS) do
+    if k.projid then -- no capability asked: the user's maps are written as root's
+      lu.assertTrue((k.tally.written or 0) >= k.n // 10, k.name .. ": too few writes succeed")
+      lu.assertTrue((k.tally.EINVAL or 0) >= k.n // 10, k.name .. ": too few EINVAL")
+    end
   end
 end
 

@@ -215,14 +215,15 @@ TestMounted = {}
 -- layout serves.
 local TGID = [[task fd map_files fdinfo ns net environ auxv status personality limits sched autogroup
   timens_offsets comm
-  syscall cmdline stat statm maps mem cwd root exe mounts mountinfo mountstats smaps smaps_rollup
-  attr wchan stack schedstat cpuset cgroup oom_score oom_adj oom_score_adj loginuid sessionid
-  coredump_filter io uid_map gid_map setgroups timers timerslack_ns arch_status ksm_merging_pages
-  ksm_stat]]
+  syscall cmdline stat statm maps numa_maps mem cwd root exe mounts mountinfo mountstats clear_refs
+  smaps smaps_rollup pagemap attr wchan stack schedstat cpuset cgroup oom_score oom_adj
+  oom_score_adj loginuid sessionid coredump_filter io uid_map gid_map projid_map setgroups timers
+  timerslack_ns arch_status ksm_merging_pages ksm_stat]]
 local TID = [[fd fdinfo ns net environ auxv status personality limits sched comm syscall cmdline
-  stat statm maps children mem cwd root exe mounts mountinfo smaps smaps_rollup attr wchan stack
-  schedstat cpuset cgroup oom_score oom_adj oom_score_adj loginuid sessionid io uid_map gid_map
-  setgroups arch_status ksm_merging_pages ksm_stat]]
+  stat statm maps children numa_maps mem cwd root exe mounts mountinfo clear_refs smaps
+  smaps_rollup pagemap attr wchan stack schedstat cpuset cgroup oom_score oom_adj oom_score_adj
+  loginuid sessionid io uid_map gid_map projid_map setgroups arch_status ksm_merging_pages
+  ksm_stat]]
 
 local function words(s)
   local out = {}

@@ -79,7 +79,7 @@ static const uint64_t SCALARS =
 	PL_F_OWNER | PL_F_NS | PL_F_AUXV | PL_F_IDMAP | PL_F_LIMITS | PL_F_CGROUP |
 	PL_F_AUDIT | PL_F_PERSONALITY | PL_F_TIMERSLACK | PL_F_SCHEDSTAT |
 	PL_F_AUTOGROUP | PL_F_CPUSET | PL_F_ATTR | PL_F_STACK | PL_F_SYSCALL | PL_F_SCHED | PL_F_KSM |
-	PL_F_ARCH | PL_F_TIMERS;
+	PL_F_ARCH | PL_F_TIMERS | PL_F_NUMA;
 
 static int push_task(lua_State *L, struct pl_source *src, pl_pid tgid, pl_pid tid)
 {

@@ -306,9 +306,11 @@ static const struct saved_file files[] = {
 	{ "smaps", pl_parse_smaps, 0, { "smaps", NULL } },
 	{ "maps", pl_parse_maps, 0, { "maps", NULL } }, /* without smaps, which has it all */
 	{ "smaps_rollup", pl_parse_smaps_rollup, 0, { "smaps_rollup", NULL } },
+	{ "numa_maps", pl_parse_numa_maps, 0, { "numa_maps", NULL } },
 	{ "mountinfo", pl_parse_mountinfo, 0, { "mountinfo", NULL } },
 	{ "uid_map", pl_parse_uid_map, 0, { "uid_map", NULL } },
 	{ "gid_map", pl_parse_gid_map, 0, { "gid_map", NULL } },
+	{ "projid_map", pl_parse_projid_map, 0, { "projid_map", NULL } },
 	{ "setgroups", pl_parse_setgroups, 0, { "setgroups", NULL } },
 	{ "auxv", pl_parse_auxv, 0, { "auxv", NULL } },
 	{ "oom_score", pl_parse_oom_score, 0, { "oom_score", NULL } },

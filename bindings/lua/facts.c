@@ -248,6 +248,8 @@ TEXT_FACT(cgroup, "cgroup", pl_parse_cgroup, pl_fmt_cgroup)
 TEXT_FACT(limits, "limits", pl_parse_limits, pl_fmt_limits)
 TEXT_FACT(uid_map, "uid_map", pl_parse_uid_map, pl_fmt_uid_map)
 TEXT_FACT(gid_map, "gid_map", pl_parse_gid_map, pl_fmt_gid_map)
+TEXT_FACT(projid_map, "projid_map", pl_parse_projid_map, pl_fmt_projid_map)
+TEXT_FACT(numa_maps, "numa_maps", pl_parse_numa_maps, pl_fmt_numa_maps)
 TEXT_FACT(rollup, "smaps_rollup", pl_parse_smaps_rollup, pl_fmt_smaps_rollup)
 static int push_maps(lua_State *L, const struct pl_task *t) { return push_text(L, pl_fmt_maps, t); }
 
@@ -884,6 +886,7 @@ const struct plua_fact plua_facts[] = {
 	I32("ksm_merge_any", PL_F_KSM, ksm_merge_any), I32("ksm_mergeable", PL_F_KSM, ksm_mergeable),
 	LIST("avx512_elapsed_ms", PL_F_ARCH, set_avx512_elapsed_ms, push_avx512_elapsed_ms),
 	LIST("timers", PL_F_TIMERS, set_timers, push_timers),
+	LIST("numa_maps", PL_F_NUMA, set_numa_maps, push_numa_maps),
 	/* the shape of an older kernel's files */
 	LIST("stat_fields", ST, set_stat_fields, push_stat_fields),
 	LIST("status_lines", SU, set_status_lines, push_status_lines),
@@ -894,6 +897,7 @@ const struct plua_fact plua_facts[] = {
 	LIST("setgroups", PL_F_IDMAP, set_setgroups, push_setgroups),
 	LIST("uid_map", PL_F_IDMAP, set_uid_map, push_uid_map),
 	LIST("gid_map", PL_F_IDMAP, set_gid_map, push_gid_map),
+	LIST("projid_map", PL_F_IDMAP, set_projid_map, push_projid_map),
 	/* lists with files of their own */
 	LIST("limits", PL_F_LIMITS, set_limits, push_limits),
 	LIST("cgroup", PL_F_CGROUP, set_cgroup, push_cgroup),

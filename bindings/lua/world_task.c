@@ -251,6 +251,7 @@ static const struct pl_task *defaults_of(struct world_build *wb)
 	pl_parse_cgroup("0::/\n", 5, wb->a, d);
 	pl_parse_uid_map(default_idmap, sizeof default_idmap - 1, wb->a, d);
 	pl_parse_gid_map(default_idmap, sizeof default_idmap - 1, wb->a, d);
+	pl_parse_projid_map(default_idmap, sizeof default_idmap - 1, wb->a, d);
 	plua_world_default_regions(wb, d);
 	for (int i = 0; i < 3; i++)
 		fi[i] = (struct pl_model_fdinfo){ i, { 0, i ? 0100001u : 0100000u, 1, 4, "", 0, 0 } };
@@ -287,6 +288,8 @@ static void derive(struct world_build *wb, int idx, struct pl_task *t)
 		t->uid_map = d->uid_map, t->nuid_map = d->nuid_map;
 	if (!plua_world_has(L, idx, "gid_map"))
 		t->gid_map = d->gid_map, t->ngid_map = d->ngid_map;
+	if (!plua_world_has(L, idx, "projid_map"))
+		t->projid_map = d->projid_map, t->nprojid_map = d->nprojid_map;
 	if (!plua_world_has(L, idx, "maps") && !plua_world_has(L, idx, "smaps"))
 		t->regions = d->regions, t->nregions = d->nregions;
 	if (!plua_world_has(L, idx, "smaps_rollup") && t->nregions) {

@@ -105,6 +105,9 @@ int pl_caller_capable_wrt(struct pl_caller *c, int cap, uint32_t uid, uint32_t g
 /* The caller's names for ids (from_kuid): 1 and *out filled when its user
 ** namespace is below the top, 0 when it names ids as the top does. */
 int pl_caller_idview(struct pl_caller *c, struct pl_idview *out);
+/* The same view's projid_map, into out->projid (after pl_caller_idview
+** said 1; nothing mapped where it cannot be read). */
+void pl_caller_idview_projid(struct pl_caller *c, struct pl_idview *out);
 /* An id of the top as the view names it; unmapped: `unmapped`. */
 uint32_t pl_idview_map(const struct pl_idmap_extent *e, size_t n, uint32_t id, uint32_t unmapped);
 /* CAP_SYS_PTRACE in the top namespace: every ptrace check but Yama's

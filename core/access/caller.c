@@ -232,6 +232,12 @@ int pl_caller_idview(struct pl_caller *c, struct pl_idview *out)
 	return 1;
 }
 
+void pl_caller_idview_projid(struct pl_caller *c, struct pl_idview *out)
+{
+	if (read_map(c, "projid_map", out->projid, &out->nprojid) < 0)
+		out->nprojid = 0;
+}
+
 int pl_caller_capable_wrt(struct pl_caller *c, int cap, uint32_t uid, uint32_t gid)
 {
 	if (c->have & PL_CALLER_ROOT)

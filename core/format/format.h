@@ -292,4 +292,29 @@ int pl_parse_uuid(const char *p, const char *end, uint8_t u[16]);
 int pl_parse_setting(const char *text, size_t len, struct pl_arena *a, struct pl_setting *v);
 int pl_fmt_setting(const struct pl_setting *v, struct pl_buf *out);
 
+/* idmap.c: projid_map, PL_F_IDMAP (as uid_map) */
+int pl_fmt_projid_map(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_projid_map(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* numa.c: PL_F_NUMA (a world's task declaring none: its regions) */
+int pl_fmt_numa_maps(const struct pl_task *t, struct pl_buf *out);
+int pl_parse_numa_maps(const char *text, size_t len, struct pl_arena *a, struct pl_task *t);
+
+/* pagemap.c: one page's entry taken apart (pl_parse_pagemap_entry: -EINVAL
+** for a bit no kernel sets) and put together; entries as the file holds
+** them (8 bytes, little-endian); the entries a read of count bytes at off
+** gets below task_size (-EINVAL: off or count not a multiple of 8). */
+#define PL_PAGEMAP_ENTRY 8
+#define PL_PAGEMAP_PAGE 4096
+#define PL_PAGEMAP_TASK_SIZE 0x7ffffffff000ull /* x86-64's TASK_SIZE_MAX, 4 levels */
+struct pl_pagemap_entry {
+	uint8_t present, swapped, file_shared, guard, uffd_wp, exclusive, soft_dirty;
+	uint64_t frame;              /* bits 0-54: the frame, or swap type and offset */
+};
+int pl_parse_pagemap_entry(uint64_t raw, struct pl_pagemap_entry *e);
+uint64_t pl_fmt_pagemap_entry(const struct pl_pagemap_entry *e);
+void pl_put_pagemap_entry(uint64_t v, unsigned char out[8]);
+uint64_t pl_get_pagemap_entry(const unsigned char in[8]);
+int pl_pagemap_span(uint64_t off, size_t count, uint64_t task_size, size_t *entries);
+
 #endif

@@ -1,5 +1,6 @@
 /*
-** uid_map, gid_map and setgroups: Linux's uid_m_show / gid_m_show,
+** uid_map, gid_map, projid_map and setgroups: Linux's uid_m_show /
+** gid_m_show / projid_m_show,
 ** map_write's parser and proc_setgroups_show (kernel/user_namespace.c).
 **
 ** Read side: one "%10u %10u %10u\n" line per extent.  Every u32 fits in ten
@@ -94,7 +95,7 @@ int pl_parse_idmap(const char *text, size_t len, struct pl_arena *a,
 	return 0;
 }
 
-/* uid_map and gid_map of a task: PL_F_IDMAP */
+/* uid_map, gid_map and projid_map (projid_m_show) of a task: PL_F_IDMAP */
 int pl_fmt_uid_map(const struct pl_task *t, struct pl_buf *out)
 {
 	return pl_fmt_idmap(t->uid_map, t->nuid_map, out);
@@ -103,6 +104,16 @@ int pl_fmt_uid_map(const struct pl_task *t, struct pl_buf *out)
 int pl_fmt_gid_map(const struct pl_task *t, struct pl_buf *out)
 {
 	return pl_fmt_idmap(t->gid_map, t->ngid_map, out);
+}
+
+int pl_fmt_projid_map(const struct pl_task *t, struct pl_buf *out)
+{
+	return pl_fmt_idmap(t->projid_map, t->nprojid_map, out);
+}
+
+int pl_parse_projid_map(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)
+{
+	return pl_parse_idmap(text, len, a, &t->projid_map, &t->nprojid_map);
 }
 
 int pl_parse_uid_map(const char *text, size_t len, struct pl_arena *a, struct pl_task *t)

@@ -31,7 +31,7 @@ enum {
 	PL_F_SMAPS    = 1u << 6,  /* regions with smaps counters */
 	PL_F_ROLLUP   = 1u << 7,
 	PL_F_MOUNTS   = 1u << 8,
-	PL_F_IDMAP    = 1u << 9,  /* uid_map, gid_map, setgroups */
+	PL_F_IDMAP    = 1u << 9,  /* uid_map, gid_map, projid_map, setgroups */
 	PL_F_AUXV     = 1u << 10,
 	PL_F_OOM      = 1u << 11, /* oom_score, oom_score_adj, coredump_filter */
 	PL_F_WCHAN    = 1u << 12,
@@ -59,6 +59,9 @@ enum {
 #define PL_F_ARCH   ((uint64_t)1 << 32) /* arch_status */
 #define PL_F_TIMERS ((uint64_t)1 << 33) /* timers */
 #define PL_F_TIMENS ((uint64_t)1 << 34) /* timens_offsets */
+/* (bits from 40 on: taken far from the last, so that bits other files
+** take meanwhile do not meet these) */
+#define PL_F_NUMA   ((uint64_t)1 << 40) /* numa_maps */
 
 #define PL_COMM_MAX 64 /* stat prints "%.64s" */
 
@@ -178,6 +181,26 @@ struct pl_idmap_extent {
 	uint32_t first, lower_first, count;
 };
 
+/* numa_maps: one line per vma (show_numa_map). */
+enum { PL_NUMA_NONE, PL_NUMA_FILE, PL_NUMA_HEAP, PL_NUMA_STACK };
+struct pl_numa_node {
+	uint32_t node;
+	uint64_t pages;
+};
+struct pl_numa_region {
+	uint64_t start;
+	const char *policy;          /* mpol_to_str's text: "default", "bind:0-1", ... */
+	const char *file;            /* PL_NUMA_FILE: the path escaped as numa_maps
+	                                prints it (" \t\n=" in octal) */
+	uint8_t where;               /* PL_NUMA_* */
+	uint8_t huge;                /* a hugetlb vma */
+	/* the walk's counts; pages 0: none printed */
+	uint64_t pages, anon, dirty, mapmax, swapcache, active, writeback;
+	const struct pl_numa_node *nodes; /* by node, ascending */
+	size_t nnodes;
+	uint64_t kernelpagesize_kb;
+};
+
 /*
 ** How a reader in a user namespace below the top names ids: that
 ** namespace's maps (their lower ids as the top names them) and the ids an
@@ -189,6 +212,9 @@ struct pl_idview {
 	uint32_t overflow_uid, overflow_gid;
 	size_t nuid, ngid;
 	struct pl_idmap_extent uid[PL_IDMAP_MAX_EXTENTS], gid[PL_IDMAP_MAX_EXTENTS];
+	/* the namespace's projid_map: read only for a reader of projid_map */
+	size_t nprojid;
+	struct pl_idmap_extent projid[PL_IDMAP_MAX_EXTENTS];
 };
 
 /* coredump_filter of a task without mm (the kernel's filter has 9 bits). */
@@ -376,6 +402,9 @@ struct pl_task {
 	const struct pl_idmap_extent *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
 	int setgroups_allowed;
+	/* projid_map: its lower ids as the top names them, like the others' */
+	const struct pl_idmap_extent *projid_map;
+	size_t nprojid_map;
 
 	/* PL_F_AUXV: (type, value) pairs, up to and including AT_NULL */
 	const uint64_t *auxv;
@@ -507,6 +536,13 @@ struct pl_task {
 	** world's, loaded for a write (the host's kernel decides its own). */
 	struct pl_timens_offset timens[PL_TIMENS_COUNT];
 	int32_t timens_none, timens_frozen;
+
+	/* PL_F_NUMA: numa_maps, a line per vma.  A world's task that declares
+	** none (numa_declared 0) shows its regions (PL_F_MAPS/SMAPS) as a
+	** machine of one node with the default policy shows them. */
+	const struct pl_numa_region *numa;
+	size_t nnuma;
+	int32_t numa_declared;
 };
 
 #endif

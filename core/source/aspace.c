@@ -218,6 +218,13 @@ ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, siz
 	return done == 0 && len > 0 ? -EFAULT : (ssize_t)done;
 }
 
+int pl_aspace_holds_any(const struct pl_aspace *as, uint64_t addr, uint64_t len)
+{
+	size_t i = first_after(as, addr);
+	/* the first range ending after addr: it holds addr, or starts within len */
+	return len > 0 && i < as->n && (as->r[i].start <= addr || as->r[i].start - addr < len);
+}
+
 void pl_aspace_free(struct pl_aspace *as)
 {
 	for (size_t i = 0; i < as->n; i++)

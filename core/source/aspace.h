@@ -40,5 +40,7 @@ ssize_t pl_aspace_poke(struct pl_aspace *as, uint64_t addr, const void *data, si
 /* Copy-in: count copied (short at a hole), or -EFAULT if none. */
 ssize_t pl_aspace_read(const struct pl_aspace *as, uint64_t addr, void *buf, size_t len);
 void pl_aspace_free(struct pl_aspace *as);
+/* Whether any byte of [addr, addr + len) is mapped: 1 or 0. */
+int pl_aspace_holds_any(const struct pl_aspace *as, uint64_t addr, uint64_t len);
 
 #endif

@@ -631,6 +631,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want
 		if (!rc)
 			rc = parse_file(h, dir, "gid_map", pl_parse_gid_map, a, t);
 		if (!rc)
+			rc = parse_file(h, dir, "projid_map", pl_parse_projid_map, a, t);
+		if (!rc)
 			rc = parse_file(h, dir, "setgroups", pl_parse_setgroups, a, t);
 	}
 	if (!rc && (want & PL_F_AUXV)) {
@@ -686,6 +688,8 @@ static int host_load(struct pl_source *s, pl_pid tgid, pl_pid tid, uint64_t want
 		rc = parse_file(h, dir, "ksm_stat", pl_parse_ksm_stat, a, t);
 	if (!rc && (want & PL_F_ARCH))
 		rc = parse_file(h, dir, "arch_status", pl_parse_arch_status, a, t);
+	if (!rc && (want & PL_F_NUMA))
+		rc = parse_file(h, dir, "numa_maps", pl_parse_numa_maps, a, t);
 	if (!rc && (want & PL_F_TIMERS))
 		rc = parse_file(h, dir, "timers", pl_parse_timers, a, t);
 	if (!rc && (want & PL_F_TIMENS)) { /* the thread group's directory only */

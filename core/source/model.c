@@ -60,6 +60,8 @@ struct model_userns {
 	const struct pl_idmap_extent *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
 	int setgroups_allowed;
+	const struct pl_idmap_extent *projid_map;
+	size_t nprojid_map;
 };
 
 /* A time namespace whose offsets a world declared or a write set: what
@@ -263,6 +265,8 @@ static struct model_task *unpack_task(const struct pl_model *m, pl_pid tgid, pl_
 		t->gid_map = u->gid_map;
 		t->ngid_map = u->ngid_map;
 		t->setgroups_allowed = u->setgroups_allowed;
+		t->projid_map = u->projid_map;
+		t->nprojid_map = u->nprojid_map;
 	}
 	show_timens(m, t);
 	return mt;
@@ -396,6 +400,22 @@ static ssize_t model_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr,
 	return rc;
 }
 
+static int model_pages_present(struct pl_source *s, pl_pid tgid, uint64_t addr, size_t n,
+                               uint64_t page_size, uint8_t *present)
+{
+	struct pl_model *m = model(s);
+	int rc = 0;
+	pthread_rwlock_rdlock(&m->lock);
+	struct model_task *mt = find_in(m, tgid, 0);
+	struct model_space *sp = mt && mt->has_mm ? space_of(m, tgid) : NULL;
+	if (!mt)
+		rc = -ESRCH;
+	for (size_t i = 0; i < n; i++)
+		present[i] = sp && pl_aspace_holds_any(&sp->as, addr + i * page_size, page_size);
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 /* A world task's namespace: the one its ns.user names, owned by its euid
 ** and a child of the top unless it is the top. */
 static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
@@ -467,10 +487,12 @@ static int keep_userns(struct pl_model *m, const struct pl_task *t)
 	struct model_userns n = *u;
 	n.uid_map = keep_extents(m, t->uid_map, t->nuid_map, &failed);
 	n.gid_map = keep_extents(m, t->gid_map, t->ngid_map, &failed);
+	n.projid_map = keep_extents(m, t->projid_map, t->nprojid_map, &failed);
 	if (failed)
 		return -ENOMEM;
 	n.nuid_map = t->nuid_map;
 	n.ngid_map = t->ngid_map;
+	n.nprojid_map = t->nprojid_map;
 	n.setgroups_allowed = t->setgroups_allowed;
 	*u = n;
 	return 0;
@@ -549,6 +571,7 @@ static void set_oom(struct pl_task *t, const struct pl_task *from)
 	t->oom_score_adj = from->oom_score_adj;
 	t->oom_score_adj_min = from->oom_score_adj_min;
 	t->coredump_filter = from->coredump_filter;
+	t->mm.hiwater_rss = from->mm.hiwater_rss; /* clear_refs 5 */
 }
 
 static void set_comm(struct pl_task *t, const struct pl_task *from)
@@ -600,14 +623,15 @@ static int oom_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->oom_score != b->oom_score || a->oom_score_adj != b->oom_score_adj ||
 	       a->oom_score_adj_min != b->oom_score_adj_min ||
-	       a->coredump_filter != b->coredump_filter;
+	       a->coredump_filter != b->coredump_filter || a->mm.hiwater_rss != b->mm.hiwater_rss;
 }
 
 static int idmap_changed(const struct pl_task *a, const struct pl_task *b)
 {
 	return a->uid_map != b->uid_map || a->nuid_map != b->nuid_map ||
 	       a->gid_map != b->gid_map || a->ngid_map != b->ngid_map ||
-	       a->setgroups_allowed != b->setgroups_allowed;
+	       a->setgroups_allowed != b->setgroups_allowed ||
+	       a->projid_map != b->projid_map || a->nprojid_map != b->nprojid_map;
 }
 
 /* Keep what changed from `was` to `now` where Linux keeps it. */
@@ -990,6 +1014,7 @@ static const struct pl_source_ops model_ops = {
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
 	.load_net_ifaces = model_load_net_ifaces,
+	.pages_present = model_pages_present,
 	.destroy = model_destroy,
 };
 

@@ -428,6 +428,20 @@ static int view_stat_link(struct pl_source *s, pl_pid tgid, pl_pid tid, const ch
 	return w->inner->ops->stat_link(w->inner, rg, rt, link, target, out);
 }
 
+static int view_pages_present(struct pl_source *s, pl_pid tgid, uint64_t addr, size_t n,
+                              uint64_t page_size, uint8_t *present)
+{
+	struct view *w = view_of(s);
+	pl_pid rg = resolve(w, tgid);
+	if (!rg)
+		return -ESRCH;
+	if (!w->inner->ops->pages_present) {
+		memset(present, 0, n);
+		return 0;
+	}
+	return w->inner->ops->pages_present(w->inner, rg, addr, n, page_size, present);
+}
+
 static ssize_t view_read_mem(struct pl_source *s, pl_pid tgid, uint64_t addr, void *buf, size_t len)
 {
 	struct view *w = view_of(s);
@@ -681,6 +695,7 @@ static const struct pl_source_ops view_ops = {
 	.pin = view_pin,
 	.pin_check = view_pin_check,
 	.read_pinned = view_read_pinned,
+	.pages_present = view_pages_present,
 	.unpin = view_unpin,
 	.update = view_update,
 	.write_pinned = view_write_pinned,

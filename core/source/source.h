@@ -217,6 +217,12 @@ struct pl_source_ops {
 	** alone, -ENOENT without it), with the files' owner.  NULL: none. */
 	int (*load_net_ifaces)(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
 	                       struct pl_arena *arena, struct pl_net *out);
+	/* Optional: which of the n pages (page_size bytes each) from addr
+	** the address space of task tgid holds any byte of, one byte each
+	** (1 or 0) into present: 0 or -errno (a world's pagemap).  NULL:
+	** none is (a host's pagemap is the kernel's own file). */
+	int (*pages_present)(struct pl_source *s, pl_pid tgid, uint64_t addr, size_t n,
+	                     uint64_t page_size, uint8_t *present);
 	void (*destroy)(struct pl_source *s);
 };
 

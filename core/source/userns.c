@@ -37,7 +37,7 @@ struct top_map {
 	size_t n;                  /* 0: unread, taken as every id but (u32)-1 */
 	struct { uint32_t first, count; } e[PL_IDMAP_MAX_EXTENTS];
 };
-static struct top_map top_maps[2];
+static struct top_map top_maps[3]; /* uid_map, gid_map, projid_map */
 
 /* One "%10u %10u %10u\n" line per extent, as uid_m_show prints them. */
 static void read_top_map(const char *path, struct top_map *m)
@@ -73,12 +73,13 @@ static void init(void)
 		top_ino = st.st_ino;
 	read_top_map("/proc/self/uid_map", &top_maps[0]);
 	read_top_map("/proc/self/gid_map", &top_maps[1]);
+	read_top_map("/proc/self/projid_map", &top_maps[2]);
 }
 
-int pl_userns_top_names(int gids, uint32_t id, uint32_t count)
+int pl_userns_top_names(int kind, uint32_t id, uint32_t count)
 {
 	pthread_once(&once, init);
-	const struct top_map *m = &top_maps[gids != 0];
+	const struct top_map *m = &top_maps[kind >= 0 && kind <= 2 ? kind : 0];
 	uint32_t last = id + count - 1;
 	if (m->n == 0)
 		return id <= last && last != UINT32_MAX;

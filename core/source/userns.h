@@ -40,8 +40,9 @@ int pl_userns_of_fd(int fd, struct pl_userns_chain *out);
 ** top's number), a child of the top owned by `owner` otherwise. */
 void pl_userns_declared(uint64_t ino, uint32_t owner, struct pl_userns_chain *out);
 /* The top names every id of [id, id + count - 1], all within one extent of
-** its own uid_map (gids: gid_map), as map_id_range_down asks of a parent's
-** map: 1 or 0.  The initial namespace names every id but (u32)-1. */
-int pl_userns_top_names(int gids, uint32_t id, uint32_t count);
+** its own uid_map (kind 0; 1: gid_map, 2: projid_map), as
+** map_id_range_down asks of a parent's map: 1 or 0.  The initial
+** namespace names every id but (u32)-1. */
+int pl_userns_top_names(int kind, uint32_t id, uint32_t count);
 
 #endif

@@ -36,6 +36,7 @@ static int g_oom_adj(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_f
 static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_coredump_filter(g->task, o); }
 static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
 static int g_timens(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_timens_offsets(g->task, o); }
+static int g_numa_maps(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_numa_maps(g->task, o); }
 
 /* a / b rounded toward minus infinity (b > 0) */
 static int64_t floor_div(int64_t a, int64_t b)
@@ -159,6 +160,14 @@ static int g_gid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
 	const struct pl_idview *v = g->ids;
 	return idmap_for_reader(g, g->task->gid_map, g->task->ngid_map, v ? v->gid : NULL,
 	                        v ? v->ngid : 0, o);
+}
+
+/* projid_m_show: as uid_map, through the reader's namespace's projid_map. */
+static int g_projid_map(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	const struct pl_idview *v = g->ids;
+	return idmap_for_reader(g, g->task->projid_map, g->task->nprojid_map,
+	                        v ? v->projid : NULL, v ? v->nprojid : 0, o);
 }
 
 static ssize_t read_task_mem(void *arg, uint64_t addr, void *buf, size_t len)
@@ -442,6 +451,17 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	/* no check but the mode (0644); a write needs CAP_SYS_TIME for the opener */
 	WFILE_(PL_G_TIMENS_OFFSETS, "timens_offsets", PL_F_TIMENS, NONE, PL_B_WRITE_STAYS, g_timens,
 	       pl_write_timens_offsets, NULL),
+	/* proc_projid_map_open: no check but the mode (0644); a write asks
+	** no capability, only where the opener stands */
+	WFILE_(PL_G_PROJID_MAP, "projid_map", PL_F_IDMAP, NONE, PL_B_AT_OPEN | PL_B_NAMES_IDS,
+	       g_projid_map, pl_write_projid_map, NULL),
+	/* proc_numa_maps_open is maps' open: mm_access, ptrace READ */
+	FILE_(PL_G_NUMA_MAPS, "numa_maps", PL_F_NUMA, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_numa_maps),
+	/* 0200, no check but the mode; no read method (EINVAL at read) */
+	WFILE_(PL_G_CLEAR_REFS, "clear_refs", 0, NONE, 0, NULL, pl_write_clear_refs, NULL),
+	/* pagemap_open: proc_mem_open, ptrace READ, no mm ESRCH; read at
+	** offsets (tree/pagemap.c), never made whole */
+	FILE_(PL_G_PAGEMAP, "pagemap", 0, READ, PL_B_MM_OPEN | PL_B_MM_ESRCH, NULL),
 	MACHINE_CLOCK_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
@@ -546,6 +566,14 @@ int pl_builtin_absent_bit(int gen)
 	/* a kernel with time namespaces (CONFIG_TIME_NS) has both */
 	if (gen == PL_G_TIMENS_OFFSETS)
 		return PL_G_NS_FIRST + PL_NS_TIME_FOR_CHILDREN;
+	/* The mask has no bit to spare for these: each is absent with mem,
+	** which every kernel since 2.6.25 has beside them (projid_map and
+	** numa_maps need CONFIG_USER_NS and CONFIG_NUMA too: a world of a
+	** kernel without them that keeps mem shows them all the same) and
+	** which a tree saved without them most likely lacks as well. */
+	if (gen == PL_G_PROJID_MAP || gen == PL_G_NUMA_MAPS || gen == PL_G_CLEAR_REFS ||
+	    gen == PL_G_PAGEMAP)
+		return PL_G_MEM;
 	return gen > PL_G_NONE && gen < PL_G_TASK_DIR && task_entry(gen) ? gen : -1;
 }
 
@@ -751,7 +779,11 @@ const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen)
 	struct pl_scratch *s;
 	if (!(pl_builtins[gen].flags & PL_B_NAMES_IDS) || !(s = pl_scratch()))
 		return NULL;
-	return pl_caller_idview(c, &s->ids) ? &s->ids : NULL;
+	if (!pl_caller_idview(c, &s->ids))
+		return NULL;
+	if (gen == PL_G_PROJID_MAP)
+		pl_caller_idview_projid(c, &s->ids);
+	return &s->ids;
 }
 
 int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,

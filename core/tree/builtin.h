@@ -47,6 +47,8 @@ enum pl_gen_id {
 	/* per-task files past the absent bits: each is absent by another's bit
 	** (pl_builtin_absent_bit) */
 	PL_G_TIMENS_OFFSETS,
+	/* projid_map, numa_maps, clear_refs, pagemap: each by mem's bit */
+	PL_G_PROJID_MAP, PL_G_NUMA_MAPS, PL_G_CLEAR_REFS, PL_G_PAGEMAP,
 	/* machine-wide files of the top level (after every per-task id: those
 	** are the bits of a task's absent mask) */
 	PL_G_UPTIME, PL_G_LOADAVG, PL_G_MEMINFO, PL_G_SYSTEM_STAT, PL_G_CPUINFO,

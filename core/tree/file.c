@@ -467,7 +467,14 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 			f->decided = 1;
 		}
 		f->is_mem = e->gen == PL_G_MEM;
-		f->made = f->is_mem;
+		f->is_pagemap = e->gen == PL_G_PAGEMAP;
+		f->made = f->is_mem || f->is_pagemap;
+		/* a host task's pagemap: the real file opened as the opener, whose
+		** credentials the kernel checks and shows frame numbers for */
+		if (rc == 0 && f->is_pagemap && f->pin.task_fd >= 0) {
+			f->real_fd = pl_write_host_open(k->src, &f->pin, "pagemap", O_RDONLY, c);
+			rc = f->real_fd < 0 ? f->real_fd : 0;
+		}
 		/* the kernel refused the daemon the address space: mem refuses
 		** the opener alike; the others are made now from what the kernel
 		** shows, so a refusal there too is the open's, as in Linux */
@@ -531,6 +538,10 @@ ssize_t pl_tree_read(struct pl_tree *k, struct pl_caller *c, struct pl_file *f, 
 			n = -EIO;
 		*data = buf;
 		return n;
+	}
+	if (f->is_pagemap) {
+		*data = buf;
+		return tree_read_pagemap(k->src, f, off, size, buf);
 	}
 	/* Reads of one handle take turns (as a seq_file's do): the first makes
 	** the snapshot the others read. */

@@ -233,4 +233,9 @@ int tree_netnames_list(struct pl_tree *k, pl_pid reader, const struct pl_entry *
                        void (*add)(void *arg, uint64_t ino, unsigned mode, const char *name),
                        void *arg);
 
+/* pagemap.c: a read of pagemap at off (pagemap_read's answer): the count
+** into buf, 0 at the end, or -errno. */
+ssize_t tree_read_pagemap(struct pl_source *src, struct pl_file *f, uint64_t off, size_t size,
+                          char *buf);
+
 #endif

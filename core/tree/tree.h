@@ -108,6 +108,7 @@ struct pl_file {
 	int made;                  /* the snapshot is taken */
 	int borrowed;              /* data belongs to the layout (stubs) */
 	int is_mem;                /* reads go to the task's memory */
+	int is_pagemap;            /* reads make pagemap's entries at their offset */
 	int decided, permitted;    /* the access decision made at open */
 	int remade;                /* over its opener's budget: made anew at each read */
 	int served;                /* a read was answered from the content made last */

@@ -1,6 +1,7 @@
 /*
-** uid_map, gid_map and setgroups of a world's task, by Linux's rules
-** (kernel/user_namespace.c: proc_uid_map_write, map_write,
+** uid_map, gid_map, projid_map and setgroups of a world's task, by Linux's
+** rules (kernel/user_namespace.c: proc_uid_map_write, proc_projid_map_write,
+** map_write,
 ** new_idmap_permitted, verify_root_map, proc_setgroups_write; and
 ** fs/proc/base.c: proc_setgroups_open).
 **
@@ -12,6 +13,11 @@
 ** or its parent) when it is in the top, or in a namespace whose inode
 ** number is the world's.  Lower ids are kept as the top names them: the
 ** parent's map they go through is the top's own.
+**
+** projid_map is map_write with no capability to ask for (cap_setid -1):
+** neither CAP_SYS_ADMIN over the namespace nor new_idmap_permitted's
+** rules, only where the opener stands, the one write, the parser and the
+** parent's (the top's) projid_map naming every lower id.
 **
 ** Everything the decision needs from the callers (their capabilities,
 ** their namespaces) is worked out before the transaction; the transaction
@@ -50,9 +56,12 @@ static int by_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+enum { MAP_UID, MAP_GID, MAP_PROJID };
+
 /* A map write, decided as far as it can be outside the lock. */
 struct map_write {
-	int gids;
+	int kind;                  /* MAP_*: which map, and pl_userns_top_names' kind */
+	int gids;                  /* kind == MAP_GID */
 	ssize_t early;             /* -EPERM or -EINVAL once the map is found unwritten */
 	int root_ok;               /* verify_root_map (uid_map only) */
 	int own_id;                /* the unprivileged case: one id, the opener's own */
@@ -66,7 +75,7 @@ static ssize_t install_map(void *arg, struct pl_task *t)
 {
 	struct map_write *m = arg;
 	/* only one successful write to each map */
-	if (m->gids ? t->ngid_map : t->nuid_map)
+	if (m->kind == MAP_PROJID ? t->nprojid_map : m->gids ? t->ngid_map : t->nuid_map)
 		return -EPERM;
 	if (m->early)
 		return m->early;
@@ -74,7 +83,10 @@ static ssize_t install_map(void *arg, struct pl_task *t)
 	int own = m->own_id && (!m->gids || !t->setgroups_allowed);
 	if (!m->root_ok || !(own || m->caps_ok) || m->unmapped)
 		return -EPERM;
-	if (m->gids) {
+	if (m->kind == MAP_PROJID) {
+		t->projid_map = m->ext;
+		t->nprojid_map = m->n;
+	} else if (m->gids) {
 		t->gid_map = m->ext;
 		t->ngid_map = m->n;
 	} else {
@@ -92,6 +104,15 @@ static void judge(const struct pl_write *w, const struct pl_userns_chain *ns,
 	struct pl_caller *opener = w->opener;
 	struct pl_userns_chain parent;
 	parent_of(ns, &parent);
+	for (size_t i = 0; i < m->n; i++)
+		if (!pl_userns_top_names(m->kind, m->ext[i].lower_first, m->ext[i].count))
+			m->unmapped = 1;
+	if (m->n > BASE_EXTENTS)
+		qsort(m->ext, m->n, sizeof m->ext[0], by_first);
+	if (m->kind == MAP_PROJID) { /* !cap_valid(cap_setid): anyone may */
+		m->root_ok = m->caps_ok = 1;
+		return;
+	}
 	int cap_setid = m->gids ? PL_CAP_SETGID : PL_CAP_SETUID;
 
 	/* verify_root_map: mapping the parent's uid 0 needs CAP_SETFCAP of
@@ -110,21 +131,15 @@ static void judge(const struct pl_write *w, const struct pl_userns_chain *ns,
 	if (m->n == 1 && m->ext[0].count == 1 && pl_caller_load(opener) == 0 &&
 	    ns->ns[0].owner == opener->euid) {
 		uint32_t id = m->ext[0].lower_first;
-		m->own_id = pl_userns_top_names(m->gids, id, 1) &&
+		m->own_id = pl_userns_top_names(m->kind, id, 1) &&
 		            id == (m->gids ? opener->egid : opener->euid);
 	}
 	/* ns_capable for the writer (current), file_ns_capable for the opener */
 	m->caps_ok = pl_caller_ns_capable(w->writer, &parent, cap_setid) &&
 	             pl_caller_ns_capable(opener, &parent, cap_setid);
-
-	for (size_t i = 0; i < m->n; i++)
-		if (!pl_userns_top_names(m->gids, m->ext[i].lower_first, m->ext[i].count))
-			m->unmapped = 1;
-	if (m->n > BASE_EXTENTS)
-		qsort(m->ext, m->n, sizeof m->ext[0], by_first);
 }
 
-static ssize_t map_write(const struct pl_write *w, int gids)
+static ssize_t map_write(const struct pl_write *w, int kind)
 {
 	struct pl_userns_chain ns;
 	int rc = w->src->ops->userns(w->src, w->tgid, w->tid, &ns);
@@ -141,8 +156,9 @@ static ssize_t map_write(const struct pl_write *w, int gids)
 	struct map_write *m = calloc(1, sizeof *m);
 	if (!m)
 		return -ENOMEM;
-	m->gids = gids;
-	if (!pl_caller_ns_capable(w->opener, &ns, PL_CAP_SYS_ADMIN))
+	m->kind = kind;
+	m->gids = kind == MAP_GID;
+	if (kind != MAP_PROJID && !pl_caller_ns_capable(w->opener, &ns, PL_CAP_SYS_ADMIN))
 		m->early = -EPERM;
 	else if (pl_idmap_parse_write(w->buf, w->len, m->ext, PL_IDMAP_MAX_EXTENTS, &m->n) < 0)
 		m->early = -EINVAL;
@@ -153,8 +169,9 @@ static ssize_t map_write(const struct pl_write *w, int gids)
 	return n < 0 ? n : (ssize_t)w->len;
 }
 
-ssize_t pl_write_uid_map(const struct pl_write *w) { return map_write(w, 0); }
-ssize_t pl_write_gid_map(const struct pl_write *w) { return map_write(w, 1); }
+ssize_t pl_write_uid_map(const struct pl_write *w) { return map_write(w, MAP_UID); }
+ssize_t pl_write_gid_map(const struct pl_write *w) { return map_write(w, MAP_GID); }
+ssize_t pl_write_projid_map(const struct pl_write *w) { return map_write(w, MAP_PROJID); }
 
 /* proc_setgroups_open: writing needs CAP_SYS_ADMIN over the namespace. */
 int pl_write_open_setgroups(const struct pl_write *w)

@@ -104,7 +104,9 @@ int pl_sysctl_namespace(int id);
 
 /*
 ** host.c.  The pinned host task's file `name`, opened with `flags`
-** (O_WRONLY or O_RDWR, perhaps O_TRUNC) as `opener` would open it: an fd,
+** (O_WRONLY or O_RDWR, perhaps O_TRUNC; O_RDONLY for pagemap, whose
+** check and frame numbers the kernel decides for the opener) as `opener`
+** would open it: an fd,
 ** or the kernel's -errno.  With p NULL, `name` is a sys/ setting's path
 ** under /proc, opened in the opener's namespaces too (host.c).  mem is the pin's own fd (PL_PIN_MM_WRITE): the
 ** ptrace check Linux makes at its open was made for the opener already,
@@ -127,5 +129,10 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 */
 ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
                              struct pl_caller *reader, char *buf, size_t cap);
+
+/* idmap.c: projid_map (map_write with no capability asked) */
+ssize_t pl_write_projid_map(const struct pl_write *w);
+/* clear_refs.c */
+ssize_t pl_write_clear_refs(const struct pl_write *w);
 
 #endif
