@@ -292,4 +292,34 @@ int pl_parse_uuid(const char *p, const char *end, uint8_t u[16]);
 int pl_parse_setting(const char *text, size_t len, struct pl_arena *a, struct pl_setting *v);
 int pl_fmt_setting(const struct pl_setting *v, struct pl_buf *out);
 
+/* sysvipc.c: PL_M_SYSVIPC (shm, msg, sem) */
+int pl_fmt_sysvipc_shm(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_sysvipc_msg(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_sysvipc_sem(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_sysvipc_shm(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_sysvipc_msg(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_sysvipc_sem(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* slabinfo.c: PL_M_SLABINFO */
+int pl_fmt_slabinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_slabinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* buddyinfo.c: PL_M_BUDDYINFO */
+int pl_fmt_buddyinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_buddyinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* devtables.c: PL_M_DEVTABLES (devices, misc, consoles, execdomains) */
+int pl_fmt_devices(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_devices(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_misc(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_misc(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_consoles(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_consoles(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_execdomains(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_execdomains(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* crypto.c: PL_M_CRYPTO */
+int pl_fmt_crypto(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_crypto(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 #endif

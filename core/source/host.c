@@ -1050,6 +1050,16 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_PSI_IO, "pressure/io", pl_parse_psi_io },
 		{ PL_M_LOCKS, "locks", pl_parse_locks },
 		{ PL_M_TTY_DRIVERS, "tty/drivers", pl_parse_tty_drivers },
+		{ PL_M_SYSVIPC, "sysvipc/shm", pl_parse_sysvipc_shm },
+		{ PL_M_SYSVIPC, "sysvipc/msg", pl_parse_sysvipc_msg },
+		{ PL_M_SYSVIPC, "sysvipc/sem", pl_parse_sysvipc_sem },
+		{ PL_M_SLABINFO, "slabinfo", pl_parse_slabinfo },
+		{ PL_M_BUDDYINFO, "buddyinfo", pl_parse_buddyinfo },
+		{ PL_M_DEVTABLES, "devices", pl_parse_devices },
+		{ PL_M_DEVTABLES, "misc", pl_parse_misc },
+		{ PL_M_DEVTABLES, "consoles", pl_parse_consoles },
+		{ PL_M_DEVTABLES, "execdomains", pl_parse_execdomains },
+		{ PL_M_CRYPTO, "crypto", pl_parse_crypto },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;

@@ -293,6 +293,16 @@ MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
 MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
 MACHINE_FMT(g_locks, pl_fmt_locks)
 MACHINE_FMT(g_tty_drivers, pl_fmt_tty_drivers)
+MACHINE_FMT(g_sysvipc_shm, pl_fmt_sysvipc_shm)
+MACHINE_FMT(g_sysvipc_msg, pl_fmt_sysvipc_msg)
+MACHINE_FMT(g_sysvipc_sem, pl_fmt_sysvipc_sem)
+MACHINE_FMT(g_slabinfo, pl_fmt_slabinfo)
+MACHINE_FMT(g_buddyinfo, pl_fmt_buddyinfo)
+MACHINE_FMT(g_devices, pl_fmt_devices)
+MACHINE_FMT(g_misc, pl_fmt_misc)
+MACHINE_FMT(g_consoles, pl_fmt_consoles)
+MACHINE_FMT(g_execdomains, pl_fmt_execdomains)
+MACHINE_FMT(g_crypto, pl_fmt_crypto)
 static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
 static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
 static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
@@ -430,6 +440,16 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
 	MACHINE_(PL_G_LOCKS, "locks", PL_M_LOCKS, g_locks),
 	MACHINE_(PL_G_TTY_DRIVERS, "tty_drivers", PL_M_TTY_DRIVERS, g_tty_drivers),
+	MACHINE_(PL_G_SYSVIPC_SHM, "sysvipc_shm", PL_M_SYSVIPC, g_sysvipc_shm),
+	MACHINE_(PL_G_SYSVIPC_MSG, "sysvipc_msg", PL_M_SYSVIPC, g_sysvipc_msg),
+	MACHINE_(PL_G_SYSVIPC_SEM, "sysvipc_sem", PL_M_SYSVIPC, g_sysvipc_sem),
+	MACHINE_(PL_G_SLABINFO, "slabinfo", PL_M_SLABINFO, g_slabinfo),
+	MACHINE_(PL_G_BUDDYINFO, "buddyinfo", PL_M_BUDDYINFO, g_buddyinfo),
+	MACHINE_(PL_G_DEVICES, "devices", PL_M_DEVTABLES, g_devices),
+	MACHINE_(PL_G_MISC, "misc", PL_M_DEVTABLES, g_misc),
+	MACHINE_(PL_G_CONSOLES, "consoles", PL_M_DEVTABLES, g_consoles),
+	MACHINE_(PL_G_EXECDOMAINS, "execdomains", PL_M_DEVTABLES, g_execdomains),
+	MACHINE_(PL_G_CRYPTO, "crypto", PL_M_CRYPTO, g_crypto),
 	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
 	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
 	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),

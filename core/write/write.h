@@ -128,4 +128,13 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kind,
                              struct pl_caller *reader, char *buf, size_t cap);
 
+/*
+** host.c.  A machine-wide file under /proc (path) that the kernel makes
+** for its opener's IPC, pid and user namespaces (sysvipc/), opened as
+** `reader` in its namespaces with its credentials: the fd, whose reads
+** the kernel makes as for the reader; -errno; -EAGAIN where the reader
+** shares those namespaces with the daemon, which reads its own.
+*/
+int pl_host_open_as_reader(struct pl_source *src, const char *path, struct pl_caller *reader);
+
 #endif
