@@ -1,0 +1,339 @@
+-- The machine tables of the top level: sysvipc/{msg,sem,shm}, slabinfo,
+-- buddyinfo, devices, misc, consoles, execdomains and crypto.
+--
+--   * Host: each file's bytes equal the kernel's (slabinfo's and
+--     buddyinfo's numbers move: ours lies between two reads of the
+--     kernel's, as machine_spec compares vmstat).  sysvipc/ lists the
+--     objects of the reader's IPC namespace, their pids as its pid
+--     namespace numbers them and their ids as its user namespace names
+--     them: a reader in namespaces of its own (unshare -i, -p, -U) reads
+--     what the kernel shows it.  slabinfo is 0400: a reader that is not
+--     root is refused, as by the kernel.
+--   * Tools over the host (proclua-run): ipcs -a and lsipc over a shared
+--     memory segment, a message queue and a semaphore set the spec makes
+--     say what they say on the kernel's /proc; slabtop -o and vmstat -m
+--     show the kernel's caches (their numbers move: compared without them).
+--   * A world: its declared IPC objects, as records or as the kernel's
+--     text, give exactly the declared lines and ipcs -a's exact output;
+--     the other tables' defaults, and values the kernel could not print
+--     are refused.
+local lu = require "luaunit"
+local compare = require "compare"
+local fsx = require "fsx"
+local mnt = require "mnt"
+local prun = require "prun"
+local sh = require "sh"
+local suite = require "suite"
+local testenv = require "testenv"
+
+local F = suite.once(function()
+  local work = fsx.mktemp_dir("proclua-machtables")
+  suite.defer("remove " .. work, function() assert(fsx.remove_tree(work)) end)
+  return { work = work, rundir = prun.rundir() }
+end)
+
+-- allow_other: readers in user namespaces of their own reach the mount
+local host_mount = suite.once(function()
+  local m = mnt.start { options = "allow_other" }
+  suite.defer("unmount the host mount", function() return m:stop() end)
+  return m
+end)
+
+-- A shared memory segment, a message queue and a semaphore set of the
+-- host's IPC namespace, removed at the end.
+local ipc_objects = suite.once(function()
+  local ids = {}
+  for _, kind in ipairs { { "-M", "4096", "m" }, { "-Q", nil, "q" }, { "-S", "3", "s" } } do
+    local r = sh.run({ "ipcmk", kind[1], kind[2] })
+    lu.assertEquals(r.code, 0, r.err)
+    local id = assert(r.out:match("(%d+)%s*$"), r.out)
+    suite.defer("remove ipc object " .. id, function()
+      return sh.run({ "ipcrm", "-" .. kind[3], id }).code == 0
+    end)
+    ids[kind[3]] = id
+  end
+  return ids
+end)
+
+------------------------------------------------------------------------------
+-- Host: bytes against the kernel's.
+
+TestHostTables = {}
+
+local function assert_as_kernel(rel, counters)
+  local ok, why = compare.stable("/proc/" .. rel, host_mount():path(rel),
+                                 { tries = counters and 30 or 5, counters = counters })
+  lu.assertTrue(ok, rel .. ": " .. tostring(why))
+end
+
+function TestHostTables.test_static_tables_are_the_kernels()
+  for _, rel in ipairs { "devices", "misc", "consoles", "execdomains", "crypto" } do
+    assert_as_kernel(rel)
+  end
+end
+
+function TestHostTables.test_moving_tables_are_the_kernels_between_two_reads()
+  assert_as_kernel("slabinfo", true)
+  assert_as_kernel("buddyinfo", true)
+end
+
+function TestHostTables.test_modes_are_the_kernels()
+  for _, rel in ipairs { "sysvipc", "sysvipc/shm", "sysvipc/msg", "sysvipc/sem", "slabinfo",
+                         "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
+    lu.assertEquals(sh.run({ "stat", "-c", "%a %F %U", host_mount():path(rel) }).out,
+                    sh.run({ "stat", "-c", "%a %F %U", "/proc/" .. rel }).out, rel .. ": mode")
+  end
+  lu.assertEquals(sh.run({ "ls", "-f", host_mount():path("sysvipc") }).out,
+                  sh.run({ "ls", "-f", "/proc/sysvipc" }).out)
+end
+
+-- slabinfo is root's (0400): another user is refused by both.
+function TestHostTables.test_slabinfo_refuses_who_the_kernel_refuses()
+  local function as_nobody(path)
+    return sh.run({ "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "cat", path })
+  end
+  local ours, theirs = as_nobody(host_mount():path("slabinfo")), as_nobody("/proc/slabinfo")
+  lu.assertNotEquals(theirs.code, 0)
+  lu.assertEquals(ours.code, theirs.code)
+  lu.assertStrContains(ours.err, "Permission denied")
+  lu.assertStrContains(theirs.err, "Permission denied")
+  -- buddyinfo is everyone's
+  lu.assertEquals(as_nobody(host_mount():path("buddyinfo")).code, 0)
+end
+
+function TestHostTables.test_sysvipc_is_the_kernels()
+  local ids = ipc_objects()
+  for _, rel in ipairs { "sysvipc/shm", "sysvipc/msg", "sysvipc/sem" } do assert_as_kernel(rel) end
+  lu.assertStrContains(fsx.read(host_mount():path("sysvipc/shm")), " " .. ids.m .. " ")
+end
+
+-- A reader in namespaces of its own reads what the kernel shows it there.
+-- The script prints our file, a separator, the kernel's: read in the same
+-- process's namespaces one after the other.
+local function both_in(unshare, script)
+  local argv = { "unshare" }
+  for _, w in ipairs(unshare) do argv[#argv + 1] = w end
+  for _, w in ipairs { "sh", "-c", script, "-", host_mount():path("sysvipc") } do argv[#argv + 1] = w end
+  local r = sh.run(argv)
+  lu.assertEquals(r.code, 0, r.err)
+  local ours, theirs = r.out:match("^(.*)%-%-%-\n(.*)$")
+  lu.assertNotNil(ours, r.out)
+  return ours, theirs
+end
+
+function TestHostTables.test_sysvipc_in_a_new_ipc_namespace()
+  ipc_objects()
+  local ours, theirs = both_in({ "-i" }, 'ipcmk -M 8192 >/dev/null && ipcmk -Q >/dev/null && ' ..
+    'for f in shm msg sem; do cat "$1/$f"; done; echo ---; for f in shm msg sem; do cat /proc/sysvipc/$f; done')
+  lu.assertEquals(ours, theirs)
+  -- its own objects alone: a segment of 8192 bytes and a queue
+  local lines = fsx.lines(ours)
+  lu.assertEquals(#lines, 5, ours)
+  lu.assertStrContains(lines[2], " 8192 ")
+end
+
+local function ids_m() return ipc_objects().m end
+
+function TestHostTables.test_sysvipc_pids_in_a_new_pid_namespace()
+  ipc_objects()
+  local ours, theirs = both_in({ "-p", "-f" },
+    'cat "$1/shm" "$1/msg"; echo ---; cat /proc/sysvipc/shm /proc/sysvipc/msg')
+  lu.assertEquals(ours, theirs)
+  -- the spec's segment: its creator is outside the namespace, pid 0
+  local seg = ours:match("\n[^\n]* " .. ids_m() .. " [^\n]*")
+  lu.assertNotNil(seg, ours)
+  lu.assertEquals(seg:match("^%s*%S+%s+%S+%s+%S+%s+%S+%s+(%d+)"), "0", seg)
+end
+
+function TestHostTables.test_sysvipc_ids_in_a_new_user_namespace()
+  ipc_objects()
+  -- unmapped: every id is the overflow id
+  local ours, theirs = both_in({ "-U" }, 'cat "$1/shm" "$1/sem"; echo ---; cat /proc/sysvipc/shm /proc/sysvipc/sem')
+  lu.assertEquals(ours, theirs)
+  lu.assertStrContains(ours, " 65534 ")
+end
+
+------------------------------------------------------------------------------
+-- Tools over the host, in a private mount namespace.
+
+TestHostTools = {}
+
+local function native(argv)
+  local cmd = {}
+  for _, w in ipairs(prun.TOOL_ENV) do cmd[#cmd + 1] = w end
+  for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
+  return sh.run(cmd)
+end
+
+-- The same output through the mount as on the kernel's /proc; another
+-- process may make or remove an IPC object in between, so a few tries.
+local function same_as_native(argv, normalise)
+  normalise = normalise or function(s) return s end
+  local want, got
+  for _ = 1, 5 do
+    want = native(argv)
+    lu.assertEquals(want.code, 0, want.err)
+    got = prun.tool(F().rundir, {}, argv)
+    lu.assertEquals(got.code, 0, got.err)
+    if normalise(got.out) == normalise(want.out) then return end
+  end
+  prun.assert_text(normalise(got.out), normalise(want.out), table.concat(argv, " ") .. " (native vs proclua)")
+end
+
+function TestHostTools.test_ipcs_a()
+  local ids = ipc_objects()
+  same_as_native { "ipcs", "-a" }
+  same_as_native { "ipcs", "-m", "-i", ids.m }
+end
+
+function TestHostTools.test_lsipc()
+  ipc_objects()
+  same_as_native { "lsipc" }
+  same_as_native { "lsipc", "-m" }
+  same_as_native { "lsipc", "-q" }
+  same_as_native { "lsipc", "-s" }
+end
+
+-- numbers move: each run of digits and spaces is one mark
+local function shape(s)
+  return (s:gsub("[%d%.]+[KMG]?", "#"):gsub(" +", " "))
+end
+
+function TestHostTools.test_slabtop_and_vmstat_m()
+  same_as_native({ "slabtop", "-o", "-s", "n" }, shape)
+  same_as_native({ "vmstat", "-m" }, shape)
+end
+
+------------------------------------------------------------------------------
+-- A world.
+
+TestWorldTables = {}
+
+local function world_file(machine)
+  local path = F().work .. "/world.lua"
+  fsx.write(path, 'local p = require "proclua"\nreturn p.world { tasks = { { pid = 1 } }, machine = '
+    .. machine .. " }\n")
+  return path
+end
+
+-- A world's files as world:format makes them, in a child interpreter.
+local function formats(machine, names)
+  local script = F().work .. "/fmt.lua"
+  fsx.write(script, ([[
+local ok, w = pcall(dofile, %q)
+if not ok then io.write("!! ", tostring(w), "\n") return end
+for _, n in ipairs { %s } do
+  local out, err = w:format(n)
+  io.write("== ", n, "\n", out or ("<" .. tostring(err) .. ">\n"))
+end
+]]):format(world_file(machine), '"' .. table.concat(names, '", "') .. '"'))
+  local r = sh.run(testenv.lua(script), { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  local refused = r.out:match("^!! (.*)\n$")
+  if refused then return nil, refused end
+  local out, pos = {}, 1
+  while true do
+    local s, e, name = r.out:find("== (%S+)\n", pos)
+    if not s then break end
+    local nexts = r.out:find("\n== ", e, true)
+    out[name] = r.out:sub(e + 1, nexts or #r.out)
+    pos = nexts and nexts + 1 or #r.out + 1
+  end
+  return out
+end
+
+local SHM_HEAD = "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n"
+local MSG_HEAD = "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n"
+local SEM_HEAD = "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n"
+
+local IPC_WORLD = [[{ sysvipc = {
+  shm = { { key = 0x1234, id = 5, mode = "0600", size = 65536, cpid = 1, lpid = 1, nattch = 1,
+            uid = 33, gid = 33, atime = 1700000100, ctime = 1700000000, rss = 8192 },
+          { key = 0, id = 32769, mode = "1600", size = 4096, cpid = 1, uid = 0, gid = 0 } },
+  msg = { { key = -5, id = 0, cbytes = 10, qnum = 2, lspid = 1, stime = 1700000200 } },
+  sem = { { key = 7, id = 3, mode = "0666", nsems = 4, uid = 65534, gid = 65534, ctime = 1700000000 } },
+} }]]
+
+function TestWorldTables.test_sysvipc_records_give_the_kernels_lines()
+  local f = formats(IPC_WORLD, { "sysvipc_shm", "sysvipc_msg", "sysvipc_sem" })
+  lu.assertEquals(f.sysvipc_shm, SHM_HEAD ..
+    "      4660          5   600                 65536     1     1      1    33    33    33    33 1700000100          0 1700000000                  8192                     0\n" ..
+    "         0      32769  1600                  4096     1     0      0     0     0     0     0          0          0          0                     0                     0\n")
+  lu.assertEquals(f.sysvipc_msg, MSG_HEAD ..
+    "        -5          0   644          10          2     1     0     0     0     0     0 1700000200          0          0\n")
+  lu.assertEquals(f.sysvipc_sem, SEM_HEAD ..
+    "         7          3   666          4 65534 65534 65534 65534          0 1700000000\n")
+end
+
+function TestWorldTables.test_sysvipc_as_the_kernels_text()
+  local line = "       123          9   640                   100     7     8      0     0     0     0     0          0          0         50                     0                     0\n"
+  local f = formats(("{ sysvipc = { shm = %q } }"):format(SHM_HEAD .. line), { "sysvipc_shm", "sysvipc_msg" })
+  lu.assertEquals(f.sysvipc_shm, SHM_HEAD .. line)
+  lu.assertEquals(f.sysvipc_msg, MSG_HEAD)
+end
+
+function TestWorldTables.test_defaults()
+  local f = formats("{}", { "sysvipc_shm", "sysvipc_msg", "sysvipc_sem", "slabinfo", "execdomains",
+                            "consoles", "crypto" })
+  lu.assertEquals(f.sysvipc_shm, SHM_HEAD)
+  lu.assertEquals(f.sysvipc_msg, MSG_HEAD)
+  lu.assertEquals(f.sysvipc_sem, SEM_HEAD)
+  lu.assertEquals(f.slabinfo, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n")
+  lu.assertEquals(f.execdomains, "0-0\tLinux           \t[kernel]\n")
+  lu.assertEquals(f.consoles, "ttyS0                -W- (EC  p a)    4:64\n")
+  lu.assertEquals(f.crypto, "")
+end
+
+function TestWorldTables.test_the_hosts_tables_as_text()
+  local names = { "slabinfo", "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto" }
+  local parts = {}
+  local want = {}
+  for _, n in ipairs(names) do
+    want[n] = fsx.read("/proc/" .. n)
+    parts[#parts + 1] = ("%s = %q"):format(n, want[n])
+  end
+  local f = formats("{ " .. table.concat(parts, ", ") .. " }", names)
+  for _, n in ipairs(names) do lu.assertEquals(f[n], want[n], n) end
+end
+
+function TestWorldTables.test_bad_values_are_refused()
+  local function refused(machine, msg)
+    local f, err = formats(machine, { "sysvipc_shm" })
+    lu.assertNil(f, machine)
+    lu.assertStrContains(err, msg)
+  end
+  refused('{ sysvipc = { shm = { { id = -1 } } } }', "sysvipc.shm[1].id must be an integer from 0 to 2147483647")
+  refused('{ sysvipc = { shm = { { mode = "0999" } } } }', "sysvipc.shm[1].mode must be octal digits")
+  refused('{ sysvipc = { shm = { { nsems = 3 } } } }', "sysvipc.shm[1] has no field 'nsems'")
+  refused('{ sysvipc = { sem = { { nsems = 40000 } } } }', "sysvipc.sem[1].nsems must be an integer from 0 to 32000")
+  refused('{ sysvipc = { shmem = {} } }', "sysvipc has no 'shmem'")
+  refused('{ sysvipc = { shm = "key shmid\\n" } }', "sysvipc.shm is not text the kernel would print")
+  refused('{ slabinfo = "slabinfo - version: 2.1\\n" }', "slabinfo is not text the kernel would print")
+  refused('{ devices = "Character devices:\\n  1 mem\\n" }', "devices is not text the kernel would print")
+  refused('{ consoles = "tty0 -W- (EC p a)\\n" }', "consoles is not text the kernel would print")
+  refused('{ crypto = "name : x\\n" }', "crypto is not text the kernel would print")
+end
+
+-- ipcs over the world: exactly its objects.
+function TestWorldTables.test_ipcs_a_over_a_world()
+  local r = prun.tool(F().rundir, { "--world", world_file(IPC_WORLD) }, { "ipcs", "-a" })
+  lu.assertEquals(r.code, 0, r.err)
+  prun.assert_text(r.out, table.concat({
+    "",
+    "------ Message Queues --------",
+    "key        msqid      owner      perms      used-bytes   messages    ",
+    "0xfffffffb 0          root       644        10           2           ",
+    "",
+    "------ Shared Memory Segments --------",
+    "key        shmid      owner      perms      bytes      nattch     status      ",
+    "0x00001234 5          www-data   600        65536      1                       ",
+    "0x00000000 32769      root       600        4096       0          dest         ",
+    "",
+    "------ Semaphore Arrays --------",
+    "key        semid      owner      perms      nsems     ",
+    "0x00000007 3          nobody     666        4         ",
+    "",
+    "" }, "\n"), "ipcs -a")
+end
+
+suite.run()
