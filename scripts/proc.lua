@@ -66,6 +66,7 @@ return p.layout {
     }),
     p.file("consoles", "0444", "consoles"),
     p.file("slabinfo", "0400", "slabinfo"),
+    p.file("zoneinfo", "0444", "zoneinfo"),
     p.file("buddyinfo", "0444", "buddyinfo"),
     p.file("execdomains", "0444", "execdomains"),
     p.link("self", "self"),

@@ -75,11 +75,12 @@ end
 function TestHostTables.test_moving_tables_are_the_kernels_between_two_reads()
   assert_as_kernel("slabinfo", true)
   assert_as_kernel("buddyinfo", true)
+  assert_as_kernel("zoneinfo", true)
 end
 
 function TestHostTables.test_modes_are_the_kernels()
   for _, rel in ipairs { "sysvipc", "sysvipc/shm", "sysvipc/msg", "sysvipc/sem", "slabinfo",
-                         "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
+                         "buddyinfo", "zoneinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
     lu.assertEquals(sh.run({ "stat", "-c", "%a %F %U", host_mount():path(rel) }).out,
                     sh.run({ "stat", "-c", "%a %F %U", "/proc/" .. rel }).out, rel .. ": mode")
   end
@@ -285,7 +286,8 @@ function TestWorldTables.test_defaults()
 end
 
 function TestWorldTables.test_the_hosts_tables_as_text()
-  local names = { "slabinfo", "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto" }
+  local names = { "slabinfo", "buddyinfo", "zoneinfo", "devices", "misc", "consoles", "execdomains",
+                  "crypto" }
   local parts = {}
   local want = {}
   for _, n in ipairs(names) do
@@ -312,6 +314,7 @@ function TestWorldTables.test_bad_values_are_refused()
   refused('{ devices = "Character devices:\\n  1 mem\\n" }', "devices is not text the kernel would print")
   refused('{ consoles = "tty0 -W- (EC p a)\\n" }', "consoles is not text the kernel would print")
   refused('{ crypto = "name : x\\n" }', "crypto is not text the kernel would print")
+  refused('{ zoneinfo = "Node 0, zone DMA\\n" }', "zoneinfo is not text the kernel would print")
 end
 
 -- ipcs over the world: exactly its objects.

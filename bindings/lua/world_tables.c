@@ -245,6 +245,7 @@ void plua_world_read_tables(struct world_build *wb, int idx, struct pl_machine *
 		{ "consoles", debian_consoles, pl_parse_consoles },
 		{ "execdomains", linux_execdomains, pl_parse_execdomains },
 		{ "crypto", "", pl_parse_crypto },
+		{ "zoneinfo", "", pl_parse_zoneinfo },
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		size_t len = 0;

@@ -322,4 +322,8 @@ int pl_parse_execdomains(const char *text, size_t len, struct pl_arena *a, struc
 int pl_fmt_crypto(const struct pl_machine *m, struct pl_buf *out);
 int pl_parse_crypto(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
 
+/* zoneinfo.c: PL_M_ZONEINFO */
+int pl_fmt_zoneinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_zoneinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 #endif

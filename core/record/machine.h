@@ -44,6 +44,7 @@ enum {
 	PL_M_BUDDYINFO   = 1u << 24,
 	PL_M_DEVTABLES   = 1u << 25,  /* devices, misc, consoles, execdomains */
 	PL_M_CRYPTO      = 1u << 26,
+	PL_M_ZONEINFO    = 1u << 27,
 };
 
 struct pl_meminfo_line {
@@ -180,6 +181,32 @@ struct pl_buddy_zone {
 	uint8_t norders;
 };
 
+/* zoneinfo: one zone of a node (mm/vmstat.c zoneinfo_show_print) */
+struct pl_pageset {
+	uint32_t cpu;
+	const struct pl_counter *field;  /* count, high, batch, high_min, high_max */
+	size_t nfield;
+	int32_t threshold;               /* vm stats threshold */
+};
+struct pl_zone {
+	int32_t node;
+	const char *name;
+	int has_node_stats;              /* the node's first populated zone: "per-node stats" */
+	const struct pl_counter *node_stats;
+	size_t nnode_stats;
+	const struct pl_counter *pages;  /* free, boost, min, low, high, promo, spanned ... */
+	size_t npages;
+	const int64_t *protection;       /* lowmem_reserve */
+	size_t nprotection;
+	int populated;                   /* else nothing follows protection */
+	const struct pl_counter *stats;  /* the zone's counters and its NUMA counters */
+	size_t nstats;
+	const struct pl_pageset *pagesets;
+	size_t npagesets;
+	uint32_t node_unreclaimable;
+	uint64_t start_pfn;
+};
+
 /* devices: a major of the character or block devices; misc: a minor of
 ** the misc device; consoles: a console; execdomains: a personality */
 struct pl_dev_major {
@@ -294,6 +321,9 @@ struct pl_machine {
 	/* PL_M_BUDDYINFO */
 	const struct pl_buddy_zone *buddy;
 	size_t nbuddy;
+	/* PL_M_ZONEINFO */
+	const struct pl_zone *zones;
+	size_t nzones;
 	/* PL_M_DEVTABLES */
 	const struct pl_dev_major *dev_majors;
 	size_t ndev_majors;
