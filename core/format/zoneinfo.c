@@ -391,7 +391,7 @@ int pl_parse_zoneinfo(const char *text, size_t len, struct pl_arena *a, struct p
 	/* the text must be the one the formatter gives back */
 	struct pl_buf b = PL_BUF_INIT;
 	rc = pl_fmt_zoneinfo(m, &b);
-	int same = rc == 0 && b.len == len && memcmp(b.data, text, len) == 0;
+	int same = rc == 0 && b.len == len && (len == 0 || memcmp(b.data, text, len) == 0);
 	pl_buf_free(&b);
 	if (!same) {
 		m->zones = NULL;
