@@ -69,6 +69,7 @@ return p.layout {
     p.file("zoneinfo", "0444", "zoneinfo"),
     p.file("buddyinfo", "0444", "buddyinfo"),
     p.file("execdomains", "0444", "execdomains"),
+    p.file("pagetypeinfo", "0400", "pagetypeinfo"),
     p.link("self", "self"),
     p.link("thread-self", "thread_self"),
   },

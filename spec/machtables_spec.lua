@@ -1,22 +1,23 @@
 -- The machine tables of the top level: sysvipc/{msg,sem,shm}, slabinfo,
--- buddyinfo, devices, misc, consoles, execdomains and crypto.
+-- buddyinfo, zoneinfo, pagetypeinfo, devices, misc, consoles, execdomains
+-- and crypto.
 --
---   * Host: each file's bytes equal the kernel's (slabinfo's and
---     buddyinfo's numbers move: ours lies between two reads of the
---     kernel's, as machine_spec compares vmstat).  sysvipc/ lists the
---     objects of the reader's IPC namespace, their pids as its pid
---     namespace numbers them and their ids as its user namespace names
+--   * Host: each file's bytes equal the kernel's (the numbers of slabinfo,
+--     buddyinfo, zoneinfo and pagetypeinfo move: ours lie between two
+--     reads of the kernel's, as machine_spec compares vmstat).  sysvipc/
+--     lists the objects of the reader's IPC namespace, their pids as its
+--     pid namespace numbers them and their ids as its user namespace names
 --     them: a reader in namespaces of its own (unshare -i, -p, -U) reads
---     what the kernel shows it.  slabinfo is 0400: a reader that is not
---     root is refused, as by the kernel.
+--     what the kernel shows it.  slabinfo and pagetypeinfo are 0400: a
+--     reader that is not root is refused, as by the kernel.
 --   * Tools over the host (proclua-run): ipcs -a and lsipc over a shared
 --     memory segment, a message queue and a semaphore set the spec makes
 --     say what they say on the kernel's /proc; slabtop -o and vmstat -m
 --     show the kernel's caches (their numbers move: compared without them).
 --   * A world: its declared IPC objects, as records or as the kernel's
 --     text, give exactly the declared lines and ipcs -a's exact output;
---     the other tables' defaults, and values the kernel could not print
---     are refused.
+--     the other tables' defaults; the host's tables given as text are
+--     served back byte for byte; text the kernel could not print is refused.
 local lu = require "luaunit"
 local compare = require "compare"
 local fsx = require "fsx"
@@ -76,11 +77,12 @@ function TestHostTables.test_moving_tables_are_the_kernels_between_two_reads()
   assert_as_kernel("slabinfo", true)
   assert_as_kernel("buddyinfo", true)
   assert_as_kernel("zoneinfo", true)
+  assert_as_kernel("pagetypeinfo", true)
 end
 
 function TestHostTables.test_modes_are_the_kernels()
   for _, rel in ipairs { "sysvipc", "sysvipc/shm", "sysvipc/msg", "sysvipc/sem", "slabinfo",
-                         "buddyinfo", "zoneinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
+                         "buddyinfo", "zoneinfo", "pagetypeinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
     lu.assertEquals(sh.run({ "stat", "-c", "%a %F %U", host_mount():path(rel) }).out,
                     sh.run({ "stat", "-c", "%a %F %U", "/proc/" .. rel }).out, rel .. ": mode")
   end
@@ -88,16 +90,18 @@ function TestHostTables.test_modes_are_the_kernels()
                   sh.run({ "ls", "-f", "/proc/sysvipc" }).out)
 end
 
--- slabinfo is root's (0400): another user is refused by both.
-function TestHostTables.test_slabinfo_refuses_who_the_kernel_refuses()
+-- slabinfo and pagetypeinfo are root's (0400): another user is refused by both.
+function TestHostTables.test_root_only_tables_refuse_who_the_kernel_refuses()
   local function as_nobody(path)
     return sh.run({ "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "cat", path })
   end
-  local ours, theirs = as_nobody(host_mount():path("slabinfo")), as_nobody("/proc/slabinfo")
-  lu.assertNotEquals(theirs.code, 0)
-  lu.assertEquals(ours.code, theirs.code)
-  lu.assertStrContains(ours.err, "Permission denied")
-  lu.assertStrContains(theirs.err, "Permission denied")
+  for _, rel in ipairs { "slabinfo", "pagetypeinfo" } do
+    local ours, theirs = as_nobody(host_mount():path(rel)), as_nobody("/proc/" .. rel)
+    lu.assertNotEquals(theirs.code, 0)
+    lu.assertEquals(ours.code, theirs.code)
+    lu.assertStrContains(ours.err, "Permission denied")
+    lu.assertStrContains(theirs.err, "Permission denied")
+  end
   -- buddyinfo is everyone's
   lu.assertEquals(as_nobody(host_mount():path("buddyinfo")).code, 0)
 end
@@ -286,7 +290,7 @@ function TestWorldTables.test_defaults()
 end
 
 function TestWorldTables.test_the_hosts_tables_as_text()
-  local names = { "slabinfo", "buddyinfo", "zoneinfo", "devices", "misc", "consoles", "execdomains",
+  local names = { "slabinfo", "buddyinfo", "zoneinfo", "pagetypeinfo", "devices", "misc", "consoles", "execdomains",
                   "crypto" }
   local parts = {}
   local want = {}
@@ -315,6 +319,7 @@ function TestWorldTables.test_bad_values_are_refused()
   refused('{ consoles = "tty0 -W- (EC p a)\\n" }', "consoles is not text the kernel would print")
   refused('{ crypto = "name : x\\n" }', "crypto is not text the kernel would print")
   refused('{ zoneinfo = "Node 0, zone DMA\\n" }', "zoneinfo is not text the kernel would print")
+  refused('{ pagetypeinfo = "Page block order: 9\\n" }', "pagetypeinfo is not text the kernel would print")
 end
 
 -- ipcs over the world: exactly its objects.

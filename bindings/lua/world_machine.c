@@ -23,7 +23,7 @@ static const char *const machine_keys[] = {
 	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", "locks",
 	"tty_drivers",
 	"sysvipc", "slabinfo", "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto",
-	"zoneinfo", NULL
+	"zoneinfo", "pagetypeinfo", NULL
 };
 
 /* A key no field reads is a mistake (mem_total = ..., cpu = 4). */

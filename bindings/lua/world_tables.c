@@ -246,6 +246,7 @@ void plua_world_read_tables(struct world_build *wb, int idx, struct pl_machine *
 		{ "execdomains", linux_execdomains, pl_parse_execdomains },
 		{ "crypto", "", pl_parse_crypto },
 		{ "zoneinfo", "", pl_parse_zoneinfo },
+		{ "pagetypeinfo", "", pl_parse_pagetypeinfo },
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		size_t len = 0;

@@ -326,4 +326,8 @@ int pl_parse_crypto(const char *text, size_t len, struct pl_arena *a, struct pl_
 int pl_fmt_zoneinfo(const struct pl_machine *m, struct pl_buf *out);
 int pl_parse_zoneinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
 
+/* pagetypeinfo.c: PL_M_PAGETYPEINFO */
+int pl_fmt_pagetypeinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_pagetypeinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 #endif

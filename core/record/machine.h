@@ -45,6 +45,7 @@ enum {
 	PL_M_DEVTABLES   = 1u << 25,  /* devices, misc, consoles, execdomains */
 	PL_M_CRYPTO      = 1u << 26,
 	PL_M_ZONEINFO    = 1u << 27,
+	PL_M_PAGETYPEINFO = 1u << 28,
 };
 
 struct pl_meminfo_line {
@@ -207,6 +208,28 @@ struct pl_zone {
 	uint64_t start_pfn;
 };
 
+/* pagetypeinfo: one node (mm/vmstat.c pagetypeinfo_show) */
+#define PL_MIGRATE_TYPES 8
+struct pl_pagetype_free {          /* a zone's free blocks of one migrate type */
+	const char *zone, *type;
+	uint64_t count[PL_BUDDY_ORDERS];
+	uint32_t over;                 /* bit per order: ">" (counting stopped at 100000) */
+};
+struct pl_pagetype_blocks {        /* a zone's pageblocks of each migrate type */
+	const char *zone;
+	uint64_t count[PL_MIGRATE_TYPES];
+};
+struct pl_pagetype_node {
+	int32_t node, block_order;
+	uint64_t pages_per_block;
+	uint32_t norders, ntypes;
+	const char *types[PL_MIGRATE_TYPES];
+	const struct pl_pagetype_free *free;
+	size_t nfree;
+	const struct pl_pagetype_blocks *blocks;
+	size_t nblocks;
+};
+
 /* devices: a major of the character or block devices; misc: a minor of
 ** the misc device; consoles: a console; execdomains: a personality */
 struct pl_dev_major {
@@ -324,6 +347,9 @@ struct pl_machine {
 	/* PL_M_ZONEINFO */
 	const struct pl_zone *zones;
 	size_t nzones;
+	/* PL_M_PAGETYPEINFO */
+	const struct pl_pagetype_node *pagetype;
+	size_t npagetype;
 	/* PL_M_DEVTABLES */
 	const struct pl_dev_major *dev_majors;
 	size_t ndev_majors;

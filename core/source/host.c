@@ -1061,6 +1061,7 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_DEVTABLES, "execdomains", pl_parse_execdomains },
 		{ PL_M_CRYPTO, "crypto", pl_parse_crypto },
 		{ PL_M_ZONEINFO, "zoneinfo", pl_parse_zoneinfo },
+		{ PL_M_PAGETYPEINFO, "pagetypeinfo", pl_parse_pagetypeinfo },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;

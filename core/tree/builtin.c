@@ -304,6 +304,7 @@ MACHINE_FMT(g_consoles, pl_fmt_consoles)
 MACHINE_FMT(g_execdomains, pl_fmt_execdomains)
 MACHINE_FMT(g_crypto, pl_fmt_crypto)
 MACHINE_FMT(g_zoneinfo, pl_fmt_zoneinfo)
+MACHINE_FMT(g_pagetypeinfo, pl_fmt_pagetypeinfo)
 static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
 static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
 static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
@@ -452,6 +453,7 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_EXECDOMAINS, "execdomains", PL_M_DEVTABLES, g_execdomains),
 	MACHINE_(PL_G_CRYPTO, "crypto", PL_M_CRYPTO, g_crypto),
 	MACHINE_(PL_G_ZONEINFO, "zoneinfo", PL_M_ZONEINFO, g_zoneinfo),
+	MACHINE_(PL_G_PAGETYPEINFO, "pagetypeinfo", PL_M_PAGETYPEINFO, g_pagetypeinfo),
 	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
 	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
 	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),
