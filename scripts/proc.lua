@@ -56,8 +56,10 @@ return p.layout {
     -- machine tables (in Linux's order among themselves; Linux interleaves
     -- them with the files above by name length)
     p.file("misc", "0444", "misc"),
+    p.file("iomem", "0444", "iomem"),
     p.file("crypto", "0444", "crypto"),
     p.file("devices", "0444", "devices"),
+    p.file("ioports", "0444", "ioports"),
     -- System V IPC: the objects of the reader's IPC namespace
     p.dir("sysvipc", "0555", {
       p.file("msg", "0444", "sysvipc_msg"),
@@ -65,6 +67,7 @@ return p.layout {
       p.file("shm", "0444", "sysvipc_shm"),
     }),
     p.file("consoles", "0444", "consoles"),
+    p.file("kallsyms", "0444", "kallsyms"),
     p.file("slabinfo", "0400", "slabinfo"),
     p.file("zoneinfo", "0444", "zoneinfo"),
     p.file("buddyinfo", "0444", "buddyinfo"),

@@ -1,6 +1,6 @@
 -- The machine tables of the top level: sysvipc/{msg,sem,shm}, slabinfo,
 -- buddyinfo, zoneinfo, pagetypeinfo, devices, misc, consoles, execdomains
--- and crypto.
+-- and crypto; iomem, ioports and kallsyms.
 --
 --   * Host: each file's bytes equal the kernel's (the numbers of slabinfo,
 --     buddyinfo, zoneinfo and pagetypeinfo move: ours lie between two
@@ -9,7 +9,11 @@
 --     pid namespace numbers them and their ids as its user namespace names
 --     them: a reader in namespaces of its own (unshare -i, -p, -U) reads
 --     what the kernel shows it.  slabinfo and pagetypeinfo are 0400: a
---     reader that is not root is refused, as by the kernel.
+--     reader that is not root is refused, as by the kernel.  iomem,
+--     ioports and kallsyms show addresses only to the readers the kernel
+--     shows them to (CAP_SYS_ADMIN, CAP_SYSLOG in the top namespace, with
+--     kptr_restrict and perf_event_paranoid): root, nobody and root
+--     without either capability each read what the kernel gives them.
 --   * Tools over the host (proclua-run): ipcs -a and lsipc over a shared
 --     memory segment, a message queue and a semaphore set the spec makes
 --     say what they say on the kernel's /proc; slabtop -o and vmstat -m
@@ -82,7 +86,8 @@ end
 
 function TestHostTables.test_modes_are_the_kernels()
   for _, rel in ipairs { "sysvipc", "sysvipc/shm", "sysvipc/msg", "sysvipc/sem", "slabinfo",
-                         "buddyinfo", "zoneinfo", "pagetypeinfo", "devices", "misc", "consoles", "execdomains", "crypto" } do
+                         "buddyinfo", "zoneinfo", "pagetypeinfo", "devices", "misc", "consoles", "execdomains", "crypto",
+                         "iomem", "ioports", "kallsyms" } do
     lu.assertEquals(sh.run({ "stat", "-c", "%a %F %U", host_mount():path(rel) }).out,
                     sh.run({ "stat", "-c", "%a %F %U", "/proc/" .. rel }).out, rel .. ": mode")
   end
@@ -156,6 +161,41 @@ function TestHostTables.test_sysvipc_ids_in_a_new_user_namespace()
   local ours, theirs = both_in({ "-U" }, 'cat "$1/shm" "$1/sem"; echo ---; cat /proc/sysvipc/shm /proc/sysvipc/sem')
   lu.assertEquals(ours, theirs)
   lu.assertStrContains(ours, " 65534 ")
+end
+
+-- iomem and ioports show their addresses to an opener with CAP_SYS_ADMIN
+-- in the top namespace, kallsyms its to one with CAP_SYSLOG there (as
+-- kptr_restrict and perf_event_paranoid allow): every other reader reads
+-- zeros, from the kernel and from proclua alike.
+local ADDRESS_READERS = {
+  root = {},
+  nobody = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups" },
+  root_without_sys_admin = { "setpriv", "--bounding-set=-sys_admin", "--" },
+  root_without_syslog = { "setpriv", "--bounding-set=-syslog", "--" },
+}
+
+local function read_as(reader, path)
+  local argv = {}
+  for _, w in ipairs(ADDRESS_READERS[reader]) do argv[#argv + 1] = w end
+  argv[#argv + 1] = "cat"
+  argv[#argv + 1] = path
+  local r = sh.run(argv)
+  return r.code == 0 and r.out or ("<" .. r.code .. " " .. r.err .. ">")
+end
+
+function TestHostTables.test_addresses_are_shown_as_the_kernel_shows_them()
+  for _, rel in ipairs { "iomem", "ioports", "kallsyms" } do
+    for reader in pairs(ADDRESS_READERS) do
+      local ok, why = compare.stable("/proc/" .. rel, host_mount():path(rel),
+        { tries = 5, read = function(path) return read_as(reader, path) end })
+      lu.assertTrue(ok, rel .. " read by " .. reader .. ": " .. tostring(why))
+    end
+  end
+  -- the daemon (root) reads the addresses; nobody is shown zeros
+  lu.assertStrContains(read_as("nobody", host_mount():path("iomem")), "00000000-00000000 : ")
+  lu.assertNotEquals(read_as("root", host_mount():path("iomem")):match("^[^\n]*\n[^\n]*"),
+                     read_as("nobody", host_mount():path("iomem")):match("^[^\n]*\n[^\n]*"))
+  lu.assertStrContains(read_as("root_without_sys_admin", host_mount():path("ioports")), "0000-0000 : ")
 end
 
 ------------------------------------------------------------------------------
@@ -290,7 +330,7 @@ function TestWorldTables.test_defaults()
 end
 
 function TestWorldTables.test_the_hosts_tables_as_text()
-  local names = { "slabinfo", "buddyinfo", "zoneinfo", "pagetypeinfo", "devices", "misc", "consoles", "execdomains",
+  local names = { "slabinfo", "buddyinfo", "zoneinfo", "pagetypeinfo", "iomem", "ioports", "devices", "misc", "consoles", "execdomains",
                   "crypto" }
   local parts = {}
   local want = {}
@@ -320,6 +360,9 @@ function TestWorldTables.test_bad_values_are_refused()
   refused('{ crypto = "name : x\\n" }', "crypto is not text the kernel would print")
   refused('{ zoneinfo = "Node 0, zone DMA\\n" }', "zoneinfo is not text the kernel would print")
   refused('{ pagetypeinfo = "Page block order: 9\\n" }', "pagetypeinfo is not text the kernel would print")
+  refused('{ iomem = "  0000-00ff : child without a parent\\n" }', "iomem is not text the kernel would print")
+  refused('{ kallsyms = "ffffffff81000000 T\\n" }', "kallsyms is not text the kernel would print")
+  refused('{ kptr_restrict = 3 }', "world machine: kptr_restrict must be 0, 1 or 2")
 end
 
 -- ipcs over the world: exactly its objects.
@@ -342,6 +385,48 @@ function TestWorldTables.test_ipcs_a_over_a_world()
     "0x00000007 3          nobody     666        4         ",
     "",
     "" }, "\n"), "ipcs -a")
+end
+
+local RESOURCES = [[{ kptr_restrict = 1,
+  iomem = "00000000-00000fff : Reserved\n00100000-bfffffff : System RAM\n  01000000-02259aff : Kernel code\n",
+  ioports = "0000-0cf7 : PCI Bus 0000:00\n  0000-001f : dma1\n",
+  kallsyms = "ffffffff81000000 T _stext\nffffffffc0201000 t helper\t[mod]\n" }]]
+
+-- A world's addresses: the declared ones for a permitted reader, zeros for
+-- any other (kallsyms with kptr_restrict 1: CAP_SYSLOG decides).
+function TestWorldTables.test_addresses_for_a_permitted_reader_and_zeros_for_others()
+  local script = F().work .. "/addrs.lua"
+  fsx.write(script, ([[
+local w = dofile(%q)
+for _, n in ipairs { "iomem", "ioports", "kallsyms" } do
+  io.write("== ", n, "\n", w:format(n), "-- ", n, "\n", w:format(n, nil, nil, false))
+end
+]]):format(world_file(RESOURCES)))
+  local r = sh.run(testenv.lua(script), { timeout = 60 })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, table.concat({
+    "== iomem",
+    "00000000-00000fff : Reserved", "00100000-bfffffff : System RAM", "  01000000-02259aff : Kernel code",
+    "-- iomem",
+    "00000000-00000000 : Reserved", "00000000-00000000 : System RAM", "  00000000-00000000 : Kernel code",
+    "== ioports", "0000-0cf7 : PCI Bus 0000:00", "  0000-001f : dma1",
+    "-- ioports", "0000-0000 : PCI Bus 0000:00", "  0000-0000 : dma1",
+    "== kallsyms", "ffffffff81000000 T _stext", "ffffffffc0201000 t helper\t[mod]",
+    "-- kallsyms", "0000000000000000 T _stext", "0000000000000000 t helper\t[mod]", "" }, "\n"))
+end
+
+-- Through the mount, the decision is the reader's own.
+function TestWorldTables.test_addresses_through_the_mount_per_reader()
+  local r = prun.run(F().rundir, { "-o", "allow_other", "--world", world_file(RESOURCES) },
+    { "sh", "-c", "cat /proc/ioports; setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/ioports /proc/kallsyms; " ..
+      "setpriv --bounding-set=-syslog -- cat /proc/kallsyms; setpriv --bounding-set=-sys_admin -- cat /proc/kallsyms" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, table.concat({
+    "0000-0cf7 : PCI Bus 0000:00", "  0000-001f : dma1",
+    "0000-0000 : PCI Bus 0000:00", "  0000-0000 : dma1",
+    "0000000000000000 T _stext", "0000000000000000 t helper\t[mod]",
+    "0000000000000000 T _stext", "0000000000000000 t helper\t[mod]",
+    "ffffffff81000000 T _stext", "ffffffffc0201000 t helper\t[mod]", "" }, "\n"))
 end
 
 suite.run()

@@ -23,7 +23,7 @@ static const char *const machine_keys[] = {
 	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", "locks",
 	"tty_drivers",
 	"sysvipc", "slabinfo", "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto",
-	"zoneinfo", "pagetypeinfo", NULL
+	"zoneinfo", "pagetypeinfo", "iomem", "ioports", "kallsyms", "kptr_restrict", NULL
 };
 
 /* A key no field reads is a mistake (mem_total = ..., cpu = 4). */
@@ -510,6 +510,6 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	read_pressure(wb, idx, m);
 	plua_world_read_locks(wb, idx, m);
 	plua_world_read_tty_drivers(wb, idx, m);
-	plua_world_read_tables(wb, idx, m);
 	plua_world_read_sysctl(wb, idx, total_kb, m);
+	plua_world_read_tables(wb, idx, m);
 }

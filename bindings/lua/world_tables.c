@@ -1,7 +1,8 @@
 /*
 ** A world's machine tables: machine.sysvipc = { shm =, msg =, sem = },
-** slabinfo, buddyinfo, devices, misc, consoles, execdomains and crypto.
-** Each is the kernel's text; sysvipc's lists may also be records
+** slabinfo, buddyinfo, zoneinfo, pagetypeinfo, devices, misc, consoles,
+** execdomains, crypto, iomem, ioports and kallsyms (with kptr_restrict =
+** 0, 1 or 2).  Each is the kernel's text; sysvipc's lists may also be records
 **   shm: { key =, id =, mode = "0600", size =, cpid =, lpid =, nattch =,
 **          uid =, gid =, cuid =, cgid =, atime =, dtime =, ctime =, rss =,
 **          swap = }
@@ -14,7 +15,10 @@
 ** so a world holds only what the kernel could show.  What is left out is
 ** a small Debian VM's: no IPC objects, no slab caches listed, its device
 ** majors, misc minors, serial console and Linux's execution domain, and no
-** crypto algorithms.
+** crypto algorithms, zones, resources or symbols.  iomem's and ioports'
+** addresses are shown only to a reader with CAP_SYS_ADMIN in the top
+** namespace, kallsyms' as kptr_restrict and the world's
+** kernel.perf_event_paranoid say (format/kallsyms.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "lua.h"
 
 #include "format/format.h"
+#include "record/sysctl.h"
 #include "plua.h"
 #include "world_build.h"
 
@@ -234,6 +239,18 @@ static void read_sysvipc(struct world_build *wb, int idx, struct pl_machine *m)
 void plua_world_read_tables(struct world_build *wb, int idx, struct pl_machine *m)
 {
 	read_sysvipc(wb, idx, m);
+	/* who sees kallsyms' addresses: kernel.kptr_restrict (a key of its
+	** own) and kernel.perf_event_paranoid (the world's setting) */
+	lua_State *L = wb->L;
+	int t = lua_getfield(L, idx, "kptr_restrict");
+	int ok = 0;
+	lua_Integer kr = lua_tointegerx(L, -1, &ok);
+	lua_pop(L, 1);
+	if (t != LUA_TNIL && (!ok || kr < 0 || kr > 2))
+		luaL_error(L, "world machine: kptr_restrict must be 0, 1 or 2");
+	m->kptr_restrict = t == LUA_TNIL ? 0 : (uint32_t)kr;
+	const struct pl_sysctl *paranoid = m->sysctl ? &m->sysctl[PL_SYSCTL_PERF_EVENT_PARANOID] : NULL;
+	m->perf_event_paranoid = paranoid && paranoid->set ? (int32_t)(int64_t)paranoid->v[0] : 2;
 	static const struct {
 		const char *key, *dflt;
 		pl_machine_parser parse;
@@ -247,6 +264,9 @@ void plua_world_read_tables(struct world_build *wb, int idx, struct pl_machine *
 		{ "crypto", "", pl_parse_crypto },
 		{ "zoneinfo", "", pl_parse_zoneinfo },
 		{ "pagetypeinfo", "", pl_parse_pagetypeinfo },
+		{ "iomem", "", pl_parse_iomem },
+		{ "ioports", "", pl_parse_ioports },
+		{ "kallsyms", "", pl_parse_kallsyms },
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		size_t len = 0;

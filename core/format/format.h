@@ -330,4 +330,16 @@ int pl_parse_zoneinfo(const char *text, size_t len, struct pl_arena *a, struct p
 int pl_fmt_pagetypeinfo(const struct pl_machine *m, struct pl_buf *out);
 int pl_parse_pagetypeinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
 
+/* resources.c: PL_M_RESOURCES; shows_addrs: the reader's opener may see
+** the addresses (CAP_SYS_ADMIN in the top namespace), else zeros */
+int pl_fmt_iomem(const struct pl_machine *m, int shows_addrs, struct pl_buf *out);
+int pl_fmt_ioports(const struct pl_machine *m, int shows_addrs, struct pl_buf *out);
+int pl_parse_iomem(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_ioports(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* kallsyms.c: PL_M_KALLSYMS; syslog: the opener holds CAP_SYSLOG in the
+** top namespace (kptr_restrict and perf_event_paranoid decide the rest) */
+int pl_fmt_kallsyms(const struct pl_machine *m, int syslog, struct pl_buf *out);
+int pl_parse_kallsyms(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 #endif

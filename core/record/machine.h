@@ -46,6 +46,8 @@ enum {
 	PL_M_CRYPTO      = 1u << 26,
 	PL_M_ZONEINFO    = 1u << 27,
 	PL_M_PAGETYPEINFO = 1u << 28,
+	PL_M_RESOURCES   = 1u << 29,  /* iomem, ioports */
+	PL_M_KALLSYMS    = 1u << 30,
 };
 
 struct pl_meminfo_line {
@@ -230,6 +232,21 @@ struct pl_pagetype_node {
 	size_t nblocks;
 };
 
+/* iomem, ioports: one resource of the tree (kernel/resource.c r_show) */
+struct pl_resource {
+	uint32_t depth;                /* 0: a child of the root */
+	uint64_t start, end;
+	const char *name;
+};
+
+/* kallsyms: one symbol (kernel/kallsyms.c s_show) */
+struct pl_ksym {
+	uint64_t addr;
+	char type;                     /* 'T', 't', 'D' ... */
+	const char *name;
+	const char *module;            /* NULL: the kernel's own */
+};
+
 /* devices: a major of the character or block devices; misc: a minor of
 ** the misc device; consoles: a console; execdomains: a personality */
 struct pl_dev_major {
@@ -350,6 +367,16 @@ struct pl_machine {
 	/* PL_M_PAGETYPEINFO */
 	const struct pl_pagetype_node *pagetype;
 	size_t npagetype;
+	/* PL_M_RESOURCES: the addresses as the daemon read them; a reader
+	** without CAP_SYS_ADMIN in the top namespace is shown zeros */
+	const struct pl_resource *iomem, *ioports;
+	size_t niomem, nioports;
+	/* PL_M_KALLSYMS: the addresses as the daemon read them, and the
+	** settings that decide who sees them */
+	const struct pl_ksym *ksyms;
+	size_t nksyms;
+	uint32_t kptr_restrict;
+	int32_t perf_event_paranoid;
 	/* PL_M_DEVTABLES */
 	const struct pl_dev_major *dev_majors;
 	size_t ndev_majors;

@@ -305,6 +305,10 @@ MACHINE_FMT(g_execdomains, pl_fmt_execdomains)
 MACHINE_FMT(g_crypto, pl_fmt_crypto)
 MACHINE_FMT(g_zoneinfo, pl_fmt_zoneinfo)
 MACHINE_FMT(g_pagetypeinfo, pl_fmt_pagetypeinfo)
+/* addresses only for a permitted opener (pl_builtin_decide) */
+static int g_iomem(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_iomem(g->machine, g->permitted, o); }
+static int g_ioports(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ioports(g->machine, g->permitted, o); }
+static int g_kallsyms(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_kallsyms(g->machine, g->permitted, o); }
 static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
 static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
 static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
@@ -454,6 +458,9 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_CRYPTO, "crypto", PL_M_CRYPTO, g_crypto),
 	MACHINE_(PL_G_ZONEINFO, "zoneinfo", PL_M_ZONEINFO, g_zoneinfo),
 	MACHINE_(PL_G_PAGETYPEINFO, "pagetypeinfo", PL_M_PAGETYPEINFO, g_pagetypeinfo),
+	MACHINE_(PL_G_IOMEM, "iomem", PL_M_RESOURCES, g_iomem),
+	MACHINE_(PL_G_IOPORTS, "ioports", PL_M_RESOURCES, g_ioports),
+	MACHINE_(PL_G_KALLSYMS, "kallsyms", PL_M_KALLSYMS, g_kallsyms),
 	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
 	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
 	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),
@@ -636,6 +643,13 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 		return -EACCES;
 	if (b->flags & PL_B_SELF_OR_NICE)
 		return self_or_nice(src, c, tgid, tid);
+	/* iomem, ioports: r_show's file_ns_capable(CAP_SYS_ADMIN) over the top
+	** namespace; kallsyms: kallsyms_show_value's CAP_SYSLOG there (the
+	** formatter weighs it with kptr_restrict and perf_event_paranoid) */
+	if (gen == PL_G_IOMEM || gen == PL_G_IOPORTS)
+		*permitted = pl_caller_capable(c, PL_CAP_SYS_ADMIN);
+	if (gen == PL_G_KALLSYMS)
+		*permitted = pl_caller_capable(c, PL_CAP_SYSLOG);
 	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_ptraces_all(c, b->check))))
 		return 0;
 	struct pl_task *t;
@@ -666,7 +680,8 @@ static int format_sysctl(struct pl_source *src, int id, struct pl_arena *a, stru
 	return rc < 0 ? rc : pl_fmt_sysctl(id, &v, out);
 }
 
-static int format_machine(struct pl_source *src, const struct pl_builtin *b, struct pl_buf *out)
+static int format_machine(struct pl_source *src, const struct pl_builtin *b, int permitted,
+                          struct pl_buf *out)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
@@ -678,7 +693,7 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, str
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine, 0 };
+	struct pl_gen_ctx g = { src, 0, 0, NULL, permitted, NULL, &s->machine, 0 };
 	return b->fmt(&g, out);
 }
 
@@ -736,7 +751,7 @@ int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	if (b->mneed) {
-		rc = format_machine(src, b, out);
+		rc = format_machine(src, b, permitted, out);
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	int ns_link = gen >= PL_G_NS_FIRST && gen < PL_G_NS_FIRST + PL_NS_COUNT;
