@@ -19,7 +19,8 @@
 --     say what they say on the kernel's /proc; slabtop -o and vmstat -m
 --     show the kernel's caches (their numbers move: compared without them).
 --   * A world: its declared IPC objects, as records or as the kernel's
---     text, give exactly the declared lines and ipcs -a's exact output;
+--     text, give exactly the declared lines (their ids named as the
+--     reader's user namespace names them) and ipcs -a's exact output;
 --     the other tables' defaults; the host's tables given as text are
 --     served back byte for byte; text the kernel could not print is refused.
 local lu = require "luaunit"
@@ -308,6 +309,19 @@ function TestWorldTables.test_sysvipc_records_give_the_kernels_lines()
     "        -5          0   644          10          2     1     0     0     0     0     0 1700000200          0          0\n")
   lu.assertEquals(f.sysvipc_sem, SEM_HEAD ..
     "         7          3   666          4 65534 65534 65534 65534          0 1700000000\n")
+end
+
+-- A reader in a user namespace of its own reads the objects' ids as its
+-- namespace names them: one with no map (unshare -U; the world's /proc
+-- takes no map written through it) names none, so each is the overflow id.
+function TestWorldTables.test_sysvipc_ids_as_a_user_namespace_names_them()
+  local r = prun.run(F().rundir, { "-o", "allow_other", "--world", world_file(IPC_WORLD) },
+    { "sh", "-c", "unshare -U cat /proc/sysvipc/shm /proc/sysvipc/sem" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, SHM_HEAD ..
+    "      4660          5   600                 65536     1     1      1 65534 65534 65534 65534 1700000100          0 1700000000                  8192                     0\n" ..
+    "         0      32769  1600                  4096     1     0      0 65534 65534 65534 65534          0          0          0                     0                     0\n" ..
+    SEM_HEAD .. "         7          3   666          4 65534 65534 65534 65534          0 1700000000\n")
 end
 
 function TestWorldTables.test_sysvipc_as_the_kernels_text()

@@ -293,9 +293,37 @@ MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
 MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
 MACHINE_FMT(g_locks, pl_fmt_locks)
 MACHINE_FMT(g_tty_drivers, pl_fmt_tty_drivers)
-MACHINE_FMT(g_sysvipc_shm, pl_fmt_sysvipc_shm)
-MACHINE_FMT(g_sysvipc_msg, pl_fmt_sysvipc_msg)
-MACHINE_FMT(g_sysvipc_sem, pl_fmt_sysvipc_sem)
+/* sysvipc/: the objects' ids as the reader's user namespace names them
+** (a world's reader; a host reader in a namespace of its own reads the
+** kernel's, tree/machine_as.c) */
+static int sysvipc_as(const struct pl_gen_ctx *g, int kind, struct pl_buf *o)
+{
+	static int (*const fmt[PL_IPC_KINDS])(const struct pl_machine *, struct pl_buf *) = {
+		pl_fmt_sysvipc_shm, pl_fmt_sysvipc_msg, pl_fmt_sysvipc_sem
+	};
+	const struct pl_idview *v = g->ids;
+	size_t n = g->machine->nipc[kind];
+	if (!v || !n)
+		return fmt[kind](g->machine, o);
+	struct pl_ipc_obj *objs = malloc(n * sizeof *objs);
+	if (!objs)
+		return -ENOMEM;
+	memcpy(objs, g->machine->ipc[kind], n * sizeof *objs);
+	for (size_t i = 0; i < n; i++) {
+		objs[i].uid = pl_idview_map(v->uid, v->nuid, objs[i].uid, v->overflow_uid);
+		objs[i].cuid = pl_idview_map(v->uid, v->nuid, objs[i].cuid, v->overflow_uid);
+		objs[i].gid = pl_idview_map(v->gid, v->ngid, objs[i].gid, v->overflow_gid);
+		objs[i].cgid = pl_idview_map(v->gid, v->ngid, objs[i].cgid, v->overflow_gid);
+	}
+	struct pl_machine m = *g->machine;
+	m.ipc[kind] = objs;
+	int rc = fmt[kind](&m, o);
+	free(objs);
+	return rc;
+}
+static int g_sysvipc_shm(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_SHM, o); }
+static int g_sysvipc_msg(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_MSG, o); }
+static int g_sysvipc_sem(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_SEM, o); }
 MACHINE_FMT(g_slabinfo, pl_fmt_slabinfo)
 MACHINE_FMT(g_buddyinfo, pl_fmt_buddyinfo)
 MACHINE_FMT(g_devices, pl_fmt_devices)
@@ -446,9 +474,12 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
 	MACHINE_(PL_G_LOCKS, "locks", PL_M_LOCKS, g_locks),
 	MACHINE_(PL_G_TTY_DRIVERS, "tty_drivers", PL_M_TTY_DRIVERS, g_tty_drivers),
-	MACHINE_(PL_G_SYSVIPC_SHM, "sysvipc_shm", PL_M_SYSVIPC, g_sysvipc_shm),
-	MACHINE_(PL_G_SYSVIPC_MSG, "sysvipc_msg", PL_M_SYSVIPC, g_sysvipc_msg),
-	MACHINE_(PL_G_SYSVIPC_SEM, "sysvipc_sem", PL_M_SYSVIPC, g_sysvipc_sem),
+	[PL_G_SYSVIPC_SHM] = { .name = "sysvipc_shm", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_shm },
+	[PL_G_SYSVIPC_MSG] = { .name = "sysvipc_msg", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_msg },
+	[PL_G_SYSVIPC_SEM] = { .name = "sysvipc_sem", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_sem },
 	MACHINE_(PL_G_SLABINFO, "slabinfo", PL_M_SLABINFO, g_slabinfo),
 	MACHINE_(PL_G_BUDDYINFO, "buddyinfo", PL_M_BUDDYINFO, g_buddyinfo),
 	MACHINE_(PL_G_DEVICES, "devices", PL_M_DEVTABLES, g_devices),
@@ -681,7 +712,7 @@ static int format_sysctl(struct pl_source *src, int id, struct pl_arena *a, stru
 }
 
 static int format_machine(struct pl_source *src, const struct pl_builtin *b, int permitted,
-                          struct pl_buf *out)
+                          const struct pl_idview *ids, struct pl_buf *out)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
@@ -693,7 +724,7 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, int
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, permitted, NULL, &s->machine, 0 };
+	struct pl_gen_ctx g = { src, 0, 0, NULL, permitted, ids, &s->machine, 0 };
 	return b->fmt(&g, out);
 }
 
@@ -751,7 +782,7 @@ int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	if (b->mneed) {
-		rc = format_machine(src, b, permitted, out);
+		rc = format_machine(src, b, permitted, ids, out);
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	int ns_link = gen >= PL_G_NS_FIRST && gen < PL_G_NS_FIRST + PL_NS_COUNT;
