@@ -20,7 +20,8 @@
 --     show the kernel's caches (their numbers move: compared without them).
 --   * A world: its declared IPC objects, as records or as the kernel's
 --     text, give exactly the declared lines (their ids named as the
---     reader's user namespace names them) and ipcs -a's exact output;
+--     reader's user namespace names them) and the exact output of ipcs
+--     and lsipc; declared caches slabtop's and vmstat -m's;
 --     the other tables' defaults; the host's tables given as text are
 --     served back byte for byte; text the kernel could not print is refused.
 local lu = require "luaunit"
@@ -399,6 +400,68 @@ function TestWorldTables.test_ipcs_a_over_a_world()
     "0x00000007 3          nobody     666        4         ",
     "",
     "" }, "\n"), "ipcs -a")
+end
+
+-- lsipc and ipcs' other views over the same world: what it declares.
+function TestWorldTables.test_lsipc_and_ipcs_views_over_a_world()
+  local r = prun.tool(F().rundir, { "--world", world_file(IPC_WORLD) },
+    { "sh", "-c", "lsipc -m; lsipc -q; lsipc -s; ipcs -m -p; ipcs -m -t" })
+  lu.assertEquals(r.code, 0, r.err)
+  prun.assert_text(r.out, table.concat({
+    "KEY        ID        PERMS    OWNER SIZE NATTCH STATUS      CTIME CPID LPID COMMAND",
+    "0x00001234 5     rw------- www-data  64K      1        2023-Nov14    1    1 ",
+    "0x00000000 32769 rw-------     root   4K      0 dest                 1    0 ",
+    "KEY        ID     PERMS OWNER USEDBYTES MSGS LSPID LRPID",
+    "0xfffffffb 0  rw-r--r--  root       10B 2        1     0",
+    "KEY        ID     PERMS  OWNER NSEMS",
+    "0x00000007 3  rw-rw-rw- nobody     4",
+    "",
+    "------ Shared Memory Creator/Last-op PIDs --------",
+    "shmid      owner      cpid       lpid      ",
+    "5          www-data   1          1         ",
+    "32769      root       1          0         ",
+    "",
+    "",
+    "------ Shared Memory Attach/Detach/Change Times --------",
+    "shmid      owner      attached             detached             changed             ",
+    "5          www-data   Nov 14 22:15:00      Not set              Nov 14 22:13:20     ",
+    "32769      root       Not set              Not set              Not set             ",
+    "",
+    "" }, "\n"), "lsipc and ipcs")
+end
+
+-- slabtop and vmstat -m over declared caches: every number follows from
+-- them (dentry: 6000 one-page slabs, 24000K; the active size
+-- 120000 x 192 + 30000 x 600 + 6400 x 64 bytes = 40478.12K).
+function TestWorldTables.test_slabtop_and_vmstat_m_over_a_world()
+  local function cache(name, active, num, size, per, pages, slabs)
+    return ("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n"):format(
+      name, active, num, size, per, pages, 0, 0, 0, slabs, slabs, 0)
+  end
+  local slabinfo = "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab>"
+    .. " <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
+    .. " <num_slabs> <sharedavail>\n" .. cache("dentry", 120000, 126000, 192, 21, 1, 6000)
+    .. cache("inode_cache", 30000, 30600, 600, 51, 8, 600) .. cache("kmalloc-64", 6400, 6400, 64, 64, 1, 100)
+  local r = prun.tool(F().rundir, { "--world", world_file(("{ slabinfo = %q }"):format(slabinfo)) },
+    { "sh", "-c", "slabtop -o -s n; echo ===; vmstat -m" })
+  lu.assertEquals(r.code, 0, r.err)
+  prun.assert_text(r.out, table.concat({
+    " Active / Total Objects (% used)    : 156400 / 163000 (96.0%)",
+    " Active / Total Slabs (% used)      : 6700 / 6700 (100.0%)",
+    " Active / Total Caches (% used)     : 3 / 3 (100.0%)",
+    " Active / Total Size (% used)       : 40478.12K / 41954.69K (96.5%)",
+    " Minimum / Average / Maximum Object : 0.06K / 0.26K / 0.59K",
+    "",
+    "  OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME                   ",
+    "126000 120000  95%    0.19K   6000       21     24000K dentry                 ",
+    " 30600  30000  98%    0.59K    600       51     19200K inode_cache            ",
+    "  6400   6400 100%    0.06K    100       64       400K kmalloc-64             ",
+    "===",
+    "Cache                       Num  Total   Size  Pages",
+    "dentry                   120000 126000    192     21",
+    "inode_cache               30000  30600    600     51",
+    "kmalloc-64                 6400   6400     64     64",
+    "" }, "\n"), "slabtop and vmstat -m")
 end
 
 local RESOURCES = [[{ kptr_restrict = 1,

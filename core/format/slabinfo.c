@@ -118,6 +118,8 @@ int pl_parse_slabinfo(const char *text, size_t len, struct pl_arena *a, struct p
 	void *v;
 	size_t n;
 	int rc = pl_parse_lines(text + hl, len - hl, a, sizeof(struct pl_slab), slab_line, &v, &n);
+	if (rc == -EINVAL && a->fail_line)
+		a->fail_line += 2;    /* counted from the file's first line */
 	if (rc < 0)
 		return rc;
 	m->slabs = v;

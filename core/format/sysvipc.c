@@ -151,6 +151,8 @@ static int parse_kind(int kind, const char *text, size_t len, struct pl_arena *a
 	void *v;
 	size_t n;
 	int rc = pl_parse_lines(text + hl, len - hl, a, sizeof(struct pl_ipc_obj), line_fn[kind], &v, &n);
+	if (rc == -EINVAL && a->fail_line)
+		a->fail_line += 1;    /* counted from the file's first line */
 	if (rc < 0)
 		return rc;
 	m->ipc[kind] = v;
