@@ -13,7 +13,7 @@
 PROCLUA_PACKAGES=(build-essential cmake pkg-config liblua5.4-dev lua5.4 lua-unit
                   libfuse3-dev fuse3 liburing-dev perl procps util-linux coreutils
                   python3 python3-psutil bubblewrap clang libclang-rt-14-dev llvm-14
-                  man-db psmisc tmux htop)
+                  man-db psmisc tmux htop sysstat)
 
 # Re-run the calling script as root (the specs mount FUSE filesystems and
 # start processes as other users).

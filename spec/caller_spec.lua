@@ -67,18 +67,10 @@ end
 local PERL = { "perl", "-e", perl_sleeper() }
 
 local fixture = suite.once(function()
-  local F = { targets = {} }
-  F.work = fsx.mktemp_dir("proclua-caller")
-  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
-  assert(sh.ok("chmod 755 " .. F.work))
-  local started = {}
-  suite.defer("reap the targets", function()
-    for _, p in ipairs(started) do p:reap() end
-  end)
+  local F = procs.fixture("proclua-caller")
+  F.targets = {}
   local function start(kind, argv, ready)
-    local p = procs.spawn(argv, { stdout = F.work .. "/" .. kind .. ".out",
-                                  stderr = F.work .. "/" .. kind .. ".err", name = kind })
-    started[#started + 1] = p
+    local p = F.spawn(kind, argv)
     F.targets[kind] = { proc = p, pid = p.pid, ready = ready ~= false }
     return p
   end
@@ -102,11 +94,7 @@ local fixture = suite.once(function()
   for kind, t in pairs(F.targets) do
     if t.ready then t.proc:wait_output("^ready") end
   end
-  F.zombie = procs.wait_for(function()
-    for _, c in ipairs(procs.children(F.targets.zombie_parent.pid)) do
-      if procs.state(c) == "Z" then return c end
-    end
-  end, 30, "the zombie")
+  F.zombie = procs.zombie_of(F.targets.zombie_parent.pid)
   for _, t in pairs(F.targets) do t.proc:stop_and_wait() end
   F.targets.zombie_parent = nil
   F.targets.zombie = { pid = F.zombie }

@@ -117,18 +117,10 @@ local PLAIN_ENV = { "PATH=/usr/bin:/bin", "SPEC_EMPTY=", "SPEC_SPACES=with some 
   "SPEC_LONG=" .. ("e"):rep(5000), "SPEC_LAST=last" }
 
 local fixture = suite.once(function()
-  local F = { kinds = {} }
-  F.work = fsx.mktemp_dir("proclua-diff")
-  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
-  assert(sh.ok("chmod 755 " .. F.work))
-  local started = {}
-  suite.defer("reap the test processes", function()
-    for _, p in ipairs(started) do p:reap() end
-  end)
+  local F = procs.fixture("proclua-diff")
+  F.kinds = {}
   local function start(kind, argv)
-    local p = procs.spawn(argv, { stdout = F.work .. "/" .. kind .. ".out",
-                                  stderr = F.work .. "/" .. kind .. ".err", name = kind })
-    started[#started + 1] = p
+    local p = F.spawn(kind, argv)
     F.kinds[kind] = { proc = p, pid = p.pid }
     return p
   end
@@ -165,11 +157,7 @@ local fixture = suite.once(function()
 
   for kind, k in pairs(F.kinds) do
     if kind == "zombie_parent" then
-      F.zombie = procs.wait_for(function()
-        for _, c in ipairs(procs.children(k.pid)) do
-          if procs.state(c) == "Z" then return c end
-        end
-      end, 30, "the zombie")
+      F.zombie = procs.zombie_of(k.pid)
     else
       k.proc:wait_output("^ready")
     end

@@ -153,6 +153,46 @@ function TestHostMachine.test_sys_tree_is_the_kernels()
   prun.assert_text(ours, tree("/proc/sys"), "find sys")
 end
 
+-- sys/net is the reader's network namespace's (net_ctl_header_lookup): a
+-- reader in a new one finds the names a new namespace has, not the
+-- daemon's (no neigh/default, none of the first namespace's globals), and
+-- the directories of its own interfaces, also after one is added (here a
+-- bridge named as one of the daemon's, which the daemon's walk names);
+-- sysctl -a there lists the same names and reads each without error.
+function TestHostMachine.test_sys_net_is_the_readers_namespace()
+  local name
+  for line in fsx.read("/proc/net/dev"):gmatch("[^\n]+") do
+    local n = line:match("^%s*([^%s:]+):")
+    if n and n ~= "lo" then name = name or n end
+  end
+  local script = [[
+    D=$1 M=$2 I=$3
+    tree() { (cd "$1" && find . -printf "%m %y %n %p\n"); }
+    tree /proc/sys/net > "$D/kernel-1"; tree "$M" > "$D/ours-1"
+    [ -n "$I" ] && ip link add "$I" type bridge
+    tree /proc/sys/net > "$D/kernel-2"; tree "$M" > "$D/ours-2"
+    sysctl -a 2>&1 | sed "s/ = .*//" > "$D/kernel-a"
+    mount --bind "$M/../.." /proc && sysctl -a 2>&1 | sed "s/ = .*//" > "$D/ours-a"
+  ]]
+  local dir = F().work .. "/netns"
+  assert(sh.ok("mkdir -p " .. sh.quote(dir)))
+  local r = sh.run({ "unshare", "-m", "-n", "--propagation", "private", "sh", "-c", script, "-", dir,
+                     host_mount():path("sys/net"), name or "" })
+  lu.assertEquals(r.code, 0, r.err)
+  local kernel, ours = fsx.read(dir .. "/kernel-1"), fsx.read(dir .. "/ours-1")
+  lu.assertTrue(#fsx.lines(kernel) > 100)
+  lu.assertStrContains(fsx.read("/proc/sys/net/ipv4/neigh/default/gc_thresh1"), "\n")
+  lu.assertNotStrContains(kernel, "neigh/default")
+  prun.assert_text(ours, kernel, "sys/net in a new network namespace")
+  if name then
+    lu.assertStrContains(fsx.read(dir .. "/kernel-2"), "conf/" .. name .. "/forwarding")
+    prun.assert_text(fsx.read(dir .. "/ours-2"), fsx.read(dir .. "/kernel-2"),
+                     "sys/net after " .. name .. " was added")
+  end
+  -- sysctl -a: the same names, and no error reading one
+  prun.assert_text(fsx.read(dir .. "/ours-a"), fsx.read(dir .. "/kernel-a"), "sysctl -a's names")
+end
+
 function TestHostMachine.test_random_uuid_is_new_each_read_as_the_kernels()
   local v4 = "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x\n$"
   local a, b = fsx.read(host_mount():path("sys/kernel/random/uuid")),

@@ -29,14 +29,8 @@ local function as_user(uid)
 end
 
 local F = suite.once(function()
-  local F = { targets = {} }
-  F.work = fsx.mktemp_dir("proclua-mapfiles")
-  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
-  assert(sh.ok("chmod 755 " .. F.work))
-  local started = {}
-  suite.defer("reap the targets", function()
-    for _, p in ipairs(started) do p:reap() end
-  end)
+  local F = procs.fixture("proclua-mapfiles")
+  F.targets = {}
   local function start(kind, prefix)
     local dir = F.work .. "/" .. kind
     assert(sh.ok("mkdir " .. dir .. " && chmod 777 " .. dir))
@@ -44,22 +38,17 @@ local F = suite.once(function()
     for _, w in ipairs(prefix) do argv[#argv + 1] = w end
     argv[#argv + 1] = testenv.helper("mapfiles")
     argv[#argv + 1] = dir
-    local p = procs.spawn(argv, { stdout = dir .. ".out", stderr = dir .. ".err", name = kind })
-    started[#started + 1] = p
+    local p = F.spawn(kind, argv)
     F.targets[kind] = { proc = p, pid = p.pid, dir = dir }
   end
   start("root", {})
   start("user", as_user(OWNER))
   -- a zombie of the owner: its parent never reaps it
-  local parent = procs.spawn({ "setpriv", "--reuid=" .. OWNER, "--regid=" .. OWNER, "--clear-groups",
-                               "--", "sh", "-c", "sleep 0 & exec sleep 1000" }, { name = "zombie_parent" })
-  started[#started + 1] = parent
+  local argv = as_user(OWNER)
+  for _, w in ipairs { "sh", "-c", "sleep 0 & exec sleep 1000" } do argv[#argv + 1] = w end
+  local parent = F.spawn("zombie_parent", argv)
   for _, t in pairs(F.targets) do t.proc:wait_output("^ready") end
-  F.zombie = procs.wait_for(function()
-    for _, c in ipairs(procs.children(parent.pid)) do
-      if procs.state(c) == "Z" then return c end
-    end
-  end, 30, "the zombie")
+  F.zombie = procs.zombie_of(parent.pid)
   for _, t in pairs(F.targets) do
     t.proc:stop_and_wait()
     -- the regions of the four files, from the kernel's maps (names escaped)
@@ -248,19 +237,14 @@ local WORLD_MAPS = table.concat({
 }, "\n") .. "\n"
 
 local W = suite.once(function()
-  local dir = fsx.mktemp_dir("proclua-mapfiles-world")
-  suite.defer("remove " .. dir, function() fsx.remove_tree(dir) end)
-  assert(sh.ok("chmod 755 " .. sh.quote(dir)))
-  local world = dir .. "/world.lua"
-  fsx.write(world, ([[
+  local m = mnt.start { world = ([[
 local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
   { pid = 20, ppid = 1, argv = { "/usr/bin/app" }, uid = %d, gid = %d, maps = %q },
   { pid = 30, ppid = 1, argv = { "/usr/bin/app" }, maps = %q, absent = { "map_files" } },
 } }
-]]):format(OWNER, OWNER, WORLD_MAPS, WORLD_MAPS))
-  local m = mnt.start { args = { "--world", world }, options = "allow_other" }
+]]):format(OWNER, OWNER, WORLD_MAPS, WORLD_MAPS), options = "allow_other" }
   suite.defer("unmount the world", function() return m:stop() end)
   return m
 end)

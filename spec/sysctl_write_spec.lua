@@ -53,8 +53,8 @@ local suite = require "suite"
 local testenv = require "testenv"
 local writes = require "writes"
 
-local hex, unhex = writes.hex, writes.unhex
-local line_of, show = writes.case_line, writes.case_text
+local hex = writes.hex
+local show = writes.case_text
 
 -- Whether this spec's processes (root, as the machine leaves it: some
 -- containers take CAP_SYS_RESOURCE from root) hold a capability.
@@ -179,55 +179,12 @@ end
 -- ------------------------------------------------------------------------
 -- Running sysctlw
 
-local function sysctlw(wrap, write_path, read_path, reset, cases)
-  local input = os.tmpname()
-  local f = assert(io.open(input, "wb"))
-  for _, c in ipairs(cases) do f:write(line_of(c), "\n") end
-  f:close()
-  local argv = {}
-  for _, w in ipairs(wrap or {}) do argv[#argv + 1] = w end
-  argv[#argv + 1] = testenv.helper("sysctlw")
-  argv[#argv + 1] = write_path
-  argv[#argv + 1] = read_path
-  argv[#argv + 1] = reset and hex(reset) or "-"
-  local r = sh.run(argv, { stdin = input, timeout = 600 })
-  os.remove(input)
-  if r.code ~= 0 then
-    error(("sysctlw %s failed (%d): %s"):format(write_path, r.code, r.err), 2)
-  end
-  local lines = {}
-  for line in r.out:gmatch("[^\n]*\n") do lines[#lines + 1] = line:sub(1, -2) end
-  assert(#lines == #cases, ("sysctlw %s: %d answers to %d cases: %s"):format(
-    write_path, #lines, #cases, r.err))
-  return lines
-end
-
--- "OK:3 write:EINVAL = 350a" as { results = { "OK:3", "write:EINVAL" }, value = "5\n" }
-local function parse(line)
-  local results, value = line:match("^(.-) ?= ?(%x*)$")
-  if not results then return { results = {}, raw = line } end
-  local t = {}
-  for w in results:gmatch("%S+") do t[#t + 1] = w end
-  return { results = t, value = unhex(value) }
-end
-
-local function shown(line)
-  local p = parse(line)
-  if not p.value then return p.raw end
-  return table.concat(p.results, " ") .. " -> " .. ("%q"):format(p.value)
-end
+local sysctlw, parse, shown = writes.sysctlw, writes.answer, writes.shown
 
 -- Compare two runs case by case; returns the count compared.
 local function same_answers(what, cases, ours, kernel)
-  local bad = {}
-  for i = 1, #cases do
-    if ours[i] ~= kernel[i] and #bad < 8 then
-      bad[#bad + 1] = ("  %s\n    kernel:  %s\n    proclua: %s"):format(show(cases[i]),
-        shown(kernel[i]), shown(ours[i]))
-    end
-  end
-  lu.assertEquals(#bad, 0, ("%s: the world differs from the kernel (seed %d):\n%s"):format(
-    what, SEED, table.concat(bad, "\n")))
+  local bad = writes.differences(cases, ours, kernel)
+  lu.assertEquals(bad, "", ("%s: the world differs from the kernel (seed %d):\n%s"):format(what, SEED, bad))
   return #cases
 end
 

@@ -17,7 +17,6 @@ local p = require "proclua"
 local fsx = require "fsx"
 local mnt = require "mnt"
 local probe = require "probe"
-local sh = require "sh"
 local suite = require "suite"
 
 local NOBODY = 65534
@@ -147,11 +146,7 @@ end
 -- Mounted: modes, owners, where each file is, who reads it.
 
 local W = suite.once(function()
-  local dir = fsx.mktemp_dir("proclua-taskmm")
-  suite.defer("remove " .. dir, function() fsx.remove_tree(dir) end)
-  assert(sh.ok("chmod 755 " .. sh.quote(dir)))
-  local world = dir .. "/world.lua"
-  fsx.write(world, ([[
+  local m = mnt.start { world = ([[
 local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
@@ -160,8 +155,7 @@ return p.world { tasks = {
     mountinfo = "602 601 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n",
     threads = { { tid = 21 } } },
 } }
-]]):format(NOBODY, NOBODY))
-  local m = mnt.start { args = { "--world", world }, options = "allow_other" }
+]]):format(NOBODY, NOBODY), options = "allow_other" }
   suite.defer("unmount the world", function() return m:stop() end)
   return m
 end)

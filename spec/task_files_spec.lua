@@ -196,11 +196,7 @@ end
 -- Mounted: the world's directories, their order, and the checks.
 
 local W = suite.once(function()
-  local dir = fsx.mktemp_dir("proclua-taskfiles")
-  suite.defer("remove " .. dir, function() fsx.remove_tree(dir) end)
-  assert(sh.ok("chmod 755 " .. sh.quote(dir)))
-  local world = dir .. "/world.lua"
-  fsx.write(world, ([[
+  local m = mnt.start { world = ([[
 local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" } },
@@ -208,8 +204,7 @@ return p.world { tasks = {
     threads = { { tid = 21 } } },
   { pid = 30, ppid = 1, argv = { "/bin/roots" }, loginuid = 0, sessionid = 1 },
 } }
-]]):format(NOBODY, NOBODY))
-  local m = mnt.start { args = { "--world", world }, options = "allow_other" }
+]]):format(NOBODY, NOBODY), options = "allow_other" }
   suite.defer("unmount the world", function() return m:stop() end)
   return m
 end)
@@ -300,12 +295,8 @@ end
 -- what the files then show.
 
 local WW = suite.once(function()
-  local dir = fsx.mktemp_dir("proclua-taskwrites")
-  suite.defer("remove " .. dir, function() fsx.remove_tree(dir) end)
-  assert(sh.ok("chmod 755 " .. sh.quote(dir)))
-  local world = dir .. "/world.lua"
   -- pid 1 is the world's self: a host process writing is that task
-  fsx.write(world, ([[
+  local m = mnt.start { world = ([[
 local p = require "proclua"
 return p.world { tasks = {
   { pid = 1, argv = { "/sbin/init" }, uid = %d, gid = %d, loginuid = 5, sessionid = 2 },
@@ -315,8 +306,7 @@ return p.world { tasks = {
   { pid = 50, argv = { "/bin/rt" }, policy = 1 },
   { pid = 60, argv = { "/bin/solo" } },
 } }
-]]):format(NOBODY, NOBODY, NOBODY, NOBODY))
-  local m = mnt.start { args = { "--world", world }, options = "allow_other" }
+]]):format(NOBODY, NOBODY, NOBODY, NOBODY), options = "allow_other" }
   suite.defer("unmount the written world", function() return m:stop() end)
   return m
 end)

@@ -39,8 +39,6 @@ local suite = require "suite"
 local testenv = require "testenv"
 local writes = require "writes"
 
-local hex, unhex = writes.hex, writes.unhex
-local line_of, show = writes.case_line, writes.case_text
 
 local INPUTS = tonumber(os.getenv("PROCLUA_TIMENS_INPUTS")) or 1500
 local SEED = tonumber(os.getenv("PROCLUA_TIMENS_SEED")) or
@@ -112,38 +110,12 @@ end
 
 -- The answers of sysctlw (under the wrapper argv) to cases, written to path.
 local function sysctlw(wrap, path, cases, no_reset)
-  local input = os.tmpname()
-  local f = assert(io.open(input, "wb"))
-  for _, c in ipairs(cases) do f:write(line_of(c), "\n") end
-  f:close()
-  local argv = {}
-  for _, w in ipairs(wrap or {}) do argv[#argv + 1] = w end
-  for _, w in ipairs { testenv.helper("sysctlw"), path, path, no_reset and "-" or hex(RESET) } do argv[#argv + 1] = w end
-  local r = sh.run(argv, { stdin = input, timeout = 600 })
-  os.remove(input)
-  if r.code ~= 0 then error(("sysctlw %s failed (%d): %s"):format(path, r.code, r.err), 2) end
-  local lines = {}
-  for line in r.out:gmatch("[^\n]*\n") do lines[#lines + 1] = line:sub(1, -2) end
-  assert(#lines == #cases, ("sysctlw %s: %d answers to %d cases: %s"):format(path, #lines, #cases, r.err))
-  return lines
-end
-
-local function shown(line)
-  local results, value = line:match("^(.-) ?= ?(%x*)$")
-  if not results then return line end
-  return results .. " -> " .. ("%q"):format(unhex(value))
+  return writes.sysctlw(wrap, path, path, not no_reset and RESET or nil, cases)
 end
 
 local function same_answers(what, cases, ours, kernel)
-  local bad = {}
-  for i = 1, #cases do
-    if ours[i] ~= kernel[i] and #bad < 8 then
-      bad[#bad + 1] = ("  %s\n    kernel:  %s\n    proclua: %s"):format(show(cases[i]),
-        shown(kernel[i]), shown(ours[i]))
-    end
-  end
-  lu.assertEquals(#bad, 0, ("%s: the world differs from the kernel (seed %d):\n%s"):format(
-    what, SEED, table.concat(bad, "\n")))
+  local bad = writes.differences(cases, ours, kernel)
+  lu.assertEquals(bad, "", ("%s: the world differs from the kernel (seed %d):\n%s"):format(what, SEED, bad))
 end
 
 -- ------------------------------------------------------------------------

@@ -279,16 +279,8 @@ end
 -- the kernel's /proc, for stopped test processes.
 
 local host = suite.once(function()
-  local H = { work = F().work .. "/host", started = {} }
-  assert(sh.ok("mkdir " .. sh.quote(H.work)))
-  suite.defer("reap the host test processes", function()
-    for _, p in ipairs(H.started) do p:reap() end
-  end)
-  local function start(kind, argv)
-    local p = procs.spawn(argv, { stdout = H.work .. "/" .. kind .. ".out", name = kind })
-    H.started[#H.started + 1] = p
-    return p
-  end
+  local H = procs.fixture("proclua-tools-host")
+  local start = H.spawn
   local sleeper = '$| = 1; print "ready\\n"; sleep 1000 while 1'
   local waits = {
     start("args", { "perl", "-e", sleeper, "--", "an argument", "", "tab\there" }),
@@ -300,11 +292,7 @@ local host = suite.once(function()
   }
   local zparent = start("zombie_parent", { "sh", "-c", "sleep 0 & exec sleep 1000" })
   for _, p in ipairs(waits) do p:wait_output("^ready") end
-  H.zombie = procs.wait_for(function()
-    for _, c in ipairs(procs.children(zparent.pid)) do
-      if procs.state(c) == "Z" then return c end
-    end
-  end, 30, "the zombie")
+  H.zombie = procs.zombie_of(zparent.pid)
   for _, p in ipairs(H.started) do p:stop_and_wait() end
   H.pids = { [H.zombie] = true }
   for _, p in ipairs(H.started) do H.pids[p.pid] = true end

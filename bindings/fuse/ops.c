@@ -145,10 +145,11 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct pl_caller c = caller_of(req);
 	struct pl_attr a;
 	struct stat st;
 	struct pl_generation *g = enter(req);
-	int rc = pl_tree_getattr(&g->tree, ino_of(ino), &a);
+	int rc = pl_tree_getattr(&g->tree, &c, ino_of(ino), &a);
 	if (!fi) /* an fstat of a file open before is no walk */
 		rc = walked(g, ino, rc);
 	if (rc < 0) {
@@ -178,7 +179,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	struct pl_generation *g = enter(req);
 	int rc = pl_tree_truncate(&g->tree, &c, ino_of(ino));
 	if (rc == 0)
-		rc = pl_tree_getattr(&g->tree, ino_of(ino), &a);
+		rc = pl_tree_getattr(&g->tree, &c, ino_of(ino), &a);
 	if (rc < 0) {
 		fuse_reply_err(req, -rc);
 	} else {
@@ -383,7 +384,7 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 	/* the node first: a directory everyone may search answers the check
 	** without its task, which may be gone (proc_pid_permission: ESRCH;
 	** ENOENT through a name kept past the reap) */
-	int rc = walked(g, ino, pl_tree_getattr(&g->tree, ino_of(ino), &a));
+	int rc = walked(g, ino, pl_tree_getattr(&g->tree, &c, ino_of(ino), &a));
 	if (rc == 0 && mask != F_OK)
 		rc = walked(g, ino, pl_tree_access(&g->tree, &c, ino_of(ino), mask & 7));
 	pl_served_leave(g);

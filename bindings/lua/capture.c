@@ -256,6 +256,21 @@ static int push_netns(lua_State *L, struct pl_source *src, pl_pid pid)
 		}
 		pl_arena_reset(&a);
 	}
+	/* dev_snmp6 = { lo = "...", ... } */
+	struct pl_net net;
+	memset(&net, 0, sizeof net);
+	if (files && src->ops->load_net_ifaces &&
+	    src->ops->load_net_ifaces(src, pid, 0, NULL, &a, &net) == 0) {
+		lua_newtable(L);
+		for (size_t i = 0; i < net.nifaces; i++) {
+			pl_buf_reset(&text);
+			if (pl_fmt_dev_snmp6(&net.ifaces[i], &text) == 0) {
+				lua_pushlstring(L, text.data ? text.data : "", text.len);
+				lua_setfield(L, -2, net.ifaces[i].name);
+			}
+		}
+		lua_setfield(L, -2, "dev_snmp6");
+	}
 	pl_buf_free(&text);
 	pl_arena_free(&a);
 	if (!files)

@@ -115,7 +115,7 @@ static void check_scope(lua_State *L, const struct plua_decl *d, const struct pl
 	int machine = e->kind == PL_K_FILE && pl_builtins[e->gen].mneed;
 	root_only |= machine;
 	int task_only = (e->kind == PL_K_FILE && !machine) || e->kind == PL_K_TASKDIR || e->kind == PL_K_FDDIR ||
-	                e->kind == PL_K_FDINFODIR || e->kind == PL_K_MAPFILESDIR ||
+	                e->kind == PL_K_FDINFODIR || e->kind == PL_K_MAPFILESDIR || e->kind == PL_K_NETIFACEDIR ||
 	                (e->kind == PL_K_LINK && !root_only);
 	if (e->scope == PL_SCOPE_ROOT && task_only)
 		fail_at(L, d, "needs a task: declare it in the task list");
@@ -189,7 +189,7 @@ static uint32_t put_list(lua_State *L, struct build *b, int list, int scope, con
 		put(L, b, scope, what, i, at);
 		uint8_t k = b->e[b->n - 1].kind;
 		*nsubdirs += k == PL_K_DIR || k == PL_K_TASKDIR || k == PL_K_FDDIR || k == PL_K_FDINFODIR ||
-		             k == PL_K_SETTINGS || k == PL_K_MAPFILESDIR;
+		             k == PL_K_SETTINGS || k == PL_K_MAPFILESDIR || k == PL_K_NETIFACEDIR;
 	}
 	return first;
 }

@@ -284,15 +284,17 @@ int plua_is(lua_State *L, int idx, const char *mt)
 	return same;
 }
 
-/* p.dir(name, mode, children | "task" | "fd" | "fdinfo" | "map_files" [, opts]) */
+/* p.dir(name, mode, children | "task" | "fd" | "fdinfo" | "map_files" | "dev_snmp6"
+** [, opts]) */
 static int decl_dir(lua_State *L)
 {
 	const char *name = check_name(L, 1);
 	int mode = check_mode(L, 2);
 	int only = check_only(L, 4);
 	if (lua_type(L, 3) == LUA_TSTRING) {
-		static const char *const gens[] = { "task", "fd", "fdinfo", "map_files", NULL };
-		static const int kinds[] = { PL_K_TASKDIR, PL_K_FDDIR, PL_K_FDINFODIR, PL_K_MAPFILESDIR };
+		static const char *const gens[] = { "task", "fd", "fdinfo", "map_files", "dev_snmp6", NULL };
+		static const int kinds[] = { PL_K_TASKDIR, PL_K_FDDIR, PL_K_FDINFODIR, PL_K_MAPFILESDIR,
+		                             PL_K_NETIFACEDIR };
 		int i = luaL_checkoption(L, 3, NULL, gens);
 		new_decl(L, kinds[i], name);
 	} else {
@@ -442,7 +444,7 @@ void plua_check_decl(lua_State *L, int idx, const char *what, lua_Integer i, con
 	if (why)
 		decl_error(L, d->where, NULL, why);
 	/* PL_K_SETTING is made from the source's settings, never declared */
-	if (!int_in(L, idx, "kind", PL_K_DIR, PL_K_MAPFILESDIR, &d->kind) || d->kind == PL_K_SETTING)
+	if (!int_in(L, idx, "kind", PL_K_DIR, PL_K_NETIFACEDIR, &d->kind) || d->kind == PL_K_SETTING)
 		decl_error(L, d->where, d->name, "field 'kind' is not a kind of entry "
 		           "(was the declaration changed after it was made?)");
 	if (!int_in(L, idx, "mode", 0, 0777, &d->mode))

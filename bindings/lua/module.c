@@ -28,8 +28,9 @@ static const char *const kind_names[] = {
 	[PL_K_LUA] = "lua", [PL_K_LINK] = "link", [PL_K_SYMLINK] = "symlink",
 	[PL_K_TASKDIR] = "taskdir", [PL_K_FDDIR] = "fddir", [PL_K_FDINFODIR] = "fdinfodir",
 	[PL_K_SETTINGS] = "sysctl", [PL_K_SETTING] = "setting", [PL_K_MAPFILESDIR] = "mapfilesdir",
+	[PL_K_NETIFACEDIR] = "netifacedir",
 };
-_Static_assert(sizeof kind_names / sizeof kind_names[0] == PL_K_MAPFILESDIR + 1,
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == PL_K_NETIFACEDIR + 1,
                "every kind of entry has a name");
 static const char *const only_names[] = { "both", "tgid", "tid" };
 

@@ -83,7 +83,7 @@ static int walk(struct plua_tree *t, struct pl_caller *c, const char *path, size
 	int n = 1, links = 0;
 	if (plen >= 4096) /* PATH_MAX, its NUL included */
 		return -ENAMETOOLONG;
-	int rc = pl_tree_getattr(k, PL_ROOT_INO, &stack[0]);
+	int rc = pl_tree_getattr(k, NULL, PL_ROOT_INO, &stack[0]);
 	if (rc < 0)
 		return rc;
 	struct pl_buf *rest = &t->path, *next = &t->next;

@@ -491,17 +491,23 @@ static void read_records(struct nb *b, int idx, int f)
 
 static void parse_text(struct nb *b, int f, const char *text, size_t len)
 {
-	b->net->have &= ~(1u << f);
+	b->net->have &= ~(1ull << f);
 	if (pl_parse_net(f, text, len, b->wb->a, b->net) < 0)
 		luaL_error(Lof(b), "%s: %s is not text the kernel would print (line %d)", b->where,
 		           pl_net_names[f], (int)b->wb->a->fail_line);
 }
 
-/* The value `name` of section `sec` (NULL: snmp6's one list). */
+/* A list of named counters, not of sections. */
+static int flat_counters(int f)
+{
+	return f == PL_NET_SNMP6 || f == PL_NET_XFRM_STAT;
+}
+
+/* The value `name` of section `sec` (NULL: snmp6's or xfrm_stat's one list). */
 static struct pl_net_value *value_of(struct nb *b, int f, const char *sec, const char *name)
 {
 	struct pl_net_list *l = &b->net->list[f];
-	if (f == PL_NET_SNMP6) {
+	if (flat_counters(f)) {
 		struct pl_net_value *v = (struct pl_net_value *)l->v;
 		for (size_t i = 0; i < l->n; i++)
 			if (strcmp(v[i].name, name) == 0)
@@ -537,7 +543,7 @@ static void override_counters(struct nb *b, int idx, int f)
 			luaL_error(L, "%s %s: keys are names", b->where, pl_net_names[f]);
 		const char *k = lua_tostring(L, -2);
 		snprintf(b->wb->who, sizeof b->wb->who, "%.20s %.10s.%.15s", b->where, pl_net_names[f], k);
-		if (f == PL_NET_SNMP6) {
+		if (flat_counters(f)) {
 			set_value(b, f, NULL, k, (int64_t)plua_world_int_at(b->wb, -1, k));
 		} else {
 			if (!lua_istable(L, -1))
@@ -641,6 +647,10 @@ static const char *fresh_text(int f)
 	case PL_NET_SNMP6: return plua_net_fresh_snmp6;
 	case PL_NET_PROTOCOLS: return plua_net_fresh_protocols;
 	case PL_NET_IPV6_ROUTE: return plua_net_fresh_ipv6_route;
+	case PL_NET_XFRM_STAT: return plua_net_fresh_xfrm_stat;
+	case PL_NET_IGMP6: return plua_net_fresh_igmp6;
+	case PL_NET_PSCHED: return plua_net_fresh_psched;
+	case PL_NET_RT6_STATS: return plua_net_fresh_rt6_stats;
 	default: return NULL;
 	}
 }
@@ -648,22 +658,46 @@ static const char *fresh_text(int f)
 static int counters(int f)
 {
 	return f == PL_NET_SNMP || f == PL_NET_NETSTAT || f == PL_NET_SNMP6 ||
-	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6;
+	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6 || f == PL_NET_XFRM_STAT;
+}
+
+
+/* Files that describe the machine's kernel, not a namespace (the CPUs'
+** counters, the packet handlers, the netfilter modules loaded): a world
+** has them where it declares them, else not at all. */
+static int machine_wide(int f)
+{
+	return f == PL_NET_SOFTNET_STAT || f == PL_NET_PTYPE || f == PL_NET_CONNECTOR ||
+	       f == PL_NET_NF_LOG || f == PL_NET_FIB_TRIESTAT ||
+	       (f >= PL_NET_IP_TABLES_NAMES && f <= PL_NET_IP6_TABLES_TARGETS) ||
+	       (f >= PL_NET_STAT_RT_CACHE && f <= PL_NET_STAT_NF_CONNTRACK);
 }
 
 /* In the order a file's defaults may depend on another's: dev (if_inet6's
 ** indexes), the sockets (sockstat's counts), then the rest. */
-static const int read_order[PL_NET_COUNT] = {
+static const int read_order[] = {
 	PL_NET_DEV, PL_NET_TCP, PL_NET_TCP6, PL_NET_UDP, PL_NET_UDP6, PL_NET_UDPLITE,
 	PL_NET_UDPLITE6, PL_NET_RAW, PL_NET_RAW6, PL_NET_UNIX, PL_NET_PACKET, PL_NET_NETLINK,
 	PL_NET_ROUTE, PL_NET_IF_INET6, PL_NET_IPV6_ROUTE, PL_NET_ARP, PL_NET_IGMP,
 	PL_NET_DEV_MCAST, PL_NET_PROTOCOLS, PL_NET_SNMP, PL_NET_NETSTAT, PL_NET_SNMP6,
 	PL_NET_SOCKSTAT, PL_NET_SOCKSTAT6,
+	PL_NET_ICMP, PL_NET_ICMP6, PL_NET_IGMP6, PL_NET_PTYPE, PL_NET_PSCHED,
+	PL_NET_ANYCAST6, PL_NET_FIB_TRIE, PL_NET_MCFILTER, PL_NET_MCFILTER6,
+	PL_NET_RT6_STATS, PL_NET_XFRM_STAT, PL_NET_SOFTNET_STAT,
+	PL_NET_IP_TABLES_NAMES, PL_NET_ARP_TABLES_NAMES, PL_NET_IP6_TABLES_NAMES,
+	PL_NET_IP_TABLES_MATCHES, PL_NET_IP_TABLES_TARGETS, PL_NET_ARP_TABLES_MATCHES,
+	PL_NET_ARP_TABLES_TARGETS, PL_NET_IP6_TABLES_MATCHES, PL_NET_IP6_TABLES_TARGETS,
+	PL_NET_STAT_RT_CACHE, PL_NET_STAT_SYNPROXY, PL_NET_STAT_ARP_CACHE,
+	PL_NET_STAT_NDISC_CACHE, PL_NET_STAT_NF_CONNTRACK, PL_NET_RT_CACHE, PL_NET_CONNECTOR,
+	PL_NET_FIB_TRIESTAT, PL_NET_NF_LOG,
 };
+_Static_assert(sizeof read_order / sizeof read_order[0] == PL_NET_COUNT, "every file once");
 
 static void defaults(struct nb *b, int f)
 {
 	lua_State *L = Lof(b);
+	if (machine_wide(f))
+		return;
 	if (fresh_text(f)) {
 		parse_text(b, f, fresh_text(f), strlen(fresh_text(f)));
 		return;
@@ -675,7 +709,7 @@ static void defaults(struct nb *b, int f)
 	} else if (f == PL_NET_NETLINK) {
 		kernel_netlink(b);
 	} /* else no records (route: no main table either) */
-	b->net->have |= 1u << f;
+	b->net->have |= 1ull << f;
 }
 
 static void read_file(struct nb *b, int ns, int f)
@@ -690,7 +724,7 @@ static void read_file(struct nb *b, int ns, int f)
 		parse_text(b, f, text, len);
 	} else if (t == LUA_TTABLE && reader_of(f)) {
 		read_records(b, idx, f);
-		b->net->have |= 1u << f;
+		b->net->have |= 1ull << f;
 		if (f == PL_NET_ROUTE)
 			b->net->route_table = 1;
 	} else if (t != LUA_TNIL && !(t == LUA_TTABLE && counters(f))) {
@@ -705,6 +739,112 @@ static void read_file(struct nb *b, int ns, int f)
 	lua_settop(L, idx - 1);
 }
 
+/* ------------------------------------------------------------------------
+** dev_snmp6/: an interface's counters
+*/
+
+/* The fresh counters of an interface, a copy of its own. */
+static void fresh_iface(struct nb *b, const char *name, uint32_t ifindex, struct pl_dev_snmp6 *d)
+{
+	struct pl_net fresh;
+	memset(&fresh, 0, sizeof fresh);
+	if (pl_parse_net(PL_NET_SNMP6, plua_net_fresh_dev_snmp6, strlen(plua_net_fresh_dev_snmp6),
+	                 b->wb->a, &fresh) < 0)
+		luaL_error(Lof(b), "%s dev_snmp6: out of memory", b->where);
+	d->name = keep(b, name);
+	d->ifindex = ifindex;
+	d->v = fresh.list[PL_NET_SNMP6].v;
+	d->n = fresh.list[PL_NET_SNMP6].n;
+}
+
+/* One declared interface: the kernel's text, or counters over zeros. */
+static void read_iface(struct nb *b, int idx, const char *name, struct pl_dev_snmp6 *d)
+{
+	lua_State *L = Lof(b);
+	if (!*name || strlen(name) >= 16 || strchr(name, '/') || strchr(name, ' '))
+		luaL_error(L, "%s dev_snmp6: '%s' is no interface name", b->where, name);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		size_t len;
+		const char *text = lua_tolstring(L, idx, &len);
+		if (pl_parse_dev_snmp6(name, text, len, b->wb->a, d) < 0)
+			luaL_error(L, "%s dev_snmp6.%s is not text the kernel would print (line %d)", b->where,
+			           name, (int)b->wb->a->fail_line);
+		return;
+	}
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s dev_snmp6.%s: the kernel's text or { Counter = value, ... }", b->where, name);
+	uint32_t ifindex = (uint32_t)num(b, idx, "ifIndex", ifindex_of(b, name));
+	if (!ifindex)
+		luaL_error(L, "%s dev_snmp6.%s: no interface of dev: give ifIndex", b->where, name);
+	fresh_iface(b, name, ifindex, d);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s dev_snmp6.%s: keys are names", b->where, name);
+		const char *k = lua_tostring(L, -2);
+		if (strcmp(k, "ifIndex") != 0) {
+			struct pl_net_value *x = NULL;
+			for (size_t i = 0; i < d->n && !x; i++)
+				if (strcmp(d->v[i].name, k) == 0)
+					x = (struct pl_net_value *)&d->v[i];
+			if (!x)
+				luaL_error(L, "%s dev_snmp6.%s: no counter %s", b->where, name, k);
+			uint64_t v = plua_world_int_at(b->wb, -1, k);
+			x->value = v;
+			x->negative = 0;
+		}
+		lua_pop(L, 1);
+	}
+}
+
+/* As the kernel lists a directory: by length, then by name. */
+static int by_proc_order(const void *x, const void *y)
+{
+	const char *a = ((const struct pl_dev_snmp6 *)x)->name, *b = ((const struct pl_dev_snmp6 *)y)->name;
+	size_t la = strlen(a), lb = strlen(b);
+	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+}
+
+/* dev_snmp6 = { eth0 = ..., ... }: the declared interfaces; without it,
+** each interface of dev with zero counters. */
+static void read_ifaces(struct nb *b, int ns)
+{
+	lua_State *L = Lof(b);
+	int t = ns ? lua_getfield(L, ns, "dev_snmp6") : (lua_pushnil(L), LUA_TNIL);
+	int idx = lua_gettop(L);
+	size_t n = 0;
+	struct pl_dev_snmp6 *v;
+	if (t == LUA_TNIL) {
+		const struct pl_net_list *dev = &b->net->list[PL_NET_DEV];
+		v = pl_arena_alloc(b->wb->a, (dev->n + 1) * sizeof *v);
+		if (!v)
+			luaL_error(L, "%s: out of memory", b->where);
+		for (; n < dev->n; n++)
+			fresh_iface(b, ((const struct pl_net_dev *)dev->v)[n].name, (uint32_t)n + 1, &v[n]);
+	} else {
+		if (t != LUA_TTABLE)
+			luaL_error(L, "%s: dev_snmp6 is { iface = the kernel's text or counters, ... }", b->where);
+		size_t cap = 0;
+		for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1))
+			cap++;
+		v = pl_arena_alloc(b->wb->a, (cap + 1) * sizeof *v);
+		if (!v)
+			luaL_error(L, "%s: out of memory", b->where);
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			if (lua_type(L, -2) != LUA_TSTRING)
+				luaL_error(L, "%s dev_snmp6: keys are interface names", b->where);
+			read_iface(b, lua_gettop(L), lua_tostring(L, -2), &v[n++]);
+			lua_pop(L, 1);
+		}
+	}
+	qsort(v, n, sizeof *v, by_proc_order);
+	b->net->ifaces = v;
+	b->net->nifaces = n;
+	b->net->have_ifaces = 1;
+	lua_settop(L, idx - 1);
+}
+
 static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_t *next_inode)
 {
 	struct nb b = { wb, pl_model_netns(wb->m, ino), next_inode, "", { 0 } };
@@ -715,20 +855,22 @@ static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_
 	else
 		snprintf(b.where, sizeof b.where, "world net");
 	if (ns) {
-		static const char *keys[PL_NET_COUNT + 3];
+		static const char *keys[PL_NET_COUNT + 4];
 		if (!keys[0]) {
 			for (int f = 0; f < PL_NET_COUNT; f++)
 				keys[f] = pl_net_names[f];
 			keys[PL_NET_COUNT] = "uid";
 			keys[PL_NET_COUNT + 1] = "gid";
+			keys[PL_NET_COUNT + 2] = "dev_snmp6";
 		}
 		check_keys(&b, ns, keys, "");
 		snprintf(wb->who, sizeof wb->who, "%.40s", b.where);
 		b.net->uid = (uint32_t)num(&b, ns, "uid", 0);
 		b.net->gid = (uint32_t)num(&b, ns, "gid", 0);
-		for (int f = 0; f < PL_NET_COUNT; f++)
+		for (int f = 0; f < PL_NET_COUNT; f++) { /* one at a time: the stack has room for few */
 			b.text[f] = lua_getfield(wb->L, ns, pl_net_names[f]) == LUA_TSTRING;
-		lua_pop(wb->L, PL_NET_COUNT);
+			lua_pop(wb->L, 1);
+		}
 	}
 	for (int i = 0; i < PL_NET_COUNT; i++) {
 		/* sockstat and sockstat6 count the sockets read before them */
@@ -736,6 +878,7 @@ static void read_namespace(struct world_build *wb, int ns, uint64_t ino, uint64_
 			count_sockets(&b);
 		read_file(&b, ns, read_order[i]);
 	}
+	read_ifaces(&b, ns);
 }
 
 void plua_world_read_net(struct world_build *wb, int idx)

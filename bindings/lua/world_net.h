@@ -6,6 +6,8 @@
 #define PLUA_WORLD_NET_H
 
 extern const char plua_net_fresh_snmp[], plua_net_fresh_netstat[], plua_net_fresh_snmp6[],
-	plua_net_fresh_protocols[], plua_net_fresh_ipv6_route[];
+	plua_net_fresh_protocols[], plua_net_fresh_ipv6_route[], plua_net_fresh_xfrm_stat[],
+	plua_net_fresh_igmp6[], plua_net_fresh_psched[], plua_net_fresh_rt6_stats[],
+	plua_net_fresh_dev_snmp6[];
 
 #endif

@@ -21,6 +21,24 @@ const char *const pl_net_names[PL_NET_COUNT] = {
 	[PL_NET_SOCKSTAT] = "sockstat", [PL_NET_UDPLITE6] = "udplite6",
 	[PL_NET_DEV_MCAST] = "dev_mcast", [PL_NET_PROTOCOLS] = "protocols",
 	[PL_NET_SOCKSTAT6] = "sockstat6", [PL_NET_IPV6_ROUTE] = "ipv6_route",
+	[PL_NET_ICMP] = "icmp", [PL_NET_ICMP6] = "icmp6", [PL_NET_IGMP6] = "igmp6",
+	[PL_NET_PTYPE] = "ptype", [PL_NET_PSCHED] = "psched", [PL_NET_ANYCAST6] = "anycast6",
+	[PL_NET_FIB_TRIE] = "fib_trie", [PL_NET_MCFILTER] = "mcfilter",
+	[PL_NET_MCFILTER6] = "mcfilter6", [PL_NET_RT6_STATS] = "rt6_stats",
+	[PL_NET_XFRM_STAT] = "xfrm_stat", [PL_NET_SOFTNET_STAT] = "softnet_stat",
+	[PL_NET_IP_TABLES_NAMES] = "ip_tables_names", [PL_NET_ARP_TABLES_NAMES] = "arp_tables_names",
+	[PL_NET_IP6_TABLES_NAMES] = "ip6_tables_names",
+	[PL_NET_IP_TABLES_MATCHES] = "ip_tables_matches",
+	[PL_NET_IP_TABLES_TARGETS] = "ip_tables_targets",
+	[PL_NET_ARP_TABLES_MATCHES] = "arp_tables_matches",
+	[PL_NET_ARP_TABLES_TARGETS] = "arp_tables_targets",
+	[PL_NET_IP6_TABLES_MATCHES] = "ip6_tables_matches",
+	[PL_NET_IP6_TABLES_TARGETS] = "ip6_tables_targets",
+	[PL_NET_STAT_RT_CACHE] = "stat/rt_cache", [PL_NET_STAT_SYNPROXY] = "stat/synproxy",
+	[PL_NET_STAT_ARP_CACHE] = "stat/arp_cache", [PL_NET_STAT_NDISC_CACHE] = "stat/ndisc_cache",
+	[PL_NET_STAT_NF_CONNTRACK] = "stat/nf_conntrack", [PL_NET_RT_CACHE] = "rt_cache",
+	[PL_NET_CONNECTOR] = "connector", [PL_NET_FIB_TRIESTAT] = "fib_triestat",
+	[PL_NET_NF_LOG] = "netfilter/nf_log",
 };
 
 int pl_net_lookup(const char *name)
@@ -36,6 +54,7 @@ static const struct net_family *family(int f)
 	switch (f) {
 	case PL_NET_TCP: case PL_NET_TCP6: case PL_NET_UDP: case PL_NET_UDP6:
 	case PL_NET_UDPLITE: case PL_NET_UDPLITE6: case PL_NET_RAW: case PL_NET_RAW6:
+	case PL_NET_ICMP: case PL_NET_ICMP6:
 		return &pl_net_inet;
 	case PL_NET_UNIX: return &pl_net_unix;
 	case PL_NET_PACKET: return &pl_net_packet;
@@ -44,21 +63,57 @@ static const struct net_family *family(int f)
 	case PL_NET_DEV_MCAST: return &pl_net_dev_mcast;
 	case PL_NET_SNMP: case PL_NET_NETSTAT: case PL_NET_SOCKSTAT: case PL_NET_SOCKSTAT6:
 		return &pl_net_sections;
-	case PL_NET_SNMP6: return &pl_net_snmp6;
+	case PL_NET_SNMP6: case PL_NET_XFRM_STAT: return &pl_net_snmp6;
 	case PL_NET_ROUTE: return &pl_net_route4;
 	case PL_NET_IPV6_ROUTE: return &pl_net_route6;
 	case PL_NET_IF_INET6: return &pl_net_if6;
 	case PL_NET_ARP: return &pl_net_arp;
 	case PL_NET_IGMP: return &pl_net_igmp;
 	case PL_NET_PROTOCOLS: return &pl_net_protocols;
-	default: return NULL;
+	case PL_NET_FIB_TRIE: return &pl_net_fib_trie;
+	case PL_NET_IGMP6: case PL_NET_ANYCAST6: return &pl_net_mcaddr;
+	case PL_NET_MCFILTER: case PL_NET_MCFILTER6: return &pl_net_mcfilter;
+	case PL_NET_PTYPE: return &pl_net_ptype;
+	case PL_NET_PSCHED: case PL_NET_RT6_STATS: case PL_NET_SOFTNET_STAT:
+		return &pl_net_hexrows;
+	case PL_NET_STAT_RT_CACHE: case PL_NET_STAT_SYNPROXY: case PL_NET_STAT_ARP_CACHE:
+	case PL_NET_STAT_NDISC_CACHE: case PL_NET_STAT_NF_CONNTRACK:
+		return &pl_net_hexrows_headed;
+	case PL_NET_FIB_TRIESTAT: return &pl_net_fibstat;
+	case PL_NET_NF_LOG: return &pl_net_regs;
+	case PL_NET_CONNECTOR: case PL_NET_RT_CACHE: return &pl_net_regs_headed;
+	default:
+		if (f >= PL_NET_IP_TABLES_NAMES && f <= PL_NET_IP6_TABLES_TARGETS)
+			return &pl_net_xtnames;
+		return NULL;
 	}
 }
 
 int pl_net_single(int f)
 {
-	return f == PL_NET_SNMP || f == PL_NET_SNMP6 || f == PL_NET_NETSTAT ||
-	       f == PL_NET_SOCKSTAT || f == PL_NET_SOCKSTAT6;
+	return pl_net_write_error(f) != 0;
+}
+
+int pl_net_write_error(int f)
+{
+	switch (f) {
+	/* single_open_net: no write method, the open's own answer */
+	case PL_NET_SNMP: case PL_NET_SNMP6: case PL_NET_NETSTAT: case PL_NET_SOCKSTAT:
+	case PL_NET_SOCKSTAT6: case PL_NET_RT6_STATS: case PL_NET_XFRM_STAT:
+	case PL_NET_FIB_TRIESTAT:
+		return -EACCES;
+	/* proc_create_seq, proc_create_single and the like: procfs's
+	** proc_reg_write finds no write method */
+	case PL_NET_PSCHED: case PL_NET_SOFTNET_STAT: case PL_NET_STAT_RT_CACHE:
+	case PL_NET_STAT_ARP_CACHE: case PL_NET_STAT_NDISC_CACHE:
+	case PL_NET_IP_TABLES_MATCHES: case PL_NET_IP_TABLES_TARGETS:
+	case PL_NET_ARP_TABLES_MATCHES: case PL_NET_ARP_TABLES_TARGETS:
+	case PL_NET_IP6_TABLES_MATCHES: case PL_NET_IP6_TABLES_TARGETS:
+	case PL_NET_RT_CACHE: case PL_NET_CONNECTOR:
+		return -EIO;
+	default: /* seq_open_net: the open for writing is refused */
+		return 0;
+	}
 }
 
 int pl_net_names_ids(int f)
@@ -280,7 +335,7 @@ int pl_net_parse_end(struct pl_net_parse *p, int rc)
 	if (rc == 0) {
 		p->net->list[p->file].v = p->v;
 		p->net->list[p->file].n = p->n;
-		p->net->have |= 1u << p->file;
+		p->net->have |= 1ull << p->file;
 	}
 	pl_buf_free(&p->check);
 	free(p->names);

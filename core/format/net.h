@@ -34,6 +34,10 @@ int pl_fmt_net(int f, const struct pl_net *net, const struct pl_net_view *v, str
 ** CAP_DAC_OVERRIDE) and refuses each write with EACCES, where the others
 ** (seq_open_net) refuse the open itself, even root's. */
 int pl_net_single(int f);
+/* What a write to file f opened for writing returns: -EACCES
+** (single_open_net), -EIO (a file made without the net helpers, whose
+** write procfs refuses), or 0 where the open itself is refused. */
+int pl_net_write_error(int f);
 
 /* Which files print uids (from_kuid_munged of the opener's namespace)
 ** and kernel pointers (%pK). */
@@ -68,5 +72,12 @@ int pl_net_parse_line(struct pl_net_parse *p, const char *line, const char *nl);
 int pl_net_parse_end(struct pl_net_parse *p, int rc);
 /* A whole text at once (a world's, a capture's). */
 int pl_parse_net(int f, const char *text, size_t len, struct pl_arena *a, struct pl_net *net);
+
+/* dev_snmp6/<iface>: its text ("%-32s\t%u" its index, then "%-32s\t%lu"
+** each counter), and the text of interface `name` read into out (0,
+** -EINVAL: not this kernel's, -ENOMEM). */
+int pl_fmt_dev_snmp6(const struct pl_dev_snmp6 *d, struct pl_buf *out);
+int pl_parse_dev_snmp6(const char *name, const char *text, size_t len, struct pl_arena *a,
+                       struct pl_dev_snmp6 *out);
 
 #endif

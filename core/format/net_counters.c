@@ -148,9 +148,10 @@ const struct net_family pl_net_sections = {
 
 static void snmp6_record(int f, const void *rec, const struct pl_net_view *v, struct pl_buf *out)
 {
-	(void)f, (void)v;
+	(void)v;
 	const struct pl_net_value *x = rec;
-	pl_net_put_str(out, x->name, 32, 1);
+	/* xfrm_stat: net/xfrm/xfrm_proc.c's "%-24s\t%lu" */
+	pl_net_put_str(out, x->name, f == PL_NET_XFRM_STAT ? 24 : 32, 1);
 	pl_buf_putc(out, '\t');
 	put_value(out, x);
 	pl_buf_putc(out, '\n');
@@ -172,6 +173,35 @@ static int snmp6_parse(struct pl_net_parse *p, const char *line, const char *nl,
 	c.p = tab + 1;
 	c.end = nl;
 	return scan_value(&c, x) == 0 && c.p == nl ? 0 : -EINVAL;
+}
+
+int pl_fmt_dev_snmp6(const struct pl_dev_snmp6 *d, struct pl_buf *out)
+{
+	struct pl_net_value index = { "ifIndex", d->ifindex, 0 };
+	snmp6_record(PL_NET_SNMP6, &index, NULL, out);
+	for (size_t i = 0; i < d->n; i++)
+		snmp6_record(PL_NET_SNMP6, &d->v[i], NULL, out);
+	return pl_buf_status(out);
+}
+
+int pl_parse_dev_snmp6(const char *name, const char *text, size_t len, struct pl_arena *a,
+                       struct pl_dev_snmp6 *out)
+{
+	struct pl_net net;
+	memset(&net, 0, sizeof net);
+	int rc = pl_parse_net(PL_NET_SNMP6, text, len, a, &net);
+	if (rc < 0)
+		return rc;
+	const struct pl_net_value *v = net.list[PL_NET_SNMP6].v;
+	size_t n = net.list[PL_NET_SNMP6].n;
+	if (!n || strcmp(v[0].name, "ifIndex") != 0 || v[0].negative || v[0].value > UINT32_MAX)
+		return -EINVAL;
+	if (!(out->name = pl_arena_strdup(a, name)))
+		return -ENOMEM;
+	out->ifindex = (uint32_t)v[0].value;
+	out->v = v + 1;
+	out->n = n - 1;
+	return 0;
 }
 
 const struct net_family pl_net_snmp6 = {

@@ -29,12 +29,15 @@ static const struct inet_shape *shape(int f)
 	static const struct inet_shape udp = { 0, 5, 0, 127, "   sl  " V4_COLUMNS " ref pointer drops" };
 	static const struct inet_shape udp6 = { 1, 5, 0, 0, "  sl  " V6_COLUMNS " ref pointer drops" };
 	static const struct inet_shape raw = { 0, 4, 0, 0, "  sl  " V4_COLUMNS " ref pointer drops" };
+	/* net/ipv4/ping.c: udp's line, under a header one space shorter */
+	static const struct inet_shape icmp = { 0, 5, 0, 127, "  sl  " V4_COLUMNS " ref pointer drops" };
 	switch (f) {
 	case PL_NET_TCP: return &tcp;
 	case PL_NET_TCP6: return &tcp6;
 	case PL_NET_UDP: case PL_NET_UDPLITE: return &udp;
 	case PL_NET_RAW: return &raw;
-	default: return &udp6; /* udp6, udplite6, raw6 */
+	case PL_NET_ICMP: return &icmp;
+	default: return &udp6; /* udp6, udplite6, raw6, icmp6 */
 	}
 }
 

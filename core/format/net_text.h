@@ -32,7 +32,9 @@ struct net_family {
 
 extern const struct net_family pl_net_inet, pl_net_unix, pl_net_packet, pl_net_netlink,
 	pl_net_dev, pl_net_dev_mcast, pl_net_sections, pl_net_snmp6, pl_net_route4,
-	pl_net_route6, pl_net_if6, pl_net_arp, pl_net_igmp, pl_net_protocols;
+	pl_net_route6, pl_net_if6, pl_net_arp, pl_net_igmp, pl_net_protocols,
+	pl_net_fib_trie, pl_net_mcaddr, pl_net_mcfilter, pl_net_ptype, pl_net_hexrows,
+	pl_net_hexrows_headed, pl_net_xtnames, pl_net_fibstat, pl_net_regs, pl_net_regs_headed;
 
 /* ------------------------------------------------------------------------
 ** reading: a cursor over [p, end); a failed step leaves p NULL, and every

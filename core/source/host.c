@@ -29,6 +29,8 @@
 #include "source/hostfd.h"
 #include "source/hostnet.h"
 #include "source/hostsys.h"
+#include "source/netsys.h"
+#include "source/timens.h"
 #include "record/machine.h"
 #include "record/scratch.h"
 #include "record/sysctl.h"
@@ -38,6 +40,7 @@ struct host_source {
 	struct pl_source base;
 	int root_fd;             /* the host's /proc */
 	struct pl_hostfd *fds;   /* kept fds of recent tasks; NULL: none */
+	struct pl_netsys *netsys; /* sys/net per reader's namespace; NULL: as the daemon's */
 	/* Each sys/ setting's fd, opened at its first read and kept (fd + 1;
 	** 0: not yet): a setting counting open files (fs/file-nr) then
 	** counts the daemon's handle in the kernel's reading too, and a
@@ -974,6 +977,11 @@ static int host_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	return pl_userns_of_tid(host(s)->root_fd, tid ? tid : tgid, out);
 }
 
+static int host_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	return pl_timens_boot_shift(host(s)->root_fd, tid, ns);
+}
+
 /* A machine file is no task's: a kernel without it (no PSI, no swap
 ** support) answers ENOENT, which read_file takes for a task gone. */
 static int machine_file(struct host_source *h, const char *dir, const char *name,
@@ -1031,6 +1039,17 @@ static int host_load_setting(struct pl_source *s, const char *path, struct pl_ar
                              struct pl_setting *out)
 {
 	return pl_hostsys_load(host(s)->root_fd, path, a, out);
+}
+
+static int host_setting_varies(struct pl_source *s, const char *path, unsigned mode)
+{
+	return host(s)->netsys ? pl_netsys_varies(host(s)->netsys, path, mode) : 0;
+}
+
+static int host_setting_seen(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode)
+{
+	*mode = 0;
+	return host(s)->netsys ? pl_netsys_seen(host(s)->netsys, tid, path, mode) : 1;
 }
 
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
@@ -1129,9 +1148,18 @@ static int host_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, ui
 	return pl_hostnet_stat(host(s)->root_fd, dir, f, uid, gid);
 }
 
+static int host_load_net_ifaces(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+                                struct pl_arena *a, struct pl_net *out)
+{
+	char dir[64];
+	task_dir(dir, sizeof dir, tgid, tid);
+	return pl_hostnet_ifaces(host(s)->root_fd, dir, only, a, out);
+}
+
 static void host_destroy(struct pl_source *s)
 {
 	pl_hostfd_free(host(s)->fds);
+	pl_netsys_free(host(s)->netsys);
 	for (int id = 0; id < PL_SYSCTL_COUNT; id++)
 		if (host(s)->sysctl_fd[id])
 			close(host(s)->sysctl_fd[id] - 1);
@@ -1157,12 +1185,16 @@ static const struct pl_source_ops host_ops = {
 	.unpin = host_unpin,
 	.open_host_file = host_open_host_file,
 	.userns = host_userns,
+	.boottime_offset = host_boottime_offset,
 	.load_machine = host_load_machine,
 	.load_sysctl = host_load_sysctl,
 	.each_setting = host_each_setting,
 	.load_setting = host_load_setting,
+	.setting_varies = host_setting_varies,
+	.setting_seen = host_setting_seen,
 	.load_net = host_load_net,
 	.stat_net = host_stat_net,
+	.load_net_ifaces = host_load_net_ifaces,
 	.destroy = host_destroy,
 };
 
@@ -1177,6 +1209,7 @@ struct pl_source *pl_host_source_new(const char *proc_root)
 		return NULL;
 	}
 	h->fds = pl_hostfd_new(h->root_fd);
+	h->netsys = pl_netsys_new(h->root_fd);
 	h->base.ops = &host_ops;
 	return &h->base;
 }

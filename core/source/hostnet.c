@@ -8,8 +8,10 @@
 */
 #include "source/hostnet.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -109,4 +111,100 @@ int pl_hostnet_stat(int root_fd, const char *dir, int f, uint32_t *uid, uint32_t
 	*uid = st.st_uid;
 	*gid = st.st_gid;
 	return 0;
+}
+
+/* One interface's file of dev_snmp6/ (a hundred short lines) into d. */
+static int load_iface(int dir_fd, const char *name, struct pl_arena *a, struct pl_dev_snmp6 *d,
+                      struct stat *st)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct pl_scratch *s = pl_scratch();
+	if (!s) {
+		close(fd);
+		return -ENOMEM;
+	}
+	struct pl_buf *b = &s->read;
+	pl_buf_reset(b);
+	int rc = fstat(fd, st) < 0 ? -errno : 0;
+	for (;;) {
+		char *w = rc == 0 ? pl_buf_reserve(b, 4096) : NULL;
+		if (!w) {
+			rc = rc ? rc : -ENOMEM;
+			break;
+		}
+		ssize_t n = read(fd, w, 4096);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : 0;
+			break;
+		}
+		b->len += (size_t)n;
+	}
+	close(fd);
+	if (rc == 0 && (rc = pl_parse_dev_snmp6(name, b->data ? b->data : "", b->len, a, d)) == -EINVAL)
+		rc = -EIO; /* text we could not read: our bug, not the caller's */
+	return rc;
+}
+
+int pl_hostnet_ifaces(int root_fd, const char *dir, const char *only, struct pl_arena *a,
+                      struct pl_net *out)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/net/dev_snmp6", dir);
+	int dfd = openat(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return missing(root_fd, dir, errno);
+	struct stat st;
+	if (only) { /* one lookup: its file alone */
+		struct pl_dev_snmp6 *d = pl_arena_alloc(a, sizeof *d);
+		int rc = !d ? -ENOMEM : strchr(only, '/') ? -ENOENT : load_iface(dfd, only, a, d, &st);
+		close(dfd);
+		if (rc == 0) {
+			out->ifaces = d;
+			out->nifaces = 1;
+			out->have_ifaces = 1;
+			out->uid = st.st_uid;
+			out->gid = st.st_gid;
+		}
+		return rc == -ENOENT ? missing(root_fd, dir, ENOENT) : rc;
+	}
+	DIR *dp = fdopendir(dfd);
+	if (!dp) {
+		int err = errno;
+		close(dfd);
+		return -err;
+	}
+	if (fstat(dfd, &st) == 0) {
+		out->uid = st.st_uid;
+		out->gid = st.st_gid;
+	}
+	struct pl_dev_snmp6 *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(dp))) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		struct pl_dev_snmp6 *grown = pl_arena_grow(a, v, sizeof *v, &cap, n + 1);
+		if (!grown) {
+			rc = -ENOMEM;
+			break;
+		}
+		v = grown;
+		rc = load_iface(dirfd(dp), de->d_name, a, &v[n], &st);
+		if (rc == -ENOENT) /* gone since the listing */
+			rc = 0;
+		else if (rc == 0)
+			n++;
+	}
+	closedir(dp);
+	if (rc == 0) {
+		out->ifaces = v;
+		out->nifaces = n;
+		out->have_ifaces = 1;
+	}
+	return rc;
 }

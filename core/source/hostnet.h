@@ -21,4 +21,9 @@ int pl_hostnet_load(int root_fd, const char *dir, int f, struct pl_arena *a, str
 /* Whether the task has file f, and its owner. */
 int pl_hostnet_stat(int root_fd, const char *dir, int f, uint32_t *uid, uint32_t *gid);
 
+/* dev_snmp6/'s interfaces (all, or `only`) into out->ifaces, with their
+** owner: 0, -ENOENT, -ESRCH, -EIO, -ENOMEM. */
+int pl_hostnet_ifaces(int root_fd, const char *dir, const char *only, struct pl_arena *a,
+                      struct pl_net *out);
+
 #endif

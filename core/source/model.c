@@ -407,6 +407,30 @@ static int model_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_
 	return rc;
 }
 
+/* The boot clock of the task's time namespace: its declared (or written)
+** offset; the world's facts are its initial namespace's. */
+static int model_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	struct pl_model *m = model(s);
+	struct pl_task t;
+	pl_pid tgid;
+	*ns = 0;
+	int rc = s->ops->tgid_of(s, tid, &tgid);
+	if (rc == 0)
+		rc = model_load(s, tgid, tid, PL_F_NS, NULL, &t);
+	if (rc < 0)
+		return rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct model_timens *n = t.ns_ino[PL_NS_TIME] ? timens_of(m, t.ns_ino[PL_NS_TIME]) : NULL;
+	if (n) { /* the kernel takes |sec| up to KTIME_SEC_MAX: keep it in range */
+		int64_t sec = n->off[PL_TIMENS_BOOTTIME].sec;
+		sec = sec > 9000000000 ? 9000000000 : sec < -9000000000 ? -9000000000 : sec;
+		*ns = sec * 1000000000 + n->off[PL_TIMENS_BOOTTIME].nsec;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
 ** writes
 */
@@ -917,6 +941,30 @@ static int model_stat_net(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, u
 	return rc;
 }
 
+static int model_load_net_ifaces(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+                                 struct pl_arena *a, struct pl_net *out)
+{
+	(void)a; /* the world's records live as long as it does */
+	struct pl_model *m = model(s);
+	int rc;
+	pthread_rwlock_rdlock(&m->lock);
+	const struct pl_net *net = netns_of(m, tgid, tid, &rc);
+	if (net && net->have_ifaces) {
+		*out = *net;
+		rc = 0;
+		for (size_t i = 0; only && i < net->nifaces; i++)
+			if (strcmp(net->ifaces[i].name, only) == 0) {
+				out->ifaces = &net->ifaces[i];
+				out->nifaces = 1;
+				only = NULL;
+			}
+		if (only)
+			rc = -ENOENT;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static void model_destroy(struct pl_source *s)
 {
 	pl_model_free(model(s));
@@ -931,6 +979,7 @@ static const struct pl_source_ops model_ops = {
 	.load_fdinfo = model_load_fdinfo,
 	.read_mem = model_read_mem,
 	.userns = model_userns,
+	.boottime_offset = model_boottime_offset,
 	.update = model_update,
 	.write_pinned = model_write_pinned,
 	.load_machine = model_load_machine,
@@ -940,6 +989,7 @@ static const struct pl_source_ops model_ops = {
 	.load_setting = model_load_setting,
 	.load_net = model_load_net,
 	.stat_net = model_stat_net,
+	.load_net_ifaces = model_load_net_ifaces,
 	.destroy = model_destroy,
 };
 

@@ -513,6 +513,22 @@ static int view_load_setting(struct pl_source *s, const char *path, struct pl_ar
 	return in->ops->load_setting ? in->ops->load_setting(in, path, a, out) : -ENOENT;
 }
 
+static int view_setting_varies(struct pl_source *s, const char *path, unsigned mode)
+{
+	struct pl_source *in = view_of(s)->inner;
+	return in->ops->setting_varies ? in->ops->setting_varies(in, path, mode) : 0;
+}
+
+static int view_setting_seen(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode)
+{
+	struct view *w = view_of(s);
+	*mode = 0;
+	if (!w->inner->ops->setting_seen)
+		return 1;
+	pl_pid real = resolve(w, tid);
+	return real ? w->inner->ops->setting_seen(w->inner, real, path, mode) : -ESRCH;
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -520,6 +536,16 @@ static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_u
 	if (resolve_task(w, tgid, tid, &rg, &rt) < 0)
 		return -ESRCH;
 	return w->inner->ops->userns(w->inner, rg, rt, out);
+}
+
+static int view_boottime_offset(struct pl_source *s, pl_pid tid, int64_t *ns)
+{
+	struct view *w = view_of(s);
+	*ns = 0;
+	if (!w->inner->ops->boottime_offset)
+		return 0;
+	pl_pid real = resolve(w, tid);
+	return real ? w->inner->ops->boottime_offset(w->inner, real, ns) : -ESRCH;
 }
 
 /*
@@ -650,11 +676,14 @@ static const struct pl_source_ops view_ops = {
 	.write_pinned = view_write_pinned,
 	.open_host_file = view_open_host_file,
 	.userns = view_userns,
+	.boottime_offset = view_boottime_offset,
 	.load_machine = view_load_machine,
 	.load_sysctl = view_load_sysctl,
 	.update_sysctl = view_update_sysctl,
 	.each_setting = view_each_setting,
 	.load_setting = view_load_setting,
+	.setting_varies = view_setting_varies,
+	.setting_seen = view_setting_seen,
 	.load_net = view_load_net,
 	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,

@@ -158,6 +158,12 @@ struct pl_source_ops {
 	/* The user namespace of the task's credentials, with its ancestors
 	** (userns.h): what capabilities over the task are counted in. */
 	int (*userns)(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out);
+	/* Optional: how far the boot clock (CLOCK_BOOTTIME) of the time
+	** namespace of thread tid runs from the one the source's facts
+	** were read by, in ns: what the kernel adds to /proc/uptime and stat's
+	** starttime, and takes from /proc/stat's btime, for a reader in that
+	** namespace.  NULL: every reader's clock is the facts'. */
+	int (*boottime_offset)(struct pl_source *s, pl_pid tid, int64_t *ns);
 	/* Machine-wide facts of the top level: the groups `want` (PL_M_*). */
 	int (*load_machine)(struct pl_source *s, unsigned want, struct pl_arena *arena,
 	                    struct pl_machine *m);
@@ -179,6 +185,17 @@ struct pl_source_ops {
 	int (*load_setting)(struct pl_source *s, const char *path, struct pl_arena *arena,
 	                    struct pl_setting *out);
 	/*
+	** Optional, where each_setting's names are those of the daemon's
+	** network namespace: setting_varies says whether a reader's namespace
+	** decides if path (under sys/, of permission bits mode here) exists or
+	** its mode (1, asked once per tree load), setting_seen whether thread
+	** tid finds it in its own (1, with *mode its permission bits there or
+	** 0 for the same; or 0; -ESRCH when it is gone).  NULL: every reader
+	** finds every name as the source lists it.
+	*/
+	int (*setting_varies)(struct pl_source *s, const char *path, unsigned mode);
+	int (*setting_seen)(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode);
+	/*
 	** The network namespace of task tid of tgid (0: the group's view):
 	** load_net fills file f (PL_NET_*) of out, with the files' owner;
 	** stat_net says only whether the task has file f and its owner.
@@ -189,6 +206,11 @@ struct pl_source_ops {
 	                struct pl_net *out);
 	int (*stat_net)(struct pl_source *s, pl_pid tgid, pl_pid tid, int f, uint32_t *uid,
 	                uint32_t *gid);
+	/* dev_snmp6/ of that namespace: out->ifaces, each IPv6 interface's
+	** counters in the kernel's listing order (`only`: that interface
+	** alone, -ENOENT without it), with the files' owner.  NULL: none. */
+	int (*load_net_ifaces)(struct pl_source *s, pl_pid tgid, pl_pid tid, const char *only,
+	                       struct pl_arena *arena, struct pl_net *out);
 	void (*destroy)(struct pl_source *s);
 };
 

@@ -37,23 +37,38 @@ static int g_coredump(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_
 static int g_children(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_children(g->task, o); }
 static int g_timens(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_timens_offsets(g->task, o); }
 
+/* a / b rounded toward minus infinity (b > 0) */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
 /*
 ** A task reading its own stat, status or wchan runs while it reads: the
 ** kernel shows it R, not blocked anywhere (wchan 0, stat's wchan flag 0),
-** where the host shows the reader asleep in the mount's request.  The
-** task as such a reader sees it: a copy, or the task itself.
+** where the host shows the reader asleep in the mount's request.  And
+** stat's starttime is in the reader's time namespace.  The task as such a
+** reader sees it: a copy, or the task itself.
 */
 static const struct pl_task *as_read(const struct pl_gen_ctx *g, struct pl_task **copy)
 {
 	*copy = NULL;
-	if (!g->reader_runs)
+	if (!g->reader_runs && !g->boot_shift_ns)
 		return g->task;
 	if (!(*copy = malloc(sizeof **copy)))
 		return NULL;
 	**copy = *g->task;
-	(*copy)->state = 'R';
-	(*copy)->wchan_flag = 0;
-	(*copy)->wchan = "0";
+	if (g->reader_runs) {
+		(*copy)->state = 'R';
+		(*copy)->wchan_flag = 0;
+		(*copy)->wchan = "0";
+	}
+	/* the kernel adds the offset to the start in ns, as u64 (a task
+	** that started before a negative offset wraps), then makes clock
+	** ticks (USER_HZ 100): exact for a shift of whole hundredths, as
+	** unshare --boottime sets whole seconds; else within a tick */
+	uint64_t start_ns = g->task->starttime * 10000000 + (uint64_t)g->boot_shift_ns;
+	(*copy)->starttime = start_ns / 10000000;
 	return *copy;
 }
 
@@ -270,12 +285,31 @@ REFUSABLE_FMT(g_syscall, syscall_err, pl_fmt_syscall)
 ATTR_FMT(0) ATTR_FMT(1) ATTR_FMT(2) ATTR_FMT(3) ATTR_FMT(4) ATTR_FMT(5)
 _Static_assert(PL_ATTR_COUNT == 6, "a formatter for each file of attr/");
 
+/* uptime and stat's btime as a reader in another time namespace sees
+** them; exact for a shift of whole hundredths (uptime) and seconds (btime) */
+static int g_uptime(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	if (!g->boot_shift_ns)
+		return pl_fmt_uptime(g->machine, o);
+	struct pl_machine m = *g->machine;
+	int64_t up = (int64_t)m.uptime_cs + floor_div(g->boot_shift_ns, 10000000);
+	m.uptime_cs = up < 0 ? 0 : (uint64_t)up;
+	return pl_fmt_uptime(&m, o);
+}
+
+static int g_system_stat(const struct pl_gen_ctx *g, struct pl_buf *o)
+{
+	if (!g->boot_shift_ns)
+		return pl_fmt_machine_stat(g->machine, o);
+	struct pl_machine m = *g->machine;
+	m.btime = (uint64_t)((int64_t)m.btime - floor_div(g->boot_shift_ns, 1000000000));
+	return pl_fmt_machine_stat(&m, o);
+}
+
 #define MACHINE_FMT(name, fn) \
 	static int name(const struct pl_gen_ctx *g, struct pl_buf *o) { return fn(g->machine, o); }
-MACHINE_FMT(g_uptime, pl_fmt_uptime)
 MACHINE_FMT(g_loadavg, pl_fmt_loadavg)
 MACHINE_FMT(g_meminfo, pl_fmt_meminfo)
-MACHINE_FMT(g_system_stat, pl_fmt_machine_stat)
 MACHINE_FMT(g_cpuinfo, pl_fmt_cpuinfo)
 MACHINE_FMT(g_version, pl_fmt_version)
 MACHINE_FMT(g_filesystems, pl_fmt_filesystems)
@@ -364,6 +398,9 @@ static int g_root(const struct pl_gen_ctx *g, struct pl_buf *o) { return put_lin
 	[id] = { .name = nm, .need = nd, .check = chk, .flags = PL_B_LINK, .fmt = fn }
 #define NS_(i, nm) LINK_(PL_G_NS_FIRST + i, "ns_" nm, PL_F_NS, PL_PTRACE_READ, NULL)
 #define MACHINE_(id, nm, mnd, fn) [id] = { .name = nm, .mneed = mnd, .fmt = fn }
+/* One that shows the boot clock: in the reader's time namespace. */
+#define MACHINE_CLOCK_(id, nm, mnd, fn) \
+	[id] = { .name = nm, .mneed = mnd, .fmt = fn, .flags = PL_B_BOOTTIME }
 /* A sys/ setting: named as sysctl names it, formatted by its type; a
 ** world's is written by the kernel's rules for it (a host's, by its kernel). */
 #define SYSCTL_(id, nm, type, n) \
@@ -405,7 +442,7 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	FILE_(PL_G_SMAPS, "smaps", PL_F_SMAPS, READ, PL_B_MM_OPEN | PL_B_MM_SKIP, g_smaps),
 	FILE_(PL_G_SMAPS_ROLLUP, "smaps_rollup", PL_F_ROLLUP, READ,
 	      PL_B_MM_OPEN | PL_B_MM_ESRCH | PL_B_MM_GONE_ESRCH, g_rollup),
-	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS | PL_B_SHOWS_RUNNING, g_stat),
+	FILE_(PL_G_STAT, "stat", PL_F_STAT, NONE, PL_B_MASKS | PL_B_SHOWS_RUNNING | PL_B_BOOTTIME, g_stat),
 	FILE_(PL_G_STATM, "statm", PL_F_STAT | PL_F_STATUS, NONE, 0, g_statm),
 	FILE_(PL_G_STATUS, "status", PL_F_STATUS, NONE, PL_B_NAMES_IDS | PL_B_SHOWS_RUNNING, g_status),
 	FILE_(PL_G_IO, "io", PL_F_IO, READ, PL_B_CHECKS_AT_READ, g_io),
@@ -449,10 +486,10 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	/* no check but the mode (0644); a write needs CAP_SYS_TIME for the opener */
 	WFILE_(PL_G_TIMENS_OFFSETS, "timens_offsets", PL_F_TIMENS, NONE, PL_B_WRITE_STAYS, g_timens,
 	       pl_write_timens_offsets, NULL),
-	MACHINE_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
+	MACHINE_CLOCK_(PL_G_UPTIME, "uptime", PL_M_UPTIME, g_uptime),
 	MACHINE_(PL_G_LOADAVG, "loadavg", PL_M_LOADAVG, g_loadavg),
 	MACHINE_(PL_G_MEMINFO, "meminfo", PL_M_MEMINFO, g_meminfo),
-	MACHINE_(PL_G_SYSTEM_STAT, "system_stat", PL_M_STAT, g_system_stat),
+	MACHINE_CLOCK_(PL_G_SYSTEM_STAT, "system_stat", PL_M_STAT, g_system_stat),
 	MACHINE_(PL_G_CPUINFO, "cpuinfo", PL_M_CPUINFO, g_cpuinfo),
 	MACHINE_(PL_G_VERSION, "version", PL_M_VERSION, g_version),
 	MACHINE_(PL_G_FILESYSTEMS, "filesystems", PL_M_FILESYSTEMS, g_filesystems),
@@ -501,6 +538,25 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	NET_(SOCKSTAT, "sockstat", 0), NET_(UDPLITE6, "udplite6", IDS),
 	NET_(DEV_MCAST, "dev_mcast", 0), NET_(PROTOCOLS, "protocols", 0),
 	NET_(SOCKSTAT6, "sockstat6", 0), NET_(IPV6_ROUTE, "ipv6_route", 0),
+	NET_(ICMP, "icmp", IDS), NET_(ICMP6, "icmp6", IDS), NET_(IGMP6, "igmp6", 0),
+	NET_(PTYPE, "ptype", 0), NET_(PSCHED, "psched", 0), NET_(ANYCAST6, "anycast6", 0),
+	NET_(FIB_TRIE, "fib_trie", 0), NET_(MCFILTER, "mcfilter", 0),
+	NET_(MCFILTER6, "mcfilter6", 0), NET_(RT6_STATS, "rt6_stats", 0),
+	NET_(XFRM_STAT, "xfrm_stat", 0), NET_(SOFTNET_STAT, "softnet_stat", 0),
+	NET_(IP_TABLES_NAMES, "ip_tables_names", 0), NET_(ARP_TABLES_NAMES, "arp_tables_names", 0),
+	NET_(IP6_TABLES_NAMES, "ip6_tables_names", 0),
+	NET_(IP_TABLES_MATCHES, "ip_tables_matches", 0),
+	NET_(IP_TABLES_TARGETS, "ip_tables_targets", 0),
+	NET_(ARP_TABLES_MATCHES, "arp_tables_matches", 0),
+	NET_(ARP_TABLES_TARGETS, "arp_tables_targets", 0),
+	NET_(IP6_TABLES_MATCHES, "ip6_tables_matches", 0),
+	NET_(IP6_TABLES_TARGETS, "ip6_tables_targets", 0),
+	/* stat/'s files, named with '_' for the '/' */
+	NET_(STAT_RT_CACHE, "stat_rt_cache", 0), NET_(STAT_SYNPROXY, "stat_synproxy", 0),
+	NET_(STAT_ARP_CACHE, "stat_arp_cache", 0), NET_(STAT_NDISC_CACHE, "stat_ndisc_cache", 0),
+	NET_(STAT_NF_CONNTRACK, "stat_nf_conntrack", 0),
+	NET_(RT_CACHE, "rt_cache", 0), NET_(CONNECTOR, "connector", 0),
+	NET_(FIB_TRIESTAT, "fib_triestat", 0), NET_(NF_LOG, "netfilter_nf_log", 0),
 	PL_SYSCTLS(SYSCTL_)
 	LINK_(PL_G_EXE, "exe", PL_F_LINKS, READ, g_exe),
 	LINK_(PL_G_CWD, "cwd", PL_F_LINKS, READ, g_cwd),
@@ -711,8 +767,8 @@ static int format_sysctl(struct pl_source *src, int id, struct pl_arena *a, stru
 	return rc < 0 ? rc : pl_fmt_sysctl(id, &v, out);
 }
 
-static int format_machine(struct pl_source *src, const struct pl_builtin *b, int permitted,
-                          const struct pl_idview *ids, struct pl_buf *out)
+static int format_machine(struct pl_source *src, const struct pl_builtin *b,
+                          const struct pl_reader *r, struct pl_buf *out)
 {
 	struct pl_scratch *s = pl_scratch();
 	if (!s)
@@ -724,7 +780,10 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b, int
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, permitted, ids, &s->machine, 0 };
+	/* permitted: iomem, ioports and kallsyms show their addresses
+	** (pl_builtin_decide); ids: sysvipc/'s names for ids */
+	struct pl_gen_ctx g = { src, 0, 0, NULL, r->permitted, r->ids, &s->machine, 0,
+	                        (b->flags & PL_B_BOOTTIME) ? r->boot_shift_ns : 0 };
 	return b->fmt(&g, out);
 }
 
@@ -769,20 +828,21 @@ const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen)
 int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
                       const struct pl_idview *ids, struct pl_buf *out)
 {
-	return pl_builtin_format_as(src, tgid, tid, gen, permitted, ids, 0, out);
+	struct pl_reader r = { permitted, ids, 0, 0 };
+	return pl_builtin_format_as(src, tgid, tid, gen, &r, out);
 }
 
-int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
-                         const struct pl_idview *ids, int reader_runs, struct pl_buf *out)
+int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen,
+                         const struct pl_reader *r, struct pl_buf *out)
 {
 	const struct pl_builtin *b = &pl_builtins[gen];
 	int rc;
 	if (pl_builtin_net_file(gen) >= 0) {
-		rc = format_net(src, tgid, tid, pl_builtin_net_file(gen), permitted, ids, out);
+		rc = format_net(src, tgid, tid, pl_builtin_net_file(gen), r->permitted, r->ids, out);
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	if (b->mneed) {
-		rc = format_machine(src, b, permitted, ids, out);
+		rc = format_machine(src, b, r, out);
 		return rc < 0 ? rc : pl_buf_status(out);
 	}
 	int ns_link = gen >= PL_G_NS_FIRST && gen < PL_G_NS_FIRST + PL_NS_COUNT;
@@ -794,8 +854,9 @@ int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen
 	if (ns_link) {
 		rc = format_ns_link(t, gen, out);
 	} else {
-		struct pl_gen_ctx g = { src, tgid, tid, t, permitted, ids, NULL,
-		                        reader_runs && (b->flags & PL_B_SHOWS_RUNNING) };
+		struct pl_gen_ctx g = { src, tgid, tid, t, r->permitted, r->ids, NULL,
+		                        r->runs && (b->flags & PL_B_SHOWS_RUNNING),
+		                        (b->flags & PL_B_BOOTTIME) ? r->boot_shift_ns : 0 };
 		rc = b->fmt(&g, out);
 	}
 	return rc < 0 ? rc : pl_buf_status(out);
@@ -806,7 +867,9 @@ int pl_builtin_read(struct pl_source *src, struct pl_caller *c, pl_pid tgid, pl_
 {
 	int permitted;
 	int rc = pl_builtin_decide(src, c, tgid, tid, gen, &permitted);
-	int runs = (pl_builtins[gen].flags & PL_B_SHOWS_RUNNING) && pl_builtin_reader_is(src, c, tgid, tid);
-	return rc < 0 ? rc : pl_builtin_format_as(src, tgid, tid, gen, permitted,
-	                                          pl_builtin_ids(c, gen), runs, out);
+	if (rc < 0)
+		return rc;
+	struct pl_reader r = { permitted, pl_builtin_ids(c, gen), 0, 0 };
+	r.runs = (pl_builtins[gen].flags & PL_B_SHOWS_RUNNING) && pl_builtin_reader_is(src, c, tgid, tid);
+	return pl_builtin_format_as(src, tgid, tid, gen, &r, out);
 }

@@ -97,6 +97,15 @@ struct pl_gen_ctx {
 	const struct pl_idview *ids; /* the reader's names for ids; NULL: the top's */
 	const struct pl_machine *machine; /* for the top-level files */
 	int reader_runs;           /* the reader is the task shown: it runs (R) while it reads */
+	int64_t boot_shift_ns;     /* the reader's boot clock less the facts' (PL_B_BOOTTIME) */
+};
+
+/* What of the reader shapes what a builtin shows it (pl_gen_ctx's part). */
+struct pl_reader {
+	int permitted;               /* passes ptrace READ (masked fields) */
+	const struct pl_idview *ids; /* its names for ids; NULL: the top's */
+	int runs;                    /* it is the task shown (pl_builtin_reader_is) */
+	int64_t boot_shift_ns;       /* its time namespace's boot clock less the facts' */
 };
 
 /* How a builtin behaves around its task's mm and lifetime, as Linux's does. */
@@ -122,6 +131,8 @@ enum {
 	PL_B_CHECK_OPEN = 1u << 14, /* checked at open, made at each read (timers) */
 	PL_B_WRITE_STAYS = 1u << 15, /* its write leaves the file position at 0, where FUSE
 	                                moves it by the count (timens_offsets) */
+	PL_B_BOOTTIME = 1u << 16,  /* shows the boot clock in the reader's time namespace
+	                              (uptime, stat's btime, a task's starttime) */
 };
 
 struct pl_builtin {
@@ -129,7 +140,7 @@ struct pl_builtin {
 	uint64_t need;             /* PL_F_* groups */
 	unsigned mneed;            /* PL_M_* groups: a top-level file, no task */
 	uint8_t check;             /* enum pl_ptrace_mode, at open/readlink */
-	uint16_t flags;            /* PL_B_* */
+	uint32_t flags;            /* PL_B_* */
 	int (*fmt)(const struct pl_gen_ctx *g, struct pl_buf *out);
 	/* Writable: how a world's task is written (a host task's file is
 	** written by the kernel), and the check Linux's open makes first. */
@@ -177,10 +188,10 @@ int pl_builtin_format(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, i
 ** when gen shows none or c names them as the top does. */
 const struct pl_idview *pl_builtin_ids(struct pl_caller *c, int gen);
 
-/* The same, for a reader that is the task shown (pl_builtin_reader_is):
-** what a task reads of itself while it runs. */
-int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen, int permitted,
-                         const struct pl_idview *ids, int reader_runs, struct pl_buf *out);
+/* The same, for reader r: what a task reads of itself while it runs, and
+** times in the reader's time namespace. */
+int pl_builtin_format_as(struct pl_source *src, pl_pid tgid, pl_pid tid, int gen,
+                         const struct pl_reader *r, struct pl_buf *out);
 
 /* Whether caller c is the task (tgid, tid) shows: the thread tid, or for
 ** the group's file (tid 0) its leader.  Never for a world's tasks, which

@@ -47,6 +47,9 @@ static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t f
 		const struct pl_entry *e = &l->entries[i];
 		if (tgid && (!pl_entry_visible(e, tid != 0) || tree_entry_absent(l, e, absent)))
 			continue;
+		unsigned mode;
+		if (!tgid && !tree_entry_seen(ls->k, ls->d->reader, e, &mode))
+			continue;
 		/* a net/ file its namespace has not (a kernel without IPv6) */
 		int net = tgid && e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
 		if (net >= 0) {
@@ -80,6 +83,11 @@ static int add_pid(void *arg, pl_pid pid)
 static void add_map_file(void *arg, uint64_t ino, uint64_t off, const char *name)
 {
 	add_ent(arg, ino, off, DT_LNK, name);
+}
+
+static void add_iface(void *arg, uint64_t ino, uint64_t off, const char *name)
+{
+	add_ent(arg, ino, off, DT_REG, name);
 }
 
 /* fd/N or fdinfo/N: its entry. */
@@ -128,6 +136,9 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 			return d->denied == -ESRCH ? ls.err : 0;
 		rc = tree_mapfiles_list(k, n, add_map_file, &ls);
 		return rc < 0 ? rc : ls.err;
+	case PL_K_NETIFACEDIR:
+		rc = tree_ifaces_list(k, n, add_iface, &ls);
+		return rc < 0 ? rc : ls.err;
 	case PL_K_TASKDIR:
 		if ((rc = load_task(k, n, PL_F_THREADS, &t)) < 0)
 			return rc;
@@ -175,7 +186,7 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 {
 	struct pl_attr a;
 	uint64_t absent;
-	int rc = tree_getattr_absent(k, ino, &a, &absent);
+	int rc = tree_getattr_absent(k, c, ino, &a, &absent);
 	if (rc < 0)
 		return rc;
 	if (!S_ISDIR(a.mode))
@@ -197,6 +208,9 @@ int pl_tree_opendir(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct
 		return -ENOMEM;
 	d->denied = denied;
 	d->ino = ino;
+	/* only sys/ directories hold names a reader's namespace decides */
+	if (!n.tgid && n.slot != ROOT_SLOT && k->src->ops->setting_seen)
+		d->reader = tree_caller_source_tid(k, c);
 	d->absent = absent;
 	d->own_fds = own_fds;
 	*out = d;

@@ -180,11 +180,13 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;
+	unsigned flags = pl_builtins[e->gen].flags;
+	struct pl_reader r = { permitted, pl_builtin_ids(c, e->gen), 0, 0 };
 	/* a task reading its own stat or status runs while it reads */
-	int runs = (pl_builtins[e->gen].flags & PL_B_SHOWS_RUNNING) &&
-	           pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
-	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, permitted,
-	                            pl_builtin_ids(c, e->gen), runs, out);
+	r.runs = (flags & PL_B_SHOWS_RUNNING) && pl_builtin_reader_is(k->src, c, n.tgid, n.tid);
+	if (flags & PL_B_BOOTTIME)
+		r.boot_shift_ns = tree_caller_boot_shift(k, c);
+	return pl_builtin_format_as(k->src, n.tgid, n.tid, e->gen, &r, out);
 }
 
 static int open_fdinfo(struct pl_tree *k, struct pl_caller *c, struct node n,
@@ -221,7 +223,8 @@ static int make(struct pl_tree *k, struct pl_file *f, struct pl_caller *reader)
 	struct pl_buf *gen_buf = &s->gen;
 	pl_buf_reset(gen_buf);
 	int rc = f->entry ? generate(k, reader, n, f->entry, f->decided ? f->permitted : -1, gen_buf)
-	                  : open_fdinfo(k, reader, n, gen_buf);
+	         : is_iface_slot(n.slot) ? tree_ifaces_read(k, n, gen_buf)
+	                                 : open_fdinfo(k, reader, n, gen_buf);
 	/* The content is the pinned task's only if that task still lived once
 	** it was made (its number cannot have been reused before), and an
 	** address space pinned at open reads empty once an exec or the exit
@@ -325,7 +328,9 @@ ssize_t pl_tree_write(struct pl_tree *k, struct pl_caller *writer, struct pl_fil
 		return tree_object_write(f, buf, len);
 	if (!f->writable) { /* no write method (opened for writing all the same) */
 		int net = f->entry && f->entry->kind == PL_K_FILE ? pl_builtin_net_file(f->entry->gen) : -1;
-		return net >= 0 ? -EACCES : -EINVAL; /* a single_open_net file's answer */
+		if (!f->entry && is_iface_slot(decode(f->ino).slot))
+			return -EIO; /* dev_snmp6/'s files have no write method */
+		return net >= 0 ? pl_net_write_error(net) : -EINVAL;
 	}
 	struct node n = decode(f->ino);
 	const struct pl_entry *e = f->entry;
@@ -424,7 +429,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 	if (rc < 0)
 		return rc;
 	const struct pl_entry *e = NULL;
-	if (!(n.tgid && is_fd_slot(n.slot))) {
+	if (!(n.tgid && (is_fd_slot(n.slot) || is_iface_slot(n.slot)))) {
 		e = entry_of(k, n.slot);
 		if (!e || (n.tgid == 0) != (e->scope == PL_SCOPE_ROOT))
 			return -ENOENT;

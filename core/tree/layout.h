@@ -34,6 +34,8 @@ enum pl_kind {
 	PL_K_SETTING,    /* a setting with no row in record/sysctl.h:
 	                    `content` is its path under sys/ */
 	PL_K_MAPFILESDIR, /* map_files/: one link per file-backed region */
+	PL_K_NETIFACEDIR, /* net/dev_snmp6/: one file per IPv6 interface of the
+	                     task's network namespace */
 };
 
 /* In which per-task directories an entry appears. */
@@ -60,11 +62,14 @@ struct pl_entry {
 	                         makes (environ's, mem's), PL_G_NONE for none */
 	uint8_t one_link;     /* a directory of sys/: one link, as the kernel's
 	                         sysctl directories count (an empty one two) */
+	const char *ns_path;  /* a sys/net name a reader's network namespace may
+	                         lack: its path under sys/ (setting_seen); NULL
+	                         for a name every reader finds */
 };
 
 /* At most this many entries in a layout: an entry's index goes into its
 ** inode number's slot, below the slots of map_files/ and fd/N (node.h). */
-#define PL_LAYOUT_MAX_ENTRIES ((1 << 18) - 2)
+#define PL_LAYOUT_MAX_ENTRIES ((1 << 17) - 2)
 
 struct pl_layout {
 	struct pl_entry *entries;
@@ -105,7 +110,7 @@ static inline uint32_t pl_entry_type(const struct pl_entry *e)
 {
 	switch (e->kind) {
 	case PL_K_DIR: case PL_K_TASKDIR: case PL_K_FDDIR: case PL_K_FDINFODIR:
-	case PL_K_SETTINGS: case PL_K_MAPFILESDIR:
+	case PL_K_SETTINGS: case PL_K_MAPFILESDIR: case PL_K_NETIFACEDIR:
 		return S_IFDIR;
 	case PL_K_LINK: case PL_K_SYMLINK:
 		return S_IFLNK;

@@ -68,7 +68,7 @@ int pl_machine_as_reader(struct pl_source *src, struct pl_caller *c, int gen, st
 	memset(&s->machine, 0, sizeof s->machine);
 	if (per_reader[i].parse(s->read.data, s->read.len, &s->arena, &s->machine) < 0)
 		return -EIO;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine, 0 };
+	struct pl_gen_ctx g = { .src = src, .permitted = 1, .machine = &s->machine };
 	rc = pl_builtins[gen].fmt(&g, out);
 	return rc < 0 ? rc : pl_buf_status(out);
 }

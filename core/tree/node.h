@@ -17,9 +17,11 @@
 ** clear) and fdinfo/N (bit 0 set), and slots with bit 18 set (19 clear)
 ** are map_files/ links, by the index of their region in the task's maps
 ** (found again in the maps at each request: a name there is never
-** cached).  pid_max is at most 2^22, so tgid and tid fit; fds at or above
-** 2^18 are not shown, nor regions past the 2^18th (vm.max_map_count is
-** 65530 by default).
+** cached), and slots with bit 17 set (18 and 19 clear) are the files of
+** net/dev_snmp6/, by their interface's index.  pid_max is at most 2^22, so
+** tgid and tid fit; fds at or above 2^18 are not shown, nor regions past
+** the 2^18th (vm.max_map_count is 65530 by default), nor interfaces whose
+** index reaches 2^17.
 **
 ** tgid 0 with a tid names what a link of task `tid` (a thread id names the
 ** thread's own files, as /proc/<tid>/ does) leads to: the object a magic
@@ -49,8 +51,10 @@
 #define FD_MAX (1 << (SLOT_BITS - 2))
 #define MAPF_BIT (1u << (SLOT_BITS - 2))
 #define MAPF_MAX (1 << (SLOT_BITS - 2))
+#define IFACE_BIT (1u << (SLOT_BITS - 3))
+#define IFACE_MAX (1u << (SLOT_BITS - 3))
 #define ROOT_SLOT 1
-_Static_assert(PL_LAYOUT_MAX_ENTRIES + 2 <= MAPF_BIT, "layout entries' slots reach map_files/'s");
+_Static_assert(PL_LAYOUT_MAX_ENTRIES + 2 <= IFACE_BIT, "layout entries' slots reach dev_snmp6/'s");
 
 /* Readdir offsets: ".", "..", entries at index + 3, pids past PID_OFF. */
 #define PID_OFF (1ull << 32)
@@ -97,9 +101,18 @@ static inline int is_mapf_slot(uint32_t slot) { return !is_fd_slot(slot) && (slo
 static inline uint32_t mapf_slot(size_t region) { return MAPF_BIT | (uint32_t)region; }
 static inline size_t region_of(uint32_t slot) { return slot & (MAPF_BIT - 1); }
 
+/* A dev_snmp6/ file's slot: its interface's index. */
+static inline int is_iface_slot(uint32_t slot)
+{
+	return (slot & (FD_BIT | MAPF_BIT | IFACE_BIT)) == IFACE_BIT;
+}
+static inline uint32_t iface_slot(uint32_t ifindex) { return IFACE_BIT | ifindex; }
+static inline uint32_t ifindex_of(uint32_t slot) { return slot & (IFACE_BIT - 1); }
+
 static inline const struct pl_entry *entry_of(const struct pl_tree *k, uint32_t slot)
 {
-	if (slot < 2 || is_fd_slot(slot) || is_mapf_slot(slot) || slot - 2 >= k->layout->nentries)
+	if (slot < 2 || is_fd_slot(slot) || is_mapf_slot(slot) || is_iface_slot(slot) ||
+	    slot - 2 >= k->layout->nentries)
 		return NULL;
 	return &k->layout->entries[slot - 2];
 }
@@ -120,13 +133,21 @@ void pl_budget_give(uint32_t uid, size_t n);
 /* tree.c: who the caller is in this tree (its pids, renumbered by a pid
 ** view, or a world's self task); 0 or -ENOENT. */
 int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl_pid *tid);
+/* tree.c: the caller as a thread of the source (0: none); its boot clock
+** less the facts', in ns (PL_B_BOOTTIME); whether reader (such a thread)
+** finds static entry e, which its network namespace may lack (ns_path),
+** and *mode its permission bits there (0: e's). */
+pl_pid tree_caller_source_tid(struct pl_tree *k, struct pl_caller *c);
+int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c);
+int tree_entry_seen(struct pl_tree *k, pl_pid reader, const struct pl_entry *e, unsigned *mode);
 /* tree.c: whether entry e is missing from a task whose absent entries
 ** (pl_task.absent) are `absent`: a builtin named there, fd/, fdinfo/ or
 ** task/ named there, a static directory whose every builtin is missing. */
 int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint64_t absent);
 /* tree.c: pl_tree_getattr, and the absent entries of the node's task (0 at
 ** the root level), loaded with its owner. */
-int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent);
+int tree_getattr_absent(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out,
+                        uint64_t *absent);
 /*
 ** object.c: what the magic links of ns/ and fd/ lead to (object nodes).
 ** note_fd: caller just read fd link `fd` (own: a world's caller's own).  lookup_fd: a name in fd/ of
@@ -176,5 +197,17 @@ int tree_mapfiles_list(struct pl_tree *k, struct node dir,
 int tree_mapfiles_getattr(struct pl_tree *k, struct node n, struct pl_attr *out);
 int tree_mapfiles_readlink(struct pl_tree *k, struct pl_caller *c, struct node n,
                            struct pl_buf *out);
+
+/*
+** netifaces.c: net/dev_snmp6/ of a task's network namespace: lookup of an
+** interface's name in directory dir, the listing, a file's attributes and
+** its text.
+*/
+int tree_ifaces_lookup(struct pl_tree *k, struct node dir, const char *name, struct pl_attr *out);
+int tree_ifaces_list(struct pl_tree *k, struct node dir,
+                     void (*add)(void *arg, uint64_t ino, uint64_t off, const char *name),
+                     void *arg);
+int tree_ifaces_getattr(struct pl_tree *k, struct node n, struct pl_attr *out);
+int tree_ifaces_read(struct pl_tree *k, struct node n, struct pl_buf *out);
 
 #endif

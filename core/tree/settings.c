@@ -109,12 +109,30 @@ static const char *part(const char *path, int depth, size_t *len, int *last)
 
 struct build {
 	const struct pl_layout *l;
+	struct pl_source *src;
 	const struct pl_entry *tmpl; /* the PL_K_SETTINGS entry: its scope, refs */
 	struct pl_entry *e;
 	size_t n, cap;
 	struct pl_arena *a;
 	int err;
 };
+
+/* path[0, len), kept, if a reader's network namespace decides whether it
+** exists or its mode (pl_source_ops.setting_varies); else NULL. */
+static const char *reader_decides(struct build *b, const char *path, size_t len, unsigned mode)
+{
+	char p[256];
+	if (!b->src->ops->setting_varies || len >= sizeof p)
+		return NULL;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	if (!b->src->ops->setting_varies(b->src, p, mode))
+		return NULL;
+	const char *copy = pl_arena_strdup(b->a, p);
+	if (!copy)
+		b->err = -ENOMEM;
+	return copy;
+}
 
 /* The entry of setting it (a file of the directory being built). */
 static struct pl_entry file_entry(struct build *b, const struct item *it, const char *name,
@@ -150,6 +168,7 @@ static struct pl_entry file_entry(struct build *b, const struct item *it, const 
 		b->err = -ENOMEM;
 	e.name = copy;
 	e.len = (uint16_t)len;
+	e.ns_path = it->own < 0 ? reader_decides(b, it->path, strlen(it->path), e.mode) : NULL;
 	return e;
 }
 
@@ -211,6 +230,7 @@ static void build_dir(struct build *b, const struct item *v, size_t lo, size_t h
 		if (!(d.name = pl_arena_strndup(b->a, p, len)))
 			b->err = -ENOMEM;
 		d.len = (uint16_t)len;
+		d.ns_path = reader_decides(b, v[start].path, (size_t)(p - v[start].path) + len, d.mode);
 		b->e[k] = d;
 		subdirs++;
 		/* the directory's own item, if named, holds nothing; a name that
@@ -266,7 +286,7 @@ struct pl_layout *pl_layout_with_settings(const struct pl_layout *l, struct pl_s
 {
 	struct pl_layout *out = calloc(1, sizeof *out);
 	struct pl_arena *a = calloc(1, sizeof *a);
-	struct build b = { l, NULL, NULL, 0, 0, a, 0 };
+	struct build b = { l, src, NULL, NULL, 0, 0, a, 0 };
 	if (!out || !a || reserve(&b, l->nentries ? l->nentries : 1) < 0) {
 		free(out);
 		free(a);

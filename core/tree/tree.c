@@ -48,7 +48,9 @@ static int written_size(uint32_t type, uint32_t mode)
 	return type == S_IFREG && (mode & 0222);
 }
 
-static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
+/* A node of the root's static entries as caller c (NULL: as the daemon)
+** finds it: a sys/net name is its network namespace's. */
+static int attr_root_level(struct pl_tree *k, struct pl_caller *c, struct node n, struct pl_attr *a)
 {
 	uint64_t ino = make_ino(0, 0, n.slot);
 	if (n.slot == ROOT_SLOT) {
@@ -59,10 +61,15 @@ static int attr_root_level(struct pl_tree *k, struct node n, struct pl_attr *a)
 	const struct pl_entry *e = entry_of(k, n.slot);
 	if (!e || e->scope != PL_SCOPE_ROOT)
 		return -ENOENT;
+	unsigned mode = 0;
+	if (c && e->ns_path && !tree_entry_seen(k, tree_caller_source_tid(k, c), e, &mode))
+		return -ENOENT;
 	uint32_t type = pl_entry_type(e);
 	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n ? 1 : 2) : 2 + e->nsubdirs;
-	fill_attr(a, ino, type | e->mode, nlink, 0, 0);
-	a->cache = written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
+	fill_attr(a, ino, type | (mode ? mode : e->mode), nlink, 0, 0);
+	/* a name some readers lack is looked up at each walk, and answered
+	** for the one walking */
+	a->cache = e->ns_path ? PL_CACHE_NONE : written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
 	return 0;
 }
 
@@ -81,6 +88,8 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 		return (absent >> PL_G_FDINFO) & 1;
 	case PL_K_MAPFILESDIR:
 		return (absent >> PL_G_NONE) & 1;
+	case PL_K_NETIFACEDIR:
+		return (absent >> PL_G_NET_DIR) & 1;
 	case PL_K_TASKDIR:
 		return (absent >> PL_G_TASK_DIR) & 1;
 	case PL_K_DIR: { /* what a layout adds itself (stubs, Lua files) stays */
@@ -97,6 +106,33 @@ int tree_entry_absent(const struct pl_layout *l, const struct pl_entry *e, uint6
 	default:
 		return 0;
 	}
+}
+
+/* Whether directory entry e holds a net/ file. */
+static int holds_net_files(const struct pl_layout *l, const struct pl_entry *e)
+{
+	if (e->kind == PL_K_NETIFACEDIR)
+		return 1;
+	for (uint32_t i = e->first; e->kind == PL_K_DIR && i < e->first + e->n; i++)
+		if (l->entries[i].kind == PL_K_FILE && pl_builtin_net_file(l->entries[i].gen) >= 0)
+			return 1;
+	return 0;
+}
+
+/* A directory inside net/ (stat/, dev_snmp6/): the namespace's, owned by
+** the root of its user namespace as the files are, where net/ itself is
+** the task's. */
+static int net_subdir(const struct pl_layout *l, const struct pl_entry *e)
+{
+	if (pl_entry_type(e) != S_IFDIR || !holds_net_files(l, e))
+		return 0;
+	uint32_t idx = (uint32_t)(e - l->entries);
+	for (uint32_t i = 0; i < l->nentries; i++) {
+		const struct pl_entry *p = &l->entries[i];
+		if (p->kind == PL_K_DIR && idx >= p->first && idx < p->first + p->n)
+			return holds_net_files(l, p);
+	}
+	return 0;
 }
 
 /* A task directory's links: 2 and one per directory its table shows, as
@@ -125,6 +161,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 	}
 	if (is_mapf_slot(n.slot))
 		return tree_mapfiles_getattr(k, n, a);
+	if (is_iface_slot(n.slot))
+		return (t->absent >> PL_G_NET_DIR) & 1 ? -ENOENT : tree_ifaces_getattr(k, n, a);
 	if (is_fd_slot(n.slot)) {
 		if ((t->absent >> (is_fdinfo(n.slot) ? PL_G_FDINFO : PL_G_FD_LINK)) & 1)
 			return -ENOENT;
@@ -151,6 +189,8 @@ static int attr_task_level(struct pl_tree *k, struct node n, struct pl_attr *a, 
 		return -ENOENT;
 	uint32_t type = pl_entry_type(e);
 	int net = e->kind == PL_K_FILE ? pl_builtin_net_file(e->gen) : -1;
+	if (net < 0 && net_subdir(k->layout, e))
+		net = PL_NET_DEV; /* every namespace has it: its owner is the namespace's */
 	if (net >= 0) { /* the namespace's file, owned by root of its user namespace */
 		rc = k->src->ops->stat_net ? k->src->ops->stat_net(k->src, n.tgid, n.tid, net, &uid, &gid)
 		                           : -ENOENT;
@@ -256,21 +296,22 @@ void pl_tree_each_root_name(const struct pl_tree *k,
 	free(tgids.v);
 }
 
-int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out)
+int pl_tree_getattr(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out)
 {
 	struct node n = decode(ino);
 	if (is_object(n))
 		return tree_object_getattr(k, n, out);
-	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
+	return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, c, n, out);
 }
 
-int tree_getattr_absent(struct pl_tree *k, uint64_t ino, struct pl_attr *out, uint64_t *absent)
+int tree_getattr_absent(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out,
+                        uint64_t *absent)
 {
 	struct node n = decode(ino);
 	*absent = 0;
 	if (is_object(n))
 		return tree_object_getattr(k, n, out);
-	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, n, out);
+	return n.tgid ? attr_task_level(k, n, out, absent) : attr_root_level(k, c, n, out);
 }
 
 static int caller_tgid(struct pl_caller *c, pl_pid *tgid)
@@ -307,6 +348,40 @@ int tree_caller_in_tree(struct pl_tree *k, struct pl_caller *c, pl_pid *tgid, pl
 	return rc;
 }
 
+/*
+** The caller as a thread of the source, for what the source answers by
+** the reader (its clock, its network namespace): the host thread itself
+** (renumbered by a view), a world's self task or the task it is.  0 when
+** there is none.
+*/
+pl_pid tree_caller_source_tid(struct pl_tree *k, struct pl_caller *c)
+{
+	struct pl_source *src = k->src;
+	pl_pid tgid, tid = c->pid;
+	if (src->ops->pin) /* host tasks: the caller is a host thread */
+		return src->ops->map_host_pid && src->ops->map_host_pid(src, c->pid, &tid) < 0 ? 0 : tid;
+	return tree_caller_in_tree(k, c, &tgid, &tid) < 0 ? 0 : tid;
+}
+
+int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c)
+{
+	int64_t ns = 0;
+	if (!k->src->ops->boottime_offset)
+		return 0;
+	pl_pid tid = tree_caller_source_tid(k, c);
+	if (tid <= 0 || k->src->ops->boottime_offset(k->src, tid, &ns) < 0)
+		return 0;
+	return ns;
+}
+
+int tree_entry_seen(struct pl_tree *k, pl_pid reader, const struct pl_entry *e, unsigned *mode)
+{
+	*mode = 0;
+	if (!e->ns_path || reader <= 0 || !k->src->ops->setting_seen)
+		return 1;
+	return k->src->ops->setting_seen(k->src, reader, e->ns_path, mode) != 0;
+}
+
 /* ------------------------------------------------------------------------
 ** mode bits, checked here (the mount does not use default_permissions:
 ** the kernel would ask for the attributes of every node on every walk)
@@ -323,7 +398,7 @@ static int node_mode(const struct pl_tree *k, struct node n, uint32_t *mode)
 		return 0;
 	}
 	const struct pl_entry *e = entry_of(k, n.slot);
-	if (!e)
+	if (!e || e->ns_path) /* a sys/net name: its mode is the reader's namespace's */
 		return -1;
 	*mode = e->mode;
 	return 0;
@@ -340,7 +415,7 @@ static int anyone_may(const struct pl_tree *k, struct node n, int mask)
 static int access_by_owner(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask)
 {
 	struct pl_attr a;
-	int rc = pl_tree_getattr(k, ino, &a);
+	int rc = pl_tree_getattr(k, c, ino, &a);
 	if (rc < 0)
 		return rc;
 	return pl_dac_permission(c, a.mode & 07777, a.uid, a.gid, S_ISDIR(a.mode), mask);
@@ -461,7 +536,7 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
-		return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, n, out);
+		return n.tgid ? attr_task_level(k, n, out, NULL) : attr_root_level(k, c, n, out);
 	}
 	case PL_K_TASKDIR: {
 		pl_pid tid;
@@ -480,6 +555,8 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		return lookup_fd(k, c, dir, parent->kind == PL_K_FDINFODIR, name, out);
 	case PL_K_MAPFILESDIR:
 		return tree_mapfiles_lookup(k, c, dir, name, out);
+	case PL_K_NETIFACEDIR:
+		return tree_ifaces_lookup(k, dir, name, out);
 	case PL_K_SETTINGS: /* not made into the source's settings: empty */
 		return -ENOENT;
 	default:
@@ -497,7 +574,7 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		if (dir.slot == ROOT_SLOT) {
 			int i = pl_layout_find(l, l->root_first, l->root_n, name, strlen(name), 0);
 			if (i >= 0)
-				return attr_root_level(k, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
+				return attr_root_level(k, c, (struct node){ 0, 0, (uint32_t)i + 2 }, out);
 			pl_pid pid, me, me_tid;
 			if (!parse_pid(name, &pid))
 				return -ENOENT;

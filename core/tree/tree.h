@@ -143,6 +143,8 @@ struct pl_dir {
 	pl_pid own_fds;            /* a world's caller's own fd/: its host pid (object.c) */
 	int denied;                /* map_files/ without ptrace read access: what
 	                              reading it gives (-EACCES), as Linux's readdir */
+	pl_pid reader;             /* the opener as a thread of the source: what
+	                              of sys/net its network namespace has */
 	struct pl_arena arena;
 	void *owner;               /* the front end's: what served the open */
 };
@@ -162,8 +164,9 @@ void pl_tree_request_done(void);
 int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mask);
 int pl_tree_lookup(struct pl_tree *k, struct pl_caller *c, uint64_t parent,
                   const char *name, struct pl_attr *out);
-/* Attributes need no caller: what they show is the same for everyone. */
-int pl_tree_getattr(struct pl_tree *k, uint64_t ino, struct pl_attr *out);
+/* Attributes are the same for every caller but of a sys/net name, which
+** is the caller's network namespace's (c NULL: the daemon's). */
+int pl_tree_getattr(struct pl_tree *k, struct pl_caller *c, uint64_t ino, struct pl_attr *out);
 int pl_tree_readlink(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
                     struct pl_buf *out);
 int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags,

@@ -86,7 +86,8 @@ function Mount:stop()
 end
 
 -- Start a mount.  opts.dir: an existing mount point (else a fresh one);
--- opts.layout: a layout file (else the program's default);
+-- opts.layout: a layout file (else the program's default); opts.world: a
+-- world script's text, written beside the mount point and served;
 -- opts.options: -o options, e.g. "allow_other"; opts.args: more words
 -- before the mount point; opts.timeout: bound for the mount to appear
 -- (default 30 s); opts.command: words that replace `proclua -f` (to test
@@ -108,6 +109,10 @@ function M.start(opts)
   end
   if opts.options then argv[#argv + 1] = "-o"; argv[#argv + 1] = opts.options end
   if opts.layout then argv[#argv + 1] = "--layout"; argv[#argv + 1] = opts.layout end
+  if opts.world then
+    fsx.write(work .. "/world.lua", opts.world)
+    argv[#argv + 1] = "--world"; argv[#argv + 1] = work .. "/world.lua"
+  end
   for _, a in ipairs(opts.args or {}) do argv[#argv + 1] = a end
   argv[#argv + 1] = m.dir
   m.proc = procs.spawn(argv, { stdout = work .. "/daemon.out", stderr = m.logfile, name = "proclua" })

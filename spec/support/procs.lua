@@ -205,4 +205,34 @@ function M.spawn_as_pid(want, argv, opts)
   return nil
 end
 
+-- The zombie child of parent (a parent that never reaps it), once there.
+function M.zombie_of(parent, timeout)
+  return M.wait_for(function()
+    for _, c in ipairs(M.children(parent)) do
+      if M.state(c) == "Z" then return c end
+    end
+  end, timeout or 30, "the zombie of " .. parent)
+end
+
+-- A fixture's processes: a work directory `work` (0755, removed when the
+-- spec ends) and F.spawn(kind, argv) starting each with its output in
+-- work/KIND.out and .err; every one is reaped, by pid, when the spec ends
+-- (suite.defer: before the directory goes).
+function M.fixture(name)
+  local suite = require "suite"
+  local F = { work = fsx.mktemp_dir(name), started = {} }
+  suite.defer("remove " .. F.work, function() assert(fsx.remove_tree(F.work)) end)
+  assert(sh.ok("chmod 755 " .. F.work))
+  suite.defer("reap the processes of " .. name, function()
+    for _, p in ipairs(F.started) do p:reap() end
+  end)
+  function F.spawn(kind, argv)
+    local p = M.spawn(argv, { stdout = F.work .. "/" .. kind .. ".out",
+                              stderr = F.work .. "/" .. kind .. ".err", name = kind })
+    F.started[#F.started + 1] = p
+    return p
+  end
+  return F
+end
+
 return M

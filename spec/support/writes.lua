@@ -97,4 +97,62 @@ function M.case_text(case)
   return table.concat(out, " ")
 end
 
+-- Run sysctlw (under the wrapper words `wrap`): each case written to
+-- write_path through one handle, then read_path read back, and reset
+-- ("bytes", or nil for none) written before the next case.  Returns one
+-- answer line per case: "OK:3 write:EINVAL = 350a" (the results, then the
+-- bytes read, hex).
+function M.sysctlw(wrap, write_path, read_path, reset, cases)
+  local input = os.tmpname()
+  local f = assert(io.open(input, "wb"))
+  for _, c in ipairs(cases) do f:write(M.case_line(c), "\n") end
+  f:close()
+  local argv = {}
+  for _, w in ipairs(wrap or {}) do argv[#argv + 1] = w end
+  for _, w in ipairs { testenv.helper("sysctlw"), write_path, read_path, reset and M.hex(reset) or "-" } do
+    argv[#argv + 1] = w
+  end
+  local r = sh.run(argv, { stdin = input, timeout = 600 })
+  os.remove(input)
+  if r.code ~= 0 then
+    error(("sysctlw %s failed (%d): %s"):format(write_path, r.code, r.err), 2)
+  end
+  local lines = {}
+  for line in r.out:gmatch("[^\n]*\n") do lines[#lines + 1] = line:sub(1, -2) end
+  if #lines ~= #cases then
+    error(("sysctlw %s: %d answers to %d cases: %s"):format(write_path, #lines, #cases, r.err), 2)
+  end
+  return lines
+end
+
+-- A sysctlw answer line as { results = { "OK:3", "write:EINVAL" }, value = "5\n" }
+-- ({ results = {}, raw = line } for a line of another shape).
+function M.answer(line)
+  local results, value = line:match("^(.-) ?= ?(%x*)$")
+  if not results then return { results = {}, raw = line } end
+  local t = {}
+  for w in results:gmatch("%S+") do t[#t + 1] = w end
+  return { results = t, value = M.unhex(value) }
+end
+
+-- An answer line as a reader wants it in a failure message.
+function M.shown(line)
+  local a = M.answer(line)
+  if not a.value then return a.raw end
+  return table.concat(a.results, " ") .. " -> " .. ("%q"):format(a.value)
+end
+
+-- The cases whose answers differ between ours and the kernel's, at most
+-- eight, as lines for a failure message ("" when all agree).
+function M.differences(cases, ours, kernel)
+  local bad = {}
+  for i = 1, #cases do
+    if ours[i] ~= kernel[i] and #bad < 8 then
+      bad[#bad + 1] = ("  %s\n    kernel:  %s\n    proclua: %s"):format(M.case_text(cases[i]),
+        M.shown(kernel[i]), M.shown(ours[i]))
+    end
+  end
+  return table.concat(bad, "\n")
+end
+
 return M
