@@ -506,4 +506,16 @@ function TestWorldTables.test_addresses_through_the_mount_per_reader()
     "ffffffff81000000 T _stext", "ffffffffc0201000 t helper\t[mod]", "" }, "\n"))
 end
 
+-- kptr_restrict 0: with perf_event_paranoid at most 1 everyone sees the
+-- addresses; a write to the world's setting decides at once.
+function TestWorldTables.test_kallsyms_follows_a_write_to_perf_event_paranoid()
+  local world = world_file([[{ kallsyms = "ffffffff81000000 T _stext\n" }]])
+  local r = prun.run(F().rundir, { "-o", "allow_other", "--world", world },
+    { "sh", "-c", "nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups \"$@\"; }; " ..
+      "cat /proc/sys/kernel/perf_event_paranoid; nobody cat /proc/kallsyms; " ..
+      "echo 1 > /proc/sys/kernel/perf_event_paranoid; nobody cat /proc/kallsyms" })
+  lu.assertEquals(r.code, 0, r.err)
+  lu.assertEquals(r.out, "2\n0000000000000000 T _stext\nffffffff81000000 T _stext\n")
+end
+
 suite.run()
