@@ -155,10 +155,11 @@ end
 
 -- sys/net is the reader's network namespace's (net_ctl_header_lookup): a
 -- reader in a new one finds the names a new namespace has, not the
--- daemon's (no neigh/default, none of the first namespace's globals), and
--- the directories of its own interfaces, also after one is added (here a
--- bridge named as one of the daemon's, which the daemon's walk names);
--- sysctl -a there lists the same names and reads each without error.
+-- daemon's (no neigh/default, none of the first namespace's globals, its
+-- own modes), and the directories of its own interfaces, also after some
+-- are added (a bridge named as one of the daemon's, a veth pair the
+-- daemon has not), whose settings it reads and writes; sysctl -a there
+-- lists the same names and reads each without error.
 function TestHostMachine.test_sys_net_is_the_readers_namespace()
   local name
   for line in fsx.read("/proc/net/dev"):gmatch("[^\n]+") do
@@ -170,7 +171,10 @@ function TestHostMachine.test_sys_net_is_the_readers_namespace()
     tree() { (cd "$1" && find . -printf "%m %y %n %p\n"); }
     tree /proc/sys/net > "$D/kernel-1"; tree "$M" > "$D/ours-1"
     [ -n "$I" ] && ip link add "$I" type bridge
+    ip link add plspec0 type veth peer name plspec1
     tree /proc/sys/net > "$D/kernel-2"; tree "$M" > "$D/ours-2"
+    cat "$M/ipv4/conf/plspec0/forwarding" > "$D/read-0"
+    echo 1 > "$M/ipv4/conf/plspec0/forwarding" && cat /proc/sys/net/ipv4/conf/plspec0/forwarding > "$D/wrote"
     sysctl -a 2>&1 | sed "s/ = .*//" > "$D/kernel-a"
     mount --bind "$M/../.." /proc && sysctl -a 2>&1 | sed "s/ = .*//" > "$D/ours-a"
   ]]
@@ -184,11 +188,13 @@ function TestHostMachine.test_sys_net_is_the_readers_namespace()
   lu.assertStrContains(fsx.read("/proc/sys/net/ipv4/neigh/default/gc_thresh1"), "\n")
   lu.assertNotStrContains(kernel, "neigh/default")
   prun.assert_text(ours, kernel, "sys/net in a new network namespace")
-  if name then
-    lu.assertStrContains(fsx.read(dir .. "/kernel-2"), "conf/" .. name .. "/forwarding")
-    prun.assert_text(fsx.read(dir .. "/ours-2"), fsx.read(dir .. "/kernel-2"),
-                     "sys/net after " .. name .. " was added")
-  end
+  local kernel2 = fsx.read(dir .. "/kernel-2")
+  if name then lu.assertStrContains(kernel2, "conf/" .. name .. "/forwarding") end
+  lu.assertStrContains(kernel2, "conf/plspec1/forwarding")
+  prun.assert_text(fsx.read(dir .. "/ours-2"), kernel2, "sys/net after interfaces were added")
+  -- a setting of an interface only that namespace has, read and written there
+  lu.assertEquals(fsx.read(dir .. "/read-0"), "0\n")
+  lu.assertEquals(fsx.read(dir .. "/wrote"), "1\n")
   -- sysctl -a: the same names, and no error reading one
   prun.assert_text(fsx.read(dir .. "/ours-a"), fsx.read(dir .. "/kernel-a"), "sysctl -a's names")
 end

@@ -48,6 +48,7 @@ static const char *default_layout(char *buf, size_t len)
 
 static void free_contents(struct pl_generation *g)
 {
+	pl_tree_free_made(&g->tree);
 	if (g->view)
 		g->view->ops->destroy(g->view);
 	plua_close(g->lua);

@@ -429,6 +429,7 @@ static int tree_tostring(lua_State *L)
 static int tree_gc(lua_State *L)
 {
 	struct plua_tree *t = luaL_checkudata(L, 1, PLUA_TREE_MT);
+	pl_tree_free_made(&t->k);
 	if (t->view) /* first: it may have told the world's model to tell it of changes */
 		t->view->ops->destroy(t->view);
 	if (t->host)

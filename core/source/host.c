@@ -1052,6 +1052,13 @@ static int host_setting_seen(struct pl_source *s, pl_pid tid, const char *path, 
 	return host(s)->netsys ? pl_netsys_seen(host(s)->netsys, tid, path, mode) : 1;
 }
 
+static int host_setting_list(struct pl_source *s, pl_pid tid, const char *dir,
+                             void (*fn)(void *arg, const char *name, unsigned mode), void *arg)
+{
+	int rc = host(s)->netsys ? pl_netsys_list(host(s)->netsys, tid, dir, fn, arg) : 0;
+	return rc < 0 ? rc : 0;
+}
+
 static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena *a,
                              struct pl_machine *m)
 {
@@ -1192,6 +1199,7 @@ static const struct pl_source_ops host_ops = {
 	.load_setting = host_load_setting,
 	.setting_varies = host_setting_varies,
 	.setting_seen = host_setting_seen,
+	.setting_list = host_setting_list,
 	.load_net = host_load_net,
 	.stat_net = host_stat_net,
 	.load_net_ifaces = host_load_net_ifaces,

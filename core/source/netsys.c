@@ -2,11 +2,8 @@
 ** sys/net per network namespace (see netsys.h).
 **
 ** The names of a namespace are learnt by walking /proc/sys/net in it,
-** which only a process in it can: a child of the daemon enters it (or, for
-** a new one, makes it) and writes each path as a line down a pipe.  The
-** child is made by the raw clone system call with every signal blocked
-** and runs only system calls (no allocation: the daemon's other threads
-** may hold the allocator's locks at the clone).
+** which only a process in it can: a child of the daemon (child.h) enters
+** it (or, for a new one, makes it) and writes each path as a line.
 **
 ** What a namespace has changes with its interfaces (each has a directory
 ** under ipv4/conf, ipv4/neigh, ipv6/conf, ipv6/neigh): its names are kept
@@ -19,17 +16,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "format/scan.h"
+#include "source/child.h"
+#include "source/nslink.h"
 
 #define CACHE_SIZE 8
 #define CHILD_TIMEOUT_MS 5000
@@ -39,7 +37,7 @@
 /* A namespace's paths under sys/ with their modes, sorted for bsearch. */
 struct name {
 	const char *path;
-	unsigned mode;             /* permission bits */
+	unsigned mode;             /* S_IFDIR or S_IFREG, and permission bits */
 };
 
 struct names {
@@ -84,21 +82,6 @@ static const struct name *names_find(const struct names *n, const char *path)
 	return n->n ? bsearch(&key, n->v, n->n, sizeof *n->v, by_path) : NULL;
 }
 
-/* The inode number a namespace link names ("net:[N]"). */
-static int link_ino(int dirfd, const char *path, uint64_t *ino)
-{
-	char link[64];
-	ssize_t n = readlinkat(dirfd, path, link, sizeof link - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	unsigned long long v;
-	if (sscanf(link, "net:[%llu]", &v) != 1)
-		return -EIO;
-	*ino = v;
-	return 0;
-}
-
 /* ------------------------------------------------------------------------
 ** the child's walk
 */
@@ -110,20 +93,6 @@ struct linux_dirent64 {
 	unsigned char d_type;
 	char d_name[];
 };
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Each entry below dirfd, path[0, at) its prefix, as a line to out. */
 static int child_walk(int dirfd, char *path, size_t at, int depth, int out)
@@ -141,13 +110,13 @@ static int child_walk(int dirfd, char *path, size_t at, int depth, int out)
 			struct stat st;
 			if (at + len + 2 > PATH_CAP || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
-			/* "MMM path\n": its permission bits in octal, path[0] a
-			** line's first byte after them */
+			/* "TMMM path\n": 'd' for a directory (else '-'), its
+			** permission bits in octal, then its path */
 			memcpy(path + at, name, len);
 			path[at + len] = '\n';
-			char mode[4] = { (char)('0' + ((st.st_mode >> 6) & 7)), (char)('0' + ((st.st_mode >> 3) & 7)),
-			                 (char)('0' + (st.st_mode & 7)), ' ' };
-			if (write_all(out, mode, 4) < 0 || write_all(out, path, at + len + 1) < 0)
+			char mode[5] = { S_ISDIR(st.st_mode) ? 'd' : '-', (char)('0' + ((st.st_mode >> 6) & 7)),
+			                 (char)('0' + ((st.st_mode >> 3) & 7)), (char)('0' + (st.st_mode & 7)), ' ' };
+			if (pl_child_write(out, mode, 5) < 0 || pl_child_write(out, path, at + len + 1) < 0)
 				return -1;
 			if (d->d_type != DT_DIR || depth >= MAX_DEPTH)
 				continue;
@@ -165,40 +134,19 @@ static int child_walk(int dirfd, char *path, size_t at, int depth, int out)
 	return n < 0 ? -1 : 0;
 }
 
-/* Read the child's lines until it closes the pipe (bounded in time). */
-static int read_lines(int fd, char **out, size_t *len)
+/* In the child: enter (or make) the namespace and walk its sys/net. */
+struct walk_arg {
+	int proc_fd, nsfd;         /* nsfd -1: a new namespace */
+};
+
+static int enter_and_walk(void *arg, int out)
 {
-	size_t cap = 64 << 10, n = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		int ready = poll(&pfd, 1, CHILD_TIMEOUT_MS);
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0)
-			break;
-		if (n == cap) {
-			char *more = realloc(buf, cap * 2 + 1);
-			if (!more)
-				break;
-			buf = more;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			buf[n] = '\0';
-			*out = buf;
-			*len = n;
-			return r == 0 ? 0 : -EIO;
-		}
-		n += (size_t)r;
-	}
-	free(buf);
-	return -EIO;
+	const struct walk_arg *w = arg;
+	if ((w->nsfd >= 0 ? setns(w->nsfd, CLONE_NEWNET) : unshare(CLONE_NEWNET)) != 0)
+		return -1;
+	int dir = openat(w->proc_fd, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char path[PATH_CAP] = "net/";
+	return dir >= 0 ? child_walk(dir, path, 4, 0, out) : -1;
 }
 
 /*
@@ -207,43 +155,12 @@ static int read_lines(int fd, char **out, size_t *len)
 */
 static int learn(int proc_fd, int nsfd, struct names *out)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
-	if (pid == 0) {
-		close(p[0]);
-		int ok = (nsfd >= 0 ? setns(nsfd, CLONE_NEWNET) : unshare(CLONE_NEWNET)) == 0;
-		int dir = ok ? openat(proc_fd, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-		char path[PATH_CAP] = "net/";
-		ok = dir >= 0 && child_walk(dir, path, 4, 0, p[1]) == 0;
-		syscall(SYS_exit_group, ok ? 0 : 1);
-	}
-	int err = errno;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return -err;
-	}
-	char *text = NULL;
-	size_t len = 0;
-	int rc = read_lines(p[0], &text, &len);
+	struct walk_arg arg = { proc_fd, nsfd };
+	char *text;
+	size_t len;
+	int rc = pl_child_run(enter_and_walk, &arg, CHILD_TIMEOUT_MS, &text, &len);
 	if (rc < 0)
-		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
-	close(p[0]);
-	int status = 0;
-	while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		rc = -EIO;
-	if (rc < 0) {
-		free(text);
 		return rc;
-	}
 	size_t count = 0;
 	for (size_t i = 0; i < len; i++)
 		count += text[i] == '\n';
@@ -256,13 +173,14 @@ static int learn(int proc_fd, int nsfd, struct names *out)
 	for (char *line = text; k < count; k++) {
 		char *nl = strchr(line, '\n');
 		*nl = '\0';
-		if (nl - line < 5) { /* no "MMM " before a path: not the child's */
+		if (nl - line < 6) { /* no "TMMM " before a path: not the child's */
 			free(v);
 			free(text);
 			return -EIO;
 		}
-		v[k].mode = (unsigned)(((line[0] - '0') << 6) | ((line[1] - '0') << 3) | (line[2] - '0'));
-		v[k].path = line + 4;
+		v[k].mode = (line[0] == 'd' ? S_IFDIR : S_IFREG) |
+		            (unsigned)(((line[1] - '0') << 6) | ((line[2] - '0') << 3) | (line[3] - '0'));
+		v[k].path = line + 5;
 		line = nl + 1;
 	}
 	qsort(v, count, sizeof *v, by_path);
@@ -279,15 +197,9 @@ static int interfaces(int proc_fd, pl_pid tid, uint64_t *hash)
 {
 	char path[48], text[16384];
 	snprintf(path, sizeof path, "%d/net/dev", (int)tid);
-	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	ssize_t n = read(fd, text, sizeof text - 1);
-	int err = errno;
-	close(fd);
+	ssize_t n = pl_read_small(proc_fd, path, text, sizeof text);
 	if (n < 0)
-		return -err;
-	text[n] = '\0';
+		return n == -ENOENT ? -ESRCH : (int)n;
 	uint64_t h = 1469598103934665603ull;
 	const char *line = strchr(text, '\n');
 	line = line ? strchr(line + 1, '\n') : NULL; /* two lines of headings */
@@ -314,7 +226,7 @@ struct pl_netsys *pl_netsys_new(int proc_fd)
 	pthread_mutex_init(&ns->lock, NULL);
 	for (int i = 0; i < CACHE_SIZE; i++)
 		ns->cache[i].fd = -1;
-	if (link_ino(proc_fd, "self/ns/net", &ns->own_ino) < 0)
+	if (pl_ns_link_ino(proc_fd, "self/ns/net", "net", &ns->own_ino) < 0)
 		ns->own_ino = 0;
 	return ns;
 }
@@ -341,7 +253,7 @@ int pl_netsys_varies(struct pl_netsys *ns, const char *path, unsigned mode)
 	if (ns->fresh_state == 0)
 		ns->fresh_state = learn(ns->proc_fd, -1, &ns->fresh) == 0 ? 1 : -1;
 	const struct name *n = ns->fresh_state == 1 ? names_find(&ns->fresh, path) : NULL;
-	int varies = ns->fresh_state == 1 && (!n || n->mode != (mode & 0777));
+	int varies = ns->fresh_state == 1 && (!n || (n->mode & 0777) != (mode & 0777));
 	pthread_mutex_unlock(&ns->lock);
 	return varies;
 }
@@ -355,45 +267,41 @@ static struct entry *kept(struct pl_netsys *ns, uint64_t ino, uint64_t ifaces)
 	return NULL;
 }
 
-/* Whether names has path, and its mode. */
-static int found(const struct names *names, const char *path, unsigned *mode)
-{
-	const struct name *n = names_find(names, path);
-	if (n)
-		*mode = n->mode;
-	return n != NULL;
-}
-
-int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned *mode)
+/*
+** Run fn on the names of thread tid's network namespace, under the lock:
+** 1 after it ran, 0 where that is the daemon's namespace or one it may
+** not enter (it did not run), -ESRCH when the thread is gone.
+*/
+static int with_names(struct pl_netsys *ns, pl_pid tid,
+                      void (*fn)(const struct names *names, void *arg), void *arg)
 {
 	char link[48];
 	snprintf(link, sizeof link, "%d/ns/net", (int)tid);
 	uint64_t ino = 0, ifaces = 0;
-	*mode = 0;
-	int rc = link_ino(ns->proc_fd, link, &ino);
+	int rc = pl_ns_link_ino(ns->proc_fd, link, "net", &ino);
 	if (rc == -ENOENT)
 		return -ESRCH;
 	if (rc < 0 || ino == ns->own_ino) /* refused the daemon: as its own */
-		return 1;
+		return 0;
 	if ((rc = interfaces(ns->proc_fd, tid, &ifaces)) < 0)
-		return rc == -ESRCH ? rc : 1;
+		return rc == -ESRCH ? rc : 0;
 	pthread_mutex_lock(&ns->lock);
 	struct entry *e = kept(ns, ino, ifaces);
-	int seen = e ? found(&e->names, path, mode) : -1;
+	if (e)
+		fn(&e->names, arg);
 	pthread_mutex_unlock(&ns->lock);
-	if (seen >= 0)
-		return seen;
+	if (e)
+		return 1;
 	int fd = openat(ns->proc_fd, link, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : 1;
+		return errno == ENOENT ? -ESRCH : 0;
 	struct stat st;
 	struct names names;
 	if (fstat(fd, &st) < 0 || st.st_ino != ino || learn(ns->proc_fd, fd, &names) < 0) {
-		close(fd); /* moved on, or not to be entered: every name */
-		return 1;
+		close(fd); /* moved on, or not to be entered */
+		return 0;
 	}
 	pthread_mutex_lock(&ns->lock);
-	e = NULL;
 	for (int i = 0; i < CACHE_SIZE && !e; i++)
 		if (ns->cache[i].fd >= 0 && ns->cache[i].ino == ino)
 			e = &ns->cache[i];
@@ -403,7 +311,66 @@ int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned 
 		close(e->fd);
 	names_free(&e->names);
 	*e = (struct entry){ fd, ino, ifaces, names };
-	seen = found(&e->names, path, mode);
+	fn(&e->names, arg);
 	pthread_mutex_unlock(&ns->lock);
-	return seen;
+	return 1;
+}
+
+struct seen_arg {
+	const char *path;
+	unsigned mode;
+	int found;
+};
+
+static void seen_in(const struct names *names, void *arg)
+{
+	struct seen_arg *a = arg;
+	const struct name *n = names_find(names, a->path);
+	a->found = n != NULL;
+	a->mode = n ? n->mode : 0;
+}
+
+int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned *mode)
+{
+	struct seen_arg a = { path, 0, 1 };
+	int rc = with_names(ns, tid, seen_in, &a);
+	*mode = a.mode;
+	return rc < 0 ? rc : a.found;
+}
+
+struct list_arg {
+	const char *dir;
+	size_t len;
+	pl_netsys_name_fn fn;
+	void *arg;
+};
+
+/* The names directly under dir: those after "dir/" in strcmp order with
+** no further '/'. */
+static void list_in(const struct names *names, void *arg)
+{
+	struct list_arg *a = arg;
+	size_t lo = 0, hi = names->n;
+	while (lo < hi) { /* the first path not below "dir/" */
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strncmp(names->v[mid].path, a->dir, a->len);
+		if (cmp < 0 || (cmp == 0 && names->v[mid].path[a->len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < names->n; i++) {
+		const char *p = names->v[i].path;
+		if (strncmp(p, a->dir, a->len) != 0 || p[a->len] != '/')
+			break;
+		if (!strchr(p + a->len + 1, '/'))
+			a->fn(a->arg, p + a->len + 1, names->v[i].mode);
+	}
+}
+
+int pl_netsys_list(struct pl_netsys *ns, pl_pid tid, const char *dir, pl_netsys_name_fn fn,
+                   void *arg)
+{
+	struct list_arg a = { dir, strlen(dir), fn, arg };
+	return with_names(ns, tid, list_in, &a);
 }

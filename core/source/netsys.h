@@ -29,12 +29,23 @@ int pl_netsys_varies(struct pl_netsys *ns, const char *path, unsigned mode);
 
 /*
 ** Whether host task tid finds sys/ path in its network namespace: 1 (and
-** *mode its permission bits there, 0 where they are the daemon's) or 0;
-** -ESRCH when the task is gone.  A namespace's names are learnt by a
+** *mode its type and permission bits there, 0 where they are the
+** daemon's) or 0; -ESRCH when the task is gone.  A namespace's names are learnt by a
 ** child that enters it and walks /proc/sys/net, and kept while its
 ** interfaces stay the same.  A namespace the daemon may not enter finds
 ** every name.
 */
 int pl_netsys_seen(struct pl_netsys *ns, pl_pid tid, const char *path, unsigned *mode);
+
+/*
+** fn(arg, name, mode) for each name directly under sys/ directory dir in
+** host task tid's network namespace (mode: S_IFDIR or S_IFREG and the
+** permission bits), in strcmp order: 1; 0 where that namespace is the
+** daemon's (or one it may not enter), and fn never runs; -ESRCH.  fn runs
+** under the cache's lock: it must not call back.
+*/
+typedef void (*pl_netsys_name_fn)(void *arg, const char *name, unsigned mode);
+int pl_netsys_list(struct pl_netsys *ns, pl_pid tid, const char *dir, pl_netsys_name_fn fn,
+                   void *arg);
 
 #endif

@@ -529,6 +529,16 @@ static int view_setting_seen(struct pl_source *s, pl_pid tid, const char *path, 
 	return real ? w->inner->ops->setting_seen(w->inner, real, path, mode) : -ESRCH;
 }
 
+static int view_setting_list(struct pl_source *s, pl_pid tid, const char *dir,
+                             void (*fn)(void *arg, const char *name, unsigned mode), void *arg)
+{
+	struct view *w = view_of(s);
+	if (!w->inner->ops->setting_list)
+		return 0;
+	pl_pid real = resolve(w, tid);
+	return real ? w->inner->ops->setting_list(w->inner, real, dir, fn, arg) : -ESRCH;
+}
+
 static int view_userns(struct pl_source *s, pl_pid tgid, pl_pid tid, struct pl_userns_chain *out)
 {
 	struct view *w = view_of(s);
@@ -684,6 +694,7 @@ static const struct pl_source_ops view_ops = {
 	.load_setting = view_load_setting,
 	.setting_varies = view_setting_varies,
 	.setting_seen = view_setting_seen,
+	.setting_list = view_setting_list,
 	.load_net = view_load_net,
 	.stat_net = view_stat_net,
 	.map_host_pid = view_map_host_pid,

@@ -189,12 +189,18 @@ struct pl_source_ops {
 	** network namespace: setting_varies says whether a reader's namespace
 	** decides if path (under sys/, of permission bits mode here) exists or
 	** its mode (1, asked once per tree load), setting_seen whether thread
-	** tid finds it in its own (1, with *mode its permission bits there or
-	** 0 for the same; or 0; -ESRCH when it is gone).  NULL: every reader
+	** tid finds it in its own (1, with *mode its type and permission bits
+	** there or 0 for the same; or 0; -ESRCH when it is gone).  NULL: every reader
 	** finds every name as the source lists it.
 	*/
 	int (*setting_varies)(struct pl_source *s, const char *path, unsigned mode);
 	int (*setting_seen)(struct pl_source *s, pl_pid tid, const char *path, unsigned *mode);
+	/* Optional: fn(arg, name, mode) for each name directly under sys/
+	** directory dir in thread tid's namespace where that is not the one
+	** each_setting lists (mode: S_IFDIR or S_IFREG, permission bits), in
+	** strcmp order; fn must not call the source.  0, or -ESRCH. */
+	int (*setting_list)(struct pl_source *s, pl_pid tid, const char *dir,
+	                    void (*fn)(void *arg, const char *name, unsigned mode), void *arg);
 	/*
 	** The network namespace of task tid of tgid (0: the group's view):
 	** load_net fills file f (PL_NET_*) of out, with the files' owner;

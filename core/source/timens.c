@@ -11,22 +11,23 @@
 ** The offsets are read from a task's timens_offsets, which shows its
 ** namespace for children; that is the one it runs in except between an
 ** unshare(CLONE_NEWTIME) and its next fork or exec.  Then a child of the
-** daemon enters the namespace (setns sets both) and reads its own.
+** daemon (child.h) enters the namespace and reads its own.
 */
 #include "source/timens.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "format/scan.h"
+#include "source/child.h"
+#include "source/nslink.h"
 
 #define CACHE_SIZE 16
 #define CHILD_TIMEOUT_MS 2000
@@ -44,21 +45,6 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static uint64_t own_ino;           /* the daemon's namespace; 0: no time namespaces */
 static int64_t own_boot_ns;
 
-/* The inode number a namespace link names ("time:[N]"). */
-static int link_ino(int dirfd, const char *path, uint64_t *ino)
-{
-	char link[64];
-	ssize_t n = readlinkat(dirfd, path, link, sizeof link - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	unsigned long long v;
-	if (sscanf(link, "time:[%llu]", &v) != 1)
-		return -EIO;
-	*ino = v;
-	return 0;
-}
-
 /* The CLOCK_BOOTTIME offset in timens_offsets text, in ns. */
 static int parse_boot(const char *text, int64_t *ns)
 {
@@ -73,20 +59,6 @@ static int parse_boot(const char *text, int64_t *ns)
 	return 0;
 }
 
-static ssize_t read_text(int dirfd, const char *path, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, cap - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	return n;
-}
-
 /* Namespace ino's offsets from task `task` ("self", a pid) of dirfd, where
 ** the task runs in it and shows it for its children too. */
 static int task_offsets(int dirfd, const char *task, uint64_t ino, int64_t *ns)
@@ -94,67 +66,51 @@ static int task_offsets(int dirfd, const char *task, uint64_t ino, int64_t *ns)
 	char path[64], text[128];
 	uint64_t now = 0, children = 0;
 	snprintf(path, sizeof path, "%s/ns/time_for_children", task);
-	if (link_ino(dirfd, path, &children) < 0 || children != ino)
+	if (pl_ns_link_ino(dirfd, path, "time", &children) < 0 || children != ino)
 		return -EAGAIN;
 	snprintf(path, sizeof path, "%s/timens_offsets", task);
-	if (read_text(dirfd, path, text, sizeof text) < 0)
+	if (pl_read_small(dirfd, path, text, sizeof text) < 0)
 		return -EAGAIN;
 	/* still both, so the text was that namespace's */
 	snprintf(path, sizeof path, "%s/ns/time", task);
-	if (link_ino(dirfd, path, &now) < 0 || now != ino)
+	if (pl_ns_link_ino(dirfd, path, "time", &now) < 0 || now != ino)
 		return -EAGAIN;
 	snprintf(path, sizeof path, "%s/ns/time_for_children", task);
-	if (link_ino(dirfd, path, &children) < 0 || children != ino)
+	if (pl_ns_link_ino(dirfd, path, "time", &children) < 0 || children != ino)
 		return -EAGAIN;
 	return parse_boot(text, ns);
 }
 
-/*
-** The offsets of the namespace nsfd holds, read by a child that enters it.
-** The child is made by the raw clone system call (no fork handlers run)
-** with every signal blocked, and runs only system calls.
-*/
+/* In the child: enter the namespace and write its offsets. */
+struct enter_arg {
+	int dirfd, nsfd;
+	const char *self_offsets;  /* timens_offsets of "self", from dirfd */
+};
+
+static int enter_and_read(void *arg, int out)
+{
+	const struct enter_arg *e = arg;
+	char text[128];
+	if (setns(e->nsfd, CLONE_NEWTIME) != 0)
+		return -1;
+	int fd = openat(e->dirfd, e->self_offsets, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text);
+	return n > 0 ? pl_child_write(out, text, (size_t)n) : -1;
+}
+
+/* The offsets of the namespace nsfd holds, read by a child that enters it
+** (setns sets both its namespaces). */
 static int child_offsets(int dirfd, const char *self_offsets, int nsfd, int64_t *ns)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
-	if (pid == 0) {
-		char text[128];
-		ssize_t n = -1;
-		if (setns(nsfd, CLONE_NEWTIME) == 0) {
-			int fd = openat(dirfd, self_offsets, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0)
-				n = read(fd, text, sizeof text - 1);
-		}
-		if (n > 0 && write(p[1], text, (size_t)n) != n)
-			n = -1;
-		syscall(SYS_exit_group, n > 0 ? 0 : 1);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return -EAGAIN;
-	}
-	char text[128];
-	ssize_t n = -1;
-	struct pollfd pfd = { p[0], POLLIN, 0 };
-	if (poll(&pfd, 1, CHILD_TIMEOUT_MS) > 0)
-		n = read(p[0], text, sizeof text - 1);
-	else
-		kill((pid_t)pid, SIGKILL); /* our own child, not reaped yet */
-	close(p[0]);
-	while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return -EAGAIN;
-	text[n] = '\0';
-	return parse_boot(text, ns);
+	struct enter_arg arg = { dirfd, nsfd, self_offsets };
+	char *text;
+	size_t len;
+	int rc = pl_child_run(enter_and_read, &arg, CHILD_TIMEOUT_MS, &text, &len);
+	if (rc < 0)
+		return rc;
+	rc = parse_boot(text, ns);
+	free(text);
+	return rc;
 }
 
 static void init(void)
@@ -162,7 +118,7 @@ static void init(void)
 	for (int i = 0; i < CACHE_SIZE; i++)
 		cache[i].fd = -1;
 	uint64_t ino = 0;
-	if (link_ino(AT_FDCWD, "/proc/self/ns/time", &ino) < 0)
+	if (pl_ns_link_ino(AT_FDCWD, "/proc/self/ns/time", "time", &ino) < 0)
 		return;
 	int64_t off = 0;
 	if (task_offsets(AT_FDCWD, "/proc/self", ino, &off) < 0) {
@@ -216,7 +172,7 @@ int pl_timens_boot_shift(int proc_fd, pl_pid tid, int64_t *ns)
 	snprintf(task, sizeof task, proc_fd < 0 ? "/proc/%d" : "%d", (int)tid);
 	snprintf(path, sizeof path, "%s/ns/time", task);
 	uint64_t ino = 0;
-	int rc = link_ino(dirfd, path, &ino);
+	int rc = pl_ns_link_ino(dirfd, path, "time", &ino);
 	if (rc == -ENOENT)
 		return -ESRCH;
 	if (rc < 0 || ino == own_ino) /* refused the daemon: taken as its own */

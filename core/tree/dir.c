@@ -1,7 +1,8 @@
 /*
 ** Directories of the tree: listed at the first read from offset 0, with
 ** offsets that stay valid across the listing (names are layout indexes,
-** pids and fds, not positions).
+** pids and fds, not positions; a sys/net directory holding names of its
+** opener's own namespace numbers them by position, fixed at the listing).
 */
 #include "tree/node.h"
 
@@ -9,7 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-
+#include <string.h>
 
 static uint32_t dtype(const struct pl_entry *e)
 {
@@ -62,6 +63,42 @@ static void add_entries(struct lister *ls, const struct pl_layout *l, uint32_t f
 		}
 		add_ent(ls, make_ino(tgid, tid, i + 2), i - first + 3, dtype(e), e->name);
 	}
+}
+
+static void add_reader_name(void *arg, uint64_t ino, unsigned mode, const char *name)
+{
+	struct lister *ls = arg;
+	add_ent(ls, ino, 0, S_ISDIR(mode) ? DT_DIR : DT_REG, name);
+}
+
+/* The kernel's order of names in a sysctl directory (namecmp): their
+** bytes, then the shorter first. */
+static int by_namecmp(const void *pa, const void *pb)
+{
+	const char *a = ((const struct pl_dirent *)pa)->name, *b = ((const struct pl_dirent *)pb)->name;
+	size_t la = strlen(a), lb = strlen(b);
+	int cmp = memcmp(a, b, la < lb ? la : lb);
+	return cmp ? cmp : la < lb ? -1 : la > lb;
+}
+
+/*
+** A sys/net directory as its opener's network namespace has it: the
+** layout's names it has (add_entries), and those only it has, in the
+** kernel's order; offsets then follow that order.
+*/
+static int add_reader_names(struct lister *ls, const struct pl_entry *e)
+{
+	struct pl_dir *d = ls->d;
+	size_t had = d->n;
+	int rc = tree_netnames_list(ls->k, d->reader, e, add_reader_name, ls);
+	if (rc < 0 || ls->err)
+		return rc < 0 ? rc : ls->err;
+	if (d->n == had)
+		return 0;
+	qsort(d->ents + 2, d->n - 2, sizeof *d->ents, by_namecmp);
+	for (size_t i = 2; i < d->n; i++)
+		d->ents[i].next_off = i + 1;
+	return 0;
 }
 
 struct pid_lister {
@@ -118,7 +155,7 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 		add_entries(&ls, l, l->task_first, l->task_n, n.tgid, n.tid, d->absent);
 		return ls.err;
 	}
-	const struct pl_entry *e = entry_of(k, n.slot);
+	const struct pl_entry *e = n.tgid ? entry_of(k, n.slot) : root_entry(k, n);
 	if (!e || pl_entry_type(e) != S_IFDIR)
 		return -ENOTDIR;
 	struct pl_task *t;
@@ -126,6 +163,8 @@ static int list_dir(struct pl_tree *k, struct pl_dir *d)
 	switch (e->kind) {
 	case PL_K_DIR:
 		add_entries(&ls, l, e->first, e->n, n.tgid, n.tid, d->absent);
+		if (!n.tgid && e->ns_path && !ls.err)
+			return add_reader_names(&ls, e);
 		/* net/ of a task without a network namespace (a zombie):
 		** proc_tgid_net_readdir's EINVAL */
 		return ls.err ? ls.err : ls.nets && !ls.have_nets ? -EINVAL : 0;

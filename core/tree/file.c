@@ -430,7 +430,7 @@ int pl_tree_open(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int flags
 		return rc;
 	const struct pl_entry *e = NULL;
 	if (!(n.tgid && (is_fd_slot(n.slot) || is_iface_slot(n.slot)))) {
-		e = entry_of(k, n.slot);
+		e = n.tgid ? entry_of(k, n.slot) : root_entry(k, n);
 		if (!e || (n.tgid == 0) != (e->scope == PL_SCOPE_ROOT))
 			return -ENOENT;
 		if (pl_entry_type(e) != S_IFREG)

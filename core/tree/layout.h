@@ -62,9 +62,11 @@ struct pl_entry {
 	                         makes (environ's, mem's), PL_G_NONE for none */
 	uint8_t one_link;     /* a directory of sys/: one link, as the kernel's
 	                         sysctl directories count (an empty one two) */
-	const char *ns_path;  /* a sys/net name a reader's network namespace may
-	                         lack: its path under sys/ (setting_seen); NULL
-	                         for a name every reader finds */
+	const char *ns_path;  /* under sys/net: its path under sys/ ("net/core"),
+	                         where a reader's namespace may hold names of its
+	                         own (setting_list); NULL elsewhere */
+	uint8_t ns_varies;    /* a reader's network namespace may lack it, or
+	                         show another mode (setting_seen) */
 };
 
 /* At most this many entries in a layout: an entry's index goes into its

@@ -117,6 +117,18 @@ static inline const struct pl_entry *entry_of(const struct pl_tree *k, uint32_t 
 	return &k->layout->entries[slot - 2];
 }
 
+/* netnames.c: entry `id` of the sys/net names only a reader's namespace
+** has, or NULL. */
+const struct pl_entry *tree_netname(const struct pl_tree *k, uint32_t id);
+
+/* A root-level node's entry: the layout's, or a reader's sys/net name. */
+static inline const struct pl_entry *root_entry(const struct pl_tree *k, struct node n)
+{
+	if (n.tgid || n.tid)
+		return NULL;
+	return is_fd_slot(n.slot) ? tree_netname(k, n.slot & ~FD_BIT) : entry_of(k, n.slot);
+}
+
 /* The facts of the task a node belongs to, in the worker's scratch. */
 static inline int load_task(struct pl_tree *k, struct node n, uint64_t want, struct pl_task **out)
 {
@@ -209,5 +221,16 @@ int tree_ifaces_list(struct pl_tree *k, struct node dir,
                      void *arg);
 int tree_ifaces_getattr(struct pl_tree *k, struct node n, struct pl_attr *out);
 int tree_ifaces_read(struct pl_tree *k, struct node n, struct pl_buf *out);
+
+/*
+** netnames.c: name in sys/net directory parent as the caller's network
+** namespace has it beyond the layout's: its node in *ino, or -ENOENT; the
+** listing of what reader's namespace has in parent beyond the layout's.
+*/
+int tree_netname_lookup(struct pl_tree *k, struct pl_caller *c, const struct pl_entry *parent,
+                        const char *name, uint64_t *ino);
+int tree_netnames_list(struct pl_tree *k, pl_pid reader, const struct pl_entry *parent,
+                       void (*add)(void *arg, uint64_t ino, unsigned mode, const char *name),
+                       void *arg);
 
 #endif

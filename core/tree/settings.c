@@ -117,21 +117,24 @@ struct build {
 	int err;
 };
 
-/* path[0, len), kept, if a reader's network namespace decides whether it
-** exists or its mode (pl_source_ops.setting_varies); else NULL. */
-static const char *reader_decides(struct build *b, const char *path, size_t len, unsigned mode)
+/*
+** e, of path[0, len) with permission bits mode: under sys/net, its path
+** kept, and whether a reader's network namespace decides if it exists or
+** its mode (pl_source_ops.setting_varies).
+*/
+static void net_name(struct build *b, struct pl_entry *e, const char *path, size_t len,
+                     unsigned mode)
 {
 	char p[256];
-	if (!b->src->ops->setting_varies || len >= sizeof p)
-		return NULL;
+	e->ns_path = NULL;
+	e->ns_varies = 0;
+	if (len < 3 || memcmp(path, "net", 3) != 0 || (len > 3 && path[3] != '/') || len >= sizeof p)
+		return;
 	memcpy(p, path, len);
 	p[len] = '\0';
-	if (!b->src->ops->setting_varies(b->src, p, mode))
-		return NULL;
-	const char *copy = pl_arena_strdup(b->a, p);
-	if (!copy)
+	if (!(e->ns_path = pl_arena_strdup(b->a, p)))
 		b->err = -ENOMEM;
-	return copy;
+	e->ns_varies = b->src->ops->setting_varies && b->src->ops->setting_varies(b->src, p, mode);
 }
 
 /* The entry of setting it (a file of the directory being built). */
@@ -168,7 +171,10 @@ static struct pl_entry file_entry(struct build *b, const struct item *it, const 
 		b->err = -ENOMEM;
 	e.name = copy;
 	e.len = (uint16_t)len;
-	e.ns_path = it->own < 0 ? reader_decides(b, it->path, strlen(it->path), e.mode) : NULL;
+	if (it->own < 0) /* the layout's own entry is every reader's */
+		net_name(b, &e, it->path, strlen(it->path), e.mode);
+	else
+		e.ns_path = NULL, e.ns_varies = 0;
 	return e;
 }
 
@@ -230,7 +236,7 @@ static void build_dir(struct build *b, const struct item *v, size_t lo, size_t h
 		if (!(d.name = pl_arena_strndup(b->a, p, len)))
 			b->err = -ENOMEM;
 		d.len = (uint16_t)len;
-		d.ns_path = reader_decides(b, v[start].path, (size_t)(p - v[start].path) + len, d.mode);
+		net_name(b, &d, v[start].path, (size_t)(p - v[start].path) + len, d.mode);
 		b->e[k] = d;
 		subdirs++;
 		/* the directory's own item, if named, holds nothing; a name that

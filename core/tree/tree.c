@@ -58,18 +58,21 @@ static int attr_root_level(struct pl_tree *k, struct pl_caller *c, struct node n
 		a->cache = PL_CACHE_ALL;
 		return 0;
 	}
-	const struct pl_entry *e = entry_of(k, n.slot);
+	const struct pl_entry *e = root_entry(k, n);
 	if (!e || e->scope != PL_SCOPE_ROOT)
 		return -ENOENT;
 	unsigned mode = 0;
-	if (c && e->ns_path && !tree_entry_seen(k, tree_caller_source_tid(k, c), e, &mode))
+	if (c && e->ns_varies && !tree_entry_seen(k, tree_caller_source_tid(k, c), e, &mode))
+		return -ENOENT;
+	if (!c && is_fd_slot(n.slot)) /* a reader's own name: no reader, no name */
 		return -ENOENT;
 	uint32_t type = pl_entry_type(e);
-	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n ? 1 : 2) : 2 + e->nsubdirs;
-	fill_attr(a, ino, type | (mode ? mode : e->mode), nlink, 0, 0);
+	uint32_t nlink = type != S_IFDIR ? 1 : e->one_link ? (e->n || is_fd_slot(n.slot) ? 1 : 2)
+	                                                   : 2 + e->nsubdirs;
+	fill_attr(a, ino, type | (mode ? mode & 0777 : e->mode), nlink, 0, 0);
 	/* a name some readers lack is looked up at each walk, and answered
 	** for the one walking */
-	a->cache = e->ns_path ? PL_CACHE_NONE : written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
+	a->cache = e->ns_varies ? PL_CACHE_NONE : written_size(type, e->mode) ? PL_CACHE_NAME : PL_CACHE_ALL;
 	return 0;
 }
 
@@ -377,7 +380,7 @@ int64_t tree_caller_boot_shift(struct pl_tree *k, struct pl_caller *c)
 int tree_entry_seen(struct pl_tree *k, pl_pid reader, const struct pl_entry *e, unsigned *mode)
 {
 	*mode = 0;
-	if (!e->ns_path || reader <= 0 || !k->src->ops->setting_seen)
+	if (!e->ns_varies || reader <= 0 || !k->src->ops->setting_seen)
 		return 1;
 	return k->src->ops->setting_seen(k->src, reader, e->ns_path, mode) != 0;
 }
@@ -397,8 +400,8 @@ static int node_mode(const struct pl_tree *k, struct node n, uint32_t *mode)
 		*mode = 0555;
 		return 0;
 	}
-	const struct pl_entry *e = entry_of(k, n.slot);
-	if (!e || e->ns_path) /* a sys/net name: its mode is the reader's namespace's */
+	const struct pl_entry *e = is_fd_slot(n.slot) ? NULL : entry_of(k, n.slot);
+	if (!e || e->ns_varies) /* a sys/net name: its mode is the reader's namespace's */
 		return -1;
 	*mode = e->mode;
 	return 0;
@@ -424,7 +427,7 @@ static int access_by_owner(struct pl_tree *k, struct pl_caller *c, uint64_t ino,
 /* The sys/ setting a node serves, or -1. */
 static int node_sysctl(const struct pl_tree *k, struct node n)
 {
-	const struct pl_entry *e = n.tgid || is_object(n) ? NULL : entry_of(k, n.slot);
+	const struct pl_entry *e = root_entry(k, n);
 	return e && e->kind == PL_K_FILE ? pl_builtin_sysctl(e->gen) : -1;
 }
 
@@ -437,9 +440,13 @@ int pl_tree_access(struct pl_tree *k, struct pl_caller *c, uint64_t ino, int mas
 	int setting = node_sysctl(k, n);
 	if (setting >= 0)
 		return pl_sysctl_permission(k->src, c, setting, entry_of(k, n.slot)->mode, mask);
-	const struct pl_entry *e = n.tgid || is_object(n) ? NULL : entry_of(k, n.slot);
-	if (e && e->kind == PL_K_SETTING)
-		return pl_setting_permission(k->src, c, e->content, e->mode, mask);
+	const struct pl_entry *e = root_entry(k, n);
+	if (e && e->kind == PL_K_SETTING) {
+		struct pl_attr a; /* its mode as the caller's namespace shows it */
+		int rc = e->ns_varies ? pl_tree_getattr(k, c, ino, &a) : 0;
+		return rc < 0 ? rc : pl_setting_permission(k->src, c, e->content,
+		                                           e->ns_varies ? a.mode & 0777 : e->mode, mask);
+	}
 	return anyone_may(k, n, mask) ? 0 : access_by_owner(k, c, ino, mask);
 }
 
@@ -533,6 +540,11 @@ static int lookup_in(struct pl_tree *k, struct pl_caller *c, struct node dir,
 		int i = pl_layout_find(l, parent->first, parent->n, name, len, dir.tid != 0);
 		if (i < 0 && dir.tgid) /* what an ns link here names */
 			return tree_object_lookup_ns(k, c, dir, parent->first, parent->n, name, out);
+		if (i < 0 && !dir.tgid) { /* a name only the caller's network namespace has */
+			uint64_t ino;
+			int rc = tree_netname_lookup(k, c, parent, name, &ino);
+			return rc < 0 ? rc : attr_root_level(k, c, decode(ino), out);
+		}
 		if (i < 0)
 			return -ENOENT;
 		struct node n = { dir.tgid, dir.tid, (uint32_t)i + 2 };
@@ -600,7 +612,7 @@ static int lookup_node(struct pl_tree *k, struct pl_caller *c, struct node dir,
 			}
 			return rc;
 		}
-		const struct pl_entry *e = entry_of(k, dir.slot);
+		const struct pl_entry *e = root_entry(k, dir);
 		return e ? lookup_in(k, c, dir, e, name, out) : -ENOENT;
 	}
 	if (dir.slot == 0)

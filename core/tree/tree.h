@@ -49,7 +49,13 @@ struct pl_tree {
 	/* The host's task exits, when the kernel reports them to the daemon:
 	** then names of host tasks may be cached (PL_CACHE_TASK); NULL: not. */
 	struct pl_exitwatch *exits;
+	/* sys/net names only a reader's namespace has (netnames.c), made as
+	** they are met; pl_tree_free_made frees them. */
+	struct tree_netnames *_Atomic netnames;
 };
+
+/* What a tree made while it served; the tree itself is its owner's. */
+void pl_tree_free_made(struct pl_tree *k);
 
 /* What the kernel may cache about a node (FUSE entry and attribute timeouts). */
 enum pl_cache {
