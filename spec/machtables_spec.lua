@@ -12,8 +12,9 @@
 --     reader that is not root is refused, as by the kernel.  iomem,
 --     ioports and kallsyms show addresses only to the readers the kernel
 --     shows them to (CAP_SYS_ADMIN, CAP_SYSLOG in the top namespace, with
---     kptr_restrict and perf_event_paranoid): root, nobody and root
---     without either capability each read what the kernel gives them.
+--     kptr_restrict and perf_event_paranoid): root, nobody, root without
+--     either capability and root of a user namespace of its own each read
+--     what the kernel gives them.
 --   * Tools over the host (proclua-run): ipcs -a and lsipc over a shared
 --     memory segment, a message queue and a semaphore set the spec makes
 --     say what they say on the kernel's /proc; slabtop -o and vmstat -m
@@ -174,6 +175,8 @@ local ADDRESS_READERS = {
   nobody = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups" },
   root_without_sys_admin = { "setpriv", "--bounding-set=-sys_admin", "--" },
   root_without_syslog = { "setpriv", "--bounding-set=-syslog", "--" },
+  -- every capability, in a namespace of its own: none in the top one
+  root_of_a_user_namespace = { "unshare", "-U", "-r" },
 }
 
 local function read_as(reader, path)
