@@ -111,6 +111,11 @@ static int fmt_setting(const struct pl_machine *m, struct pl_buf *out)
 	return pl_fmt_setting(&setting_value, out);
 }
 
+/* the addresses shown, as to root */
+static int fmt_iomem(const struct pl_machine *m, struct pl_buf *out) { return pl_fmt_iomem(m, 1, out); }
+static int fmt_ioports(const struct pl_machine *m, struct pl_buf *out) { return pl_fmt_ioports(m, 1, out); }
+static int fmt_kallsyms(const struct pl_machine *m, struct pl_buf *out) { return pl_fmt_kallsyms(m, 1, out); }
+
 static const struct file files[] = {
 	{ "uptime", pl_parse_uptime, pl_fmt_uptime },
 	{ "loadavg", pl_parse_loadavg, pl_fmt_loadavg },
@@ -134,6 +139,21 @@ static const struct file files[] = {
 	{ "sys/ setting with no row", parse_setting, fmt_setting },
 	{ "locks", pl_parse_locks, pl_fmt_locks },
 	{ "tty/drivers", pl_parse_tty_drivers, pl_fmt_tty_drivers },
+	{ "sysvipc/shm", pl_parse_sysvipc_shm, pl_fmt_sysvipc_shm },
+	{ "sysvipc/msg", pl_parse_sysvipc_msg, pl_fmt_sysvipc_msg },
+	{ "sysvipc/sem", pl_parse_sysvipc_sem, pl_fmt_sysvipc_sem },
+	{ "slabinfo", pl_parse_slabinfo, pl_fmt_slabinfo },
+	{ "buddyinfo", pl_parse_buddyinfo, pl_fmt_buddyinfo },
+	{ "zoneinfo", pl_parse_zoneinfo, pl_fmt_zoneinfo },
+	{ "pagetypeinfo", pl_parse_pagetypeinfo, pl_fmt_pagetypeinfo },
+	{ "devices", pl_parse_devices, pl_fmt_devices },
+	{ "misc", pl_parse_misc, pl_fmt_misc },
+	{ "consoles", pl_parse_consoles, pl_fmt_consoles },
+	{ "execdomains", pl_parse_execdomains, pl_fmt_execdomains },
+	{ "crypto", pl_parse_crypto, pl_fmt_crypto },
+	{ "iomem", pl_parse_iomem, fmt_iomem },
+	{ "ioports", pl_parse_ioports, fmt_ioports },
+	{ "kallsyms", pl_parse_kallsyms, fmt_kallsyms },
 };
 #define NFILES (sizeof files / sizeof files[0])
 

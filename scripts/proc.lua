@@ -53,6 +53,26 @@ return p.layout {
     p.file("interrupts", "0444", "interrupts"),
     p.file("partitions", "0444", "partitions"),
     p.file("filesystems", "0444", "filesystems"),
+    -- machine tables (in Linux's order among themselves; Linux interleaves
+    -- them with the files above by name length)
+    p.file("misc", "0444", "misc"),
+    p.file("iomem", "0444", "iomem"),
+    p.file("crypto", "0444", "crypto"),
+    p.file("devices", "0444", "devices"),
+    p.file("ioports", "0444", "ioports"),
+    -- System V IPC: the objects of the reader's IPC namespace
+    p.dir("sysvipc", "0555", {
+      p.file("msg", "0444", "sysvipc_msg"),
+      p.file("sem", "0444", "sysvipc_sem"),
+      p.file("shm", "0444", "sysvipc_shm"),
+    }),
+    p.file("consoles", "0444", "consoles"),
+    p.file("kallsyms", "0444", "kallsyms"),
+    p.file("slabinfo", "0400", "slabinfo"),
+    p.file("zoneinfo", "0444", "zoneinfo"),
+    p.file("buddyinfo", "0444", "buddyinfo"),
+    p.file("execdomains", "0444", "execdomains"),
+    p.file("pagetypeinfo", "0400", "pagetypeinfo"),
     p.link("self", "self"),
     p.link("thread-self", "thread_self"),
   },

@@ -121,7 +121,7 @@ function TestContainer.test_container_view()
   local lines = fsx.lines(r.out)
   lu.assertEquals(lines[1], "container")
   lu.assertEquals(lines[2], "0::/")
-  lu.assertEquals(lines[3], "cpuinfo loadavg meminfo net pressure self softirqs stat sys thread-self uptime vmstat ")
+  lu.assertEquals(lines[3], "cpuinfo loadavg meminfo net pressure self softirqs stat sys sysvipc thread-self uptime vmstat ")
   for _, gone in ipairs { "mounts", "mountinfo", "ns" } do
     lu.assertNotStrContains(" " .. lines[4], " " .. gone .. " ")
   end

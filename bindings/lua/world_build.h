@@ -58,6 +58,9 @@ void plua_world_read_devices(struct world_build *wb, int idx, uint32_t ncpu, str
 void plua_world_read_locks(struct world_build *wb, int idx, struct pl_machine *m);
 /* world_tty.c: machine.tty_drivers (records or text; a Debian VM's by default). */
 void plua_world_read_tty_drivers(struct world_build *wb, int idx, struct pl_machine *m);
+/* world_tables.c: machine.sysvipc (records or text), slabinfo, buddyinfo,
+** devices, misc, consoles, execdomains, crypto (text; a Debian VM's by default). */
+void plua_world_read_tables(struct world_build *wb, int idx, struct pl_machine *m);
 /* world_sysctl.c: machine.sysctl, over the defaults of a machine with
 ** total_kb of memory. */
 void plua_world_read_sysctl(struct world_build *wb, int idx, uint64_t total_kb, struct pl_machine *m);

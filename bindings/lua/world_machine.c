@@ -21,7 +21,9 @@ static const char *const machine_keys[] = {
 	"stat", "ctxt", "btime", "processes", "cpuinfo", "filesystems", "osrelease", "ostype",
 	"hostname", "version", "pid_max", "last_pid", "vmstat", "swaps", "partitions", "diskstats",
 	"interrupts", "softirqs", "cgroups", "cmdline", "pressure", "sysctl", "rates", "locks",
-	"tty_drivers", NULL
+	"tty_drivers",
+	"sysvipc", "slabinfo", "buddyinfo", "devices", "misc", "consoles", "execdomains", "crypto",
+	"zoneinfo", "pagetypeinfo", "iomem", "ioports", "kallsyms", "kptr_restrict", NULL
 };
 
 /* A key no field reads is a mistake (mem_total = ..., cpu = 4). */
@@ -509,4 +511,5 @@ void plua_world_read_machine(struct world_build *wb, int idx, struct pl_machine 
 	plua_world_read_locks(wb, idx, m);
 	plua_world_read_tty_drivers(wb, idx, m);
 	plua_world_read_sysctl(wb, idx, total_kb, m);
+	plua_world_read_tables(wb, idx, m);
 }

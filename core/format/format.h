@@ -317,4 +317,54 @@ void pl_put_pagemap_entry(uint64_t v, unsigned char out[8]);
 uint64_t pl_get_pagemap_entry(const unsigned char in[8]);
 int pl_pagemap_span(uint64_t off, size_t count, uint64_t task_size, size_t *entries);
 
+/* sysvipc.c: PL_M_SYSVIPC (shm, msg, sem) */
+int pl_fmt_sysvipc_shm(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_sysvipc_msg(const struct pl_machine *m, struct pl_buf *out);
+int pl_fmt_sysvipc_sem(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_sysvipc_shm(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_sysvipc_msg(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_sysvipc_sem(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* slabinfo.c: PL_M_SLABINFO */
+int pl_fmt_slabinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_slabinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* buddyinfo.c: PL_M_BUDDYINFO */
+int pl_fmt_buddyinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_buddyinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* devtables.c: PL_M_DEVTABLES (devices, misc, consoles, execdomains) */
+int pl_fmt_devices(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_devices(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_misc(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_misc(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_consoles(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_consoles(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_fmt_execdomains(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_execdomains(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* crypto.c: PL_M_CRYPTO */
+int pl_fmt_crypto(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_crypto(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* zoneinfo.c: PL_M_ZONEINFO */
+int pl_fmt_zoneinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_zoneinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* pagetypeinfo.c: PL_M_PAGETYPEINFO */
+int pl_fmt_pagetypeinfo(const struct pl_machine *m, struct pl_buf *out);
+int pl_parse_pagetypeinfo(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* resources.c: PL_M_RESOURCES; shows_addrs: the reader's opener may see
+** the addresses (CAP_SYS_ADMIN in the top namespace), else zeros */
+int pl_fmt_iomem(const struct pl_machine *m, int shows_addrs, struct pl_buf *out);
+int pl_fmt_ioports(const struct pl_machine *m, int shows_addrs, struct pl_buf *out);
+int pl_parse_iomem(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+int pl_parse_ioports(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
+/* kallsyms.c: PL_M_KALLSYMS; syslog: the opener holds CAP_SYSLOG in the
+** top namespace (kptr_restrict and perf_event_paranoid decide the rest) */
+int pl_fmt_kallsyms(const struct pl_machine *m, int syslog, struct pl_buf *out);
+int pl_parse_kallsyms(const char *text, size_t len, struct pl_arena *a, struct pl_machine *m);
+
 #endif

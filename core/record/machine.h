@@ -38,6 +38,16 @@ enum {
 	PL_M_PSI_IO      = 1u << 19,
 	PL_M_LOCKS       = 1u << 20,
 	PL_M_TTY_DRIVERS = 1u << 21,
+	/* machine files of issue 15's second part */
+	PL_M_SYSVIPC     = 1u << 22,  /* sysvipc/shm, msg and sem, loaded together */
+	PL_M_SLABINFO    = 1u << 23,
+	PL_M_BUDDYINFO   = 1u << 24,
+	PL_M_DEVTABLES   = 1u << 25,  /* devices, misc, consoles, execdomains */
+	PL_M_CRYPTO      = 1u << 26,
+	PL_M_ZONEINFO    = 1u << 27,
+	PL_M_PAGETYPEINFO = 1u << 28,
+	PL_M_RESOURCES   = 1u << 29,  /* iomem, ioports */
+	PL_M_KALLSYMS    = 1u << 30,
 };
 
 struct pl_meminfo_line {
@@ -140,6 +150,135 @@ struct pl_tty_driver {
 	const char *type;          /* "system:/dev/tty", "serial", "pty:slave", "type:N.M" */
 };
 
+/* sysvipc/: one System V IPC object (ipc/{shm,msg,sem}.c's proc_show),
+** its pids and ids as the reader's pid and user namespaces name them */
+enum { PL_IPC_SHM, PL_IPC_MSG, PL_IPC_SEM, PL_IPC_KINDS };
+struct pl_ipc_obj {
+	int32_t key, id;
+	uint32_t mode;             /* the permission bits and shm's SHM_DEST, SHM_LOCKED */
+	uint64_t size;             /* shm: bytes; msg: bytes queued; sem: semaphores */
+	uint64_t count;            /* shm: attaches; msg: messages queued */
+	uint32_t pid[2];           /* shm: creator, last; msg: last sender, receiver */
+	uint32_t uid, gid, cuid, cgid;
+	uint64_t time[3];          /* shm: attach, detach, change; msg: send, receive,
+	                              change; sem: operation, change */
+	uint64_t rss, swap;        /* shm: bytes */
+};
+
+/* slabinfo: one cache (mm/slab_common.c cache_show, version 2.1) */
+struct pl_slab {
+	const char *name;
+	uint64_t active_objs, num_objs;
+	uint32_t objsize, objperslab;
+	int32_t pagesperslab;
+	uint32_t limit, batchcount, sharedfactor;
+	uint64_t active_slabs, num_slabs, sharedavail;
+};
+
+/* buddyinfo: one zone's free blocks of each order */
+#define PL_BUDDY_ORDERS 16
+struct pl_buddy_zone {
+	int32_t node;
+	const char *zone;
+	uint64_t free[PL_BUDDY_ORDERS];
+	uint8_t norders;
+};
+
+/* zoneinfo: one zone of a node (mm/vmstat.c zoneinfo_show_print) */
+struct pl_pageset {
+	uint32_t cpu;
+	const struct pl_counter *field;  /* count, high, batch, high_min, high_max */
+	size_t nfield;
+	int32_t threshold;               /* vm stats threshold */
+};
+struct pl_zone {
+	int32_t node;
+	const char *name;
+	int has_node_stats;              /* the node's first populated zone: "per-node stats" */
+	const struct pl_counter *node_stats;
+	size_t nnode_stats;
+	const struct pl_counter *pages;  /* free, boost, min, low, high, promo, spanned ... */
+	size_t npages;
+	const int64_t *protection;       /* lowmem_reserve */
+	size_t nprotection;
+	int populated;                   /* else nothing follows protection */
+	const struct pl_counter *stats;  /* the zone's counters and its NUMA counters */
+	size_t nstats;
+	const struct pl_pageset *pagesets;
+	size_t npagesets;
+	uint32_t node_unreclaimable;
+	uint64_t start_pfn;
+};
+
+/* pagetypeinfo: one node (mm/vmstat.c pagetypeinfo_show) */
+#define PL_MIGRATE_TYPES 8
+struct pl_pagetype_free {          /* a zone's free blocks of one migrate type */
+	const char *zone, *type;
+	uint64_t count[PL_BUDDY_ORDERS];
+	uint32_t over;                 /* bit per order: ">" (counting stopped at 100000) */
+};
+struct pl_pagetype_blocks {        /* a zone's pageblocks of each migrate type */
+	const char *zone;
+	uint64_t count[PL_MIGRATE_TYPES];
+};
+struct pl_pagetype_node {
+	int32_t node, block_order;
+	uint64_t pages_per_block;
+	uint32_t norders, ntypes;
+	const char *types[PL_MIGRATE_TYPES];
+	const struct pl_pagetype_free *free;
+	size_t nfree;
+	const struct pl_pagetype_blocks *blocks;
+	size_t nblocks;
+};
+
+/* iomem, ioports: one resource of the tree (kernel/resource.c r_show) */
+struct pl_resource {
+	uint32_t depth;                /* 0: a child of the root */
+	uint64_t start, end;
+	const char *name;
+};
+
+/* kallsyms: one symbol (kernel/kallsyms.c s_show) */
+struct pl_ksym {
+	uint64_t addr;
+	char type;                     /* 'T', 't', 'D' ... */
+	const char *name;
+	const char *module;            /* NULL: the kernel's own */
+};
+
+/* devices: a major of the character or block devices; misc: a minor of
+** the misc device; consoles: a console; execdomains: a personality */
+struct pl_dev_major {
+	uint32_t major;
+	const char *name;
+	int block;                 /* listed under "Block devices:" */
+};
+struct pl_misc_dev {
+	uint32_t minor;
+	const char *name;
+};
+struct pl_console {
+	const char *name;          /* with its index ("tty0", "ttyS0") */
+	char rwu[4];               /* "RWU", each a letter or '-' */
+	char flags[8];             /* "ECBNpba", each its letter or a space */
+	int has_dev;               /* a tty: major:minor follows */
+	uint32_t major, minor;
+};
+struct pl_execdomain {
+	uint32_t first, last;
+	const char *name, *module;
+};
+
+/* crypto: one algorithm, its "key : value" lines in the kernel's order */
+struct pl_crypto_field {
+	const char *key, *value;
+};
+struct pl_crypto_alg {
+	const struct pl_crypto_field *field;
+	size_t nfield;
+};
+
 struct pl_machine {
 	unsigned have;
 	/* PL_M_UPTIME: hundredths of a second */
@@ -213,6 +352,43 @@ struct pl_machine {
 	/* PL_M_TTY_DRIVERS */
 	const struct pl_tty_driver *tty_drivers;
 	size_t ntty_drivers;
+	/* PL_M_SYSVIPC: shm, msg, sem */
+	const struct pl_ipc_obj *ipc[PL_IPC_KINDS];
+	size_t nipc[PL_IPC_KINDS];
+	/* PL_M_SLABINFO */
+	const struct pl_slab *slabs;
+	size_t nslabs;
+	/* PL_M_BUDDYINFO */
+	const struct pl_buddy_zone *buddy;
+	size_t nbuddy;
+	/* PL_M_ZONEINFO */
+	const struct pl_zone *zones;
+	size_t nzones;
+	/* PL_M_PAGETYPEINFO */
+	const struct pl_pagetype_node *pagetype;
+	size_t npagetype;
+	/* PL_M_RESOURCES: the addresses as the daemon read them; a reader
+	** without CAP_SYS_ADMIN in the top namespace is shown zeros */
+	const struct pl_resource *iomem, *ioports;
+	size_t niomem, nioports;
+	/* PL_M_KALLSYMS: the addresses as the daemon read them, and the
+	** settings that decide who sees them */
+	const struct pl_ksym *ksyms;
+	size_t nksyms;
+	uint32_t kptr_restrict;
+	int32_t perf_event_paranoid;
+	/* PL_M_DEVTABLES */
+	const struct pl_dev_major *dev_majors;
+	size_t ndev_majors;
+	const struct pl_misc_dev *misc;
+	size_t nmisc;
+	const struct pl_console *consoles;
+	size_t nconsoles;
+	const struct pl_execdomain *execdomains;
+	size_t nexecdomains;
+	/* PL_M_CRYPTO */
+	const struct pl_crypto_alg *crypto;
+	size_t ncrypto;
 	/* the sys/ settings (sysctl.h) a world declares; the host reads each
 	** on its own */
 	struct pl_sysctl *sysctl;  /* PL_SYSCTL_COUNT, or NULL */

@@ -74,6 +74,7 @@ static int gone(int err)
 */
 /* The whole of an open file into the per-thread buffer: from where it
 ** stands, or (kept fds) from offset 0 by pread. */
+#define READ_CHUNK_MAX (1u << 20)
 static int read_fd(int fd, bool from_start, const char **text, size_t *len)
 {
 	struct pl_scratch *s = pl_scratch();
@@ -86,6 +87,11 @@ static int read_fd(int fd, bool from_start, const char **text, size_t *len)
 		if (!w)
 			return -ENOMEM;
 		size_t room = readbuf->cap - readbuf->len - 1;
+		/* a sys/ handler refuses a read of KMALLOC_MAX_SIZE (4 MiB) or
+		** more with ENOMEM, and the buffer grows to the largest file read
+		** (kallsyms: 5 MiB) */
+		if (room > READ_CHUNK_MAX)
+			room = READ_CHUNK_MAX;
 		ssize_t n = from_start ? pread(fd, w, room, (off_t)readbuf->len) : read(fd, w, room);
 		if (n < 0)
 			return gone(errno);
@@ -1080,6 +1086,21 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 		{ PL_M_PSI_IO, "pressure/io", pl_parse_psi_io },
 		{ PL_M_LOCKS, "locks", pl_parse_locks },
 		{ PL_M_TTY_DRIVERS, "tty/drivers", pl_parse_tty_drivers },
+		{ PL_M_SYSVIPC, "sysvipc/shm", pl_parse_sysvipc_shm },
+		{ PL_M_SYSVIPC, "sysvipc/msg", pl_parse_sysvipc_msg },
+		{ PL_M_SYSVIPC, "sysvipc/sem", pl_parse_sysvipc_sem },
+		{ PL_M_SLABINFO, "slabinfo", pl_parse_slabinfo },
+		{ PL_M_BUDDYINFO, "buddyinfo", pl_parse_buddyinfo },
+		{ PL_M_DEVTABLES, "devices", pl_parse_devices },
+		{ PL_M_DEVTABLES, "misc", pl_parse_misc },
+		{ PL_M_DEVTABLES, "consoles", pl_parse_consoles },
+		{ PL_M_DEVTABLES, "execdomains", pl_parse_execdomains },
+		{ PL_M_CRYPTO, "crypto", pl_parse_crypto },
+		{ PL_M_ZONEINFO, "zoneinfo", pl_parse_zoneinfo },
+		{ PL_M_PAGETYPEINFO, "pagetypeinfo", pl_parse_pagetypeinfo },
+		{ PL_M_RESOURCES, "iomem", pl_parse_iomem },
+		{ PL_M_RESOURCES, "ioports", pl_parse_ioports },
+		{ PL_M_KALLSYMS, "kallsyms", pl_parse_kallsyms },
 	};
 	struct host_source *h = host(s);
 	int rc = 0;
@@ -1105,6 +1126,17 @@ static int host_load_machine(struct pl_source *s, unsigned want, struct pl_arena
 			rc = read_line(h, "sys/kernel", "ostype", a, &m->ostype);
 		if (rc == 0)
 			rc = read_line(h, "sys/kernel", "hostname", a, &m->hostname);
+	}
+	if (rc == 0 && (want & PL_M_KALLSYMS)) {
+		/* who sees the addresses (format/kallsyms.c) */
+		const char *kr, *paranoid;
+		rc = read_line(h, "sys/kernel", "kptr_restrict", a, &kr);
+		if (rc == 0)
+			rc = read_line(h, "sys/kernel", "perf_event_paranoid", a, &paranoid);
+		if (rc == 0) {
+			m->kptr_restrict = (uint32_t)strtoul(kr, NULL, 10);
+			m->perf_event_paranoid = (int32_t)strtol(paranoid, NULL, 10);
+		}
 	}
 	if (rc == 0)
 		m->have |= want;

@@ -759,6 +759,12 @@ static int model_load_machine(struct pl_source *s, unsigned want, struct pl_aren
 		}
 	if (!m->machine.nr_threads)
 		out->nr_threads = threads;
+	/* who sees kallsyms' addresses follows the world's setting as a write
+	** left it */
+	const struct pl_sysctl *paranoid =
+		m->machine.sysctl ? &m->machine.sysctl[PL_SYSCTL_PERF_EVENT_PARANOID] : NULL;
+	if ((want & PL_M_KALLSYMS) && paranoid && paranoid->set)
+		out->perf_event_paranoid = (int32_t)(int64_t)paranoid->v[0];
 	out->have = want;
 	pthread_rwlock_unlock(&m->lock);
 	return m->machine.cpu_rates ? run_clock(m, a, out) : 0;

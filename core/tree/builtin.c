@@ -336,6 +336,50 @@ MACHINE_FMT(g_cgroups, pl_fmt_cgroups)
 MACHINE_FMT(g_boot_cmdline, pl_fmt_boot_cmdline)
 MACHINE_FMT(g_locks, pl_fmt_locks)
 MACHINE_FMT(g_tty_drivers, pl_fmt_tty_drivers)
+/* sysvipc/: the objects' ids as the reader's user namespace names them
+** (a world's reader; a host reader in a namespace of its own reads the
+** kernel's, tree/machine_as.c) */
+static int sysvipc_as(const struct pl_gen_ctx *g, int kind, struct pl_buf *o)
+{
+	static int (*const fmt[PL_IPC_KINDS])(const struct pl_machine *, struct pl_buf *) = {
+		pl_fmt_sysvipc_shm, pl_fmt_sysvipc_msg, pl_fmt_sysvipc_sem
+	};
+	const struct pl_idview *v = g->ids;
+	size_t n = g->machine->nipc[kind];
+	if (!v || !n)
+		return fmt[kind](g->machine, o);
+	struct pl_ipc_obj *objs = malloc(n * sizeof *objs);
+	if (!objs)
+		return -ENOMEM;
+	memcpy(objs, g->machine->ipc[kind], n * sizeof *objs);
+	for (size_t i = 0; i < n; i++) {
+		objs[i].uid = pl_idview_map(v->uid, v->nuid, objs[i].uid, v->overflow_uid);
+		objs[i].cuid = pl_idview_map(v->uid, v->nuid, objs[i].cuid, v->overflow_uid);
+		objs[i].gid = pl_idview_map(v->gid, v->ngid, objs[i].gid, v->overflow_gid);
+		objs[i].cgid = pl_idview_map(v->gid, v->ngid, objs[i].cgid, v->overflow_gid);
+	}
+	struct pl_machine m = *g->machine;
+	m.ipc[kind] = objs;
+	int rc = fmt[kind](&m, o);
+	free(objs);
+	return rc;
+}
+static int g_sysvipc_shm(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_SHM, o); }
+static int g_sysvipc_msg(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_MSG, o); }
+static int g_sysvipc_sem(const struct pl_gen_ctx *g, struct pl_buf *o) { return sysvipc_as(g, PL_IPC_SEM, o); }
+MACHINE_FMT(g_slabinfo, pl_fmt_slabinfo)
+MACHINE_FMT(g_buddyinfo, pl_fmt_buddyinfo)
+MACHINE_FMT(g_devices, pl_fmt_devices)
+MACHINE_FMT(g_misc, pl_fmt_misc)
+MACHINE_FMT(g_consoles, pl_fmt_consoles)
+MACHINE_FMT(g_execdomains, pl_fmt_execdomains)
+MACHINE_FMT(g_crypto, pl_fmt_crypto)
+MACHINE_FMT(g_zoneinfo, pl_fmt_zoneinfo)
+MACHINE_FMT(g_pagetypeinfo, pl_fmt_pagetypeinfo)
+/* addresses only for a permitted opener (pl_builtin_decide) */
+static int g_iomem(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_iomem(g->machine, g->permitted, o); }
+static int g_ioports(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_ioports(g->machine, g->permitted, o); }
+static int g_kallsyms(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_kallsyms(g->machine, g->permitted, o); }
 static int g_psi_cpu(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_cpu, o); }
 static int g_psi_memory(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_memory, o); }
 static int g_psi_io(const struct pl_gen_ctx *g, struct pl_buf *o) { return pl_fmt_psi(&g->machine->psi_io, o); }
@@ -487,6 +531,24 @@ const struct pl_builtin pl_builtins[PL_G_COUNT] = {
 	MACHINE_(PL_G_PSI_IO, "pressure_io", PL_M_PSI_IO, g_psi_io),
 	MACHINE_(PL_G_LOCKS, "locks", PL_M_LOCKS, g_locks),
 	MACHINE_(PL_G_TTY_DRIVERS, "tty_drivers", PL_M_TTY_DRIVERS, g_tty_drivers),
+	[PL_G_SYSVIPC_SHM] = { .name = "sysvipc_shm", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_shm },
+	[PL_G_SYSVIPC_MSG] = { .name = "sysvipc_msg", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_msg },
+	[PL_G_SYSVIPC_SEM] = { .name = "sysvipc_sem", .mneed = PL_M_SYSVIPC, .flags = IDS,
+	                       .fmt = g_sysvipc_sem },
+	MACHINE_(PL_G_SLABINFO, "slabinfo", PL_M_SLABINFO, g_slabinfo),
+	MACHINE_(PL_G_BUDDYINFO, "buddyinfo", PL_M_BUDDYINFO, g_buddyinfo),
+	MACHINE_(PL_G_DEVICES, "devices", PL_M_DEVTABLES, g_devices),
+	MACHINE_(PL_G_MISC, "misc", PL_M_DEVTABLES, g_misc),
+	MACHINE_(PL_G_CONSOLES, "consoles", PL_M_DEVTABLES, g_consoles),
+	MACHINE_(PL_G_EXECDOMAINS, "execdomains", PL_M_DEVTABLES, g_execdomains),
+	MACHINE_(PL_G_CRYPTO, "crypto", PL_M_CRYPTO, g_crypto),
+	MACHINE_(PL_G_ZONEINFO, "zoneinfo", PL_M_ZONEINFO, g_zoneinfo),
+	MACHINE_(PL_G_PAGETYPEINFO, "pagetypeinfo", PL_M_PAGETYPEINFO, g_pagetypeinfo),
+	MACHINE_(PL_G_IOMEM, "iomem", PL_M_RESOURCES, g_iomem),
+	MACHINE_(PL_G_IOPORTS, "ioports", PL_M_RESOURCES, g_ioports),
+	MACHINE_(PL_G_KALLSYMS, "kallsyms", PL_M_KALLSYMS, g_kallsyms),
 	NET_(ARP, "arp", 0), NET_(DEV, "dev", 0), NET_(RAW, "raw", IDS), NET_(TCP, "tcp", IDS),
 	NET_(UDP, "udp", IDS), NET_(IGMP, "igmp", 0), NET_(RAW6, "raw6", IDS),
 	NET_(SNMP, "snmp", 0), NET_(TCP6, "tcp6", IDS), NET_(UDP6, "udp6", IDS),
@@ -696,6 +758,13 @@ int pl_builtin_decide(struct pl_source *src, struct pl_caller *c, pl_pid tgid, p
 		return -EACCES;
 	if (b->flags & PL_B_SELF_OR_NICE)
 		return self_or_nice(src, c, tgid, tid);
+	/* iomem, ioports: r_show's file_ns_capable(CAP_SYS_ADMIN) over the top
+	** namespace; kallsyms: kallsyms_show_value's CAP_SYSLOG there (the
+	** formatter weighs it with kptr_restrict and perf_event_paranoid) */
+	if (gen == PL_G_IOMEM || gen == PL_G_IOPORTS)
+		*permitted = pl_caller_capable(c, PL_CAP_SYS_ADMIN);
+	if (gen == PL_G_KALLSYMS)
+		*permitted = pl_caller_capable(c, PL_CAP_SYSLOG);
 	if (b->mneed || (!mm_rule && (!ptrace || pl_caller_ptraces_all(c, b->check))))
 		return 0;
 	struct pl_task *t;
@@ -739,7 +808,9 @@ static int format_machine(struct pl_source *src, const struct pl_builtin *b,
 	int rc = src->ops->load_machine(src, b->mneed, &s->arena, &s->machine);
 	if (rc < 0)
 		return rc;
-	struct pl_gen_ctx g = { src, 0, 0, NULL, 1, NULL, &s->machine, 0,
+	/* permitted: iomem, ioports and kallsyms show their addresses
+	** (pl_builtin_decide); ids: sysvipc/'s names for ids */
+	struct pl_gen_ctx g = { src, 0, 0, NULL, r->permitted, r->ids, &s->machine, 0,
 	                        (b->flags & PL_B_BOOTTIME) ? r->boot_shift_ns : 0 };
 	return b->fmt(&g, out);
 }

@@ -56,6 +56,9 @@ enum pl_gen_id {
 	PL_G_HOSTNAME, PL_G_VMSTAT, PL_G_SWAPS, PL_G_PARTITIONS, PL_G_DISKSTATS,
 	PL_G_INTERRUPTS, PL_G_SOFTIRQS, PL_G_CGROUPS, PL_G_BOOT_CMDLINE, PL_G_PSI_CPU,
 	PL_G_PSI_MEMORY, PL_G_PSI_IO, PL_G_LOCKS, PL_G_TTY_DRIVERS,
+	PL_G_SYSVIPC_SHM, PL_G_SYSVIPC_MSG, PL_G_SYSVIPC_SEM, PL_G_SLABINFO, PL_G_BUDDYINFO,
+	PL_G_DEVICES, PL_G_MISC, PL_G_CONSOLES, PL_G_EXECDOMAINS, PL_G_CRYPTO, PL_G_ZONEINFO, PL_G_PAGETYPEINFO,
+	PL_G_IOMEM, PL_G_IOPORTS, PL_G_KALLSYMS,
 	/* net/'s files (+ PL_NET_*, record/net.h): a task's, named "net_" and
 	** the file's name; they need the task's network namespace, not its
 	** facts, so they are no bits of its absent mask but PL_G_NET_DIR */

@@ -14,6 +14,7 @@
 
 #include "format/net.h"
 #include "record/scratch.h"
+#include "tree/machine_as.h"
 #include "write/write.h"
 
 
@@ -174,6 +175,8 @@ static int generate(struct pl_tree *k, struct pl_caller *c, struct node n,
 	int rc;
 	int setting = n.tgid ? -1 : pl_builtin_sysctl(e->gen);
 	if (setting >= 0 && (rc = read_setting_as(k, c, setting, out)) != -EAGAIN)
+		return rc;
+	if (!n.tgid && (rc = pl_machine_as_reader(k->src, c, e->gen, out)) != -EAGAIN)
 		return rc;
 	if (permitted < 0 && (rc = pl_builtin_decide(k->src, c, n.tgid, n.tid, e->gen, &permitted)) < 0)
 		return rc;

@@ -735,3 +735,43 @@ ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kin
 	pl_creds_release(&cr);
 	return n;
 }
+
+/* ------------------------------------------------------------------------
+** Opening a machine-wide file the kernel makes for its opener's
+** namespaces (sysvipc/: ipc/util.c's sysvipc_proc_open takes the opener's
+** IPC and pid namespaces, and seq_user_ns its credentials' user
+** namespace, which the kernel names ids in at each read).
+*/
+
+int pl_host_open_as_reader(struct pl_source *src, const char *path, struct pl_caller *reader)
+{
+	if (!src->ops->open_host_file || reader->pid <= 0)
+		return -EAGAIN;
+	static const char *const kinds[] = { "ipc", "pid", "user" };
+	int shared = 1;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		int own = caller_ns(reader->pid, kinds[i]);
+		if (own < -1)
+			return own;
+		if (own >= 0) {
+			close(own);
+			shared = 0;
+		}
+	}
+	if (shared)
+		return -EAGAIN;
+	struct pl_creds cr;
+	int rc = pl_caller_creds(reader, &cr);
+	if (rc < 0)
+		return rc;
+	struct nsfds ns = NS_NONE;
+	if ((rc = caller_nsfds(reader, 1, &ns)) < 0) {
+		pl_creds_release(&cr);
+		return rc;
+	}
+	struct opener o = { &cr, &ns };
+	rc = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, open_as, &o);
+	nsfds_close(&ns);
+	pl_creds_release(&cr);
+	return rc;
+}

@@ -135,4 +135,13 @@ ssize_t pl_write_projid_map(const struct pl_write *w);
 /* clear_refs.c */
 ssize_t pl_write_clear_refs(const struct pl_write *w);
 
+/*
+** host.c.  A machine-wide file under /proc (path) that the kernel makes
+** for its opener's IPC, pid and user namespaces (sysvipc/), opened as
+** `reader` in its namespaces with its credentials: the fd, whose reads
+** the kernel makes as for the reader; -errno; -EAGAIN where the reader
+** shares those namespaces with the daemon, which reads its own.
+*/
+int pl_host_open_as_reader(struct pl_source *src, const char *path, struct pl_caller *reader);
+
 #endif
