@@ -153,6 +153,29 @@ function TestHostMachine.test_sys_tree_is_the_kernels()
   prun.assert_text(ours, tree("/proc/sys"), "find sys")
 end
 
+-- The top level lists its names in the kernel's order (proc_root's: by
+-- length, then bytes; self and thread-self last), each the kernel has.
+function TestHostMachine.test_top_level_names_are_in_the_kernels_order()
+  local function names(dir)
+    local r = sh.run({ "ls", "-f", dir })
+    lu.assertEquals(r.code, 0, r.err)
+    local v = {}
+    for name in r.out:gmatch("[^\n]+") do
+      if not name:match("^%d+$") and name ~= "." and name ~= ".." then v[#v + 1] = name end
+    end
+    return v
+  end
+  local ours, kernel = names(host_mount():path()), names("/proc")
+  local served = {}
+  for _, name in ipairs(ours) do served[name] = true end
+  local want = {}
+  for _, name in ipairs(kernel) do
+    if served[name] then want[#want + 1] = name end
+  end
+  lu.assertTrue(#ours > 30, #ours .. " names")
+  lu.assertEquals(ours, want)
+end
+
 -- sys/net is the reader's network namespace's (net_ctl_header_lookup): a
 -- reader in a new one finds the names a new namespace has, not the
 -- daemon's (no neigh/default, none of the first namespace's globals, its
