@@ -344,12 +344,7 @@ end
 
 TestHostTools = {}
 
-local function native(argv)
-  local cmd = {}
-  for _, w in ipairs(prun.TOOL_ENV) do cmd[#cmd + 1] = w end
-  for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
-  return sh.run(cmd)
-end
+local native = prun.native
 
 local function same_as_native(argv)
   local want = native(argv)

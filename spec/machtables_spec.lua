@@ -208,12 +208,7 @@ end
 
 TestHostTools = {}
 
-local function native(argv)
-  local cmd = {}
-  for _, w in ipairs(prun.TOOL_ENV) do cmd[#cmd + 1] = w end
-  for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
-  return sh.run(cmd)
-end
+local native = prun.native
 
 -- The same output through the mount as on the kernel's /proc; another
 -- process may make or remove an IPC object in between, so a few tries.

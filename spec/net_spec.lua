@@ -521,12 +521,7 @@ end
 
 TestNetTools = {}
 
-local function native(argv)
-  local cmd = {}
-  for _, w in ipairs(prun.TOOL_ENV) do cmd[#cmd + 1] = w end
-  for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
-  return sh.run(cmd)
-end
+local native = prun.native
 
 -- The tool's output through proclua equals its output on the kernel's
 -- /proc read just before or just after (sockets and counters move).

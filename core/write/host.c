@@ -684,6 +684,19 @@ ssize_t pl_write_host(const struct pl_pin *p, int fd, const char *name,
 	return n;
 }
 
+/* What a child needs to act as reader: its credentials and namespaces
+** (both released by the caller on success); 0 or -errno. */
+static int reader_creds(struct pl_caller *reader, struct pl_creds *cr, struct nsfds *ns)
+{
+	int rc = pl_caller_creds(reader, cr);
+	if (rc < 0)
+		return rc;
+	*ns = (struct nsfds)NS_NONE;
+	if ((rc = caller_nsfds(reader, 1, ns)) < 0)
+		pl_creds_release(cr);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------
 ** Reading a sys/ setting as a caller in namespaces of its own sees it.
 */
@@ -720,14 +733,10 @@ ssize_t pl_host_read_setting(struct pl_source *src, const char *path, int ns_kin
 		return -EAGAIN;
 	close(own);
 	struct pl_creds cr;
-	int rc = pl_caller_creds(reader, &cr);
+	struct nsfds ns;
+	int rc = reader_creds(reader, &cr, &ns);
 	if (rc < 0)
 		return rc;
-	struct nsfds ns = NS_NONE;
-	if ((rc = caller_nsfds(reader, 1, &ns)) < 0) {
-		pl_creds_release(&cr);
-		return rc;
-	}
 	struct reader r = { &cr, &ns, buf, cap < READ_MAX ? cap : READ_MAX };
 	ssize_t n = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
 	                                     read_as, &r);
@@ -761,14 +770,10 @@ int pl_host_open_as_reader(struct pl_source *src, const char *path, struct pl_ca
 	if (shared)
 		return -EAGAIN;
 	struct pl_creds cr;
-	int rc = pl_caller_creds(reader, &cr);
+	struct nsfds ns;
+	int rc = reader_creds(reader, &cr, &ns);
 	if (rc < 0)
 		return rc;
-	struct nsfds ns = NS_NONE;
-	if ((rc = caller_nsfds(reader, 1, &ns)) < 0) {
-		pl_creds_release(&cr);
-		return rc;
-	}
 	struct opener o = { &cr, &ns };
 	rc = src->ops->open_host_file(src, NULL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, open_as, &o);
 	nsfds_close(&ns);

@@ -86,6 +86,14 @@ function M.assert_text(got, want, what)
   lu.fail((what or "output") .. ": differs (line ends?)\n" .. got)
 end
 
+-- A tool run natively (on the kernel's /proc) with M.TOOL_ENV: sh.run's result.
+function M.native(argv)
+  local cmd = {}
+  for _, w in ipairs(M.TOOL_ENV) do cmd[#cmd + 1] = w end
+  for _, w in ipairs(argv) do cmd[#cmd + 1] = w end
+  return sh.run(cmd)
+end
+
 -- The same, the command run with M.TOOL_ENV.
 function M.tool(rundir, args, argv, opts)
   local cmd = {}
