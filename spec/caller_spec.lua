@@ -206,11 +206,9 @@ local function compare(caller, wrap, mount_dir, op, rels, kernel_wrap)
   return bad
 end
 
--- pagemap, binary and as large as the address space, is not read whole:
--- the open (ptrace READ, ESRCH for a task without mm) and the first
--- entries, through one pread at offset 0 each (page 0 is never mapped,
--- so the entries hold no frame number either way).
-local function compare_pagemap(caller, wrap, mount_dir, kernel_wrap)
+-- A file read by one pread at offset 0 (of size bytes), the kernel's and
+-- ours, each answer seen through shown (nil: as it is).
+local function compare_pread(caller, wrap, mount_dir, kernel_wrap, file, size, shown)
   local F = fixture()
   local kinds = {}
   for kind in pairs(F.targets) do kinds[#kinds + 1] = kind end
@@ -219,11 +217,13 @@ local function compare_pagemap(caller, wrap, mount_dir, kernel_wrap)
   for _, kind in ipairs(kinds) do
     local pid = F.targets[kind].pid
     local function look(base, w)
-      return probe.run({ "pread", ("%s/%d/pagemap"):format(base, pid), "0", "16" }, { wrap = w })[1]
+      local r = probe.run({ "pread", ("%s/%d/%s"):format(base, pid, file), "0", tostring(size) },
+                          { wrap = w })[1]
+      return shown and shown(r) or r
     end
     local k, o = look("/proc", kernel_wrap or wrap), look(mount_dir, wrap)
-    if k ~= o and not KNOWN[caller .. " " .. kind .. " pagemap"] then
-      bad[#bad + 1] = ("%s pread %s pagemap: kernel %s, proclua %s"):format(caller, kind, k, o)
+    if k ~= o and not KNOWN[caller .. " " .. kind .. " " .. file] then
+      bad[#bad + 1] = ("%s pread %s %s: kernel %q, proclua %q"):format(caller, kind, file, k, o)
     end
   end
   return bad
@@ -240,26 +240,6 @@ local function numa_text(result)
   return (text:gsub(" mapmax=%d+", " mapmax=<moves>"))
 end
 
-local function compare_numa_maps(caller, wrap, mount_dir, kernel_wrap)
-  local F = fixture()
-  local kinds = {}
-  for kind in pairs(F.targets) do kinds[#kinds + 1] = kind end
-  table.sort(kinds)
-  local bad = {}
-  for _, kind in ipairs(kinds) do
-    local pid = F.targets[kind].pid
-    local function look(base, w)
-      return numa_text(probe.run({ "pread", ("%s/%d/numa_maps"):format(base, pid), "0", "1048576" },
-                                 { wrap = w })[1])
-    end
-    local k, o = look("/proc", kernel_wrap or wrap), look(mount_dir, wrap)
-    if k ~= o and not KNOWN[caller .. " " .. kind .. " numa_maps"] then
-      bad[#bad + 1] = ("%s pread %s numa_maps: kernel %q, proclua %q"):format(caller, kind, k, o)
-    end
-  end
-  return bad
-end
-
 local function check(caller, wrap, mount_dir, kernel_wrap)
   local bad = {}
   for _, part in ipairs {
@@ -268,8 +248,11 @@ local function check(caller, wrap, mount_dir, kernel_wrap)
     compare(caller, wrap, mount_dir, "list", DIRS, kernel_wrap),
     compare(caller, wrap, mount_dir, "lstat", cat(FILES, { "pagemap", "numa_maps" }, LINKS, DIRS),
             kernel_wrap),
-    compare_pagemap(caller, wrap, mount_dir, kernel_wrap),
-    compare_numa_maps(caller, wrap, mount_dir, kernel_wrap),
+    -- pagemap, binary and as large as the address space, is not read
+    -- whole: the open (ptrace READ, ESRCH for a task without mm) and the
+    -- first entries (page 0 is never mapped: no frame number either way)
+    compare_pread(caller, wrap, mount_dir, kernel_wrap, "pagemap", 16),
+    compare_pread(caller, wrap, mount_dir, kernel_wrap, "numa_maps", 1048576, numa_text),
   } do
     for _, b in ipairs(part) do bad[#bad + 1] = b end
   end

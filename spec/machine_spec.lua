@@ -447,14 +447,7 @@ end
 ]]):format(world_file, '"' .. table.concat(names, '", "') .. '"'))
   local r = sh.run(testenv.lua(script), { timeout = 60 })
   lu.assertEquals(r.code, 0, r.err)
-  local out, pos = {}, 1
-  while true do
-    local s, e, name = r.out:find("== (%S+)\n", pos)
-    if not s then break end
-    local nexts = r.out:find("\n== ", e, true)
-    out[name] = r.out:sub(e + 1, nexts or #r.out)
-    pos = nexts and nexts + 1 or #r.out + 1
-  end
+  local out = fsx.sections(r.out)
   return out, r.out
 end
 

@@ -27,6 +27,7 @@ local prun = require "prun"
 local sh = require "sh"
 local suite = require "suite"
 local testenv = require "testenv"
+local writes = require "writes"
 
 local PYTHON = "/usr/bin/python3"
 
@@ -75,15 +76,7 @@ end
 ]]):format(world_path, table.concat(lines, ", ")))
   local r = sh.run(testenv.lua(script), { timeout = 60 })
   lu.assertEquals(r.code, 0, r.err)
-  local out, pos = {}, 1
-  while true do
-    local s, e, name = r.out:find("== ([^\n]+)\n", pos)
-    if not s then break end
-    local nexts = r.out:find("\n== ", e, true)
-    out[name] = r.out:sub(e + 1, nexts or #r.out)
-    pos = nexts and nexts + 1 or #r.out + 1
-  end
-  return out
+  return fsx.sections(r.out)
 end
 
 ------------------------------------------------------------------------------
@@ -270,28 +263,13 @@ end
 -- Writes: the seq_file ones refuse even root's open (EACCES), the
 -- single_open ones (snmp, netstat, sockstat...) open and refuse each write.
 function TestHostNet.test_writes_are_refused_as_the_kernel_refuses_them()
-  local script = F().work .. "/write.py"
-  fsx.write(script, [[
-import os, sys
-for path in sys.argv[1:]:
-    try:
-        fd = os.open(path, os.O_WRONLY)
-    except OSError as e:
-        print("open", e.errno)
-        continue
-    try:
-        print("write", os.write(fd, b"1\n"))
-    except OSError as e:
-        print("write", e.errno)
-    os.close(fd)
-]])
   local pid = sleeper().pid
-  local kernel, ours = { PYTHON, script }, { PYTHON, script }
+  local kernel, ours = {}, {}
   for _, f in ipairs(FILES) do
     kernel[#kernel + 1] = ("/proc/%d/net/%s"):format(pid, f)
     ours[#ours + 1] = host_mount():path(("%d/net/%s"):format(pid, f))
   end
-  local k, o = sh.run(kernel), sh.run(ours)
+  local k, o = writes.open_and_write(kernel), writes.open_and_write(ours)
   lu.assertEquals(k.code, 0, k.err)
   lu.assertStrContains(k.out, "open 13\n")
   lu.assertStrContains(k.out, "write 13\n")

@@ -124,4 +124,19 @@ function M.lines(text)
   return out
 end
 
+-- Text made of "== NAME\n" headings, each followed by its file's bytes
+-- (the spec scripts that read many files in one process print them so):
+-- the bytes by name.
+function M.sections(text)
+  local out, pos = {}, 1
+  while true do
+    local s, e, name = text:find("== ([^\n]+)\n", pos)
+    if not s then break end
+    local nexts = text:find("\n== ", e, true)
+    out[name] = text:sub(e + 1, nexts or #text)
+    pos = nexts and nexts + 1 or #text + 1
+  end
+  return out
+end
+
 return M

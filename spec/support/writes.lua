@@ -155,4 +155,26 @@ function M.differences(cases, ours, kernel)
   return table.concat(bad, "\n")
 end
 
+-- Each path opened for writing and written "1\n" once, by one process as
+-- root: sh.run's result, its out a line per path: "open ERRNO", or
+-- "write COUNT" / "write ERRNO".
+function M.open_and_write(paths)
+  local argv = { "/usr/bin/python3", "-c", [[
+import os, sys
+for path in sys.argv[1:]:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as e:
+        print("open", e.errno)
+        continue
+    try:
+        print("write", os.write(fd, b"1\n"))
+    except OSError as e:
+        print("write", e.errno)
+    os.close(fd)
+]] }
+  for _, p in ipairs(paths) do argv[#argv + 1] = p end
+  return sh.run(argv)
+end
+
 return M
